@@ -1,0 +1,48 @@
+// What every CLI command has: a name, its help, and a run function over parsed arguments.
+import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../errors.js';
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  /** The full `--help` text. */
+  help: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** The options every repository command takes. */
+export const REPOSITORY_OPTIONS = {
+  dir: { type: 'string', short: 'C' },
+  agent: { type: 'string', short: 'a' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies Options;
+
+export const REPOSITORY_HELP = `  -C, --dir DIR      the agent repository (default: $DATA_DIR, else the current folder)
+  -a, --agent NAME   the agent (default: the first in agents.yaml)
+  -v, --verbose      say more about each step
+  -h, --help         show this help`;
+
+/** Parses argv strictly; unknown or malformed options are usage errors that name the command. */
+export function parse<O extends Options>(command: string, argv: string[], options: O, allowPositionals = false) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new UsageError(`${command}: ${message} (see "agentos ${command} --help")`);
+  }
+}
+
+export function repositoryDir(io: CliIo, dir: string | undefined): string {
+  return resolve(io.cwd, dir ?? io.env.DATA_DIR ?? '.');
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// The `agentos` executable: everything happens in main().
+import { main } from './main.js';
+
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: process.cwd(),
+  env: process.env,
+});

@@ -1,0 +1,52 @@
+// The CLI's dispatcher: finds the command, runs it, and turns errors into exit codes — 2 with a
+// one-line reason for bad usage or bad input, 1 for anything else.
+import { AgentOSError, errorMessage, InputError } from '../errors.js';
+import type { CliIo, Command } from './command.js';
+import { demoCommand } from './commands/demo.js';
+import { enqueueCommand } from './commands/enqueue.js';
+import { initCommand } from './commands/init.js';
+import { runCommand } from './commands/run.js';
+
+export const COMMANDS: readonly Command[] = [initCommand, enqueueCommand, runCommand, demoCommand];
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: agentos <command> [options]',
+    '',
+    'AgentOS runs an agent whose memory lives as Markdown in a git repository.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run "agentos <command> --help" for a command\'s options.',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout).write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`agentos: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof InputError) {
+      io.stderr.write(`agentos ${name}: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof AgentOSError) {
+      io.stderr.write(`agentos ${name}: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`agentos ${name}: unexpected error: ${errorMessage(error)}\n`);
+    if (error instanceof Error && error.stack && io.env.AGENTOS_DEBUG) io.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}

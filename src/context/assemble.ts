@@ -1,0 +1,227 @@
+// Task-scoped context (SPEC §4): persona and constraints always, then the skills, beliefs, shared
+// segments and recent rewards most relevant to the task, ranked and cut to a token budget.
+import type { Segment } from '../consensus/segments.js';
+import type { HumanFiles } from '../memory/human.js';
+import { agentRelative } from '../memory/layout.js';
+import type { RewardRecord } from '../memory/rewards.js';
+import { skillSuccessRate, type Skill } from '../memory/skills.js';
+import { isLive, type Belief } from '../world/beliefs.js';
+import { Bm25Index } from './bm25.js';
+import { estimateTokens, terms } from './text.js';
+
+export type ContextItemKind =
+  | 'persona'
+  | 'constraints'
+  | 'goals'
+  | 'skill'
+  | 'entity'
+  | 'relation'
+  | 'hypothesis'
+  | 'segment'
+  | 'reward';
+
+export interface ContextItem {
+  /** Agent-relative path ("skills/retry.md"), a repository path for segments, or "rewards.md#<task id>". */
+  id: string;
+  kind: ContextItemKind;
+  title: string;
+  tags: string[];
+  text: string;
+  tokens: number;
+  /** Belief confidence, or a skill's success rate. */
+  confidence?: number;
+}
+
+export interface RankedItem extends ContextItem {
+  score: number;
+}
+
+export interface ExcludedItem extends RankedItem {
+  reason: 'unrelated' | 'over token budget' | 'superseded or refuted' | 'archived';
+}
+
+export interface ContextSources {
+  agent: string;
+  human: HumanFiles;
+  skills: Skill[];
+  world: Belief[];
+  segments: Segment[];
+  rewards: RewardRecord[];
+}
+
+export interface AssembledContext {
+  taskId: string;
+  task: string;
+  budget: number;
+  /** Persona, constraints and open goals: always in. */
+  always: ContextItem[];
+  /** Ranked items that made it in, best first. */
+  included: RankedItem[];
+  excluded: ExcludedItem[];
+  /** Tags learned from past rewards of similar tasks, used as retrieval keys. */
+  learnedTags: string[];
+  tokens: number;
+}
+
+const RECENT_REWARDS = 20;
+const MAX_REWARD_ITEMS = 5;
+const SIMILAR_TASKS = 3;
+/** Below this score an item is unrelated to the task, however much budget is left. */
+export const RELEVANCE_FLOOR = 0.2;
+
+export function assembleContext(input: {
+  taskId: string;
+  task: string;
+  sources: ContextSources;
+  budget: number;
+}): AssembledContext {
+  const { sources, task } = input;
+  const always = alwaysItems(sources);
+  const query = terms(task);
+  const learnedTags = learnTags(query, sources.rewards);
+  const wanted = new Set([...query, ...learnedTags.flatMap((tag) => terms(tag))]);
+
+  const { candidates, dormant } = candidateItems(sources);
+  const index = new Bm25Index(candidates.map(documentTerms));
+  const textScores = index.score([...wanted]);
+  const coverage = index.coverage(query);
+  const maxText = Math.max(0, ...textScores);
+
+  const ranked: RankedItem[] = candidates.map((item, i) => {
+    // BM25 ranks items against each other; coverage of the task's own terms keeps a weak best
+    // match (one shared common word) from looking like a strong one.
+    const text = maxText > 0 ? ((textScores[i] ?? 0) / maxText) * Math.min(1, 2 * (coverage[i] ?? 0)) : 0;
+    const tagTerms = item.tags.flatMap((tag) => terms(tag));
+    const tagHits = new Set(tagTerms.filter((t) => wanted.has(t))).size;
+    const tag = tagTerms.length > 0 ? tagHits / new Set(tagTerms).size : 0;
+    const relevance = 0.6 * text + 0.4 * tag;
+    const trust = item.confidence === undefined ? 1 : 0.5 + 0.5 * item.confidence;
+    return { ...item, score: round(relevance * trust) };
+  });
+  ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+
+  let tokens = always.reduce((sum, item) => sum + item.tokens, 0);
+  const included: RankedItem[] = [];
+  const excluded: ExcludedItem[] = dormant.map(({ item, reason }) => ({ ...item, score: 0, reason }));
+  let rewardItems = 0;
+  for (const item of ranked) {
+    if (item.score < RELEVANCE_FLOOR) excluded.push({ ...item, reason: 'unrelated' });
+    else if (tokens + item.tokens > input.budget) excluded.push({ ...item, reason: 'over token budget' });
+    else if (item.kind === 'reward' && rewardItems >= MAX_REWARD_ITEMS) {
+      excluded.push({ ...item, reason: 'over token budget' });
+    } else {
+      included.push(item);
+      tokens += item.tokens;
+      if (item.kind === 'reward') rewardItems++;
+    }
+  }
+  return { taskId: input.taskId, task, budget: input.budget, always, included, excluded, learnedTags, tokens };
+}
+
+function alwaysItems(sources: ContextSources): ContextItem[] {
+  const { persona, constraints, goals } = sources.human;
+  const open = goals.filter((g) => !g.done).map((g) => `- ${g.text}`).join('\n');
+  const items: ContextItem[] = [
+    item('persona.md', 'persona', 'Persona', [], persona.text),
+    item('constraints.md', 'constraints', 'Constraints', [], constraints.text),
+  ];
+  if (open) items.push(item('goals.md', 'goals', 'Open goals', [], open));
+  return items;
+}
+
+function candidateItems(sources: ContextSources): {
+  candidates: ContextItem[];
+  dormant: { item: ContextItem; reason: ExcludedItem['reason'] }[];
+} {
+  const candidates: ContextItem[] = [];
+  const dormant: { item: ContextItem; reason: ExcludedItem['reason'] }[] = [];
+  for (const skill of sources.skills) {
+    const entry = {
+      ...item(agentRelative(sources.agent, skill.path), 'skill', skill.data.title, skill.data.tags, skill.body),
+      confidence: skillSuccessRate(skill.data),
+    };
+    if (skill.data.status === 'archived') dormant.push({ item: entry, reason: 'archived' });
+    else candidates.push(entry);
+  }
+  for (const belief of sources.world) {
+    const data = belief.data;
+    const described = [data.kind === 'hypothesis' ? data.claim : '', data.aliases.join(', '), belief.body]
+      .filter(Boolean)
+      .join('\n');
+    const entry = {
+      ...item(agentRelative(sources.agent, belief.path), data.kind, data.name, data.tags, described),
+      confidence: data.confidence,
+    };
+    if (isLive(belief)) candidates.push(entry);
+    else dormant.push({ item: entry, reason: 'superseded or refuted' });
+  }
+  for (const segment of sources.segments) {
+    candidates.push(item(segment.path, 'segment', segment.title, segment.tags, segment.body));
+  }
+  for (const record of sources.rewards.slice(-RECENT_REWARDS)) {
+    const summary = `${record.task} — ${record.outcome} (reward ${record.reward}) on ${record.model_used}; demand ${record.reasoning_demand}`;
+    candidates.push(item(`rewards.md#${record.task_id}`, 'reward', record.task, record.context_tags, summary));
+  }
+  return { candidates, dormant };
+}
+
+function item(id: string, kind: ContextItemKind, title: string, tags: string[], text: string): ContextItem {
+  return { id, kind, title, tags, text, tokens: estimateTokens(`${title}\n${text}`) };
+}
+
+function documentTerms(item: ContextItem): string[] {
+  return terms(`${item.title} ${item.tags.join(' ')} ${item.text}`);
+}
+
+/** Context tags of the most similar past tasks: what earlier experience says this task is about. */
+function learnTags(query: string[], rewards: RewardRecord[]): string[] {
+  if (rewards.length === 0 || query.length === 0) return [];
+  const index = new Bm25Index(rewards.map((r) => terms(r.task)));
+  const scores = index.score(query);
+  const similar = scores
+    .map((score, i) => ({ score, record: rewards[i] }))
+    .filter((entry) => entry.score > 0 && entry.record !== undefined)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, SIMILAR_TASKS);
+  const tags = new Set<string>();
+  for (const { record } of similar) for (const tag of record?.context_tags ?? []) tags.add(tag);
+  return [...tags].sort();
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** Every item the model was shown, by id. */
+export function contextItems(context: AssembledContext): ContextItem[] {
+  return [...context.always, ...context.included];
+}
+
+export function renderContextMarkdown(context: AssembledContext, assembledAt: string): string {
+  const lines = [
+    `# Context — ${context.taskId}`,
+    '',
+    'Ephemeral: rebuilt for every task and never committed.',
+    '',
+    `- Task: ${context.task}`,
+    `- Assembled: ${assembledAt}`,
+    `- Tokens: ${context.tokens} of a ${context.budget}-token budget`,
+    `- Learned retrieval tags: ${context.learnedTags.join(', ') || 'none yet'}`,
+    '',
+    '## Included',
+    '',
+    ...context.always.map((i) => `- ${i.id} (always; ${i.tokens} tokens)`),
+    ...context.included.map((i) => `- ${i.id} (score ${i.score}; ${i.tokens} tokens)`),
+    '',
+    '## Excluded',
+    '',
+    ...(context.excluded.length === 0
+      ? ['Nothing.']
+      : context.excluded.map((i) => `- ${i.id} (${i.reason}${i.score > 0 ? `; score ${i.score}` : ''})`)),
+    '',
+    '## Content',
+  ];
+  for (const i of contextItems(context)) lines.push('', `### ${i.id} — ${i.title}`, '', i.text || '(empty)');
+  return `${lines.join('\n')}\n`;
+}
+

@@ -1,0 +1,70 @@
+// The structured answer a model returns for one task (SPEC §4): the answer, what it used, its
+// self-assessment and the memory updates it proposes. Every field is required (nullable where it
+// may be empty) so the same schema serves strict JSON-schema structured output.
+import { z } from 'zod';
+import { OUTCOMES, REASONING_DEMANDS } from '../memory/rewards.js';
+import { signedUnit } from '../memory/schema-parts.js';
+
+const ProposedSkill = z.strictObject({
+  slug: z.string().describe('lowercase-hyphenated file name for the skill'),
+  title: z.string(),
+  tags: z.array(z.string()),
+  procedure: z.string().describe('the reusable procedure, as Markdown steps'),
+});
+
+const ProposedHypothesis = z.strictObject({
+  slug: z.string(),
+  name: z.string(),
+  claim: z.string(),
+  proposes: z.enum(['entity', 'relation']),
+  aliases: z.array(z.string()),
+  tags: z.array(z.string()),
+  subject: z.string().nullable(),
+  predicate: z.string().nullable(),
+  object: z.string().nullable(),
+});
+
+const ProposedEvidence = z.strictObject({
+  target: z.string().describe('agent-relative path of an existing belief, e.g. world/entities/x.md'),
+  supports: z.boolean(),
+  note: z.string(),
+});
+
+const NominatedDuplicate = z.strictObject({
+  target: z.string(),
+  duplicate_of: z.string(),
+  note: z.string(),
+});
+
+const SharedProposal = z.strictObject({
+  topic: z.string(),
+  claim: z.string(),
+  evidence: z.string(),
+});
+
+export const SolveOutputSchema = z.strictObject({
+  answer: z.string().min(1),
+  outcome: z.enum(OUTCOMES),
+  used_context: z.array(z.string()).describe('ids of the context items the answer actually used'),
+  reward_decomposition: z.strictObject({
+    correctness: signedUnit,
+    efficiency: signedUnit,
+    novelty: signedUnit,
+    generality: signedUnit,
+  }),
+  context_tags: z.array(z.string()),
+  reasoning_demand: z.enum(REASONING_DEMANDS),
+  memory: z.strictObject({
+    skills: z.array(ProposedSkill),
+    skills_used: z.array(z.string()),
+    hypotheses: z.array(ProposedHypothesis),
+    evidence: z.array(ProposedEvidence),
+    duplicates: z.array(NominatedDuplicate),
+    shared_proposal: SharedProposal.nullable(),
+  }),
+});
+
+export type SolveOutput = z.infer<typeof SolveOutputSchema>;
+export type ProposedSkill = z.infer<typeof ProposedSkill>;
+export type ProposedHypothesis = z.infer<typeof ProposedHypothesis>;
+export type ProposedEvidence = z.infer<typeof ProposedEvidence>;

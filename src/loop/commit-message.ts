@@ -1,0 +1,46 @@
+// The commit message of one iteration: what the agent did, in words a reviewer reads in `git log`,
+// with trailers that tools can parse (`git interpret-trailers`).
+import type { RewardRecord } from '../memory/rewards.js';
+import type { Refusal } from '../world/observe.js';
+import type { Task } from './task.js';
+
+const SUBJECT_TASK_LENGTH = 50;
+
+export function formatReward(reward: number): string {
+  return reward > 0 ? `+${reward}` : String(reward);
+}
+
+export function iterationCommitMessage(input: {
+  task: Task;
+  record: RewardRecord;
+  created: string[];
+  updated: string[];
+  refused: Refusal[];
+}): string {
+  const { task, record } = input;
+  const short = task.text.length > SUBJECT_TASK_LENGTH ? `${task.text.slice(0, SUBJECT_TASK_LENGTH - 1)}…` : task.text;
+  const lines = [
+    `${task.agent}: ${short} (${task.id})`,
+    '',
+    `Task ${task.id}: ${record.outcome}, reward ${formatReward(record.reward)}, ${record.reasoning_demand} demand on tier ${record.model_used} (${record.model_name}).`,
+  ];
+  if (input.created.length + input.updated.length > 0) {
+    lines.push('');
+    for (const path of input.created) lines.push(`- created ${path}`);
+    for (const path of input.updated) lines.push(`- updated ${path}`);
+  }
+  if (input.refused.length > 0) {
+    lines.push('', 'Refused proposals:');
+    for (const refusal of input.refused) lines.push(`- ${refusal.item}: ${refusal.reason}`);
+  }
+  if (task.issueNumber !== undefined) lines.push('', `Refs #${task.issueNumber}`);
+  lines.push(
+    '',
+    `AgentOS-Agent: ${task.agent}`,
+    `AgentOS-Task: ${task.id}`,
+    `AgentOS-Outcome: ${record.outcome}`,
+    `AgentOS-Reward: ${formatReward(record.reward)}`,
+    `AgentOS-Tier: ${record.model_used}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,135 @@
+// One loop iteration (SPEC §4): receive → assemble context → choose tier → solve → score → update
+// skills and world → commit. Each step is a module of its own; this file only composes them.
+import { join } from 'node:path';
+import { assembleContext, renderContextMarkdown } from '../context/assemble.js';
+import { PathRefusedError } from '../errors.js';
+import type { Git } from '../git/git.js';
+import type { Model } from '../llm/model.js';
+import { silentLogger, type Logger } from '../log.js';
+import { readTextIfExists } from '../memory/files.js';
+import { agentPaths } from '../memory/layout.js';
+import { renderQueue, setEntryFields } from '../memory/queue.js';
+import { appendRewardText, type RewardRecord } from '../memory/rewards.js';
+import { MemoryWriter } from '../memory/writer.js';
+import { estimateDemand } from '../routing/demand.js';
+import { staticRoutingPolicy, type RoutingPolicy } from '../routing/policy.js';
+import type { Refusal } from '../world/observe.js';
+import { loadAgentMemory, type AgentMemory } from './agent-memory.js';
+import { formatReward, iterationCommitMessage } from './commit-message.js';
+import { checkConstraints, scoreTask } from './score.js';
+import type { Task } from './task.js';
+import { planMemoryUpdate } from './update.js';
+
+export interface IterationDeps {
+  repoRoot: string;
+  git: Git;
+  model: Model;
+  routing?: RoutingPolicy;
+  now?: () => Date;
+  logger?: Logger;
+}
+
+export interface IterationResult {
+  status: 'done' | 'already-processed';
+  task: Task;
+  /** One line for people: what happened. */
+  summary: string;
+  record?: RewardRecord;
+  answer?: string;
+  commit?: string;
+  created: string[];
+  updated: string[];
+  refused: Refusal[];
+}
+
+export async function runIteration(deps: IterationDeps, task: Task, loaded?: AgentMemory): Promise<IterationResult> {
+  const logger = deps.logger ?? silentLogger;
+  const now = deps.now ?? (() => new Date());
+  const memory = loaded ?? loadAgentMemory(deps.repoRoot, task.agent);
+  const agent = memory.agent.name;
+  const paths = agentPaths(agent);
+
+  if (memory.rewards.some((record) => record.task_id === task.id)) {
+    const summary = `${agent} ${task.id}: already processed (a reward record exists); nothing to do`;
+    return { status: 'already-processed', task, summary, created: [], updated: [], refused: [] };
+  }
+
+  const at = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const writer = new MemoryWriter(deps.repoRoot, agent, logger);
+  const context = assembleContext({
+    taskId: task.id,
+    task: task.text,
+    sources: { ...memory, agent },
+    budget: memory.registry.context.token_budget,
+  });
+  writer.writeEphemeral(paths.context, renderContextMarkdown(context, at));
+
+  const estimate = estimateDemand(context);
+  const choice = (deps.routing ?? staticRoutingPolicy).choose({ demand: estimate.demand, tags: context.learnedTags });
+  logger.debug(`${task.id}: ${estimate.demand} demand (${estimate.reason}) → ${choice.tier} (${choice.reason})`);
+
+  const result = await deps.model.solve({
+    taskId: task.id,
+    task: task.text,
+    agent: memory.agent,
+    tier: choice.tier,
+    demand: estimate.demand,
+    context,
+    constraints: memory.human.constraints,
+  });
+
+  const violations = checkConstraints(result.output.answer, memory.human.constraints);
+  const outcome = violations.length > 0 ? 'failure' : result.output.outcome;
+  const plan = planMemoryUpdate({
+    agent: memory.agent,
+    taskId: task.id,
+    at,
+    output: result.output,
+    outcome,
+    verified: violations.length === 0,
+    skills: memory.skills,
+    world: memory.world,
+  });
+
+  const refused = [...plan.refused];
+  const created: string[] = [];
+  const updated: string[] = [];
+  for (const write of plan.writes) {
+    try {
+      writer.write(write.path, write.content);
+      if (plan.created.includes(write.path)) created.push(write.path);
+      else if (plan.updated.includes(write.path)) updated.push(write.path);
+    } catch (error) {
+      if (!(error instanceof PathRefusedError)) throw error;
+      refused.push({ item: write.path, reason: error.reason });
+    }
+  }
+  for (const refusal of refused) logger.warn(`${task.id}: refused ${refusal.item}: ${refusal.reason}`);
+
+  const record = scoreTask({
+    task,
+    at,
+    result,
+    demand: estimate.demand,
+    context,
+    violations,
+    worldUpdates: plan.worldUpdates.filter((p) => created.includes(`${paths.root}/${p}`) || updated.includes(`${paths.root}/${p}`)),
+    skillsUsed: plan.skillsUsed,
+  });
+  const rewardsText = readTextIfExists(join(deps.repoRoot, paths.rewards));
+  writer.write(paths.rewards, appendRewardText(rewardsText, agent, record));
+  if (task.source === 'queue' && memory.queue.entries.some((entry) => entry.id === task.id)) {
+    const queue = setEntryFields(memory.queue, task.id, { status: 'done', done_at: at });
+    writer.write(paths.queue, renderQueue(queue));
+  }
+
+  await deps.git.add(writer.written);
+  const commit = await deps.git.commit(iterationCommitMessage({ task, record, created, updated, refused }));
+  const summary =
+    `${agent} ${task.id}: ${record.outcome} (${formatReward(record.reward)}) on ${record.model_used} ` +
+    `[${record.model_name}], ${created.length} created, ${updated.length} updated` +
+    (refused.length > 0 ? `, ${refused.length} refused` : '') +
+    `, commit ${commit.slice(0, 7)}`;
+  logger.info(summary);
+  return { status: 'done', task, summary, record, answer: result.output.answer, commit, created, updated, refused };
+}

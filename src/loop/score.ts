@@ -1,0 +1,78 @@
+// Scoring a task (SPEC §6): verification first (schema, constraints), then the reward record from
+// the verified outcome, the model's self-assessment and what the runtime measured.
+import { contextItems, type AssembledContext } from '../context/assemble.js';
+import type { SolveResult } from '../llm/model.js';
+import type { Constraints } from '../memory/human.js';
+import type { Tier } from '../memory/registry.js';
+import type { Outcome, ReasoningDemand, RewardRecord } from '../memory/rewards.js';
+import { DEFAULT_ROUTES, tierRank } from '../routing/policy.js';
+import type { Task } from './task.js';
+
+const OUTCOME_REWARD = { success: 1, partial: 0, failure: -1 } as const;
+
+/** Constraint checks on the answer: each forbidden tool it mentions is a violation. */
+export function checkConstraints(answer: string, constraints: Constraints): string[] {
+  const text = answer.toLowerCase();
+  return constraints.toolsForbidden
+    .map((tool) => tool.replace(/\s*[—–:(].*$/, '').trim())
+    .filter((tool) => tool.length > 0 && new RegExp(`\\b${escape(tool.toLowerCase())}\\b`).test(text))
+    .map((tool) => `the answer uses forbidden tool "${tool}"`);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Whether the tier fitted the task: a failed or partial answer below the strongest tier was
+ * underpowered; a success on a tier stronger than the task's assessed demand needed was wasteful.
+ */
+export function modelAppropriate(outcome: Outcome, tier: Tier, assessed: ReasoningDemand): 'yes' | 'no' {
+  if (outcome !== 'success') return tier === 'strongest' ? 'yes' : 'no';
+  return tierRank(tier) > tierRank(DEFAULT_ROUTES[assessed]) ? 'no' : 'yes';
+}
+
+export function scoreTask(input: {
+  task: Task;
+  at: string;
+  result: SolveResult;
+  demand: ReasoningDemand;
+  context: AssembledContext;
+  violations: string[];
+  worldUpdates: string[];
+  skillsUsed: string[];
+}): RewardRecord {
+  const { output } = input.result;
+  const outcome: Outcome = input.violations.length > 0 ? 'failure' : output.outcome;
+  const shown = new Set(contextItems(input.context).map((item) => item.id));
+  return {
+    task: input.task.text,
+    task_id: input.task.id,
+    agent: input.task.agent,
+    at: input.at,
+    outcome,
+    reward: OUTCOME_REWARD[outcome],
+    reward_decomposition: {
+      ...output.reward_decomposition,
+      correctness: input.violations.length > 0 ? -1 : output.reward_decomposition.correctness,
+    },
+    context_tags: output.context_tags,
+    reasoning_demand: input.demand,
+    assessed_demand: output.reasoning_demand,
+    model_used: input.result.tier,
+    model_name: input.result.modelName,
+    model_appropriate: modelAppropriate(outcome, input.result.tier, output.reasoning_demand),
+    tiers_tried: input.result.tiersTried,
+    tokens: input.result.usage,
+    cost_usd: input.result.costUsd,
+    context: {
+      included: shown.size,
+      used: output.used_context.filter((id) => shown.has(id)).length,
+      tokens: input.context.tokens,
+    },
+    world_model_update: input.worldUpdates,
+    skills_used: input.skillsUsed,
+    ...(input.violations.length > 0 ? { violations: input.violations } : {}),
+    feedback: null,
+  };
+}

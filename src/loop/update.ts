@@ -1,0 +1,117 @@
+// Planning one iteration's memory changes from the validated model output, under the agent's
+// learning policy (SPEC §7). Pure: it returns the files to write and what it refused.
+import type { SolveOutput } from '../llm/solve-output.js';
+import { agentPaths, agentRelative } from '../memory/layout.js';
+import type { AgentSpec } from '../memory/registry.js';
+import type { Outcome } from '../memory/rewards.js';
+import { updateSkills } from '../memory/skill-updates.js';
+import { renderSkill, renderSkillsIndex, type Skill } from '../memory/skills.js';
+import { renderBelief, renderWorldIndex, type Belief } from '../world/beliefs.js';
+import { observe, type Refusal } from '../world/observe.js';
+
+/** At most this many new memory files per iteration (SPEC §12). */
+export const MAX_NEW_FILES_PER_ITERATION = 20;
+
+export interface FileWrite {
+  path: string;
+  content: string;
+}
+
+export interface MemoryPlan {
+  writes: FileWrite[];
+  created: string[];
+  updated: string[];
+  refused: Refusal[];
+  /** Agent-relative paths of world files written, for the reward record. */
+  worldUpdates: string[];
+  /** Agent-relative paths of skills the task used. */
+  skillsUsed: string[];
+}
+
+export function planMemoryUpdate(input: {
+  agent: AgentSpec;
+  taskId: string;
+  at: string;
+  output: SolveOutput;
+  outcome: Outcome;
+  verified: boolean;
+  skills: readonly Skill[];
+  world: readonly Belief[];
+}): MemoryPlan {
+  const { agent, output } = input;
+  const paths = agentPaths(agent.name);
+  const learning = agent.learning;
+  const refused: Refusal[] = [];
+
+  const skillChange = updateSkills(input.skills, {
+    agent: agent.name,
+    taskId: input.taskId,
+    at: input.at,
+    outcome: input.outcome,
+    verified: input.verified,
+    mayCreate: learning === 'active',
+    proposed: output.memory.skills,
+    used: output.memory.skills_used,
+  });
+  refused.push(...skillChange.refused);
+
+  const worldChange =
+    learning === 'none'
+      ? { beliefs: new Map<string, Belief>(), created: [], refused: [] }
+      : observe(input.world, {
+          agent: agent.name,
+          taskId: input.taskId,
+          at: input.at,
+          hypotheses: output.memory.hypotheses,
+          evidence: output.memory.evidence,
+          hypothesesOnly: learning === 'constrained',
+        });
+  refused.push(...worldChange.refused);
+
+  let budget = MAX_NEW_FILES_PER_ITERATION;
+  const admit = (path: string, isNew: boolean): boolean => {
+    if (!isNew) return true;
+    if (budget > 0) {
+      budget--;
+      return true;
+    }
+    refused.push({ item: path, reason: `over the limit of ${MAX_NEW_FILES_PER_ITERATION} new files per iteration` });
+    return false;
+  };
+
+  const writes: FileWrite[] = [];
+  const created: string[] = [];
+  const updated: string[] = [];
+  const skills = new Map(input.skills.map((s) => [s.path, s]));
+  for (const [path, skill] of skillChange.skills) {
+    const isNew = skillChange.created.includes(path);
+    if (!admit(path, isNew)) continue;
+    skills.set(path, skill);
+    writes.push({ path, content: renderSkill(skill) });
+    (isNew ? created : updated).push(path);
+  }
+  const world = new Map(input.world.map((b) => [b.path, b]));
+  const worldUpdates: string[] = [];
+  for (const [path, belief] of worldChange.beliefs) {
+    const isNew = worldChange.created.includes(path);
+    if (!admit(path, isNew)) continue;
+    world.set(path, belief);
+    writes.push({ path, content: renderBelief(belief) });
+    (isNew ? created : updated).push(path);
+    worldUpdates.push(agentRelative(agent.name, path));
+  }
+  if (skillChange.skills.size > 0) {
+    writes.push({ path: paths.skillsIndex, content: renderSkillsIndex(agent.name, [...skills.values()]) });
+  }
+  if (worldChange.beliefs.size > 0) {
+    writes.push({ path: paths.worldIndex, content: renderWorldIndex(agent.name, [...world.values()]) });
+  }
+  return {
+    writes,
+    created,
+    updated,
+    refused,
+    worldUpdates,
+    skillsUsed: skillChange.used.map((path) => agentRelative(agent.name, path)),
+  };
+}

@@ -1,0 +1,37 @@
+// Markdown files with YAML frontmatter: parsed with gray-matter (YAML through `yaml`), rendered back
+// deterministically so that a rewrite changes only what changed.
+import matter from 'gray-matter';
+import { stringify, type Document } from 'yaml';
+import type { z } from 'zod';
+import { parseYaml, validateYaml, type YamlSource } from './yaml-source.js';
+
+export interface MarkdownDocument<T> {
+  data: T;
+  body: string;
+}
+
+/** Parses a frontmatter document and validates its data; errors name the file, field and line. */
+export function parseMarkdown<T>(file: string, text: string, schema: z.ZodType<T>): MarkdownDocument<T> {
+  let document: Document | undefined;
+  let source: YamlSource = { file, text: '', firstLine: 2 };
+  const parsed = matter(text, {
+    engines: {
+      yaml: (frontmatter: string) => {
+        source = { file, text: frontmatter, firstLine: 2 };
+        const result = parseYaml(source);
+        document = result.document;
+        return (result.value ?? {}) as object;
+      },
+    },
+  });
+  const data = validateYaml(source, document, parsed.data, schema);
+  return { data, body: parsed.content.replace(/^\n+/, '') };
+}
+
+/** Renders frontmatter plus body. Keys with undefined values are left out. */
+export function renderMarkdown(data: object, body: string): string {
+  const clean = Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined));
+  const yaml = stringify(clean, { lineWidth: 0 }).trimEnd();
+  const text = body.trim();
+  return `---\n${yaml}\n---\n${text ? `\n${text}\n` : ''}`;
+}

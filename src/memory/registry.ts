@@ -1,0 +1,84 @@
+// agents.yaml: the agent registry and runtime policy (SPEC §3), in the seed's shape plus policy.
+import { join } from 'node:path';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { readTextIfExists } from './files.js';
+import { isSlug, REGISTRY_FILE } from './layout.js';
+import { readYaml } from './yaml-source.js';
+
+export const TIERS = ['cheap-fast', 'balanced', 'strongest'] as const;
+export type Tier = (typeof TIERS)[number];
+
+const agentName = z
+  .string()
+  .refine(isSlug, 'must be a slug: lowercase letters, digits and single hyphens');
+
+export const AgentSpecSchema = z.strictObject({
+  name: agentName,
+  persona: z.string().min(1),
+  domain: z.string().default(''),
+  goals: z.array(z.string()).default([]),
+  hints: z.array(z.string()).default([]),
+  risk_level: z.enum(['low', 'medium', 'high', 'critical']).default('medium'),
+  autonomy: z.enum(['assistant', 'semi-autonomous', 'autonomous']).default('semi-autonomous'),
+  learning: z.enum(['none', 'constrained', 'active']).default('active'),
+  budget: z.enum(['cheap', 'balanced', 'premium']).default('balanced'),
+});
+export type AgentSpec = z.infer<typeof AgentSpecSchema>;
+
+const quorum = z.union([
+  z.number().int().min(1),
+  z.string().regex(/^\d+\/\d+$/, 'must be a whole number or a fraction such as "2/3"'),
+]);
+
+export const RegistrySchema = z
+  .strictObject({
+    agents: z.array(AgentSpecSchema).min(1, 'at least one agent is needed'),
+    models: z
+      .strictObject({
+        'cheap-fast': z.string().min(1).default('gpt-4o-mini'),
+        balanced: z.string().min(1).default('gpt-4o'),
+        strongest: z.string().min(1).default('o3'),
+      })
+      .default({ 'cheap-fast': 'gpt-4o-mini', balanced: 'gpt-4o', strongest: 'o3' }),
+    consensus: z
+      .strictObject({
+        quorum: quorum.default(1),
+        human_approvals: z.number().int().min(0).default(0),
+        expiry_days: z.number().int().min(1).default(14),
+      })
+      .default({ quorum: 1, human_approvals: 0, expiry_days: 14 }),
+    context: z
+      .strictObject({
+        token_budget: z.number().int().min(256).default(4000),
+      })
+      .default({ token_budget: 4000 }),
+  })
+  .superRefine((registry, ctx) => {
+    const seen = new Set<string>();
+    registry.agents.forEach((agent, index) => {
+      if (seen.has(agent.name)) {
+        ctx.addIssue({ code: 'custom', path: ['agents', index, 'name'], message: `duplicate agent "${agent.name}"` });
+      }
+      seen.add(agent.name);
+    });
+  });
+export type Registry = z.infer<typeof RegistrySchema>;
+
+export function loadRegistry(repoRoot: string): Registry {
+  const text = readTextIfExists(join(repoRoot, REGISTRY_FILE));
+  if (text === undefined) {
+    throw new InputError(`${REGISTRY_FILE} not found in ${repoRoot}: run "agentos init" to create an agent repository`);
+  }
+  return readYaml({ file: REGISTRY_FILE, text, firstLine: 1 }, RegistrySchema);
+}
+
+/** The named agent, or the first one; an unknown name is an input error that lists the known ones. */
+export function findAgent(registry: Registry, name?: string): AgentSpec {
+  const agent = name === undefined ? registry.agents[0] : registry.agents.find((a) => a.name === name);
+  if (!agent) {
+    const known = registry.agents.map((a) => a.name).join(', ');
+    throw new InputError(`unknown agent "${name}": ${REGISTRY_FILE} defines ${known}`);
+  }
+  return agent;
+}

@@ -1,0 +1,44 @@
+// `agentos init`: a new agent repository from the template, as a git repository with one commit.
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import { Git } from '../git/git.js';
+import { REGISTRY_FILE } from '../memory/layout.js';
+import { REPOSITORY_GITATTRIBUTES, REPOSITORY_GITIGNORE, TEMPLATE_ENTRIES, templateRoot } from './template.js';
+
+export interface InitResult {
+  dir: string;
+  commit: string;
+  files: string[];
+}
+
+export async function initRepository(dir: string, options: { git?: Git } = {}): Promise<InitResult> {
+  if (existsSync(join(dir, REGISTRY_FILE))) {
+    throw new InputError(`${join(dir, REGISTRY_FILE)} already exists: ${dir} is already an agent repository`);
+  }
+  mkdirSync(dir, { recursive: true });
+  const source = templateRoot();
+  for (const entry of TEMPLATE_ENTRIES) {
+    cpSync(join(source, entry), join(dir, entry), {
+      recursive: true,
+      // The template's ephemeral context files are never copied.
+      filter: (path) => !path.endsWith('/context.md'),
+    });
+  }
+  for (const [name, content] of [
+    ['.gitignore', REPOSITORY_GITIGNORE],
+    ['.gitattributes', REPOSITORY_GITATTRIBUTES],
+  ] as const) {
+    if (!existsSync(join(dir, name))) writeFileSync(join(dir, name), content);
+  }
+  const git = options.git ?? Git.create(dir);
+  // The agent repository is a repository of its own, even when `dir` sits inside another one.
+  if (!existsSync(join(dir, '.git'))) await git.init();
+  const files = ['.gitignore', '.gitattributes', ...TEMPLATE_ENTRIES];
+  await git.add(files);
+  const agents = readdirSync(join(dir, 'agents')).sort().join(', ');
+  const commit = await git.commit(
+    `Initialise AgentOS agent repository\n\nAgents: ${agents}. Each agent's mind lives under agents/<name>/;\nshared truths under shared/iac/.\n`,
+  );
+  return { dir, commit, files };
+}
