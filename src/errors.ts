@@ -40,6 +40,8 @@ export class PathRefusedError extends AgentOSError {
   }
 }
 
+/** The message of anything thrown (duck-typed: errors from another realm are not `instanceof Error`). */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
 }

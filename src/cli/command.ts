@@ -1,7 +1,7 @@
 // What every CLI command has: a name, its help, and a run function over parsed arguments.
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from '../errors.js';
+import { errorMessage, UsageError } from '../errors.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -34,12 +34,17 @@ export const REPOSITORY_HELP = `  -C, --dir DIR      the agent repository (defau
   -h, --help         show this help`;
 
 /** Parses argv strictly; unknown or malformed options are usage errors that name the command. */
-export function parse<O extends Options>(command: string, argv: string[], options: O, allowPositionals = false) {
+export function parse<O extends Options>(
+  command: string,
+  argv: string[],
+  options: O,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new UsageError(`${command}: ${message} (see "agentos ${command} --help")`);
+    const sentence = errorMessage(error).split(/\.\s|\n/)[0];
+    throw new UsageError(`${sentence} (see "agentos ${command} --help")`);
   }
 }
 

@@ -31,7 +31,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`agentos: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`);
+    io.stderr.write(
+      `agentos: unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(', ')})\n`,
+    );
     return 2;
   }
   try {
@@ -46,7 +48,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 1;
     }
     io.stderr.write(`agentos ${name}: unexpected error: ${errorMessage(error)}\n`);
-    if (error instanceof Error && error.stack && io.env.AGENTOS_DEBUG) io.stderr.write(`${error.stack}\n`);
+    if (error instanceof Error && error.stack && io.env.AGENTOS_DEBUG)
+      io.stderr.write(`${error.stack}\n`);
     return 1;
   }
 }

@@ -24,9 +24,13 @@ export function loadSegments(repoRoot: string): Segment[] {
   return listMarkdown(repoRoot, SEGMENTS_DIR)
     .filter((name) => name !== 'README.md')
     .map((name) => {
-    const topic = name.slice(0, -'.md'.length);
-    const path = `${SEGMENTS_DIR}/${name}`;
-    const { data, body } = parseMarkdown(path, readTextIfExists(join(repoRoot, path)) ?? '', SegmentSchema);
-    return { topic, path, title: data.title ?? topic, tags: data.tags, body };
-  });
+      const topic = name.slice(0, -'.md'.length);
+      const path = `${SEGMENTS_DIR}/${name}`;
+      const { data, body } = parseMarkdown(
+        path,
+        readTextIfExists(join(repoRoot, path)) ?? '',
+        SegmentSchema,
+      );
+      return { topic, path, title: data.title ?? topic, tags: data.tags, body };
+    });
 }

@@ -90,7 +90,8 @@ export function assembleContext(input: {
   const ranked: RankedItem[] = candidates.map((item, i) => {
     // BM25 ranks items against each other; coverage of the task's own terms keeps a weak best
     // match (one shared common word) from looking like a strong one.
-    const text = maxText > 0 ? ((textScores[i] ?? 0) / maxText) * Math.min(1, 2 * (coverage[i] ?? 0)) : 0;
+    const text =
+      maxText > 0 ? ((textScores[i] ?? 0) / maxText) * Math.min(1, 2 * (coverage[i] ?? 0)) : 0;
     const tagTerms = item.tags.flatMap((tag) => terms(tag));
     const tagHits = new Set(tagTerms.filter((t) => wanted.has(t))).size;
     const tag = tagTerms.length > 0 ? tagHits / new Set(tagTerms).size : 0;
@@ -102,11 +103,16 @@ export function assembleContext(input: {
 
   let tokens = always.reduce((sum, item) => sum + item.tokens, 0);
   const included: RankedItem[] = [];
-  const excluded: ExcludedItem[] = dormant.map(({ item, reason }) => ({ ...item, score: 0, reason }));
+  const excluded: ExcludedItem[] = dormant.map(({ item, reason }) => ({
+    ...item,
+    score: 0,
+    reason,
+  }));
   let rewardItems = 0;
   for (const item of ranked) {
     if (item.score < RELEVANCE_FLOOR) excluded.push({ ...item, reason: 'unrelated' });
-    else if (tokens + item.tokens > input.budget) excluded.push({ ...item, reason: 'over token budget' });
+    else if (tokens + item.tokens > input.budget)
+      excluded.push({ ...item, reason: 'over token budget' });
     else if (item.kind === 'reward' && rewardItems >= MAX_REWARD_ITEMS) {
       excluded.push({ ...item, reason: 'over token budget' });
     } else {
@@ -115,12 +121,24 @@ export function assembleContext(input: {
       if (item.kind === 'reward') rewardItems++;
     }
   }
-  return { taskId: input.taskId, task, budget: input.budget, always, included, excluded, learnedTags, tokens };
+  return {
+    taskId: input.taskId,
+    task,
+    budget: input.budget,
+    always,
+    included,
+    excluded,
+    learnedTags,
+    tokens,
+  };
 }
 
 function alwaysItems(sources: ContextSources): ContextItem[] {
   const { persona, constraints, goals } = sources.human;
-  const open = goals.filter((g) => !g.done).map((g) => `- ${g.text}`).join('\n');
+  const open = goals
+    .filter((g) => !g.done)
+    .map((g) => `- ${g.text}`)
+    .join('\n');
   const items: ContextItem[] = [
     item('persona.md', 'persona', 'Persona', [], persona.text),
     item('constraints.md', 'constraints', 'Constraints', [], constraints.text),
@@ -137,7 +155,13 @@ function candidateItems(sources: ContextSources): {
   const dormant: { item: ContextItem; reason: ExcludedItem['reason'] }[] = [];
   for (const skill of sources.skills) {
     const entry = {
-      ...item(agentRelative(sources.agent, skill.path), 'skill', skill.data.title, skill.data.tags, skill.body),
+      ...item(
+        agentRelative(sources.agent, skill.path),
+        'skill',
+        skill.data.title,
+        skill.data.tags,
+        skill.body,
+      ),
       confidence: skillSuccessRate(skill.data),
     };
     if (skill.data.status === 'archived') dormant.push({ item: entry, reason: 'archived' });
@@ -145,11 +169,21 @@ function candidateItems(sources: ContextSources): {
   }
   for (const belief of sources.world) {
     const data = belief.data;
-    const described = [data.kind === 'hypothesis' ? data.claim : '', data.aliases.join(', '), belief.body]
+    const described = [
+      data.kind === 'hypothesis' ? data.claim : '',
+      data.aliases.join(', '),
+      belief.body,
+    ]
       .filter(Boolean)
       .join('\n');
     const entry = {
-      ...item(agentRelative(sources.agent, belief.path), data.kind, data.name, data.tags, described),
+      ...item(
+        agentRelative(sources.agent, belief.path),
+        data.kind,
+        data.name,
+        data.tags,
+        described,
+      ),
       confidence: data.confidence,
     };
     if (isLive(belief)) candidates.push(entry);
@@ -160,12 +194,20 @@ function candidateItems(sources: ContextSources): {
   }
   for (const record of sources.rewards.slice(-RECENT_REWARDS)) {
     const summary = `${record.task} — ${record.outcome} (reward ${record.reward}) on ${record.model_used}; demand ${record.reasoning_demand}`;
-    candidates.push(item(`rewards.md#${record.task_id}`, 'reward', record.task, record.context_tags, summary));
+    candidates.push(
+      item(`rewards.md#${record.task_id}`, 'reward', record.task, record.context_tags, summary),
+    );
   }
   return { candidates, dormant };
 }
 
-function item(id: string, kind: ContextItemKind, title: string, tags: string[], text: string): ContextItem {
+function item(
+  id: string,
+  kind: ContextItemKind,
+  title: string,
+  tags: string[],
+  text: string,
+): ContextItem {
   return { id, kind, title, tags, text, tokens: estimateTokens(`${title}\n${text}`) };
 }
 
@@ -217,11 +259,13 @@ export function renderContextMarkdown(context: AssembledContext, assembledAt: st
     '',
     ...(context.excluded.length === 0
       ? ['Nothing.']
-      : context.excluded.map((i) => `- ${i.id} (${i.reason}${i.score > 0 ? `; score ${i.score}` : ''})`)),
+      : context.excluded.map(
+          (i) => `- ${i.id} (${i.reason}${i.score > 0 ? `; score ${i.score}` : ''})`,
+        )),
     '',
     '## Content',
   ];
-  for (const i of contextItems(context)) lines.push('', `### ${i.id} — ${i.title}`, '', i.text || '(empty)');
+  for (const i of contextItems(context))
+    lines.push('', `### ${i.id} — ${i.title}`, '', i.text || '(empty)');
   return `${lines.join('\n')}\n`;
 }
-

@@ -38,7 +38,9 @@ export class Bm25Index {
     const unique = [...new Set(query)];
     const total = unique.reduce((sum, term) => sum + this.idf(term), 0);
     return this.frequencies.map((counts) =>
-      total === 0 ? 0 : unique.reduce((sum, term) => sum + (counts.has(term) ? this.idf(term) : 0), 0) / total,
+      total === 0
+        ? 0
+        : unique.reduce((sum, term) => sum + (counts.has(term) ? this.idf(term) : 0), 0) / total,
     );
   }
 

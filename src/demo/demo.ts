@@ -18,9 +18,17 @@ export const DEMO_AGENT = 'orion';
 
 /** The seed's task first, then related work that reuses, extends and contradicts what it taught. */
 export const DEMO_TASKS: NewTask[] = [
-  { id: 'sync-vendor-api', text: 'Build a Python sync process for a paginated API with rate limits.', priority: 'high' },
-  { text: "Sync invoices from the billing vendor's paginated API, pausing when the rate limit is near." },
-  { text: 'Add retries with exponential backoff to the paginated customer export when the API returns 429.' },
+  {
+    id: 'sync-vendor-api',
+    text: 'Build a Python sync process for a paginated API with rate limits.',
+    priority: 'high',
+  },
+  {
+    text: "Sync invoices from the billing vendor's paginated API, pausing when the rate limit is near.",
+  },
+  {
+    text: 'Add retries with exponential backoff to the paginated customer export when the API returns 429.',
+  },
   { text: 'Refresh OAuth access tokens during a long paginated sync without restarting it.' },
   { text: 'Handle repeated webhook deliveries from the payments vendor idempotently.' },
   { text: 'Sync the product catalogue from a vendor API that has no rate limit, page by page.' },
@@ -32,11 +40,16 @@ export interface DemoReport {
   results: IterationResult[];
 }
 
-export async function runDemo(options: { dir?: string; out: NodeJS.WritableStream }): Promise<DemoReport> {
+export async function runDemo(options: {
+  dir?: string;
+  out: NodeJS.WritableStream;
+}): Promise<DemoReport> {
   const out = (line = '') => options.out.write(`${line}\n`);
   const dir = options.dir ? resolve(options.dir) : mkdtempSync(join(tmpdir(), 'agentos-demo-'));
   const git = Git.create(dir);
-  out('AgentOS demo — offline model (deterministic rules, not an LLM; set LLM_API_KEY for a real one)');
+  out(
+    'AgentOS demo — offline model (deterministic rules, not an LLM; set LLM_API_KEY for a real one)',
+  );
   out();
   await initRepository(dir, { git });
   const { ids } = await enqueueTasks({ repoRoot: dir, git, agent: DEMO_AGENT, tasks: DEMO_TASKS });
@@ -49,7 +62,9 @@ export async function runDemo(options: { dir?: string; out: NodeJS.WritableStrea
     const memory = loadAgentMemory(dir, DEMO_AGENT);
     const task = taskFromQueue(DEMO_AGENT, memory.queue);
     if (!task) break;
-    results.push(await runIteration({ repoRoot: dir, git, model, logger: silentLogger }, task, memory));
+    results.push(
+      await runIteration({ repoRoot: dir, git, model, logger: silentLogger }, task, memory),
+    );
   }
 
   out('Tasks');
@@ -71,7 +86,9 @@ export async function runDemo(options: { dir?: string; out: NodeJS.WritableStrea
   out('Skills');
   out();
   for (const skill of memory.skills.filter((s) => touched.has(s.path))) {
-    out(`  ${agentRelative(DEMO_AGENT, skill.path)}  (uses ${skill.data.uses}, successes ${skill.data.successes})`);
+    out(
+      `  ${agentRelative(DEMO_AGENT, skill.path)}  (uses ${skill.data.uses}, successes ${skill.data.successes})`,
+    );
   }
   out();
   out('World model');

@@ -25,7 +25,9 @@ export class GitError extends AgentOSError {
     readonly args: string[],
     readonly result: GitResult,
   ) {
-    super(`git ${args[0] ?? ''} failed (exit ${result.exitCode}): ${result.stderr.trim() || result.stdout.trim()}`);
+    super(
+      `git ${args[0] ?? ''} failed (exit ${result.exitCode}): ${result.stderr.trim() || result.stdout.trim()}`,
+    );
   }
 }
 
@@ -36,7 +38,10 @@ export class Git {
   ) {}
 
   /** A wrapper for the repository at `workdir`; commits carry `identity`. */
-  static create(workdir: string, options: { identity?: GitIdentity; env?: NodeJS.ProcessEnv } = {}): Git {
+  static create(
+    workdir: string,
+    options: { identity?: GitIdentity; env?: NodeJS.ProcessEnv } = {},
+  ): Git {
     const identity = options.identity ?? DEFAULT_IDENTITY;
     return new Git(workdir, {
       ...process.env,
@@ -49,14 +54,21 @@ export class Git {
     });
   }
 
-  exec(args: string[], options: { input?: string; allowFailure?: boolean } = {}): Promise<GitResult> {
+  exec(
+    args: string[],
+    options: { input?: string; allowFailure?: boolean } = {},
+  ): Promise<GitResult> {
     return new Promise((resolve, reject) => {
       const stdin = options.input === undefined ? 'ignore' : 'pipe';
-      const child = spawn('git', args, { cwd: this.workdir, env: this.env, stdio: [stdin, 'pipe', 'pipe'] });
+      const child = spawn('git', args, {
+        cwd: this.workdir,
+        env: this.env,
+        stdio: [stdin, 'pipe', 'pipe'],
+      });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
-      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+      child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
       child.on('error', reject);
       child.on('close', (code) => {
         const result = {
@@ -105,11 +117,16 @@ export class Git {
   }
 
   async isIgnored(path: string): Promise<boolean> {
-    return (await this.exec(['check-ignore', '--quiet', '--', path], { allowFailure: true })).exitCode === 0;
+    return (
+      (await this.exec(['check-ignore', '--quiet', '--', path], { allowFailure: true }))
+        .exitCode === 0
+    );
   }
 
   async isTracked(path: string): Promise<boolean> {
-    const result = await this.exec(['ls-files', '--error-unmatch', '--', path], { allowFailure: true });
+    const result = await this.exec(['ls-files', '--error-unmatch', '--', path], {
+      allowFailure: true,
+    });
     return result.exitCode === 0;
   }
 

@@ -25,7 +25,9 @@ const ProposedHypothesis = z.strictObject({
 });
 
 const ProposedEvidence = z.strictObject({
-  target: z.string().describe('agent-relative path of an existing belief, e.g. world/entities/x.md'),
+  target: z
+    .string()
+    .describe('agent-relative path of an existing belief, e.g. world/entities/x.md'),
   supports: z.boolean(),
   note: z.string(),
 });

@@ -18,7 +18,10 @@ export function iterationCommitMessage(input: {
   refused: Refusal[];
 }): string {
   const { task, record } = input;
-  const short = task.text.length > SUBJECT_TASK_LENGTH ? `${task.text.slice(0, SUBJECT_TASK_LENGTH - 1)}…` : task.text;
+  const short =
+    task.text.length > SUBJECT_TASK_LENGTH
+      ? `${task.text.slice(0, SUBJECT_TASK_LENGTH - 1)}…`
+      : task.text;
   const lines = [
     `${task.agent}: ${short} (${task.id})`,
     '',

@@ -4,7 +4,13 @@ import { InputError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import { silentLogger, type Logger } from '../log.js';
 import { agentPaths, slugify } from '../memory/layout.js';
-import { addEntry, loadQueue, renderQueue, TASK_ID_PATTERN, type Priority } from '../memory/queue.js';
+import {
+  addEntry,
+  loadQueue,
+  renderQueue,
+  TASK_ID_PATTERN,
+  type Priority,
+} from '../memory/queue.js';
 import { loadRewards } from '../memory/rewards.js';
 import { MemoryWriter } from '../memory/writer.js';
 
@@ -24,16 +30,25 @@ export async function enqueueTasks(input: {
   logger?: Logger;
 }): Promise<{ ids: string[]; commit: string }> {
   const { repoRoot, agent } = input;
-  const created = (input.now ?? (() => new Date()))().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const created = (input.now ?? (() => new Date()))()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
   let queue = loadQueue(repoRoot, agent);
-  const taken = new Set([...queue.entries.map((e) => e.id), ...loadRewards(repoRoot, agent).map((r) => r.task_id)]);
+  const taken = new Set([
+    ...queue.entries.map((e) => e.id),
+    ...loadRewards(repoRoot, agent).map((r) => r.task_id),
+  ]);
   const ids: string[] = [];
   for (const task of input.tasks) {
     const text = task.text.replace(/\s+/g, ' ').trim();
     if (text === '') throw new InputError('a task needs text');
     const id = task.id ?? uniqueId(text, taken);
-    if (!TASK_ID_PATTERN.test(id)) throw new InputError(`"${id}" is not a task id: use letters, digits, ".", "_" and "-"`);
-    if (taken.has(id)) throw new InputError(`task id "${id}" is already used in agents/${agent}/queue.md or rewards.md`);
+    if (!TASK_ID_PATTERN.test(id))
+      throw new InputError(`"${id}" is not a task id: use letters, digits, ".", "_" and "-"`);
+    if (taken.has(id))
+      throw new InputError(
+        `task id "${id}" is already used in agents/${agent}/queue.md or rewards.md`,
+      );
     taken.add(id);
     ids.push(id);
     queue = addEntry(queue, { id, task: text, priority: task.priority ?? 'normal', created });
@@ -42,7 +57,8 @@ export async function enqueueTasks(input: {
   const writer = new MemoryWriter(repoRoot, agent, input.logger ?? silentLogger);
   writer.write(path, renderQueue(queue));
   await input.git.add([path]);
-  const subject = ids.length === 1 ? `${agent}: enqueue ${ids[0]}` : `${agent}: enqueue ${ids.length} tasks`;
+  const subject =
+    ids.length === 1 ? `${agent}: enqueue ${ids[0]}` : `${agent}: enqueue ${ids.length} tasks`;
   const commit = await input.git.commit(`${subject}\n\n${ids.map((id) => `- ${id}`).join('\n')}\n`);
   return { ids, commit };
 }

@@ -42,7 +42,11 @@ export interface IterationResult {
   refused: Refusal[];
 }
 
-export async function runIteration(deps: IterationDeps, task: Task, loaded?: AgentMemory): Promise<IterationResult> {
+export async function runIteration(
+  deps: IterationDeps,
+  task: Task,
+  loaded?: AgentMemory,
+): Promise<IterationResult> {
   const logger = deps.logger ?? silentLogger;
   const now = deps.now ?? (() => new Date());
   const memory = loaded ?? loadAgentMemory(deps.repoRoot, task.agent);
@@ -54,7 +58,9 @@ export async function runIteration(deps: IterationDeps, task: Task, loaded?: Age
     return { status: 'already-processed', task, summary, created: [], updated: [], refused: [] };
   }
 
-  const at = now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const at = now()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
   const writer = new MemoryWriter(deps.repoRoot, agent, logger);
   const context = assembleContext({
     taskId: task.id,
@@ -65,8 +71,13 @@ export async function runIteration(deps: IterationDeps, task: Task, loaded?: Age
   writer.writeEphemeral(paths.context, renderContextMarkdown(context, at));
 
   const estimate = estimateDemand(context);
-  const choice = (deps.routing ?? staticRoutingPolicy).choose({ demand: estimate.demand, tags: context.learnedTags });
-  logger.debug(`${task.id}: ${estimate.demand} demand (${estimate.reason}) → ${choice.tier} (${choice.reason})`);
+  const choice = (deps.routing ?? staticRoutingPolicy).choose({
+    demand: estimate.demand,
+    tags: context.learnedTags,
+  });
+  logger.debug(
+    `${task.id}: ${estimate.demand} demand (${estimate.reason}) → ${choice.tier} (${choice.reason})`,
+  );
 
   const result = await deps.model.solve({
     taskId: task.id,
@@ -104,7 +115,8 @@ export async function runIteration(deps: IterationDeps, task: Task, loaded?: Age
       refused.push({ item: write.path, reason: error.reason });
     }
   }
-  for (const refusal of refused) logger.warn(`${task.id}: refused ${refusal.item}: ${refusal.reason}`);
+  for (const refusal of refused)
+    logger.warn(`${task.id}: refused ${refusal.item}: ${refusal.reason}`);
 
   const record = scoreTask({
     task,
@@ -113,7 +125,9 @@ export async function runIteration(deps: IterationDeps, task: Task, loaded?: Age
     demand: estimate.demand,
     context,
     violations,
-    worldUpdates: plan.worldUpdates.filter((p) => created.includes(`${paths.root}/${p}`) || updated.includes(`${paths.root}/${p}`)),
+    worldUpdates: plan.worldUpdates.filter(
+      (p) => created.includes(`${paths.root}/${p}`) || updated.includes(`${paths.root}/${p}`),
+    ),
     skillsUsed: plan.skillsUsed,
   });
   const rewardsText = readTextIfExists(join(deps.repoRoot, paths.rewards));
@@ -124,12 +138,24 @@ export async function runIteration(deps: IterationDeps, task: Task, loaded?: Age
   }
 
   await deps.git.add(writer.written);
-  const commit = await deps.git.commit(iterationCommitMessage({ task, record, created, updated, refused }));
+  const commit = await deps.git.commit(
+    iterationCommitMessage({ task, record, created, updated, refused }),
+  );
   const summary =
     `${agent} ${task.id}: ${record.outcome} (${formatReward(record.reward)}) on ${record.model_used} ` +
     `[${record.model_name}], ${created.length} created, ${updated.length} updated` +
     (refused.length > 0 ? `, ${refused.length} refused` : '') +
     `, commit ${commit.slice(0, 7)}`;
   logger.info(summary);
-  return { status: 'done', task, summary, record, answer: result.output.answer, commit, created, updated, refused };
+  return {
+    status: 'done',
+    task,
+    summary,
+    record,
+    answer: result.output.answer,
+    commit,
+    created,
+    updated,
+    refused,
+  };
 }

@@ -15,7 +15,9 @@ export function checkConstraints(answer: string, constraints: Constraints): stri
   const text = answer.toLowerCase();
   return constraints.toolsForbidden
     .map((tool) => tool.replace(/\s*[—–:(].*$/, '').trim())
-    .filter((tool) => tool.length > 0 && new RegExp(`\\b${escape(tool.toLowerCase())}\\b`).test(text))
+    .filter(
+      (tool) => tool.length > 0 && new RegExp(`\\b${escape(tool.toLowerCase())}\\b`).test(text),
+    )
     .map((tool) => `the answer uses forbidden tool "${tool}"`);
 }
 
@@ -27,7 +29,11 @@ function escape(text: string): string {
  * Whether the tier fitted the task: a failed or partial answer below the strongest tier was
  * underpowered; a success on a tier stronger than the task's assessed demand needed was wasteful.
  */
-export function modelAppropriate(outcome: Outcome, tier: Tier, assessed: ReasoningDemand): 'yes' | 'no' {
+export function modelAppropriate(
+  outcome: Outcome,
+  tier: Tier,
+  assessed: ReasoningDemand,
+): 'yes' | 'no' {
   if (outcome !== 'success') return tier === 'strongest' ? 'yes' : 'no';
   return tierRank(tier) > tierRank(DEFAULT_ROUTES[assessed]) ? 'no' : 'yes';
 }

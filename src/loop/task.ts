@@ -32,7 +32,8 @@ export function taskFromText(agent: string, text: string, id?: string): Task {
 
 /** The next pending task of the queue, or a named one (pending or not, so it can be retried). */
 export function taskFromQueue(agent: string, queue: Queue, id?: string): Task | undefined {
-  const entry = id === undefined ? pendingEntries(queue)[0] : queue.entries.find((e) => e.id === id);
+  const entry =
+    id === undefined ? pendingEntries(queue)[0] : queue.entries.find((e) => e.id === id);
   if (id !== undefined && !entry) {
     const known = queue.entries.map((e) => e.id).join(', ') || 'none';
     throw new InputError(`no task "${id}" in agents/${agent}/queue.md (tasks: ${known})`);

@@ -75,7 +75,10 @@ export function planMemoryUpdate(input: {
       budget--;
       return true;
     }
-    refused.push({ item: path, reason: `over the limit of ${MAX_NEW_FILES_PER_ITERATION} new files per iteration` });
+    refused.push({
+      item: path,
+      reason: `over the limit of ${MAX_NEW_FILES_PER_ITERATION} new files per iteration`,
+    });
     return false;
   };
 
@@ -101,10 +104,16 @@ export function planMemoryUpdate(input: {
     worldUpdates.push(agentRelative(agent.name, path));
   }
   if (skillChange.skills.size > 0) {
-    writes.push({ path: paths.skillsIndex, content: renderSkillsIndex(agent.name, [...skills.values()]) });
+    writes.push({
+      path: paths.skillsIndex,
+      content: renderSkillsIndex(agent.name, [...skills.values()]),
+    });
   }
   if (worldChange.beliefs.size > 0) {
-    writes.push({ path: paths.worldIndex, content: renderWorldIndex(agent.name, [...world.values()]) });
+    writes.push({
+      path: paths.worldIndex,
+      content: renderWorldIndex(agent.name, [...world.values()]),
+    });
   }
   return {
     writes,

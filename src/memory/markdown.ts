@@ -11,7 +11,11 @@ export interface MarkdownDocument<T> {
 }
 
 /** Parses a frontmatter document and validates its data; errors name the file, field and line. */
-export function parseMarkdown<T>(file: string, text: string, schema: z.ZodType<T>): MarkdownDocument<T> {
+export function parseMarkdown<T>(
+  file: string,
+  text: string,
+  schema: z.ZodType<T>,
+): MarkdownDocument<T> {
   let document: Document | undefined;
   let source: YamlSource = { file, text: '', firstLine: 2 };
   const parsed = matter(text, {

@@ -41,7 +41,10 @@ export function checkMemoryPath(agent: string, path: string): string {
     return normal;
   }
   if (normal.startsWith(`${PROPOSALS_DIR}/`)) return normal;
-  throw new PathRefusedError(path, `outside the memory of agent "${agent}" (${own}) and ${PROPOSALS_DIR}/`);
+  throw new PathRefusedError(
+    path,
+    `outside the memory of agent "${agent}" (${own}) and ${PROPOSALS_DIR}/`,
+  );
 }
 
 export class PathGuard {
@@ -57,7 +60,10 @@ export class PathGuard {
   resolve(path: string, byteLength = 0): string {
     const relative = checkMemoryPath(this.agent, path);
     if (byteLength > MAX_MEMORY_FILE_BYTES) {
-      throw new PathRefusedError(path, `${byteLength} bytes is over the ${MAX_MEMORY_FILE_BYTES}-byte limit`);
+      throw new PathRefusedError(
+        path,
+        `${byteLength} bytes is over the ${MAX_MEMORY_FILE_BYTES}-byte limit`,
+      );
     }
     this.refuseSymlinks(relative);
     return join(this.repoRoot, relative);

@@ -52,7 +52,12 @@ export function parseQueue(file: string, text: string): Queue {
   for (const entry of entries) {
     const earlier = seen.get(entry.id);
     if (earlier !== undefined) {
-      throw new MemoryFileError(file, `task id "${entry.id}" is already used on line ${earlier}`, undefined, entry.line);
+      throw new MemoryFileError(
+        file,
+        `task id "${entry.id}" is already used on line ${earlier}`,
+        undefined,
+        entry.line,
+      );
     }
     seen.set(entry.id, entry.line);
   }
@@ -61,19 +66,31 @@ export function parseQueue(file: string, text: string): Queue {
 
 function toEntry(file: string, id: string, line: number, lines: string[]): QueueEntry {
   if (!TASK_ID_PATTERN.test(id)) {
-    throw new MemoryFileError(file, `"${id}" is not a task id (letters, digits, ".", "_", "-")`, 'id', line);
+    throw new MemoryFileError(
+      file,
+      `"${id}" is not a task id (letters, digits, ".", "_", "-")`,
+      'id',
+      line,
+    );
   }
   const fields = new Map<string, { value: string; line: number }>();
   lines.forEach((text, offset) => {
     const match = FIELD.exec(text);
-    if (match) fields.set(match[1] ?? '', { value: (match[2] ?? '').trim(), line: line + offset + 1 });
+    if (match)
+      fields.set(match[1] ?? '', { value: (match[2] ?? '').trim(), line: line + offset + 1 });
   });
   const task = fields.get('task');
-  if (!task || task.value === '') throw new MemoryFileError(file, `task "${id}" has no text`, 'task', line);
+  if (!task || task.value === '')
+    throw new MemoryFileError(file, `task "${id}" has no text`, 'task', line);
   const priority = fields.get('priority');
   const priorityValue = (priority?.value || 'normal') as Priority;
   if (!PRIORITIES.includes(priorityValue)) {
-    throw new MemoryFileError(file, `must be one of ${PRIORITIES.join(', ')}`, 'priority', priority?.line);
+    throw new MemoryFileError(
+      file,
+      `must be one of ${PRIORITIES.join(', ')}`,
+      'priority',
+      priority?.line,
+    );
   }
   const status = fields.get('status');
   const statusValue = status?.value || 'pending';
@@ -84,17 +101,32 @@ function toEntry(file: string, id: string, line: number, lines: string[]): Queue
   if (created && Number.isNaN(Date.parse(created.value))) {
     throw new MemoryFileError(file, 'must be an ISO-8601 timestamp', 'created', created.line);
   }
-  return { id, task: task.value, priority: priorityValue, created: created?.value, status: statusValue, lines, line };
+  return {
+    id,
+    task: task.value,
+    priority: priorityValue,
+    created: created?.value,
+    status: statusValue,
+    lines,
+    line,
+  };
 }
 
 export function loadQueue(repoRoot: string, agent: string): Queue {
   const path = agentPaths(agent).queue;
   const text = readTextIfExists(join(repoRoot, path));
-  return text === undefined ? { preamble: queueHeader(agent), entries: [] } : parseQueue(path, text);
+  return text === undefined
+    ? { preamble: queueHeader(agent), entries: [] }
+    : parseQueue(path, text);
 }
 
 function queueHeader(agent: string): string[] {
-  return [`# Queue — ${agent}`, '', 'Tasks waiting for the agent. Add one with `agentos enqueue` or by hand:', ''];
+  return [
+    `# Queue — ${agent}`,
+    '',
+    'Tasks waiting for the agent. Add one with `agentos enqueue` or by hand:',
+    '',
+  ];
 }
 
 /** Pending entries, highest priority first, then oldest first, then file order. */
@@ -111,8 +143,16 @@ export function pendingEntries(queue: Queue): QueueEntry[] {
     .map(({ entry }) => entry);
 }
 
-export function addEntry(queue: Queue, entry: { id: string; task: string; priority: Priority; created: string }): Queue {
-  const lines = [`task: ${entry.task.replace(/\s+/g, ' ').trim()}`, `priority: ${entry.priority}`, `created: ${entry.created}`, ''];
+export function addEntry(
+  queue: Queue,
+  entry: { id: string; task: string; priority: Priority; created: string },
+): Queue {
+  const lines = [
+    `task: ${entry.task.replace(/\s+/g, ' ').trim()}`,
+    `priority: ${entry.priority}`,
+    `created: ${entry.created}`,
+    '',
+  ];
   const added: QueueEntry = { ...entry, status: 'pending', lines, line: 0 };
   return { ...queue, entries: [...queue.entries, added] };
 }

@@ -4,7 +4,12 @@ export function reflectionsHeader(agent: string): string {
 }
 
 /** The file's text with one dated entry appended. */
-export function appendReflectionText(existing: string | undefined, agent: string, date: string, text: string): string {
+export function appendReflectionText(
+  existing: string | undefined,
+  agent: string,
+  date: string,
+  text: string,
+): string {
   const base = existing ?? reflectionsHeader(agent);
   return `${base.trimEnd()}\n\n## ${date}\n\n${text.trim()}\n`;
 }

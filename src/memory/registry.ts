@@ -58,7 +58,11 @@ export const RegistrySchema = z
     const seen = new Set<string>();
     registry.agents.forEach((agent, index) => {
       if (seen.has(agent.name)) {
-        ctx.addIssue({ code: 'custom', path: ['agents', index, 'name'], message: `duplicate agent "${agent.name}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agents', index, 'name'],
+          message: `duplicate agent "${agent.name}"`,
+        });
       }
       seen.add(agent.name);
     });
@@ -68,14 +72,17 @@ export type Registry = z.infer<typeof RegistrySchema>;
 export function loadRegistry(repoRoot: string): Registry {
   const text = readTextIfExists(join(repoRoot, REGISTRY_FILE));
   if (text === undefined) {
-    throw new InputError(`${REGISTRY_FILE} not found in ${repoRoot}: run "agentos init" to create an agent repository`);
+    throw new InputError(
+      `${REGISTRY_FILE} not found in ${repoRoot}: run "agentos init" to create an agent repository`,
+    );
   }
   return readYaml({ file: REGISTRY_FILE, text, firstLine: 1 }, RegistrySchema);
 }
 
 /** The named agent, or the first one; an unknown name is an input error that lists the known ones. */
 export function findAgent(registry: Registry, name?: string): AgentSpec {
-  const agent = name === undefined ? registry.agents[0] : registry.agents.find((a) => a.name === name);
+  const agent =
+    name === undefined ? registry.agents[0] : registry.agents.find((a) => a.name === name);
   if (!agent) {
     const known = registry.agents.map((a) => a.name).join(', ');
     throw new InputError(`unknown agent "${name}": ${REGISTRY_FILE} defines ${known}`);

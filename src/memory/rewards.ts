@@ -67,7 +67,12 @@ export function parseRewards(file: string, text: string): RewardRecord[] {
     const source = { file, text: match[1] ?? '', firstLine };
     const { value, document } = parseYaml(source);
     if (!Array.isArray(value)) {
-      throw new MemoryFileError(file, 'a reward block must be a YAML list of records', undefined, firstLine);
+      throw new MemoryFileError(
+        file,
+        'a reward block must be a YAML list of records',
+        undefined,
+        firstLine,
+      );
     }
     value.forEach((item, index) => {
       records.push(validateYaml(source, document, item, RewardRecordSchema, [index]));
@@ -87,8 +92,8 @@ export function rewardsHeader(agent: string): string {
 }
 
 const FLOW_KEYS = ['reward_decomposition', 'context_tags', 'tiers_tried', 'tokens', 'context'];
-const SIGNED_REWARD = /^((?:- |  )reward: )1$/m;
-const SIGNED_DIMENSIONS = /^((?:- |  )reward_decomposition: )(\{.*\})$/m;
+const SIGNED_REWARD = /^((?:- | {2})reward: )1$/m;
+const SIGNED_DIMENSIONS = /^((?:- | {2})reward_decomposition: )(\{.*\})$/m;
 
 /** One record as a fenced YAML block, in the seed's style (`reward: +1`, flow maps for the small parts). */
 export function renderRewardBlock(record: RewardRecord): string {
@@ -103,13 +108,20 @@ export function renderRewardBlock(record: RewardRecord): string {
   const yaml = document
     .toString({ lineWidth: 0 })
     .replace(SIGNED_REWARD, '$1+1')
-    .replace(SIGNED_DIMENSIONS, (_line, key: string, map: string) => key + map.replace(/: 1\b/g, ': +1'))
+    .replace(
+      SIGNED_DIMENSIONS,
+      (_line, key: string, map: string) => key + map.replace(/: 1\b/g, ': +1'),
+    )
     .trimEnd();
   return `\`\`\`yaml\n${yaml}\n\`\`\`\n`;
 }
 
 /** The file's text with one more record appended. */
-export function appendRewardText(existing: string | undefined, agent: string, record: RewardRecord): string {
+export function appendRewardText(
+  existing: string | undefined,
+  agent: string,
+  record: RewardRecord,
+): string {
   const base = existing ?? rewardsHeader(agent);
   return `${base.endsWith('\n') ? base : `${base}\n`}\n${renderRewardBlock(record)}`;
 }

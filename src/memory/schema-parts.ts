@@ -4,7 +4,10 @@ import { z } from 'zod';
 /** An ISO-8601 date or timestamp, kept as the string the file holds. */
 export const timestamp = z
   .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO-8601 date such as 2026-04-30T10:00:00Z');
+  .refine(
+    (value) => !Number.isNaN(Date.parse(value)),
+    'must be an ISO-8601 date such as 2026-04-30T10:00:00Z',
+  );
 
 export const tagList = z.array(z.string().min(1)).default([]);
 

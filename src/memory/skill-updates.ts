@@ -42,7 +42,9 @@ export function updateSkills(
         successes: data.successes + (input.outcome === 'success' ? 1 : 0),
         failures: data.failures + (input.outcome === 'failure' ? 1 : 0),
         last_used: input.at,
-        source_tasks: data.source_tasks.includes(input.taskId) ? data.source_tasks : [...data.source_tasks, input.taskId],
+        source_tasks: data.source_tasks.includes(input.taskId)
+          ? data.source_tasks
+          : [...data.source_tasks, input.taskId],
       },
     };
     bySlug.set(skill.slug, updated);
@@ -53,14 +55,18 @@ export function updateSkills(
   for (const reference of input.used) {
     const slug = /^skills\/([^/]+)\.md$/.exec(reference)?.[1];
     const skill = slug === undefined ? undefined : bySlug.get(slug);
-    if (!skill) change.refused.push({ item: `skill use ${reference}`, reason: 'no such skill in skills/' });
+    if (!skill)
+      change.refused.push({ item: `skill use ${reference}`, reason: 'no such skill in skills/' });
     else use(skill);
   }
 
   if (input.outcome !== 'success' || !input.verified || !input.mayCreate) return change;
   for (const proposal of input.proposed) {
     if (!isSlug(proposal.slug)) {
-      change.refused.push({ item: `skill ${proposal.slug}`, reason: 'the slug must be lowercase words joined by hyphens' });
+      change.refused.push({
+        item: `skill ${proposal.slug}`,
+        reason: 'the slug must be lowercase words joined by hyphens',
+      });
       continue;
     }
     const existing = bySlug.get(proposal.slug);

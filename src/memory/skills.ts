@@ -59,7 +59,10 @@ export function renderSkillsIndex(agent: string, skills: Skill[]): string {
   const archived = skills.filter((s) => s.data.status === 'archived');
   if (active.length === 0) lines.push('No skills yet.');
   else {
-    lines.push('| skill | tags | uses | successes | failures | last used |', '|---|---|---|---|---|---|');
+    lines.push(
+      '| skill | tags | uses | successes | failures | last used |',
+      '|---|---|---|---|---|---|',
+    );
     for (const s of active) {
       lines.push(
         `| [${s.data.title}](skills/${s.slug}.md) | ${s.data.tags.join(', ')} | ${s.data.uses} | ${s.data.successes} | ${s.data.failures} | ${s.data.last_used ?? '—'} |`,

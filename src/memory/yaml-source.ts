@@ -38,8 +38,12 @@ export function validateYaml<T>(
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const [issue, ...rest] = result.error.issues;
-  const path = [...basePath, ...(issue?.path ?? []).map((p) => (typeof p === 'number' ? p : String(p)))];
-  const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
+  const path = [
+    ...basePath,
+    ...(issue?.path ?? []).map((p) => (typeof p === 'number' ? p : String(p))),
+  ];
+  const more =
+    rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
   throw new MemoryFileError(
     source.file,
     `${issue?.message ?? 'invalid'}${more}`,

@@ -9,7 +9,8 @@ export const MATCH_SCORE = 0.35;
 /** Success rate from which a matching skill counts as having a good record. */
 export const GOOD_RECORD = 0.6;
 
-const CONSENSUS_CUES = /\b(consensus|shared (truth|knowledge|segment)s?|all agents|agents? (agree|vote))\b/i;
+const CONSENSUS_CUES =
+  /\b(consensus|shared (truth|knowledge|segment)s?|all agents|agents? (agree|vote))\b/i;
 
 export interface DemandEstimate {
   demand: ReasoningDemand;
@@ -25,13 +26,17 @@ export function estimateDemand(context: AssembledContext): DemandEstimate {
   const known = matches.filter((item) => item.kind === 'entity' || item.kind === 'relation');
   const proven = skills.find((item) => (item.confidence ?? 0) >= GOOD_RECORD);
   if (proven && known.length > 0) {
-    return { demand: 'routine', reason: `skill ${proven.id} has a good record and ${known.length} known entities match` };
+    return {
+      demand: 'routine',
+      reason: `skill ${proven.id} has a good record and ${known.length} known entities match`,
+    };
   }
   // Open hypotheses are not knowledge yet: they do not make a task less novel.
   if (skills.length > 0 || known.length > 0) {
-    const what = [skills.length ? `${skills.length} skill(s)` : '', known.length ? `${known.length} known belief(s)` : ''].filter(
-      Boolean,
-    );
+    const what = [
+      skills.length ? `${skills.length} skill(s)` : '',
+      known.length ? `${known.length} known belief(s)` : '',
+    ].filter(Boolean);
     return { demand: 'moderate', reason: `partial match: ${what.join(', ')}` };
   }
   return { demand: 'novel', reason: 'no matching skill and no known entities' };

@@ -20,7 +20,10 @@ export interface RoutingPolicy {
 }
 
 export const staticRoutingPolicy: RoutingPolicy = {
-  choose: ({ demand }) => ({ tier: DEFAULT_ROUTES[demand], reason: `default route for ${demand} work` }),
+  choose: ({ demand }) => ({
+    tier: DEFAULT_ROUTES[demand],
+    reason: `default route for ${demand} work`,
+  }),
 };
 
 /** The next stronger tier, for a cascade; undefined at the top. */

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { Git } from '../git/git.js';
 import { REGISTRY_FILE } from '../memory/layout.js';
-import { REPOSITORY_GITATTRIBUTES, REPOSITORY_GITIGNORE, TEMPLATE_ENTRIES, templateRoot } from './template.js';
+import {
+  REPOSITORY_GITATTRIBUTES,
+  REPOSITORY_GITIGNORE,
+  TEMPLATE_ENTRIES,
+  templateRoot,
+} from './template.js';
 
 export interface InitResult {
   dir: string;
@@ -12,9 +17,14 @@ export interface InitResult {
   files: string[];
 }
 
-export async function initRepository(dir: string, options: { git?: Git } = {}): Promise<InitResult> {
+export async function initRepository(
+  dir: string,
+  options: { git?: Git } = {},
+): Promise<InitResult> {
   if (existsSync(join(dir, REGISTRY_FILE))) {
-    throw new InputError(`${join(dir, REGISTRY_FILE)} already exists: ${dir} is already an agent repository`);
+    throw new InputError(
+      `${join(dir, REGISTRY_FILE)} already exists: ${dir} is already an agent repository`,
+    );
   }
   mkdirSync(dir, { recursive: true });
   const source = templateRoot();

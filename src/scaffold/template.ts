@@ -11,10 +11,13 @@ export const TEMPLATE_ENTRIES = ['agents.yaml', 'agents', 'shared/iac'] as const
 export function templateRoot(): string {
   let folder = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    if (existsSync(join(folder, 'agents.yaml')) && existsSync(join(folder, 'package.json'))) return folder;
+    if (existsSync(join(folder, 'agents.yaml')) && existsSync(join(folder, 'package.json')))
+      return folder;
     folder = dirname(folder);
   }
-  throw new AgentOSError('the AgentOS template (agents.yaml, agents/) is missing from this installation');
+  throw new AgentOSError(
+    'the AgentOS template (agents.yaml, agents/) is missing from this installation',
+  );
 }
 
 export const REPOSITORY_GITIGNORE = `# The assembled context is rebuilt for every task and never committed.

@@ -63,7 +63,11 @@ export type RelationData = z.infer<typeof RelationSchema>;
 export type HypothesisData = z.infer<typeof HypothesisSchema>;
 export type BeliefData = EntityData | RelationData | HypothesisData;
 
-const SCHEMAS = { entity: EntitySchema, relation: RelationSchema, hypothesis: HypothesisSchema } as const;
+const SCHEMAS = {
+  entity: EntitySchema,
+  relation: RelationSchema,
+  hypothesis: HypothesisSchema,
+} as const;
 
 export interface Belief<D extends BeliefData = BeliefData> {
   slug: string;

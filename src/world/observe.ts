@@ -38,7 +38,8 @@ export function findBelief(world: Iterable<Belief>, slugOrName: string): Belief 
     if (belief.slug === key) return belief;
   }
   for (const belief of world) {
-    if ([belief.data.name, ...belief.data.aliases].some((name) => slugify(name) === key)) return belief;
+    if ([belief.data.name, ...belief.data.aliases].some((name) => slugify(name) === key))
+      return belief;
   }
   return undefined;
 }
@@ -68,7 +69,10 @@ export function observe(world: readonly Belief[], observation: Observation): Wor
     }
     const belief = current.get(target);
     if (!belief) {
-      change.refused.push({ item: `evidence on ${proposal.target}`, reason: 'no such belief in world/' });
+      change.refused.push({
+        item: `evidence on ${proposal.target}`,
+        reason: 'no such belief in world/',
+      });
       continue;
     }
     if (observation.hypothesesOnly && belief.data.kind !== 'hypothesis') {
@@ -84,10 +88,14 @@ export function observe(world: readonly Belief[], observation: Observation): Wor
   for (const proposal of observation.hypotheses) {
     const label = `hypothesis ${proposal.slug}`;
     if (!isSlug(proposal.slug)) {
-      change.refused.push({ item: label, reason: 'the slug must be lowercase words joined by hyphens' });
+      change.refused.push({
+        item: label,
+        reason: 'the slug must be lowercase words joined by hyphens',
+      });
       continue;
     }
-    const existing = findBelief(current.values(), proposal.slug) ?? findBelief(current.values(), proposal.name);
+    const existing =
+      findBelief(current.values(), proposal.slug) ?? findBelief(current.values(), proposal.name);
     if (existing) {
       if (observation.hypothesesOnly && existing.data.kind !== 'hypothesis') continue;
       record(existing, true, `proposed again: ${proposal.claim}`);
@@ -95,12 +103,20 @@ export function observe(world: readonly Belief[], observation: Observation): Wor
     }
     const triple = [proposal.subject, proposal.predicate, proposal.object];
     if (proposal.proposes === 'relation' && triple.some((part) => !part)) {
-      change.refused.push({ item: label, reason: 'a relation needs subject, predicate and object' });
+      change.refused.push({
+        item: label,
+        reason: 'a relation needs subject, predicate and object',
+      });
       continue;
     }
     const path = paths.world('hypothesis', proposal.slug);
     const evidence: Evidence[] = [
-      { task: observation.taskId, supports: true, at: observation.at, note: 'first proposed by this task' },
+      {
+        task: observation.taskId,
+        supports: true,
+        at: observation.at,
+        note: 'first proposed by this task',
+      },
     ];
     const data: HypothesisData = {
       kind: 'hypothesis',

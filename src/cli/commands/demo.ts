@@ -15,7 +15,10 @@ Options:
   -C, --dir DIR   where to create the repository (must not hold an agents.yaml yet)
   -h, --help      show this help`,
   async run(argv, io) {
-    const { values } = parse('demo', argv, { dir: { type: 'string', short: 'C' }, help: { type: 'boolean', short: 'h' } });
+    const { values } = parse('demo', argv, {
+      dir: { type: 'string', short: 'C' },
+      help: { type: 'boolean', short: 'h' },
+    });
     if (values.help) {
       io.stdout.write(`${this.help}\n`);
       return 0;

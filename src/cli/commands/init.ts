@@ -16,15 +16,23 @@ commits them. Refuses a folder that already has an agents.yaml.
 Options:
   -h, --help   show this help`,
   async run(argv, io) {
-    const { values, positionals } = parse('init', argv, { help: { type: 'boolean', short: 'h' } }, true);
+    const { values, positionals } = parse(
+      'init',
+      argv,
+      { help: { type: 'boolean', short: 'h' } },
+      true,
+    );
     if (values.help) {
       io.stdout.write(`${this.help}\n`);
       return 0;
     }
-    if (positionals.length > 1) throw new UsageError('init: takes at most one folder (see "agentos init --help")');
+    if (positionals.length > 1)
+      throw new UsageError('init: takes at most one folder (see "agentos init --help")');
     const dir = resolve(io.cwd, positionals[0] ?? '.');
     const result = await initRepository(dir);
-    io.stdout.write(`Initialised an AgentOS agent repository in ${dir} (commit ${result.commit.slice(0, 7)}).\n`);
+    io.stdout.write(
+      `Initialised an AgentOS agent repository in ${dir} (commit ${result.commit.slice(0, 7)}).\n`,
+    );
     io.stdout.write(`Next: agentos enqueue --dir ${dir} "your task" && agentos run --dir ${dir}\n`);
     return 0;
   },

@@ -1,12 +1,19 @@
 // `agentos run`
 import { UsageError } from '../../errors.js';
 import { Git } from '../../git/git.js';
-import { OfflineModel } from '../../llm/offline/offline-model.js';
+import { createModel } from '../../llm/create-model.js';
 import { streamLogger } from '../../log.js';
+import { loadRegistry } from '../../memory/registry.js';
 import { loadAgentMemory } from '../../loop/agent-memory.js';
 import { runIteration } from '../../loop/iteration.js';
 import { taskFromQueue, taskFromText } from '../../loop/task.js';
-import { parse, repositoryDir, REPOSITORY_HELP, REPOSITORY_OPTIONS, type Command } from '../command.js';
+import {
+  parse,
+  repositoryDir,
+  REPOSITORY_HELP,
+  REPOSITORY_OPTIONS,
+  type Command,
+} from '../command.js';
 
 export const runCommand: Command = {
   name: 'run',
@@ -34,13 +41,18 @@ ${REPOSITORY_HELP}`,
       io.stdout.write(`${this.help}\n`);
       return 0;
     }
-    const chosen = [values['task-id'] !== undefined, values.text !== undefined, values.all === true].filter(Boolean);
-    if (chosen.length > 1) throw new UsageError('run: give only one of --task-id, --text and --all');
+    const chosen = [
+      values['task-id'] !== undefined,
+      values.text !== undefined,
+      values.all === true,
+    ].filter(Boolean);
+    if (chosen.length > 1)
+      throw new UsageError('run: give only one of --task-id, --text and --all');
     const repoRoot = repositoryDir(io, values.dir);
     const deps = {
       repoRoot,
       git: Git.create(repoRoot),
-      model: new OfflineModel(),
+      model: createModel(loadRegistry(repoRoot), io.env),
       logger: streamLogger(io.stderr, values.verbose),
     };
     let ran = 0;
@@ -55,7 +67,11 @@ ${REPOSITORY_HELP}`,
         if (ran === 0) io.stdout.write(`No pending task in agents/${agent}/queue.md.\n`);
         return 0;
       }
-      const result = await runIteration({ ...deps, logger: { ...deps.logger, info: () => {} } }, task, memory);
+      const result = await runIteration(
+        { ...deps, logger: { ...deps.logger, info: () => {} } },
+        task,
+        memory,
+      );
       io.stdout.write(`${result.summary}\n`);
       if (result.answer && !values.all) io.stdout.write(`\n${result.answer}\n`);
       ran++;

@@ -53,7 +53,9 @@ export const CONCEPTS: readonly Concept[] = [
     cue: /\b(retr(y|ies|ied|ying)|backoff|back off|transient|flaky|timeouts?)\b/i,
     tags: ['retry', 'resilience'],
     skill: 'retry with backoff',
-    practice: ['Retry only transient failures (timeouts, 429, 5xx) with capped exponential backoff and jitter.'],
+    practice: [
+      'Retry only transient failures (timeouts, 429, 5xx) with capped exponential backoff and jitter.',
+    ],
   },
   {
     slug: 'oauth-token',
@@ -62,7 +64,9 @@ export const CONCEPTS: readonly Concept[] = [
     cue: /\b(oauth|auth\w*|access tokens?|credentials?|api keys?|scopes?)\b/i,
     tags: ['api', 'auth'],
     skill: 'refresh auth tokens',
-    practice: ['Refresh the access token before it expires; on 401 refresh once and retry the request.'],
+    practice: [
+      'Refresh the access token before it expires; on 401 refresh once and retry the request.',
+    ],
   },
   {
     slug: 'webhook',
@@ -83,7 +87,9 @@ export const CONCEPTS: readonly Concept[] = [
     cue: /\b(idempoten\w*|duplicates?|exactly[- ]once|dedup\w*)\b/i,
     tags: ['reliability', 'api'],
     skill: 'use idempotency keys',
-    practice: ['Send an idempotency key with every write so that a retried request is applied once.'],
+    practice: [
+      'Send an idempotency key with every write so that a retried request is applied once.',
+    ],
   },
   {
     slug: 'incremental-sync',
@@ -92,7 +98,9 @@ export const CONCEPTS: readonly Concept[] = [
     cue: /\b(sync\w*|incremental|delta|changed since|updated_at|checkpoints?)\b/i,
     tags: ['sync', 'data'],
     skill: 'sync incrementally',
-    practice: ['Keep a high-water mark (updated_at) and fetch only what changed since the last run.'],
+    practice: [
+      'Keep a high-water mark (updated_at) and fetch only what changed since the last run.',
+    ],
   },
   {
     slug: 'circuit-breaker',
@@ -101,7 +109,9 @@ export const CONCEPTS: readonly Concept[] = [
     cue: /\b(circuit[- ]?breakers?|outages?|cascading failures?|degraded)\b/i,
     tags: ['resilience'],
     skill: 'break the circuit',
-    practice: ['Open a circuit breaker after repeated failures and probe with a single request before closing it.'],
+    practice: [
+      'Open a circuit breaker after repeated failures and probe with a single request before closing it.',
+    ],
   },
   {
     slug: 'database-index',
@@ -110,7 +120,9 @@ export const CONCEPTS: readonly Concept[] = [
     cue: /\b(index(es)?|slow quer\w*|query plans?|full scans?)\b/i,
     tags: ['database', 'latency'],
     skill: 'index hot queries',
-    practice: ['Read the query plan and add an index on the columns the slow query filters and sorts by.'],
+    practice: [
+      'Read the query plan and add an index on the columns the slow query filters and sorts by.',
+    ],
   },
   {
     slug: 'message-queue',
@@ -119,7 +131,9 @@ export const CONCEPTS: readonly Concept[] = [
     cue: /\b(kafka|rabbitmq|sqs|message queues?|consumers?|backlog)\b/i,
     tags: ['messaging', 'resilience'],
     skill: 'drain queues safely',
-    practice: ['Acknowledge a message only after it is processed; send poison messages to a dead-letter queue.'],
+    practice: [
+      'Acknowledge a message only after it is processed; send poison messages to a dead-letter queue.',
+    ],
   },
   {
     slug: 'response-cache',
@@ -128,17 +142,49 @@ export const CONCEPTS: readonly Concept[] = [
     cue: /\b(cach\w*|ttl|stale reads?)\b/i,
     tags: ['latency', 'api'],
     skill: 'cache responses',
-    practice: ['Cache responses with a TTL and conditional requests (ETag / If-None-Match) to save quota.'],
+    practice: [
+      'Cache responses with a TTL and conditional requests (ETag / If-None-Match) to save quota.',
+    ],
   },
 ];
 
 export const CONCEPT_RELATIONS: readonly ConceptRelation[] = [
-  { subject: 'rate-limiter', predicate: 'causes', object: 'retry-with-backoff', claim: 'Rate limiting causes retries with backoff.' },
-  { subject: 'cursor-pagination', predicate: 'requires', object: 'oauth-token', claim: 'APIs using cursor pagination usually require auth scopes.' },
-  { subject: 'incremental-sync', predicate: 'depends-on', object: 'cursor-pagination', claim: 'Incremental sync of a large collection depends on cursor pagination.' },
-  { subject: 'retry-with-backoff', predicate: 'requires', object: 'idempotency-key', claim: 'Retrying writes safely requires idempotency keys.' },
-  { subject: 'webhook', predicate: 'requires', object: 'idempotency-key', claim: 'Webhook deliveries repeat, so handlers need idempotency keys.' },
-  { subject: 'circuit-breaker', predicate: 'limits', object: 'retry-with-backoff', claim: 'A circuit breaker bounds retries during an outage.' },
+  {
+    subject: 'rate-limiter',
+    predicate: 'causes',
+    object: 'retry-with-backoff',
+    claim: 'Rate limiting causes retries with backoff.',
+  },
+  {
+    subject: 'cursor-pagination',
+    predicate: 'requires',
+    object: 'oauth-token',
+    claim: 'APIs using cursor pagination usually require auth scopes.',
+  },
+  {
+    subject: 'incremental-sync',
+    predicate: 'depends-on',
+    object: 'cursor-pagination',
+    claim: 'Incremental sync of a large collection depends on cursor pagination.',
+  },
+  {
+    subject: 'retry-with-backoff',
+    predicate: 'requires',
+    object: 'idempotency-key',
+    claim: 'Retrying writes safely requires idempotency keys.',
+  },
+  {
+    subject: 'webhook',
+    predicate: 'requires',
+    object: 'idempotency-key',
+    claim: 'Webhook deliveries repeat, so handlers need idempotency keys.',
+  },
+  {
+    subject: 'circuit-breaker',
+    predicate: 'limits',
+    object: 'retry-with-backoff',
+    claim: 'A circuit breaker bounds retries during an outage.',
+  },
 ];
 
 const NEGATION = String.raw`\b(?:no|not|without|never|doesn't|does not|don't|do not|isn't|is not)\s+(?:\w+\s+){0,2}`;

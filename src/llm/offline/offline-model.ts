@@ -7,7 +7,12 @@ import { estimateTokens } from '../../context/text.js';
 import { slugify } from '../../memory/layout.js';
 import type { Outcome, ReasoningDemand } from '../../memory/rewards.js';
 import type { Model, SolveRequest, SolveResult } from '../model.js';
-import type { ProposedEvidence, ProposedHypothesis, ProposedSkill, SolveOutput } from '../solve-output.js';
+import type {
+  ProposedEvidence,
+  ProposedHypothesis,
+  ProposedSkill,
+  SolveOutput,
+} from '../solve-output.js';
 import { CONCEPT_RELATIONS, findConcepts, type Concept } from './lexicon.js';
 
 export const OFFLINE_MODEL_NAME = 'offline-rules';
@@ -67,7 +72,11 @@ export function solveOffline(request: SolveRequest): SolveOutput {
     if (belief) {
       used.add(belief.id);
       applied.push(`${belief.title} (confidence ${(belief.confidence ?? 0).toFixed(2)})`);
-      evidence.push({ target: belief.id, supports: true, note: `the task involves ${concept.name.toLowerCase()}` });
+      evidence.push({
+        target: belief.id,
+        supports: true,
+        note: `the task involves ${concept.name.toLowerCase()}`,
+      });
     } else {
       hypotheses.push({
         slug: concept.slug,
@@ -86,7 +95,11 @@ export function solveOffline(request: SolveRequest): SolveOutput {
   for (const concept of negated) {
     const belief = beliefFor(items, concept.slug);
     if (belief) {
-      evidence.push({ target: belief.id, supports: false, note: `the task says there is no ${concept.name.toLowerCase()}` });
+      evidence.push({
+        target: belief.id,
+        supports: false,
+        note: `the task says there is no ${concept.name.toLowerCase()}`,
+      });
       contradicted.push(belief.title);
     }
   }
@@ -96,7 +109,11 @@ export function solveOffline(request: SolveRequest): SolveOutput {
     const slug = `${relation.subject}-${relation.predicate}-${relation.object}`;
     const belief = beliefFor(items, slug);
     if (presentSlugs.has(relation.subject) && negatedSlugs.has(relation.object) && belief) {
-      evidence.push({ target: belief.id, supports: false, note: `the task has ${relation.subject} without ${relation.object}` });
+      evidence.push({
+        target: belief.id,
+        supports: false,
+        note: `the task has ${relation.subject} without ${relation.object}`,
+      });
       contradicted.push(belief.title);
     } else if (presentSlugs.has(relation.subject) && presentSlugs.has(relation.object)) {
       if (belief) {
@@ -127,7 +144,8 @@ export function solveOffline(request: SolveRequest): SolveOutput {
   if (present.length === 0) {
     outcome = 'failure';
     steps = [];
-    source = 'No rule of the offline model matches this task; configure a real model (LLM_API_KEY) for it.';
+    source =
+      'No rule of the offline model matches this task; configure a real model (LLM_API_KEY) for it.';
   } else if (fullyCovered && best) {
     outcome = 'success';
     steps = procedureSteps(best.skill.text);
@@ -148,7 +166,8 @@ export function solveOffline(request: SolveRequest): SolveOutput {
       newSkills.push(skillFor(present, steps));
     } else {
       outcome = 'partial';
-      source = 'The cheap tier applies known skills only; the parts no skill covers are listed but not composed.';
+      source =
+        'The cheap tier applies known skills only; the parts no skill covers are listed but not composed.';
     }
   }
 
@@ -165,7 +184,9 @@ export function solveOffline(request: SolveRequest): SolveOutput {
     source,
     ...(steps.length > 0 ? ['', ...steps.map((step, i) => `${i + 1}. ${step}`)] : []),
     ...(applied.length > 0 ? ['', `Beliefs applied: ${applied.join('; ')}.`] : []),
-    ...(hypotheses.length > 0 ? ['', `New hypotheses: ${hypotheses.map((h) => h.name).join('; ')}.`] : []),
+    ...(hypotheses.length > 0
+      ? ['', `New hypotheses: ${hypotheses.map((h) => h.name).join('; ')}.`]
+      : []),
     ...(contradicted.length > 0 ? ['', `Contradicted: ${contradicted.join('; ')}.`] : []),
   ].join('\n');
 

@@ -1,0 +1,154 @@
+// Human feedback wins (SPEC §6, §7): feedback on a task re-scores its reward record and moves the
+// confidence of every belief and the counters of every skill the task touched. One commit.
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import type { Git } from '../git/git.js';
+import { silentLogger, type Logger } from '../log.js';
+import { readTextIfExists } from '../memory/files.js';
+import { agentPaths } from '../memory/layout.js';
+import {
+  replaceRewardText,
+  type Feedback,
+  type Outcome,
+  type RewardDecomposition,
+  type RewardRecord,
+} from '../memory/rewards.js';
+import { renderSkill, renderSkillsIndex, type Skill } from '../memory/skills.js';
+import { MemoryWriter } from '../memory/writer.js';
+import { renderBelief, renderWorldIndex, type Belief } from '../world/beliefs.js';
+import { addEvidence, confidenceFromEvidence } from '../world/confidence.js';
+import { loadAgentMemory } from './agent-memory.js';
+import { formatReward } from './commit-message.js';
+
+export interface FeedbackInput {
+  /** Who gave it (a GitHub login, or "cli"). */
+  by: string;
+  scores: Partial<RewardDecomposition>;
+  note: string | null;
+}
+
+export interface FeedbackResult {
+  record: RewardRecord;
+  /** Undefined when the same feedback was already recorded: nothing changed. */
+  commit: string | undefined;
+  changed: string[];
+}
+
+const OUTCOME_OF_CORRECTNESS: Record<number, Outcome> = {
+  1: 'success',
+  0: 'partial',
+  [-1]: 'failure',
+};
+const REWARD_OF_OUTCOME = { success: 1, partial: 0, failure: -1 } as const;
+
+export async function applyFeedback(input: {
+  repoRoot: string;
+  git: Git;
+  agent: string;
+  taskId: string;
+  feedback: FeedbackInput;
+  issueNumber?: number;
+  now?: () => Date;
+  logger?: Logger;
+}): Promise<FeedbackResult> {
+  const memory = loadAgentMemory(input.repoRoot, input.agent);
+  const agent = memory.agent.name;
+  const paths = agentPaths(agent);
+  const before = memory.rewards.find((r) => r.task_id === input.taskId);
+  if (!before)
+    throw new InputError(`no reward record for task "${input.taskId}" in ${paths.rewards}`);
+  const at = (input.now ?? (() => new Date()))()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+
+  const decomposition = { ...before.reward_decomposition, ...input.feedback.scores };
+  const correctness = input.feedback.scores.correctness;
+  const outcome =
+    correctness === undefined
+      ? before.outcome
+      : (OUTCOME_OF_CORRECTNESS[correctness] ?? before.outcome);
+  const feedback: Feedback = {
+    by: input.feedback.by,
+    at,
+    scores: input.feedback.scores,
+    note: input.feedback.note,
+  };
+  const record: RewardRecord = {
+    ...before,
+    outcome,
+    reward: REWARD_OF_OUTCOME[outcome],
+    reward_decomposition: decomposition,
+    feedback,
+  };
+  const same =
+    before.feedback !== null &&
+    JSON.stringify({ ...before.feedback, at: '' }) === JSON.stringify({ ...feedback, at: '' });
+  if (same) return { record: before, commit: undefined, changed: [] };
+
+  const writer = new MemoryWriter(input.repoRoot, agent, input.logger ?? silentLogger);
+  const rewardsText = readTextIfExists(join(input.repoRoot, paths.rewards)) ?? '';
+  writer.write(paths.rewards, replaceRewardText(paths.rewards, rewardsText, record));
+
+  // Beliefs: the task's word on each belief it touched becomes the human's verdict.
+  const supports = outcome !== 'failure';
+  const world = new Map(memory.world.map((b) => [b.path, b]));
+  const changedBeliefs: Belief[] = [];
+  for (const belief of memory.world) {
+    if (!belief.data.evidence.some((e) => e.task === input.taskId)) continue;
+    const note = `human feedback from ${input.feedback.by}: ${feedbackSummary(input.feedback)}`;
+    const evidence = addEvidence(belief.data.evidence, { task: input.taskId, supports, at, note });
+    if (evidence.length === belief.data.evidence.length) continue;
+    const updated = {
+      ...belief,
+      data: { ...belief.data, evidence, confidence: confidenceFromEvidence(evidence) },
+    };
+    world.set(updated.path, updated);
+    changedBeliefs.push(updated);
+  }
+  for (const belief of changedBeliefs) writer.write(belief.path, renderBelief(belief));
+  if (changedBeliefs.length > 0)
+    writer.write(paths.worldIndex, renderWorldIndex(agent, [...world.values()]));
+
+  // Skills: move the task's count from the old outcome to the new one.
+  const used = new Set(record.skills_used.map((p) => `${paths.root}/${p}`));
+  const skills = memory.skills.map((skill): Skill => {
+    const touched = used.has(skill.path) || skill.data.source_tasks.includes(input.taskId);
+    if (!touched || before.outcome === outcome) return skill;
+    const data = { ...skill.data };
+    if (before.outcome === 'success') data.successes = Math.max(0, data.successes - 1);
+    if (before.outcome === 'failure') data.failures = Math.max(0, data.failures - 1);
+    if (outcome === 'success') data.successes += 1;
+    if (outcome === 'failure') data.failures += 1;
+    const updated = { ...skill, data };
+    writer.write(updated.path, renderSkill(updated));
+    return updated;
+  });
+  if (skills.some((s, i) => s !== memory.skills[i]))
+    writer.write(paths.skillsIndex, renderSkillsIndex(agent, skills));
+
+  await input.git.add(writer.written);
+  const lines = [
+    `${agent}: human feedback on ${input.taskId} (${feedbackSummary(input.feedback)})`,
+    '',
+    `Feedback from ${input.feedback.by} overrides the self-assessment: ${before.outcome} (${formatReward(before.reward)}) → ${outcome} (${formatReward(record.reward)}).`,
+    ...(input.feedback.note ? ['', `Note: ${input.feedback.note}`] : []),
+    '',
+    ...writer.written.map((path) => `- updated ${path}`),
+    ...(input.issueNumber !== undefined ? ['', `Refs #${input.issueNumber}`] : []),
+    '',
+    `AgentOS-Agent: ${agent}`,
+    `AgentOS-Task: ${input.taskId}`,
+    `AgentOS-Feedback: ${input.feedback.by}`,
+    `AgentOS-Outcome: ${outcome}`,
+    `AgentOS-Reward: ${formatReward(record.reward)}`,
+  ];
+  const commit = await input.git.commit(`${lines.join('\n')}\n`);
+  return { record, commit, changed: writer.written };
+}
+
+function feedbackSummary(feedback: FeedbackInput): string {
+  const scores = Object.entries(feedback.scores).map(
+    ([key, value]) => `${key}=${formatReward(value)}`,
+  );
+  return scores.length > 0 ? scores.join(', ') : 'no scores';
+}

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from './helpers/cli.js';
+import { makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
+
+describe('agentos CLI', () => {
+  let repo: TestRepo;
+  beforeEach(async () => {
+    repo = await makeRepo();
+  });
+  afterEach(() => repo.cleanup());
+
+  it('init creates a committed agent repository with both template agents', async () => {
+    const dir = join(tempDir(), 'fresh');
+    const run = await runCli(['init', dir]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Initialised an AgentOS agent repository in ${dir}`);
+    for (const file of [
+      'agents.yaml',
+      '.gitignore',
+      '.gitattributes',
+      'agents/orion/persona.md',
+      'agents/iris/persona.md',
+      'shared/iac/proposals/README.md',
+    ]) {
+      expect(existsSync(join(dir, file))).toBe(true);
+    }
+    const again = await runCli(['init', dir]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already an agent repository/);
+  });
+
+  it('enqueue then run commits one iteration naming the task', async () => {
+    const enqueue = await runCli([
+      'enqueue',
+      '--dir',
+      repo.dir,
+      '--id',
+      'paginate-1',
+      'Sync a paginated API with rate limits.',
+    ]);
+    expect(enqueue.code).toBe(0);
+    expect(enqueue.stdout).toContain('Enqueued paginate-1 for orion');
+    const run = await runCli(['run', '--dir', repo.dir]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^orion paginate-1: success \(\+1\) on strongest \[offline-rules\]/);
+    expect(run.stdout).toContain('[offline model: deterministic rules, not an LLM]');
+    const subjects = await repo.subjects();
+    expect(subjects[0]).toMatch(/^orion: Sync a paginated API with rate limits\. \(paginate-1\)$/);
+    expect(repo.read('agents/orion/queue.md')).toMatch(
+      /## paginate-1\ntask: .*\npriority: normal\ncreated: .*\nstatus: done\ndone_at: /,
+    );
+  });
+
+  it('exits 2 naming the known agents for an unknown agent', async () => {
+    const run = await runCli(['run', '--dir', repo.dir, '--agent', 'nobody']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      'agentos run: unknown agent "nobody": agents.yaml defines orion, iris',
+    );
+  });
+
+  it('exits 2 with a one-line reason on bad usage', async () => {
+    const unknownFlag = await runCli(['run', '--dir', repo.dir, '--bogus']);
+    expect(unknownFlag.code).toBe(2);
+    expect(unknownFlag.stderr).toMatch(
+      /^agentos run: Unknown option '--bogus' \(see "agentos run --help"\)$/m,
+    );
+    expect(unknownFlag.stderr.trim().split('\n')).toHaveLength(1);
+    const unknownCommand = await runCli(['fly']);
+    expect(unknownCommand.code).toBe(2);
+    expect(unknownCommand.stderr).toMatch(/unknown command "fly"/);
+    const noText = await runCli(['enqueue', '--dir', repo.dir]);
+    expect(noText.code).toBe(2);
+    expect(noText.stderr).toMatch(/task text is missing/);
+  });
+
+  it('prints --help for every command', async () => {
+    for (const command of ['init', 'enqueue', 'run', 'demo']) {
+      const run = await runCli([command, '--help']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(new RegExp(`^Usage: agentos ${command}`));
+    }
+  });
+});

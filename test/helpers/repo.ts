@@ -1,0 +1,48 @@
+// Test fixtures: real temporary agent repositories made by the product's own `init`.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Git } from '../../src/git/git.js';
+import { initRepository } from '../../src/scaffold/init.js';
+
+export interface TestRepo {
+  dir: string;
+  git: Git;
+  read(path: string): string;
+  write(path: string, content: string): void;
+  /** Subjects of the commits, newest first. */
+  subjects(): Promise<string[]>;
+  cleanup(): void;
+}
+
+export function tempDir(prefix = 'agentos-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function makeRepo(): Promise<TestRepo> {
+  const dir = tempDir();
+  const git = Git.create(dir);
+  await initRepository(dir, { git });
+  return {
+    dir,
+    git,
+    read: (path) => readFileSync(join(dir, path), 'utf8'),
+    write: (path, content) => {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    },
+    subjects: async () =>
+      (await git.exec(['log', '--format=%s'])).stdout.split('\n').filter(Boolean),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A fixed clock that advances one minute per call, so records get distinct, predictable times. */
+export function steppingClock(start = '2026-05-01T09:00:00Z'): () => Date {
+  let t = Date.parse(start);
+  return () => {
+    const now = new Date(t);
+    t += 60_000;
+    return now;
+  };
+}
