@@ -43,16 +43,20 @@ export function planMemoryUpdate(input: {
   const learning = agent.learning;
   const refused: Refusal[] = [];
 
-  const skillChange = updateSkills(input.skills, {
-    agent: agent.name,
-    taskId: input.taskId,
-    at: input.at,
-    outcome: input.outcome,
-    verified: input.verified,
-    mayCreate: learning === 'active',
-    proposed: output.memory.skills,
-    used: output.memory.skills_used,
-  });
+  // `learning: none` writes no skills or beliefs at all, not even counters.
+  const skillChange =
+    learning === 'none'
+      ? { skills: new Map<string, Skill>(), created: [], used: [], refused: [] }
+      : updateSkills(input.skills, {
+          agent: agent.name,
+          taskId: input.taskId,
+          at: input.at,
+          outcome: input.outcome,
+          verified: input.verified,
+          mayCreate: learning === 'active',
+          proposed: output.memory.skills,
+          used: output.memory.skills_used,
+        });
   refused.push(...skillChange.refused);
 
   const worldChange =

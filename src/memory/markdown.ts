@@ -21,7 +21,8 @@ export function parseMarkdown<T>(
   const parsed = matter(text, {
     engines: {
       yaml: (frontmatter: string) => {
-        source = { file, text: frontmatter, firstLine: 2 };
+        // gray-matter hands over the text after the opening `---`, starting with its line break.
+        source = { file, text: frontmatter, firstLine: frontmatter.startsWith('\n') ? 1 : 2 };
         const result = parseYaml(source);
         document = result.document;
         return (result.value ?? {}) as object;

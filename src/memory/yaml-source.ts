@@ -16,12 +16,11 @@ export function parseYaml(source: YamlSource): { value: unknown; document: Docum
   const document = parseDocument(source.text, { prettyErrors: false, uniqueKeys: true });
   const [first] = document.errors;
   if (first) {
-    const line = first.linePos?.[0]?.line;
     throw new MemoryFileError(
       source.file,
       `invalid YAML: ${first.message.split('\n')[0]}`,
       undefined,
-      line === undefined ? undefined : source.firstLine + line - 1,
+      lineAt(source, first.pos[0]),
     );
   }
   return { value: document.toJS() as unknown, document };
@@ -52,21 +51,24 @@ export function validateYaml<T>(
   );
 }
 
-/** The file line of the deepest node on `path` that exists in the document. */
+/**
+ * The file line of the deepest node on `path` that exists in the document; none for a missing
+ * top-level field, where any line would mislead.
+ */
 function lineOf(
   source: YamlSource,
   document: Document,
   path: (string | number)[],
 ): number | undefined {
-  for (let depth = path.length; depth >= 0; depth--) {
-    const node = depth === 0 ? document.contents : document.getIn(path.slice(0, depth), true);
-    if (isNode(node) && node.range) {
-      const offset = node.range[0];
-      const before = source.text.slice(0, offset);
-      return source.firstLine + (before.match(/\n/g)?.length ?? 0);
-    }
+  for (let depth = path.length; depth >= 1; depth--) {
+    const node = document.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range) return lineAt(source, node.range[0]);
   }
   return undefined;
+}
+
+function lineAt(source: YamlSource, offset: number): number {
+  return source.firstLine + (source.text.slice(0, offset).match(/\n/g)?.length ?? 0);
 }
 
 /** Parses and validates YAML text in one step. */

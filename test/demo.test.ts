@@ -1,0 +1,52 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { DEMO_TASKS, runDemo } from '../src/demo/demo.js';
+import { Git } from '../src/git/git.js';
+import { parseRewards } from '../src/memory/rewards.js';
+import { readFileSync } from 'node:fs';
+import { tempDir } from './helpers/repo.js';
+
+describe('agentos demo', () => {
+  it('runs every task with the offline model, one commit each, and says where the repository is', async () => {
+    const dir = join(tempDir(), 'demo');
+    const out = new PassThrough();
+    const chunks: string[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c.toString()));
+    const report = await runDemo({ dir, out });
+    const text = chunks.join('');
+    try {
+      expect(report.results).toHaveLength(DEMO_TASKS.length);
+      expect(text).toMatch(/^AgentOS demo — offline model \(deterministic rules, not an LLM/);
+      expect(text).toMatch(/ {2}sync-vendor-api +novel +→ strongest +success +\+1 /);
+      expect(text).toMatch(/ {2}write-a-haiku-for-the-team +novel +→ strongest +failure +-1 /);
+      expect(text).toContain('\nSkills\n');
+      expect(text).toContain('\nWorld model\n');
+      expect(text.trimEnd().split('\n').at(-2)).toBe(`The agent repository is at ${dir}`);
+
+      const git = Git.create(dir);
+      const subjects = (await git.exec(['log', '--format=%s'])).stdout.trim().split('\n');
+      expect(subjects).toHaveLength(DEMO_TASKS.length + 2); // init, enqueue, one per task
+      const taskCommits = subjects.slice(0, DEMO_TASKS.length).reverse();
+      report.results.forEach((result, i) =>
+        expect(taskCommits[i]).toContain(`(${result.task.id})`),
+      );
+
+      const records = parseRewards(
+        'rewards.md',
+        readFileSync(join(dir, 'agents/orion/rewards.md'), 'utf8'),
+      );
+      expect(records.map((r) => r.task_id)).toEqual(report.results.map((r) => r.task.id));
+      expect(new Set(records.map((r) => r.task_id)).size).toBe(records.length);
+      expect(readdirSync(join(dir, 'agents/orion/world/hypotheses')).length).toBeGreaterThan(5);
+      expect(readdirSync(join(dir, 'agents/orion/skills')).length).toBeGreaterThan(2);
+      expect(existsSync(join(dir, 'agents/orion/context.md'))).toBe(true);
+      expect(await git.isTracked('agents/orion/context.md')).toBe(false);
+      expect(records.find((r) => r.task.includes('no rate limit'))?.world_model_update).toContain(
+        'world/hypotheses/rate-limiter.md',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
