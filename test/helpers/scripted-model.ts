@@ -3,7 +3,9 @@ import type { Model, SolveRequest, SolveResult } from '../../src/llm/model.js';
 import type { SolveOutput } from '../../src/llm/solve-output.js';
 
 export function scriptedOutput(
-  overrides: Omit<Partial<SolveOutput>, 'memory'> & { memory?: Partial<SolveOutput['memory']> } = {},
+  overrides: Omit<Partial<SolveOutput>, 'memory'> & {
+    memory?: Partial<SolveOutput['memory']>;
+  } = {},
 ): SolveOutput {
   const { memory, ...rest } = overrides;
   return {
