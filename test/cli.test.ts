@@ -83,3 +83,39 @@ describe('agentos CLI', () => {
     }
   });
 });
+
+describe('agentos run --all', () => {
+  it('drains the queue, one commit per task, and passes over a task processed already', async () => {
+    const repo = await makeRepo();
+    try {
+      for (const text of [
+        'Sync a paginated API.',
+        'Add retries to the export.',
+        'Verify webhook signatures.',
+      ]) {
+        expect((await runCli(['enqueue', '--dir', repo.dir, text])).code).toBe(0);
+      }
+      // The first task was run by hand before, so it has a record but is still pending in the queue.
+      expect(
+        (await runCli(['run', '--dir', repo.dir, '--task-id', 'sync-a-paginated-api'])).code,
+      ).toBe(0);
+      const queue = repo.read('agents/orion/queue.md').replace(/status: done\ndone_at: .*\n/, '');
+      repo.write('agents/orion/queue.md', queue);
+      await repo.git.add(['agents/orion/queue.md']);
+      await repo.git.commit('reopen a task by hand');
+
+      const run = await runCli(['run', '--dir', repo.dir, '--all']);
+      expect(run.code).toBe(0);
+      expect(run.stdout.trim().split('\n')).toEqual([
+        'orion sync-a-paginated-api: already processed (a reward record exists); nothing to do',
+        expect.stringMatching(/^orion add-retries-to-the-export: success/),
+        expect.stringMatching(/^orion verify-webhook-signatures: success/),
+      ]);
+      expect((await runCli(['run', '--dir', repo.dir, '--all'])).stdout).toMatch(
+        /^orion sync-a-paginated-api: already/,
+      );
+    } finally {
+      repo.cleanup();
+    }
+  });
+});

@@ -55,6 +55,8 @@ ${REPOSITORY_HELP}`,
       model: createModel(loadRegistry(repoRoot), io.env),
       logger: streamLogger(io.stderr, values.verbose),
     };
+    // Queue tasks that turn out to be processed already are passed over, so --all always ends.
+    const passed = new Set<string>();
     let ran = 0;
     for (;;) {
       const memory = loadAgentMemory(repoRoot, values.agent);
@@ -62,7 +64,7 @@ ${REPOSITORY_HELP}`,
       const task =
         values.text !== undefined
           ? taskFromText(agent, values.text)
-          : taskFromQueue(agent, memory.queue, values['task-id']);
+          : taskFromQueue(agent, memory.queue, values['task-id'], passed);
       if (!task) {
         if (ran === 0) io.stdout.write(`No pending task in agents/${agent}/queue.md.\n`);
         return 0;
@@ -75,7 +77,8 @@ ${REPOSITORY_HELP}`,
       io.stdout.write(`${result.summary}\n`);
       if (result.answer && !values.all) io.stdout.write(`\n${result.answer}\n`);
       ran++;
-      if (!values.all || result.status !== 'done') return 0;
+      passed.add(task.id);
+      if (!values.all) return 0;
     }
   },
 };
