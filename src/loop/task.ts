@@ -30,10 +30,20 @@ export function taskFromText(agent: string, text: string, id?: string): Task {
   return { id: taskId, text: trimmed, agent, source: 'cli' };
 }
 
-/** The next pending task of the queue, or a named one (pending or not, so it can be retried). */
-export function taskFromQueue(agent: string, queue: Queue, id?: string): Task | undefined {
+/**
+ * The next pending task of the queue not in `passOver`, or a named one (pending or not, so it can
+ * be retried).
+ */
+export function taskFromQueue(
+  agent: string,
+  queue: Queue,
+  id?: string,
+  passOver: ReadonlySet<string> = new Set(),
+): Task | undefined {
   const entry =
-    id === undefined ? pendingEntries(queue)[0] : queue.entries.find((e) => e.id === id);
+    id === undefined
+      ? pendingEntries(queue).find((e) => !passOver.has(e.id))
+      : queue.entries.find((e) => e.id === id);
   if (id !== undefined && !entry) {
     const known = queue.entries.map((e) => e.id).join(', ') || 'none';
     throw new InputError(`no task "${id}" in agents/${agent}/queue.md (tasks: ${known})`);
