@@ -8,6 +8,7 @@ import { runCli } from './helpers/cli.js';
 import {
   answer,
   apiError,
+  completion,
   startOpenAIServer,
   syncAnswer,
   type FakeEndpoint,
@@ -146,6 +147,12 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     expect(queue).toMatch(/\nattempts: 1\n/);
     expect(queue).toMatch(/\nlast_error: server-error: 127\.0\.0\.1:\d+ failed with 502/);
 
+    // Failing again replaces the failed record: still one record per task, one more attempt.
+    const again1 = await runCli(['run', '--dir', repo.dir], { env: env(failing) });
+    expect(again1.code).toBe(1);
+    expect(loadRewards(repo.dir, 'orion')).toHaveLength(1);
+    expect(repo.read('agents/orion/queue.md')).toMatch(/\nattempts: 2\n/);
+
     const working = await serve(() => answer(syncAnswer()));
     const retried = await runCli(['run', '--dir', repo.dir], { env: env(working) });
     expect(retried.code).toBe(0);
@@ -155,7 +162,7 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     expect(records[0]?.error).toBeUndefined();
     expect(repo.read('agents/orion/rewards.md').match(/task_id: sync-1/g)).toHaveLength(1);
     expect(repo.read('agents/orion/queue.md')).toMatch(
-      /## sync-1\ntask: .*\npriority: normal\ncreated: .*\nlast_error: server-error: .*\nattempts: 2\nstatus: done\ndone_at: \S+\n/,
+      /## sync-1\ntask: .*\npriority: normal\ncreated: .*\nlast_error: server-error: .*\nattempts: 3\nstatus: done\ndone_at: \S+\n/,
     );
 
     const again = await runCli(['run', '--dir', repo.dir, '--task-id', 'sync-1'], {
@@ -187,6 +194,37 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     expect((await repo.subjects()).length).toBe(before + 1);
     const status = await repo.git.exec(['status', '--porcelain']);
     expect(status.stdout).toBe('');
+  });
+
+  it('records a task whose repair would exceed the budget as failed, and stops the run', async () => {
+    const endpoint = await serve((req) =>
+      completion('I would page through it.', {
+        model: req.body.model,
+        usage: { prompt_tokens: 40_000, completion_tokens: 100 },
+      }),
+    );
+    await enqueue('sync-1', 'Sync a paginated API with rate limits.');
+    const run = await runCli(['run', '--dir', repo.dir, '--max-tokens', '42000'], {
+      env: env(endpoint),
+    });
+    expect(run.code).toBe(3);
+    expect(endpoint.requests).toHaveLength(1);
+    const lines = run.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^warning: sync-1: o3 \(strongest\) answered invalid JSON, asking once for a repair/,
+    );
+    expect(lines[1]).toMatch(
+      /^agentos run: stopped: token budget exhausted: 40100 of 42000 tokens used, and the next call to o3 needs about \d+; still pending in agents\/orion\/queue\.md: sync-1$/,
+    );
+    const [record] = loadRewards(repo.dir, 'orion');
+    expect(record).toMatchObject({
+      outcome: 'failure',
+      tokens: { prompt: 40_000, completion: 100 },
+    });
+    expect(record?.cost_usd).toBeCloseTo((40_000 * 2 + 100 * 8) / 1e6, 9);
+    expect(record?.error).toMatch(/^budget: token budget exhausted/);
+    expect(await changedFiles()).toEqual(['agents/orion/queue.md', 'agents/orion/rewards.md']);
   });
 
   it('reads the budget from the environment and rejects a bad one, naming it', async () => {

@@ -44,6 +44,8 @@ class Spend {
   calls = 0;
   modelName = '';
   tier: Tier;
+  /** The model name the endpoint reported for each tier's last answer (e.g. a dated snapshot). */
+  private readonly served = new Map<Tier, string>();
 
   constructor(start: Tier) {
     this.tier = start;
@@ -55,12 +57,17 @@ class Spend {
     this.modelName = model;
   }
 
-  add(usage: TokenUsage, cost: number | null, model: string): void {
+  add(tier: Tier, usage: TokenUsage, cost: number | null, model: string): void {
+    this.served.set(tier, model);
     this.calls++;
     this.usage.prompt += usage.prompt;
     this.usage.completion += usage.completion;
     this.costs.push(cost);
     this.modelName = model;
+  }
+
+  servedModel(tier: Tier): string | undefined {
+    return this.served.get(tier);
   }
 
   summary(): Omit<SolveResult, 'output'> {
@@ -82,8 +89,6 @@ export class OpenAIModel implements Model {
   private readonly client: OpenAI;
   /** The response_format each model name ended up with, once an endpoint rejected a richer one. */
   private readonly modes = new Map<string, StructuredOutputMode>();
-  /** The model name the endpoint reported for each tier's last answer. */
-  private readonly servedModel = new Map<Tier, string>();
   /** HTTP requests sent, retries included (counted at the fetch boundary). */
   private requests = 0;
 
@@ -156,7 +161,7 @@ export class OpenAIModel implements Model {
       ...spend.summary(),
       output: accepted.output,
       tier: accepted.tier,
-      modelName: this.servedModel.get(accepted.tier) ?? this.settings.models[accepted.tier],
+      modelName: spend.servedModel(accepted.tier) ?? this.settings.models[accepted.tier],
     };
   }
 
@@ -240,7 +245,6 @@ export class OpenAIModel implements Model {
       }
 
       const served = completion.model || model;
-      this.servedModel.set(tier, served);
       const reported = completion.usage;
       const usage = reported
         ? { prompt: reported.prompt_tokens, completion: reported.completion_tokens }
@@ -252,7 +256,7 @@ export class OpenAIModel implements Model {
           ...usage,
           cachedPrompt: reported?.prompt_tokens_details?.cached_tokens ?? 0,
         });
-        spend.add(usage, cost, served);
+        spend.add(tier, usage, cost, served);
         request.budget?.record(usage, cost);
       } else {
         // Without usage the tokens are unknown: the budget counts an estimate, the record no cost.
@@ -260,7 +264,7 @@ export class OpenAIModel implements Model {
         this.logger.warn(
           `${served} at ${this.settings.baseUrl} reported no usage; tokens are estimated and the cost is unknown`,
         );
-        spend.add(estimated, null, served);
+        spend.add(tier, estimated, null, served);
         request.budget?.record(
           estimated,
           callCost(this.settings.prices, [served, model], estimated),

@@ -281,6 +281,43 @@ describe('OpenAI-compatible model', () => {
     expect(endpoint.requests[2]?.body.response_format).toEqual({ type: 'json_object' });
   });
 
+  it('falls back to the prompt alone when JSON mode is rejected too, and fails on other 400s without retrying', async () => {
+    const endpoint = await serve([
+      apiError(400, 'Unknown parameter: response_format.json_schema'),
+      apiError(422, "response_format: 'json_object' is not supported"),
+      answer(syncAnswer()),
+      apiError(400, "This model's maximum context length is 8192 tokens."),
+    ]);
+    const client = model(endpoint);
+    await client.solve(request());
+    expect(endpoint.requests.map((r) => r.body.response_format?.type ?? 'none')).toEqual([
+      'json_schema',
+      'json_object',
+      'none',
+    ]);
+    const failure = await client.solve(request()).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ModelFailure);
+    expect((failure as ModelFailure).kind).toBe('rejected');
+    expect((failure as ModelFailure).message).toMatch(
+      /rejected the request for gpt-4o-mini \(400\): This model's maximum context length is 8192 tokens\.$/,
+    );
+    expect(endpoint.requests).toHaveLength(4);
+  });
+
+  it('estimates the tokens of an endpoint that reports no usage, and leaves its cost unknown', async () => {
+    const logger = memoryLogger();
+    const endpoint = await serve([answer(syncAnswer(), { usage: null })]);
+    const budget = new RunBudget({ maxTokens: 100_000, maxCostUsd: undefined });
+    const result = await model(endpoint, {}, logger).solve(request('cheap-fast', budget));
+    expect(result.costUsd).toBeNull();
+    expect(result.usage.prompt).toBeGreaterThan(500);
+    expect(result.usage.completion).toBe(Math.ceil(JSON.stringify(syncAnswer()).length / 4));
+    expect(budget.tokensUsed).toBe(result.usage.prompt + result.usage.completion);
+    expect(logger.lines.join('\n')).toMatch(
+      /reported no usage; tokens are estimated and the cost is unknown/,
+    );
+  });
+
   it('stops before a call that would exceed the budget, and fails a task whose repair would', async () => {
     const endpoint = await serve([
       completion('not json', { usage: { prompt_tokens: 9000, completion_tokens: 500 } }),
