@@ -7,7 +7,7 @@ import { streamLogger } from '../../log.js';
 import { pendingEntries } from '../../memory/queue.js';
 import { loadRegistry } from '../../memory/registry.js';
 import { loadAgentMemory } from '../../loop/agent-memory.js';
-import { runIteration } from '../../loop/iteration.js';
+import { runIteration, type IterationResult } from '../../loop/iteration.js';
 import { taskFromQueue, taskFromText, type Task } from '../../loop/task.js';
 import {
   parse,
@@ -92,7 +92,7 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
         reportBudget(io, budget);
         return 0;
       }
-      let result;
+      let result: IterationResult;
       try {
         result = await runIteration(deps, task, memory);
       } catch (error) {
