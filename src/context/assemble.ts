@@ -75,7 +75,12 @@ export function assembleContext(input: {
   sources: ContextSources;
   budget: number;
 }): AssembledContext {
-  const { sources, task } = input;
+  const { task } = input;
+  // A failed attempt (a record with an error) taught nothing about the task: it is not context.
+  const sources = {
+    ...input.sources,
+    rewards: input.sources.rewards.filter((record) => record.error === undefined),
+  };
   const always = alwaysItems(sources);
   const query = terms(task);
   const learnedTags = learnTags(query, sources.rewards);

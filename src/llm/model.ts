@@ -1,9 +1,11 @@
 // The model interface the loop solves through: the offline model and OpenAI-compatible clients
 // implement it.
 import type { AssembledContext } from '../context/assemble.js';
+import { AgentOSError } from '../errors.js';
 import type { Constraints } from '../memory/human.js';
 import type { AgentSpec, Tier } from '../memory/registry.js';
 import type { ReasoningDemand } from '../memory/rewards.js';
+import type { RunBudget } from './budget.js';
 import type { SolveOutput } from './solve-output.js';
 
 export interface SolveRequest {
@@ -14,6 +16,8 @@ export interface SolveRequest {
   demand: ReasoningDemand;
   context: AssembledContext;
   constraints: Constraints;
+  /** The run's budget, checked before every call the model makes. */
+  budget?: RunBudget;
 }
 
 export interface TokenUsage {
@@ -36,4 +40,31 @@ export interface Model {
   /** "offline" for the rule-based stand-in; the provider otherwise. */
   readonly kind: string;
   solve(request: SolveRequest): Promise<SolveResult>;
+}
+
+/** Why a task's model calls finally failed. */
+export type ModelFailureKind =
+  | 'timeout'
+  | 'rate-limited'
+  | 'server-error'
+  | 'connection'
+  | 'rejected'
+  | 'invalid-output'
+  | 'budget';
+
+/**
+ * The model could not produce a valid answer for a task: retries ran out, the endpoint refused the
+ * request, every tier's answer stayed invalid, or the budget ran out mid-cascade. The loop records
+ * it (with what the calls cost) and keeps the task retryable; nothing of the answer is written.
+ */
+export class ModelFailure extends AgentOSError {
+  override name = 'ModelFailure';
+  constructor(
+    readonly kind: ModelFailureKind,
+    message: string,
+    /** What was spent before the failure, for the reward record. */
+    readonly spent: Omit<SolveResult, 'output'>,
+  ) {
+    super(message);
+  }
 }

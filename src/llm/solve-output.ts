@@ -70,3 +70,38 @@ export type SolveOutput = z.infer<typeof SolveOutputSchema>;
 export type ProposedSkill = z.infer<typeof ProposedSkill>;
 export type ProposedHypothesis = z.infer<typeof ProposedHypothesis>;
 export type ProposedEvidence = z.infer<typeof ProposedEvidence>;
+
+export type ParsedOutput = { ok: true; output: SolveOutput } | { ok: false; problems: string };
+
+const MAX_PROBLEMS = 8;
+const FENCED = /^```(?:json)?\s*\n([\s\S]*?)\n```$/;
+
+/**
+ * A model's reply checked against the schema. Local models often wrap JSON in a Markdown fence,
+ * which is unwrapped; anything else that is not exactly a valid object is a list of problems to
+ * send back for one repair.
+ */
+export function parseSolveOutput(reply: string | null | undefined): ParsedOutput {
+  const text = (reply ?? '').trim();
+  if (text === '') return { ok: false, problems: 'the reply was empty' };
+  let value: unknown;
+  try {
+    value = JSON.parse(FENCED.exec(text)?.[1] ?? text);
+  } catch (error) {
+    return {
+      ok: false,
+      problems: `the reply is not JSON (${(error as Error).message.split('\n')[0]})`,
+    };
+  }
+  const result = SolveOutputSchema.safeParse(value);
+  if (result.success) return { ok: true, output: result.data };
+  const issues = result.error.issues.slice(0, MAX_PROBLEMS).map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.join('.') : '(the object)';
+    return `${where}: ${issue.message}`;
+  });
+  const more = result.error.issues.length - issues.length;
+  return {
+    ok: false,
+    problems: `it does not match the schema — ${issues.join('; ')}${more > 0 ? `; and ${more} more` : ''}`,
+  };
+}

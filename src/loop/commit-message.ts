@@ -22,11 +22,19 @@ export function iterationCommitMessage(input: {
     task.text.length > SUBJECT_TASK_LENGTH
       ? `${task.text.slice(0, SUBJECT_TASK_LENGTH - 1)}…`
       : task.text;
-  const lines = [
-    `${task.agent}: ${short} (${task.id})`,
-    '',
-    `Task ${task.id}: ${record.outcome}, reward ${formatReward(record.reward)}, ${record.reasoning_demand} demand on tier ${record.model_used} (${record.model_name}).`,
-  ];
+  const lines = [`${task.agent}: ${short} (${task.id})`, ''];
+  if (record.error !== undefined) {
+    lines.push(
+      `Task ${task.id}: failed, reward ${formatReward(record.reward)}, on tier ${(record.tiers_tried ?? [record.model_used]).join(' → ')} (${record.model_name}).`,
+      '',
+      `The model gave no usable answer: ${record.error}`,
+      'No memory changed; the task stays pending and the next run retries it.',
+    );
+  } else {
+    lines.push(
+      `Task ${task.id}: ${record.outcome}, reward ${formatReward(record.reward)}, ${record.reasoning_demand} demand on tier ${record.model_used} (${record.model_name}).`,
+    );
+  }
   if (input.created.length + input.updated.length > 0) {
     lines.push('');
     for (const path of input.created) lines.push(`- created ${path}`);
@@ -45,5 +53,6 @@ export function iterationCommitMessage(input: {
     `AgentOS-Reward: ${formatReward(record.reward)}`,
     `AgentOS-Tier: ${record.model_used}`,
   );
+  if (record.error !== undefined) lines.push(`AgentOS-Error: ${record.error.split(':')[0]}`);
   return `${lines.join('\n')}\n`;
 }

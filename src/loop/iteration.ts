@@ -4,19 +4,20 @@ import { join } from 'node:path';
 import { assembleContext, renderContextMarkdown } from '../context/assemble.js';
 import { PathRefusedError } from '../errors.js';
 import type { Git } from '../git/git.js';
-import type { Model } from '../llm/model.js';
+import type { RunBudget } from '../llm/budget.js';
+import { ModelFailure, type Model, type SolveResult } from '../llm/model.js';
 import { silentLogger, type Logger } from '../log.js';
 import { readTextIfExists } from '../memory/files.js';
 import { agentPaths } from '../memory/layout.js';
-import { renderQueue, setEntryFields } from '../memory/queue.js';
-import { appendRewardText, type RewardRecord } from '../memory/rewards.js';
+import { entryField, renderQueue, setEntryFields, type Queue } from '../memory/queue.js';
+import { appendRewardText, replaceRewardText, type RewardRecord } from '../memory/rewards.js';
 import { MemoryWriter } from '../memory/writer.js';
 import { estimateDemand } from '../routing/demand.js';
 import { staticRoutingPolicy, type RoutingPolicy } from '../routing/policy.js';
 import type { Refusal } from '../world/observe.js';
 import { loadAgentMemory, type AgentMemory } from './agent-memory.js';
 import { formatReward, iterationCommitMessage } from './commit-message.js';
-import { checkConstraints, scoreTask } from './score.js';
+import { checkConstraints, failureRecord, oneLine, scoreTask } from './score.js';
 import type { Task } from './task.js';
 import { planMemoryUpdate } from './update.js';
 
@@ -25,12 +26,15 @@ export interface IterationDeps {
   git: Git;
   model: Model;
   routing?: RoutingPolicy;
+  /** The run's token and cost budget, shared by every iteration of the run. */
+  budget?: RunBudget;
   now?: () => Date;
   logger?: Logger;
 }
 
 export interface IterationResult {
-  status: 'done' | 'already-processed';
+  /** "failed": the model gave no usable answer; the task stays pending and is retried later. */
+  status: 'done' | 'already-processed' | 'failed';
   task: Task;
   /** One line for people: what happened. */
   summary: string;
@@ -40,6 +44,8 @@ export interface IterationResult {
   created: string[];
   updated: string[];
   refused: Refusal[];
+  /** Why the model failed, when status is "failed". */
+  failure?: ModelFailure;
 }
 
 export async function runIteration(
@@ -53,7 +59,10 @@ export async function runIteration(
   const agent = memory.agent.name;
   const paths = agentPaths(agent);
 
-  if (memory.rewards.some((record) => record.task_id === task.id)) {
+  // A record with an error is a failed attempt, not a processed task: the task runs again, and its
+  // new record replaces the failed one, so there is still one record per task.
+  const previous = memory.rewards.filter((record) => record.task_id === task.id);
+  if (previous.some((record) => record.error === undefined)) {
     const summary = `${agent} ${task.id}: already processed (a reward record exists); nothing to do`;
     return { status: 'already-processed', task, summary, created: [], updated: [], refused: [] };
   }
@@ -79,15 +88,45 @@ export async function runIteration(
     `${task.id}: ${estimate.demand} demand (${estimate.reason}) → ${choice.tier} (${choice.reason})`,
   );
 
-  const result = await deps.model.solve({
-    taskId: task.id,
-    task: task.text,
-    agent: memory.agent,
-    tier: choice.tier,
-    demand: estimate.demand,
-    context,
-    constraints: memory.human.constraints,
-  });
+  const retry = previous.length > 0;
+  let result: SolveResult;
+  try {
+    result = await deps.model.solve({
+      taskId: task.id,
+      task: task.text,
+      agent: memory.agent,
+      tier: choice.tier,
+      demand: estimate.demand,
+      context,
+      constraints: memory.human.constraints,
+      ...(deps.budget ? { budget: deps.budget } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof ModelFailure)) throw error;
+    // No answer: no memory file changes. Only the record of the attempt and the queue's count.
+    const record = failureRecord({ task, at, failure: error, demand: estimate.demand, context });
+    writeReward(writer, deps.repoRoot, agent, record, retry);
+    writeQueueAttempt(writer, memory.queue, agent, task, { last_error: record.error ?? '' });
+    await deps.git.add(writer.written);
+    const commit = await deps.git.commit(
+      iterationCommitMessage({ task, record, created: [], updated: [], refused: [] }),
+    );
+    const summary =
+      `${agent} ${task.id}: failed on ${record.model_used} [${record.model_name}] — ${record.error}; ` +
+      `the task stays pending, commit ${commit.slice(0, 7)}`;
+    logger.info(summary);
+    return {
+      status: 'failed',
+      task,
+      summary,
+      record,
+      commit,
+      created: [],
+      updated: [],
+      refused: [],
+      failure: error,
+    };
+  }
 
   const violations = checkConstraints(result.output.answer, memory.human.constraints);
   const outcome = violations.length > 0 ? 'failure' : result.output.outcome;
@@ -130,12 +169,8 @@ export async function runIteration(
     ),
     skillsUsed: plan.skillsUsed,
   });
-  const rewardsText = readTextIfExists(join(deps.repoRoot, paths.rewards));
-  writer.write(paths.rewards, appendRewardText(rewardsText, agent, record));
-  if (task.source === 'queue' && memory.queue.entries.some((entry) => entry.id === task.id)) {
-    const queue = setEntryFields(memory.queue, task.id, { status: 'done', done_at: at });
-    writer.write(paths.queue, renderQueue(queue));
-  }
+  writeReward(writer, deps.repoRoot, agent, record, retry);
+  writeQueueAttempt(writer, memory.queue, agent, task, { status: 'done', done_at: at });
 
   await deps.git.add(writer.written);
   const commit = await deps.git.commit(
@@ -158,4 +193,41 @@ export async function runIteration(
     updated,
     refused,
   };
+}
+
+/** Appends the task's record, or replaces the record of its earlier failed attempt. */
+function writeReward(
+  writer: MemoryWriter,
+  repoRoot: string,
+  agent: string,
+  record: RewardRecord,
+  replace: boolean,
+): void {
+  const path = agentPaths(agent).rewards;
+  const text = readTextIfExists(join(repoRoot, path));
+  writer.write(
+    path,
+    replace && text !== undefined
+      ? replaceRewardText(path, text, record)
+      : appendRewardText(text, agent, record),
+  );
+}
+
+/** Sets fields of the task's queue entry, counting attempts once a task has failed before. */
+function writeQueueAttempt(
+  writer: MemoryWriter,
+  queue: Queue,
+  agent: string,
+  task: Task,
+  fields: Record<string, string>,
+): void {
+  const entry = queue.entries.find((e) => e.id === task.id);
+  if (task.source !== 'queue' || !entry) return;
+  const set: Record<string, string> = { ...fields };
+  const failed = fields.last_error !== undefined;
+  if (failed) set.last_error = oneLine(fields.last_error ?? '');
+  const attempts = Number(entryField(entry, 'attempts') ?? 0) || 0;
+  if (failed || attempts > 0) set.attempts = String(attempts + 1);
+  const updated = setEntryFields(queue, task.id, set);
+  writer.write(agentPaths(agent).queue, renderQueue(updated));
 }

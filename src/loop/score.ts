@@ -1,7 +1,7 @@
 // Scoring a task (SPEC §6): verification first (schema, constraints), then the reward record from
 // the verified outcome, the model's self-assessment and what the runtime measured.
 import { contextItems, type AssembledContext } from '../context/assemble.js';
-import type { SolveResult } from '../llm/model.js';
+import type { ModelFailure, SolveResult } from '../llm/model.js';
 import type { Constraints } from '../memory/human.js';
 import type { Tier } from '../memory/registry.js';
 import type { Outcome, ReasoningDemand, RewardRecord } from '../memory/rewards.js';
@@ -81,4 +81,49 @@ export function scoreTask(input: {
     ...(input.violations.length > 0 ? { violations: input.violations } : {}),
     feedback: null,
   };
+}
+
+/**
+ * The record of a task whose model calls finally failed: what was tried and spent, and why. No
+ * answer, so nothing was learned; the `error` keeps the task retryable.
+ */
+export function failureRecord(input: {
+  task: Task;
+  at: string;
+  failure: ModelFailure;
+  demand: ReasoningDemand;
+  context: AssembledContext;
+}): RewardRecord {
+  const { spent } = input.failure;
+  return {
+    task: input.task.text,
+    task_id: input.task.id,
+    agent: input.task.agent,
+    at: input.at,
+    outcome: 'failure',
+    reward: OUTCOME_REWARD.failure,
+    reward_decomposition: { correctness: -1, efficiency: 0, novelty: 0, generality: 0 },
+    context_tags: [],
+    reasoning_demand: input.demand,
+    model_used: spent.tier,
+    model_name: spent.modelName,
+    model_appropriate: 'unknown',
+    tiers_tried: spent.tiersTried,
+    tokens: spent.usage,
+    cost_usd: spent.costUsd,
+    context: {
+      included: contextItems(input.context).length,
+      used: 0,
+      tokens: input.context.tokens,
+    },
+    world_model_update: [],
+    skills_used: [],
+    feedback: null,
+    error: `${input.failure.kind}: ${oneLine(input.failure.message)}`,
+  };
+}
+
+/** Text on one line, for YAML fields and queue.md. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }

@@ -157,6 +157,15 @@ export function addEntry(
   return { ...queue, entries: [...queue.entries, added] };
 }
 
+/** A field's value in an entry's lines (runtime fields such as `attempts`), if present. */
+export function entryField(entry: QueueEntry, key: string): string | undefined {
+  for (const text of entry.lines) {
+    const match = FIELD.exec(text);
+    if (match?.[1] === key) return (match[2] ?? '').trim();
+  }
+  return undefined;
+}
+
 /** Sets (or adds) fields of one entry, keeping every other line as it was. */
 export function setEntryFields(queue: Queue, id: string, fields: Record<string, string>): Queue {
   return {

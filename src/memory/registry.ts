@@ -26,6 +26,39 @@ export const AgentSpecSchema = z.strictObject({
 });
 export type AgentSpec = z.infer<typeof AgentSpecSchema>;
 
+/** USD per million tokens for one model (SPEC §6: cost from a price table, never made up). */
+export const ModelPriceSchema = z.strictObject({
+  input_per_mtok: z.number().min(0),
+  output_per_mtok: z.number().min(0),
+  /** Prompt tokens served from the provider's cache; the input price when absent. */
+  cached_input_per_mtok: z.number().min(0).optional(),
+});
+export type ModelPrice = z.infer<typeof ModelPriceSchema>;
+
+export const LLM_PROVIDERS = ['auto', 'offline', 'openai-compatible'] as const;
+export const STRUCTURED_OUTPUT_MODES = ['json_schema', 'json_object', 'none'] as const;
+
+/**
+ * How to reach the model endpoint. The key itself never lives here (agents.yaml is committed):
+ * `api_key_env` names the environment variable that holds it.
+ */
+export const LlmSchema = z.strictObject({
+  provider: z.enum(LLM_PROVIDERS).default('auto'),
+  base_url: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .default(null),
+  api_key_env: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as LLM_API_KEY')
+    .default('LLM_API_KEY'),
+  timeout_seconds: z.number().positive().max(3600).default(120),
+  max_retries: z.number().int().min(0).max(10).default(2),
+  max_output_tokens: z.number().int().min(1).nullable().default(null),
+  structured_output: z.enum(STRUCTURED_OUTPUT_MODES).default('json_schema'),
+});
+export type LlmConfig = z.infer<typeof LlmSchema>;
+
 const quorum = z.union([
   z.number().int().min(1),
   z.string().regex(/^\d+\/\d+$/, 'must be a whole number or a fraction such as "2/3"'),
@@ -41,6 +74,9 @@ export const RegistrySchema = z
         strongest: z.string().min(1).default('o3'),
       })
       .default({ 'cheap-fast': 'gpt-4o-mini', balanced: 'gpt-4o', strongest: 'o3' }),
+    llm: LlmSchema.default(LlmSchema.parse({})),
+    /** Per-model prices over the built-in table (src/llm/prices.ts). */
+    prices: z.record(z.string().min(1), ModelPriceSchema).default({}),
     consensus: z
       .strictObject({
         quorum: quorum.default(1),

@@ -45,6 +45,8 @@ export const RewardRecordSchema = z.looseObject({
   model_used: z.enum(TIERS),
   model_name: z.string(),
   model_appropriate: z.enum(['yes', 'no', 'unknown']),
+  /** Every tier the task's cascade called, in order. */
+  tiers_tried: z.array(z.enum(TIERS)).optional(),
   tokens: z.strictObject({ prompt: z.number().int().min(0), completion: z.number().int().min(0) }),
   cost_usd: z.number().min(0).nullable(),
   context: z.strictObject({
@@ -55,6 +57,11 @@ export const RewardRecordSchema = z.looseObject({
   world_model_update: z.array(z.string()).default([]),
   skills_used: z.array(z.string()).default([]),
   feedback: FeedbackSchema.nullable().default(null),
+  /**
+   * Why the model finally failed (retries exhausted, timeout, invalid at the top tier, budget).
+   * Such a record keeps the task retryable: a later run replaces it.
+   */
+  error: z.string().min(1).optional(),
 });
 export type RewardRecord = z.infer<typeof RewardRecordSchema>;
 

@@ -24,12 +24,20 @@ export class OfflineModel implements Model {
   readonly kind = 'offline';
 
   async solve(request: SolveRequest): Promise<SolveResult> {
+    // Its "tokens" are estimates and it costs nothing, but a token budget still counts them.
+    request.budget?.check({
+      model: OFFLINE_MODEL_NAME,
+      tokens: request.context.tokens,
+      costUsd: 0,
+    });
     const output = solveOffline(request);
+    const usage = { prompt: request.context.tokens, completion: estimateTokens(output.answer) };
+    request.budget?.record(usage, 0);
     return {
       output,
       tier: request.tier,
       modelName: OFFLINE_MODEL_NAME,
-      usage: { prompt: request.context.tokens, completion: estimateTokens(output.answer) },
+      usage,
       costUsd: 0,
       tiersTried: [request.tier],
     };
