@@ -64163,7 +64163,8 @@ function createGitHubClient(options) {
             warn: (message) => logger.warn(message),
             error: (message) => logger.warn(message),
         },
-        request: { retries: REQUEST_RETRIES },
+        // Not `request.retries`: set there, the retry plugin would retry every error, 4xx included.
+        retry: { retries: REQUEST_RETRIES },
         throttle: {
             onRateLimit: waitOrGiveUp('rate limit'),
             onSecondaryRateLimit: waitOrGiveUp('secondary rate limit'),
@@ -66008,10 +66009,14 @@ function answerComment(input) {
     ].join('\n');
 }
 function failureComment(input) {
+    const log = input.runUrl ? ` (${messages_link('run log', input.runUrl)})` : '';
+    const next = input.landed
+        ? `The task itself ran and its memory update landed as commit ${messages_link(input.landed.slice(0, 7), input.commitUrl)}; only reporting it failed${log}. Its reward record is written, so \`/agentos retry\` will not run it again; \`/reward\` still corrects its score.`
+        : `Nothing of this attempt was committed. Fix the cause above, then comment \`/agentos retry\` on this issue to run the task again${log}.`;
     return [
         `AgentOS could not finish task \`${input.taskId}\`: ${input.reason}`,
         '',
-        `Nothing of this attempt was committed. Fix the cause above, then comment \`/agentos retry\` on this issue to run the task again${input.runUrl ? ` (${messages_link('run log', input.runUrl)})` : ''}.`,
+        next,
         marker('failed', `task=${input.taskId}`),
     ].join('\n');
 }
@@ -66244,6 +66249,7 @@ async function handleIssueTask(ctx, request) {
     }
     logger.info(`issue #${issue.number}: ${authorization.reason}`);
     let running = false;
+    let landed;
     try {
         const target = await ctx.prepareToWrite();
         const memory = loadAgentMemory(ctx.repoRoot, agentFromLabels(issue.labels) ?? settings.agent);
@@ -66271,6 +66277,7 @@ async function handleIssueTask(ctx, request) {
             logger,
             work: () => runIteration({ repoRoot: ctx.repoRoot, git: ctx.git, model, logger, now: ctx.now }, task),
         });
+        landed = result.commit;
         await platform.removeLabel(issue.number, STATUS_LABELS.running);
         running = false;
         if (result.status === 'already-processed') {
@@ -66293,17 +66300,29 @@ async function handleIssueTask(ctx, request) {
         };
     }
     catch (error) {
-        await reportFailure(ctx, issue.number, taskId, errorMessage(error), running);
+        await reportFailure(ctx, issue.number, {
+            taskId,
+            reason: errorMessage(error),
+            running,
+            landed,
+        });
         throw error;
     }
 }
 /** Marks the issue failed and says why; a failure to report is logged, never hides the cause. */
-async function reportFailure(ctx, issue, taskId, reason, running) {
+async function reportFailure(ctx, issue, failure) {
     try {
-        if (running)
+        if (failure.running)
             await ctx.platform.removeLabel(issue, STATUS_LABELS.running);
         await ctx.platform.addLabels(issue, [STATUS_LABELS.failed]);
-        await ctx.platform.comment(issue, failureComment({ taskId, reason, runUrl: ctx.runner.runUrl }));
+        await ctx.platform.comment(issue, failureComment({
+            taskId: failure.taskId,
+            reason: failure.reason,
+            runUrl: ctx.runner.runUrl,
+            ...(failure.landed
+                ? { landed: failure.landed, commitUrl: ctx.platform.commitUrl(failure.landed) }
+                : {}),
+        }));
     }
     catch (error) {
         ctx.logger.warn(`could not report the failure on #${issue}: ${errorMessage(error)}`);

@@ -373,4 +373,29 @@ describe('action: an issue becomes a task', () => {
     expect(posts).toHaveLength(2);
     expect(api.issue(15).comments).toHaveLength(1);
   });
+
+  it.concurrent('says the commit landed when only posting the answer failed', async () => {
+    const { api, remote } = await setup();
+    api.failNext({ method: 'POST', path: /\/issues\/16\/comments$/, status: 422, times: 1 });
+    const run = await runAction({
+      workspace: (await cloneWorkspace(remote)).dir,
+      apiUrl: api.url,
+      eventName: 'issues',
+      payload: issuePayload('opened', {
+        number: 16,
+        title: TASK_TITLE,
+        body: '',
+        labels: ['agentos'],
+      }),
+    });
+    expect(run.code).toBe(1);
+    const [head] = await remoteLog(remote);
+    expect(head!.message).toContain('Refs #16');
+    const comments = api.issue(16).comments;
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain(
+      `its memory update landed as commit [${head!.sha.slice(0, 7)}](${api.url}/${OWNER}/${REPO}/commit/${head!.sha})`,
+    );
+    expect(api.issue(16).labels).toEqual(['agentos:failed']);
+  });
 });

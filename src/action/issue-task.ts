@@ -105,6 +105,7 @@ export async function handleIssueTask(
   logger.info(`issue #${issue.number}: ${authorization.reason}`);
 
   let running = false;
+  let landed: string | undefined;
   try {
     const target = await ctx.prepareToWrite();
     const memory = loadAgentMemory(ctx.repoRoot, agentFromLabels(issue.labels) ?? settings.agent);
@@ -137,6 +138,7 @@ export async function handleIssueTask(
       work: () =>
         runIteration({ repoRoot: ctx.repoRoot, git: ctx.git, model, logger, now: ctx.now }, task),
     });
+    landed = result.commit;
     await platform.removeLabel(issue.number, STATUS_LABELS.running);
     running = false;
     if (result.status === 'already-processed') {
@@ -158,7 +160,12 @@ export async function handleIssueTask(
       outputs: iterationOutputs(result),
     };
   } catch (error) {
-    await reportFailure(ctx, issue.number, taskId, errorMessage(error), running);
+    await reportFailure(ctx, issue.number, {
+      taskId,
+      reason: errorMessage(error),
+      running,
+      landed,
+    });
     throw error;
   }
 }
@@ -167,16 +174,21 @@ export async function handleIssueTask(
 async function reportFailure(
   ctx: ActionContext,
   issue: number,
-  taskId: string,
-  reason: string,
-  running: boolean,
+  failure: { taskId: string; reason: string; running: boolean; landed: string | undefined },
 ): Promise<void> {
   try {
-    if (running) await ctx.platform.removeLabel(issue, STATUS_LABELS.running);
+    if (failure.running) await ctx.platform.removeLabel(issue, STATUS_LABELS.running);
     await ctx.platform.addLabels(issue, [STATUS_LABELS.failed]);
     await ctx.platform.comment(
       issue,
-      failureComment({ taskId, reason, runUrl: ctx.runner.runUrl }),
+      failureComment({
+        taskId: failure.taskId,
+        reason: failure.reason,
+        runUrl: ctx.runner.runUrl,
+        ...(failure.landed
+          ? { landed: failure.landed, commitUrl: ctx.platform.commitUrl(failure.landed) }
+          : {}),
+      }),
     );
   } catch (error) {
     ctx.logger.warn(`could not report the failure on #${issue}: ${errorMessage(error)}`);

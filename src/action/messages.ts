@@ -81,11 +81,18 @@ export function failureComment(input: {
   taskId: string;
   reason: string;
   runUrl: string | undefined;
+  /** The commit, when the memory update landed before the failure. */
+  landed?: string;
+  commitUrl?: string;
 }): string {
+  const log = input.runUrl ? ` (${link('run log', input.runUrl)})` : '';
+  const next = input.landed
+    ? `The task itself ran and its memory update landed as commit ${link(input.landed.slice(0, 7), input.commitUrl)}; only reporting it failed${log}. Its reward record is written, so \`/agentos retry\` will not run it again; \`/reward\` still corrects its score.`
+    : `Nothing of this attempt was committed. Fix the cause above, then comment \`/agentos retry\` on this issue to run the task again${log}.`;
   return [
     `AgentOS could not finish task \`${input.taskId}\`: ${input.reason}`,
     '',
-    `Nothing of this attempt was committed. Fix the cause above, then comment \`/agentos retry\` on this issue to run the task again${input.runUrl ? ` (${link('run log', input.runUrl)})` : ''}.`,
+    next,
     marker('failed', `task=${input.taskId}`),
   ].join('\n');
 }

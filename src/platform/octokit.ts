@@ -47,7 +47,8 @@ export function createGitHubClient(options: {
         warn: (message: string) => logger.warn(message),
         error: (message: string) => logger.warn(message),
       },
-      request: { retries: REQUEST_RETRIES },
+      // Not `request.retries`: set there, the retry plugin would retry every error, 4xx included.
+      retry: { retries: REQUEST_RETRIES },
       throttle: {
         onRateLimit: waitOrGiveUp('rate limit'),
         onSecondaryRateLimit: waitOrGiveUp('secondary rate limit'),

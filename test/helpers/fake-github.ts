@@ -9,6 +9,8 @@ export interface RecordedRequest {
   path: string;
   body: unknown;
   authorization: string | undefined;
+  /** The status the stand-in answered with. */
+  status?: number;
 }
 
 export interface FakeComment {
@@ -84,6 +86,8 @@ export async function startFakeGitHub(options: {
   };
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
+    const last = requests[requests.length - 1];
+    if (last) last.status = status;
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(body));
   };
