@@ -1,7 +1,10 @@
 // The one place the runtime runs git. Every git command goes through `Git.exec`; `try*` methods
-// return booleans for expected refusals, everything else throws with git's own words.
+// return booleans for expected refusals, everything else throws with git's own words. Settings that
+// must never appear on a command line (the token's header, safe.directory) reach git through the
+// environment (GIT_CONFIG_COUNT), and pushes retry what is transient and rebase what was rejected.
 import { spawn } from 'node:child_process';
 import { AgentOSError } from '../errors.js';
+import { silentLogger, type Logger } from '../log.js';
 
 export interface GitIdentity {
   name: string;
@@ -31,21 +34,158 @@ export class GitError extends AgentOSError {
   }
 }
 
+/** A rebase that stopped on conflicting changes; the rebase was aborted, the work tree is clean. */
+export class RebaseConflictError extends AgentOSError {
+  override name = 'RebaseConflictError';
+  constructor(
+    readonly upstream: string,
+    readonly files: string[],
+  ) {
+    super(
+      `rebasing onto ${upstream.slice(0, 7)} stopped on conflicting changes in ${files.join(', ') || 'unknown files'}`,
+    );
+  }
+}
+
+/** A push that did not land after every allowed attempt. */
+export class PushFailedError extends AgentOSError {
+  override name = 'PushFailedError';
+  constructor(
+    readonly target: string,
+    readonly attempts: number,
+    readonly lastReason: string,
+  ) {
+    super(`push to ${target} failed after ${attempts} attempts: ${lastReason}`);
+  }
+}
+
+/** One `git config` entry handed to git through the environment, so it is never on a command line. */
+export type GitConfigEntry = readonly [key: string, value: string];
+
+/** Lets git work in a repository owned by another user (a container's mounted workspace). */
+export function safeDirectoryConfig(directory: string): GitConfigEntry[] {
+  return [['safe.directory', directory]];
+}
+
+/**
+ * The token as an HTTP Authorization header for `serverUrl` only (what actions/checkout does). The
+ * empty entry first clears headers configured before (a checkout that persisted its credentials), so
+ * git never sends two. `secret` is the encoded credential, to be masked in logs like the token.
+ */
+export function tokenAuthConfig(
+  serverUrl: string,
+  token: string,
+): { config: GitConfigEntry[]; secret: string } {
+  const secret = Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
+  const key = `http.${new URL(serverUrl).origin}/.extraheader`;
+  return {
+    config: [
+      [key, ''],
+      [key, `AUTHORIZATION: basic ${secret}`],
+    ],
+    secret,
+  };
+}
+
+/** The environment that hands `entries` to git after any entries the environment already has. */
+function configEnvironment(
+  env: NodeJS.ProcessEnv,
+  entries: readonly GitConfigEntry[],
+): NodeJS.ProcessEnv {
+  if (entries.length === 0) return {};
+  const start = Number.parseInt(env.GIT_CONFIG_COUNT ?? '0', 10) || 0;
+  const out: NodeJS.ProcessEnv = { GIT_CONFIG_COUNT: String(start + entries.length) };
+  entries.forEach(([key, value], index) => {
+    out[`GIT_CONFIG_KEY_${start + index}`] = key;
+    out[`GIT_CONFIG_VALUE_${start + index}`] = value;
+  });
+  return out;
+}
+
+export type PushFailureKind = 'rejected' | 'transient' | 'fatal';
+
+// The remote moved on: fetch, put the work on top, push again. A ref-lock race on the remote is the
+// same situation seen from the server's side.
+const REJECTED =
+  /\[rejected\]|non-fast-forward|fetch first|updates were rejected|stale info|cannot lock ref|failed to update ref|incorrect old value/i;
+// The network or the server failed: the same push may well succeed in a moment.
+const TRANSIENT =
+  /returned error: (?:5\d\d|429)|\bHTTP (?:5\d\d|429)\b|RPC failed|early EOF|remote end hung up|connection (?:reset|refused|timed out)|could not resolve host|operation timed out|failed to connect|timed out|TLS|SSL_ERROR|gnutls|internal server error|service unavailable|bad gateway|gateway time-?out|temporarily unavailable/i;
+
+/** What a failed push's output says: rejected (rebase and retry), transient (retry) or fatal. */
+export function classifyPushFailure(output: string): PushFailureKind {
+  // A hook or branch protection declining the push is final, whatever else the output says.
+  if (/\[remote rejected\].*(?:declined|protected|hook)/i.test(output)) return 'fatal';
+  if (REJECTED.test(output)) return 'rejected';
+  if (TRANSIENT.test(output)) return 'transient';
+  return 'fatal';
+}
+
+export interface PushOptions {
+  remote: string;
+  branch: string;
+  /** Pushes tried in all, the first one included. */
+  attempts?: number;
+  /** The first wait; it doubles with each attempt up to `maxBackoffMs`, with jitter. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /**
+   * Puts the local work on top of `upstream` (the fetched remote head) after a rejected push.
+   * Default: `git rebase upstream`, which throws RebaseConflictError on conflicts.
+   */
+  rebase?: (upstream: string) => Promise<void>;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  logger?: Logger;
+}
+
+export interface PushResult {
+  /** The commit the remote branch now points at. */
+  sha: string;
+  attempts: number;
+  rebases: number;
+}
+
+export const DEFAULT_PUSH_ATTEMPTS = 10;
+const DEFAULT_BACKOFF_MS = 500;
+const DEFAULT_MAX_BACKOFF_MS = 10_000;
+
+/** Exponential backoff with "equal jitter": at least half the step, so retries never stampede. */
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number,
+): number {
+  const step = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step / 2 + (random() * step) / 2);
+}
+
+const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export class Git {
   private constructor(
     readonly workdir: string,
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
-  /** A wrapper for the repository at `workdir`; commits carry `identity`. */
+  /**
+   * A wrapper for the repository at `workdir`; commits carry `identity`; `config` entries reach git
+   * through the environment (never argv).
+   */
   static create(
     workdir: string,
-    options: { identity?: GitIdentity; env?: NodeJS.ProcessEnv } = {},
+    options: {
+      identity?: GitIdentity;
+      env?: NodeJS.ProcessEnv;
+      config?: readonly GitConfigEntry[];
+    } = {},
   ): Git {
     const identity = options.identity ?? DEFAULT_IDENTITY;
+    const base = { ...process.env, ...options.env };
     return new Git(workdir, {
-      ...process.env,
-      ...options.env,
+      ...base,
+      ...configEnvironment(base, options.config ?? []),
       GIT_AUTHOR_NAME: identity.name,
       GIT_AUTHOR_EMAIL: identity.email,
       GIT_COMMITTER_NAME: identity.name,
@@ -134,4 +274,112 @@ export class Git {
     const args = ['log', '--oneline', '--no-decorate', ...(limit ? [`-${limit}`] : [])];
     return (await this.exec(args)).stdout.split('\n').filter(Boolean);
   }
+
+  /** Fetches `branch` of `remote` into its remote-tracking ref; returns the fetched commit. */
+  async fetchBranch(remote: string, branch: string): Promise<string> {
+    const tracking = `refs/remotes/${remote}/${branch}`;
+    await this.exec(['fetch', '--quiet', '--no-tags', remote, `+refs/heads/${branch}:${tracking}`]);
+    return (await this.exec(['rev-parse', tracking])).stdout.trim();
+  }
+
+  async hasRemote(name: string): Promise<boolean> {
+    const result = await this.exec(['remote', 'get-url', name], { allowFailure: true });
+    return result.exitCode === 0;
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const result = await this.exec(['merge-base', '--is-ancestor', ancestor, descendant], {
+      allowFailure: true,
+    });
+    return result.exitCode === 0;
+  }
+
+  /** Moves HEAD, index and work tree to `ref`, dropping local commits and changes after it. */
+  async resetHard(ref: string): Promise<void> {
+    await this.exec(['reset', '--quiet', '--hard', ref]);
+  }
+
+  /**
+   * Brings HEAD up to the remote branch when that is a fast-forward; returns false (and changes
+   * nothing) when local commits have diverged from it.
+   */
+  async fastForwardTo(remote: string, branch: string): Promise<boolean> {
+    const upstream = await this.fetchBranch(remote, branch);
+    if (!(await this.isAncestor('HEAD', upstream))) return false;
+    await this.exec(['merge', '--quiet', '--ff-only', upstream]);
+    return true;
+  }
+
+  /** Replays the local commits onto `upstream`; on conflicts aborts and throws RebaseConflictError. */
+  async rebase(upstream: string): Promise<void> {
+    const result = await this.exec(['rebase', '--quiet', upstream], { allowFailure: true });
+    if (result.exitCode === 0) return;
+    const conflicts = await this.exec(['diff', '--name-only', '--diff-filter=U'], {
+      allowFailure: true,
+    });
+    const aborted = await this.exec(['rebase', '--abort'], { allowFailure: true });
+    if (aborted.exitCode !== 0 && conflicts.stdout.trim() === '')
+      throw new GitError(['rebase'], result);
+    throw new RebaseConflictError(upstream, conflicts.stdout.split('\n').filter(Boolean));
+  }
+
+  /**
+   * Pushes HEAD to `branch` of `remote`, so that concurrent writers never lose a commit: a rejected
+   * push (the remote moved on) fetches, puts the work on top (`options.rebase`) and tries again;
+   * a transient failure (network, 5xx, 429) waits and tries again; anything else is thrown as is.
+   * Attempts are bounded and spaced by exponential backoff with jitter.
+   */
+  async pushWithRebaseRetry(options: PushOptions): Promise<PushResult> {
+    const attempts = options.attempts ?? DEFAULT_PUSH_ATTEMPTS;
+    const sleep = options.sleep ?? sleepFor;
+    const random = options.random ?? Math.random;
+    const logger = options.logger ?? silentLogger;
+    const target = `${options.remote}/${options.branch}`;
+    const rebase = options.rebase ?? ((upstream: string) => this.rebase(upstream));
+    let rebases = 0;
+    let lastReason = '';
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const args = ['push', '--porcelain', options.remote, `HEAD:refs/heads/${options.branch}`];
+      const result = await this.exec(args, { allowFailure: true });
+      if (result.exitCode === 0) return { sha: await this.headSha(), attempts: attempt, rebases };
+      const output = `${result.stdout}\n${result.stderr}`;
+      const kind = classifyPushFailure(output);
+      if (kind === 'fatal') throw new GitError(args, result);
+      lastReason = `${kind}: ${firstMeaningfulLine(output)}`;
+      if (attempt === attempts) break;
+      const delay = backoffDelay(
+        attempt,
+        options.backoffMs ?? DEFAULT_BACKOFF_MS,
+        options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS,
+        random,
+      );
+      logger.info(
+        `push to ${target} ${kind === 'rejected' ? 'rejected: the remote moved on' : 'failed transiently'} (attempt ${attempt}/${attempts}); retrying in ${delay} ms`,
+      );
+      await sleep(delay);
+      if (kind === 'rejected') {
+        let upstream: string;
+        try {
+          upstream = await this.fetchBranch(options.remote, options.branch);
+        } catch (error) {
+          if (!(error instanceof GitError)) throw error;
+          const fetchOutput = `${error.result.stdout}\n${error.result.stderr}`;
+          if (classifyPushFailure(fetchOutput) !== 'transient') throw error;
+          lastReason = `fetch failed transiently: ${firstMeaningfulLine(fetchOutput)}`;
+          continue;
+        }
+        await rebase(upstream);
+        rebases++;
+      }
+    }
+    throw new PushFailedError(target, attempts, lastReason);
+  }
+}
+
+function firstMeaningfulLine(output: string): string {
+  const lines = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && line !== 'Done' && !line.startsWith('To '));
+  return lines.find((line) => /rejected|error|fatal/i.test(line)) ?? lines[0] ?? 'no output';
 }

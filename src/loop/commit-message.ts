@@ -18,10 +18,10 @@ export function iterationCommitMessage(input: {
   refused: Refusal[];
 }): string {
   const { task, record } = input;
+  // The subject is one line: an issue's task is its title, then its body.
+  const first = task.text.split('\n')[0]?.trim() ?? '';
   const short =
-    task.text.length > SUBJECT_TASK_LENGTH
-      ? `${task.text.slice(0, SUBJECT_TASK_LENGTH - 1)}…`
-      : task.text;
+    first.length > SUBJECT_TASK_LENGTH ? `${first.slice(0, SUBJECT_TASK_LENGTH - 1)}…` : first;
   const lines = [`${task.agent}: ${short} (${task.id})`, ''];
   if (record.error !== undefined) {
     lines.push(

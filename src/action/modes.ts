@@ -1,0 +1,107 @@
+// The mode dispatcher: one named handler per mode of the action (SPEC §10). `task` runs the next
+// task of queue.md (or the text a workflow_dispatch gives); `list-agents` feeds a workflow matrix;
+// the learning, consensus and metrics modes are handlers of their own.
+import { AgentOSError } from '../errors.js';
+import { loadAgentMemory } from '../loop/agent-memory.js';
+import { runIteration, type IterationResult } from '../loop/iteration.js';
+import { publishWork } from '../loop/publish.js';
+import { taskFromQueue, taskFromText, type Task } from '../loop/task.js';
+import { agentPaths } from '../memory/layout.js';
+import { loadRegistry } from '../memory/registry.js';
+import { sanitiseUntrustedText } from '../platform/untrusted-text.js';
+import type { ActionContext } from './context.js';
+import type { Mode } from './inputs.js';
+import { iterationOutputs, iterationSummary, type ActionReport } from './report.js';
+
+export type ModeName = Exclude<Mode, 'auto'>;
+export type ModeHandler = (ctx: ActionContext) => Promise<ActionReport>;
+
+/** A mode this build of the action does not have. */
+export class ModeUnavailableError extends AgentOSError {
+  override name = 'ModeUnavailableError';
+}
+
+/** The task a scheduled or dispatched run works on: the dispatch's `task` text, else the queue's next. */
+function scheduledTask(
+  ctx: ActionContext,
+  agent: string,
+  queueTask: () => Task | undefined,
+): Task | undefined {
+  const event = ctx.event;
+  const text = event.name === 'workflow_dispatch' ? (event.inputs.task ?? '').trim() : '';
+  if (text === '') return queueTask();
+  return { ...taskFromText(agent, sanitiseUntrustedText(text).text), source: 'dispatch' };
+}
+
+export const runQueuedTask: ModeHandler = async (ctx) => {
+  const target = await ctx.prepareToWrite();
+  const memory = loadAgentMemory(ctx.repoRoot, ctx.settings.agent);
+  const agent = memory.agent.name;
+  const task = scheduledTask(ctx, agent, () => taskFromQueue(agent, memory.queue));
+  if (!task) {
+    const line = `No pending task in ${agentPaths(agent).queue}.`;
+    ctx.logger.info(line);
+    return { status: 'no-task', title: `${agent} · queue`, lines: [line], outputs: {} };
+  }
+  const model = ctx.model(memory.registry);
+  const { value: result } = await publishWork<IterationResult>({
+    git: ctx.git,
+    target,
+    logger: ctx.logger,
+    work: () =>
+      runIteration(
+        {
+          repoRoot: ctx.repoRoot,
+          git: ctx.git,
+          model,
+          logger: ctx.logger,
+          now: ctx.now,
+          budget: ctx.budget,
+        },
+        task,
+      ),
+  });
+  const title = `${agent} · ${task.id}`;
+  if (result.status === 'failed')
+    throw new AgentOSError(
+      `${task.id} failed: ${result.failure?.message ?? 'the model gave no usable answer'} (recorded; the task stays pending in queue.md)`,
+    );
+  if (result.status === 'already-processed')
+    return {
+      status: 'already-processed',
+      title,
+      lines: [result.summary],
+      outputs: { 'task-id': task.id },
+    };
+  const commitUrl = result.commit ? ctx.platform.commitUrl(result.commit) : undefined;
+  return {
+    status: 'done',
+    title,
+    lines: iterationSummary(result, commitUrl),
+    outputs: iterationOutputs(result),
+  };
+};
+
+export const listAgents: ModeHandler = async (ctx) => {
+  const names = loadRegistry(ctx.repoRoot).agents.map((agent) => agent.name);
+  return {
+    status: 'listed',
+    title: 'agents',
+    lines: [`Agents in agents.yaml: ${names.map((n) => `\`${n}\``).join(', ')}.`],
+    outputs: { agents: JSON.stringify(names) },
+  };
+};
+
+function unavailable(mode: ModeName): ModeHandler {
+  return async () => {
+    throw new ModeUnavailableError(`mode ${mode} is not available in this version of AgentOS`);
+  };
+}
+
+export const MODE_HANDLERS: Readonly<Record<ModeName, ModeHandler>> = {
+  task: runQueuedTask,
+  learn: unavailable('learn'),
+  consensus: unavailable('consensus'),
+  metrics: unavailable('metrics'),
+  'list-agents': listAgents,
+};

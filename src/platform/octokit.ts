@@ -1,0 +1,60 @@
+// The one place a GitHub client is built: the Actions toolkit's Octokit (proxy-aware, REST methods,
+// pagination) with the retry plugin for 5xx and network failures and the throttling plugin that
+// spaces writes and waits out rate limits, both bounded.
+import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { Logger } from '../log.js';
+
+export type GitHubClient = ReturnType<typeof getOctokit>;
+
+/** Retries of one request after a 5xx or a network failure (the retry plugin's waits: 1 s, 4 s, 9 s). */
+const REQUEST_RETRIES = 3;
+/** Rate-limit waits a request may sit out before it fails, and the longest wait accepted. */
+const RATE_LIMIT_RETRIES = 2;
+const LONGEST_RATE_LIMIT_WAIT_S = 120;
+
+export function createGitHubClient(options: {
+  token: string;
+  /** The REST API root, e.g. https://api.github.com or a GHES /api/v3. */
+  baseUrl: string;
+  logger: Logger;
+  userAgent?: string;
+}): GitHubClient {
+  const { logger } = options;
+  const waitOrGiveUp =
+    (what: string) =>
+    (
+      retryAfter: number,
+      request: { method: string; url: string },
+      _client: unknown,
+      count: number,
+    ) => {
+      const wait = count < RATE_LIMIT_RETRIES && retryAfter <= LONGEST_RATE_LIMIT_WAIT_S;
+      logger.warn(
+        `GitHub ${what} on ${request.method} ${request.url}: ${wait ? `retrying after ${retryAfter} s` : 'giving up'}`,
+      );
+      return wait;
+    };
+  return getOctokit(
+    options.token,
+    {
+      baseUrl: options.baseUrl.replace(/\/+$/, ''),
+      userAgent: options.userAgent ?? 'agentos',
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: (message: string) => logger.warn(message),
+        error: (message: string) => logger.warn(message),
+      },
+      // Not `request.retries`: set there, the retry plugin would retry every error, 4xx included.
+      retry: { retries: REQUEST_RETRIES },
+      throttle: {
+        onRateLimit: waitOrGiveUp('rate limit'),
+        onSecondaryRateLimit: waitOrGiveUp('secondary rate limit'),
+      },
+    },
+    retry,
+    throttling,
+  );
+}

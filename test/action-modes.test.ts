@@ -1,0 +1,185 @@
+// The bundled action on scheduled and dispatched runs, in its other modes, and with bad inputs.
+import { Git } from '../src/git/git.js';
+import { enqueueTasks } from '../src/loop/enqueue.js';
+import { parseQueue } from '../src/memory/queue.js';
+import { parseRewards } from '../src/memory/rewards.js';
+import {
+  cloneWorkspace,
+  examplePayload,
+  issuePayload,
+  makeRemote,
+  OWNER,
+  remoteFile,
+  remoteLog,
+  REPO,
+  runAction,
+  TOKEN,
+} from './helpers/action.js';
+import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js';
+
+describe('action: scheduled and dispatched runs, modes and inputs', () => {
+  let api: FakeGitHub;
+  beforeEach(async () => {
+    api = await startFakeGitHub({ owner: OWNER, repo: REPO, token: TOKEN });
+  });
+  afterEach(() => api.close());
+
+  it('runs the next task of queue.md on workflow_dispatch and pushes it', async () => {
+    const remote = await makeRemote();
+    const seed = await cloneWorkspace(remote);
+    await enqueueTasks({
+      repoRoot: seed.dir,
+      git: seed.git,
+      agent: 'orion',
+      tasks: [
+        { id: 'sync-vendor-api', text: 'Build a sync for a paginated API with rate limits.' },
+      ],
+    });
+    await seed.git.exec(['push', '--quiet', 'origin', 'HEAD:main']);
+
+    const run = await runAction({
+      workspace: (await cloneWorkspace(remote)).dir,
+      apiUrl: api.url,
+      eventName: 'workflow_dispatch',
+      payload: examplePayload('workflow_dispatch'),
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'done', 'task-id': 'sync-vendor-api' });
+    const [head] = await remoteLog(remote);
+    expect(head!.sha).toBe(run.outputs['commit-sha']);
+    expect(head!.message).toContain('AgentOS-Task: sync-vendor-api');
+    const queue = parseQueue('queue.md', await remoteFile(remote, 'agents/orion/queue.md'));
+    expect(queue.entries.find((e) => e.id === 'sync-vendor-api')!.status).toBe('done');
+    expect(run.summary).toContain('## AgentOS — orion · sync-vendor-api');
+    expect(api.requests).toHaveLength(0);
+  });
+
+  it('runs the task text a workflow_dispatch gives, for the agent input', async () => {
+    const remote = await makeRemote();
+    const payload = examplePayload('workflow_dispatch');
+    payload.inputs = { mode: 'task', task: 'Write a runbook for queue backlog alerts.' };
+    const run = await runAction({
+      workspace: (await cloneWorkspace(remote)).dir,
+      apiUrl: api.url,
+      eventName: 'workflow_dispatch',
+      payload,
+      inputs: { agent: 'iris', mode: 'task' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs['task-id']).toMatch(/^task-[0-9a-f]{10}$/);
+    const records = parseRewards('rewards.md', await remoteFile(remote, 'agents/iris/rewards.md'));
+    expect(records.map((r) => r.task)).toEqual(['Write a runbook for queue backlog alerts.']);
+  });
+
+  it('does nothing on a schedule when the queue is empty', async () => {
+    const remote = await makeRemote();
+    const before = await remoteLog(remote);
+    const run = await runAction({
+      workspace: (await cloneWorkspace(remote)).dir,
+      apiUrl: api.url,
+      eventName: 'schedule',
+      // The runner writes the cron expression that fired as the schedule event's payload.
+      payload: { schedule: '23 3 * * *' },
+      inputs: { mode: 'task' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('no-task');
+    expect(run.summary).toContain('No pending task in agents/orion/queue.md.');
+    expect(await remoteLog(remote)).toEqual(before);
+  });
+
+  it('lists the agents for a workflow matrix, without a token', async () => {
+    const remote = await makeRemote();
+    const run = await runAction({
+      workspace: (await cloneWorkspace(remote)).dir,
+      apiUrl: api.url,
+      eventName: 'schedule',
+      payload: { schedule: '23 3 * * *' },
+      inputs: { mode: 'list-agents', 'github-token': '' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('listed');
+    expect(JSON.parse(run.outputs.agents!)).toEqual(['orion', 'iris']);
+  });
+
+  it('fails clearly for a mode this version does not have', async () => {
+    const remote = await makeRemote();
+    for (const [eventName, payload, mode] of [
+      ['schedule', { schedule: '23 3 * * *' }, 'learn'],
+      ['pull_request_review', examplePayload('pull_request_review', 'submitted'), 'auto'],
+    ] as const) {
+      const run = await runAction({
+        workspace: (await cloneWorkspace(remote)).dir,
+        apiUrl: api.url,
+        eventName,
+        payload,
+        inputs: { mode },
+      });
+      expect(run.code).toBe(1);
+      const expected = mode === 'auto' ? 'consensus' : mode;
+      expect(run.stdout).toContain(
+        `::error::mode ${expected} is not available in this version of AgentOS`,
+      );
+      expect(run.outputs.status).toBe('failed');
+    }
+  });
+
+  it('fails naming the input for a bad input', async () => {
+    const remote = await makeRemote();
+    const workspace = (await cloneWorkspace(remote)).dir;
+    const cases: [Record<string, string>, string][] = [
+      [
+        { mode: 'fly' },
+        'input "mode": must be one of auto, task, learn, consensus, metrics, list-agents (got "fly")',
+      ],
+      [
+        { 'max-tokens': '-3' },
+        'input "max-tokens": must be a positive whole number or empty (got "-3")',
+      ],
+      [{ 'dry-run': 'yes' }, 'input "dry-run": must be true or false (got "yes")'],
+      [
+        { 'allowed-author-associations': 'OWNER, FRIENDS' },
+        'input "allowed-author-associations": must be one of OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER, MANNEQUIN, NONE (got "FRIENDS")',
+      ],
+    ];
+    for (const [inputs, message] of cases) {
+      const run = await runAction({
+        workspace,
+        apiUrl: api.url,
+        eventName: 'schedule',
+        payload: { schedule: '23 3 * * *' },
+        inputs,
+      });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(`::error::${message}`);
+    }
+  });
+
+  it('pushes and posts nothing in a dry run, and shows what it would post', async () => {
+    const remote = await makeRemote();
+    const before = await remoteLog(remote);
+    const workspace = await cloneWorkspace(remote);
+    const run = await runAction({
+      workspace: workspace.dir,
+      apiUrl: api.url,
+      eventName: 'issues',
+      payload: issuePayload('opened', {
+        number: 31,
+        title: 'Sync a paginated API with rate limits',
+        body: '',
+        labels: ['agentos'],
+      }),
+      inputs: { 'dry-run': 'true', 'github-token': '' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('done');
+    expect(api.requests).toHaveLength(0);
+    expect(await remoteLog(remote)).toEqual(before);
+    // The commit exists in the workspace only.
+    const local = await Git.create(workspace.dir).exec(['log', '-1', '--format=%H']);
+    expect(local.stdout.trim()).toBe(run.outputs['commit-sha']);
+    expect(run.summary).toContain('_Dry run: nothing was pushed or posted._');
+    expect(run.summary).toContain('Would comment on 31:');
+    expect(run.summary).toContain('Would add-labels on 31:');
+  });
+});
