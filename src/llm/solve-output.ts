@@ -70,3 +70,4 @@ export type SolveOutput = z.infer<typeof SolveOutputSchema>;
 export type ProposedSkill = z.infer<typeof ProposedSkill>;
 export type ProposedHypothesis = z.infer<typeof ProposedHypothesis>;
 export type ProposedEvidence = z.infer<typeof ProposedEvidence>;
+export type NominatedDuplicate = z.infer<typeof NominatedDuplicate>;

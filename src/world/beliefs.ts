@@ -12,8 +12,21 @@ export const EvidenceSchema = z.looseObject({
   supports: z.boolean(),
   at: timestamp,
   note: z.string().nullable().default(null),
+  /** Set when human feedback took the task's word back: the task no longer counts either way. */
+  withdrawn: z.boolean().optional(),
+  /** Who gave it, when the item records human feedback rather than the task's own word. */
+  by: z.string().optional(),
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
+
+export const DuplicateNominationSchema = z.looseObject({
+  /** Repository path of the belief this one is said to duplicate. */
+  of: z.string().min(1),
+  task: z.string().min(1),
+  at: timestamp,
+  note: z.string().nullable().default(null),
+});
+export type DuplicateNomination = z.infer<typeof DuplicateNominationSchema>;
 
 const common = {
   name: z.string().min(1),
@@ -25,6 +38,10 @@ const common = {
   valid_at: timestamp.nullable().default(null),
   invalid_at: timestamp.nullable().default(null),
   superseded_by: z.string().nullable().default(null),
+  /** Set on the stub a duplicate collapse leaves behind: the canonical belief, which old links follow. */
+  merged_into: z.string().nullable().optional(),
+  /** Duplicates a model nominated, one item per task; code decides (world/duplicates.ts). */
+  duplicate_nominations: z.array(DuplicateNominationSchema).optional(),
 };
 
 const triple = {
@@ -100,6 +117,40 @@ export function renderBelief(belief: Belief): string {
 /** Beliefs that count as current: open hypotheses and active entities and relations. */
 export function isLive(belief: Belief): boolean {
   return belief.data.status === 'open' || belief.data.status === 'active';
+}
+
+/** What a belief is about: a thing (entity) or a fact between things (relation). */
+export type BeliefFamily = 'entity' | 'relation';
+
+export function familyOf(belief: Belief): BeliefFamily {
+  const data = belief.data;
+  return data.kind === 'hypothesis' ? data.proposes : data.kind;
+}
+
+/**
+ * Where a belief that is no longer the live record of its claim sends its readers: the canonical
+ * file of a collapsed duplicate, or the entity or relation a hypothesis was promoted to. A belief
+ * superseded because it was contradicted has no redirect: its claim was wrong, not moved.
+ */
+export function redirectOf(belief: Belief): string | undefined {
+  const data = belief.data;
+  if (data.merged_into) return data.merged_into;
+  if (data.kind === 'hypothesis' && data.status === 'promoted' && data.superseded_by)
+    return data.superseded_by;
+  return undefined;
+}
+
+/** The subject, predicate and object of a relation or of a hypothesis that proposes one. */
+export function tripleOf(
+  belief: Belief,
+): { subject: string; predicate: string; object: string } | undefined {
+  const { subject, predicate, object } = belief.data as {
+    subject?: string;
+    predicate?: string;
+    object?: string;
+  };
+  if (familyOf(belief) !== 'relation' || !subject || !predicate || !object) return undefined;
+  return { subject, predicate, object };
 }
 
 export function renderWorldIndex(agent: string, beliefs: Belief[]): string {
