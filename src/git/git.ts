@@ -134,4 +134,30 @@ export class Git {
     const args = ['log', '--oneline', '--no-decorate', ...(limit ? [`-${limit}`] : [])];
     return (await this.exec(args)).stdout.split('\n').filter(Boolean);
   }
+
+  /** The checked-out branch, or undefined on a detached HEAD. */
+  async currentBranch(): Promise<string | undefined> {
+    const result = await this.exec(['symbolic-ref', '--quiet', '--short', 'HEAD'], {
+      allowFailure: true,
+    });
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
+  }
+
+  async branchExists(branch: string): Promise<boolean> {
+    const result = await this.exec(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], {
+      allowFailure: true,
+    });
+    return result.exitCode === 0;
+  }
+
+  /** Checks out a branch; `create` makes it at the current commit first. */
+  async checkout(branch: string, options: { create?: boolean } = {}): Promise<void> {
+    await this.exec(['checkout', '--quiet', ...(options.create ? ['-b'] : []), branch]);
+  }
+
+  /** True when no tracked file differs from HEAD (untracked and ignored files do not count). */
+  async isClean(): Promise<boolean> {
+    const result = await this.exec(['status', '--porcelain', '--untracked-files=no']);
+    return result.stdout.trim() === '';
+  }
 }
