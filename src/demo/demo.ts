@@ -106,5 +106,8 @@ export async function runDemo(options: {
   out();
   out(`The agent repository is at ${dir}`);
   out(`Look around: cd ${dir} && cat agents/${DEMO_AGENT}/rewards.md && git show --stat HEAD~1`);
+  out(
+    `Then learn from it: agentos learn --dir ${dir}  (promotions and a reflection, each its own commit)`,
+  );
   return { dir, results };
 }

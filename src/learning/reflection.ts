@@ -131,7 +131,7 @@ export function composeReflection(input: {
   const open = live.filter((b) => b.data.kind === 'hypothesis').length;
   lines.push(
     '',
-    `World model now: ${entities} entities, ${relations} relations, ${open} open hypotheses.`,
+    `World model now: ${plural(entities, 'entity', 'entities')}, ${plural(relations, 'relation')}, ${plural(open, 'open hypothesis', 'open hypotheses')}.`,
   );
   const active = input.skills.filter((s) => s.data.status === 'active');
   const best = [...active].sort(
@@ -145,6 +145,10 @@ export function composeReflection(input: {
   }
   lines.push('', `<!-- agentos:reflected-through ${through ?? 'start'} -->`);
   return { text: lines.join('\n'), through: through ?? 'start' };
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function formatMean(value: number): string {

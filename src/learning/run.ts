@@ -59,7 +59,7 @@ export interface LearningResult {
   commits: LearningCommit[];
   /** Every status change: promotions, refutations, supersessions, merges, reopenings. */
   transitions: Transition[];
-  /** Under `constrained`: the branch that holds the proposed promotions. */
+  /** Under `constrained`: the branch that holds promotions awaiting review (new or not). */
   proposalBranch?: string;
   /** One line for people: what the run did. */
   summary: string;
@@ -88,15 +88,15 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     body: string[],
     writes: { path: string; content: string }[],
     onBranch = branch,
-  ): Promise<void> => {
+  ): Promise<string | undefined> => {
     const writer = new MemoryWriter(input.repoRoot, agent, logger);
     for (const write of writes) {
       if (readTextIfExists(join(input.repoRoot, write.path)) !== write.content)
         writer.write(write.path, write.content);
     }
-    if (writer.written.length === 0) return;
+    if (writer.written.length === 0) return undefined;
     await input.git.add(writer.written);
-    if (!(await input.git.hasStagedChanges())) return;
+    if (!(await input.git.hasStagedChanges())) return undefined;
     const message = [
       `${agent}: ${subject}`,
       '',
@@ -108,6 +108,7 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     const sha = await input.git.commit(`${message}\n`);
     commits.push({ step, subject, sha, branch: onBranch, changed: writer.written });
     logger.info(`${agent}: ${subject} (${sha.slice(0, 7)})`);
+    return sha;
   };
 
   const stepWrites = (result: StepOutcome, after: LearningState) => {
@@ -125,7 +126,10 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
   const stepBody = (result: StepOutcome) => [
     result.rule,
     '',
-    ...result.lines.slice(0, MAX_BODY_LINES).map((line) => `- ${line}`),
+    // Paths inside the agent's folder read shorter without it; the trailer names the agent.
+    ...result.lines
+      .slice(0, MAX_BODY_LINES)
+      .map((line) => `- ${line.replaceAll(`${paths.root}/`, '')}`),
     ...(result.lines.length > MAX_BODY_LINES
       ? [`- … and ${result.lines.length - MAX_BODY_LINES} more`]
       : []),
@@ -139,11 +143,11 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
         if (proposeOnly && round > 0) continue;
         const result = step.run(state, context);
         if (isEmpty(result)) continue;
-        outcomes.push(result);
         const after = applyOutcome(state, result);
         if (proposeOnly) {
-          proposalBranch = await proposeOnBranch(input.git, branch, agent, now, async (name) =>
-            commit(
+          let sha: string | undefined;
+          proposalBranch = await proposeOnBranch(input.git, branch, agent, now, async (name) => {
+            sha = await commit(
               step.name,
               `propose: ${result.title}`,
               [
@@ -153,10 +157,13 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
               ],
               stepWrites(result, after),
               name,
-            ),
-          );
+            );
+          });
+          // Proposed before and unchanged: nothing new to reflect on.
+          if (sha !== undefined) outcomes.push(result);
           continue;
         }
+        outcomes.push(result);
         await commit(
           step.name,
           `learn — ${result.title}`,
@@ -187,7 +194,7 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     outcomes,
     world: state.world,
     skills: state.skills,
-    ...(proposalBranch ? { proposalBranch } : {}),
+    ...(proposalBranch && outcomes.some((o) => o.step === 'promote') ? { proposalBranch } : {}),
   });
   if (reflection) {
     await commit(
@@ -207,7 +214,7 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
   const here = commits.filter((c) => c.branch === branch);
   const summary =
     commits.length === 0
-      ? `${agent}: nothing to learn (learning: ${learning})`
+      ? `${agent}: nothing new to learn (learning: ${learning})${proposalBranch ? `; promotions await review on ${proposalBranch}` : ''}`
       : `${agent}: ${here.length} learning commit(s)${proposalBranch ? `, promotions proposed on ${proposalBranch}` : ''}: ${commits.map((c) => c.subject.replace(/^learn — /, '')).join('; ')}`;
   return {
     agent,

@@ -6,7 +6,7 @@ import { archiveSkills, FAILING_SKILL, STALE_SKILL_DAYS } from '../memory/skill-
 import type { Skill } from '../memory/skills.js';
 import type { Belief } from '../world/beliefs.js';
 import { CONFIDENCE_DECAY } from '../world/confidence.js';
-import { collapseDuplicates } from '../world/duplicates.js';
+import { collapseDuplicates, DUPLICATE_RULES } from '../world/duplicates.js';
 import {
   decayConfidence,
   promoteHypotheses,
@@ -119,7 +119,7 @@ const collapse: LearningStep = {
   run(state, context) {
     const result = outcome(
       'collapse',
-      'Two beliefs are one when a name or alias is the same once case and punctuation are ignored, when they have the same words up to plural and order, when a long word differs by one letter (short names never), or when two tasks nominated them; the canonical file keeps the other names as aliases, the other becomes a stub that redirects, and facts naming it are re-pointed.',
+      `Two things are one when a name or alias is the same once case and punctuation are ignored, when they have the same words up to plural and order, when a word of ${DUPLICATE_RULES.fuzzyWordLength}+ letters differs by one letter, or when ${DUPLICATE_RULES.nominationsNeeded}+ tasks nominated them and no rival pairing is as strong; never two things a fact relates. The canonical file keeps the other names as aliases, the other becomes a stub that redirects, and facts naming it are re-pointed.`,
     );
     const update = collapseDuplicates(visibleWorld(state, context), context);
     result.beliefs = update.beliefs;

@@ -6,6 +6,7 @@ import { listMarkdown, readTextIfExists } from '../memory/files.js';
 import { agentPaths, WORLD_KINDS, type WorldKind } from '../memory/layout.js';
 import { parseMarkdown, renderMarkdown } from '../memory/markdown.js';
 import { tagList, timestamp } from '../memory/schema-parts.js';
+import { tallyEvidence } from './confidence.js';
 
 export const EvidenceSchema = z.looseObject({
   task: z.string().min(1),
@@ -174,10 +175,15 @@ export function renderWorldIndex(agent: string, beliefs: Belief[]): string {
     lines.push('| belief | confidence | status | evidence |', '|---|---|---|---|');
     for (const b of members) {
       const folder = b.path.split('/').slice(-2, -1)[0];
-      const support = b.data.evidence.filter((e) => e.supports).length;
-      const against = b.data.evidence.length - support;
+      // Independent tasks, as the confidence rule counts them: one vote per task, its latest word.
+      const { supporting: support, contradicting: against } = tallyEvidence(b.data.evidence);
+      const next = b.data.merged_into ?? b.data.superseded_by;
+      const status = b.data.merged_into ? 'merged' : b.data.status;
+      const where = next
+        ? ` → [${next.split('/').pop()?.replace(/\.md$/, '')}](${next.replace(/^.*\/world\//, '')})`
+        : '';
       lines.push(
-        `| [${b.data.name}](${folder}/${b.slug}.md) | ${b.data.confidence.toFixed(2)} | ${b.data.status} | +${support} / -${against} |`,
+        `| [${b.data.name}](${folder}/${b.slug}.md) | ${b.data.confidence.toFixed(2)} | ${status}${where} | +${support} / -${against} |`,
       );
     }
   }

@@ -314,12 +314,12 @@ export function mergeInto(
   now: string,
   reason: string,
 ): { canonical: Belief; stub: Belief } {
-  const known = new Set(beliefKeys(canonical));
+  // Every spelling is kept ("rate-limiter", "RateLimiter"), so people see what was merged.
+  const known = new Set(namesOf(canonical).map((name) => name.trim()));
   const aliases = [...canonical.data.aliases];
   for (const name of namesOf(duplicate)) {
-    const key = nameKey(name);
-    if (key === '' || known.has(key)) continue;
-    known.add(key);
+    if (nameKey(name) === '' || known.has(name.trim())) continue;
+    known.add(name.trim());
     aliases.push(name);
   }
   const evidence = mergeEvidence(canonical.data.evidence, duplicate.data.evidence);

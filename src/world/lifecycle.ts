@@ -293,15 +293,14 @@ export function promoteHypotheses(
     const path = paths.world(kind, slug);
     taken.add(path);
 
-    const { tally } = numbers(belief);
-    const confidence = beliefConfidence(data.evidence, options.now);
-    const common = {
-      name: data.name,
-      aliases: data.aliases,
-      tags: data.tags,
-      confidence,
+    const { tally, confidence } = numbers(belief);
+    // Dated by the evidence that made it promotable, not by the run: proposing the same promotion
+    // twice (learning: constrained) writes the same file.
+    const at = tally.lastAt ?? options.now;
+    const head = { name: data.name, aliases: data.aliases, tags: data.tags, confidence };
+    const tail = {
       evidence: data.evidence,
-      created: options.now,
+      created: at,
       valid_at: tally.firstSupportAt ?? options.now,
       invalid_at: null,
       superseded_by: null,
@@ -309,14 +308,15 @@ export function promoteHypotheses(
     };
     const promotedData: EntityData | RelationData =
       kind === 'entity'
-        ? { kind: 'entity', ...common, status: 'active' }
+        ? { kind: 'entity', ...head, status: 'active', ...tail }
         : {
             kind: 'relation',
-            ...common,
+            ...head,
             subject: index.entitySlug(data.subject ?? ''),
             predicate: data.predicate ?? '',
             object: index.entitySlug(data.object ?? ''),
             status: 'active',
+            ...tail,
           };
     const why = describe(
       tally.supporting,
@@ -327,7 +327,7 @@ export function promoteHypotheses(
       slug,
       path,
       data: promotedData,
-      body: `${(belief.body || data.claim).trim()}\n\nPromoted from ${relativeLink(path, belief.path)} on ${options.now.slice(0, 10)}: ${why} (tasks ${tally.supportingTasks.join(', ')}).`,
+      body: `${(belief.body || data.claim).trim()}\n\nPromoted from ${relativeLink(path, belief.path)} on ${at.slice(0, 10)}: ${why} (tasks ${tally.supportingTasks.join(', ')}).`,
     };
     const closed: Belief = {
       ...belief,

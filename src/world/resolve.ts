@@ -2,13 +2,7 @@
 // things, by subject–predicate–object for facts, following the redirects that promotions and
 // duplicate collapses leave behind, so an old name or link still lands on the live belief.
 import { slugify } from '../memory/layout.js';
-import {
-  familyOf,
-  isLive,
-  redirectOf,
-  tripleOf,
-  type Belief,
-} from './beliefs.js';
+import { familyOf, isLive, redirectOf, tripleOf, type Belief } from './beliefs.js';
 import { tallyEvidence } from './confidence.js';
 import { nameKey } from './names.js';
 
