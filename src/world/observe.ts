@@ -9,7 +9,7 @@ import type {
   ProposedEvidence,
   ProposedHypothesis,
 } from '../llm/solve-output.js';
-import { agentPaths, isSlug } from '../memory/layout.js';
+import { agentPaths, isSlug, slugify } from '../memory/layout.js';
 import { checkMemoryPath } from '../memory/path-guard.js';
 import { familyOf, type Belief, type Evidence, type HypothesisData } from './beliefs.js';
 import { addEvidence, beliefConfidence } from './confidence.js';
@@ -45,6 +45,15 @@ export interface WorldChange {
   refused: Refusal[];
   /** Refutations and supersessions this task's contradictions caused, in this iteration. */
   transitions: Transition[];
+}
+
+/**
+ * The belief a slug or name refers to — a thing by any of its names, else a fact by its file slug
+ * — after redirects. Callers resolving many names should build one WorldIndex instead.
+ */
+export function findBelief(world: Iterable<Belief>, slugOrName: string): Belief | undefined {
+  const index = new WorldIndex(world);
+  return index.entity(slugOrName) ?? index.relationBySlug(slugify(slugOrName));
 }
 
 export function observe(world: readonly Belief[], observation: Observation): WorldChange {
