@@ -1,5 +1,5 @@
 // `agentos bench <name>`
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BENCHES } from '../../bench/benches.js';
 import { InputError, UsageError } from '../../errors.js';
@@ -48,7 +48,7 @@ Options:
       );
     let raw: Record<string, unknown> = {};
     if (values.config !== undefined) {
-      const file = join(io.cwd, values.config);
+      const file = resolve(io.cwd, values.config);
       const text = readTextIfExists(file);
       if (text === undefined) throw new InputError(`--config: ${values.config} does not exist`);
       let parsed: unknown;
