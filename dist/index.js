@@ -44665,7 +44665,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9919);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(741);
 // The action's entry point (the ncc bundle's main): everything happens in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -44675,7 +44675,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9919:
+/***/ 741:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47997,6 +47997,32 @@ class Git {
             throw new GitError(['rebase'], result);
         throw new RebaseConflictError(upstream, conflicts.stdout.split('\n').filter(Boolean));
     }
+    /** The checked-out branch, or undefined on a detached HEAD. */
+    async currentBranch() {
+        const result = await this.exec(['symbolic-ref', '--quiet', '--short', 'HEAD'], {
+            allowFailure: true,
+        });
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
+    }
+    async branchExists(branch) {
+        const result = await this.exec(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], {
+            allowFailure: true,
+        });
+        return result.exitCode === 0;
+    }
+    /** Pushes a local branch to the same name on `remote` (a new branch: no rebase needed). */
+    async pushBranch(remote, branch) {
+        await this.exec(['push', '--quiet', remote, `refs/heads/${branch}:refs/heads/${branch}`]);
+    }
+    /** Checks out a branch; `create` makes it at the current commit first. */
+    async checkout(branch, options = {}) {
+        await this.exec(['checkout', '--quiet', ...(options.create ? ['-b'] : []), branch]);
+    }
+    /** True when no tracked file differs from HEAD (untracked and ignored files do not count). */
+    async isClean() {
+        const result = await this.exec(['status', '--porcelain', '--untracked-files=no']);
+        return result.stdout.trim() === '';
+    }
     /**
      * Pushes HEAD to `branch` of `remote`, so that concurrent writers never lose a commit: a rejected
      * push (the remote moved on) fetches, puts the work on top (`options.rebase`) and tries again;
@@ -48217,7 +48243,7 @@ function isSlug(value) {
     return value.length <= MAX_SLUG_LENGTH && SLUG_PATTERN.test(value);
 }
 /** Turns a free-text name into a slug ("Rate Limiter" and "RateLimiter" both give "rate-limiter"). */
-function slugify(text) {
+function layout_slugify(text) {
     return text
         .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
         .toLowerCase()
@@ -57993,6 +58019,112 @@ function renderSkillsIndex(agent, skills) {
     return `${lines.join('\n')}\n`;
 }
 //# sourceMappingURL=skills.js.map
+;// CONCATENATED MODULE: ./lib/world/confidence.js
+/**
+ * Prior pseudo-counts (a Beta(1, 2) prior): a belief with no evidence sits at 1 / (1 + 2) ≈ 0.33, a
+ * new claim with one supporting task at 0.5, three independent supports at 0.67; each
+ * contradicting task pulls it down as much as a support pushes it up.
+ */
+const CONFIDENCE_PRIOR = { support: 1, contradict: 2 };
+/** The confidence of a belief nobody has said anything about. */
+const PRIOR_CONFIDENCE = CONFIDENCE_PRIOR.support / (CONFIDENCE_PRIOR.support + CONFIDENCE_PRIOR.contradict);
+/**
+ * Decay of unused beliefs: for every whole `idleDays` since a belief's newest evidence, its
+ * confidence moves `1 - factor` of the way back to the prior. Whole periods keep a learning run
+ * idempotent: running it twice on the same day changes nothing the second time.
+ */
+const CONFIDENCE_DECAY = { idleDays: 30, factor: 0.9 };
+const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * Independent support and contradiction: one vote per task, the task's latest evidence wins (a
+ * withdrawn item takes the task's vote away). Evidence is read in time order, so lists merged from
+ * two files count the same as one list.
+ */
+function tallyEvidence(evidence) {
+    const ordered = inTimeOrder(evidence);
+    const latest = new Map();
+    for (const item of ordered) {
+        latest.delete(item.task); // re-inserted at the end: the map keeps the order of latest words
+        latest.set(item.task, item);
+    }
+    const supportingTasks = [];
+    const contradictingTasks = [];
+    let newest;
+    for (const [task, item] of latest) {
+        if (item.withdrawn === true)
+            continue;
+        (item.supports ? supportingTasks : contradictingTasks).push(task);
+        newest = item;
+    }
+    const firstSupport = ordered.find((item) => item.supports && item.withdrawn !== true && supportingTasks.includes(item.task));
+    return {
+        supporting: supportingTasks.length,
+        contradicting: contradictingTasks.length,
+        supportingTasks,
+        contradictingTasks,
+        openContradiction: newest !== undefined && !newest.supports,
+        lastAt: ordered.at(-1)?.at,
+        firstSupportAt: firstSupport?.at,
+    };
+}
+/** The evidence-only confidence: (supporting + 1) / (supporting + contradicting + 3). */
+function confidenceFromEvidence(evidence) {
+    const { supporting, contradicting } = tallyEvidence(evidence);
+    const value = (supporting + CONFIDENCE_PRIOR.support) /
+        (supporting + contradicting + CONFIDENCE_PRIOR.support + CONFIDENCE_PRIOR.contradict);
+    return round(value);
+}
+/**
+ * The confidence a belief file records at time `now`: the evidence-only confidence, faded towards
+ * the prior for every whole idle period since its newest evidence (CONFIDENCE_DECAY).
+ */
+function beliefConfidence(evidence, now) {
+    const base = confidenceFromEvidence(evidence);
+    const periods = idlePeriods(evidence, now);
+    if (periods <= 0)
+        return base;
+    return round(PRIOR_CONFIDENCE + (base - PRIOR_CONFIDENCE) * CONFIDENCE_DECAY.factor ** periods);
+}
+/** Whole idle periods between the newest evidence and `now`. */
+function idlePeriods(evidence, now) {
+    const last = tallyEvidence(evidence).lastAt;
+    if (last === undefined)
+        return 0;
+    const idle = Date.parse(now) - Date.parse(last);
+    return Number.isFinite(idle) ? Math.floor(idle / (CONFIDENCE_DECAY.idleDays * DAY_MS)) : 0;
+}
+/** Adds a task's evidence unless that task's latest word already says the same; returns the new list. */
+function addEvidence(evidence, item) {
+    const latest = [...evidence].reverse().find((e) => e.task === item.task);
+    const same = latest !== undefined &&
+        latest.supports === item.supports &&
+        (latest.withdrawn === true) === (item.withdrawn === true);
+    return same ? [...evidence] : [...evidence, item];
+}
+/** Two evidence lists as one, in time order, without repeating an identical item. */
+function mergeEvidence(a, b) {
+    const seen = new Set();
+    const merged = [];
+    for (const item of inTimeOrder([...a, ...b])) {
+        const key = `${item.task}\u0000${String(item.supports)}\u0000${item.at}\u0000${String(item.withdrawn === true)}`;
+        if (seen.has(key))
+            continue;
+        seen.add(key);
+        merged.push(item);
+    }
+    return merged;
+}
+/** Stable sort by `at`; items whose time cannot be read keep their place at the front. */
+function inTimeOrder(evidence) {
+    return evidence
+        .map((item, index) => ({ item, index, time: Date.parse(item.at) }))
+        .sort((x, y) => (x.time || 0) - (y.time || 0) || x.index - y.index)
+        .map(({ item }) => item);
+}
+function round(value) {
+    return Math.round(value * 1000) / 1000;
+}
+//# sourceMappingURL=confidence.js.map
 ;// CONCATENATED MODULE: ./lib/world/beliefs.js
 // World-model files: entities, relations and hypotheses (SPEC §3), each with confidence, status
 // and evidence. A belief is never deleted: it is superseded or retired, and git keeps its history.
@@ -58002,9 +58134,21 @@ function renderSkillsIndex(agent, skills) {
 
 
 
+
 const EvidenceSchema = looseObject({
     task: schemas_string().min(1),
     supports: schemas_boolean(),
+    at: timestamp,
+    note: schemas_string().nullable().default(null),
+    /** Set when human feedback took the task's word back: the task no longer counts either way. */
+    withdrawn: schemas_boolean().optional(),
+    /** Who gave it, when the item records human feedback rather than the task's own word. */
+    by: schemas_string().optional(),
+});
+const DuplicateNominationSchema = looseObject({
+    /** Repository path of the belief this one is said to duplicate. */
+    of: schemas_string().min(1),
+    task: schemas_string().min(1),
     at: timestamp,
     note: schemas_string().nullable().default(null),
 });
@@ -58018,6 +58162,10 @@ const common = {
     valid_at: timestamp.nullable().default(null),
     invalid_at: timestamp.nullable().default(null),
     superseded_by: schemas_string().nullable().default(null),
+    /** Set on the stub a duplicate collapse leaves behind: the canonical belief, which old links follow. */
+    merged_into: schemas_string().nullable().optional(),
+    /** Duplicates a model nominated, one item per task; code decides (world/duplicates.ts). */
+    duplicate_nominations: array(DuplicateNominationSchema).optional(),
 };
 const triple = {
     subject: schemas_string().min(1),
@@ -58070,6 +58218,30 @@ function renderBelief(belief) {
 function isLive(belief) {
     return belief.data.status === 'open' || belief.data.status === 'active';
 }
+function familyOf(belief) {
+    const data = belief.data;
+    return data.kind === 'hypothesis' ? data.proposes : data.kind;
+}
+/**
+ * Where a belief that is no longer the live record of its claim sends its readers: the canonical
+ * file of a collapsed duplicate, or the entity or relation a hypothesis was promoted to. A belief
+ * superseded because it was contradicted has no redirect: its claim was wrong, not moved.
+ */
+function redirectOf(belief) {
+    const data = belief.data;
+    if (data.merged_into)
+        return data.merged_into;
+    if (data.kind === 'hypothesis' && data.status === 'promoted' && data.superseded_by)
+        return data.superseded_by;
+    return undefined;
+}
+/** The subject, predicate and object of a relation or of a hypothesis that proposes one. */
+function tripleOf(belief) {
+    const { subject, predicate, object } = belief.data;
+    if (familyOf(belief) !== 'relation' || !subject || !predicate || !object)
+        return undefined;
+    return { subject, predicate, object };
+}
 function renderWorldIndex(agent, beliefs) {
     const lines = [
         `# World model — ${agent}`,
@@ -58091,9 +58263,14 @@ function renderWorldIndex(agent, beliefs) {
         lines.push('| belief | confidence | status | evidence |', '|---|---|---|---|');
         for (const b of members) {
             const folder = b.path.split('/').slice(-2, -1)[0];
-            const support = b.data.evidence.filter((e) => e.supports).length;
-            const against = b.data.evidence.length - support;
-            lines.push(`| [${b.data.name}](${folder}/${b.slug}.md) | ${b.data.confidence.toFixed(2)} | ${b.data.status} | +${support} / -${against} |`);
+            // Independent tasks, as the confidence rule counts them: one vote per task, its latest word.
+            const { supporting: support, contradicting: against } = tallyEvidence(b.data.evidence);
+            const next = b.data.merged_into ?? b.data.superseded_by;
+            const status = b.data.merged_into ? 'merged' : b.data.status;
+            const where = next
+                ? ` → [${next.split('/').pop()?.replace(/\.md$/, '')}](${next.replace(/^.*\/world\//, '')})`
+                : '';
+            lines.push(`| [${b.data.name}](${folder}/${b.slug}.md) | ${b.data.confidence.toFixed(2)} | ${status}${where} | +${support} / -${against} |`);
         }
     }
     return `${lines.join('\n')}\n`;
@@ -58248,7 +58425,7 @@ function assembleContext(input) {
         const tag = tagTerms.length > 0 ? tagHits / new Set(tagTerms).size : 0;
         const relevance = 0.6 * text + 0.4 * tag;
         const trust = item.confidence === undefined ? 1 : 0.5 + 0.5 * item.confidence;
-        return { ...item, score: round(relevance * trust) };
+        return { ...item, score: assemble_round(relevance * trust) };
     });
     ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
     let tokens = always.reduce((sum, item) => sum + item.tokens, 0);
@@ -58362,7 +58539,7 @@ function learnTags(query, rewards) {
             tags.add(tag);
     return [...tags].sort();
 }
-function round(value) {
+function assemble_round(value) {
     return Math.round(value * 1000) / 1000;
 }
 /** Every item the model was shown, by id. */
@@ -58790,7 +58967,7 @@ function skillFor(concepts, steps) {
     const named = concepts.slice(0, MAX_CONCEPTS_IN_SKILL_NAME);
     const phrase = named.map((c) => c.skill).join(' and ');
     return {
-        slug: slugify(phrase),
+        slug: layout_slugify(phrase),
         title: phrase.charAt(0).toUpperCase() + phrase.slice(1),
         tags: [...new Set(concepts.flatMap((c) => c.tags))].sort(),
         procedure: [
@@ -74055,35 +74232,588 @@ class MemoryWriter {
     }
 }
 //# sourceMappingURL=writer.js.map
-;// CONCATENATED MODULE: ./lib/world/confidence.js
+;// CONCATENATED MODULE: ./lib/world/feedback.js
+
+/** correctness −1 says the answer was wrong; 0 and +1 let the task's own word stand. */
+function verdictOf(correctness) {
+    if (correctness === undefined)
+        return undefined;
+    return correctness < 0 ? 'wrong' : 'right';
+}
 /**
- * Prior pseudo-counts: a belief with no evidence sits at 1 / (1 + 2) ≈ 0.33, a new claim with one
- * supporting task at 0.5, three independent supports at 0.67; each contradiction pulls it down.
+ * The belief with the task's word replaced by the verdict, or undefined when nothing changes.
+ * - wrong: what the task supported it now contradicts (the answer built on it failed); what the
+ *   task contradicted is withdrawn (a wrong answer is no evidence against anything);
+ * - right: the task's own word is restored (undoing an earlier "wrong").
  */
-const CONFIDENCE_PRIOR = { support: 1, contradict: 2 };
-/** Independent support and contradiction: one vote per task, the task's latest evidence wins. */
-function tallyEvidence(evidence) {
-    const latest = new Map();
-    for (const item of evidence)
-        latest.set(item.task, item.supports);
-    let supporting = 0;
-    for (const supports of latest.values())
-        if (supports)
-            supporting++;
-    return { supporting, contradicting: latest.size - supporting };
+function applyVerdict(belief, input) {
+    const own = [...belief.data.evidence]
+        .reverse()
+        .find((item) => item.task === input.taskId && item.by === undefined);
+    if (!own)
+        return undefined;
+    const item = input.verdict === 'right'
+        ? { task: input.taskId, supports: own.supports, at: input.at, note: input.note, by: input.by }
+        : own.supports
+            ? { task: input.taskId, supports: false, at: input.at, note: input.note, by: input.by }
+            : {
+                task: input.taskId,
+                supports: false,
+                withdrawn: true,
+                at: input.at,
+                note: input.note,
+                by: input.by,
+            };
+    const evidence = addEvidence(belief.data.evidence, item);
+    if (evidence.length === belief.data.evidence.length)
+        return undefined;
+    return {
+        ...belief,
+        data: { ...belief.data, evidence, confidence: beliefConfidence(evidence, input.at) },
+    };
 }
-function confidenceFromEvidence(evidence) {
-    const { supporting, contradicting } = tallyEvidence(evidence);
-    const value = (supporting + CONFIDENCE_PRIOR.support) /
-        (supporting + contradicting + CONFIDENCE_PRIOR.support + CONFIDENCE_PRIOR.contradict);
-    return Math.round(value * 1000) / 1000;
+//# sourceMappingURL=feedback.js.map
+;// CONCATENATED MODULE: ./lib/world/names.js
+// How the world model compares names: the normalised key that decides "same name", and the word
+// tokens that duplicate detection compares. Pure string functions, memoised because the learning
+// rules call them for every belief on every task.
+const KEY_CACHE = new Map();
+const TOKEN_CACHE = new Map();
+const WORD_CACHE = new Map();
+/** Bounded memo: names repeat across tasks, but a long-running process must not grow forever. */
+const CACHE_LIMIT = 20_000;
+function remember(cache, key, value) {
+    if (cache.size >= CACHE_LIMIT)
+        cache.clear();
+    cache.set(key, value);
+    return value;
 }
-/** Adds a task's evidence unless that task already said the same; returns the new list. */
-function addEvidence(evidence, item) {
-    const same = evidence.find((e) => e.task === item.task && e.supports === item.supports);
-    return same ? [...evidence] : [...evidence, item];
+/**
+ * The normalised key of a name: lowercase letters and digits only, accents removed. "Rate Limiter",
+ * "rate-limiter", "RateLimiter" and "rate_limiter" all give "ratelimiter". Two names with the same
+ * key are the same name written differently.
+ */
+function nameKey(name) {
+    const cached = KEY_CACHE.get(name);
+    if (cached !== undefined)
+        return cached;
+    const key = name
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '');
+    return remember(KEY_CACHE, name, key);
 }
-//# sourceMappingURL=confidence.js.map
+/** A word in its singular form, for the common English plurals ("services", "proxies", "caches"). */
+function singular(word) {
+    if (word.length <= 3 || /(ss|us|is)$/.test(word))
+        return word;
+    if (word.endsWith('ies') && word.length > 4)
+        return `${word.slice(0, -3)}y`;
+    if (/(ches|shes|xes|zes)$/.test(word))
+        return word.slice(0, -2);
+    if (word.endsWith('s'))
+        return word.slice(0, -1);
+    return word;
+}
+const names_STOP_WORDS = new Set(['a', 'an', 'the', 'of']);
+/**
+ * The words of a name, lowercased, camelCase split, without articles: "The Billing Services" and
+ * "billingServices" give ["billing", "services"].
+ */
+function nameWords(name) {
+    const cached = WORD_CACHE.get(name);
+    if (cached !== undefined)
+        return cached;
+    const words = name
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((word) => word.length > 0 && !names_STOP_WORDS.has(word));
+    return remember(WORD_CACHE, name, words);
+}
+/**
+ * The stems of a name's words: singular, without a final "e", so that "cache" and "caches",
+ * "batch" and "batches", "service" and "services" compare equal.
+ */
+function nameTokens(name) {
+    const cached = TOKEN_CACHE.get(name);
+    if (cached !== undefined)
+        return cached;
+    const tokens = nameWords(name).map((word) => {
+        const one = singular(word);
+        return one.length > 3 && one.endsWith('e') ? one.slice(0, -1) : one;
+    });
+    return remember(TOKEN_CACHE, name, tokens);
+}
+/** Levenshtein distance, stopping early once it exceeds `limit`. */
+function editDistance(a, b, limit = Infinity) {
+    if (Math.abs(a.length - b.length) > limit)
+        return limit + 1;
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        let best = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            const value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+            current.push(value);
+            best = Math.min(best, value);
+        }
+        if (best > limit)
+            return limit + 1;
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+//# sourceMappingURL=names.js.map
+;// CONCATENATED MODULE: ./lib/world/resolve.js
+// Finding the belief a name, slug, path or triple refers to: by normalised name and aliases for
+// things, by subject–predicate–object for facts, following the redirects that promotions and
+// duplicate collapses leave behind, so an old name or link still lands on the live belief.
+
+
+
+
+/** Redirect chains longer than this are a loop in hand-edited files; resolution stops there. */
+const MAX_REDIRECTS = 10;
+/** Every name a belief answers to, as normalised keys: its slug, its name and its aliases. */
+function beliefKeys(belief) {
+    const keys = new Set([nameKey(belief.slug), nameKey(belief.data.name)]);
+    for (const alias of belief.data.aliases)
+        keys.add(nameKey(alias));
+    keys.delete('');
+    return [...keys];
+}
+/** Orders candidates for one name: live first, then entities/relations over hypotheses, then support. */
+function preference(a, b) {
+    const live = Number(isLive(b)) - Number(isLive(a));
+    if (live !== 0)
+        return live;
+    const settled = Number(b.data.kind !== 'hypothesis') - Number(a.data.kind !== 'hypothesis');
+    if (settled !== 0)
+        return settled;
+    const support = tallyEvidence(b.data.evidence).supporting - tallyEvidence(a.data.evidence).supporting;
+    return support !== 0 ? support : a.path.localeCompare(b.path);
+}
+class resolve_WorldIndex {
+    paths = new Map();
+    entityKeys = new Map();
+    relationSlugs = new Map();
+    triples = new Map();
+    constructor(world) {
+        const all = [...world];
+        // Things first: a fact's subject and object are resolved through them.
+        for (const belief of all)
+            if (familyOf(belief) === 'entity')
+                this.put(belief);
+        for (const belief of all)
+            if (familyOf(belief) === 'relation')
+                this.put(belief);
+    }
+    /** Adds or replaces a belief (same path). Names only ever get added, so keys are add-only. */
+    put(belief) {
+        this.paths.set(belief.path, belief);
+        if (familyOf(belief) === 'entity') {
+            for (const key of beliefKeys(belief))
+                add(this.entityKeys, key, belief.path);
+            return;
+        }
+        add(this.relationSlugs, belief.slug, belief.path);
+        const triple = tripleOf(belief);
+        if (triple)
+            add(this.triples, this.tripleKey(triple), belief.path);
+    }
+    get(path) {
+        return this.paths.get(path);
+    }
+    all() {
+        return [...this.paths.values()];
+    }
+    /** The end of a belief's redirect chain: where its claim lives now. */
+    follow(belief) {
+        let current = belief;
+        for (let hops = 0; hops < MAX_REDIRECTS; hops++) {
+            const target = redirectOf(current);
+            const next = target === undefined ? undefined : this.paths.get(target);
+            if (!next || next === current)
+                return current;
+            current = next;
+        }
+        return current;
+    }
+    /** The thing a name, alias or slug refers to (after redirects), preferring the live record. */
+    entity(nameOrSlug) {
+        return this.best(this.entityKeys.get(nameKey(nameOrSlug)));
+    }
+    /** The slug the world model uses for a thing: the resolved belief's, else the name slugified. */
+    entitySlug(nameOrSlug) {
+        return this.entity(nameOrSlug)?.slug ?? layout_slugify(nameOrSlug);
+    }
+    /** The fact with this subject, predicate and object (names or slugs), after redirects. */
+    relation(subject, predicate, object) {
+        return this.best(this.triples.get(this.tripleKey({ subject, predicate, object })));
+    }
+    /** A relation or relation hypothesis by its file slug. */
+    relationBySlug(slug) {
+        return this.best(this.relationSlugs.get(slug));
+    }
+    /** Identity of a fact: its subject and object resolved to the things they name. */
+    tripleKey(triple) {
+        return [
+            nameKey(this.entitySlug(triple.subject)),
+            nameKey(triple.predicate),
+            nameKey(this.entitySlug(triple.object)),
+        ].join('|');
+    }
+    best(paths) {
+        if (!paths)
+            return undefined;
+        const found = new Map();
+        for (const path of paths) {
+            const belief = this.paths.get(path);
+            if (belief) {
+                const end = this.follow(belief);
+                found.set(end.path, end);
+            }
+        }
+        return [...found.values()].sort(preference)[0];
+    }
+}
+function add(map, key, path) {
+    const set = map.get(key);
+    if (set)
+        set.add(path);
+    else
+        map.set(key, new Set([path]));
+}
+//# sourceMappingURL=resolve.js.map
+;// CONCATENATED MODULE: ./lib/world/lifecycle.js
+// The belief lifecycle (SPEC §7): when evidence promotes a hypothesis to an entity or relation,
+// refutes it, supersedes a contradicted entity or relation, or brings a belief back because later
+// evidence outweighs the earlier contradiction. Pure functions over beliefs; nothing is deleted —
+// a belief that stops being current keeps its file, its evidence and a pointer to what replaced it.
+
+
+
+
+/**
+ * Promotion: an open hypothesis becomes an entity or relation once at least 3 distinct tasks
+ * support it, its evidence-only confidence is at least 0.65 (with the Beta(1, 2) prior: 3 supports
+ * and no contradiction, 5 supports against 1, 7 against 2) and its newest word is not a
+ * contradiction. It waits for a learning run, so promotions land as their own reviewable commit.
+ */
+const PROMOTION = { minSupportingTasks: 3, minConfidence: 0.6 };
+/**
+ * Refutation: an open hypothesis with at least one contradicting task whose evidence-only
+ * confidence falls below 0.35 is refuted (a new claim with one support: at the 2nd contradiction).
+ * It takes effect in the iteration that recorded the contradiction.
+ */
+const REFUTATION = { below: 0.35 };
+/**
+ * Supersession: an active entity or relation with at least one contradicting task whose
+ * evidence-only confidence falls below 0.45 is superseded (one promoted on 3 supports: at the 3rd
+ * contradiction), in the iteration that recorded the contradiction.
+ */
+const SUPERSESSION = { below: 0.45 };
+/**
+ * Second thoughts, in the learning run: a refuted hypothesis reopens when later support lifts its
+ * evidence-only confidence to 0.5 with no open contradiction; a contradicted entity or relation is
+ * reinstated when its evidence meets the promotion rule again. The gaps between these thresholds
+ * and the ones above keep a belief from flapping without new evidence.
+ */
+const REOPENING = { atLeast: 0.5 };
+function emptyUpdate() {
+    return { beliefs: new Map(), created: [], transitions: [] };
+}
+function numbers(belief) {
+    const tally = tallyEvidence(belief.data.evidence);
+    return {
+        tally,
+        confidence: confidenceFromEvidence(belief.data.evidence),
+    };
+}
+function lifecycle_describe(supporting, contradicting, confidence) {
+    return `${supporting} supporting and ${contradicting} contradicting task(s), confidence ${confidence.toFixed(2)}`;
+}
+/** Whether an open hypothesis (or a contradicted entity or relation) meets the promotion rule. */
+function isPromotable(belief) {
+    const { tally, confidence } = numbers(belief);
+    return (tally.supporting >= PROMOTION.minSupportingTasks &&
+        confidence >= PROMOTION.minConfidence &&
+        !tally.openContradiction);
+}
+/**
+ * The contradiction rules alone (refute, supersede), for one belief whose evidence just changed;
+ * runs in the same iteration as the evidence. Returns undefined when its status stands.
+ */
+function settleContradiction(belief, index, now) {
+    const { tally, confidence } = numbers(belief);
+    if (tally.contradicting === 0)
+        return undefined;
+    const data = belief.data;
+    const stats = {
+        supporting: tally.supporting,
+        contradicting: tally.contradicting,
+        confidence,
+    };
+    if (data.kind === 'hypothesis' && data.status === 'open' && confidence < REFUTATION.below) {
+        return {
+            belief: {
+                ...belief,
+                data: {
+                    ...data,
+                    status: 'refuted',
+                    invalid_at: now,
+                    confidence: beliefConfidence(data.evidence, now),
+                },
+            },
+            transition: {
+                kind: 'refute',
+                path: belief.path,
+                name: data.name,
+                reason: `${lifecycle_describe(tally.supporting, tally.contradicting, confidence)} < ${REFUTATION.below} (contradicted by ${tally.contradictingTasks.join(', ')})`,
+                ...stats,
+            },
+        };
+    }
+    if (data.kind !== 'hypothesis' && data.status === 'active' && confidence < SUPERSESSION.below) {
+        const successor = successorOf(belief, index);
+        return {
+            belief: {
+                ...belief,
+                data: {
+                    ...data,
+                    status: 'superseded',
+                    invalid_at: now,
+                    superseded_by: successor?.path ?? null,
+                    confidence: beliefConfidence(data.evidence, now),
+                },
+            },
+            transition: {
+                kind: 'supersede',
+                path: belief.path,
+                name: data.name,
+                ...(successor ? { target: successor.path } : {}),
+                reason: `${lifecycle_describe(tally.supporting, tally.contradicting, confidence)} < ${SUPERSESSION.below} (contradicted by ${tally.contradictingTasks.join(', ')})${successor ? `; the live rival is ${successor.data.name}` : ''}`,
+                ...stats,
+            },
+        };
+    }
+    return undefined;
+}
+/**
+ * What replaces a contradicted fact: the most confident live fact with the same subject and
+ * predicate and another object ("the API paginates with cursors" replacing "... with offsets").
+ * Things and facts without such a rival are superseded with no successor: their evidence says why.
+ */
+function successorOf(belief, index) {
+    const triple = tripleOf(belief);
+    if (!triple)
+        return undefined;
+    const [subject, predicate, object] = index.tripleKey(triple).split('|');
+    let best;
+    for (const other of index.all()) {
+        if (other.path === belief.path || !isLive(other))
+            continue;
+        const rival = tripleOf(other);
+        if (!rival)
+            continue;
+        const [s, p, o] = index.tripleKey(rival).split('|');
+        if (s !== subject || p !== predicate || o === object)
+            continue;
+        const confidence = confidenceFromEvidence(other.data.evidence);
+        if (!best || confidence > best.confidence)
+            best = { belief: other, confidence };
+    }
+    return best?.belief;
+}
+/**
+ * Every status the evidence now calls for except promotion: refutations and supersessions the
+ * iterations have not made yet (after feedback or a hand edit), reopenings and reinstatements.
+ * `hypothesesOnly` (learning: constrained) leaves entities and relations alone.
+ */
+function settleWorld(world, options) {
+    const index = new resolve_WorldIndex(world);
+    const update = emptyUpdate();
+    for (const belief of world) {
+        if (options.hypothesesOnly && belief.data.kind !== 'hypothesis')
+            continue;
+        const settled = settleContradiction(belief, index, options.now);
+        if (settled) {
+            index.put(settled.belief);
+            update.beliefs.set(belief.path, settled.belief);
+            update.transitions.push(settled.transition);
+            continue;
+        }
+        const revived = reconsider(belief, options.now);
+        if (revived) {
+            index.put(revived.belief);
+            update.beliefs.set(belief.path, revived.belief);
+            update.transitions.push(revived.transition);
+        }
+    }
+    return update;
+}
+function reconsider(belief, now) {
+    const data = belief.data;
+    const { tally, confidence } = numbers(belief);
+    const recorded = beliefConfidence(data.evidence, now);
+    const stats = {
+        supporting: tally.supporting,
+        contradicting: tally.contradicting,
+        confidence,
+    };
+    if (data.kind === 'hypothesis' &&
+        data.status === 'refuted' &&
+        !tally.openContradiction &&
+        confidence >= REOPENING.atLeast) {
+        return {
+            belief: {
+                ...belief,
+                data: { ...data, status: 'open', invalid_at: null, confidence: recorded },
+            },
+            transition: {
+                kind: 'reopen',
+                path: belief.path,
+                name: data.name,
+                reason: `later support outweighs the contradiction: ${lifecycle_describe(tally.supporting, tally.contradicting, confidence)} ≥ ${REOPENING.atLeast}`,
+                ...stats,
+            },
+        };
+    }
+    if (data.kind !== 'hypothesis' &&
+        data.status === 'superseded' &&
+        !data.merged_into &&
+        isPromotable(belief)) {
+        return {
+            belief: {
+                ...belief,
+                data: {
+                    ...data,
+                    status: 'active',
+                    invalid_at: null,
+                    superseded_by: null,
+                    confidence: recorded,
+                },
+            },
+            transition: {
+                kind: 'reinstate',
+                path: belief.path,
+                name: data.name,
+                reason: `later support meets the promotion rule again: ${lifecycle_describe(tally.supporting, tally.contradicting, confidence)}`,
+                ...stats,
+            },
+        };
+    }
+    return undefined;
+}
+/**
+ * Promotes every open hypothesis that meets the promotion rule: `proposes: entity` becomes
+ * `world/entities/<slug>.md`, `proposes: relation` becomes `world/relations/<slug>.md` (subject and
+ * object resolved to the things they name). The hypothesis stays, `promoted`, pointing at the new
+ * file; later evidence on it follows that pointer.
+ */
+function promoteHypotheses(world, options) {
+    const paths = agentPaths(options.agent);
+    const index = new resolve_WorldIndex(world);
+    const taken = new Set(world.map((belief) => belief.path));
+    const update = emptyUpdate();
+    for (const belief of world) {
+        const data = belief.data;
+        if (data.kind !== 'hypothesis' || data.status !== 'open' || !isPromotable(belief))
+            continue;
+        const kind = data.proposes;
+        let slug = belief.slug;
+        for (let n = 2; taken.has(paths.world(kind, slug)); n++)
+            slug = `${belief.slug}-${n}`;
+        const path = paths.world(kind, slug);
+        taken.add(path);
+        const { tally, confidence } = numbers(belief);
+        // Dated by the evidence that made it promotable, not by the run: proposing the same promotion
+        // twice (learning: constrained) writes the same file.
+        const at = tally.lastAt ?? options.now;
+        const head = { name: data.name, aliases: data.aliases, tags: data.tags, confidence };
+        const tail = {
+            evidence: data.evidence,
+            created: at,
+            valid_at: tally.firstSupportAt ?? options.now,
+            invalid_at: null,
+            superseded_by: null,
+            promoted_from: belief.path,
+        };
+        const promotedData = kind === 'entity'
+            ? { kind: 'entity', ...head, status: 'active', ...tail }
+            : {
+                kind: 'relation',
+                ...head,
+                subject: index.entitySlug(data.subject ?? ''),
+                predicate: data.predicate ?? '',
+                object: index.entitySlug(data.object ?? ''),
+                status: 'active',
+                ...tail,
+            };
+        const why = lifecycle_describe(tally.supporting, tally.contradicting, confidenceFromEvidence(data.evidence));
+        const promoted = {
+            slug,
+            path,
+            data: promotedData,
+            body: `${(belief.body || data.claim).trim()}\n\nPromoted from ${relativeLink(path, belief.path)} on ${at.slice(0, 10)}: ${why} (tasks ${tally.supportingTasks.join(', ')}).`,
+        };
+        const closed = {
+            ...belief,
+            data: { ...data, status: 'promoted', superseded_by: path },
+        };
+        index.put(promoted);
+        index.put(closed);
+        update.beliefs.set(path, promoted);
+        update.beliefs.set(belief.path, closed);
+        update.created.push(path);
+        update.transitions.push({
+            kind: 'promote',
+            path: belief.path,
+            name: data.name,
+            target: path,
+            reason: `${why} ≥ ${PROMOTION.minConfidence} with at least ${PROMOTION.minSupportingTasks} independent supports and no open contradiction`,
+            supporting: tally.supporting,
+            contradicting: tally.contradicting,
+            confidence,
+        });
+    }
+    return update;
+}
+/**
+ * Decay of unused confidence: every live belief's recorded confidence is recomputed at `now`, so
+ * beliefs whose newest evidence is a whole idle period old fade towards the prior. Status is never
+ * decided by decay.
+ */
+function decayConfidence(world, options) {
+    const update = emptyUpdate();
+    for (const belief of world) {
+        if (!isLive(belief))
+            continue;
+        const confidence = beliefConfidence(belief.data.evidence, options.now);
+        if (confidence === belief.data.confidence)
+            continue;
+        update.beliefs.set(belief.path, { ...belief, data: { ...belief.data, confidence } });
+    }
+    return update;
+}
+/** A Markdown link from one world file to another (both repository paths in one agent's world/). */
+function relativeLink(from, to) {
+    const fromParts = from.split('/').slice(0, -1);
+    const toParts = to.split('/');
+    let common = 0;
+    while (common < fromParts.length && fromParts[common] === toParts[common])
+        common++;
+    const up = fromParts.slice(common).map(() => '..');
+    const target = [...up, ...toParts.slice(common)].join('/');
+    return `[${toParts.at(-1)?.replace(/\.md$/, '')}](${target})`;
+}
+//# sourceMappingURL=lifecycle.js.map
 ;// CONCATENATED MODULE: ./lib/consensus/segments.js
 // Shared segments: claims that reached quorum (SPEC §8), one Markdown file per topic under
 // shared/iac/segments/. Every agent reads them; only a merged proposal writes them.
@@ -74373,6 +75103,11 @@ function iterationCommitMessage(input) {
         for (const path of input.updated)
             lines.push(`- updated ${path}`);
     }
+    if (input.transitions && input.transitions.length > 0) {
+        lines.push('', 'Contradicted beliefs:');
+        for (const t of input.transitions)
+            lines.push(`- ${t.kind === 'refute' ? 'refuted' : 'superseded'} ${t.path}: ${t.reason}`);
+    }
     if (input.refused.length > 0) {
         lines.push('', 'Refused proposals:');
         for (const refusal of input.refused)
@@ -74389,6 +75124,8 @@ function iterationCommitMessage(input) {
 ;// CONCATENATED MODULE: ./lib/loop/feedback.js
 // Human feedback wins (SPEC §6, §7): feedback on a task re-scores its reward record and moves the
 // confidence of every belief and the counters of every skill the task touched. One commit.
+
+
 
 
 
@@ -74438,37 +75175,55 @@ async function applyFeedback(input) {
     const same = before.feedback !== null &&
         JSON.stringify({ ...before.feedback, at: '' }) === JSON.stringify({ ...feedback, at: '' });
     if (same)
-        return { record: before, commit: undefined, changed: [] };
+        return { record: before, commit: undefined, changed: [], transitions: [] };
     const writer = new MemoryWriter(input.repoRoot, agent, input.logger ?? silentLogger);
     const rewardsText = readTextIfExists((0,external_node_path_namespaceObject.join)(input.repoRoot, paths.rewards)) ?? '';
     writer.write(paths.rewards, replaceRewardText(paths.rewards, rewardsText, record));
-    // Beliefs: the task's word on each belief it touched becomes the human's verdict.
-    const supports = outcome !== 'failure';
-    const world = new Map(memory.world.map((b) => [b.path, b]));
-    const changedBeliefs = [];
-    for (const belief of memory.world) {
+    // Beliefs: the human's verdict replaces the task's word on each belief it touched (following
+    // promotions and merges to where the claim lives now), then the contradiction rules apply.
+    const learning = memory.agent.learning;
+    const verdict = learning === 'none' ? undefined : verdictOf(correctness);
+    const index = new resolve_WorldIndex(memory.world);
+    const changedBeliefs = new Map();
+    const transitions = [];
+    const note = `human feedback from ${input.feedback.by}: ${feedbackSummary(input.feedback)}${input.feedback.note ? ` — ${input.feedback.note}` : ''}`;
+    const targets = new Map();
+    for (const belief of verdict ? memory.world : []) {
         if (!belief.data.evidence.some((e) => e.task === input.taskId))
             continue;
-        const note = `human feedback from ${input.feedback.by}: ${feedbackSummary(input.feedback)}`;
-        const evidence = addEvidence(belief.data.evidence, { task: input.taskId, supports, at, note });
-        if (evidence.length === belief.data.evidence.length)
+        const target = index.follow(belief);
+        if (learning === 'constrained' && target.data.kind !== 'hypothesis')
             continue;
-        const updated = {
-            ...belief,
-            data: { ...belief.data, evidence, confidence: confidenceFromEvidence(evidence) },
-        };
-        world.set(updated.path, updated);
-        changedBeliefs.push(updated);
+        if (target.data.evidence.some((e) => e.task === input.taskId))
+            targets.set(target.path, target);
     }
-    for (const belief of changedBeliefs)
+    for (const target of targets.values()) {
+        const updated = applyVerdict(target, {
+            taskId: input.taskId,
+            verdict: verdict ?? 'right',
+            by: input.feedback.by,
+            at,
+            note,
+        });
+        if (!updated)
+            continue;
+        index.put(updated);
+        const settled = settleContradiction(updated, index, at);
+        if (settled) {
+            index.put(settled.belief);
+            transitions.push(settled.transition);
+        }
+        changedBeliefs.set(updated.path, settled?.belief ?? updated);
+    }
+    for (const belief of changedBeliefs.values())
         writer.write(belief.path, renderBelief(belief));
-    if (changedBeliefs.length > 0)
-        writer.write(paths.worldIndex, renderWorldIndex(agent, [...world.values()]));
+    if (changedBeliefs.size > 0)
+        writer.write(paths.worldIndex, renderWorldIndex(agent, memory.world.map((b) => changedBeliefs.get(b.path) ?? b)));
     // Skills: move the task's count from the old outcome to the new one.
     const used = new Set(record.skills_used.map((p) => `${paths.root}/${p}`));
     const skills = memory.skills.map((skill) => {
         const touched = used.has(skill.path) || skill.data.source_tasks.includes(input.taskId);
-        if (!touched || before.outcome === outcome)
+        if (learning === 'none' || !touched || before.outcome === outcome)
             return skill;
         const data = { ...skill.data };
         if (before.outcome === 'success')
@@ -74493,6 +75248,13 @@ async function applyFeedback(input) {
         ...(input.feedback.note ? ['', `Note: ${input.feedback.note}`] : []),
         '',
         ...writer.written.map((path) => `- updated ${path}`),
+        ...(transitions.length > 0
+            ? [
+                '',
+                'Contradicted beliefs:',
+                ...transitions.map((t) => `- ${t.kind === 'refute' ? 'refuted' : 'superseded'} ${t.path}: ${t.reason}`),
+            ]
+            : []),
         ...(input.issueNumber !== undefined ? ['', `Refs #${input.issueNumber}`] : []),
         '',
         `AgentOS-Agent: ${agent}`,
@@ -74502,7 +75264,35 @@ async function applyFeedback(input) {
         `AgentOS-Reward: ${formatReward(record.reward)}`,
     ];
     const commit = await input.git.commit(`${lines.join('\n')}\n`);
-    return { record, commit, changed: writer.written };
+    return { record, commit, changed: writer.written, transitions };
+}
+const DIMENSIONS = (/* unused pure expression or super */ null && (['correctness', 'efficiency', 'novelty', 'generality']));
+/**
+ * Parses feedback as people type it after `/reward` or `agentos feedback TASK`:
+ * `correctness=-1 efficiency=+1 note="wrong cursor field"`. Throws an InputError naming the bad part.
+ */
+function parseFeedbackArguments(parts) {
+    const scores = {};
+    let note = null;
+    for (const part of parts) {
+        const match = /^([a-z_]+)=(.*)$/s.exec(part.trim());
+        if (!match)
+            throw new InputError(`feedback: "${part}" is not DIMENSION=VALUE or note="..."`);
+        const [, key = '', raw = ''] = match;
+        if (key === 'note') {
+            note = raw.replace(/^(["'])([\s\S]*)\1$/, '$2');
+            continue;
+        }
+        if (!DIMENSIONS.includes(key))
+            throw new InputError(`feedback: unknown dimension "${key}" (use ${DIMENSIONS.join(', ')} or note)`);
+        const value = { '-1': -1, '0': 0, '+1': 1, '1': 1 }[raw];
+        if (value === undefined)
+            throw new InputError(`feedback: ${key} must be -1, 0 or +1, not "${raw}"`);
+        scores[key] = value;
+    }
+    if (Object.keys(scores).length === 0)
+        throw new InputError('feedback: give at least one score, e.g. correctness=-1');
+    return { scores, note };
 }
 function feedbackSummary(feedback) {
     const scores = Object.entries(feedback.scores).map(([key, value]) => `${key}=${formatReward(value)}`);
@@ -74989,68 +75779,127 @@ function updateSkills(skills, input) {
     }
     return change;
 }
+/** A skill nobody has used for this many days is archived by the learning run: it leaves the context. */
+const STALE_SKILL_DAYS = 90;
+/** A skill used at least `minUses` times that succeeds less often than `belowRate` is archived too. */
+const FAILING_SKILL = { minUses: 4, belowRate: 0.25 };
+const skill_updates_DAY_MS = 24 * 60 * 60 * 1000;
+/** Archives stale and failing skills (never deletes one); returns the archived skills by path. */
+function archiveSkills(skills, now) {
+    const changed = new Map();
+    const archived = [];
+    for (const skill of skills) {
+        const data = skill.data;
+        if (data.status !== 'active')
+            continue;
+        const last = data.last_used ?? data.created;
+        const idleDays = Math.floor((Date.parse(now) - Date.parse(last)) / skill_updates_DAY_MS);
+        let reason;
+        if (idleDays >= STALE_SKILL_DAYS)
+            reason = `stale: unused for ${idleDays} days (since ${last.slice(0, 10)}), archived after ${STALE_SKILL_DAYS}`;
+        else if (data.uses >= FAILING_SKILL.minUses &&
+            data.successes / data.uses < FAILING_SKILL.belowRate)
+            reason = `failing: ${data.successes} successes in ${data.uses} uses, below ${FAILING_SKILL.belowRate * 100}%`;
+        if (!reason)
+            continue;
+        changed.set(skill.path, {
+            ...skill,
+            data: { ...data, status: 'archived', archived_at: now, archived_reason: reason },
+        });
+        archived.push({ path: skill.path, title: data.title, reason });
+    }
+    return { skills: changed, archived };
+}
 //# sourceMappingURL=skill-updates.js.map
 ;// CONCATENATED MODULE: ./lib/world/observe.js
 // Turning a task's proposed beliefs into world-model changes by deterministic rules (SPEC §7): a
-// new claim enters as an open hypothesis with its evidence; evidence on an existing belief is
-// recorded once per task and moves its confidence. The model proposes; this code decides.
+// new claim enters as an open hypothesis with its evidence; a claim the world model already holds
+// (under any of its names, or as the same subject–predicate–object) gets the task's evidence,
+// recorded once per task; a contradiction that crosses its threshold refutes or supersedes in this
+// same iteration (lifecycle.ts). The model proposes; this code decides.
 
 
 
 
-/** The belief a slug or name refers to: same slug in any kind, or a name or alias that slugs alike. */
+
+
+
+
+/** A belief keeps at most this many aliases; further names the model offers are not recorded. */
+const MAX_ALIASES = 20;
+/**
+ * The belief a slug or name refers to — a thing by any of its names, else a fact by its file slug
+ * — after redirects. Callers resolving many names should build one WorldIndex instead.
+ */
 function findBelief(world, slugOrName) {
-    const key = slugify(slugOrName);
-    for (const belief of world) {
-        if (belief.slug === key)
-            return belief;
-    }
-    for (const belief of world) {
-        if ([belief.data.name, ...belief.data.aliases].some((name) => slugify(name) === key))
-            return belief;
-    }
-    return undefined;
+    const index = new WorldIndex(world);
+    return index.entity(slugOrName) ?? index.relationBySlug(slugify(slugOrName));
 }
 function observe(world, observation) {
-    const current = new Map(world.map((belief) => [belief.path, belief]));
-    const change = { beliefs: new Map(), created: [], refused: [] };
+    const index = new resolve_WorldIndex(world);
+    const change = { beliefs: new Map(), created: [], refused: [], transitions: [] };
     const paths = agentPaths(observation.agent);
+    const touched = new Set();
+    const set = (belief) => {
+        index.put(belief);
+        change.beliefs.set(belief.path, belief);
+    };
+    /** Records, once per task, the model's word that `target` and `other` are the same. */
+    const nominate = (target, other, note) => {
+        if (target.path === other.path || familyOf(target) !== familyOf(other))
+            return;
+        if (observation.hypothesesOnly && target.data.kind !== 'hypothesis')
+            return;
+        const nominations = target.data.duplicate_nominations ?? [];
+        if (nominations.some((n) => n.of === other.path && n.task === observation.taskId))
+            return;
+        set({
+            ...target,
+            data: {
+                ...target.data,
+                duplicate_nominations: [
+                    ...nominations,
+                    { of: other.path, task: observation.taskId, at: observation.at, note },
+                ],
+            },
+        });
+    };
     const record = (belief, supports, note) => {
         const item = { task: observation.taskId, supports, at: observation.at, note };
         const evidence = addEvidence(belief.data.evidence, item);
         if (evidence.length === belief.data.evidence.length)
             return;
-        const updated = {
+        set({
             ...belief,
-            data: { ...belief.data, evidence, confidence: confidenceFromEvidence(evidence) },
-        };
-        current.set(updated.path, updated);
-        change.beliefs.set(updated.path, updated);
+            data: { ...belief.data, evidence, confidence: beliefConfidence(evidence, observation.at) },
+        });
+        touched.add(belief.path);
     };
     for (const proposal of observation.evidence) {
+        const label = `evidence on ${proposal.target}`;
         const target = resolveTarget(observation.agent, proposal.target);
         if (typeof target !== 'string') {
-            change.refused.push({ item: `evidence on ${proposal.target}`, reason: target.reason });
+            change.refused.push({ item: label, reason: target.reason });
             continue;
         }
-        const belief = current.get(target);
-        if (!belief) {
-            change.refused.push({
-                item: `evidence on ${proposal.target}`,
-                reason: 'no such belief in world/',
-            });
+        const found = index.get(target);
+        if (!found) {
+            change.refused.push({ item: label, reason: 'no such belief in world/' });
             continue;
         }
+        const belief = index.follow(found);
         if (observation.hypothesesOnly && belief.data.kind !== 'hypothesis') {
             change.refused.push({
-                item: `evidence on ${proposal.target}`,
+                item: label,
                 reason: 'learning is constrained: only hypotheses change',
             });
             continue;
         }
         record(belief, proposal.supports, proposal.note);
     }
-    for (const proposal of observation.hypotheses) {
+    // Things before facts: a fact's subject and object resolve through the things of this task too.
+    const ordered = [...observation.hypotheses].sort((a, b) => Number(a.proposes === 'relation') - Number(b.proposes === 'relation'));
+    for (const proposal of ordered) {
         const label = `hypothesis ${proposal.slug}`;
         if (!isSlug(proposal.slug)) {
             change.refused.push({
@@ -75059,22 +75908,42 @@ function observe(world, observation) {
             });
             continue;
         }
-        const existing = findBelief(current.values(), proposal.slug) ?? findBelief(current.values(), proposal.name);
-        if (existing) {
-            if (observation.hypothesesOnly && existing.data.kind !== 'hypothesis')
-                continue;
-            record(existing, true, `proposed again: ${proposal.claim}`);
-            continue;
-        }
-        const triple = [proposal.subject, proposal.predicate, proposal.object];
-        if (proposal.proposes === 'relation' && triple.some((part) => !part)) {
+        if (proposal.proposes === 'relation' &&
+            [proposal.subject, proposal.predicate, proposal.object].some((part) => !part)) {
             change.refused.push({
                 item: label,
                 reason: 'a relation needs subject, predicate and object',
             });
             continue;
         }
-        const path = paths.world('hypothesis', proposal.slug);
+        const existing = proposal.proposes === 'entity'
+            ? [proposal.slug, proposal.name, ...proposal.aliases]
+                .map((name) => index.entity(name))
+                .find((belief) => belief !== undefined)
+            : index.relation(proposal.subject ?? '', proposal.predicate ?? '', proposal.object ?? '');
+        if (existing) {
+            if (observation.hypothesesOnly && existing.data.kind !== 'hypothesis')
+                continue;
+            record(existing, true, `proposed again: ${proposal.claim}`);
+            if (proposal.proposes === 'entity') {
+                const names = [proposal.name, ...proposal.aliases];
+                const named = withAliases(index.get(existing.path) ?? existing, index, names);
+                if (named)
+                    set(named);
+                // A name the model gives that already belongs to another thing is its word that the two
+                // are one: a nomination for the duplicate rules, not an alias.
+                for (const name of names) {
+                    const owner = index.entity(name);
+                    if (owner && owner.path !== existing.path)
+                        nominate(index.get(existing.path) ?? existing, owner, `the task calls it "${name}" too`);
+                }
+            }
+            continue;
+        }
+        let slug = proposal.slug;
+        for (let n = 2; index.get(paths.world('hypothesis', slug)); n++)
+            slug = `${proposal.slug}-${n}`;
+        const path = paths.world('hypothesis', slug);
         const evidence = [
             {
                 task: observation.taskId,
@@ -75088,16 +75957,16 @@ function observe(world, observation) {
             name: proposal.name,
             claim: proposal.claim,
             proposes: proposal.proposes,
-            aliases: proposal.aliases,
+            aliases: proposal.aliases.filter((alias) => nameKey(alias) !== nameKey(proposal.name)),
             tags: proposal.tags,
             ...(proposal.proposes === 'relation'
                 ? {
-                    subject: slugify(proposal.subject ?? ''),
+                    subject: index.entitySlug(proposal.subject ?? ''),
                     predicate: proposal.predicate ?? '',
-                    object: slugify(proposal.object ?? ''),
+                    object: index.entitySlug(proposal.object ?? ''),
                 }
                 : {}),
-            confidence: confidenceFromEvidence(evidence),
+            confidence: beliefConfidence(evidence, observation.at),
             status: 'open',
             evidence,
             created: observation.at,
@@ -75105,12 +75974,67 @@ function observe(world, observation) {
             invalid_at: null,
             superseded_by: null,
         };
-        const belief = { slug: proposal.slug, path, data, body: proposal.claim };
-        current.set(path, belief);
-        change.beliefs.set(path, belief);
+        set({ slug, path, data, body: proposal.claim });
         change.created.push(path);
     }
+    for (const nomination of observation.duplicates ?? []) {
+        const label = `duplicate ${nomination.target} of ${nomination.duplicate_of}`;
+        const ends = [nomination.target, nomination.duplicate_of].map((target) => {
+            const path = resolveTarget(observation.agent, target);
+            const found = typeof path === 'string' ? index.get(path) : undefined;
+            return found && index.follow(found);
+        });
+        const [target, other] = ends;
+        if (!target || !other) {
+            change.refused.push({ item: label, reason: 'both must be beliefs in world/' });
+            continue;
+        }
+        if (familyOf(target) !== familyOf(other)) {
+            change.refused.push({ item: label, reason: 'a thing cannot duplicate a fact' });
+            continue;
+        }
+        if (observation.hypothesesOnly && target.data.kind !== 'hypothesis') {
+            change.refused.push({
+                item: label,
+                reason: 'learning is constrained: only hypotheses change',
+            });
+            continue;
+        }
+        nominate(target, other, nomination.note);
+    }
+    for (const path of touched) {
+        const belief = index.get(path);
+        if (!belief)
+            continue;
+        const settled = settleContradiction(belief, index, observation.at);
+        if (!settled)
+            continue;
+        set(settled.belief);
+        change.transitions.push(settled.transition);
+    }
     return change;
+}
+/**
+ * The belief with the names the model used for it added as aliases, or undefined when none is new.
+ * A name that already belongs to another belief is not added: the model's word alone never ties
+ * two recorded things together (that is for the duplicate rules to decide).
+ */
+function withAliases(belief, index, names) {
+    const known = new Set(beliefKeys(belief));
+    const aliases = [...belief.data.aliases];
+    for (const name of names) {
+        const key = nameKey(name);
+        if (key === '' || known.has(key) || aliases.length >= MAX_ALIASES)
+            continue;
+        const owner = index.entity(name);
+        if (owner && owner.path !== belief.path)
+            continue;
+        known.add(key);
+        aliases.push(name);
+    }
+    if (aliases.length === belief.data.aliases.length)
+        return undefined;
+    return { ...belief, data: { ...belief.data, aliases } };
 }
 /** The repository path of a belief the model named agent-relatively, or why it cannot be one. */
 function resolveTarget(agent, target) {
@@ -75144,7 +76068,7 @@ function planMemoryUpdate(input) {
     const paths = agentPaths(agent.name);
     const learning = agent.learning;
     const refused = [];
-    // `learning: none` writes no skills or beliefs at all, not even counters.
+    // `learning: none` writes no skills and no beliefs (SPEC §7): not even a usage counter.
     const skillChange = learning === 'none'
         ? { skills: new Map(), created: [], used: [], refused: [] }
         : updateSkills(input.skills, {
@@ -75159,13 +76083,14 @@ function planMemoryUpdate(input) {
         });
     refused.push(...skillChange.refused);
     const worldChange = learning === 'none'
-        ? { beliefs: new Map(), created: [], refused: [] }
+        ? { beliefs: new Map(), created: [], refused: [], transitions: [] }
         : observe(input.world, {
             agent: agent.name,
             taskId: input.taskId,
             at: input.at,
             hypotheses: output.memory.hypotheses,
             evidence: output.memory.evidence,
+            duplicates: output.memory.duplicates,
             hypothesesOnly: learning === 'constrained',
         });
     refused.push(...worldChange.refused);
@@ -75224,7 +76149,10 @@ function planMemoryUpdate(input) {
         updated,
         refused,
         worldUpdates,
-        skillsUsed: skillChange.used.map((path) => agentRelative(agent.name, path)),
+        skillsUsed: learning === 'none'
+            ? output.memory.skills_used.filter((path) => input.skills.some((s) => s.path === `${paths.root}/${path}`))
+            : skillChange.used.map((path) => agentRelative(agent.name, path)),
+        transitions: worldChange.transitions.filter((t) => writes.some((w) => w.path === t.path)),
     };
 }
 //# sourceMappingURL=update.js.map
@@ -75359,7 +76287,14 @@ async function runIteration(deps, task, loaded) {
     writeReward(writer, deps.repoRoot, agent, record, retry);
     writeQueueAttempt(writer, memory.queue, agent, task, { status: 'done', done_at: at });
     await deps.git.add(writer.written);
-    const commit = await deps.git.commit(iterationCommitMessage({ task, record, created, updated, refused }));
+    const commit = await deps.git.commit(iterationCommitMessage({
+        task,
+        record,
+        created,
+        updated,
+        refused,
+        transitions: plan.transitions,
+    }));
     const summary = `${agent} ${task.id}: ${record.outcome} (${formatReward(record.reward)}) on ${record.model_used} ` +
         `[${record.model_name}], ${created.length} created, ${updated.length} updated` +
         (refused.length > 0 ? `, ${refused.length} refused` : '') +
@@ -75936,10 +76871,782 @@ function taskFromQueue(agent, queue, id, passOver = new Set()) {
     return entry && { id: entry.id, text: entry.task, agent, source: 'queue' };
 }
 //# sourceMappingURL=task.js.map
+;// CONCATENATED MODULE: ./lib/memory/reflections.js
+// reflections.md: dated reflections written by learning runs, newest last.
+function reflectionsHeader(agent) {
+    return `# Reflections — ${agent}\n\nDated reflections written by AgentOS learning runs.\n`;
+}
+/** The file's text with one dated entry appended. */
+function appendReflectionText(existing, agent, date, text) {
+    const base = existing ?? reflectionsHeader(agent);
+    return `${base.trimEnd()}\n\n## ${date}\n\n${text.trim()}\n`;
+}
+//# sourceMappingURL=reflections.js.map
+;// CONCATENATED MODULE: ./lib/learning/reflection.js
+// The dated reflection a learning run writes (SPEC §7): what the reward log says about the tasks
+// since the last reflection, and what this run changed in the agent's mind. Written
+// deterministically from the records, so the same log gives the same words.
+
+
+
+/** Each entry ends with this marker, so the next run knows which records it has reflected on. */
+const MARKER = /<!-- agentos:reflected-through (\S+) -->/g;
+/** The newest record time the reflections already cover, if any. */
+function reflectedThrough(reflections) {
+    let last;
+    for (const match of (reflections ?? '').matchAll(MARKER)) {
+        const at = match[1];
+        if (at !== undefined && !Number.isNaN(Date.parse(at)))
+            last = at;
+    }
+    return last;
+}
+/** When a record last changed: its own time, or the time of the human feedback on it. */
+function recordTime(record) {
+    const feedback = record.feedback?.at;
+    return feedback !== undefined && Date.parse(feedback) > Date.parse(record.at)
+        ? feedback
+        : record.at;
+}
+function percent(part, whole) {
+    return whole === 0 ? '—' : `${Math.round((100 * part) / whole)}%`;
+}
+function mostCommon(values, limit) {
+    const counts = new Map();
+    for (const value of values)
+        counts.set(value, (counts.get(value) ?? 0) + 1);
+    return [...counts.entries()]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .slice(0, limit)
+        .map(([value, n]) => `${value} (${n})`);
+}
+/**
+ * The reflection for this run, or undefined when there is nothing to reflect on: no record new or
+ * re-scored since the last reflection and no change made by this run.
+ */
+function composeReflection(input) {
+    const since = input.previous;
+    const fresh = input.records.filter((r) => since === undefined || Date.parse(recordTime(r)) > Date.parse(since));
+    if (fresh.length === 0 && input.outcomes.length === 0 && !input.proposalBranch)
+        return undefined;
+    const through = input.records
+        .map(recordTime)
+        .reduce((latest, at) => (latest === undefined || Date.parse(at) > Date.parse(latest) ? at : latest), since);
+    const lines = [];
+    if (fresh.length === 0) {
+        lines.push('No new or re-scored tasks since the last reflection.');
+    }
+    else {
+        const by = (outcome) => fresh.filter((r) => r.outcome === outcome).length;
+        const total = fresh.reduce((sum, r) => sum + r.reward, 0);
+        lines.push(`${fresh.length} task(s) since ${since ? `the last reflection (${since})` : 'the start'}: ` +
+            `${by('success')} succeeded, ${by('partial')} partial, ${by('failure')} failed ` +
+            `(success ${percent(by('success'), fresh.length)}, mean reward ${formatMean(total / fresh.length)}).`);
+        const tiers = ['cheap-fast', 'balanced', 'strongest']
+            .map((tier) => {
+            const on = fresh.filter((r) => r.model_used === tier);
+            return on.length === 0
+                ? ''
+                : `${tier} ${on.filter((r) => r.outcome === 'success').length}/${on.length}`;
+        })
+            .filter(Boolean);
+        lines.push(`Successes by tier: ${tiers.join(', ')}.`);
+        const feedback = fresh.filter((r) => r.feedback !== null);
+        if (feedback.length > 0) {
+            lines.push(`Human feedback on ${feedback.length} task(s), which overrides the self-assessment: ` +
+                feedback
+                    .map((r) => `${r.task_id} → ${r.outcome} (${formatReward(r.reward)})${r.feedback?.note ? `: "${r.feedback.note}"` : ''}`)
+                    .join('; ') +
+                '.');
+        }
+        const failures = fresh.filter((r) => r.outcome === 'failure');
+        if (failures.length > 0) {
+            lines.push(`Failed: ${failures
+                .slice(0, 5)
+                .map((r) => `${r.task_id} (${r.reasoning_demand} on ${r.model_used})`)
+                .join(', ')}${failures.length > 5 ? ` and ${failures.length - 5} more` : ''}.`);
+            const tags = mostCommon(failures.flatMap((r) => r.context_tags), 3);
+            if (tags.length > 0)
+                lines.push(`Failures cluster around: ${tags.join(', ')}.`);
+        }
+        const underpowered = fresh.filter((r) => r.model_appropriate === 'no').length;
+        if (underpowered > 0)
+            lines.push(`The tier did not fit the task ${underpowered} time(s) (model_appropriate: no).`);
+    }
+    const changed = input.outcomes.filter((o) => o.lines.length > 0);
+    if (changed.length > 0 || input.proposalBranch) {
+        lines.push('', 'What this learning run changed:');
+        for (const o of changed)
+            lines.push(`- ${o.title}`);
+        if (input.proposalBranch)
+            lines.push(`- promotions proposed for review on branch ${input.proposalBranch}`);
+    }
+    const live = input.world.filter(isLive);
+    const entities = live.filter((b) => b.data.kind === 'entity').length;
+    const relations = live.filter((b) => b.data.kind === 'relation').length;
+    const open = live.filter((b) => b.data.kind === 'hypothesis').length;
+    lines.push('', `World model now: ${plural(entities, 'entity', 'entities')}, ${plural(relations, 'relation')}, ${plural(open, 'open hypothesis', 'open hypotheses')}.`);
+    const active = input.skills.filter((s) => s.data.status === 'active');
+    const best = [...active].sort((a, b) => skillSuccessRate(b.data) - skillSuccessRate(a.data) || a.slug.localeCompare(b.slug))[0];
+    if (best) {
+        lines.push(`Skills: ${active.length} active; the most reliable is "${best.data.title}" ` +
+            `(${best.data.successes} of ${best.data.uses} uses succeeded).`);
+    }
+    lines.push('', `<!-- agentos:reflected-through ${through ?? 'start'} -->`);
+    return { text: lines.join('\n'), through: through ?? 'start' };
+}
+function plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+function formatMean(value) {
+    const rounded = Math.round(value * 100) / 100;
+    return rounded > 0 ? `+${rounded}` : String(rounded);
+}
+//# sourceMappingURL=reflection.js.map
+;// CONCATENATED MODULE: ./lib/world/duplicates.js
+// Duplicate concepts (SPEC §7): the same thing under two names, found by cheap deterministic
+// checks, then collapsed into one canonical file that carries the other names as aliases. The
+// other file stays as a stub that redirects to the canonical one, and the facts that named it are
+// re-pointed. A model may nominate duplicates; these rules decide.
+
+
+
+
+
+/**
+ * The cheap checks, in order; the first that holds names the reason:
+ * 1. same normalised name — any name or alias of one equals one of the other once case, spaces
+ *    and punctuation are ignored ("Rate Limiter", "rate-limiter", "RateLimiter");
+ * 2. same words — the same singular words in any order ("Billing services" / "billing service");
+ * 3. token similarity — the same words but one, and that one a long word (at least
+ *    `fuzzyWordLength` letters) one edit away: a typo ("Rate Limitter"). Shorter words never
+ *    count as typos, so "API" and "APM", or "Feed reader" and "Feed header", stay apart;
+ * 4. nominated — at least `nominationsNeeded` distinct tasks said so (`memory.duplicates`, or a
+ *    task naming one thing by the other's name), at least one of the two is still a hypothesis (a
+ *    model's word folds a name nobody has established into a thing, but never merges two things
+ *    that each earned their own promotion), and each is the other's clear favourite: more tasks
+ *    nominated this pair than any other pairing of either that no fact rules out (confused
+ *    nominations scatter, true ones repeat). Never two differing short names (under `shortName`
+ *    letters): models confuse acronyms.
+ * Never merged, whatever the checks say: two things some fact (live or not) names as its two ends.
+ */
+const DUPLICATE_RULES = {
+    fuzzyWordLength: 7,
+    shortName: 5,
+    nominationsNeeded: 3,
+};
+function namesOf(belief) {
+    return [belief.data.name, ...belief.data.aliases];
+}
+function sortedTokens(name) {
+    return [...nameTokens(name)].sort().join(' ');
+}
+function oneTypoApart(a, b) {
+    if (a.length !== b.length || a.length === 0)
+        return false;
+    let differences = 0;
+    for (let i = 0; i < a.length; i++) {
+        const x = a[i] ?? '';
+        const y = b[i] ?? '';
+        if (x === y)
+            continue;
+        differences++;
+        if (differences > 1)
+            return false;
+        if (Math.min(x.length, y.length) < DUPLICATE_RULES.fuzzyWordLength)
+            return false;
+        if (editDistance(x, y, 1) > 1)
+            return false;
+    }
+    return differences === 1;
+}
+/**
+ * Distinct tasks that nominated each pair, keyed by pairKey(path, path) of where each side lives now
+ * (a nomination made while a thing was a hypothesis counts for the entity it was promoted to).
+ */
+function nominationCounts(world, index = new resolve_WorldIndex(world)) {
+    const counts = new Map();
+    for (const belief of world) {
+        for (const n of belief.data.duplicate_nominations ?? []) {
+            const other = index.get(n.of);
+            if (!other)
+                continue;
+            const from = index.follow(belief).path;
+            const to = index.follow(other).path;
+            if (from === to)
+                continue;
+            const key = pairKey(from, to);
+            counts.set(key, (counts.get(key) ?? new Set()).add(n.task));
+        }
+    }
+    return counts;
+}
+/**
+ * Whether the model's nominations settle that a and b are one: enough distinct tasks, one of them
+ * still a hypothesis, not two differing short names, and b is a's clear favourite and a is b's
+ * (more nominations than any rival pairing of either), since confused nominations scatter.
+ */
+function nominatedReason(a, b, counts, related) {
+    const tasks = counts.get(pairKey(a.path, b.path));
+    if (!tasks || tasks.size < DUPLICATE_RULES.nominationsNeeded)
+        return undefined;
+    if (a.data.kind !== 'hypothesis' && b.data.kind !== 'hypothesis')
+        return undefined;
+    const keyA = nameKey(a.data.name);
+    const keyB = nameKey(b.data.name);
+    if (keyA.length < DUPLICATE_RULES.shortName && keyB.length < DUPLICATE_RULES.shortName)
+        return undefined;
+    for (const [key, others] of counts) {
+        // A rival pairing some fact already rules out is no alternative.
+        if (key === pairKey(a.path, b.path) || related.has(key))
+            continue;
+        const [x, y] = key.split('\u0000');
+        const involves = x === a.path || y === a.path || x === b.path || y === b.path;
+        if (involves && others.size >= tasks.size)
+            return undefined;
+    }
+    return `nominated as duplicates by ${tasks.size} tasks (${[...tasks].sort().join(', ')})`;
+}
+/** Why two things are one, or undefined when the cheap checks do not say so. */
+function duplicateReason(a, b, nominations) {
+    if (familyOf(a) !== 'entity' || familyOf(b) !== 'entity' || a.path === b.path)
+        return undefined;
+    const keysA = new Set(beliefKeys(a));
+    for (const key of beliefKeys(b)) {
+        if (keysA.has(key)) {
+            const nameA = namesOf(a).find((n) => nameKey(n) === key) ?? a.slug;
+            const nameB = namesOf(b).find((n) => nameKey(n) === key) ?? b.slug;
+            return `same normalised name ("${nameA}" / "${nameB}")`;
+        }
+    }
+    for (const nameA of namesOf(a)) {
+        for (const nameB of namesOf(b)) {
+            const tokensA = sortedTokens(nameA);
+            if (tokensA !== '' && tokensA === sortedTokens(nameB))
+                return `same words up to plural and order ("${nameA}" / "${nameB}")`;
+            if (oneTypoApart(nameWords(nameA), nameWords(nameB)))
+                return `one letter apart in a long word ("${nameA}" / "${nameB}")`;
+        }
+    }
+    return nominations ? nominatedReason(a, b, nominations.counts, nominations.related) : undefined;
+}
+/**
+ * Pairs of things some fact (live or not) names as its two ends: whoever stated it, even wrongly,
+ * saw two different things there.
+ */
+function relatedPairs(world, index) {
+    const pairs = new Set();
+    for (const belief of world) {
+        const triple = tripleOf(belief);
+        if (!triple)
+            continue;
+        const s = index.entity(triple.subject)?.path;
+        const o = index.entity(triple.object)?.path;
+        if (s && o)
+            pairs.add(pairKey(s, o));
+    }
+    return pairs;
+}
+function pairKey(a, b) {
+    return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
+}
+/** The record that survives a collapse: entity over hypothesis, more support, older, then path. */
+function canonicalOrder(a, b) {
+    const settled = Number(b.data.kind !== 'hypothesis') - Number(a.data.kind !== 'hypothesis');
+    if (settled !== 0)
+        return settled;
+    const support = tallyEvidence(b.data.evidence).supporting - tallyEvidence(a.data.evidence).supporting;
+    if (support !== 0)
+        return support;
+    const age = Date.parse(a.data.created) - Date.parse(b.data.created);
+    if (age)
+        return age;
+    return a.path.localeCompare(b.path);
+}
+class Clusters {
+    parent = new Map();
+    reasons = new Map();
+    find(x) {
+        let root = x;
+        while (this.parent.has(root) && this.parent.get(root) !== root)
+            root = this.parent.get(root);
+        return root;
+    }
+    join(a, b, reason) {
+        const ra = this.find(a);
+        const rb = this.find(b);
+        if (ra === rb)
+            return;
+        this.parent.set(rb, ra);
+        this.reasons.set(a < b ? `${a}|${b}` : `${b}|${a}`, reason);
+    }
+    groups(paths) {
+        const byRoot = new Map();
+        for (const path of paths) {
+            const root = this.find(path);
+            byRoot.set(root, [...(byRoot.get(root) ?? []), path]);
+        }
+        return [...byRoot.values()].filter((group) => group.length > 1);
+    }
+    reasonFor(a, b) {
+        return this.reasons.get(a < b ? `${a}|${b}` : `${b}|${a}`);
+    }
+}
+/**
+ * Collapses duplicate things, re-points the facts that named the duplicates, then collapses facts
+ * that became the same fact. Only live beliefs take part.
+ */
+function collapseDuplicates(world, options) {
+    const update = { ...emptyUpdate(), repointed: [] };
+    const current = new Map(world.map((belief) => [belief.path, belief]));
+    const set = (belief) => {
+        current.set(belief.path, belief);
+        update.beliefs.set(belief.path, belief);
+    };
+    // 1. Things.
+    let index = new resolve_WorldIndex(current.values());
+    const related = relatedPairs([...current.values()], index);
+    const things = [...current.values()].filter((b) => familyOf(b) === 'entity' && isLive(b));
+    const clusters = new Clusters();
+    const counts = nominationCounts([...current.values()], index);
+    for (let i = 0; i < things.length; i++) {
+        for (let j = i + 1; j < things.length; j++) {
+            const a = things[i];
+            const b = things[j];
+            if (related.has(pairKey(a.path, b.path)))
+                continue;
+            const reason = duplicateReason(a, b, { counts, related });
+            if (reason)
+                clusters.join(a.path, b.path, reason);
+        }
+    }
+    mergeGroups(clusters.groups(things.map((b) => b.path)), current, clusters, options, set, update.transitions);
+    // 2. Facts that named a collapsed thing now name the canonical one.
+    index = new resolve_WorldIndex(current.values());
+    for (const belief of [...current.values()]) {
+        const triple = tripleOf(belief);
+        if (!triple || !isLive(belief))
+            continue;
+        const subject = index.entity(triple.subject)?.slug ?? triple.subject;
+        const object = index.entity(triple.object)?.slug ?? triple.object;
+        if (subject === triple.subject && object === triple.object)
+            continue;
+        set({ ...belief, data: { ...belief.data, subject, object } });
+        update.repointed.push(belief.path);
+    }
+    // 3. Facts that are now the same fact.
+    index = new resolve_WorldIndex(current.values());
+    const facts = [...current.values()].filter((b) => familyOf(b) === 'relation' && isLive(b));
+    const byTriple = new Map();
+    for (const fact of facts) {
+        const triple = tripleOf(fact);
+        if (!triple)
+            continue;
+        const key = index.tripleKey(triple);
+        byTriple.set(key, [...(byTriple.get(key) ?? []), fact.path]);
+    }
+    const factClusters = new Clusters();
+    for (const group of byTriple.values()) {
+        for (const other of group.slice(1))
+            factClusters.join(group[0], other, 'same subject, predicate and object');
+    }
+    mergeGroups([...byTriple.values()].filter((g) => g.length > 1), current, factClusters, options, set, update.transitions);
+    return update;
+}
+function mergeGroups(groups, current, clusters, options, set, transitions) {
+    for (const group of groups) {
+        const members = group.map((path) => current.get(path)).sort(canonicalOrder);
+        let canonical = members[0];
+        for (const duplicate of members.slice(1)) {
+            const reason = clusters.reasonFor(canonical.path, duplicate.path) ??
+                group.map((p) => clusters.reasonFor(p, duplicate.path)).find((r) => r !== undefined) ??
+                'duplicate';
+            const merged = mergeInto(canonical, duplicate, options.now, reason);
+            canonical = merged.canonical;
+            set(merged.stub);
+            transitions.push({
+                kind: 'merge',
+                path: duplicate.path,
+                name: duplicate.data.name,
+                target: canonical.path,
+                reason,
+                supporting: tallyEvidence(canonical.data.evidence).supporting,
+                contradicting: tallyEvidence(canonical.data.evidence).contradicting,
+                confidence: canonical.data.confidence,
+            });
+        }
+        set(canonical);
+    }
+}
+/** The canonical belief with the duplicate's names, tags and evidence, and the stub left behind. */
+function mergeInto(canonical, duplicate, now, reason) {
+    // Every spelling is kept ("rate-limiter", "RateLimiter"), so people see what was merged.
+    const known = new Set(namesOf(canonical).map((name) => name.trim()));
+    const aliases = [...canonical.data.aliases];
+    for (const name of namesOf(duplicate)) {
+        if (nameKey(name) === '' || known.has(name.trim()))
+            continue;
+        known.add(name.trim());
+        aliases.push(name);
+    }
+    const evidence = mergeEvidence(canonical.data.evidence, duplicate.data.evidence);
+    const nominations = [
+        ...(canonical.data.duplicate_nominations ?? []),
+        ...(duplicate.data.duplicate_nominations ?? []),
+    ].filter((n) => n.of !== canonical.path && n.of !== duplicate.path);
+    const data = {
+        ...canonical.data,
+        aliases,
+        tags: [...new Set([...canonical.data.tags, ...duplicate.data.tags])],
+        evidence,
+        confidence: beliefConfidence(evidence, now),
+        ...(canonical.data.duplicate_nominations !== undefined || nominations.length > 0
+            ? { duplicate_nominations: nominations }
+            : {}),
+    };
+    const closed = duplicate.data.kind === 'hypothesis'
+        ? { status: 'promoted' }
+        : { status: 'superseded', invalid_at: now };
+    const stub = {
+        ...duplicate,
+        data: {
+            ...duplicate.data,
+            ...closed,
+            superseded_by: canonical.path,
+            merged_into: canonical.path,
+        },
+        body: `Merged into ${relativeLink(duplicate.path, canonical.path)} on ${now.slice(0, 10)} (${reason}): the same ${familyOf(duplicate) === 'entity' ? 'thing' : 'fact'} under another name. Links to this file still resolve there.\n\n${duplicate.body}`.trim(),
+    };
+    return { canonical: { ...canonical, data }, stub };
+}
+//# sourceMappingURL=duplicates.js.map
+;// CONCATENATED MODULE: ./lib/learning/steps.js
+
+
+
+
+function outcome(step, rule) {
+    return {
+        step,
+        beliefs: new Map(),
+        skills: new Map(),
+        created: [],
+        transitions: [],
+        title: '',
+        rule,
+        lines: [],
+    };
+}
+function isEmpty(result) {
+    return result.beliefs.size === 0 && result.skills.size === 0;
+}
+function count(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+/** Under `constrained`, the default branch holds hypotheses only: other beliefs stay as they are. */
+function visibleWorld(state, context) {
+    return context.learning === 'constrained'
+        ? state.world.filter((belief) => belief.data.kind === 'hypothesis')
+        : state.world;
+}
+const steps_settle = {
+    name: 'settle',
+    run(state, context) {
+        const result = outcome('settle', `A hypothesis is refuted below confidence ${REFUTATION.below} and an entity or relation superseded below ${SUPERSESSION.below}, once contradicted; a refuted hypothesis reopens at ${REOPENING.atLeast} and a superseded belief is reinstated when it meets the promotion rule again.`);
+        const update = settleWorld(state.world, {
+            now: context.now,
+            hypothesesOnly: context.learning === 'constrained',
+        });
+        result.beliefs = update.beliefs;
+        result.transitions = update.transitions;
+        const verbs = {
+            refute: 'refuted',
+            supersede: 'superseded',
+            reopen: 'reopened',
+            reinstate: 'reinstated',
+        };
+        result.lines = update.transitions.map((t) => `${verbs[t.kind] ?? t.kind} ${t.path}${t.target ? ` (→ ${t.target})` : ''}: ${t.reason}`);
+        const kinds = Object.entries(verbs)
+            .map(([kind, verb]) => {
+            const n = update.transitions.filter((t) => t.kind === kind).length;
+            return n > 0 ? `${verb} ${n}` : '';
+        })
+            .filter(Boolean);
+        result.title = `settle contradicted beliefs (${kinds.join(', ')})`;
+        return result;
+    },
+};
+const collapse = {
+    name: 'collapse',
+    run(state, context) {
+        const result = outcome('collapse', `Two things are one when a name or alias is the same once case and punctuation are ignored, when they have the same words up to plural and order, when a word of ${DUPLICATE_RULES.fuzzyWordLength}+ letters differs by one letter, or when ${DUPLICATE_RULES.nominationsNeeded}+ tasks nominated them and no rival pairing is as strong; never two things a fact relates. The canonical file keeps the other names as aliases, the other becomes a stub that redirects, and facts naming it are re-pointed.`);
+        const update = collapseDuplicates(visibleWorld(state, context), context);
+        result.beliefs = update.beliefs;
+        result.transitions = update.transitions;
+        result.lines = [
+            ...update.transitions.map((t) => `merged ${t.path} into ${t.target}: ${t.reason}`),
+            ...update.repointed.map((path) => `re-pointed ${path} at the canonical names`),
+        ];
+        result.title = `collapse ${count(update.transitions.length, 'duplicate')}${update.repointed.length > 0 ? `, re-point ${count(update.repointed.length, 'relation')}` : ''}`;
+        return result;
+    },
+};
+const promote = {
+    name: 'promote',
+    run(state, context) {
+        const result = outcome('promote', `A hypothesis becomes an entity or relation when at least ${PROMOTION.minSupportingTasks} distinct tasks support it, its confidence is at least ${PROMOTION.minConfidence} and its newest evidence is not a contradiction. The hypothesis stays, marked promoted, pointing at the new file.`);
+        const update = promoteHypotheses(state.world, context);
+        result.beliefs = update.beliefs;
+        result.created = update.created;
+        result.transitions = update.transitions;
+        result.lines = update.transitions.map((t) => `${t.path} → ${t.target}: ${t.reason}`);
+        result.title = `promote ${count(update.transitions.length, 'hypothesis', 'hypotheses')}`;
+        return result;
+    },
+};
+const decay = {
+    name: 'decay',
+    run(state, context) {
+        const result = outcome('decay', `Confidence of a belief unused for ${CONFIDENCE_DECAY.idleDays} days moves ${Math.round((1 - CONFIDENCE_DECAY.factor) * 100)}% of the way back to the prior per idle period; decay ranks beliefs in the context but never changes their status.`);
+        const update = decayConfidence(visibleWorld(state, context), context);
+        result.beliefs = update.beliefs;
+        const before = new Map(state.world.map((b) => [b.path, b.data.confidence]));
+        result.lines = [...update.beliefs.values()].map((b) => `${b.path}: ${(before.get(b.path) ?? 0).toFixed(3)} → ${b.data.confidence.toFixed(3)}`);
+        result.title = `decay confidence of ${count(update.beliefs.size, 'unused belief')}`;
+        return result;
+    },
+};
+const archive = {
+    name: 'archive',
+    run(state, context) {
+        const result = outcome('archive', `A skill unused for ${STALE_SKILL_DAYS} days, or used ${FAILING_SKILL.minUses}+ times with a success rate below ${FAILING_SKILL.belowRate * 100}%, is archived: it stays in skills/ but leaves the context.`);
+        if (context.learning !== 'active')
+            return result;
+        const change = archiveSkills(state.skills, context.now);
+        result.skills = change.skills;
+        result.lines = change.archived.map((a) => `archived ${a.path} (${a.title}): ${a.reason}`);
+        result.title = `archive ${count(change.archived.length, 'skill')}`;
+        return result;
+    },
+};
+/** The order matters: merging evidence first can make a hypothesis promotable. */
+const LEARNING_STEPS = [steps_settle, collapse, promote, decay, archive];
+/** Rounds of all steps until nothing changes; settles what one step's change makes due. */
+const MAX_LEARNING_ROUNDS = 3;
+function applyOutcome(state, result) {
+    const world = state.world.map((b) => result.beliefs.get(b.path) ?? b);
+    const known = new Set(world.map((b) => b.path));
+    for (const [path, belief] of result.beliefs)
+        if (!known.has(path))
+            world.push(belief);
+    const skills = state.skills.map((s) => result.skills.get(s.path) ?? s);
+    return { world, skills };
+}
+/**
+ * All steps in memory, round after round until nothing changes: what the world benchmark runs
+ * between tasks. `learning: none` learns nothing; under `constrained` promotions are left out,
+ * because they wait for a person's review on a branch (learning/run.ts).
+ */
+function learnInMemory(state, context) {
+    const outcomes = [];
+    if (context.learning === 'none')
+        return { state, outcomes };
+    let current = state;
+    for (let round = 0; round < MAX_LEARNING_ROUNDS; round++) {
+        let changed = false;
+        for (const step of LEARNING_STEPS) {
+            if (step.name === 'promote' && context.learning === 'constrained')
+                continue;
+            const result = step.run(current, context);
+            if (isEmpty(result))
+                continue;
+            outcomes.push(result);
+            current = applyOutcome(current, result);
+            changed = true;
+        }
+        if (!changed)
+            break;
+    }
+    return { state: current, outcomes };
+}
+//# sourceMappingURL=steps.js.map
+;// CONCATENATED MODULE: ./lib/learning/run.js
+// The learning run (SPEC §7), `agentos learn` and the action's `learn` mode: settle contradicted
+// beliefs, collapse duplicates, promote hypotheses, decay unused confidence, archive stale skills,
+// regenerate the indexes and write a dated reflection — each step its own commit, and only when
+// it changed something, so a second run with nothing new commits nothing. Under
+// `learning: constrained` promotions are proposed on a branch for review instead of committed to
+// the current one; under `learning: none` no belief or skill changes.
+
+
+
+
+
+
+
+
+
+
+
+
+/** At most this many change lines in one commit body; the rest are counted. */
+const MAX_BODY_LINES = 200;
+async function runLearning(input) {
+    const logger = input.logger ?? silentLogger;
+    const memory = loadAgentMemory(input.repoRoot, input.agent);
+    const agent = memory.agent.name;
+    const learning = memory.agent.learning;
+    const paths = agentPaths(agent);
+    const now = (input.now ?? (() => new Date()))()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z');
+    const context = { agent, now, learning };
+    const branch = await input.git.currentBranch();
+    const commits = [];
+    const outcomes = [];
+    let state = { world: memory.world, skills: memory.skills };
+    let proposalBranch;
+    const commit = async (step, subject, body, writes, onBranch = branch) => {
+        const writer = new MemoryWriter(input.repoRoot, agent, logger);
+        for (const write of writes) {
+            if (readTextIfExists((0,external_node_path_namespaceObject.join)(input.repoRoot, write.path)) !== write.content)
+                writer.write(write.path, write.content);
+        }
+        if (writer.written.length === 0)
+            return undefined;
+        await input.git.add(writer.written);
+        if (!(await input.git.hasStagedChanges()))
+            return undefined;
+        const message = [
+            `${agent}: ${subject}`,
+            '',
+            ...body,
+            '',
+            `AgentOS-Agent: ${agent}`,
+            `AgentOS-Learning-Step: ${step}`,
+        ].join('\n');
+        const sha = await input.git.commit(`${message}\n`);
+        commits.push({ step, subject, sha, branch: onBranch, changed: writer.written });
+        logger.info(`${agent}: ${subject} (${sha.slice(0, 7)})`);
+        return sha;
+    };
+    const stepWrites = (result, after) => {
+        const writes = [
+            ...[...result.beliefs.values()].map((b) => ({ path: b.path, content: renderBelief(b) })),
+            ...[...result.skills.values()].map((s) => ({ path: s.path, content: renderSkill(s) })),
+        ];
+        if (result.beliefs.size > 0)
+            writes.push({ path: paths.worldIndex, content: renderWorldIndex(agent, after.world) });
+        if (result.skills.size > 0)
+            writes.push({ path: paths.skillsIndex, content: renderSkillsIndex(agent, after.skills) });
+        return writes;
+    };
+    const stepBody = (result) => [
+        result.rule,
+        '',
+        // Paths inside the agent's folder read shorter without it; the trailer names the agent.
+        ...result.lines
+            .slice(0, MAX_BODY_LINES)
+            .map((line) => `- ${line.replaceAll(`${paths.root}/`, '')}`),
+        ...(result.lines.length > MAX_BODY_LINES
+            ? [`- … and ${result.lines.length - MAX_BODY_LINES} more`]
+            : []),
+    ];
+    if (learning !== 'none') {
+        for (let round = 0; round < MAX_LEARNING_ROUNDS; round++) {
+            let changed = false;
+            for (const step of LEARNING_STEPS) {
+                const proposeOnly = step.name === 'promote' && learning === 'constrained';
+                if (proposeOnly && round > 0)
+                    continue;
+                const result = step.run(state, context);
+                if (isEmpty(result))
+                    continue;
+                const after = applyOutcome(state, result);
+                if (proposeOnly) {
+                    let sha;
+                    proposalBranch = await proposeOnBranch(input.git, branch, agent, now, async (name) => {
+                        sha = await commit(step.name, `propose: ${result.title}`, [
+                            'learning: constrained — promotions wait for a person to review and merge this branch.',
+                            '',
+                            ...stepBody(result),
+                        ], stepWrites(result, after), name);
+                    });
+                    // Proposed before and unchanged: nothing new to reflect on.
+                    if (sha !== undefined)
+                        outcomes.push(result);
+                    continue;
+                }
+                outcomes.push(result);
+                await commit(step.name, `learn — ${result.title}`, stepBody(result), stepWrites(result, after));
+                state = after;
+                changed = true;
+            }
+            if (!changed)
+                break;
+        }
+    }
+    await commit('indexes', 'learn — regenerate skills.md and world/index.md', ['The generated indexes had drifted from the files they list (edited by hand or by a merge).'], [
+        { path: paths.worldIndex, content: renderWorldIndex(agent, state.world) },
+        { path: paths.skillsIndex, content: renderSkillsIndex(agent, state.skills) },
+    ]);
+    const reflectionsText = readTextIfExists((0,external_node_path_namespaceObject.join)(input.repoRoot, paths.reflections));
+    const reflection = composeReflection({
+        records: memory.rewards,
+        previous: reflectedThrough(reflectionsText),
+        outcomes,
+        world: state.world,
+        skills: state.skills,
+        ...(proposalBranch && outcomes.some((o) => o.step === 'promote') ? { proposalBranch } : {}),
+    });
+    if (reflection) {
+        await commit('reflection', `learn — reflection for ${now.slice(0, 10)}`, ['A dated reflection from the reward log and this run’s changes.'], [
+            {
+                path: paths.reflections,
+                content: appendReflectionText(reflectionsText, agent, now.slice(0, 10), reflection.text),
+            },
+        ]);
+    }
+    const transitions = outcomes.flatMap((o) => o.transitions);
+    const here = commits.filter((c) => c.branch === branch);
+    const summary = commits.length === 0
+        ? `${agent}: nothing new to learn (learning: ${learning})${proposalBranch ? `; promotions await review on ${proposalBranch}` : ''}`
+        : `${agent}: ${here.length} learning commit(s)${proposalBranch ? `, promotions proposed on ${proposalBranch}` : ''}: ${commits.map((c) => c.subject.replace(/^learn — /, '')).join('; ')}`;
+    return {
+        agent,
+        learning,
+        commits,
+        transitions,
+        ...(proposalBranch ? { proposalBranch } : {}),
+        summary,
+    };
+}
+/**
+ * Runs `write` with the promotions branch checked out (made from the current commit the first time,
+ * reused after), then returns to the current branch. The working tree must be clean, so that
+ * switching branches cannot carry or lose anyone's edits.
+ */
+async function proposeOnBranch(git, base, agent, now, write) {
+    if (base === undefined)
+        throw new errors_InputError('HEAD is detached: check out a branch before a constrained learning run proposes promotions');
+    if (!(await git.isClean()))
+        throw new errors_InputError(`the working tree has uncommitted changes: commit or stash them before a constrained learning run proposes promotions on a branch`);
+    const branch = `agentos/promotions-${agent}-${now.slice(0, 10)}`;
+    await git.checkout(branch, { create: !(await git.branchExists(branch)) });
+    try {
+        await write(branch);
+    }
+    finally {
+        await git.checkout(base);
+    }
+    return branch;
+}
+//# sourceMappingURL=run.js.map
 ;// CONCATENATED MODULE: ./lib/action/modes.js
 // The mode dispatcher: one named handler per mode of the action (SPEC §10). `task` runs the next
 // task of queue.md (or the text a workflow_dispatch gives); `list-agents` feeds a workflow matrix;
 // the learning, consensus and metrics modes are handlers of their own.
+
 
 
 
@@ -76017,9 +77724,50 @@ function unavailable(mode) {
         throw new ModeUnavailableError(`mode ${mode} is not available in this version of AgentOS`);
     };
 }
+/**
+ * The nightly learning run of one agent (SPEC §7): one commit per step that changed something,
+ * pushed like any other memory change. Under `learning: constrained` the promotions wait on a
+ * branch of their own, which is pushed for review.
+ */
+const runLearningMode = async (ctx) => {
+    const target = await ctx.prepareToWrite();
+    const agent = findAgent(loadRegistry(ctx.repoRoot), ctx.settings.agent).name;
+    const { value: result } = await publishWork({
+        git: ctx.git,
+        target,
+        logger: ctx.logger,
+        work: () => runLearning({
+            repoRoot: ctx.repoRoot,
+            git: ctx.git,
+            agent,
+            now: ctx.now,
+            logger: ctx.logger,
+        }),
+    });
+    if (result.proposalBranch && target) {
+        await ctx.git.pushBranch(target.remote, result.proposalBranch);
+        ctx.logger.info(`pushed the promotions awaiting review to ${result.proposalBranch}`);
+    }
+    const lines = [
+        result.summary,
+        ...(result.commits.length > 0
+            ? ['', ...result.commits.map((c) => `- ${c.subject} (${c.sha.slice(0, 7)})`)]
+            : []),
+        ...(result.proposalBranch
+            ? ['', `Promotions awaiting review: branch \`${result.proposalBranch}\`.`]
+            : []),
+    ];
+    const last = result.commits.at(-1);
+    return {
+        status: result.commits.length > 0 ? 'learned' : 'nothing-learned',
+        title: `${agent} · learning run`,
+        lines,
+        outputs: last ? { 'commit-sha': last.sha } : {},
+    };
+};
 const MODE_HANDLERS = {
     task: runQueuedTask,
-    learn: unavailable('learn'),
+    learn: runLearningMode,
     consensus: unavailable('consensus'),
     metrics: unavailable('metrics'),
     'list-agents': listAgents,

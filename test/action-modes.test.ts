@@ -1,6 +1,9 @@
 // The bundled action on scheduled and dispatched runs, in its other modes, and with bad inputs.
 import { Git } from '../src/git/git.js';
 import { enqueueTasks } from '../src/loop/enqueue.js';
+import { runIteration } from '../src/loop/iteration.js';
+import { taskFromText } from '../src/loop/task.js';
+import { OfflineModel } from '../src/llm/offline/offline-model.js';
 import { parseQueue } from '../src/memory/queue.js';
 import { parseRewards } from '../src/memory/rewards.js';
 import {
@@ -102,10 +105,61 @@ describe('action: scheduled and dispatched runs, modes and inputs', () => {
     expect(JSON.parse(run.outputs.agents!)).toEqual(['orion', 'iris']);
   });
 
+  it('runs a learning run on schedule: one pushed commit per step, and nothing the second time', async () => {
+    const remote = await makeRemote();
+    const seed = await cloneWorkspace(remote);
+    const model = new OfflineModel();
+    const texts = [
+      'Sync a paginated API with rate limits.',
+      'Sync the orders API page by page within its rate limit.',
+      'Sync invoices from a paginated vendor API that enforces a rate limit.',
+    ];
+    for (const [i, text] of texts.entries()) {
+      await runIteration(
+        { repoRoot: seed.dir, git: seed.git, model },
+        taskFromText('orion', text, `t${i}`),
+      );
+    }
+    await seed.git.exec(['push', '--quiet', 'origin', 'HEAD:main']);
+    const before = await remoteLog(remote);
+
+    const learn = () =>
+      cloneWorkspace(remote).then((workspace) =>
+        runAction({
+          workspace: workspace.dir,
+          apiUrl: api.url,
+          eventName: 'schedule',
+          payload: { schedule: '17 2 * * *' },
+          inputs: { mode: 'learn', agent: 'orion' },
+        }),
+      );
+    const run = await learn();
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('learned');
+    const learned = (await remoteLog(remote)).slice(0, -before.length);
+    const subjects = learned.map((c) => c.message.split('\n')[0]);
+    expect(subjects).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^orion: learn — promote \d+ hypothes[ie]s/),
+        expect.stringMatching(/^orion: learn — reflection for \d{4}-\d{2}-\d{2}/),
+      ]),
+    );
+    expect(run.outputs['commit-sha']).toBe(learned[0]!.sha);
+    expect(run.summary).toContain('learning run');
+    expect(await remoteFile(remote, 'agents/orion/world/entities/rate-limiter.md')).toMatch(
+      /kind: entity/,
+    );
+
+    const again = await learn();
+    expect(again.code).toBe(0);
+    expect(again.outputs.status).toBe('nothing-learned');
+    expect(await remoteLog(remote)).toHaveLength(learned.length + before.length);
+  });
+
   it('fails clearly for a mode this version does not have', async () => {
     const remote = await makeRemote();
     for (const [eventName, payload, mode] of [
-      ['schedule', { schedule: '23 3 * * *' }, 'learn'],
       ['pull_request_review', examplePayload('pull_request_review', 'submitted'), 'auto'],
     ] as const) {
       const run = await runAction({

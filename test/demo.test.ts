@@ -22,7 +22,7 @@ describe('agentos demo', () => {
       expect(text).toMatch(/ {2}write-a-haiku-for-the-team +novel +→ strongest +failure +-1 /);
       expect(text).toContain('\nSkills\n');
       expect(text).toContain('\nWorld model\n');
-      expect(text.trimEnd().split('\n').at(-2)).toBe(`The agent repository is at ${dir}`);
+      expect(text.trimEnd().split('\n').at(-1)).toBe(`The agent repository is at ${dir}`);
 
       const git = Git.create(dir);
       const subjects = (await git.exec(['log', '--format=%s'])).stdout.trim().split('\n');

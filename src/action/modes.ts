@@ -6,8 +6,9 @@ import { loadAgentMemory } from '../loop/agent-memory.js';
 import { runIteration, type IterationResult } from '../loop/iteration.js';
 import { publishWork } from '../loop/publish.js';
 import { taskFromQueue, taskFromText, type Task } from '../loop/task.js';
+import { runLearning, type LearningResult } from '../learning/run.js';
 import { agentPaths } from '../memory/layout.js';
-import { loadRegistry } from '../memory/registry.js';
+import { findAgent, loadRegistry } from '../memory/registry.js';
 import { sanitiseUntrustedText } from '../platform/untrusted-text.js';
 import type { ActionContext } from './context.js';
 import type { Mode } from './inputs.js';
@@ -98,9 +99,52 @@ function unavailable(mode: ModeName): ModeHandler {
   };
 }
 
+/**
+ * The nightly learning run of one agent (SPEC §7): one commit per step that changed something,
+ * pushed like any other memory change. Under `learning: constrained` the promotions wait on a
+ * branch of their own, which is pushed for review.
+ */
+export const runLearningMode: ModeHandler = async (ctx) => {
+  const target = await ctx.prepareToWrite();
+  const agent = findAgent(loadRegistry(ctx.repoRoot), ctx.settings.agent).name;
+  const { value: result } = await publishWork<LearningResult>({
+    git: ctx.git,
+    target,
+    logger: ctx.logger,
+    work: () =>
+      runLearning({
+        repoRoot: ctx.repoRoot,
+        git: ctx.git,
+        agent,
+        now: ctx.now,
+        logger: ctx.logger,
+      }),
+  });
+  if (result.proposalBranch && target) {
+    await ctx.git.pushBranch(target.remote, result.proposalBranch);
+    ctx.logger.info(`pushed the promotions awaiting review to ${result.proposalBranch}`);
+  }
+  const lines = [
+    result.summary,
+    ...(result.commits.length > 0
+      ? ['', ...result.commits.map((c) => `- ${c.subject} (${c.sha.slice(0, 7)})`)]
+      : []),
+    ...(result.proposalBranch
+      ? ['', `Promotions awaiting review: branch \`${result.proposalBranch}\`.`]
+      : []),
+  ];
+  const last = result.commits.at(-1);
+  return {
+    status: result.commits.length > 0 ? 'learned' : 'nothing-learned',
+    title: `${agent} · learning run`,
+    lines,
+    outputs: last ? { 'commit-sha': last.sha } : {},
+  };
+};
+
 export const MODE_HANDLERS: Readonly<Record<ModeName, ModeHandler>> = {
   task: runQueuedTask,
-  learn: unavailable('learn'),
+  learn: runLearningMode,
   consensus: unavailable('consensus'),
   metrics: unavailable('metrics'),
   'list-agents': listAgents,

@@ -28,6 +28,8 @@ export type RunStatus =
   | 'replied'
   | 'no-task'
   | 'listed'
+  | 'learned'
+  | 'nothing-learned'
   | 'skipped'
   | 'failed';
 

@@ -2,12 +2,23 @@
 // one-line reason for bad usage or bad input, 1 for anything else.
 import { AgentOSError, errorMessage, InputError } from '../errors.js';
 import type { CliIo, Command } from './command.js';
+import { benchCommand } from './commands/bench.js';
 import { demoCommand } from './commands/demo.js';
 import { enqueueCommand } from './commands/enqueue.js';
+import { feedbackCommand } from './commands/feedback.js';
 import { initCommand } from './commands/init.js';
+import { learnCommand } from './commands/learn.js';
 import { runCommand } from './commands/run.js';
 
-export const COMMANDS: readonly Command[] = [initCommand, enqueueCommand, runCommand, demoCommand];
+export const COMMANDS: readonly Command[] = [
+  initCommand,
+  enqueueCommand,
+  runCommand,
+  learnCommand,
+  feedbackCommand,
+  benchCommand,
+  demoCommand,
+];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -323,6 +323,37 @@ export class Git {
     throw new RebaseConflictError(upstream, conflicts.stdout.split('\n').filter(Boolean));
   }
 
+  /** The checked-out branch, or undefined on a detached HEAD. */
+  async currentBranch(): Promise<string | undefined> {
+    const result = await this.exec(['symbolic-ref', '--quiet', '--short', 'HEAD'], {
+      allowFailure: true,
+    });
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
+  }
+
+  async branchExists(branch: string): Promise<boolean> {
+    const result = await this.exec(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], {
+      allowFailure: true,
+    });
+    return result.exitCode === 0;
+  }
+
+  /** Pushes a local branch to the same name on `remote` (a new branch: no rebase needed). */
+  async pushBranch(remote: string, branch: string): Promise<void> {
+    await this.exec(['push', '--quiet', remote, `refs/heads/${branch}:refs/heads/${branch}`]);
+  }
+
+  /** Checks out a branch; `create` makes it at the current commit first. */
+  async checkout(branch: string, options: { create?: boolean } = {}): Promise<void> {
+    await this.exec(['checkout', '--quiet', ...(options.create ? ['-b'] : []), branch]);
+  }
+
+  /** True when no tracked file differs from HEAD (untracked and ignored files do not count). */
+  async isClean(): Promise<boolean> {
+    const result = await this.exec(['status', '--porcelain', '--untracked-files=no']);
+    return result.stdout.trim() === '';
+  }
+
   /**
    * Pushes HEAD to `branch` of `remote`, so that concurrent writers never lose a commit: a rejected
    * push (the remote moved on) fetches, puts the work on top (`options.rebase`) and tries again;

@@ -105,3 +105,4 @@ export function parseSolveOutput(reply: string | null | undefined): ParsedOutput
     problems: `it does not match the schema — ${issues.join('; ')}${more > 0 ? `; and ${more} more` : ''}`,
   };
 }
+export type NominatedDuplicate = z.infer<typeof NominatedDuplicate>;

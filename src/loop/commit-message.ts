@@ -1,6 +1,7 @@
 // The commit message of one iteration: what the agent did, in words a reviewer reads in `git log`,
 // with trailers that tools can parse (`git interpret-trailers`).
 import type { RewardRecord } from '../memory/rewards.js';
+import type { Transition } from '../world/lifecycle.js';
 import type { Refusal } from '../world/observe.js';
 import type { Task } from './task.js';
 
@@ -16,6 +17,8 @@ export function iterationCommitMessage(input: {
   created: string[];
   updated: string[];
   refused: Refusal[];
+  /** Status changes the task's evidence caused (refuted, superseded). */
+  transitions?: Transition[];
 }): string {
   const { task, record } = input;
   // The subject is one line: an issue's task is its title, then its body.
@@ -39,6 +42,11 @@ export function iterationCommitMessage(input: {
     lines.push('');
     for (const path of input.created) lines.push(`- created ${path}`);
     for (const path of input.updated) lines.push(`- updated ${path}`);
+  }
+  if (input.transitions && input.transitions.length > 0) {
+    lines.push('', 'Contradicted beliefs:');
+    for (const t of input.transitions)
+      lines.push(`- ${t.kind === 'refute' ? 'refuted' : 'superseded'} ${t.path}: ${t.reason}`);
   }
   if (input.refused.length > 0) {
     lines.push('', 'Refused proposals:');

@@ -16,7 +16,9 @@ import {
 import { renderSkill, renderSkillsIndex, type Skill } from '../memory/skills.js';
 import { MemoryWriter } from '../memory/writer.js';
 import { renderBelief, renderWorldIndex, type Belief } from '../world/beliefs.js';
-import { addEvidence, confidenceFromEvidence } from '../world/confidence.js';
+import { applyVerdict, verdictOf } from '../world/feedback.js';
+import { settleContradiction, type Transition } from '../world/lifecycle.js';
+import { WorldIndex } from '../world/resolve.js';
 import { loadAgentMemory } from './agent-memory.js';
 import { formatReward } from './commit-message.js';
 
@@ -29,6 +31,8 @@ export interface FeedbackInput {
 
 export interface FeedbackResult {
   record: RewardRecord;
+  /** Beliefs the verdict refuted or superseded. */
+  transitions: Transition[];
   /** Undefined when the same feedback was already recorded: nothing changed. */
   commit: string | undefined;
   changed: string[];
@@ -44,7 +48,8 @@ const REWARD_OF_OUTCOME = { success: 1, partial: 0, failure: -1 } as const;
 export async function applyFeedback(input: {
   repoRoot: string;
   git: Git;
-  agent: string;
+  /** The agent (default: the first in agents.yaml). */
+  agent?: string;
   taskId: string;
   feedback: FeedbackInput;
   issueNumber?: number;
@@ -83,37 +88,59 @@ export async function applyFeedback(input: {
   const same =
     before.feedback !== null &&
     JSON.stringify({ ...before.feedback, at: '' }) === JSON.stringify({ ...feedback, at: '' });
-  if (same) return { record: before, commit: undefined, changed: [] };
+  if (same) return { record: before, commit: undefined, changed: [], transitions: [] };
 
   const writer = new MemoryWriter(input.repoRoot, agent, input.logger ?? silentLogger);
   const rewardsText = readTextIfExists(join(input.repoRoot, paths.rewards)) ?? '';
   writer.write(paths.rewards, replaceRewardText(paths.rewards, rewardsText, record));
 
-  // Beliefs: the task's word on each belief it touched becomes the human's verdict.
-  const supports = outcome !== 'failure';
-  const world = new Map(memory.world.map((b) => [b.path, b]));
-  const changedBeliefs: Belief[] = [];
-  for (const belief of memory.world) {
+  // Beliefs: the human's verdict replaces the task's word on each belief it touched (following
+  // promotions and merges to where the claim lives now), then the contradiction rules apply.
+  const learning = memory.agent.learning;
+  const verdict = learning === 'none' ? undefined : verdictOf(correctness);
+  const index = new WorldIndex(memory.world);
+  const changedBeliefs = new Map<string, Belief>();
+  const transitions: Transition[] = [];
+  const note = `human feedback from ${input.feedback.by}: ${feedbackSummary(input.feedback)}${input.feedback.note ? ` — ${input.feedback.note}` : ''}`;
+  const targets = new Map<string, Belief>();
+  for (const belief of verdict ? memory.world : []) {
     if (!belief.data.evidence.some((e) => e.task === input.taskId)) continue;
-    const note = `human feedback from ${input.feedback.by}: ${feedbackSummary(input.feedback)}`;
-    const evidence = addEvidence(belief.data.evidence, { task: input.taskId, supports, at, note });
-    if (evidence.length === belief.data.evidence.length) continue;
-    const updated = {
-      ...belief,
-      data: { ...belief.data, evidence, confidence: confidenceFromEvidence(evidence) },
-    };
-    world.set(updated.path, updated);
-    changedBeliefs.push(updated);
+    const target = index.follow(belief);
+    if (learning === 'constrained' && target.data.kind !== 'hypothesis') continue;
+    if (target.data.evidence.some((e) => e.task === input.taskId)) targets.set(target.path, target);
   }
-  for (const belief of changedBeliefs) writer.write(belief.path, renderBelief(belief));
-  if (changedBeliefs.length > 0)
-    writer.write(paths.worldIndex, renderWorldIndex(agent, [...world.values()]));
+  for (const target of targets.values()) {
+    const updated = applyVerdict(target, {
+      taskId: input.taskId,
+      verdict: verdict ?? 'right',
+      by: input.feedback.by,
+      at,
+      note,
+    });
+    if (!updated) continue;
+    index.put(updated);
+    const settled = settleContradiction(updated, index, at);
+    if (settled) {
+      index.put(settled.belief);
+      transitions.push(settled.transition);
+    }
+    changedBeliefs.set(updated.path, settled?.belief ?? updated);
+  }
+  for (const belief of changedBeliefs.values()) writer.write(belief.path, renderBelief(belief));
+  if (changedBeliefs.size > 0)
+    writer.write(
+      paths.worldIndex,
+      renderWorldIndex(
+        agent,
+        memory.world.map((b) => changedBeliefs.get(b.path) ?? b),
+      ),
+    );
 
   // Skills: move the task's count from the old outcome to the new one.
   const used = new Set(record.skills_used.map((p) => `${paths.root}/${p}`));
   const skills = memory.skills.map((skill): Skill => {
     const touched = used.has(skill.path) || skill.data.source_tasks.includes(input.taskId);
-    if (!touched || before.outcome === outcome) return skill;
+    if (learning === 'none' || !touched || before.outcome === outcome) return skill;
     const data = { ...skill.data };
     if (before.outcome === 'success') data.successes = Math.max(0, data.successes - 1);
     if (before.outcome === 'failure') data.failures = Math.max(0, data.failures - 1);
@@ -134,6 +161,15 @@ export async function applyFeedback(input: {
     ...(input.feedback.note ? ['', `Note: ${input.feedback.note}`] : []),
     '',
     ...writer.written.map((path) => `- updated ${path}`),
+    ...(transitions.length > 0
+      ? [
+          '',
+          'Contradicted beliefs:',
+          ...transitions.map(
+            (t) => `- ${t.kind === 'refute' ? 'refuted' : 'superseded'} ${t.path}: ${t.reason}`,
+          ),
+        ]
+      : []),
     ...(input.issueNumber !== undefined ? ['', `Refs #${input.issueNumber}`] : []),
     '',
     `AgentOS-Agent: ${agent}`,
@@ -143,7 +179,41 @@ export async function applyFeedback(input: {
     `AgentOS-Reward: ${formatReward(record.reward)}`,
   ];
   const commit = await input.git.commit(`${lines.join('\n')}\n`);
-  return { record, commit, changed: writer.written };
+  return { record, commit, changed: writer.written, transitions };
+}
+
+const DIMENSIONS = ['correctness', 'efficiency', 'novelty', 'generality'] as const;
+
+/**
+ * Parses feedback as people type it after `/reward` or `agentos feedback TASK`:
+ * `correctness=-1 efficiency=+1 note="wrong cursor field"`. Throws an InputError naming the bad part.
+ */
+export function parseFeedbackArguments(parts: string[]): {
+  scores: Partial<RewardDecomposition>;
+  note: string | null;
+} {
+  const scores: Partial<RewardDecomposition> = {};
+  let note: string | null = null;
+  for (const part of parts) {
+    const match = /^([a-z_]+)=(.*)$/s.exec(part.trim());
+    if (!match) throw new InputError(`feedback: "${part}" is not DIMENSION=VALUE or note="..."`);
+    const [, key = '', raw = ''] = match;
+    if (key === 'note') {
+      note = raw.replace(/^(["'])([\s\S]*)\1$/, '$2');
+      continue;
+    }
+    if (!(DIMENSIONS as readonly string[]).includes(key))
+      throw new InputError(
+        `feedback: unknown dimension "${key}" (use ${DIMENSIONS.join(', ')} or note)`,
+      );
+    const value = { '-1': -1, '0': 0, '+1': 1, '1': 1 }[raw];
+    if (value === undefined)
+      throw new InputError(`feedback: ${key} must be -1, 0 or +1, not "${raw}"`);
+    scores[key as (typeof DIMENSIONS)[number]] = value as -1 | 0 | 1;
+  }
+  if (Object.keys(scores).length === 0)
+    throw new InputError('feedback: give at least one score, e.g. correctness=-1');
+  return { scores, note };
 }
 
 function feedbackSummary(feedback: FeedbackInput): string {

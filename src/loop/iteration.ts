@@ -174,7 +174,14 @@ export async function runIteration(
 
   await deps.git.add(writer.written);
   const commit = await deps.git.commit(
-    iterationCommitMessage({ task, record, created, updated, refused }),
+    iterationCommitMessage({
+      task,
+      record,
+      created,
+      updated,
+      refused,
+      transitions: plan.transitions,
+    }),
   );
   const summary =
     `${agent} ${task.id}: ${record.outcome} (${formatReward(record.reward)}) on ${record.model_used} ` +

@@ -7,7 +7,8 @@ import type { Outcome } from '../memory/rewards.js';
 import { updateSkills } from '../memory/skill-updates.js';
 import { renderSkill, renderSkillsIndex, type Skill } from '../memory/skills.js';
 import { renderBelief, renderWorldIndex, type Belief } from '../world/beliefs.js';
-import { observe, type Refusal } from '../world/observe.js';
+import type { Transition } from '../world/lifecycle.js';
+import { observe, type Refusal, type WorldChange } from '../world/observe.js';
 
 /** At most this many new memory files per iteration (SPEC §12). */
 export const MAX_NEW_FILES_PER_ITERATION = 20;
@@ -26,6 +27,8 @@ export interface MemoryPlan {
   worldUpdates: string[];
   /** Agent-relative paths of skills the task used. */
   skillsUsed: string[];
+  /** Beliefs this task's contradictions refuted or superseded, with why. */
+  transitions: Transition[];
 }
 
 export function planMemoryUpdate(input: {
@@ -43,7 +46,7 @@ export function planMemoryUpdate(input: {
   const learning = agent.learning;
   const refused: Refusal[] = [];
 
-  // `learning: none` writes no skills or beliefs at all, not even counters.
+  // `learning: none` writes no skills and no beliefs (SPEC §7): not even a usage counter.
   const skillChange =
     learning === 'none'
       ? { skills: new Map<string, Skill>(), created: [], used: [], refused: [] }
@@ -59,15 +62,16 @@ export function planMemoryUpdate(input: {
         });
   refused.push(...skillChange.refused);
 
-  const worldChange =
+  const worldChange: WorldChange =
     learning === 'none'
-      ? { beliefs: new Map<string, Belief>(), created: [], refused: [] }
+      ? { beliefs: new Map<string, Belief>(), created: [], refused: [], transitions: [] }
       : observe(input.world, {
           agent: agent.name,
           taskId: input.taskId,
           at: input.at,
           hypotheses: output.memory.hypotheses,
           evidence: output.memory.evidence,
+          duplicates: output.memory.duplicates,
           hypothesesOnly: learning === 'constrained',
         });
   refused.push(...worldChange.refused);
@@ -125,6 +129,12 @@ export function planMemoryUpdate(input: {
     updated,
     refused,
     worldUpdates,
-    skillsUsed: skillChange.used.map((path) => agentRelative(agent.name, path)),
+    skillsUsed:
+      learning === 'none'
+        ? output.memory.skills_used.filter((path) =>
+            input.skills.some((s) => s.path === `${paths.root}/${path}`),
+          )
+        : skillChange.used.map((path) => agentRelative(agent.name, path)),
+    transitions: worldChange.transitions.filter((t) => writes.some((w) => w.path === t.path)),
   };
 }

@@ -96,3 +96,40 @@ export function updateSkills(
   }
   return change;
 }
+
+/** A skill nobody has used for this many days is archived by the learning run: it leaves the context. */
+export const STALE_SKILL_DAYS = 90;
+/** A skill used at least `minUses` times that succeeds less often than `belowRate` is archived too. */
+export const FAILING_SKILL = { minUses: 4, belowRate: 0.25 } as const;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Archives stale and failing skills (never deletes one); returns the archived skills by path. */
+export function archiveSkills(
+  skills: readonly Skill[],
+  now: string,
+): { skills: Map<string, Skill>; archived: { path: string; title: string; reason: string }[] } {
+  const changed = new Map<string, Skill>();
+  const archived: { path: string; title: string; reason: string }[] = [];
+  for (const skill of skills) {
+    const data = skill.data;
+    if (data.status !== 'active') continue;
+    const last = data.last_used ?? data.created;
+    const idleDays = Math.floor((Date.parse(now) - Date.parse(last)) / DAY_MS);
+    let reason: string | undefined;
+    if (idleDays >= STALE_SKILL_DAYS)
+      reason = `stale: unused for ${idleDays} days (since ${last.slice(0, 10)}), archived after ${STALE_SKILL_DAYS}`;
+    else if (
+      data.uses >= FAILING_SKILL.minUses &&
+      data.successes / data.uses < FAILING_SKILL.belowRate
+    )
+      reason = `failing: ${data.successes} successes in ${data.uses} uses, below ${FAILING_SKILL.belowRate * 100}%`;
+    if (!reason) continue;
+    changed.set(skill.path, {
+      ...skill,
+      data: { ...data, status: 'archived', archived_at: now, archived_reason: reason },
+    });
+    archived.push({ path: skill.path, title: data.title, reason });
+  }
+  return { skills: changed, archived };
+}

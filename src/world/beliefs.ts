@@ -6,14 +6,28 @@ import { listMarkdown, readTextIfExists } from '../memory/files.js';
 import { agentPaths, WORLD_KINDS, type WorldKind } from '../memory/layout.js';
 import { parseMarkdown, renderMarkdown } from '../memory/markdown.js';
 import { tagList, timestamp } from '../memory/schema-parts.js';
+import { tallyEvidence } from './confidence.js';
 
 export const EvidenceSchema = z.looseObject({
   task: z.string().min(1),
   supports: z.boolean(),
   at: timestamp,
   note: z.string().nullable().default(null),
+  /** Set when human feedback took the task's word back: the task no longer counts either way. */
+  withdrawn: z.boolean().optional(),
+  /** Who gave it, when the item records human feedback rather than the task's own word. */
+  by: z.string().optional(),
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
+
+export const DuplicateNominationSchema = z.looseObject({
+  /** Repository path of the belief this one is said to duplicate. */
+  of: z.string().min(1),
+  task: z.string().min(1),
+  at: timestamp,
+  note: z.string().nullable().default(null),
+});
+export type DuplicateNomination = z.infer<typeof DuplicateNominationSchema>;
 
 const common = {
   name: z.string().min(1),
@@ -25,6 +39,10 @@ const common = {
   valid_at: timestamp.nullable().default(null),
   invalid_at: timestamp.nullable().default(null),
   superseded_by: z.string().nullable().default(null),
+  /** Set on the stub a duplicate collapse leaves behind: the canonical belief, which old links follow. */
+  merged_into: z.string().nullable().optional(),
+  /** Duplicates a model nominated, one item per task; code decides (world/duplicates.ts). */
+  duplicate_nominations: z.array(DuplicateNominationSchema).optional(),
 };
 
 const triple = {
@@ -102,6 +120,40 @@ export function isLive(belief: Belief): boolean {
   return belief.data.status === 'open' || belief.data.status === 'active';
 }
 
+/** What a belief is about: a thing (entity) or a fact between things (relation). */
+export type BeliefFamily = 'entity' | 'relation';
+
+export function familyOf(belief: Belief): BeliefFamily {
+  const data = belief.data;
+  return data.kind === 'hypothesis' ? data.proposes : data.kind;
+}
+
+/**
+ * Where a belief that is no longer the live record of its claim sends its readers: the canonical
+ * file of a collapsed duplicate, or the entity or relation a hypothesis was promoted to. A belief
+ * superseded because it was contradicted has no redirect: its claim was wrong, not moved.
+ */
+export function redirectOf(belief: Belief): string | undefined {
+  const data = belief.data;
+  if (data.merged_into) return data.merged_into;
+  if (data.kind === 'hypothesis' && data.status === 'promoted' && data.superseded_by)
+    return data.superseded_by;
+  return undefined;
+}
+
+/** The subject, predicate and object of a relation or of a hypothesis that proposes one. */
+export function tripleOf(
+  belief: Belief,
+): { subject: string; predicate: string; object: string } | undefined {
+  const { subject, predicate, object } = belief.data as {
+    subject?: string;
+    predicate?: string;
+    object?: string;
+  };
+  if (familyOf(belief) !== 'relation' || !subject || !predicate || !object) return undefined;
+  return { subject, predicate, object };
+}
+
 export function renderWorldIndex(agent: string, beliefs: Belief[]): string {
   const lines = [
     `# World model — ${agent}`,
@@ -123,10 +175,15 @@ export function renderWorldIndex(agent: string, beliefs: Belief[]): string {
     lines.push('| belief | confidence | status | evidence |', '|---|---|---|---|');
     for (const b of members) {
       const folder = b.path.split('/').slice(-2, -1)[0];
-      const support = b.data.evidence.filter((e) => e.supports).length;
-      const against = b.data.evidence.length - support;
+      // Independent tasks, as the confidence rule counts them: one vote per task, its latest word.
+      const { supporting: support, contradicting: against } = tallyEvidence(b.data.evidence);
+      const next = b.data.merged_into ?? b.data.superseded_by;
+      const status = b.data.merged_into ? 'merged' : b.data.status;
+      const where = next
+        ? ` → [${next.split('/').pop()?.replace(/\.md$/, '')}](${next.replace(/^.*\/world\//, '')})`
+        : '';
       lines.push(
-        `| [${b.data.name}](${folder}/${b.slug}.md) | ${b.data.confidence.toFixed(2)} | ${b.data.status} | +${support} / -${against} |`,
+        `| [${b.data.name}](${folder}/${b.slug}.md) | ${b.data.confidence.toFixed(2)} | ${status}${where} | +${support} / -${against} |`,
       );
     }
   }

@@ -1,12 +1,24 @@
 // Turning a task's proposed beliefs into world-model changes by deterministic rules (SPEC §7): a
-// new claim enters as an open hypothesis with its evidence; evidence on an existing belief is
-// recorded once per task and moves its confidence. The model proposes; this code decides.
+// new claim enters as an open hypothesis with its evidence; a claim the world model already holds
+// (under any of its names, or as the same subject–predicate–object) gets the task's evidence,
+// recorded once per task; a contradiction that crosses its threshold refutes or supersedes in this
+// same iteration (lifecycle.ts). The model proposes; this code decides.
 import { PathRefusedError } from '../errors.js';
+import type {
+  NominatedDuplicate,
+  ProposedEvidence,
+  ProposedHypothesis,
+} from '../llm/solve-output.js';
 import { agentPaths, isSlug, slugify } from '../memory/layout.js';
 import { checkMemoryPath } from '../memory/path-guard.js';
-import type { ProposedEvidence, ProposedHypothesis } from '../llm/solve-output.js';
-import type { Belief, Evidence, HypothesisData } from './beliefs.js';
-import { addEvidence, confidenceFromEvidence } from './confidence.js';
+import { familyOf, type Belief, type Evidence, type HypothesisData } from './beliefs.js';
+import { addEvidence, beliefConfidence } from './confidence.js';
+import { settleContradiction, type Transition } from './lifecycle.js';
+import { nameKey } from './names.js';
+import { beliefKeys, WorldIndex } from './resolve.js';
+
+/** A belief keeps at most this many aliases; further names the model offers are not recorded. */
+export const MAX_ALIASES = 20;
 
 export interface Refusal {
   /** What was proposed, as the model named it. */
@@ -20,6 +32,8 @@ export interface Observation {
   at: string;
   hypotheses: ProposedHypothesis[];
   evidence: ProposedEvidence[];
+  /** Duplicates the model nominated; recorded on the belief, decided by the learning run. */
+  duplicates?: NominatedDuplicate[];
   /** `constrained` learning: evidence only on hypotheses, never on entities or relations. */
   hypothesesOnly: boolean;
 }
@@ -29,55 +43,73 @@ export interface WorldChange {
   beliefs: Map<string, Belief>;
   created: string[];
   refused: Refusal[];
+  /** Refutations and supersessions this task's contradictions caused, in this iteration. */
+  transitions: Transition[];
 }
 
-/** The belief a slug or name refers to: same slug in any kind, or a name or alias that slugs alike. */
+/**
+ * The belief a slug or name refers to — a thing by any of its names, else a fact by its file slug
+ * — after redirects. Callers resolving many names should build one WorldIndex instead.
+ */
 export function findBelief(world: Iterable<Belief>, slugOrName: string): Belief | undefined {
-  const key = slugify(slugOrName);
-  for (const belief of world) {
-    if (belief.slug === key) return belief;
-  }
-  for (const belief of world) {
-    if ([belief.data.name, ...belief.data.aliases].some((name) => slugify(name) === key))
-      return belief;
-  }
-  return undefined;
+  const index = new WorldIndex(world);
+  return index.entity(slugOrName) ?? index.relationBySlug(slugify(slugOrName));
 }
 
 export function observe(world: readonly Belief[], observation: Observation): WorldChange {
-  const current = new Map(world.map((belief) => [belief.path, belief]));
-  const change: WorldChange = { beliefs: new Map(), created: [], refused: [] };
+  const index = new WorldIndex(world);
+  const change: WorldChange = { beliefs: new Map(), created: [], refused: [], transitions: [] };
   const paths = agentPaths(observation.agent);
+  const touched = new Set<string>();
 
+  const set = (belief: Belief) => {
+    index.put(belief);
+    change.beliefs.set(belief.path, belief);
+  };
+  /** Records, once per task, the model's word that `target` and `other` are the same. */
+  const nominate = (target: Belief, other: Belief, note: string) => {
+    if (target.path === other.path || familyOf(target) !== familyOf(other)) return;
+    if (observation.hypothesesOnly && target.data.kind !== 'hypothesis') return;
+    const nominations = target.data.duplicate_nominations ?? [];
+    if (nominations.some((n) => n.of === other.path && n.task === observation.taskId)) return;
+    set({
+      ...target,
+      data: {
+        ...target.data,
+        duplicate_nominations: [
+          ...nominations,
+          { of: other.path, task: observation.taskId, at: observation.at, note },
+        ],
+      },
+    });
+  };
   const record = (belief: Belief, supports: boolean, note: string) => {
     const item: Evidence = { task: observation.taskId, supports, at: observation.at, note };
     const evidence = addEvidence(belief.data.evidence, item);
     if (evidence.length === belief.data.evidence.length) return;
-    const updated: Belief = {
+    set({
       ...belief,
-      data: { ...belief.data, evidence, confidence: confidenceFromEvidence(evidence) },
-    };
-    current.set(updated.path, updated);
-    change.beliefs.set(updated.path, updated);
+      data: { ...belief.data, evidence, confidence: beliefConfidence(evidence, observation.at) },
+    });
+    touched.add(belief.path);
   };
 
   for (const proposal of observation.evidence) {
+    const label = `evidence on ${proposal.target}`;
     const target = resolveTarget(observation.agent, proposal.target);
     if (typeof target !== 'string') {
-      change.refused.push({ item: `evidence on ${proposal.target}`, reason: target.reason });
+      change.refused.push({ item: label, reason: target.reason });
       continue;
     }
-    const belief = current.get(target);
-    if (!belief) {
-      change.refused.push({
-        item: `evidence on ${proposal.target}`,
-        reason: 'no such belief in world/',
-      });
+    const found = index.get(target);
+    if (!found) {
+      change.refused.push({ item: label, reason: 'no such belief in world/' });
       continue;
     }
+    const belief = index.follow(found);
     if (observation.hypothesesOnly && belief.data.kind !== 'hypothesis') {
       change.refused.push({
-        item: `evidence on ${proposal.target}`,
+        item: label,
         reason: 'learning is constrained: only hypotheses change',
       });
       continue;
@@ -85,7 +117,11 @@ export function observe(world: readonly Belief[], observation: Observation): Wor
     record(belief, proposal.supports, proposal.note);
   }
 
-  for (const proposal of observation.hypotheses) {
+  // Things before facts: a fact's subject and object resolve through the things of this task too.
+  const ordered = [...observation.hypotheses].sort(
+    (a, b) => Number(a.proposes === 'relation') - Number(b.proposes === 'relation'),
+  );
+  for (const proposal of ordered) {
     const label = `hypothesis ${proposal.slug}`;
     if (!isSlug(proposal.slug)) {
       change.refused.push({
@@ -94,22 +130,46 @@ export function observe(world: readonly Belief[], observation: Observation): Wor
       });
       continue;
     }
-    const existing =
-      findBelief(current.values(), proposal.slug) ?? findBelief(current.values(), proposal.name);
-    if (existing) {
-      if (observation.hypothesesOnly && existing.data.kind !== 'hypothesis') continue;
-      record(existing, true, `proposed again: ${proposal.claim}`);
-      continue;
-    }
-    const triple = [proposal.subject, proposal.predicate, proposal.object];
-    if (proposal.proposes === 'relation' && triple.some((part) => !part)) {
+    if (
+      proposal.proposes === 'relation' &&
+      [proposal.subject, proposal.predicate, proposal.object].some((part) => !part)
+    ) {
       change.refused.push({
         item: label,
         reason: 'a relation needs subject, predicate and object',
       });
       continue;
     }
-    const path = paths.world('hypothesis', proposal.slug);
+    const existing =
+      proposal.proposes === 'entity'
+        ? [proposal.slug, proposal.name, ...proposal.aliases]
+            .map((name) => index.entity(name))
+            .find((belief) => belief !== undefined)
+        : index.relation(proposal.subject ?? '', proposal.predicate ?? '', proposal.object ?? '');
+    if (existing) {
+      if (observation.hypothesesOnly && existing.data.kind !== 'hypothesis') continue;
+      record(existing, true, `proposed again: ${proposal.claim}`);
+      if (proposal.proposes === 'entity') {
+        const names = [proposal.name, ...proposal.aliases];
+        const named = withAliases(index.get(existing.path) ?? existing, index, names);
+        if (named) set(named);
+        // A name the model gives that already belongs to another thing is its word that the two
+        // are one: a nomination for the duplicate rules, not an alias.
+        for (const name of names) {
+          const owner = index.entity(name);
+          if (owner && owner.path !== existing.path)
+            nominate(
+              index.get(existing.path) ?? existing,
+              owner,
+              `the task calls it "${name}" too`,
+            );
+        }
+      }
+      continue;
+    }
+    let slug = proposal.slug;
+    for (let n = 2; index.get(paths.world('hypothesis', slug)); n++) slug = `${proposal.slug}-${n}`;
+    const path = paths.world('hypothesis', slug);
     const evidence: Evidence[] = [
       {
         task: observation.taskId,
@@ -123,16 +183,16 @@ export function observe(world: readonly Belief[], observation: Observation): Wor
       name: proposal.name,
       claim: proposal.claim,
       proposes: proposal.proposes,
-      aliases: proposal.aliases,
+      aliases: proposal.aliases.filter((alias) => nameKey(alias) !== nameKey(proposal.name)),
       tags: proposal.tags,
       ...(proposal.proposes === 'relation'
         ? {
-            subject: slugify(proposal.subject ?? ''),
+            subject: index.entitySlug(proposal.subject ?? ''),
             predicate: proposal.predicate ?? '',
-            object: slugify(proposal.object ?? ''),
+            object: index.entitySlug(proposal.object ?? ''),
           }
         : {}),
-      confidence: confidenceFromEvidence(evidence),
+      confidence: beliefConfidence(evidence, observation.at),
       status: 'open',
       evidence,
       created: observation.at,
@@ -140,12 +200,65 @@ export function observe(world: readonly Belief[], observation: Observation): Wor
       invalid_at: null,
       superseded_by: null,
     };
-    const belief: Belief = { slug: proposal.slug, path, data, body: proposal.claim };
-    current.set(path, belief);
-    change.beliefs.set(path, belief);
+    set({ slug, path, data, body: proposal.claim });
     change.created.push(path);
   }
+
+  for (const nomination of observation.duplicates ?? []) {
+    const label = `duplicate ${nomination.target} of ${nomination.duplicate_of}`;
+    const ends = [nomination.target, nomination.duplicate_of].map((target) => {
+      const path = resolveTarget(observation.agent, target);
+      const found = typeof path === 'string' ? index.get(path) : undefined;
+      return found && index.follow(found);
+    });
+    const [target, other] = ends;
+    if (!target || !other) {
+      change.refused.push({ item: label, reason: 'both must be beliefs in world/' });
+      continue;
+    }
+    if (familyOf(target) !== familyOf(other)) {
+      change.refused.push({ item: label, reason: 'a thing cannot duplicate a fact' });
+      continue;
+    }
+    if (observation.hypothesesOnly && target.data.kind !== 'hypothesis') {
+      change.refused.push({
+        item: label,
+        reason: 'learning is constrained: only hypotheses change',
+      });
+      continue;
+    }
+    nominate(target, other, nomination.note);
+  }
+
+  for (const path of touched) {
+    const belief = index.get(path);
+    if (!belief) continue;
+    const settled = settleContradiction(belief, index, observation.at);
+    if (!settled) continue;
+    set(settled.belief);
+    change.transitions.push(settled.transition);
+  }
   return change;
+}
+
+/**
+ * The belief with the names the model used for it added as aliases, or undefined when none is new.
+ * A name that already belongs to another belief is not added: the model's word alone never ties
+ * two recorded things together (that is for the duplicate rules to decide).
+ */
+function withAliases(belief: Belief, index: WorldIndex, names: string[]): Belief | undefined {
+  const known = new Set(beliefKeys(belief));
+  const aliases = [...belief.data.aliases];
+  for (const name of names) {
+    const key = nameKey(name);
+    if (key === '' || known.has(key) || aliases.length >= MAX_ALIASES) continue;
+    const owner = index.entity(name);
+    if (owner && owner.path !== belief.path) continue;
+    known.add(key);
+    aliases.push(name);
+  }
+  if (aliases.length === belief.data.aliases.length) return undefined;
+  return { ...belief, data: { ...belief.data, aliases } };
 }
 
 /** The repository path of a belief the model named agent-relatively, or why it cannot be one. */

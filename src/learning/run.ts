@@ -1,0 +1,257 @@
+// The learning run (SPEC §7), `agentos learn` and the action's `learn` mode: settle contradicted
+// beliefs, collapse duplicates, promote hypotheses, decay unused confidence, archive stale skills,
+// regenerate the indexes and write a dated reflection — each step its own commit, and only when
+// it changed something, so a second run with nothing new commits nothing. Under
+// `learning: constrained` promotions are proposed on a branch for review instead of committed to
+// the current one; under `learning: none` no belief or skill changes.
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
+import type { Git } from '../git/git.js';
+import { silentLogger, type Logger } from '../log.js';
+import { loadAgentMemory } from '../loop/agent-memory.js';
+import { readTextIfExists } from '../memory/files.js';
+import { agentPaths } from '../memory/layout.js';
+import { appendReflectionText } from '../memory/reflections.js';
+import type { AgentSpec } from '../memory/registry.js';
+import { renderSkill, renderSkillsIndex } from '../memory/skills.js';
+import { MemoryWriter } from '../memory/writer.js';
+import { renderBelief, renderWorldIndex } from '../world/beliefs.js';
+import type { Transition } from '../world/lifecycle.js';
+import { composeReflection, reflectedThrough } from './reflection.js';
+import {
+  applyOutcome,
+  isEmpty,
+  LEARNING_STEPS,
+  MAX_LEARNING_ROUNDS,
+  type LearningState,
+  type LearningStepName,
+  type StepOutcome,
+} from './steps.js';
+
+/** At most this many change lines in one commit body; the rest are counted. */
+const MAX_BODY_LINES = 200;
+
+export interface LearningRunInput {
+  /** The agent repository. */
+  repoRoot: string;
+  git: Git;
+  /** The agent to learn for (default: the first in agents.yaml). */
+  agent?: string;
+  now?: () => Date;
+  logger?: Logger;
+}
+
+export interface LearningCommit {
+  step: LearningStepName | 'indexes' | 'reflection';
+  /** The commit's subject line. */
+  subject: string;
+  sha: string;
+  /** The branch it landed on: the current one, or the promotions branch under `constrained`. */
+  branch: string | undefined;
+  /** Repository paths the commit changed. */
+  changed: string[];
+}
+
+export interface LearningResult {
+  agent: string;
+  learning: AgentSpec['learning'];
+  /** Every commit made, in order (including one on the promotions branch, if any). */
+  commits: LearningCommit[];
+  /** Every status change: promotions, refutations, supersessions, merges, reopenings. */
+  transitions: Transition[];
+  /** Under `constrained`: the branch that holds promotions awaiting review (new or not). */
+  proposalBranch?: string;
+  /** One line for people: what the run did. */
+  summary: string;
+}
+
+export async function runLearning(input: LearningRunInput): Promise<LearningResult> {
+  const logger = input.logger ?? silentLogger;
+  const memory = loadAgentMemory(input.repoRoot, input.agent);
+  const agent = memory.agent.name;
+  const learning = memory.agent.learning;
+  const paths = agentPaths(agent);
+  const now = (input.now ?? (() => new Date()))()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+  const context = { agent, now, learning };
+  const branch = await input.git.currentBranch();
+
+  const commits: LearningCommit[] = [];
+  const outcomes: StepOutcome[] = [];
+  let state: LearningState = { world: memory.world, skills: memory.skills };
+  let proposalBranch: string | undefined;
+
+  const commit = async (
+    step: LearningCommit['step'],
+    subject: string,
+    body: string[],
+    writes: { path: string; content: string }[],
+    onBranch = branch,
+  ): Promise<string | undefined> => {
+    const writer = new MemoryWriter(input.repoRoot, agent, logger);
+    for (const write of writes) {
+      if (readTextIfExists(join(input.repoRoot, write.path)) !== write.content)
+        writer.write(write.path, write.content);
+    }
+    if (writer.written.length === 0) return undefined;
+    await input.git.add(writer.written);
+    if (!(await input.git.hasStagedChanges())) return undefined;
+    const message = [
+      `${agent}: ${subject}`,
+      '',
+      ...body,
+      '',
+      `AgentOS-Agent: ${agent}`,
+      `AgentOS-Learning-Step: ${step}`,
+    ].join('\n');
+    const sha = await input.git.commit(`${message}\n`);
+    commits.push({ step, subject, sha, branch: onBranch, changed: writer.written });
+    logger.info(`${agent}: ${subject} (${sha.slice(0, 7)})`);
+    return sha;
+  };
+
+  const stepWrites = (result: StepOutcome, after: LearningState) => {
+    const writes = [
+      ...[...result.beliefs.values()].map((b) => ({ path: b.path, content: renderBelief(b) })),
+      ...[...result.skills.values()].map((s) => ({ path: s.path, content: renderSkill(s) })),
+    ];
+    if (result.beliefs.size > 0)
+      writes.push({ path: paths.worldIndex, content: renderWorldIndex(agent, after.world) });
+    if (result.skills.size > 0)
+      writes.push({ path: paths.skillsIndex, content: renderSkillsIndex(agent, after.skills) });
+    return writes;
+  };
+
+  const stepBody = (result: StepOutcome) => [
+    result.rule,
+    '',
+    // Paths inside the agent's folder read shorter without it; the trailer names the agent.
+    ...result.lines
+      .slice(0, MAX_BODY_LINES)
+      .map((line) => `- ${line.replaceAll(`${paths.root}/`, '')}`),
+    ...(result.lines.length > MAX_BODY_LINES
+      ? [`- … and ${result.lines.length - MAX_BODY_LINES} more`]
+      : []),
+  ];
+
+  if (learning !== 'none') {
+    for (let round = 0; round < MAX_LEARNING_ROUNDS; round++) {
+      let changed = false;
+      for (const step of LEARNING_STEPS) {
+        const proposeOnly = step.name === 'promote' && learning === 'constrained';
+        if (proposeOnly && round > 0) continue;
+        const result = step.run(state, context);
+        if (isEmpty(result)) continue;
+        const after = applyOutcome(state, result);
+        if (proposeOnly) {
+          let sha: string | undefined;
+          proposalBranch = await proposeOnBranch(input.git, branch, agent, now, async (name) => {
+            sha = await commit(
+              step.name,
+              `propose: ${result.title}`,
+              [
+                'learning: constrained — promotions wait for a person to review and merge this branch.',
+                '',
+                ...stepBody(result),
+              ],
+              stepWrites(result, after),
+              name,
+            );
+          });
+          // Proposed before and unchanged: nothing new to reflect on.
+          if (sha !== undefined) outcomes.push(result);
+          continue;
+        }
+        outcomes.push(result);
+        await commit(
+          step.name,
+          `learn — ${result.title}`,
+          stepBody(result),
+          stepWrites(result, after),
+        );
+        state = after;
+        changed = true;
+      }
+      if (!changed) break;
+    }
+  }
+
+  await commit(
+    'indexes',
+    'learn — regenerate skills.md and world/index.md',
+    ['The generated indexes had drifted from the files they list (edited by hand or by a merge).'],
+    [
+      { path: paths.worldIndex, content: renderWorldIndex(agent, state.world) },
+      { path: paths.skillsIndex, content: renderSkillsIndex(agent, state.skills) },
+    ],
+  );
+
+  const reflectionsText = readTextIfExists(join(input.repoRoot, paths.reflections));
+  const reflection = composeReflection({
+    records: memory.rewards,
+    previous: reflectedThrough(reflectionsText),
+    outcomes,
+    world: state.world,
+    skills: state.skills,
+    ...(proposalBranch && outcomes.some((o) => o.step === 'promote') ? { proposalBranch } : {}),
+  });
+  if (reflection) {
+    await commit(
+      'reflection',
+      `learn — reflection for ${now.slice(0, 10)}`,
+      ['A dated reflection from the reward log and this run’s changes.'],
+      [
+        {
+          path: paths.reflections,
+          content: appendReflectionText(reflectionsText, agent, now.slice(0, 10), reflection.text),
+        },
+      ],
+    );
+  }
+
+  const transitions = outcomes.flatMap((o) => o.transitions);
+  const here = commits.filter((c) => c.branch === branch);
+  const summary =
+    commits.length === 0
+      ? `${agent}: nothing new to learn (learning: ${learning})${proposalBranch ? `; promotions await review on ${proposalBranch}` : ''}`
+      : `${agent}: ${here.length} learning commit(s)${proposalBranch ? `, promotions proposed on ${proposalBranch}` : ''}: ${commits.map((c) => c.subject.replace(/^learn — /, '')).join('; ')}`;
+  return {
+    agent,
+    learning,
+    commits,
+    transitions,
+    ...(proposalBranch ? { proposalBranch } : {}),
+    summary,
+  };
+}
+
+/**
+ * Runs `write` with the promotions branch checked out (made from the current commit the first time,
+ * reused after), then returns to the current branch. The working tree must be clean, so that
+ * switching branches cannot carry or lose anyone's edits.
+ */
+async function proposeOnBranch(
+  git: Git,
+  base: string | undefined,
+  agent: string,
+  now: string,
+  write: (branch: string) => Promise<void>,
+): Promise<string> {
+  if (base === undefined)
+    throw new InputError(
+      'HEAD is detached: check out a branch before a constrained learning run proposes promotions',
+    );
+  if (!(await git.isClean()))
+    throw new InputError(
+      `the working tree has uncommitted changes: commit or stash them before a constrained learning run proposes promotions on a branch`,
+    );
+  const branch = `agentos/promotions-${agent}-${now.slice(0, 10)}`;
+  await git.checkout(branch, { create: !(await git.branchExists(branch)) });
+  try {
+    await write(branch);
+  } finally {
+    await git.checkout(base);
+  }
+  return branch;
+}
