@@ -44665,7 +44665,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(741);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3601);
 // The action's entry point (the ncc bundle's main): everything happens in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -44675,7 +44675,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 741:
+/***/ 3601:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75121,9 +75121,109 @@ function iterationCommitMessage(input) {
     return `${lines.join('\n')}\n`;
 }
 //# sourceMappingURL=commit-message.js.map
+;// CONCATENATED MODULE: ./lib/loop/feedback-arguments.js
+const REWARD_DIMENSIONS = ['correctness', 'efficiency', 'novelty', 'generality'];
+/** The longest note kept; longer ones are cut (the record is a file people read). */
+const MAX_NOTE_LENGTH = 500;
+const OPENING_QUOTES = { '"': '"', "'": "'", '“': '”', '‘': '’', '«': '»' };
+function signedValue(raw) {
+    const normal = raw.replace(/[−–—]/g, '-').replace(/^\+/, '');
+    if (normal === '1' || normal === '+1')
+        return 1;
+    if (normal === '-1')
+        return -1;
+    if (normal === '0' || normal === '-0')
+        return 0;
+    if (raw === '👍')
+        return 1;
+    if (raw === '👎')
+        return -1;
+    return undefined;
+}
+/** Reads one value at `at`: quoted (to the closing quote, across lines) or up to whitespace. */
+function readValue(text, at, restOfLine) {
+    const open = text[at] ?? '';
+    const close = OPENING_QUOTES[open];
+    if (close) {
+        const end = text.indexOf(close, at + 1);
+        return end < 0
+            ? { value: text.slice(at + 1), end: text.length }
+            : { value: text.slice(at + 1, end), end: end + 1 };
+    }
+    if (restOfLine) {
+        // An unquoted note runs to the next `dimension=` or the end of the line.
+        const lineEnd = text.indexOf('\n', at) < 0 ? text.length : text.indexOf('\n', at);
+        const line = text.slice(at, lineEnd);
+        const next = new RegExp(`\\s(?:${REWARD_DIMENSIONS.join('|')})\\s*[=:]`, 'i').exec(line);
+        const end = next ? at + next.index : lineEnd;
+        return { value: text.slice(at, end), end };
+    }
+    const match = /^\S*/.exec(text.slice(at));
+    const value = match?.[0] ?? '';
+    return { value, end: at + value.length };
+}
+/**
+ * Human feedback as people type it after `/reward` or `agentos feedback TASK`:
+ * `correctness=-1 efficiency=+1 note="wrong cursor field"`, `/reward -1`, `correctness: 👎`.
+ * Forgiving about spelling (quotes, signs, `:` or `=`), strict about meaning: the problem is named.
+ */
+function feedback_arguments_parseRewardArguments(args) {
+    const scores = {};
+    let note = null;
+    let at = 0;
+    const invalid = (problem) => ({ ok: false, problem });
+    while (at < args.length) {
+        const rest = args.slice(at);
+        const space = /^\s+/.exec(rest);
+        if (space) {
+            // Only the first line holds arguments (a quoted note may carry on below it).
+            if (space[0].includes('\n'))
+                break;
+            at += space[0].length;
+            continue;
+        }
+        const pair = /^([A-Za-z_]+)\s*[=:]\s*/.exec(rest);
+        if (pair) {
+            const key = (pair[1] ?? '').toLowerCase();
+            const valueAt = at + pair[0].length;
+            if (key === 'note') {
+                if (note !== null)
+                    return invalid('`note` is given twice');
+                const { value, end } = readValue(args, valueAt, true);
+                note = value.trim().slice(0, MAX_NOTE_LENGTH) || null;
+                at = end;
+                continue;
+            }
+            if (!REWARD_DIMENSIONS.includes(key))
+                return invalid(`"${pair[1]}" is not a reward dimension`);
+            const { value, end } = readValue(args, valueAt, false);
+            const score = signedValue(value);
+            if (score === undefined)
+                return invalid(`${key} must be -1, 0 or +1 (got "${value}")`);
+            if (scores[key] !== undefined)
+                return invalid(`${key} is given twice`);
+            scores[key] = score;
+            at = end;
+            continue;
+        }
+        const { value, end } = readValue(args, at, false);
+        const shorthand = signedValue(value);
+        if (shorthand === undefined)
+            return invalid(`"${value}" is not a score (try \`correctness=-1\`)`);
+        if (scores.correctness !== undefined)
+            return invalid('correctness is given twice');
+        scores.correctness = shorthand;
+        at = end;
+    }
+    if (Object.keys(scores).length === 0 && note === null)
+        return invalid('give at least one score or a note');
+    return { ok: true, scores, note };
+}
+//# sourceMappingURL=feedback-arguments.js.map
 ;// CONCATENATED MODULE: ./lib/loop/feedback.js
 // Human feedback wins (SPEC §6, §7): feedback on a task re-scores its reward record and moves the
 // confidence of every belief and the counters of every skill the task touched. One commit.
+
 
 
 
@@ -75266,33 +75366,15 @@ async function applyFeedback(input) {
     const commit = await input.git.commit(`${lines.join('\n')}\n`);
     return { record, commit, changed: writer.written, transitions };
 }
-const DIMENSIONS = (/* unused pure expression or super */ null && (['correctness', 'efficiency', 'novelty', 'generality']));
 /**
- * Parses feedback as people type it after `/reward` or `agentos feedback TASK`:
- * `correctness=-1 efficiency=+1 note="wrong cursor field"`. Throws an InputError naming the bad part.
+ * Feedback as typed after `agentos feedback TASK` (the shell has split it into words): the same
+ * grammar as `/reward`. Throws an InputError that names the problem.
  */
 function parseFeedbackArguments(parts) {
-    const scores = {};
-    let note = null;
-    for (const part of parts) {
-        const match = /^([a-z_]+)=(.*)$/s.exec(part.trim());
-        if (!match)
-            throw new InputError(`feedback: "${part}" is not DIMENSION=VALUE or note="..."`);
-        const [, key = '', raw = ''] = match;
-        if (key === 'note') {
-            note = raw.replace(/^(["'])([\s\S]*)\1$/, '$2');
-            continue;
-        }
-        if (!DIMENSIONS.includes(key))
-            throw new InputError(`feedback: unknown dimension "${key}" (use ${DIMENSIONS.join(', ')} or note)`);
-        const value = { '-1': -1, '0': 0, '+1': 1, '1': 1 }[raw];
-        if (value === undefined)
-            throw new InputError(`feedback: ${key} must be -1, 0 or +1, not "${raw}"`);
-        scores[key] = value;
-    }
-    if (Object.keys(scores).length === 0)
-        throw new InputError('feedback: give at least one score, e.g. correctness=-1');
-    return { scores, note };
+    const parsed = parseRewardArguments(parts.join(' '));
+    if (!parsed.ok)
+        throw new InputError(`feedback: ${parsed.problem}`);
+    return { scores: parsed.scores, note: parsed.note };
 }
 function feedbackSummary(feedback) {
     const scores = Object.entries(feedback.scores).map(([key, value]) => `${key}=${formatReward(value)}`);
@@ -75430,9 +75512,11 @@ async function authorizeIssue(input) {
 }
 //# sourceMappingURL=authorize.js.map
 ;// CONCATENATED MODULE: ./lib/action/comment-command.js
-const REWARD_DIMENSIONS = ['correctness', 'efficiency', 'novelty', 'generality'];
-/** The longest note kept; longer ones are cut (the record is a file people read). */
-const MAX_NOTE_LENGTH = 500;
+// Commands people give AgentOS in issue comments (SPEC §6): `/reward` (human feedback that
+// overrides the self-assessment) and `/agentos retry|help`. Parsing is forgiving about spelling
+// (quotes, signs, `:` or `=`) and strict about meaning: anything unclear is answered with help.
+
+
 const REWARD_USAGE = '`/reward correctness=-1 efficiency=+1 note="what was wrong"` — dimensions: ' +
     `${REWARD_DIMENSIONS.join(', ')}; values -1, 0 or +1; \`/reward -1\` or \`/reward +1\` scores correctness alone.`;
 const COMMAND_HELP = [
@@ -75442,98 +75526,11 @@ const COMMAND_HELP = [
     '- `/agentos retry` runs this issue’s task again (when it failed or never ran).',
     '- `/agentos help` shows this list.',
 ].join('\n');
-const OPENING_QUOTES = { '"': '"', "'": "'", '“': '”', '‘': '’', '«': '»' };
-function signedValue(raw) {
-    const normal = raw.replace(/[−–—]/g, '-').replace(/^\+/, '');
-    if (normal === '1' || normal === '+1')
-        return 1;
-    if (normal === '-1')
-        return -1;
-    if (normal === '0' || normal === '-0')
-        return 0;
-    if (raw === '👍')
-        return 1;
-    if (raw === '👎')
-        return -1;
-    return undefined;
-}
-/** Reads one value at `at`: quoted (to the closing quote, across lines) or up to whitespace. */
-function readValue(text, at, restOfLine) {
-    const open = text[at] ?? '';
-    const close = OPENING_QUOTES[open];
-    if (close) {
-        const end = text.indexOf(close, at + 1);
-        return end < 0
-            ? { value: text.slice(at + 1), end: text.length }
-            : { value: text.slice(at + 1, end), end: end + 1 };
-    }
-    if (restOfLine) {
-        // An unquoted note runs to the next `dimension=` or the end of the line.
-        const lineEnd = text.indexOf('\n', at) < 0 ? text.length : text.indexOf('\n', at);
-        const line = text.slice(at, lineEnd);
-        const next = new RegExp(`\\s(?:${REWARD_DIMENSIONS.join('|')})\\s*[=:]`, 'i').exec(line);
-        const end = next ? at + next.index : lineEnd;
-        return { value: text.slice(at, end), end };
-    }
-    const match = /^\S*/.exec(text.slice(at));
-    const value = match?.[0] ?? '';
-    return { value, end: at + value.length };
-}
 function parseReward(args) {
-    const scores = {};
-    let note = null;
-    let at = 0;
-    const invalid = (problem) => ({
-        kind: 'invalid',
-        command: '/reward',
-        problem,
-    });
-    while (at < args.length) {
-        const rest = args.slice(at);
-        const space = /^\s+/.exec(rest);
-        if (space) {
-            // Only the first line holds arguments (a quoted note may carry on below it).
-            if (space[0].includes('\n'))
-                break;
-            at += space[0].length;
-            continue;
-        }
-        const pair = /^([A-Za-z_]+)\s*[=:]\s*/.exec(rest);
-        if (pair) {
-            const key = (pair[1] ?? '').toLowerCase();
-            const valueAt = at + pair[0].length;
-            if (key === 'note') {
-                if (note !== null)
-                    return invalid('`note` is given twice');
-                const { value, end } = readValue(args, valueAt, true);
-                note = value.trim().slice(0, MAX_NOTE_LENGTH) || null;
-                at = end;
-                continue;
-            }
-            if (!REWARD_DIMENSIONS.includes(key))
-                return invalid(`"${pair[1]}" is not a reward dimension`);
-            const { value, end } = readValue(args, valueAt, false);
-            const score = signedValue(value);
-            if (score === undefined)
-                return invalid(`${key} must be -1, 0 or +1 (got "${value}")`);
-            if (scores[key] !== undefined)
-                return invalid(`${key} is given twice`);
-            scores[key] = score;
-            at = end;
-            continue;
-        }
-        const { value, end } = readValue(args, at, false);
-        const shorthand = signedValue(value);
-        if (shorthand === undefined)
-            return invalid(`"${value}" is not a score (try \`correctness=-1\`)`);
-        if (scores.correctness !== undefined)
-            return invalid('correctness is given twice');
-        scores.correctness = shorthand;
-        at = end;
-    }
-    if (Object.keys(scores).length === 0 && note === null)
-        return invalid('give at least one score or a note');
-    return { kind: 'reward', scores, note };
+    const parsed = feedback_arguments_parseRewardArguments(args);
+    return parsed.ok
+        ? { kind: 'reward', scores: parsed.scores, note: parsed.note }
+        : { kind: 'invalid', command: '/reward', problem: parsed.problem };
 }
 /**
  * The command in a comment, or undefined when the comment is not a command (it must start with

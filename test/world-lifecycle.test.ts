@@ -201,7 +201,7 @@ describe('the belief lifecycle', () => {
     const bad = await runCli(['feedback', '--dir', repo.dir, 'sync-2', 'correctness=2']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe(
-      'agentos feedback: feedback: correctness must be -1, 0 or +1, not "2"',
+      'agentos feedback: feedback: correctness must be -1, 0 or +1 (got "2")',
     );
   });
 

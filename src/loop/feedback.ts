@@ -21,6 +21,7 @@ import { settleContradiction, type Transition } from '../world/lifecycle.js';
 import { WorldIndex } from '../world/resolve.js';
 import { loadAgentMemory } from './agent-memory.js';
 import { formatReward } from './commit-message.js';
+import { parseRewardArguments } from './feedback-arguments.js';
 
 export interface FeedbackInput {
   /** Who gave it (a GitHub login, or "cli"). */
@@ -182,38 +183,17 @@ export async function applyFeedback(input: {
   return { record, commit, changed: writer.written, transitions };
 }
 
-const DIMENSIONS = ['correctness', 'efficiency', 'novelty', 'generality'] as const;
-
 /**
- * Parses feedback as people type it after `/reward` or `agentos feedback TASK`:
- * `correctness=-1 efficiency=+1 note="wrong cursor field"`. Throws an InputError naming the bad part.
+ * Feedback as typed after `agentos feedback TASK` (the shell has split it into words): the same
+ * grammar as `/reward`. Throws an InputError that names the problem.
  */
 export function parseFeedbackArguments(parts: string[]): {
   scores: Partial<RewardDecomposition>;
   note: string | null;
 } {
-  const scores: Partial<RewardDecomposition> = {};
-  let note: string | null = null;
-  for (const part of parts) {
-    const match = /^([a-z_]+)=(.*)$/s.exec(part.trim());
-    if (!match) throw new InputError(`feedback: "${part}" is not DIMENSION=VALUE or note="..."`);
-    const [, key = '', raw = ''] = match;
-    if (key === 'note') {
-      note = raw.replace(/^(["'])([\s\S]*)\1$/, '$2');
-      continue;
-    }
-    if (!(DIMENSIONS as readonly string[]).includes(key))
-      throw new InputError(
-        `feedback: unknown dimension "${key}" (use ${DIMENSIONS.join(', ')} or note)`,
-      );
-    const value = { '-1': -1, '0': 0, '+1': 1, '1': 1 }[raw];
-    if (value === undefined)
-      throw new InputError(`feedback: ${key} must be -1, 0 or +1, not "${raw}"`);
-    scores[key as (typeof DIMENSIONS)[number]] = value as -1 | 0 | 1;
-  }
-  if (Object.keys(scores).length === 0)
-    throw new InputError('feedback: give at least one score, e.g. correctness=-1');
-  return { scores, note };
+  const parsed = parseRewardArguments(parts.join(' '));
+  if (!parsed.ok) throw new InputError(`feedback: ${parsed.problem}`);
+  return { scores: parsed.scores, note: parsed.note };
 }
 
 function feedbackSummary(feedback: FeedbackInput): string {
