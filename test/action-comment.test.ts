@@ -150,15 +150,12 @@ describe('action: comment commands', () => {
       workspace: (await cloneWorkspace(remote)).dir,
       apiUrl: api.url,
       eventName: 'issue_comment',
-      payload: (() => {
-        const payload = commentPayload({
-          number: 22,
-          body: '/agentos retry',
-          labels: ['agentos', 'agentos:failed'],
-        });
-        Object.assign(payload.issue as object, { title: TITLE, body: 'Second try.' });
-        return payload;
-      })(),
+      payload: commentPayload({
+        number: 22,
+        body: '/agentos retry',
+        labels: ['agentos', 'agentos:failed'],
+        issue: { title: TITLE, body: 'Second try.' },
+      }),
     });
     expect(run.code).toBe(0);
     expect(run.outputs.status).toBe('done');

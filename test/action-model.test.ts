@@ -60,15 +60,12 @@ describe('action with an OpenAI-compatible model', () => {
         workspace: (await cloneWorkspace(remote)).dir,
         apiUrl: api.url,
         eventName: 'issue_comment',
-        payload: (() => {
-          const payload = commentPayload({
-            number: 5,
-            body: '/agentos retry',
-            labels: ['agentos', 'agentos:failed'],
-          });
-          Object.assign(payload.issue as object, { title: TITLE, body: '' });
-          return payload;
-        })(),
+        payload: commentPayload({
+          number: 5,
+          body: '/agentos retry',
+          labels: ['agentos', 'agentos:failed'],
+          issue: { title: TITLE, body: '' },
+        }),
         inputs,
         env,
       });

@@ -9,32 +9,17 @@ import {
   answer,
   apiError,
   completion,
-  startOpenAIServer,
+  repositoryWithEndpoint,
   syncAnswer,
   type FakeEndpoint,
   type Script,
 } from './helpers/openai-server.js';
-import { makeRepo, type TestRepo } from './helpers/repo.js';
 
 const KEY = 'sk-agentos-test-4f2a9c0d1e2b3a4SECRET';
 
 describe('agentos run with an OpenAI-compatible endpoint', () => {
-  let repo: TestRepo;
-  let server: FakeEndpoint | undefined;
-  beforeEach(async () => {
-    repo = await makeRepo();
-  });
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-    repo.cleanup();
-  });
-
-  async function serve(script: Script): Promise<FakeEndpoint> {
-    await server?.close();
-    server = await startOpenAIServer(script);
-    return server;
-  }
+  const fixture = repositoryWithEndpoint();
+  const serve = (script: Script) => fixture.serve(script);
 
   function env(endpoint: FakeEndpoint, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     return {
@@ -47,12 +32,12 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
   }
 
   async function enqueue(id: string, text: string): Promise<void> {
-    const run = await runCli(['enqueue', '--dir', repo.dir, '--id', id, text]);
+    const run = await runCli(['enqueue', '--dir', fixture.repo.dir, '--id', id, text]);
     expect(run.code).toBe(0);
   }
 
   async function changedFiles(commit = 'HEAD'): Promise<string[]> {
-    const show = await repo.git.exec(['show', '--name-only', '--format=', commit]);
+    const show = await fixture.repo.git.exec(['show', '--name-only', '--format=', commit]);
     return show.stdout.split('\n').filter(Boolean).sort();
   }
 
@@ -64,7 +49,7 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
       }),
     );
     await enqueue('sync-1', 'Sync a paginated API with rate limits.');
-    const run = await runCli(['run', '--dir', repo.dir], { env: env(endpoint) });
+    const run = await runCli(['run', '--dir', fixture.repo.dir], { env: env(endpoint) });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
 
@@ -72,7 +57,7 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     // A novel task for a fresh agent: the strongest tier's model.
     const tierModel = endpoint.requests[0]!.body.model;
     expect(tierModel).toBe('o3');
-    const [record] = loadRewards(repo.dir, 'orion');
+    const [record] = loadRewards(fixture.repo.dir, 'orion');
     expect(record).toMatchObject({
       task_id: 'sync-1',
       outcome: 'success',
@@ -104,8 +89,8 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
       apiError(502, 'Bad gateway: upstream model server unavailable', { 'retry-after-ms': '5' }),
     );
     await enqueue('sync-1', 'Sync a paginated API with rate limits.');
-    const head = (await repo.subjects())[0];
-    const failed = await runCli(['run', '--dir', repo.dir], { env: env(failing) });
+    const head = (await fixture.repo.subjects())[0];
+    const failed = await runCli(['run', '--dir', fixture.repo.dir], { env: env(failing) });
     expect(failed.code).toBe(1);
     expect(failing.requests).toHaveLength(3);
     expect(failed.stderr.trim().split('\n')).toHaveLength(1);
@@ -113,7 +98,7 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
       /^agentos run: sync-1 failed: 127\.0\.0\.1:\d+ failed with 502 on each of 3 attempts \(o3, strongest\): Bad gateway: upstream model server unavailable \(recorded; the task stays pending: run again to retry\)\n$/,
     );
 
-    const [record] = loadRewards(repo.dir, 'orion');
+    const [record] = loadRewards(fixture.repo.dir, 'orion');
     expect(record).toMatchObject({
       task_id: 'sync-1',
       outcome: 'failure',
@@ -132,40 +117,40 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     );
     // Only the record and the queue's attempt count changed: no memory file, and the task is pending.
     expect(await changedFiles()).toEqual(['agents/orion/queue.md', 'agents/orion/rewards.md']);
-    const subjects = await repo.subjects();
+    const subjects = await fixture.repo.subjects();
     expect(subjects).toHaveLength(3);
     expect(subjects[0]).toBe('orion: Sync a paginated API with rate limits. (sync-1)');
     expect(subjects[1]).toBe(head);
-    const message = (await repo.git.exec(['log', '-1', '--format=%B'])).stdout;
+    const message = (await fixture.repo.git.exec(['log', '-1', '--format=%B'])).stdout;
     expect(message).toContain(
       'No memory changed; the task stays pending and the next run retries it.',
     );
     expect(message).toContain('AgentOS-Outcome: failure');
     expect(message).toContain('AgentOS-Error: server-error');
-    const queue = repo.read('agents/orion/queue.md');
+    const queue = fixture.repo.read('agents/orion/queue.md');
     expect(queue).not.toMatch(/status: done/);
     expect(queue).toMatch(/\nattempts: 1\n/);
     expect(queue).toMatch(/\nlast_error: server-error: 127\.0\.0\.1:\d+ failed with 502/);
 
     // Failing again replaces the failed record: still one record per task, one more attempt.
-    const again1 = await runCli(['run', '--dir', repo.dir], { env: env(failing) });
+    const again1 = await runCli(['run', '--dir', fixture.repo.dir], { env: env(failing) });
     expect(again1.code).toBe(1);
-    expect(loadRewards(repo.dir, 'orion')).toHaveLength(1);
-    expect(repo.read('agents/orion/queue.md')).toMatch(/\nattempts: 2\n/);
+    expect(loadRewards(fixture.repo.dir, 'orion')).toHaveLength(1);
+    expect(fixture.repo.read('agents/orion/queue.md')).toMatch(/\nattempts: 2\n/);
 
     const working = await serve(() => answer(syncAnswer()));
-    const retried = await runCli(['run', '--dir', repo.dir], { env: env(working) });
+    const retried = await runCli(['run', '--dir', fixture.repo.dir], { env: env(working) });
     expect(retried.code).toBe(0);
-    const records = loadRewards(repo.dir, 'orion');
+    const records = loadRewards(fixture.repo.dir, 'orion');
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ task_id: 'sync-1', outcome: 'success', reward: 1 });
     expect(records[0]?.error).toBeUndefined();
-    expect(repo.read('agents/orion/rewards.md').match(/task_id: sync-1/g)).toHaveLength(1);
-    expect(repo.read('agents/orion/queue.md')).toMatch(
+    expect(fixture.repo.read('agents/orion/rewards.md').match(/task_id: sync-1/g)).toHaveLength(1);
+    expect(fixture.repo.read('agents/orion/queue.md')).toMatch(
       /## sync-1\ntask: .*\npriority: normal\ncreated: .*\nlast_error: server-error: .*\nattempts: 3\nstatus: done\ndone_at: \S+\n/,
     );
 
-    const again = await runCli(['run', '--dir', repo.dir, '--task-id', 'sync-1'], {
+    const again = await runCli(['run', '--dir', fixture.repo.dir, '--task-id', 'sync-1'], {
       env: env(working),
     });
     expect(again.code).toBe(0);
@@ -180,8 +165,8 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     await enqueue('first', 'Sync a paginated API with rate limits.');
     await enqueue('second', 'Refresh OAuth tokens during a long sync.');
     await enqueue('third', 'Handle repeated webhook deliveries idempotently.');
-    const before = (await repo.subjects()).length;
-    const run = await runCli(['run', '--dir', repo.dir, '--all', '--max-tokens', '52000'], {
+    const before = (await fixture.repo.subjects()).length;
+    const run = await runCli(['run', '--dir', fixture.repo.dir, '--all', '--max-tokens', '52000'], {
       env: env(endpoint),
     });
     expect(run.code).toBe(3);
@@ -190,9 +175,9 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     expect(run.stderr).toMatch(
       /^agentos run: stopped: token budget exhausted: 51000 of 52000 tokens used, and the next call to gpt-4o needs about \d+; still pending in agents\/orion\/queue\.md: second, third\n$/,
     );
-    expect(loadRewards(repo.dir, 'orion').map((r) => r.task_id)).toEqual(['first']);
-    expect((await repo.subjects()).length).toBe(before + 1);
-    const status = await repo.git.exec(['status', '--porcelain']);
+    expect(loadRewards(fixture.repo.dir, 'orion').map((r) => r.task_id)).toEqual(['first']);
+    expect((await fixture.repo.subjects()).length).toBe(before + 1);
+    const status = await fixture.repo.git.exec(['status', '--porcelain']);
     expect(status.stdout).toBe('');
   });
 
@@ -204,7 +189,7 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
       }),
     );
     await enqueue('sync-1', 'Sync a paginated API with rate limits.');
-    const run = await runCli(['run', '--dir', repo.dir, '--max-tokens', '42000'], {
+    const run = await runCli(['run', '--dir', fixture.repo.dir, '--max-tokens', '42000'], {
       env: env(endpoint),
     });
     expect(run.code).toBe(3);
@@ -217,7 +202,7 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     expect(lines[1]).toMatch(
       /^agentos run: stopped: token budget exhausted: 40100 of 42000 tokens used, and the next call to o3 needs about \d+; still pending in agents\/orion\/queue\.md: sync-1$/,
     );
-    const [record] = loadRewards(repo.dir, 'orion');
+    const [record] = loadRewards(fixture.repo.dir, 'orion');
     expect(record).toMatchObject({
       outcome: 'failure',
       tokens: { prompt: 40_000, completion: 100 },
@@ -230,7 +215,7 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
   it('reads the budget from the environment and rejects a bad one, naming it', async () => {
     const endpoint = await serve(() => answer(syncAnswer()));
     await enqueue('first', 'Sync a paginated API with rate limits.');
-    const tiny = await runCli(['run', '--dir', repo.dir], {
+    const tiny = await runCli(['run', '--dir', fixture.repo.dir], {
       env: env(endpoint, { AGENTOS_MAX_TOKENS: '10' }),
     });
     expect(tiny.code).toBe(3);
@@ -238,14 +223,14 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
       /^agentos run: stopped: token budget exhausted: 0 of 10 tokens used/,
     );
     expect(endpoint.requests).toHaveLength(0);
-    expect(loadRewards(repo.dir, 'orion')).toEqual([]);
+    expect(loadRewards(fixture.repo.dir, 'orion')).toEqual([]);
 
-    const bad = await runCli(['run', '--dir', repo.dir, '--max-cost', 'lots'], {
+    const bad = await runCli(['run', '--dir', fixture.repo.dir, '--max-cost', 'lots'], {
       env: env(endpoint),
     });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('agentos run: --max-cost must be a number above 0, got "lots"\n');
-    const badEnv = await runCli(['run', '--dir', repo.dir], {
+    const badEnv = await runCli(['run', '--dir', fixture.repo.dir], {
       env: env(endpoint, { AGENTOS_MAX_TOKENS: '-5' }),
     });
     expect(badEnv.code).toBe(2);
@@ -256,7 +241,7 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
 
   it('exits 2 naming the variable when a model is asked for without an endpoint', async () => {
     await enqueue('first', 'Sync a paginated API with rate limits.');
-    const run = await runCli(['run', '--dir', repo.dir], { env: { LLM_MODEL: 'gpt-4o' } });
+    const run = await runCli(['run', '--dir', fixture.repo.dir], { env: { LLM_MODEL: 'gpt-4o' } });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
       /^agentos run: LLM_MODEL is set \("gpt-4o"\) but no model endpoint is configured: set LLM_API_KEY/,
@@ -278,16 +263,20 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
         : answer(syncAnswer({ answer: 'Cursor pagination with backoff.' }));
     });
     await enqueue('sync-1', 'Sync a paginated API with rate limits.');
-    const failed = await runCli(['run', '--dir', repo.dir, '--verbose'], { env: env(endpoint) });
-    const succeeded = await runCli(['run', '--dir', repo.dir, '--verbose'], { env: env(endpoint) });
+    const failed = await runCli(['run', '--dir', fixture.repo.dir, '--verbose'], {
+      env: env(endpoint),
+    });
+    const succeeded = await runCli(['run', '--dir', fixture.repo.dir, '--verbose'], {
+      env: env(endpoint),
+    });
     expect([failed.code, succeeded.code]).toEqual([1, 0]);
     expect(endpoint.requests.every((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
     expect(failed.stderr).toContain('authorization Bearer ***');
 
     const seen = [failed.stdout, failed.stderr, succeeded.stdout, succeeded.stderr];
-    const history = await repo.git.exec(['log', '--all', '-p', '--format=%H%n%B']);
+    const history = await fixture.repo.git.exec(['log', '--all', '-p', '--format=%H%n%B']);
     seen.push(history.stdout);
-    for (const file of filesUnder(repo.dir)) seen.push(readFileSync(file, 'utf8'));
+    for (const file of filesUnder(fixture.repo.dir)) seen.push(readFileSync(file, 'utf8'));
     expect(seen.length).toBeGreaterThan(20);
     for (const text of seen) {
       expect(text).not.toContain(KEY);

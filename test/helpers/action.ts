@@ -197,11 +197,14 @@ export function commentPayload(input: {
   association?: string;
   commentId?: number;
   userType?: string;
+  /** The commented issue's own title and body (the task text, for `/agentos retry`). */
+  issue?: { title: string; body: string };
 }): Record<string, unknown> {
   const payload = examplePayload('issue_comment', 'created');
   const issue = payload.issue as Record<string, unknown>;
   const labelTemplate = (issue.labels as Record<string, unknown>[])[0] ?? {};
   issue.number = input.number;
+  if (input.issue) Object.assign(issue, input.issue);
   issue.labels = (input.labels ?? ['agentos']).map((name) => ({ ...labelTemplate, name }));
   const comment = payload.comment as Record<string, unknown>;
   Object.assign(comment, {

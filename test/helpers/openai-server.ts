@@ -1,5 +1,6 @@
 // A local OpenAI-compatible HTTP server on 127.0.0.1 with scripted replies: the model client's
 // tests go through the real `openai` SDK and real HTTP, and assert on the request bodies it sent.
+import { makeRepo, type TestRepo } from './repo.js';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SolveOutput } from '../../src/llm/solve-output.js';
@@ -194,5 +195,36 @@ export function syncAnswer(overrides: Partial<SolveOutput> = {}): SolveOutput {
       shared_proposal: null,
     },
     ...overrides,
+  };
+}
+
+/**
+ * A per-test fixture: a fresh agent repository and at most one scripted endpoint, both torn down
+ * after each test. Call at the top of a describe block.
+ */
+export function repositoryWithEndpoint(): {
+  readonly repo: TestRepo;
+  serve(script: Script): Promise<FakeEndpoint>;
+} {
+  let repo: TestRepo | undefined;
+  let server: FakeEndpoint | undefined;
+  beforeEach(async () => {
+    repo = await makeRepo();
+  });
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    repo?.cleanup();
+  });
+  return {
+    get repo(): TestRepo {
+      if (!repo) throw new Error('the repository exists only inside a test');
+      return repo;
+    },
+    async serve(script) {
+      await server?.close();
+      server = await startOpenAIServer(script);
+      return server;
+    },
   };
 }

@@ -13,32 +13,18 @@ import {
   answer,
   apiError,
   completion,
-  startOpenAIServer,
+  repositoryWithEndpoint,
   syncAnswer,
   type FakeEndpoint,
   type Script,
 } from '../helpers/openai-server.js';
-import { makeRepo, type TestRepo } from '../helpers/repo.js';
 
 const KEY = 'sk-test-0123456789abcdefSECRET';
 const TASK = 'Sync a paginated API with rate limits and OAuth tokens.';
 
 describe('OpenAI-compatible model', () => {
-  let repo: TestRepo;
-  let server: FakeEndpoint | undefined;
-  beforeEach(async () => {
-    repo = await makeRepo();
-  });
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-    repo.cleanup();
-  });
-
-  async function serve(script: Script): Promise<FakeEndpoint> {
-    server = await startOpenAIServer(script);
-    return server;
-  }
+  const fixture = repositoryWithEndpoint();
+  const serve = (script: Script) => fixture.serve(script);
 
   function model(
     endpoint: FakeEndpoint,
@@ -46,7 +32,7 @@ describe('OpenAI-compatible model', () => {
     logger = memoryLogger(),
   ): Model {
     return createModel(
-      loadRegistry(repo.dir),
+      loadRegistry(fixture.repo.dir),
       {
         LLM_BASE_URL: endpoint.url,
         LLM_API_KEY: KEY,
@@ -59,7 +45,7 @@ describe('OpenAI-compatible model', () => {
   }
 
   function request(tier: Tier = 'cheap-fast', budget?: RunBudget): SolveRequest {
-    const memory = loadAgentMemory(repo.dir, 'orion');
+    const memory = loadAgentMemory(fixture.repo.dir, 'orion');
     const context = assembleContext({
       taskId: 'task-1',
       task: TASK,
@@ -354,9 +340,9 @@ describe('OpenAI-compatible model', () => {
     expect(unknown.costUsd).toBeNull();
     expect(endpoint.requests[0]?.body.model).toBe('llama3.1:8b');
 
-    repo.write(
+    fixture.repo.write(
       'agents.yaml',
-      `${repo.read('agents.yaml')}prices:\n  llama3.1:8b: { input_per_mtok: 0.5, output_per_mtok: 1.5 }\n`,
+      `${fixture.repo.read('agents.yaml')}prices:\n  llama3.1:8b: { input_per_mtok: 0.5, output_per_mtok: 1.5 }\n`,
     );
     const priced = await model(endpoint, { LLM_MODEL: 'llama3.1:8b' }).solve(request());
     expect(priced.costUsd).toBeCloseTo(2000 * 0.5e-6 + 1000 * 1.5e-6, 9);
