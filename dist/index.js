@@ -48244,14 +48244,16 @@ function isSlug(value) {
 }
 /** Turns a free-text name into a slug ("Rate Limiter" and "RateLimiter" both give "rate-limiter"). */
 function layout_slugify(text) {
-    return text
+    return (text
         .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
         .toLowerCase()
         .normalize('NFKD')
+        // An apostrophe joins a word ("vendor's" → "vendors"), it does not split it.
+        .replace(/['’]/g, '')
         .replace(/[^a-z0-9]+/g, '-')
         .replace(/^-+|-+$/g, '')
         .slice(0, MAX_SLUG_LENGTH)
-        .replace(/-+$/g, '');
+        .replace(/-+$/g, ''));
 }
 /** Paths of one agent's files, relative to the repository root. */
 function agentPaths(agent) {

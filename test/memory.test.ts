@@ -17,6 +17,7 @@ import {
   type RewardRecord,
 } from '../src/memory/rewards.js';
 import { checkMemoryPath, PathGuard } from '../src/memory/path-guard.js';
+import { slugify } from '../src/memory/layout.js';
 import { loadWorld } from '../src/world/beliefs.js';
 import { makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
 
@@ -258,5 +259,16 @@ describe('path guard', () => {
     expect(caught(() => guard.resolve('agents/orion/skills/big.md', 300 * 1024)).message).toMatch(
       /over the 262144-byte limit/,
     );
+  });
+});
+
+describe('slugs', () => {
+  it.each([
+    ['Rate Limiter', 'rate-limiter'],
+    ['RateLimiter', 'rate-limiter'],
+    ["the billing vendor's API", 'the-billing-vendors-api'],
+    ['  Café — “quotes” ', 'cafe-quotes'],
+  ])('slugify(%j) is %j', (text, slug) => {
+    expect(slugify(text)).toBe(slug);
   });
 });

@@ -23,14 +23,18 @@ export function isSlug(value: string): boolean {
 
 /** Turns a free-text name into a slug ("Rate Limiter" and "RateLimiter" both give "rate-limiter"). */
 export function slugify(text: string): string {
-  return text
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, MAX_SLUG_LENGTH)
-    .replace(/-+$/g, '');
+  return (
+    text
+      .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+      .toLowerCase()
+      .normalize('NFKD')
+      // An apostrophe joins a word ("vendor's" → "vendors"), it does not split it.
+      .replace(/['’]/g, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, MAX_SLUG_LENGTH)
+      .replace(/-+$/g, '')
+  );
 }
 
 /** Paths of one agent's files, relative to the repository root. */
