@@ -1,0 +1,25 @@
+// The seam between the memory readers and the memory index: a reader asks for a file's parsed value
+// and gets it from the index when the file's content is unchanged since it was cached.
+import { join } from 'node:path';
+import { readTextIfExists } from './files.js';
+
+export interface ParseCache {
+  /**
+   * The parsed value of the repository file `path` (repository-relative, POSIX), or undefined when
+   * the file does not exist. `kind` names the parser and its version (e.g. "skill@1"): a cached
+   * value is reused only for the same kind and the same content. Values must be plain JSON data.
+   * A parser that throws (a file that breaks its schema) is never cached: the error reaches the
+   * caller every time, naming the file.
+   */
+  parse<T>(path: string, kind: string, parse: (text: string) => T): T | undefined;
+}
+
+/** No cache: every read parses the file. */
+export function directReads(repoRoot: string): ParseCache {
+  return {
+    parse<T>(path: string, _kind: string, parse: (text: string) => T): T | undefined {
+      const text = readTextIfExists(join(repoRoot, path));
+      return text === undefined ? undefined : parse(text);
+    },
+  };
+}
