@@ -336,7 +336,7 @@ describe('action: an issue becomes a task', () => {
       });
       // The second run's checkout predates the first run's push, as a queued job's can.
       const stale = await cloneWorkspace(remote);
-      await stale.git.resetHard('HEAD~1');
+      await stale.git.exec(['reset', '--quiet', '--hard', 'HEAD~1']);
       const second = await runAction({
         workspace: stale.dir,
         apiUrl: api.url,

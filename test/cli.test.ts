@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './helpers/cli.js';
 import { makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
+import { commitStaged } from './helpers/person.js';
 
 describe('agentos CLI', () => {
   let repo: TestRepo;
@@ -102,7 +103,7 @@ describe('agentos run --all', () => {
       const queue = repo.read('agents/orion/queue.md').replace(/status: done\ndone_at: .*\n/, '');
       repo.write('agents/orion/queue.md', queue);
       await repo.git.add(['agents/orion/queue.md']);
-      await repo.git.commit('reopen a task by hand');
+      await commitStaged(repo.git, 'reopen a task by hand');
 
       const run = await runCli(['run', '--dir', repo.dir, '--all']);
       expect(run.code).toBe(0);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Git, safeDirectoryConfig, tokenAuthConfig } from '../src/git/git.js';
 import { makeRemote, remoteLog } from './helpers/action.js';
 import { tempDir } from './helpers/repo.js';
+import { commitStaged } from './helpers/person.js';
 
 const TOKEN = 'ghs_httpTestToken000000000000000000000';
 
@@ -159,7 +160,7 @@ it('pushes over HTTP with the token as a header from the environment, never on a
 
     writeFileSync(join(dir, 'note.md'), 'pushed over http\n');
     await git.add(['note.md']);
-    const sha = await git.commit('over http');
+    const sha = await commitStaged(git, 'over http');
     server.failNextPush = 1;
     const result = await git.pushWithRebaseRetry({
       remote: 'origin',

@@ -21,11 +21,12 @@ import {
   type Workspace,
 } from './helpers/action.js';
 import { steppingClock } from './helpers/repo.js';
+import { commitStaged } from './helpers/person.js';
 
 async function commitFile(workspace: Workspace, path: string, content: string, message: string) {
   writeFileSync(join(workspace.dir, path), content);
   await workspace.git.add([path]);
-  return workspace.git.commit(message);
+  return commitStaged(workspace.git, message);
 }
 
 const noWait = async () => {};

@@ -8,6 +8,7 @@ import { OfflineModel } from '../src/llm/offline/offline-model.js';
 import { runCli } from './helpers/cli.js';
 import { makeRepo, steppingClock, type TestRepo } from './helpers/repo.js';
 import { ScriptedModel, scriptedOutput } from './helpers/scripted-model.js';
+import { commitStaged } from './helpers/person.js';
 
 describe('one loop iteration', () => {
   let repo: TestRepo;
@@ -215,7 +216,7 @@ describe('one loop iteration', () => {
       '---\ntitle: Broken\nuses: -3\ncreated: 2026-01-01\n---\n',
     );
     await repo.git.add(['agents/orion/skills/broken.md']);
-    await repo.git.commit('add a broken skill');
+    await commitStaged(repo.git, 'add a broken skill');
     const head = await repo.git.headSha();
     const run = await runCli(['run', '--dir', repo.dir, '--text', 'Sync a paginated API.']);
     expect(run.code).toBe(2);

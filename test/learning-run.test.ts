@@ -9,6 +9,7 @@ import { loadWorld, type Belief } from '../src/world/beliefs.js';
 import { runCli } from './helpers/cli.js';
 import { scriptedModel } from './helpers/model.js';
 import { makeRepo, steppingClock, type TestRepo } from './helpers/repo.js';
+import { commitStaged } from './helpers/person.js';
 
 const WORLD = 'agents/orion/world';
 
@@ -112,7 +113,7 @@ describe('agentos learn', () => {
       ),
     );
     await repo.git.add(['agents']);
-    await repo.git.commit('A person writes down what they know\n');
+    await commitStaged(repo.git, 'A person writes down what they know\n');
 
     const now = steppingClock('2026-05-01T09:00:00Z');
     const result = await runLearning({ repoRoot: repo.dir, git: repo.git, agent: 'orion', now });
@@ -211,7 +212,7 @@ describe('agentos learn', () => {
       ),
     );
     await repo.git.add(['agents']);
-    await repo.git.commit('Old knowledge\n');
+    await commitStaged(repo.git, 'Old knowledge\n');
     const now = steppingClock('2026-05-01T09:00:00Z');
     await runIteration(
       { repoRoot: repo.dir, git: repo.git, model: scriptedModel(() => ({})), now },

@@ -10,6 +10,7 @@ import { tallyEvidence } from '../src/world/confidence.js';
 import { runCli } from './helpers/cli.js';
 import { entityProposal, scriptedModel, type ScriptedMemory } from './helpers/model.js';
 import { makeRepo, steppingClock, type TestRepo } from './helpers/repo.js';
+import { commitStaged } from './helpers/person.js';
 
 const HYPOTHESIS = 'agents/orion/world/hypotheses/webhook.md';
 const ENTITY = 'agents/orion/world/entities/webhook.md';
@@ -127,7 +128,7 @@ describe('the belief lifecycle', () => {
       repo.read('agents.yaml').replace('learning: active', 'learning: none'),
     );
     await repo.git.add(['agents.yaml']);
-    await repo.git.commit('Orion stops learning\n');
+    await commitStaged(repo.git, 'Orion stops learning\n');
     const before = repo.read('agents/orion/world/index.md');
     const iteration = await runIteration(
       { repoRoot: repo.dir, git: repo.git, model: new OfflineModel(), now },
@@ -211,7 +212,7 @@ describe('the belief lifecycle', () => {
       repo.read('agents.yaml').replace('learning: active', 'learning: constrained'),
     );
     await repo.git.add(['agents.yaml']);
-    await repo.git.commit('Orion learns under review\n');
+    await commitStaged(repo.git, 'Orion learns under review\n');
     const webhook = entityProposal('Webhook', 'webhook');
     for (const id of ['t1', 't2', 't3']) {
       scripts.set(id, { hypotheses: [webhook] });

@@ -8,7 +8,8 @@ import { createModel } from '../llm/create-model.js';
 import type { Model } from '../llm/model.js';
 import { rememberingModel } from '../llm/remembering-model.js';
 import type { Logger } from '../log.js';
-import type { PublishTarget } from '../loop/publish.js';
+import { ensureNothingUnpushed, type PublishTarget } from '../loop/publish.js';
+import { recoverInterruptedChange } from '../memory/journal.js';
 import type { Registry } from '../memory/registry.js';
 import { GitHubPlatform } from '../platform/github.js';
 import { LocalPlatform } from '../platform/local.js';
@@ -133,6 +134,8 @@ async function prepare(
     throw new InputError(
       `GITHUB_WORKSPACE ${runner.workspace} is not a git repository: add actions/checkout before AgentOS`,
     );
+  // A run killed in this workspace (a reused self-hosted runner) left a change half-made: repair it.
+  await recoverInterruptedChange({ repoRoot: runner.workspace, git, logger });
   if (settings.dryRun) {
     logger.info('dry run: commits stay in the workspace; nothing is pushed or posted');
     return undefined;
@@ -147,9 +150,6 @@ async function prepare(
       `the workspace has no "${REMOTE}" remote: check out the repository with actions/checkout`,
     );
   // Start from the newest memory, so the push is unlikely to be rejected.
-  if (!(await git.fastForwardTo(REMOTE, branch)))
-    logger.warn(
-      `the workspace has commits that are not on ${REMOTE}/${branch}; they will be rebased`,
-    );
+  await ensureNothingUnpushed(git, { remote: REMOTE, branch });
   return { remote: REMOTE, branch };
 }

@@ -3,6 +3,9 @@
 // must never appear on a command line (the token's header, safe.directory) reach git through the
 // environment (GIT_CONFIG_COUNT), and pushes retry what is transient and rebase what was rejected.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { AgentOSError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 
@@ -196,13 +199,13 @@ export class Git {
 
   exec(
     args: string[],
-    options: { input?: string; allowFailure?: boolean } = {},
+    options: { input?: string; allowFailure?: boolean; env?: NodeJS.ProcessEnv } = {},
   ): Promise<GitResult> {
     return new Promise((resolve, reject) => {
       const stdin = options.input === undefined ? 'ignore' : 'pipe';
       const child = spawn('git', args, {
         cwd: this.workdir,
-        env: this.env,
+        env: options.env ? { ...this.env, ...options.env } : this.env,
         stdio: [stdin, 'pipe', 'pipe'],
       });
       const out: Buffer[] = [];
@@ -236,7 +239,7 @@ export class Git {
     return result.exitCode === 0 && result.stdout.trim() === 'true';
   }
 
-  /** Stages exactly these paths (additions, changes and deletions). */
+  /** Stages exactly these paths in the user's index (additions, changes and deletions). */
   async add(paths: string[]): Promise<void> {
     if (paths.length > 0) await this.exec(['add', '--all', '--', ...paths]);
   }
@@ -246,10 +249,101 @@ export class Git {
     return result.exitCode === 1;
   }
 
-  /** Commits what is staged with the message from stdin; returns the new commit's sha. */
-  async commit(message: string): Promise<string> {
-    await this.exec(['commit', '--quiet', '--file=-'], { input: message });
-    return this.headSha();
+  /**
+   * Commits exactly `paths`, as they are in the working tree (added, changed or deleted), on top of
+   * HEAD, and returns the new commit; undefined when they already match HEAD. The commit is built in
+   * a private index (GIT_INDEX_FILE) and HEAD moves by compare-and-swap, so whatever else a person
+   * has staged or changed is neither committed nor touched; afterwards the person's index holds the
+   * committed version of these paths and of nothing else.
+   */
+  async commitPaths(paths: string[], message: string): Promise<string | undefined> {
+    const head = await this.headShaIfAny();
+    const scratch = await this.gitPath('agentos');
+    mkdirSync(scratch, { recursive: true });
+    const indexFile = join(scratch, `index-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const env = { GIT_INDEX_FILE: indexFile };
+    try {
+      if (head) await this.exec(['read-tree', head], { env });
+      else await this.exec(['read-tree', '--empty'], { env });
+      if (paths.length > 0) {
+        await this.exec(['update-index', '--add', '--remove', '-z', '--stdin'], {
+          env,
+          input: `${paths.join('\0')}\0`,
+        });
+      }
+      const tree = (await this.exec(['write-tree'], { env })).stdout.trim();
+      if (head && tree === (await this.exec(['rev-parse', `${head}^{tree}`])).stdout.trim())
+        return undefined;
+      const parents = head ? ['-p', head] : [];
+      const commit = (
+        await this.exec(['commit-tree', tree, ...parents, '-F', '-'], { input: message })
+      ).stdout.trim();
+      const subject = message.split('\n')[0] ?? '';
+      await this.exec(['update-ref', '-m', `agentos: ${subject}`, 'HEAD', commit, head ?? '']);
+      if (paths.length > 0) await this.resetIndexPaths(commit, paths);
+      return commit;
+    } finally {
+      rmSync(indexFile, { force: true });
+      rmSync(`${indexFile}.lock`, { force: true });
+    }
+  }
+
+  /** Sets the user's index entries of `paths` to their version in `commit`; nothing else changes. */
+  async resetIndexPaths(commit: string, paths: string[]): Promise<void> {
+    await this.exec(['reset', '--quiet', commit, '--pathspec-from-file=-', '--pathspec-file-nul'], {
+      input: `${paths.join('\0')}\0`,
+    });
+  }
+
+  /**
+   * Puts `paths` back as they are in `source`, in the working tree and the user's index: a path
+   * `source` does not have is removed. Nothing outside `paths` changes.
+   */
+  async restorePaths(source: string, paths: string[]): Promise<void> {
+    if (paths.length === 0) return;
+    await this.exec(
+      [
+        'restore',
+        `--source=${source}`,
+        '--staged',
+        '--worktree',
+        '--pathspec-from-file=-',
+        '--pathspec-file-nul',
+      ],
+      { input: `${paths.join('\0')}\0` },
+    );
+  }
+
+  /** Paths that differ between two commits. */
+  async changedPaths(from: string, to: string): Promise<string[]> {
+    const result = await this.exec(['diff', '--name-only', '--no-renames', '-z', from, to]);
+    return result.stdout.split('\0').filter(Boolean);
+  }
+
+  /** Moves HEAD (its branch) to `sha` without touching the index or the working tree. */
+  async moveHead(sha: string, expected: string): Promise<void> {
+    await this.exec([
+      'update-ref',
+      '-m',
+      'agentos: move to the remote head',
+      'HEAD',
+      sha,
+      expected,
+    ]);
+  }
+
+  /** The absolute path of `name` inside the repository's git directory (`git rev-parse --git-path`). */
+  async gitPath(name: string): Promise<string> {
+    const path = (await this.exec(['rev-parse', '--git-path', name])).stdout.trim();
+    return isAbsolute(path) ? path : join(this.workdir, path);
+  }
+
+  /** HEAD's commit, or undefined in a repository with no commit yet. */
+  async headShaIfAny(): Promise<string | undefined> {
+    const result = await this.exec(['rev-parse', '--verify', '--quiet', 'HEAD'], {
+      allowFailure: true,
+    });
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
   }
 
   async headSha(): Promise<string> {
@@ -292,11 +386,6 @@ export class Git {
       allowFailure: true,
     });
     return result.exitCode === 0;
-  }
-
-  /** Moves HEAD, index and work tree to `ref`, dropping local commits and changes after it. */
-  async resetHard(ref: string): Promise<void> {
-    await this.exec(['reset', '--quiet', '--hard', ref]);
   }
 
   /**

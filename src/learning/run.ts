@@ -9,12 +9,15 @@ import { InputError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import { silentLogger, type Logger } from '../log.js';
 import { loadAgentMemory } from '../loop/agent-memory.js';
+import { formatCommitMessage } from '../git/message.js';
+import { landChange } from '../memory/change.js';
 import { readTextIfExists } from '../memory/files.js';
+import { recoverInterruptedChange } from '../memory/journal.js';
+import { isoSeconds } from '../memory/schema-parts.js';
 import { agentPaths } from '../memory/layout.js';
 import { appendReflectionText } from '../memory/reflections.js';
 import type { AgentSpec } from '../memory/registry.js';
 import { renderSkill, renderSkillsIndex } from '../memory/skills.js';
-import { MemoryWriter } from '../memory/writer.js';
 import { renderBelief, renderWorldIndex } from '../world/beliefs.js';
 import type { Transition } from '../world/lifecycle.js';
 import { composeReflection, reflectedThrough } from './reflection.js';
@@ -67,13 +70,12 @@ export interface LearningResult {
 
 export async function runLearning(input: LearningRunInput): Promise<LearningResult> {
   const logger = input.logger ?? silentLogger;
+  await recoverInterruptedChange(input);
   const memory = loadAgentMemory(input.repoRoot, input.agent);
   const agent = memory.agent.name;
   const learning = memory.agent.learning;
   const paths = agentPaths(agent);
-  const now = (input.now ?? (() => new Date()))()
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z');
+  const now = isoSeconds((input.now ?? (() => new Date()))());
   const context = { agent, now, learning };
   const branch = await input.git.currentBranch();
 
@@ -89,24 +91,27 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     writes: { path: string; content: string }[],
     onBranch = branch,
   ): Promise<string | undefined> => {
-    const writer = new MemoryWriter(input.repoRoot, agent, logger);
-    for (const write of writes) {
-      if (readTextIfExists(join(input.repoRoot, write.path)) !== write.content)
-        writer.write(write.path, write.content);
-    }
-    if (writer.written.length === 0) return undefined;
-    await input.git.add(writer.written);
-    if (!(await input.git.hasStagedChanges())) return undefined;
-    const message = [
-      `${agent}: ${subject}`,
-      '',
-      ...body,
-      '',
-      `AgentOS-Agent: ${agent}`,
-      `AgentOS-Learning-Step: ${step}`,
-    ].join('\n');
-    const sha = await input.git.commit(`${message}\n`);
-    commits.push({ step, subject, sha, branch: onBranch, changed: writer.written });
+    const landed = await landChange(
+      { repoRoot: input.repoRoot, git: input.git, agent, label: `${agent} ${step}`, logger },
+      async (writer) => {
+        for (const write of writes) {
+          if (readTextIfExists(join(input.repoRoot, write.path)) !== write.content)
+            writer.write(write.path, write.content);
+        }
+        const message = formatCommitMessage({
+          subject: `${agent}: ${subject}`,
+          body,
+          trailers: [
+            ['AgentOS-Agent', agent],
+            ['AgentOS-Learning-Step', step],
+          ],
+        });
+        return { message, value: undefined };
+      },
+    );
+    const sha = landed.commit;
+    if (sha === undefined) return undefined;
+    commits.push({ step, subject, sha, branch: onBranch, changed: landed.written });
     logger.info(`${agent}: ${subject} (${sha.slice(0, 7)})`);
     return sha;
   };

@@ -1,8 +1,11 @@
 // Enqueuing tasks by file (SPEC §4): entries appended to queue.md and committed, so the queue's
 // history is in git like every other change of mind.
-import { InputError } from '../errors.js';
+import { AgentOSError, InputError } from '../errors.js';
+import { formatCommitMessage } from '../git/message.js';
 import type { Git } from '../git/git.js';
-import { silentLogger, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
+import { landChange } from '../memory/change.js';
+import { recoverInterruptedChange } from '../memory/journal.js';
 import { agentPaths, slugify } from '../memory/layout.js';
 import {
   addEntry,
@@ -12,7 +15,7 @@ import {
   type Priority,
 } from '../memory/queue.js';
 import { loadRewards } from '../memory/rewards.js';
-import { MemoryWriter } from '../memory/writer.js';
+import { isoSeconds } from '../memory/schema-parts.js';
 
 export interface NewTask {
   text: string;
@@ -30,9 +33,8 @@ export async function enqueueTasks(input: {
   logger?: Logger;
 }): Promise<{ ids: string[]; commit: string }> {
   const { repoRoot, agent } = input;
-  const created = (input.now ?? (() => new Date()))()
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z');
+  await recoverInterruptedChange(input);
+  const created = isoSeconds((input.now ?? (() => new Date()))());
   let queue = loadQueue(repoRoot, agent);
   const taken = new Set([
     ...queue.entries.map((e) => e.id),
@@ -54,12 +56,18 @@ export async function enqueueTasks(input: {
     queue = addEntry(queue, { id, task: text, priority: task.priority ?? 'normal', created });
   }
   const path = agentPaths(agent).queue;
-  const writer = new MemoryWriter(repoRoot, agent, input.logger ?? silentLogger);
-  writer.write(path, renderQueue(queue));
-  await input.git.add([path]);
   const subject =
     ids.length === 1 ? `${agent}: enqueue ${ids[0]}` : `${agent}: enqueue ${ids.length} tasks`;
-  const commit = await input.git.commit(`${subject}\n\n${ids.map((id) => `- ${id}`).join('\n')}\n`);
+  const { commit } = await landChange({ ...input, label: `${agent} enqueue` }, async (writer) => {
+    writer.write(path, renderQueue(queue));
+    const message = formatCommitMessage({
+      subject,
+      body: ids.map((id) => `- ${id}`),
+      trailers: [['AgentOS-Agent', agent]],
+    });
+    return { message, value: undefined };
+  });
+  if (commit === undefined) throw new AgentOSError(`enqueue changed nothing in ${path}`);
   return { ids, commit };
 }
 

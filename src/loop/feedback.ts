@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Git } from '../git/git.js';
-import { silentLogger, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import { readTextIfExists } from '../memory/files.js';
 import { agentPaths } from '../memory/layout.js';
 import {
@@ -13,13 +13,16 @@ import {
   type RewardDecomposition,
   type RewardRecord,
 } from '../memory/rewards.js';
+import { formatCommitMessage, type CommitMessage } from '../git/message.js';
+import { landChange } from '../memory/change.js';
+import { recoverInterruptedChange } from '../memory/journal.js';
+import { isoSeconds } from '../memory/schema-parts.js';
 import { renderSkill, renderSkillsIndex, type Skill } from '../memory/skills.js';
-import { MemoryWriter } from '../memory/writer.js';
 import { renderBelief, renderWorldIndex, type Belief } from '../world/beliefs.js';
 import { applyVerdict, verdictOf } from '../world/feedback.js';
 import { settleContradiction, type Transition } from '../world/lifecycle.js';
 import { WorldIndex } from '../world/resolve.js';
-import { loadAgentMemory } from './agent-memory.js';
+import { loadAgentMemory, type AgentMemory } from './agent-memory.js';
 import { formatReward } from './commit-message.js';
 import { parseRewardArguments } from './feedback-arguments.js';
 
@@ -46,26 +49,34 @@ const OUTCOME_OF_CORRECTNESS: Record<number, Outcome> = {
 };
 const REWARD_OF_OUTCOME = { success: 1, partial: 0, failure: -1 } as const;
 
-export async function applyFeedback(input: {
-  repoRoot: string;
-  git: Git;
-  /** The agent (default: the first in agents.yaml). */
-  agent?: string;
+/** What a piece of feedback changes, decided from memory alone (no I/O): see `planFeedback`. */
+export interface FeedbackPlan {
+  record: RewardRecord;
+  /** The record as it was before the feedback. */
+  before: RewardRecord;
+  /** Belief and skill files (and their indexes) to rewrite; the reward record is written apart. */
+  writes: { path: string; content: string }[];
+  transitions: Transition[];
+  message: CommitMessage;
+}
+
+/**
+ * The pure half of human feedback: re-scores the task's record and replaces the task's word on every
+ * belief and skill it touched. Undefined when the same feedback is already recorded.
+ */
+export function planFeedback(input: {
+  memory: Pick<AgentMemory, 'agent' | 'world' | 'skills' | 'rewards'>;
   taskId: string;
   feedback: FeedbackInput;
+  at: string;
   issueNumber?: number;
-  now?: () => Date;
-  logger?: Logger;
-}): Promise<FeedbackResult> {
-  const memory = loadAgentMemory(input.repoRoot, input.agent);
+}): FeedbackPlan | undefined {
+  const { memory, at } = input;
   const agent = memory.agent.name;
   const paths = agentPaths(agent);
   const before = memory.rewards.find((r) => r.task_id === input.taskId);
   if (!before)
     throw new InputError(`no reward record for task "${input.taskId}" in ${paths.rewards}`);
-  const at = (input.now ?? (() => new Date()))()
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z');
 
   const decomposition = { ...before.reward_decomposition, ...input.feedback.scores };
   const correctness = input.feedback.scores.correctness;
@@ -89,12 +100,9 @@ export async function applyFeedback(input: {
   const same =
     before.feedback !== null &&
     JSON.stringify({ ...before.feedback, at: '' }) === JSON.stringify({ ...feedback, at: '' });
-  if (same) return { record: before, commit: undefined, changed: [], transitions: [] };
+  if (same) return undefined;
 
-  const writer = new MemoryWriter(input.repoRoot, agent, input.logger ?? silentLogger);
-  const rewardsText = readTextIfExists(join(input.repoRoot, paths.rewards)) ?? '';
-  writer.write(paths.rewards, replaceRewardText(paths.rewards, rewardsText, record));
-
+  const writes: { path: string; content: string }[] = [];
   // Beliefs: the human's verdict replaces the task's word on each belief it touched (following
   // promotions and merges to where the claim lives now), then the contradiction rules apply.
   const learning = memory.agent.learning;
@@ -127,15 +135,16 @@ export async function applyFeedback(input: {
     }
     changedBeliefs.set(updated.path, settled?.belief ?? updated);
   }
-  for (const belief of changedBeliefs.values()) writer.write(belief.path, renderBelief(belief));
+  for (const belief of changedBeliefs.values())
+    writes.push({ path: belief.path, content: renderBelief(belief) });
   if (changedBeliefs.size > 0)
-    writer.write(
-      paths.worldIndex,
-      renderWorldIndex(
+    writes.push({
+      path: paths.worldIndex,
+      content: renderWorldIndex(
         agent,
         memory.world.map((b) => changedBeliefs.get(b.path) ?? b),
       ),
-    );
+    });
 
   // Skills: move the task's count from the old outcome to the new one.
   const used = new Set(record.skills_used.map((p) => `${paths.root}/${p}`));
@@ -148,39 +157,84 @@ export async function applyFeedback(input: {
     if (outcome === 'success') data.successes += 1;
     if (outcome === 'failure') data.failures += 1;
     const updated = { ...skill, data };
-    writer.write(updated.path, renderSkill(updated));
+    writes.push({ path: updated.path, content: renderSkill(updated) });
     return updated;
   });
   if (skills.some((s, i) => s !== memory.skills[i]))
-    writer.write(paths.skillsIndex, renderSkillsIndex(agent, skills));
+    writes.push({ path: paths.skillsIndex, content: renderSkillsIndex(agent, skills) });
 
-  await input.git.add(writer.written);
-  const lines = [
-    `${agent}: human feedback on ${input.taskId} (${feedbackSummary(input.feedback)})`,
-    '',
-    `Feedback from ${input.feedback.by} overrides the self-assessment: ${before.outcome} (${formatReward(before.reward)}) → ${outcome} (${formatReward(record.reward)}).`,
-    ...(input.feedback.note ? ['', `Note: ${input.feedback.note}`] : []),
-    '',
-    ...writer.written.map((path) => `- updated ${path}`),
-    ...(transitions.length > 0
-      ? [
-          '',
-          'Contradicted beliefs:',
-          ...transitions.map(
-            (t) => `- ${t.kind === 'refute' ? 'refuted' : 'superseded'} ${t.path}: ${t.reason}`,
-          ),
-        ]
-      : []),
-    ...(input.issueNumber !== undefined ? ['', `Refs #${input.issueNumber}`] : []),
-    '',
-    `AgentOS-Agent: ${agent}`,
-    `AgentOS-Task: ${input.taskId}`,
-    `AgentOS-Feedback: ${input.feedback.by}`,
-    `AgentOS-Outcome: ${outcome}`,
-    `AgentOS-Reward: ${formatReward(record.reward)}`,
-  ];
-  const commit = await input.git.commit(`${lines.join('\n')}\n`);
-  return { record, commit, changed: writer.written, transitions };
+  const message: CommitMessage = {
+    subject: `${agent}: human feedback on ${input.taskId} (${feedbackSummary(input.feedback)})`,
+    body: [
+      `Feedback from ${input.feedback.by} overrides the self-assessment: ${before.outcome} (${formatReward(before.reward)}) → ${outcome} (${formatReward(record.reward)}).`,
+      ...(input.feedback.note ? ['', `Note: ${input.feedback.note}`] : []),
+      '',
+      `- updated ${paths.rewards}`,
+      ...writes.map((write) => `- updated ${write.path}`),
+      ...(transitions.length > 0
+        ? [
+            '',
+            'Contradicted beliefs:',
+            ...transitions.map(
+              (t) => `- ${t.kind === 'refute' ? 'refuted' : 'superseded'} ${t.path}: ${t.reason}`,
+            ),
+          ]
+        : []),
+      ...(input.issueNumber !== undefined ? ['', `Refs #${input.issueNumber}`] : []),
+    ],
+    trailers: [
+      ['AgentOS-Agent', agent],
+      ['AgentOS-Task', input.taskId],
+      ['AgentOS-Feedback', input.feedback.by],
+      ['AgentOS-Outcome', outcome],
+      ['AgentOS-Reward', formatReward(record.reward)],
+    ],
+  };
+  return { record, before, writes, transitions, message };
+}
+
+/** Human feedback on a task, landed as one commit (the thin shell around `planFeedback`). */
+export async function applyFeedback(input: {
+  repoRoot: string;
+  git: Git;
+  /** The agent (default: the first in agents.yaml). */
+  agent?: string;
+  taskId: string;
+  feedback: FeedbackInput;
+  issueNumber?: number;
+  now?: () => Date;
+  logger?: Logger;
+}): Promise<FeedbackResult> {
+  await recoverInterruptedChange(input);
+  const memory = loadAgentMemory(input.repoRoot, input.agent);
+  const agent = memory.agent.name;
+  const paths = agentPaths(agent);
+  const plan = planFeedback({
+    memory,
+    taskId: input.taskId,
+    feedback: input.feedback,
+    at: isoSeconds((input.now ?? (() => new Date()))()),
+    ...(input.issueNumber !== undefined ? { issueNumber: input.issueNumber } : {}),
+  });
+  if (!plan) {
+    const record = memory.rewards.find((r) => r.task_id === input.taskId);
+    return { record: record as RewardRecord, commit: undefined, changed: [], transitions: [] };
+  }
+  const landed = await landChange(
+    { ...input, agent, label: `${agent} feedback on ${input.taskId}` },
+    async (writer) => {
+      const rewardsText = readTextIfExists(join(input.repoRoot, paths.rewards)) ?? '';
+      writer.write(paths.rewards, replaceRewardText(paths.rewards, rewardsText, plan.record));
+      for (const write of plan.writes) writer.write(write.path, write.content);
+      return { message: formatCommitMessage(plan.message), value: undefined };
+    },
+  );
+  return {
+    record: plan.record,
+    commit: landed.commit,
+    changed: landed.written,
+    transitions: plan.transitions,
+  };
 }
 
 /**

@@ -11,6 +11,8 @@ import { readTextIfExists } from '../memory/files.js';
 import { agentPaths } from '../memory/layout.js';
 import { entryField, renderQueue, setEntryFields, type Queue } from '../memory/queue.js';
 import { appendRewardText, replaceRewardText, type RewardRecord } from '../memory/rewards.js';
+import { landChange } from '../memory/change.js';
+import { isoSeconds } from '../memory/schema-parts.js';
 import { MemoryWriter } from '../memory/writer.js';
 import { estimateDemand } from '../routing/demand.js';
 import { staticRoutingPolicy, type RoutingPolicy } from '../routing/policy.js';
@@ -67,17 +69,17 @@ export async function runIteration(
     return { status: 'already-processed', task, summary, created: [], updated: [], refused: [] };
   }
 
-  const at = now()
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z');
-  const writer = new MemoryWriter(deps.repoRoot, agent, logger);
+  const at = isoSeconds(now());
   const context = assembleContext({
     taskId: task.id,
     task: task.text,
     sources: { ...memory, agent },
     budget: memory.registry.context.token_budget,
   });
-  writer.writeEphemeral(paths.context, renderContextMarkdown(context, at));
+  new MemoryWriter(deps.repoRoot, agent, logger).writeEphemeral(
+    paths.context,
+    renderContextMarkdown(context, at),
+  );
 
   const estimate = estimateDemand(context);
   const choice = (deps.routing ?? staticRoutingPolicy).choose({
@@ -89,6 +91,13 @@ export async function runIteration(
   );
 
   const retry = previous.length > 0;
+  const change = {
+    repoRoot: deps.repoRoot,
+    git: deps.git,
+    agent,
+    label: `${agent} ${task.id}`,
+    logger,
+  };
   let result: SolveResult;
   try {
     result = await deps.model.solve({
@@ -105,15 +114,21 @@ export async function runIteration(
     if (!(error instanceof ModelFailure)) throw error;
     // No answer: no memory file changes. Only the record of the attempt and the queue's count.
     const record = failureRecord({ task, at, failure: error, demand: estimate.demand, context });
-    writeReward(writer, deps.repoRoot, agent, record, retry);
-    writeQueueAttempt(writer, memory.queue, agent, task, { last_error: record.error ?? '' });
-    await deps.git.add(writer.written);
-    const commit = await deps.git.commit(
-      iterationCommitMessage({ task, record, created: [], updated: [], refused: [] }),
-    );
+    const { commit } = await landChange(change, async (writer) => {
+      writeReward(writer, deps.repoRoot, agent, record, retry);
+      writeQueueAttempt(writer, memory.queue, agent, task, { last_error: record.error ?? '' });
+      const message = iterationCommitMessage({
+        task,
+        record,
+        created: [],
+        updated: [],
+        refused: [],
+      });
+      return { message, value: undefined };
+    });
     const summary =
       `${agent} ${task.id}: failed on ${record.model_used} [${record.model_name}] — ${record.error}; ` +
-      `the task stays pending, commit ${commit.slice(0, 7)}`;
+      `the task stays pending, commit ${commit?.slice(0, 7) ?? 'none'}`;
     logger.info(summary);
     return {
       status: 'failed',
@@ -141,53 +156,54 @@ export async function runIteration(
     world: memory.world,
   });
 
-  const refused = [...plan.refused];
-  const created: string[] = [];
-  const updated: string[] = [];
-  for (const write of plan.writes) {
-    try {
-      writer.write(write.path, write.content);
-      if (plan.created.includes(write.path)) created.push(write.path);
-      else if (plan.updated.includes(write.path)) updated.push(write.path);
-    } catch (error) {
-      if (!(error instanceof PathRefusedError)) throw error;
-      refused.push({ item: write.path, reason: error.reason });
+  const landed = await landChange(change, async (writer) => {
+    const refused = [...plan.refused];
+    const created: string[] = [];
+    const updated: string[] = [];
+    for (const write of plan.writes) {
+      try {
+        writer.write(write.path, write.content);
+        if (plan.created.includes(write.path)) created.push(write.path);
+        else if (plan.updated.includes(write.path)) updated.push(write.path);
+      } catch (error) {
+        if (!(error instanceof PathRefusedError)) throw error;
+        refused.push({ item: write.path, reason: error.reason });
+      }
     }
-  }
-  for (const refusal of refused)
-    logger.warn(`${task.id}: refused ${refusal.item}: ${refusal.reason}`);
+    for (const refusal of refused)
+      logger.warn(`${task.id}: refused ${refusal.item}: ${refusal.reason}`);
 
-  const record = scoreTask({
-    task,
-    at,
-    result,
-    demand: estimate.demand,
-    context,
-    violations,
-    worldUpdates: plan.worldUpdates.filter(
-      (p) => created.includes(`${paths.root}/${p}`) || updated.includes(`${paths.root}/${p}`),
-    ),
-    skillsUsed: plan.skillsUsed,
-  });
-  writeReward(writer, deps.repoRoot, agent, record, retry);
-  writeQueueAttempt(writer, memory.queue, agent, task, { status: 'done', done_at: at });
-
-  await deps.git.add(writer.written);
-  const commit = await deps.git.commit(
-    iterationCommitMessage({
+    const record = scoreTask({
+      task,
+      at,
+      result,
+      demand: estimate.demand,
+      context,
+      violations,
+      worldUpdates: plan.worldUpdates.filter(
+        (p) => created.includes(`${paths.root}/${p}`) || updated.includes(`${paths.root}/${p}`),
+      ),
+      skillsUsed: plan.skillsUsed,
+    });
+    writeReward(writer, deps.repoRoot, agent, record, retry);
+    writeQueueAttempt(writer, memory.queue, agent, task, { status: 'done', done_at: at });
+    const message = iterationCommitMessage({
       task,
       record,
       created,
       updated,
       refused,
       transitions: plan.transitions,
-    }),
-  );
+    });
+    return { message, value: { record, created, updated, refused } };
+  });
+  const { record, created, updated, refused } = landed.value;
+  const commit = landed.commit;
   const summary =
     `${agent} ${task.id}: ${record.outcome} (${formatReward(record.reward)}) on ${record.model_used} ` +
     `[${record.model_name}], ${created.length} created, ${updated.length} updated` +
     (refused.length > 0 ? `, ${refused.length} refused` : '') +
-    `, commit ${commit.slice(0, 7)}`;
+    `, commit ${commit?.slice(0, 7) ?? 'none'}`;
   logger.info(summary);
   return {
     status: 'done',

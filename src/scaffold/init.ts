@@ -1,8 +1,9 @@
 // `agentos init`: a new agent repository from the template, as a git repository with one commit.
-import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { Git } from '../git/git.js';
+import { formatCommitMessage } from '../git/message.js';
 import { REGISTRY_FILE } from '../memory/layout.js';
 import {
   REPOSITORY_GITATTRIBUTES,
@@ -10,6 +11,15 @@ import {
   TEMPLATE_ENTRIES,
   templateRoot,
 } from './template.js';
+
+/** Repository paths of the files under `entry` (a file or a folder) of `dir`, sorted. */
+function filesUnder(dir: string, entry: string): string[] {
+  if (!statSync(join(dir, entry)).isDirectory()) return [entry];
+  return readdirSync(join(dir, entry), { recursive: true, withFileTypes: true })
+    .filter((found) => found.isFile())
+    .map((found) => relative(dir, join(found.parentPath, found.name)).split(sep).join('/'))
+    .sort();
+}
 
 export interface InitResult {
   dir: string;
@@ -44,11 +54,24 @@ export async function initRepository(
   const git = options.git ?? Git.create(dir);
   // The agent repository is a repository of its own, even when `dir` sits inside another one.
   if (!existsSync(join(dir, '.git'))) await git.init();
-  const files = ['.gitignore', '.gitattributes', ...TEMPLATE_ENTRIES];
-  await git.add(files);
+  const files = [
+    '.gitignore',
+    '.gitattributes',
+    ...TEMPLATE_ENTRIES.flatMap((entry) => filesUnder(dir, entry)),
+  ];
   const agents = readdirSync(join(dir, 'agents')).sort().join(', ');
-  const commit = await git.commit(
-    `Initialise AgentOS agent repository\n\nAgents: ${agents}. Each agent's mind lives under agents/<name>/;\nshared truths under shared/iac/.\n`,
+  const commit = await git.commitPaths(
+    files,
+    formatCommitMessage({
+      subject: 'Initialise AgentOS agent repository',
+      body: [
+        `Agents: ${agents}. Each agent's mind lives under agents/<name>/;`,
+        'shared truths under shared/iac/.',
+      ],
+      trailers: [['AgentOS-Init', 'template']],
+    }),
   );
+  if (commit === undefined)
+    throw new InputError(`${dir} already holds the template's files, committed: nothing to do`);
   return { dir, commit, files };
 }

@@ -7,6 +7,7 @@ import { streamLogger } from '../../log.js';
 import { pendingEntries } from '../../memory/queue.js';
 import { loadRegistry } from '../../memory/registry.js';
 import { loadAgentMemory } from '../../loop/agent-memory.js';
+import { recoverInterruptedChange } from '../../memory/journal.js';
 import { runIteration, type IterationResult } from '../../loop/iteration.js';
 import { taskFromQueue, taskFromText, type Task } from '../../loop/task.js';
 import {
@@ -72,9 +73,12 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
     );
     const repoRoot = repositoryDir(io, values.dir);
     const logger = streamLogger(io.stderr, values.verbose);
+    const git = Git.create(repoRoot);
+    // A run killed earlier may have left a change half-made: repair it before reading memory.
+    await recoverInterruptedChange({ repoRoot, git, logger });
     const deps = {
       repoRoot,
-      git: Git.create(repoRoot),
+      git,
       model: createModel(loadRegistry(repoRoot), io.env, { logger }),
       budget,
       logger: { ...logger, info: () => {} },

@@ -1,0 +1,219 @@
+// The write-ahead journal of one change to memory: before the runtime writes or removes a file, the
+// file's previous state is appended here (under the git directory, never committed). A run killed at
+// any point leaves the journal behind, and the next run repairs the working tree from it: the change
+// is rolled back when its commit never landed, and the person's index is brought up to date when it
+// did. So an iteration's files are either committed under its own task or gone, never left over.
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { AgentOSError } from '../errors.js';
+import type { Git } from '../git/git.js';
+import { removeStaleLocks } from '../git/stale-locks.js';
+import { silentLogger, type Logger } from '../log.js';
+import { readTextIfExists, writeFileAtomic } from './files.js';
+
+const JOURNAL_VERSION = 1;
+
+interface JournalHeader {
+  v: number;
+  /** HEAD when the change began; undefined in a repository with no commit yet. */
+  head: string | null;
+  pid: number;
+  label: string;
+}
+
+interface JournalEntry {
+  path: string;
+  /** The file's text before the change first touched it; null when it did not exist. */
+  before: string | null;
+}
+
+/** Another run is changing this working tree right now. */
+export class ChangeInProgressError extends AgentOSError {
+  override name = 'ChangeInProgressError';
+}
+
+export class ChangeJournal {
+  private readonly recorded = new Set<string>();
+
+  private constructor(
+    private readonly repoRoot: string,
+    readonly file: string,
+  ) {}
+
+  /**
+   * Repairs what an interrupted run left (stale git locks, a journal), then starts the journal of a
+   * new change labelled `label` (e.g. "orion issue-42").
+   */
+  static async begin(input: {
+    repoRoot: string;
+    git: Git;
+    label: string;
+    logger?: Logger;
+  }): Promise<ChangeJournal> {
+    const file = await journalFile(input.git);
+    await recoverInterruptedChange({ ...input, file });
+    mkdirSync(dirname(file), { recursive: true });
+    const header: JournalHeader = {
+      v: JOURNAL_VERSION,
+      head: (await input.git.headShaIfAny()) ?? null,
+      pid: process.pid,
+      label: input.label,
+    };
+    appendDurably(file, header);
+    return new ChangeJournal(input.repoRoot, file);
+  }
+
+  /** Remembers the state of `path` before its first change. Call before writing or removing it. */
+  record(path: string): void {
+    if (this.recorded.has(path)) return;
+    const entry: JournalEntry = {
+      path,
+      before: readTextIfExists(join(this.repoRoot, path)) ?? null,
+    };
+    appendDurably(this.file, entry);
+    this.recorded.add(path);
+  }
+
+  /** The change landed (or changed nothing): the journal is no longer needed. */
+  finish(): void {
+    rmSync(this.file, { force: true });
+  }
+
+  /** Puts every recorded file back as it was before the change, then ends the journal. */
+  rollback(): void {
+    restoreEntries(this.repoRoot, readJournal(this.file).entries);
+    this.finish();
+  }
+}
+
+async function journalFile(git: Git): Promise<string> {
+  return git.gitPath('agentos/change-journal.jsonl');
+}
+
+/**
+ * Repairs an interrupted change: removes git's stale locks, and, when a journal is left, rolls the
+ * change back (its commit never landed: HEAD has not moved) or syncs the person's index with the
+ * commit that did land. Safe to call at any time; a journal of a live run is refused, not touched.
+ */
+export async function recoverInterruptedChange(input: {
+  repoRoot: string;
+  git: Git;
+  logger?: Logger;
+  file?: string;
+}): Promise<void> {
+  const logger = input.logger ?? silentLogger;
+  for (const lock of await removeStaleLocks(input.git))
+    logger.warn(`removed a stale git lock left by an interrupted run: ${lock}`);
+  const file = input.file ?? (await journalFile(input.git));
+  if (!existsSync(file)) return;
+  const { header, entries } = readJournal(file);
+  if (header && header.pid !== process.pid && isAlive(header.pid) && isRecent(file)) {
+    throw new ChangeInProgressError(
+      `another AgentOS run (process ${header.pid}, ${header.label}) is changing this repository; wait for it to finish`,
+    );
+  }
+  const head = (await input.git.headShaIfAny()) ?? null;
+  const paths = entries.map((entry) => entry.path);
+  if (header && head !== header.head) {
+    // The commit landed before the run was killed: only the person's index may lag behind it.
+    if (head && paths.length > 0) await input.git.resetIndexPaths(head, paths);
+    logger.warn(`finished an interrupted change (${header.label}): its commit had landed`);
+  } else {
+    restoreEntries(input.repoRoot, entries);
+    logger.warn(
+      `rolled back an interrupted change (${header?.label ?? 'unknown'}): ${paths.length} file(s) restored; its task is still pending`,
+    );
+  }
+  rmSync(file, { force: true });
+}
+
+function restoreEntries(repoRoot: string, entries: JournalEntry[]): void {
+  const first = new Map<string, JournalEntry>();
+  for (const entry of entries) if (!first.has(entry.path)) first.set(entry.path, entry);
+  for (const { path, before } of first.values()) {
+    const absolute = join(repoRoot, path);
+    if (before === null) rmSync(absolute, { force: true });
+    else if (readTextIfExists(absolute) !== before) writeFileAtomic(absolute, before);
+    removeTempSiblings(absolute);
+  }
+}
+
+/** Half-written temporary files of an atomic write to `absolute` (see writeFileAtomic). */
+function removeTempSiblings(absolute: string): void {
+  const prefix = `${basename(absolute)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(absolute));
+  } catch {
+    return;
+  }
+  for (const name of names)
+    if (name.startsWith(prefix) && name.endsWith('.tmp'))
+      rmSync(join(dirname(absolute), name), { force: true });
+}
+
+function readJournal(file: string): { header: JournalHeader | undefined; entries: JournalEntry[] } {
+  const lines = (readTextIfExists(file) ?? '').split('\n').filter(Boolean);
+  let header: JournalHeader | undefined;
+  const entries: JournalEntry[] = [];
+  for (const line of lines) {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue; // the last line of a journal cut off mid-append: that write never happened
+    }
+    if (isHeader(value)) header ??= value;
+    else if (isEntry(value)) entries.push(value);
+  }
+  return { header, entries };
+}
+
+function isHeader(value: unknown): value is JournalHeader {
+  return typeof value === 'object' && value !== null && 'v' in value && 'pid' in value;
+}
+
+function isEntry(value: unknown): value is JournalEntry {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as JournalEntry).path === 'string' &&
+    ((value as JournalEntry).before === null || typeof (value as JournalEntry).before === 'string')
+  );
+}
+
+function appendDurably(file: string, value: unknown): void {
+  appendFileSync(file, `${JSON.stringify(value)}\n`);
+  const fd = openSync(file, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A live run appends to its journal as it writes; an old journal whose pid lives is a reused pid. */
+const LIVE_JOURNAL_MS = 10 * 60 * 1000;
+
+function isRecent(file: string): boolean {
+  return Date.now() - statSync(file).mtimeMs < LIVE_JOURNAL_MS;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
