@@ -1,0 +1,163 @@
+// A run killed with SIGKILL at any point of an iteration leaves a state the next run repairs by
+// itself: no stale lock, no file left over, each task's files in one commit of its own, and the
+// person's own work untouched. The CLI runs as a real process (lib/, built from the source before the
+// tests); a git wrapper on PATH kills it at a chosen git step, a preload kills it between two file
+// writes.
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Git } from '../src/git/git.js';
+import { runCli } from './helpers/cli.js';
+import { makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
+
+const CLI = resolve('lib/cli/index.js');
+
+/** A `git` that kills the process that called it when its subcommand is $KILL_ON_GIT (the Nth time). */
+function gitKiller(): string {
+  const dir = tempDir('agentos-git-killer-');
+  const realGit = process.env.AGENTOS_TEST_REAL_GIT ?? '/usr/bin/git';
+  const script = `#!/bin/sh
+if [ -n "$KILL_ON_GIT" ] && [ "$1" = "$KILL_ON_GIT" ]; then
+  count_file="$KILL_STATE_DIR/count"
+  n=$(cat "$count_file" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$count_file"
+  if [ "$n" -eq "\${KILL_ON_NTH:-1}" ]; then kill -9 $PPID; exit 1; fi
+fi
+exec ${realGit} "$@"
+`;
+  writeFileSync(join(dir, 'git'), script);
+  chmodSync(join(dir, 'git'), 0o755);
+  return dir;
+}
+
+/** A preload that SIGKILLs the process after its Nth atomic file write (a rename). */
+function renameKiller(): string {
+  const file = join(tempDir('agentos-rename-killer-'), 'kill-after-renames.mjs');
+  writeFileSync(
+    file,
+    `import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+const limit = Number(process.env.KILL_AFTER_RENAMES);
+let renames = 0;
+const rename = fs.renameSync;
+fs.renameSync = (from, to) => {
+  rename(from, to);
+  if (String(to).endsWith('.md') && ++renames === limit) process.kill(process.pid, 'SIGKILL');
+};
+syncBuiltinESMExports();
+`,
+  );
+  return file;
+}
+
+function runProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env } });
+    const err: Buffer[] = [];
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('close', (code, signal) =>
+      done({ code, signal, stderr: Buffer.concat(err).toString() }),
+    );
+  });
+}
+
+async function status(git: Git): Promise<string> {
+  return (await git.exec(['status', '--porcelain=v1', '--untracked-files=all'])).stdout;
+}
+
+/** The commits that name task `id` in their trailers, with the files each changed. */
+async function taskCommits(git: Git, id: string): Promise<{ sha: string; files: string[] }[]> {
+  const log = await git.exec(['log', '--format=%H', '--grep', `^AgentOS-Task: ${id}$`]);
+  const commits: { sha: string; files: string[] }[] = [];
+  for (const sha of log.stdout.split('\n').filter(Boolean)) {
+    const show = await git.exec(['show', '--name-only', '--format=', sha]);
+    commits.push({ sha, files: show.stdout.split('\n').filter(Boolean) });
+  }
+  return commits;
+}
+
+const KILL_POINTS: { name: string; env: (state: string) => NodeJS.ProcessEnv }[] = [
+  {
+    name: 'before writing (as the change begins)',
+    env: (state) => ({ KILL_ON_GIT: 'symbolic-ref', KILL_STATE_DIR: state }),
+  },
+  { name: 'mid-write (after two files)', env: () => ({ KILL_AFTER_RENAMES: '2' }) },
+  {
+    name: 'after staging (git update-index)',
+    env: (state) => ({ KILL_ON_GIT: 'write-tree', KILL_STATE_DIR: state }),
+  },
+  {
+    name: 'during the commit (commit object made, HEAD not moved)',
+    env: (state) => ({ KILL_ON_GIT: 'update-ref', KILL_STATE_DIR: state }),
+  },
+  {
+    name: 'after the commit (before the index is brought up to date)',
+    env: (state) => ({ KILL_ON_GIT: 'reset', KILL_STATE_DIR: state }),
+  },
+];
+
+describe('a run killed with SIGKILL', () => {
+  let repo: TestRepo;
+  const killer = gitKiller();
+  const preload = renameKiller();
+  beforeAll(() => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: npm test builds it first`);
+  });
+  beforeEach(async () => {
+    repo = await makeRepo();
+  });
+  afterEach(() => repo.cleanup());
+
+  it.each(KILL_POINTS)('$name: the next run repairs it by itself', async ({ env }) => {
+    const enqueue = await runCli([
+      'enqueue',
+      '--dir',
+      repo.dir,
+      '--id',
+      'first',
+      'Sync a paginated API with rate limits.',
+    ]);
+    expect(enqueue.code).toBe(0);
+    await runCli(['enqueue', '--dir', repo.dir, '--id', 'second', 'Retry 429 with backoff.']);
+    // The person's own work, staged and unstaged.
+    repo.write('app.py', 'print("mine")\n');
+    await repo.git.add(['app.py']);
+    repo.write('agents/orion/goals.md', '# Goals\n\n- [ ] Mine, unstaged\n');
+    const theirs = await status(repo.git);
+
+    const state = tempDir('agentos-kill-state-');
+    const killEnv = env(state);
+    const args = killEnv.KILL_AFTER_RENAMES ? ['--import', preload] : [];
+    const killed = await runProcess([...args, CLI, 'run', '--dir', repo.dir], {
+      ...killEnv,
+      PATH: `${killer}:${process.env.PATH ?? ''}`,
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    // What a crashed git itself would leave: its lock.
+    if (killEnv.KILL_ON_GIT) writeFileSync(join(repo.dir, '.git/index.lock'), '');
+
+    const next = await runCli(['run', '--all', '--dir', repo.dir]);
+    expect(next.code).toBe(0);
+    if (killEnv.KILL_ON_GIT) expect(next.stderr).toContain('removed a stale git lock');
+    expect(existsSync(join(repo.dir, '.git/index.lock'))).toBe(false);
+    expect(existsSync(join(repo.dir, '.git/agentos/change-journal.jsonl'))).toBe(false);
+    // Only the person's work is left over, exactly as it was.
+    expect(await status(repo.git)).toBe(theirs);
+    for (const id of ['first', 'second']) {
+      const commits = await taskCommits(repo.git, id);
+      expect(commits).toHaveLength(1);
+      const files = commits[0]?.files ?? [];
+      // The task's record and its memory files are in its own commit.
+      expect(files.some((file) => file.startsWith('agents/orion/reward'))).toBe(true);
+      expect(files).toContain('agents/orion/queue.md');
+      expect(files).not.toContain('app.py');
+      expect(files).not.toContain('agents/orion/goals.md');
+    }
+    const first = await taskCommits(repo.git, 'first');
+    expect(
+      first[0]?.files.some((file) => file.includes('/world/') || file.includes('/skills')),
+    ).toBe(true);
+  });
+});

@@ -1,0 +1,70 @@
+// A person's own work in the repository — staged and unstaged, inside and outside agents/ — survives
+// every command that commits (init, enqueue, run, feedback, learn) byte for byte, and none of it lands
+// in a runtime commit.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Git } from '../src/git/git.js';
+import { runCli } from './helpers/cli.js';
+import { commitStaged } from './helpers/person.js';
+import { tempDir } from './helpers/repo.js';
+
+/** What `git status`, the staged diff and the unstaged diff say about the person's work. */
+async function personsWork(
+  git: Git,
+): Promise<{ status: string; staged: string; unstaged: string }> {
+  const status = (await git.exec(['status', '--porcelain=v1', '--untracked-files=all'])).stdout;
+  const staged = (await git.exec(['diff', '--cached', '--binary'])).stdout;
+  const unstaged = (await git.exec(['diff', '--binary'])).stdout;
+  return { status, staged, unstaged };
+}
+
+/** Files the newest commit changed. */
+async function committedFiles(git: Git): Promise<string[]> {
+  const out = await git.exec(['show', '--name-only', '--format=', 'HEAD']);
+  return out.stdout.split('\n').filter(Boolean);
+}
+
+const PERSONS_PATHS = ['app.py', 'agents/orion/goals.md', 'agents/orion/my-notes.md'];
+
+it('init, enqueue, run, feedback and learn commit only their own files', async () => {
+  const dir = tempDir();
+  const git = Git.create(dir);
+  await git.init();
+  writeFileSync(join(dir, 'app.py'), 'print("v1")\n');
+  await git.add(['app.py']);
+  await commitStaged(git, 'The person’s app');
+  // Staged and unstaged work outside the agent's memory.
+  writeFileSync(join(dir, 'app.py'), 'print("v2, staged")\n');
+  await git.add(['app.py']);
+  writeFileSync(join(dir, 'app.py'), 'print("v3, unstaged on top")\n');
+
+  const init = await runCli(['init', dir]);
+  expect(init.code).toBe(0);
+  expect((await committedFiles(git)).some((path) => path === 'app.py')).toBe(false);
+
+  // And work inside it: a staged new file and an unstaged edit of a human-owned file.
+  writeFileSync(join(dir, 'agents/orion/my-notes.md'), '# Notes\n\nStaged, not committed.\n');
+  await git.add(['agents/orion/my-notes.md']);
+  writeFileSync(join(dir, 'agents/orion/goals.md'), '# Goals\n\n- [ ] Edited by hand, unstaged\n');
+  writeFileSync(join(dir, 'notes-untracked.txt'), 'untracked\n');
+  const before = await personsWork(git);
+  expect(before.staged).toContain('Staged, not committed.');
+  expect(before.unstaged).toContain('Edited by hand, unstaged');
+
+  const steps: string[][] = [
+    ['enqueue', '--dir', dir, '--id', 'sync-1', 'Sync a paginated API with rate limits.'],
+    ['run', '--dir', dir],
+    ['feedback', '--dir', dir, 'sync-1', 'correctness=-1', 'note=wrong cursor'],
+    ['learn', '--dir', dir],
+  ];
+  for (const argv of steps) {
+    const head = await git.headSha();
+    const run = await runCli(argv);
+    expect({ argv, code: run.code, stderr: run.stderr }).toEqual({ argv, code: 0, stderr: '' });
+    const commits = (await git.exec(['rev-list', `${head}..HEAD`])).stdout.split('\n');
+    expect(commits.filter(Boolean).length).toBeGreaterThan(0);
+    const changed = (await git.exec(['diff', '--name-only', head, 'HEAD'])).stdout;
+    for (const path of PERSONS_PATHS) expect(changed.split('\n')).not.toContain(path);
+    expect({ argv, work: await personsWork(git) }).toEqual({ argv, work: before });
+  }
+});
