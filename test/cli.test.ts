@@ -76,7 +76,7 @@ describe('agentos CLI', () => {
   });
 
   it('prints --help for every command', async () => {
-    for (const command of ['init', 'enqueue', 'run', 'demo']) {
+    for (const command of ['init', 'enqueue', 'run', 'show', 'retry', 'demo']) {
       const run = await runCli([command, '--help']);
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`^Usage: agentos ${command}`));
@@ -110,6 +110,7 @@ describe('agentos run --all', () => {
         'orion sync-a-paginated-api: already processed (a reward record exists); nothing to do',
         expect.stringMatching(/^orion add-retries-to-the-export: success/),
         expect.stringMatching(/^orion verify-webhook-signatures: success/),
+        '2 done, 0 failed, 1 already processed, cost $0.0000',
       ]);
       expect((await runCli(['run', '--dir', repo.dir, '--all'])).stdout).toMatch(
         /^orion sync-a-paginated-api: already/,

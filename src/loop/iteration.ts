@@ -181,6 +181,7 @@ export async function runIteration(
       updated,
       refused,
       transitions: plan.transitions,
+      answer: result.output.answer,
     }),
   );
   const summary =
