@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMMANDS } from '../src/cli/main.js';
 import { runCli } from './helpers/cli.js';
 import { makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
 
@@ -73,6 +74,11 @@ describe('agentos CLI', () => {
     const noText = await runCli(['enqueue', '--dir', repo.dir]);
     expect(noText.code).toBe(2);
     expect(noText.stderr).toMatch(/task text is missing/);
+  });
+
+  it('README’s command table names every command', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    for (const command of COMMANDS) expect(readme).toContain(`| \`agentos ${command.name}`);
   });
 
   it('prints --help for every command', async () => {
