@@ -26,8 +26,6 @@ import {
   taskLine,
 } from '../iteration-report.js';
 
-export { EXIT_BUDGET };
-
 export const runCommand: Command = {
   name: 'run',
   summary: 'run one loop iteration (or drain the queue with --all)',
