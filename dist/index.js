@@ -44665,7 +44665,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3601);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4934);
 // The action's entry point (the ncc bundle's main): everything happens in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -44675,7 +44675,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3601:
+/***/ 4934:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47734,6 +47734,12 @@ function redactor(secrets) {
 //# sourceMappingURL=redact.js.map
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./lib/log.js
 const silentLogger = { info() { }, warn() { }, debug() { } };
 function streamLogger(stream, verbose = false) {
@@ -47762,6 +47768,9 @@ function memoryLogger() {
 // return booleans for expected refusals, everything else throws with git's own words. Settings that
 // must never appear on a command line (the token's header, safe.directory) reach git through the
 // environment (GIT_CONFIG_COUNT), and pushes retry what is transient and rebase what was rejected.
+
+
+
 
 
 
@@ -47889,7 +47898,7 @@ class Git {
             const stdin = options.input === undefined ? 'ignore' : 'pipe';
             const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, {
                 cwd: this.workdir,
-                env: this.env,
+                env: options.env ? { ...this.env, ...options.env } : this.env,
                 stdio: [stdin, 'pipe', 'pipe'],
             });
             const out = [];
@@ -47922,7 +47931,7 @@ class Git {
         const result = await this.exec(['rev-parse', '--is-inside-work-tree'], { allowFailure: true });
         return result.exitCode === 0 && result.stdout.trim() === 'true';
     }
-    /** Stages exactly these paths (additions, changes and deletions). */
+    /** Stages exactly these paths in the user's index (additions, changes and deletions). */
     async add(paths) {
         if (paths.length > 0)
             await this.exec(['add', '--all', '--', ...paths]);
@@ -47931,10 +47940,95 @@ class Git {
         const result = await this.exec(['diff', '--cached', '--quiet'], { allowFailure: true });
         return result.exitCode === 1;
     }
-    /** Commits what is staged with the message from stdin; returns the new commit's sha. */
-    async commit(message) {
-        await this.exec(['commit', '--quiet', '--file=-'], { input: message });
-        return this.headSha();
+    /**
+     * Commits exactly `paths`, as they are in the working tree (added, changed or deleted), on top of
+     * HEAD, and returns the new commit; undefined when they already match HEAD. The commit is built in
+     * a private index (GIT_INDEX_FILE) and HEAD moves by compare-and-swap, so whatever else a person
+     * has staged or changed is neither committed nor touched; afterwards the person's index holds the
+     * committed version of these paths and of nothing else.
+     */
+    async commitPaths(paths, message) {
+        const head = await this.headShaIfAny();
+        const scratch = await this.gitPath('agentos');
+        (0,external_node_fs_namespaceObject.mkdirSync)(scratch, { recursive: true });
+        const indexFile = (0,external_node_path_namespaceObject.join)(scratch, `index-${process.pid}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        const env = { GIT_INDEX_FILE: indexFile };
+        try {
+            if (head)
+                await this.exec(['read-tree', head], { env });
+            else
+                await this.exec(['read-tree', '--empty'], { env });
+            if (paths.length > 0) {
+                await this.exec(['update-index', '--add', '--remove', '-z', '--stdin'], {
+                    env,
+                    input: `${paths.join('\0')}\0`,
+                });
+            }
+            const tree = (await this.exec(['write-tree'], { env })).stdout.trim();
+            if (head && tree === (await this.exec(['rev-parse', `${head}^{tree}`])).stdout.trim())
+                return undefined;
+            const parents = head ? ['-p', head] : [];
+            const commit = (await this.exec(['commit-tree', tree, ...parents, '-F', '-'], { input: message })).stdout.trim();
+            const subject = message.split('\n')[0] ?? '';
+            await this.exec(['update-ref', '-m', `agentos: ${subject}`, 'HEAD', commit, head ?? '']);
+            if (paths.length > 0)
+                await this.resetIndexPaths(commit, paths);
+            return commit;
+        }
+        finally {
+            (0,external_node_fs_namespaceObject.rmSync)(indexFile, { force: true });
+            (0,external_node_fs_namespaceObject.rmSync)(`${indexFile}.lock`, { force: true });
+        }
+    }
+    /** Sets the user's index entries of `paths` to their version in `commit`; nothing else changes. */
+    async resetIndexPaths(commit, paths) {
+        await this.exec(['reset', '--quiet', commit, '--pathspec-from-file=-', '--pathspec-file-nul'], {
+            input: `${paths.join('\0')}\0`,
+        });
+    }
+    /**
+     * Puts `paths` back as they are in `source`, in the working tree and the user's index: a path
+     * `source` does not have is removed. Nothing outside `paths` changes.
+     */
+    async restorePaths(source, paths) {
+        if (paths.length === 0)
+            return;
+        await this.exec([
+            'restore',
+            `--source=${source}`,
+            '--staged',
+            '--worktree',
+            '--pathspec-from-file=-',
+            '--pathspec-file-nul',
+        ], { input: `${paths.join('\0')}\0` });
+    }
+    /** Paths that differ between two commits. */
+    async changedPaths(from, to) {
+        const result = await this.exec(['diff', '--name-only', '--no-renames', '-z', from, to]);
+        return result.stdout.split('\0').filter(Boolean);
+    }
+    /** Moves HEAD (its branch) to `sha` without touching the index or the working tree. */
+    async moveHead(sha, expected) {
+        await this.exec([
+            'update-ref',
+            '-m',
+            'agentos: move to the remote head',
+            'HEAD',
+            sha,
+            expected,
+        ]);
+    }
+    /** The absolute path of `name` inside the repository's git directory (`git rev-parse --git-path`). */
+    async gitPath(name) {
+        const path = (await this.exec(['rev-parse', '--git-path', name])).stdout.trim();
+        return (0,external_node_path_namespaceObject.isAbsolute)(path) ? path : (0,external_node_path_namespaceObject.join)(this.workdir, path);
+    }
+    /** HEAD's commit, or undefined in a repository with no commit yet. */
+    async headShaIfAny() {
+        const result = await this.exec(['rev-parse', '--verify', '--quiet', 'HEAD'], {
+            allowFailure: true,
+        });
+        return result.exitCode === 0 ? result.stdout.trim() : undefined;
     }
     async headSha() {
         return (await this.exec(['rev-parse', 'HEAD'])).stdout.trim();
@@ -47968,10 +48062,6 @@ class Git {
             allowFailure: true,
         });
         return result.exitCode === 0;
-    }
-    /** Moves HEAD, index and work tree to `ref`, dropping local commits and changes after it. */
-    async resetHard(ref) {
-        await this.exec(['reset', '--quiet', '--hard', ref]);
     }
     /**
      * Brings HEAD up to the remote branch when that is a fast-forward; returns false (and changes
@@ -48283,8 +48373,6 @@ function agentRelative(agent, repoPath) {
     return repoPath.startsWith(prefix) ? repoPath.slice(prefix.length) : repoPath;
 }
 //# sourceMappingURL=layout.js.map
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -57820,10 +57908,6 @@ function preprocess(fn, schema) {
     });
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./lib/memory/files.js
 // Reading and atomically writing files: a reader never sees half a file (temp file + rename).
 
@@ -57959,6 +58043,10 @@ const timestamp = schemas_string()
 const tagList = array(schemas_string().min(1)).default([]);
 /** A score of one reward dimension, or of the whole task: -1, 0 or +1. */
 const signedUnit = union([literal(-1), literal(0), literal(1)]);
+/** A moment as the memory files write it: ISO-8601 in UTC, to the second (2026-04-30T10:00:00Z). */
+function isoSeconds(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
 //# sourceMappingURL=schema-parts.js.map
 ;// CONCATENATED MODULE: ./lib/memory/skills.js
 // Skills: procedural knowledge, one Markdown file per skill, and the generated skills.md index.
@@ -68436,6 +68524,295 @@ function rememberingModel(model) {
     };
 }
 //# sourceMappingURL=remembering-model.js.map
+;// CONCATENATED MODULE: ./lib/loop/publish.js
+// Landing one piece of work (an iteration, a feedback, a learning run) on the shared branch
+// (SPEC §4): commit, then push with bounded fetch–rebuild–retry, so concurrent runs never lose a
+// commit and never push anything but their own.
+//
+// "Rebuild" means replaying the work on the fetched memory, not merging text: replaying runs the same
+// deterministic update (with the model's remembered answer) on top of what the other run wrote, so
+// indexes, counters and confidences account for both. Only the files the work itself committed are
+// taken back before the replay; nothing else in the working tree or the index is reset.
+
+
+/**
+ * Runs `work` (which commits on top of HEAD) and pushes HEAD to `target`. When the push is rejected
+ * because the remote moved on, the work's own commits are taken back (their files restored, HEAD
+ * moved back), the checkout moves forward to the remote's head (carrying any other local change, as
+ * `git merge --ff-only` does) and `work` runs again there. `work` must therefore be repeatable: it
+ * reads memory afresh each time. HEAD must not have commits the remote lacks when the work begins
+ * (see `ensureNothingUnpushed`): the push carries the work's commits and nothing else.
+ */
+async function publishWork(input) {
+    const { git, target } = input;
+    const logger = input.logger ?? silentLogger;
+    let base = await git.headSha();
+    let value = await input.work();
+    if (!target)
+        return { value, push: undefined };
+    const push = await git.pushWithRebaseRetry({
+        ...input.push,
+        ...target,
+        logger,
+        rebase: async (upstream) => {
+            if (!(await git.isAncestor(base, upstream)))
+                throw new AgentOSError(`${target.remote}/${target.branch} no longer contains ${base.slice(0, 7)}, the commit this run started from (was the branch force-pushed?); nothing was pushed`);
+            const head = await git.headSha();
+            await git.restorePaths(base, await git.changedPaths(base, head));
+            await git.moveHead(base, head);
+            await git.exec(['merge', '--quiet', '--ff-only', upstream]);
+            base = upstream;
+            logger.info(`replaying the work on ${base.slice(0, 7)}`);
+            value = await input.work();
+        },
+    });
+    return { value, push };
+}
+/**
+ * Brings the checkout up to `target` (a fast-forward that keeps local changes) and refuses to go on
+ * when HEAD holds commits the remote lacks: the runtime pushes only its own commits.
+ */
+async function ensureNothingUnpushed(git, target) {
+    if (await git.fastForwardTo(target.remote, target.branch))
+        return;
+    const upstream = `refs/remotes/${target.remote}/${target.branch}`;
+    const ahead = (await git.exec(['rev-list', '--count', `${upstream}..HEAD`])).stdout.trim();
+    throw new AgentOSError(`the checkout has ${ahead} commit(s) that are not on ${target.remote}/${target.branch}; AgentOS pushes only its own commits: push or drop them first`);
+}
+//# sourceMappingURL=publish.js.map
+;// CONCATENATED MODULE: ./lib/git/stale-locks.js
+// Git's own lock files left behind by a process that was killed (`index.lock`, `HEAD.lock`, a
+// branch's ref lock): removed only when no live git process is working in the repository, because
+// removing a lock that a running git holds would corrupt what it is writing.
+
+
+/** Where /proc is unavailable, a lock this old is taken as abandoned. */
+const ABANDONED_LOCK_MS = 10 * 60 * 1000;
+/** Removes stale lock files of the repository; returns the removed paths (absolute). */
+async function removeStaleLocks(git, now = Date.now()) {
+    const candidates = [await git.gitPath('index.lock'), await git.gitPath('HEAD.lock')];
+    const branch = await git.currentBranch();
+    if (branch)
+        candidates.push(await git.gitPath(`refs/heads/${branch}.lock`));
+    const present = candidates.filter((path) => (0,external_node_fs_namespaceObject.existsSync)(path));
+    if (present.length === 0)
+        return [];
+    const busy = liveGitProcessIn((0,external_node_fs_namespaceObject.realpathSync)(git.workdir));
+    const removed = [];
+    for (const path of present) {
+        const abandoned = busy === false || (busy === undefined && now - (0,external_node_fs_namespaceObject.statSync)(path).mtimeMs > ABANDONED_LOCK_MS);
+        if (!abandoned)
+            continue;
+        (0,external_node_fs_namespaceObject.rmSync)(path, { force: true });
+        removed.push(path);
+    }
+    return removed;
+}
+/**
+ * Whether a git process (other than this one's children, which have exited by now) runs with its
+ * working directory inside `workdir`; undefined where the process table cannot be read (no /proc).
+ */
+function liveGitProcessIn(workdir) {
+    let pids;
+    try {
+        pids = (0,external_node_fs_namespaceObject.readdirSync)('/proc').filter((name) => /^\d+$/.test(name));
+    }
+    catch {
+        return undefined;
+    }
+    for (const pid of pids) {
+        try {
+            const command = (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)('/proc', pid, 'comm'), 'utf8').trim();
+            if (!command.startsWith('git'))
+                continue;
+            const cwd = (0,external_node_fs_namespaceObject.readlinkSync)((0,external_node_path_namespaceObject.join)('/proc', pid, 'cwd'));
+            if (!(0,external_node_path_namespaceObject.relative)(workdir, cwd).startsWith('..'))
+                return true;
+        }
+        catch {
+            // The process ended while we looked, or is not ours to inspect.
+        }
+    }
+    return false;
+}
+//# sourceMappingURL=stale-locks.js.map
+;// CONCATENATED MODULE: ./lib/memory/journal.js
+// The write-ahead journal of one change to memory: before the runtime writes or removes a file, the
+// file's previous state is appended here (under the git directory, never committed). A run killed at
+// any point leaves the journal behind, and the next run repairs the working tree from it: the change
+// is rolled back when its commit never landed, and the person's index is brought up to date when it
+// did. So an iteration's files are either committed under its own task or gone, never left over.
+
+
+
+
+
+
+const JOURNAL_VERSION = 1;
+/** Another run is changing this working tree right now. */
+class ChangeInProgressError extends AgentOSError {
+    name = 'ChangeInProgressError';
+}
+class ChangeJournal {
+    repoRoot;
+    file;
+    recorded = new Set();
+    constructor(repoRoot, file) {
+        this.repoRoot = repoRoot;
+        this.file = file;
+    }
+    /**
+     * Repairs what an interrupted run left (stale git locks, a journal), then starts the journal of a
+     * new change labelled `label` (e.g. "orion issue-42").
+     */
+    static async begin(input) {
+        const file = await journalFile(input.git);
+        await recoverInterruptedChange({ ...input, file });
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(file), { recursive: true });
+        const header = {
+            v: JOURNAL_VERSION,
+            head: (await input.git.headShaIfAny()) ?? null,
+            pid: process.pid,
+            label: input.label,
+        };
+        appendDurably(file, header);
+        return new ChangeJournal(input.repoRoot, file);
+    }
+    /** Remembers the state of `path` before its first change. Call before writing or removing it. */
+    record(path) {
+        if (this.recorded.has(path))
+            return;
+        const entry = {
+            path,
+            before: readTextIfExists((0,external_node_path_namespaceObject.join)(this.repoRoot, path)) ?? null,
+        };
+        appendDurably(this.file, entry);
+        this.recorded.add(path);
+    }
+    /** The change landed (or changed nothing): the journal is no longer needed. */
+    finish() {
+        (0,external_node_fs_namespaceObject.rmSync)(this.file, { force: true });
+    }
+    /** Puts every recorded file back as it was before the change, then ends the journal. */
+    rollback() {
+        restoreEntries(this.repoRoot, readJournal(this.file).entries);
+        this.finish();
+    }
+}
+async function journalFile(git) {
+    return git.gitPath('agentos/change-journal.jsonl');
+}
+/**
+ * Repairs an interrupted change: removes git's stale locks, and, when a journal is left, rolls the
+ * change back (its commit never landed: HEAD has not moved) or syncs the person's index with the
+ * commit that did land. Safe to call at any time; a journal of a live run is refused, not touched.
+ */
+async function recoverInterruptedChange(input) {
+    const logger = input.logger ?? silentLogger;
+    for (const lock of await removeStaleLocks(input.git))
+        logger.warn(`removed a stale git lock left by an interrupted run: ${lock}`);
+    const file = input.file ?? (await journalFile(input.git));
+    if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+        return;
+    const { header, entries } = readJournal(file);
+    if (header && header.pid !== process.pid && isAlive(header.pid) && isRecent(file)) {
+        throw new ChangeInProgressError(`another AgentOS run (process ${header.pid}, ${header.label}) is changing this repository; wait for it to finish`);
+    }
+    const head = (await input.git.headShaIfAny()) ?? null;
+    const paths = entries.map((entry) => entry.path);
+    if (header && head !== header.head) {
+        // The commit landed before the run was killed: only the person's index may lag behind it.
+        if (head && paths.length > 0)
+            await input.git.resetIndexPaths(head, paths);
+        logger.warn(`finished an interrupted change (${header.label}): its commit had landed`);
+    }
+    else {
+        restoreEntries(input.repoRoot, entries);
+        logger.warn(`rolled back an interrupted change (${header?.label ?? 'unknown'}): ${paths.length} file(s) restored; its task is still pending`);
+    }
+    (0,external_node_fs_namespaceObject.rmSync)(file, { force: true });
+}
+function restoreEntries(repoRoot, entries) {
+    const first = new Map();
+    for (const entry of entries)
+        if (!first.has(entry.path))
+            first.set(entry.path, entry);
+    for (const { path, before } of first.values()) {
+        const absolute = (0,external_node_path_namespaceObject.join)(repoRoot, path);
+        if (before === null)
+            (0,external_node_fs_namespaceObject.rmSync)(absolute, { force: true });
+        else if (readTextIfExists(absolute) !== before)
+            writeFileAtomic(absolute, before);
+        removeTempSiblings(absolute);
+    }
+}
+/** Half-written temporary files of an atomic write to `absolute` (see writeFileAtomic). */
+function removeTempSiblings(absolute) {
+    const prefix = `${(0,external_node_path_namespaceObject.basename)(absolute)}.`;
+    let names;
+    try {
+        names = (0,external_node_fs_namespaceObject.readdirSync)((0,external_node_path_namespaceObject.dirname)(absolute));
+    }
+    catch {
+        return;
+    }
+    for (const name of names)
+        if (name.startsWith(prefix) && name.endsWith('.tmp'))
+            (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(absolute), name), { force: true });
+}
+function readJournal(file) {
+    const lines = (readTextIfExists(file) ?? '').split('\n').filter(Boolean);
+    let header;
+    const entries = [];
+    for (const line of lines) {
+        let value;
+        try {
+            value = JSON.parse(line);
+        }
+        catch {
+            continue; // the last line of a journal cut off mid-append: that write never happened
+        }
+        if (isHeader(value))
+            header ??= value;
+        else if (isEntry(value))
+            entries.push(value);
+    }
+    return { header, entries };
+}
+function isHeader(value) {
+    return typeof value === 'object' && value !== null && 'v' in value && 'pid' in value;
+}
+function isEntry(value) {
+    return (typeof value === 'object' &&
+        value !== null &&
+        typeof value.path === 'string' &&
+        (value.before === null || typeof value.before === 'string'));
+}
+function appendDurably(file, value) {
+    (0,external_node_fs_namespaceObject.appendFileSync)(file, `${JSON.stringify(value)}\n`);
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
+    try {
+        (0,external_node_fs_namespaceObject.fsyncSync)(fd);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/** A live run appends to its journal as it writes; an old journal whose pid lives is a reused pid. */
+const LIVE_JOURNAL_MS = 10 * 60 * 1000;
+function isRecent(file) {
+    return Date.now() - (0,external_node_fs_namespaceObject.statSync)(file).mtimeMs < LIVE_JOURNAL_MS;
+}
+function isAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+//# sourceMappingURL=journal.js.map
 ;// CONCATENATED MODULE: ./lib/platform/github.js
 /** Comments read when looking for an earlier reply of ours: enough for any real issue, bounded. */
 const MAX_COMMENT_PAGES = 10;
@@ -74041,6 +74418,8 @@ function requireToken(settings, why) {
 
 
 
+
+
 /** The identity of commits made by the action: GitHub's Actions bot. */
 const BOT_IDENTITY = {
     name: 'github-actions[bot]',
@@ -74109,6 +74488,8 @@ function createActionContext(input) {
 async function prepare(git, runner, settings, logger) {
     if (!(await git.isRepository()))
         throw new errors_InputError(`GITHUB_WORKSPACE ${runner.workspace} is not a git repository: add actions/checkout before AgentOS`);
+    // A run killed in this workspace (a reused self-hosted runner) left a change half-made: repair it.
+    await recoverInterruptedChange({ repoRoot: runner.workspace, git, logger });
     if (settings.dryRun) {
         logger.info('dry run: commits stay in the workspace; nothing is pushed or posted');
         return undefined;
@@ -74119,11 +74500,22 @@ async function prepare(git, runner, settings, logger) {
     if (!(await git.hasRemote(REMOTE)))
         throw new errors_InputError(`the workspace has no "${REMOTE}" remote: check out the repository with actions/checkout`);
     // Start from the newest memory, so the push is unlikely to be rejected.
-    if (!(await git.fastForwardTo(REMOTE, branch)))
-        logger.warn(`the workspace has commits that are not on ${REMOTE}/${branch}; they will be rebased`);
+    await ensureNothingUnpushed(git, { remote: REMOTE, branch });
     return { remote: REMOTE, branch };
 }
 //# sourceMappingURL=context.js.map
+;// CONCATENATED MODULE: ./lib/git/message.js
+// The shape of every commit message the runtime writes: a subject a reviewer reads in `git log`, a
+// body in words, and trailers tools parse (`git interpret-trailers`).
+function formatCommitMessage(message) {
+    const body = message.body ?? [];
+    const lines = [message.subject.replace(/\s+/g, ' ').trim()];
+    if (body.length > 0)
+        lines.push('', ...body);
+    lines.push('', ...message.trailers.map(([key, value]) => `${key}: ${value}`));
+    return `${lines.join('\n')}\n`;
+}
+//# sourceMappingURL=message.js.map
 ;// CONCATENATED MODULE: ./lib/memory/path-guard.js
 // The path guard (SPEC §12): every write of the runtime goes through it. It admits only the agent's
 // own memory and shared proposals, never a human-owned file, and never through a symlink.
@@ -74207,33 +74599,77 @@ class PathGuard {
 }
 //# sourceMappingURL=path-guard.js.map
 ;// CONCATENATED MODULE: ./lib/memory/writer.js
+// The memory writer: the only way the runtime changes an agent's files. Each write passes the path
+// guard, is journaled (when part of a change, see change.ts) and lands atomically; the writer
+// remembers what it wrote so the commit stages exactly that.
+
 
 
 class MemoryWriter {
     logger;
+    journal;
     guard;
     paths = new Set();
-    constructor(repoRoot, agent, logger) {
+    constructor(repoRoot, agent, logger, journal) {
         this.logger = logger;
+        this.journal = journal;
         this.guard = new PathGuard(repoRoot, agent);
     }
     /** Writes a repository-relative file; throws PathRefusedError when the guard refuses it. */
     write(path, content) {
         const absolute = this.guard.resolve(path, Buffer.byteLength(content));
+        this.journal?.record(path);
         writeFileAtomic(absolute, content);
         this.paths.add(path);
         this.logger.debug(`wrote ${path}`);
+    }
+    /** Removes a repository-relative file (guarded like a write); a missing file is no error. */
+    remove(path) {
+        const absolute = this.guard.resolve(path);
+        this.journal?.record(path);
+        (0,external_node_fs_namespaceObject.rmSync)(absolute, { force: true });
+        this.paths.add(path);
+        this.logger.debug(`removed ${path}`);
     }
     /** Writes a file that is never committed (context.md): guarded, atomic, not remembered. */
     writeEphemeral(path, content) {
         writeFileAtomic(this.guard.resolve(path, Buffer.byteLength(content)), content);
     }
-    /** Every path written so far, in order of first write. */
+    /** Every path written or removed so far, in order of first write. */
     get written() {
         return [...this.paths];
     }
 }
 //# sourceMappingURL=writer.js.map
+;// CONCATENATED MODULE: ./lib/memory/change.js
+
+
+
+/**
+ * Runs `make` with a writer for `agent`'s memory, then commits what it wrote with the message it
+ * returns. If `make` or the commit throws, every file it wrote is put back as it was, and the error
+ * is rethrown.
+ */
+async function landChange(input, make) {
+    const logger = input.logger ?? silentLogger;
+    const journal = await ChangeJournal.begin({ ...input, logger });
+    const writer = new MemoryWriter(input.repoRoot, input.agent, logger, journal);
+    let landed;
+    try {
+        const { message, value } = await make(writer);
+        const commit = writer.written.length === 0
+            ? undefined
+            : await input.git.commitPaths(writer.written, message);
+        landed = { value, commit, written: writer.written };
+    }
+    catch (error) {
+        journal.rollback();
+        throw error;
+    }
+    journal.finish();
+    return landed;
+}
+//# sourceMappingURL=change.js.map
 ;// CONCATENATED MODULE: ./lib/world/feedback.js
 
 /** correctness −1 says the answer was wrong; 0 and +1 let the task's own word stand. */
@@ -75240,22 +75676,25 @@ function feedback_arguments_parseRewardArguments(args) {
 
 
 
+
+
 const OUTCOME_OF_CORRECTNESS = {
     1: 'success',
     0: 'partial',
     [-1]: 'failure',
 };
 const REWARD_OF_OUTCOME = { success: 1, partial: 0, failure: -1 };
-async function applyFeedback(input) {
-    const memory = loadAgentMemory(input.repoRoot, input.agent);
+/**
+ * The pure half of human feedback: re-scores the task's record and replaces the task's word on every
+ * belief and skill it touched. Undefined when the same feedback is already recorded.
+ */
+function planFeedback(input) {
+    const { memory, at } = input;
     const agent = memory.agent.name;
     const paths = agentPaths(agent);
     const before = memory.rewards.find((r) => r.task_id === input.taskId);
     if (!before)
         throw new errors_InputError(`no reward record for task "${input.taskId}" in ${paths.rewards}`);
-    const at = (input.now ?? (() => new Date()))()
-        .toISOString()
-        .replace(/\.\d{3}Z$/, 'Z');
     const decomposition = { ...before.reward_decomposition, ...input.feedback.scores };
     const correctness = input.feedback.scores.correctness;
     const outcome = correctness === undefined
@@ -75277,10 +75716,8 @@ async function applyFeedback(input) {
     const same = before.feedback !== null &&
         JSON.stringify({ ...before.feedback, at: '' }) === JSON.stringify({ ...feedback, at: '' });
     if (same)
-        return { record: before, commit: undefined, changed: [], transitions: [] };
-    const writer = new MemoryWriter(input.repoRoot, agent, input.logger ?? silentLogger);
-    const rewardsText = readTextIfExists((0,external_node_path_namespaceObject.join)(input.repoRoot, paths.rewards)) ?? '';
-    writer.write(paths.rewards, replaceRewardText(paths.rewards, rewardsText, record));
+        return undefined;
+    const writes = [];
     // Beliefs: the human's verdict replaces the task's word on each belief it touched (following
     // promotions and merges to where the claim lives now), then the contradiction rules apply.
     const learning = memory.agent.learning;
@@ -75318,9 +75755,12 @@ async function applyFeedback(input) {
         changedBeliefs.set(updated.path, settled?.belief ?? updated);
     }
     for (const belief of changedBeliefs.values())
-        writer.write(belief.path, renderBelief(belief));
+        writes.push({ path: belief.path, content: renderBelief(belief) });
     if (changedBeliefs.size > 0)
-        writer.write(paths.worldIndex, renderWorldIndex(agent, memory.world.map((b) => changedBeliefs.get(b.path) ?? b)));
+        writes.push({
+            path: paths.worldIndex,
+            content: renderWorldIndex(agent, memory.world.map((b) => changedBeliefs.get(b.path) ?? b)),
+        });
     // Skills: move the task's count from the old outcome to the new one.
     const used = new Set(record.skills_used.map((p) => `${paths.root}/${p}`));
     const skills = memory.skills.map((skill) => {
@@ -75337,36 +75777,68 @@ async function applyFeedback(input) {
         if (outcome === 'failure')
             data.failures += 1;
         const updated = { ...skill, data };
-        writer.write(updated.path, renderSkill(updated));
+        writes.push({ path: updated.path, content: renderSkill(updated) });
         return updated;
     });
     if (skills.some((s, i) => s !== memory.skills[i]))
-        writer.write(paths.skillsIndex, renderSkillsIndex(agent, skills));
-    await input.git.add(writer.written);
-    const lines = [
-        `${agent}: human feedback on ${input.taskId} (${feedbackSummary(input.feedback)})`,
-        '',
-        `Feedback from ${input.feedback.by} overrides the self-assessment: ${before.outcome} (${formatReward(before.reward)}) → ${outcome} (${formatReward(record.reward)}).`,
-        ...(input.feedback.note ? ['', `Note: ${input.feedback.note}`] : []),
-        '',
-        ...writer.written.map((path) => `- updated ${path}`),
-        ...(transitions.length > 0
-            ? [
-                '',
-                'Contradicted beliefs:',
-                ...transitions.map((t) => `- ${t.kind === 'refute' ? 'refuted' : 'superseded'} ${t.path}: ${t.reason}`),
-            ]
-            : []),
-        ...(input.issueNumber !== undefined ? ['', `Refs #${input.issueNumber}`] : []),
-        '',
-        `AgentOS-Agent: ${agent}`,
-        `AgentOS-Task: ${input.taskId}`,
-        `AgentOS-Feedback: ${input.feedback.by}`,
-        `AgentOS-Outcome: ${outcome}`,
-        `AgentOS-Reward: ${formatReward(record.reward)}`,
-    ];
-    const commit = await input.git.commit(`${lines.join('\n')}\n`);
-    return { record, commit, changed: writer.written, transitions };
+        writes.push({ path: paths.skillsIndex, content: renderSkillsIndex(agent, skills) });
+    const message = {
+        subject: `${agent}: human feedback on ${input.taskId} (${feedbackSummary(input.feedback)})`,
+        body: [
+            `Feedback from ${input.feedback.by} overrides the self-assessment: ${before.outcome} (${formatReward(before.reward)}) → ${outcome} (${formatReward(record.reward)}).`,
+            ...(input.feedback.note ? ['', `Note: ${input.feedback.note}`] : []),
+            '',
+            `- updated ${paths.rewards}`,
+            ...writes.map((write) => `- updated ${write.path}`),
+            ...(transitions.length > 0
+                ? [
+                    '',
+                    'Contradicted beliefs:',
+                    ...transitions.map((t) => `- ${t.kind === 'refute' ? 'refuted' : 'superseded'} ${t.path}: ${t.reason}`),
+                ]
+                : []),
+            ...(input.issueNumber !== undefined ? ['', `Refs #${input.issueNumber}`] : []),
+        ],
+        trailers: [
+            ['AgentOS-Agent', agent],
+            ['AgentOS-Task', input.taskId],
+            ['AgentOS-Feedback', input.feedback.by],
+            ['AgentOS-Outcome', outcome],
+            ['AgentOS-Reward', formatReward(record.reward)],
+        ],
+    };
+    return { record, before, writes, transitions, message };
+}
+/** Human feedback on a task, landed as one commit (the thin shell around `planFeedback`). */
+async function applyFeedback(input) {
+    await recoverInterruptedChange(input);
+    const memory = loadAgentMemory(input.repoRoot, input.agent);
+    const agent = memory.agent.name;
+    const paths = agentPaths(agent);
+    const plan = planFeedback({
+        memory,
+        taskId: input.taskId,
+        feedback: input.feedback,
+        at: isoSeconds((input.now ?? (() => new Date()))()),
+        ...(input.issueNumber !== undefined ? { issueNumber: input.issueNumber } : {}),
+    });
+    if (!plan) {
+        const record = memory.rewards.find((r) => r.task_id === input.taskId);
+        return { record: record, commit: undefined, changed: [], transitions: [] };
+    }
+    const landed = await landChange({ ...input, agent, label: `${agent} feedback on ${input.taskId}` }, async (writer) => {
+        const rewardsText = readTextIfExists((0,external_node_path_namespaceObject.join)(input.repoRoot, paths.rewards)) ?? '';
+        writer.write(paths.rewards, replaceRewardText(paths.rewards, rewardsText, plan.record));
+        for (const write of plan.writes)
+            writer.write(write.path, write.content);
+        return { message: formatCommitMessage(plan.message), value: undefined };
+    });
+    return {
+        record: plan.record,
+        commit: landed.commit,
+        changed: landed.written,
+        transitions: plan.transitions,
+    };
 }
 /**
  * Feedback as typed after `agentos feedback TASK` (the shell has split it into words): the same
@@ -75383,40 +75855,6 @@ function feedbackSummary(feedback) {
     return scores.length > 0 ? scores.join(', ') : 'no scores';
 }
 //# sourceMappingURL=feedback.js.map
-;// CONCATENATED MODULE: ./lib/loop/publish.js
-
-/**
- * Runs `work` (which commits on top of HEAD) and pushes HEAD to `target`. When the push is rejected
- * because the remote moved on, the local commit is dropped, HEAD moves to the remote's head and
- * `work` runs again there. `work` must therefore be repeatable: it reads memory afresh each time.
- */
-async function publishWork(input) {
-    const { git, target } = input;
-    const logger = input.logger ?? silentLogger;
-    let base = await git.headSha();
-    let value = await input.work();
-    if (!target)
-        return { value, push: undefined };
-    const push = await git.pushWithRebaseRetry({
-        ...input.push,
-        ...target,
-        logger,
-        rebase: async (upstream) => {
-            await git.resetHard(base);
-            // Commits that were local before the work began (rare outside a fresh checkout) are rebased
-            // as text; the work itself is replayed.
-            if (await git.isAncestor(base, upstream))
-                await git.resetHard(upstream);
-            else
-                await git.rebase(upstream);
-            base = await git.headSha();
-            logger.info(`replaying the work on ${base.slice(0, 7)}`);
-            value = await input.work();
-        },
-    });
-    return { value, push };
-}
-//# sourceMappingURL=publish.js.map
 ;// CONCATENATED MODULE: ./lib/platform/untrusted-text.js
 // Untrusted text (SPEC §12): issue and comment text is data for the model, never instructions a
 // reader could not see. Hidden content — HTML comments, invisible and bidirectional-control
@@ -76174,6 +76612,8 @@ function planMemoryUpdate(input) {
 
 
 
+
+
 async function runIteration(deps, task, loaded) {
     const logger = deps.logger ?? silentLogger;
     const now = deps.now ?? (() => new Date());
@@ -76187,17 +76627,14 @@ async function runIteration(deps, task, loaded) {
         const summary = `${agent} ${task.id}: already processed (a reward record exists); nothing to do`;
         return { status: 'already-processed', task, summary, created: [], updated: [], refused: [] };
     }
-    const at = now()
-        .toISOString()
-        .replace(/\.\d{3}Z$/, 'Z');
-    const writer = new MemoryWriter(deps.repoRoot, agent, logger);
+    const at = isoSeconds(now());
     const context = assembleContext({
         taskId: task.id,
         task: task.text,
         sources: { ...memory, agent },
         budget: memory.registry.context.token_budget,
     });
-    writer.writeEphemeral(paths.context, renderContextMarkdown(context, at));
+    new MemoryWriter(deps.repoRoot, agent, logger).writeEphemeral(paths.context, renderContextMarkdown(context, at));
     const estimate = estimateDemand(context);
     const choice = (deps.routing ?? staticRoutingPolicy).choose({
         demand: estimate.demand,
@@ -76205,6 +76642,13 @@ async function runIteration(deps, task, loaded) {
     });
     logger.debug(`${task.id}: ${estimate.demand} demand (${estimate.reason}) → ${choice.tier} (${choice.reason})`);
     const retry = previous.length > 0;
+    const change = {
+        repoRoot: deps.repoRoot,
+        git: deps.git,
+        agent,
+        label: `${agent} ${task.id}`,
+        logger,
+    };
     let result;
     try {
         result = await deps.model.solve({
@@ -76223,12 +76667,20 @@ async function runIteration(deps, task, loaded) {
             throw error;
         // No answer: no memory file changes. Only the record of the attempt and the queue's count.
         const record = failureRecord({ task, at, failure: error, demand: estimate.demand, context });
-        writeReward(writer, deps.repoRoot, agent, record, retry);
-        writeQueueAttempt(writer, memory.queue, agent, task, { last_error: record.error ?? '' });
-        await deps.git.add(writer.written);
-        const commit = await deps.git.commit(iterationCommitMessage({ task, record, created: [], updated: [], refused: [] }));
+        const { commit } = await landChange(change, async (writer) => {
+            writeReward(writer, deps.repoRoot, agent, record, retry);
+            writeQueueAttempt(writer, memory.queue, agent, task, { last_error: record.error ?? '' });
+            const message = iterationCommitMessage({
+                task,
+                record,
+                created: [],
+                updated: [],
+                refused: [],
+            });
+            return { message, value: undefined };
+        });
         const summary = `${agent} ${task.id}: failed on ${record.model_used} [${record.model_name}] — ${record.error}; ` +
-            `the task stays pending, commit ${commit.slice(0, 7)}`;
+            `the task stays pending, commit ${commit?.slice(0, 7) ?? 'none'}`;
         logger.info(summary);
         return {
             status: 'failed',
@@ -76254,50 +76706,54 @@ async function runIteration(deps, task, loaded) {
         skills: memory.skills,
         world: memory.world,
     });
-    const refused = [...plan.refused];
-    const created = [];
-    const updated = [];
-    for (const write of plan.writes) {
-        try {
-            writer.write(write.path, write.content);
-            if (plan.created.includes(write.path))
-                created.push(write.path);
-            else if (plan.updated.includes(write.path))
-                updated.push(write.path);
+    const landed = await landChange(change, async (writer) => {
+        const refused = [...plan.refused];
+        const created = [];
+        const updated = [];
+        for (const write of plan.writes) {
+            try {
+                writer.write(write.path, write.content);
+                if (plan.created.includes(write.path))
+                    created.push(write.path);
+                else if (plan.updated.includes(write.path))
+                    updated.push(write.path);
+            }
+            catch (error) {
+                if (!(error instanceof PathRefusedError))
+                    throw error;
+                refused.push({ item: write.path, reason: error.reason });
+            }
         }
-        catch (error) {
-            if (!(error instanceof PathRefusedError))
-                throw error;
-            refused.push({ item: write.path, reason: error.reason });
-        }
-    }
-    for (const refusal of refused)
-        logger.warn(`${task.id}: refused ${refusal.item}: ${refusal.reason}`);
-    const record = scoreTask({
-        task,
-        at,
-        result,
-        demand: estimate.demand,
-        context,
-        violations,
-        worldUpdates: plan.worldUpdates.filter((p) => created.includes(`${paths.root}/${p}`) || updated.includes(`${paths.root}/${p}`)),
-        skillsUsed: plan.skillsUsed,
+        for (const refusal of refused)
+            logger.warn(`${task.id}: refused ${refusal.item}: ${refusal.reason}`);
+        const record = scoreTask({
+            task,
+            at,
+            result,
+            demand: estimate.demand,
+            context,
+            violations,
+            worldUpdates: plan.worldUpdates.filter((p) => created.includes(`${paths.root}/${p}`) || updated.includes(`${paths.root}/${p}`)),
+            skillsUsed: plan.skillsUsed,
+        });
+        writeReward(writer, deps.repoRoot, agent, record, retry);
+        writeQueueAttempt(writer, memory.queue, agent, task, { status: 'done', done_at: at });
+        const message = iterationCommitMessage({
+            task,
+            record,
+            created,
+            updated,
+            refused,
+            transitions: plan.transitions,
+        });
+        return { message, value: { record, created, updated, refused } };
     });
-    writeReward(writer, deps.repoRoot, agent, record, retry);
-    writeQueueAttempt(writer, memory.queue, agent, task, { status: 'done', done_at: at });
-    await deps.git.add(writer.written);
-    const commit = await deps.git.commit(iterationCommitMessage({
-        task,
-        record,
-        created,
-        updated,
-        refused,
-        transitions: plan.transitions,
-    }));
+    const { record, created, updated, refused } = landed.value;
+    const commit = landed.commit;
     const summary = `${agent} ${task.id}: ${record.outcome} (${formatReward(record.reward)}) on ${record.model_used} ` +
         `[${record.model_name}], ${created.length} created, ${updated.length} updated` +
         (refused.length > 0 ? `, ${refused.length} refused` : '') +
-        `, commit ${commit.slice(0, 7)}`;
+        `, commit ${commit?.slice(0, 7) ?? 'none'}`;
     logger.info(summary);
     return {
         status: 'done',
@@ -77488,17 +77944,19 @@ function learnInMemory(state, context) {
 
 
 
+
+
+
 /** At most this many change lines in one commit body; the rest are counted. */
 const MAX_BODY_LINES = 200;
 async function runLearning(input) {
     const logger = input.logger ?? silentLogger;
+    await recoverInterruptedChange(input);
     const memory = loadAgentMemory(input.repoRoot, input.agent);
     const agent = memory.agent.name;
     const learning = memory.agent.learning;
     const paths = agentPaths(agent);
-    const now = (input.now ?? (() => new Date()))()
-        .toISOString()
-        .replace(/\.\d{3}Z$/, 'Z');
+    const now = isoSeconds((input.now ?? (() => new Date()))());
     const context = { agent, now, learning };
     const branch = await input.git.currentBranch();
     const commits = [];
@@ -77506,26 +77964,25 @@ async function runLearning(input) {
     let state = { world: memory.world, skills: memory.skills };
     let proposalBranch;
     const commit = async (step, subject, body, writes, onBranch = branch) => {
-        const writer = new MemoryWriter(input.repoRoot, agent, logger);
-        for (const write of writes) {
-            if (readTextIfExists((0,external_node_path_namespaceObject.join)(input.repoRoot, write.path)) !== write.content)
-                writer.write(write.path, write.content);
-        }
-        if (writer.written.length === 0)
+        const landed = await landChange({ repoRoot: input.repoRoot, git: input.git, agent, label: `${agent} ${step}`, logger }, async (writer) => {
+            for (const write of writes) {
+                if (readTextIfExists((0,external_node_path_namespaceObject.join)(input.repoRoot, write.path)) !== write.content)
+                    writer.write(write.path, write.content);
+            }
+            const message = formatCommitMessage({
+                subject: `${agent}: ${subject}`,
+                body,
+                trailers: [
+                    ['AgentOS-Agent', agent],
+                    ['AgentOS-Learning-Step', step],
+                ],
+            });
+            return { message, value: undefined };
+        });
+        const sha = landed.commit;
+        if (sha === undefined)
             return undefined;
-        await input.git.add(writer.written);
-        if (!(await input.git.hasStagedChanges()))
-            return undefined;
-        const message = [
-            `${agent}: ${subject}`,
-            '',
-            ...body,
-            '',
-            `AgentOS-Agent: ${agent}`,
-            `AgentOS-Learning-Step: ${step}`,
-        ].join('\n');
-        const sha = await input.git.commit(`${message}\n`);
-        commits.push({ step, subject, sha, branch: onBranch, changed: writer.written });
+        commits.push({ step, subject, sha, branch: onBranch, changed: landed.written });
         logger.info(`${agent}: ${subject} (${sha.slice(0, 7)})`);
         return sha;
     };

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMMANDS } from '../src/cli/main.js';
 import { runCli } from './helpers/cli.js';
 import { makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
 import { commitStaged } from './helpers/person.js';
@@ -76,8 +77,13 @@ describe('agentos CLI', () => {
     expect(noText.stderr).toMatch(/task text is missing/);
   });
 
+  it('README’s command table names every command', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    for (const command of COMMANDS) expect(readme).toContain(`| \`agentos ${command.name}`);
+  });
+
   it('prints --help for every command', async () => {
-    for (const command of ['init', 'enqueue', 'run', 'demo']) {
+    for (const command of ['init', 'enqueue', 'run', 'show', 'retry', 'demo']) {
       const run = await runCli([command, '--help']);
       expect(run.code).toBe(0);
       expect(run.stdout).toMatch(new RegExp(`^Usage: agentos ${command}`));
@@ -111,6 +117,7 @@ describe('agentos run --all', () => {
         'orion sync-a-paginated-api: already processed (a reward record exists); nothing to do',
         expect.stringMatching(/^orion add-retries-to-the-export: success/),
         expect.stringMatching(/^orion verify-webhook-signatures: success/),
+        '2 done, 0 failed, 1 already processed, cost $0.0000',
       ]);
       expect((await runCli(['run', '--dir', repo.dir, '--all'])).stdout).toMatch(
         /^orion sync-a-paginated-api: already/,

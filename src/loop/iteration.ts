@@ -194,6 +194,7 @@ export async function runIteration(
       updated,
       refused,
       transitions: plan.transitions,
+      answer: result.output.answer,
     });
     return { message, value: { record, created, updated, refused } };
   });

@@ -10,9 +10,14 @@ export interface CliRun {
 
 export async function runCli(
   argv: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    /** stdout claims to be a terminal */ tty?: boolean;
+  } = {},
 ): Promise<CliRun> {
-  const stdout = new PassThrough();
+  const stdout: PassThrough & { isTTY?: boolean } = new PassThrough();
+  if (options.tty) stdout.isTTY = true;
   const stderr = new PassThrough();
   const out: string[] = [];
   const err: string[] = [];

@@ -9,18 +9,23 @@ import { loadRegistry } from '../../memory/registry.js';
 import { loadAgentMemory } from '../../loop/agent-memory.js';
 import { recoverInterruptedChange } from '../../memory/journal.js';
 import { runIteration, type IterationResult } from '../../loop/iteration.js';
-import { taskFromQueue, taskFromText, type Task } from '../../loop/task.js';
+import { taskFromQueue, taskFromText } from '../../loop/task.js';
 import {
   parse,
   repositoryDir,
   REPOSITORY_HELP,
   REPOSITORY_OPTIONS,
-  type CliIo,
   type Command,
 } from '../command.js';
-
-/** Exit code of a run that a budget stopped: what is left stays pending. */
-export const EXIT_BUDGET = 3;
+import {
+  EXIT_BUDGET,
+  isTerminal,
+  reportBudget,
+  reportFailure,
+  RunTally,
+  stillPending,
+  taskLine,
+} from '../iteration-report.js';
 
 export const runCommand: Command = {
   name: 'run',
@@ -34,7 +39,9 @@ A task that already has a reward record is not run again.
 Options:
   --task-id ID       run this task of queue.md
   --text TEXT        run this task text (its id is derived from the text)
-  --all              run every pending task of queue.md, one commit each
+  --all              run every pending task of queue.md, one commit each; prints a line per
+                     task (outcome, reward, tier, model, cost; [n/N] on a terminal) and a
+                     summary
   --max-tokens N     stop before a model call would take the run past N tokens
                      (default: $AGENTOS_MAX_TOKENS, else no limit)
   --max-cost USD     stop before a model call would take the run past USD dollars
@@ -85,16 +92,25 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
     };
     // Queue tasks that turn out to be processed already are passed over, so --all always ends.
     const passed = new Set<string>();
-    let ran = 0;
+    const tally = new RunTally();
+    // [n/N] on a terminal only: N is what was pending when the run began (or n, if tasks arrive).
+    let total: number | undefined;
+    // --all ends with its tally, however it ends.
+    const summarise = (): void => {
+      if (values.all && tally.attempted > 0) io.stdout.write(`${tally.line()}\n`);
+    };
     for (;;) {
       const memory = loadAgentMemory(repoRoot, values.agent);
       const agent = memory.agent.name;
+      total ??= pendingEntries(memory.queue).length;
       const task =
         values.text !== undefined
           ? taskFromText(agent, values.text)
           : taskFromQueue(agent, memory.queue, values['task-id'], passed);
       if (!task) {
-        if (ran === 0) io.stdout.write(`No pending task in agents/${agent}/queue.md.\n`);
+        if (tally.attempted === 0)
+          io.stdout.write(`No pending task in agents/${agent}/queue.md.\n`);
+        summarise();
         reportBudget(io, budget);
         return 0;
       }
@@ -106,20 +122,22 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
         io.stderr.write(
           `agentos run: stopped: ${error.message}; ${stillPending(repoRoot, task)}\n`,
         );
+        summarise();
         return EXIT_BUDGET;
       }
-      io.stdout.write(`${result.summary}\n`);
+      tally.count(result);
+      if (values.all) {
+        const position = tally.attempted;
+        const progress = isTerminal(io.stdout)
+          ? { position, total: Math.max(total, position) }
+          : undefined;
+        io.stdout.write(`${taskLine(result, progress)}\n`);
+      } else io.stdout.write(`${result.summary}\n`);
       if (result.status === 'failed') {
-        const kind = result.failure?.kind;
-        const reason =
-          kind === 'budget'
-            ? `stopped: ${result.failure?.message}; ${stillPending(repoRoot, task)}`
-            : `${task.id} failed: ${result.failure?.message ?? 'the model failed'} (recorded; the task stays pending: run again to retry)`;
-        io.stderr.write(`agentos run: ${reason}\n`);
-        return kind === 'budget' ? EXIT_BUDGET : 1;
+        summarise();
+        return reportFailure(io, 'run', result, repoRoot);
       }
       if (result.answer && !values.all) io.stdout.write(`\n${result.answer}\n`);
-      ran++;
       passed.add(task.id);
       if (!values.all) {
         reportBudget(io, budget);
@@ -128,21 +146,3 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
     }
   },
 };
-
-/** What a stopped run leaves: the queue's pending tasks, or the ad-hoc task that did not run. */
-function stillPending(repoRoot: string, task: Task): string {
-  if (task.source !== 'queue') return `task ${task.id} was not completed`;
-  const pending = pendingEntries(loadAgentMemory(repoRoot, task.agent).queue).map((e) => e.id);
-  return pending.length === 0
-    ? 'nothing is pending'
-    : `still pending in agents/${task.agent}/queue.md: ${pending.join(', ')}`;
-}
-
-function reportBudget(io: CliIo, budget: RunBudget): void {
-  const { maxTokens, maxCostUsd } = budget.limits;
-  const parts = [
-    ...(maxTokens !== undefined ? [`${budget.tokensUsed} of ${maxTokens} tokens`] : []),
-    ...(maxCostUsd !== undefined ? [`$${budget.costUsd} of $${maxCostUsd}`] : []),
-  ];
-  if (parts.length > 0) io.stderr.write(`budget used: ${parts.join(', ')}\n`);
-}

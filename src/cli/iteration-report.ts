@@ -1,0 +1,106 @@
+// How the CLI reports iterations (`run`, `retry`): one line per task, the tally of a run, why a
+// failed task stopped it and with which exit code, what a stopped run leaves, the budget used.
+import type { RunBudget } from '../llm/budget.js';
+import { pendingEntries } from '../memory/queue.js';
+import { loadAgentMemory } from '../loop/agent-memory.js';
+import { formatReward } from '../loop/commit-message.js';
+import type { IterationResult } from '../loop/iteration.js';
+import type { Task } from '../loop/task.js';
+import type { CliIo } from './command.js';
+
+/** Exit code of a run that a budget stopped: what is left stays pending. */
+export const EXIT_BUDGET = 3;
+
+/** Whether stdout is a terminal: progress counts are for people watching, not for logs. */
+export function isTerminal(stream: CliIo['stdout']): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
+}
+
+/** Dollars as a run line shows them; `$?` when the model's price is unknown. */
+export function formatCost(costUsd: number | null | undefined): string {
+  return costUsd === null || costUsd === undefined ? '$?' : `$${costUsd.toFixed(4)}`;
+}
+
+/**
+ * One task of a run in one line: `[3/12] orion sync-api-3: success (+1) balanced [gpt-4o] $0.0132`.
+ * The `[n/N]` count only when `progress` is given.
+ */
+export function taskLine(
+  result: IterationResult,
+  progress?: { position: number; total: number },
+): string {
+  const prefix = progress ? `[${progress.position}/${progress.total}] ` : '';
+  const { record, task } = result;
+  if (result.status === 'already-processed' || !record) return `${prefix}${result.summary}`;
+  const outcome =
+    result.status === 'failed'
+      ? `failed (${record.error?.split(':')[0] ?? 'error'})`
+      : `${record.outcome} (${formatReward(record.reward)})`;
+  return `${prefix}${task.agent} ${task.id}: ${outcome} ${record.model_used} [${record.model_name}] ${formatCost(record.cost_usd)}`;
+}
+
+/** What a run did so far: tasks done, failed and passed over, and what they cost. */
+export class RunTally {
+  done = 0;
+  failed = 0;
+  alreadyProcessed = 0;
+  private cost = 0;
+  private unpriced = 0;
+
+  count(result: IterationResult): void {
+    if (result.status === 'done') this.done++;
+    else if (result.status === 'failed') this.failed++;
+    else this.alreadyProcessed++;
+    const cost = result.record?.cost_usd;
+    if (result.record && (cost === null || cost === undefined)) this.unpriced++;
+    else this.cost += cost ?? 0;
+  }
+
+  get attempted(): number {
+    return this.done + this.failed + this.alreadyProcessed;
+  }
+
+  /** `12 done, 1 failed, cost $0.1452`, with the tasks passed over and unpriced when there are. */
+  line(): string {
+    return (
+      `${this.done} done, ${this.failed} failed` +
+      (this.alreadyProcessed > 0 ? `, ${this.alreadyProcessed} already processed` : '') +
+      `, cost ${formatCost(Math.round(this.cost * 1e6) / 1e6)}` +
+      (this.unpriced > 0 ? ` (and ${this.unpriced} task(s) of unknown price)` : '')
+    );
+  }
+}
+
+/** Says on stderr why a failed iteration stopped the command; returns the exit code (1, or 3). */
+export function reportFailure(
+  io: CliIo,
+  command: string,
+  result: IterationResult,
+  repoRoot: string,
+): number {
+  const kind = result.failure?.kind;
+  const reason =
+    kind === 'budget'
+      ? `stopped: ${result.failure?.message}; ${stillPending(repoRoot, result.task)}`
+      : `${result.task.id} failed: ${result.failure?.message ?? 'the model failed'} (recorded; the task stays pending: run again to retry)`;
+  io.stderr.write(`agentos ${command}: ${reason}\n`);
+  return kind === 'budget' ? EXIT_BUDGET : 1;
+}
+
+/** What a stopped run leaves: the queue's pending tasks, or the ad-hoc task that did not run. */
+export function stillPending(repoRoot: string, task: Task): string {
+  if (task.source !== 'queue') return `task ${task.id} was not completed`;
+  const pending = pendingEntries(loadAgentMemory(repoRoot, task.agent).queue).map((e) => e.id);
+  return pending.length === 0
+    ? 'nothing is pending'
+    : `still pending in agents/${task.agent}/queue.md: ${pending.join(', ')}`;
+}
+
+export function reportBudget(io: CliIo, budget: RunBudget): void {
+  const { maxTokens, maxCostUsd } = budget.limits;
+  const parts = [
+    ...(maxTokens !== undefined ? [`${budget.tokensUsed} of ${maxTokens} tokens`] : []),
+    ...(maxCostUsd !== undefined ? [`$${budget.costUsd} of $${maxCostUsd}`] : []),
+  ];
+  if (parts.length > 0) io.stderr.write(`budget used: ${parts.join(', ')}\n`);
+}
