@@ -3,6 +3,7 @@
 // four have arrived, so three of them are certainly rejected and must fetch, replay and push again.
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Git } from '../src/git/git.js';
 import { parseRewards } from '../src/memory/rewards.js';
 import {
   cloneWorkspace,
@@ -35,6 +36,14 @@ exit 0
   chmodSync(hook, 0o755);
 }
 
+/** The workspace's uncommitted state: status, staged and unstaged diffs. */
+async function workspaceState(git: Git): Promise<string> {
+  const status = await git.exec(['status', '--porcelain=v1', '--untracked-files=all']);
+  const staged = await git.exec(['diff', '--cached', '--binary']);
+  const unstaged = await git.exec(['diff', '--binary']);
+  return [status.stdout, staged.stdout, unstaged.stdout].join('\n--\n');
+}
+
 // Tasks that share concepts (pagination, rate limits, retries), so their memory changes overlap.
 const TASKS = [
   'Sync invoices from a paginated vendor API with rate limits',
@@ -50,6 +59,18 @@ it('four runs at once on different issues: four commits and four reward records 
     installPushBarrier(remote);
     const before = await remoteLog(remote);
     const workspaces = await Promise.all(TASKS.map(() => cloneWorkspace(remote)));
+    // Earlier steps of each job left work in the workspace, staged and unstaged, inside and outside
+    // the agent's memory: the runs, their rejected pushes and their replays must not touch it.
+    const theirs: string[] = [];
+    for (const workspace of workspaces) {
+      writeFileSync(join(workspace.dir, 'build-notes.txt'), 'staged by an earlier step\n');
+      await workspace.git.add(['build-notes.txt']);
+      writeFileSync(
+        join(workspace.dir, 'agents/orion/goals.md'),
+        '# Goals\n\n- [ ] edited, unstaged\n',
+      );
+      theirs.push(await workspaceState(workspace.git));
+    }
     const runs = await Promise.all(
       TASKS.map((title, index) => {
         const number = 101 + index;
@@ -86,6 +107,17 @@ it('four runs at once on different issues: four commits and four reward records 
       // The comment links the commit that landed, not one dropped by a replay.
       expect(api.issue(101 + index).comments[0]!.body).toContain(`/commit/${sha})`);
     });
+
+    for (const [index, workspace] of workspaces.entries())
+      expect(await workspaceState(workspace.git)).toBe(theirs[index]);
+    const pushed = await Git.create(remote).exec([
+      'log',
+      '--name-only',
+      '--format=',
+      `${before[0]!.sha}..main`,
+    ]);
+    expect(pushed.stdout).not.toContain('build-notes.txt');
+    expect(pushed.stdout.split('\n')).not.toContain('agents/orion/goals.md');
 
     const records = parseRewards('rewards.md', await remoteFile(remote, 'agents/orion/rewards.md'));
     expect(records.map((r) => r.task_id).sort()).toEqual([
