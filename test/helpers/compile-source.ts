@@ -4,16 +4,28 @@
 // emits, byte for byte but the source map line) and kept by content hash: an unchanged tree costs
 // a hash per file, a change one transpile per changed file.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
 /**
  * Where the compiled source lives (the tests run from the project root, as `npm test` does): under
  * node_modules/ so that the product's imports of its dependencies resolve, with a package.json of
- * its own, because Node looks for no package scope above a node_modules folder.
+ * its own, because Node looks for no package scope above a node_modules folder. Named after the
+ * checkout, so checkouts that share one node_modules (a symlink) never run each other's code.
  */
-export const COMPILED_SOURCE = resolve('node_modules/.cache/agentos/lib');
+export const COMPILED_SOURCE = resolve(
+  'node_modules/.cache/agentos',
+  `lib-${createHash('sha256').update(realpathSync('.')).digest('hex').slice(0, 12)}`,
+);
 const MANIFEST = join(COMPILED_SOURCE, 'manifest.json');
 
 interface Manifest {
