@@ -15,8 +15,7 @@ import { join, resolve } from 'node:path';
 import { Git } from '../src/git/git.js';
 import { TEMPLATE_ENTRIES, TEMPLATE_FOLDER, templateRoot } from '../src/scaffold/template.js';
 import { runCli } from './helpers/cli.js';
-import { COMPILED_SOURCE } from './helpers/compile-source.js';
-import { tempDir } from './helpers/repo.js';
+import { compiledSource, tempDir } from './helpers/repo.js';
 
 /** Every file under `root`'s template entries, relative to `root`, sorted. */
 function templateFiles(root: string): string[] {
@@ -40,7 +39,7 @@ async function makeProject(): Promise<{ dir: string; git: Git; first: string }> 
   for (const entry of TEMPLATE_ENTRIES)
     cpSync(join(template, entry), join(dir, entry), { recursive: true });
   cpSync('package.json', join(dir, 'package.json'));
-  cpSync(COMPILED_SOURCE, join(dir, 'lib'), { recursive: true });
+  cpSync(compiledSource(), join(dir, 'lib'), { recursive: true });
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
   writeFileSync(join(dir, '.gitignore'), 'node_modules\nlib/\ncontext.md\n');
   const git = Git.create(dir);

@@ -1,5 +1,5 @@
-// The template agent repository that `agentos init` writes: the `template/` folder shipped inside the
-// package (agents.yaml, agents/, shared/iac/), never the memory of the repository `init` runs in.
+// The template `agentos init` writes: the `template/` folder shipped inside the package
+// (agents.yaml, agents/, shared/iac/), never the memory of the repository `init` runs in.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

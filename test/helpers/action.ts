@@ -3,16 +3,13 @@
 // entry compiled from src/ by jest's global setup, so the tests see what a developer changed; the
 // committed bundle (dist/) is checked by .ci/run and run by the container test.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Git } from '../../src/git/git.js';
 import { initRepository } from '../../src/scaffold/init.js';
-import { COMPILED_SOURCE } from './compile-source.js';
-import { tempDir } from './repo.js';
+import { compiledSource, tempDir } from './repo.js';
 
-/** src/action/index.ts, compiled: the entry dist/ bundles. */
-export const ACTION_ENTRY = join(COMPILED_SOURCE, 'action', 'index.js');
 export const TOKEN = 'ghs_test0000000000000000000000000000000';
 export const OWNER = 'octo-org';
 export const REPO = 'agents';
@@ -136,11 +133,7 @@ export async function runAction(options: {
     ),
     ...options.env,
   };
-  if (!existsSync(ACTION_ENTRY))
-    throw new Error(
-      `${ACTION_ENTRY} is missing: run the tests through jest, whose global setup makes it`,
-    );
-  const child = spawn(process.execPath, [ACTION_ENTRY], {
+  const child = spawn(process.execPath, [compiledSource('action/index.js')], {
     cwd: options.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

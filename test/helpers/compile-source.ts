@@ -22,10 +22,12 @@ import ts from 'typescript';
  * its own, because Node looks for no package scope above a node_modules folder. Named after the
  * checkout, so checkouts that share one node_modules (a symlink) never run each other's code.
  */
-export const COMPILED_SOURCE = resolve(
+const COMPILED_SOURCE = resolve(
   'node_modules/.cache/agentos',
   `lib-${createHash('sha256').update(realpathSync('.')).digest('hex').slice(0, 12)}`,
 );
+/** How the tests learn where it is: test workers inherit the setup's environment. */
+const COMPILED_SOURCE_VARIABLE = 'AGENTOS_COMPILED_SOURCE';
 const MANIFEST = join(COMPILED_SOURCE, 'manifest.json');
 
 interface Manifest {
@@ -102,4 +104,5 @@ export function compileSource(): number {
 
 export default function globalSetup(): void {
   compileSource();
+  process.env[COMPILED_SOURCE_VARIABLE] = COMPILED_SOURCE;
 }
