@@ -1,4 +1,5 @@
 // Jest runs the TypeScript sources as ESM through ts-jest; type checking is `npm run typecheck`.
+// The global setup compiles src/ for the tests that run the action's entry as a child process.
 /** @type {import('jest').Config} */
 export default {
   testEnvironment: 'node',
@@ -6,5 +7,6 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  globalSetup: '<rootDir>/test/helpers/compile-source.ts',
   testTimeout: 60000,
 };

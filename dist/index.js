@@ -75519,6 +75519,21 @@ function loadAgentMemory(repoRoot, agentName) {
 //# sourceMappingURL=agent-memory.js.map
 ;// CONCATENATED MODULE: ./lib/loop/commit-message.js
 const SUBJECT_TASK_LENGTH = 50;
+/**
+ * The most of a task's text, and of its answer, a commit message keeps (UTF-8 bytes). Beyond it the
+ * text is cut on a character boundary and its heading says how much was kept.
+ */
+const KEPT_TEXT_BYTES = 64 * 1024;
+// The task and the answer are indented so that nothing in them can end the message early for git
+// (a `---` line is a patch divider to `git interpret-trailers`) or pass for one of our own lines.
+const INDENT = '  ';
+/** How the `AgentOS-Source` trailer names where a task came from. */
+const SOURCE_TRAILER = {
+    queue: 'queue',
+    cli: 'text',
+    issue: 'issue',
+    dispatch: 'dispatch',
+};
 function formatReward(reward) {
     return reward > 0 ? `+${reward}` : String(reward);
 }
@@ -75551,12 +75566,95 @@ function iterationCommitMessage(input) {
         for (const refusal of input.refused)
             lines.push(`- ${refusal.item}: ${refusal.reason}`);
     }
+    lines.push('', ...keptSection('Task', task.text));
+    if (input.answer !== undefined && record.error === undefined)
+        lines.push('', ...keptSection('Answer', input.answer));
     if (task.issueNumber !== undefined)
         lines.push('', `Refs #${task.issueNumber}`);
-    lines.push('', `AgentOS-Agent: ${task.agent}`, `AgentOS-Task: ${task.id}`, `AgentOS-Outcome: ${record.outcome}`, `AgentOS-Reward: ${formatReward(record.reward)}`, `AgentOS-Tier: ${record.model_used}`);
+    lines.push('', `AgentOS-Agent: ${task.agent}`, `AgentOS-Task: ${task.id}`, `AgentOS-Outcome: ${record.outcome}`, `AgentOS-Reward: ${formatReward(record.reward)}`, `AgentOS-Tier: ${record.model_used}`, `AgentOS-Source: ${SOURCE_TRAILER[task.source]}`);
     if (record.error !== undefined)
         lines.push(`AgentOS-Error: ${record.error.split(':')[0]}`);
     return `${lines.join('\n')}\n`;
+}
+/** A heading, then the text indented; cut to KEPT_TEXT_BYTES with the heading saying so. */
+function keptSection(heading, text) {
+    const { kept, bytes } = keepWithinBound(text.trim());
+    const title = kept.length < text.trim().length
+        ? `${heading} (the first ${Buffer.byteLength(kept)} of ${bytes} bytes; the rest is not kept):`
+        : `${heading}:`;
+    return [title, ...kept.split('\n').map((line) => (line.trim() === '' ? '' : INDENT + line))];
+}
+function keepWithinBound(text) {
+    const bytes = Buffer.byteLength(text);
+    if (bytes <= KEPT_TEXT_BYTES)
+        return { kept: text, bytes };
+    // Cutting the bytes can split a character: drop the partial one rather than keep a U+FFFD.
+    const cut = Buffer.from(text).subarray(0, KEPT_TEXT_BYTES).toString('utf8');
+    return { kept: cut.endsWith('\uFFFD') ? cut.slice(0, -1) : cut, bytes };
+}
+/**
+ * Reads an iteration commit's message; undefined when the message is not one (a feedback or
+ * learning commit, a person's commit). Trailers are read from the last paragraph only, as git does.
+ */
+function parseIterationCommitMessage(message) {
+    const lines = message.replace(/\r\n/g, '\n').trimEnd().split('\n');
+    const trailerStart = lines.lastIndexOf('') + 1;
+    const trailers = [];
+    for (const line of lines.slice(trailerStart)) {
+        const match = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(line);
+        if (match)
+            trailers.push([match[1] ?? '', match[2] ?? '']);
+    }
+    const trailer = (key) => trailers.find(([k]) => k === key)?.[1];
+    const agent = trailer('AgentOS-Agent');
+    const taskId = trailer('AgentOS-Task');
+    const tier = trailer('AgentOS-Tier');
+    if (!agent || !taskId || !tier || trailer('AgentOS-Feedback') !== undefined)
+        return undefined;
+    const body = lines.slice(0, Math.max(0, trailerStart - 1));
+    const task = readSection(body, 'Task');
+    const answer = readSection(body, 'Answer');
+    const errorLine = body.find((line) => line.startsWith('The model gave no usable answer: '));
+    const issue = body.map((line) => /^Refs #(\d+)$/.exec(line)).find(Boolean);
+    const sourceName = trailer('AgentOS-Source');
+    const source = Object.keys(SOURCE_TRAILER).find((key) => SOURCE_TRAILER[key] === sourceName);
+    return {
+        agent,
+        taskId,
+        ...(source ? { source } : {}),
+        outcome: trailer('AgentOS-Outcome') ?? '',
+        reward: trailer('AgentOS-Reward') ?? '',
+        tier,
+        ...(task ? { taskText: task.text } : {}),
+        taskTextComplete: task?.complete ?? false,
+        ...(answer ? { answer: answer.text } : {}),
+        answerComplete: answer?.complete ?? false,
+        ...(errorLine ? { error: errorLine.slice('The model gave no usable answer: '.length) } : {}),
+        created: listed(body, '- created '),
+        updated: listed(body, '- updated '),
+        ...(issue?.[1] ? { issueNumber: Number(issue[1]) } : {}),
+        trailers,
+    };
+}
+/** The indented text under `Heading:` (or `Heading (…):`), up to the next unindented line. */
+function readSection(body, heading) {
+    const start = body.findIndex((line) => line === `${heading}:` || line.startsWith(`${heading} (`));
+    if (start < 0 || !body[start]?.endsWith(':'))
+        return undefined;
+    const text = [];
+    for (const line of body.slice(start + 1)) {
+        if (line !== '' && !line.startsWith(INDENT))
+            break;
+        text.push(line.slice(INDENT.length));
+    }
+    return { text: text.join('\n').trim(), complete: body[start] === `${heading}:` };
+}
+// The file lists come before the task's section, so an answer line can never be taken for one.
+function listed(body, prefix) {
+    const end = body.findIndex((line) => /^Task( \(.*\))?:$/.test(line));
+    return (end < 0 ? body : body.slice(0, end))
+        .filter((line) => line.startsWith(prefix))
+        .map((line) => line.slice(prefix.length));
 }
 //# sourceMappingURL=commit-message.js.map
 ;// CONCATENATED MODULE: ./lib/loop/feedback-arguments.js
@@ -76745,6 +76843,7 @@ async function runIteration(deps, task, loaded) {
             updated,
             refused,
             transitions: plan.transitions,
+            answer: result.output.answer,
         });
         return { message, value: { record, created, updated, refused } };
     });

@@ -1,4 +1,4 @@
-// `agentos init`: a new agent repository from the template, as a git repository with one commit.
+// `agentos init`: a new agent repository from the packaged template, committed as one commit.
 import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { InputError } from '../errors.js';

@@ -1,23 +1,30 @@
-// The template agent repository: the product repository's own agents.yaml, agents/ and shared/iac/
-// are the template that `agentos init` copies (SPEC §2).
+// The template `agentos init` writes: the `template/` folder shipped inside the package
+// (agents.yaml, agents/, shared/iac/), never the memory of the repository `init` runs in.
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AgentOSError } from '../errors.js';
+import { REGISTRY_FILE } from '../memory/layout.js';
 
-export const TEMPLATE_ENTRIES = ['agents.yaml', 'agents', 'shared/iac'] as const;
+/** The template's folder, relative to the package root (listed in package.json `files`). */
+export const TEMPLATE_FOLDER = 'template';
 
-/** The folder holding the template: the package root, found from this file upwards. */
+/** What the template holds, relative to its folder and to the agent repository it makes. */
+export const TEMPLATE_ENTRIES = [REGISTRY_FILE, 'agents', 'shared/iac'] as const;
+
+/**
+ * The packaged template folder. This file sits two levels below the package root both as source
+ * (src/scaffold/template.ts) and installed (lib/scaffold/template.js), so the path is fixed: a
+ * search upwards could land on a clone's root agents.yaml, which is live, learned memory.
+ */
 export function templateRoot(): string {
-  let folder = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(join(folder, 'agents.yaml')) && existsSync(join(folder, 'package.json')))
-      return folder;
-    folder = dirname(folder);
-  }
-  throw new AgentOSError(
-    'the AgentOS template (agents.yaml, agents/) is missing from this installation',
-  );
+  const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+  const folder = join(packageRoot, TEMPLATE_FOLDER);
+  if (!existsSync(join(folder, REGISTRY_FILE)))
+    throw new AgentOSError(
+      `the AgentOS template is missing from this installation: ${join(folder, REGISTRY_FILE)} does not exist (reinstall agentos)`,
+    );
+  return folder;
 }
 
 export const REPOSITORY_GITIGNORE = `# The assembled context is rebuilt for every task and never committed.

@@ -1,14 +1,15 @@
-// Running the bundled action (dist/index.js) the way the Actions runner runs a step: a child
-// process with INPUT_* and GITHUB_* variables, an event file, an outputs file and a step summary.
+// Running the action the way the Actions runner runs a step: a child process with INPUT_* and
+// GITHUB_* variables, an event file, an outputs file and a step summary. The child runs the action's
+// entry compiled from src/ by jest's global setup, so the tests see what a developer changed; the
+// committed bundle (dist/) is checked by .ci/run and run by the container test.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Git } from '../../src/git/git.js';
 import { initRepository } from '../../src/scaffold/init.js';
-import { tempDir } from './repo.js';
+import { compiledSource, tempDir } from './repo.js';
 
-export const DIST_ENTRY = resolve('dist/index.js');
 export const TOKEN = 'ghs_test0000000000000000000000000000000';
 export const OWNER = 'octo-org';
 export const REPO = 'agents';
@@ -132,7 +133,7 @@ export async function runAction(options: {
     ),
     ...options.env,
   };
-  const child = spawn(process.execPath, [DIST_ENTRY], {
+  const child = spawn(process.execPath, [compiledSource('action/index.js')], {
     cwd: options.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

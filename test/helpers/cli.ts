@@ -1,6 +1,8 @@
-// Running the CLI in-process, capturing what a user would see.
+// Running the CLI in-process from src/ (what a developer changed), capturing what a user would see.
+import { rmSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
+import { tempDir } from './repo.js';
 
 export interface CliRun {
   code: number;
@@ -8,6 +10,10 @@ export interface CliRun {
   stderr: string;
 }
 
+/**
+ * Runs `agentos argv…`. Without `cwd` it runs in an empty folder of its own, never in this
+ * project, whose agents.yaml and agents/ a forgotten `--dir` would otherwise read and change.
+ */
 export async function runCli(
   argv: string[],
   options: {
@@ -23,11 +29,9 @@ export async function runCli(
   const err: string[] = [];
   stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
   stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
-  const code = await main(argv, {
-    stdout,
-    stderr,
-    cwd: options.cwd ?? process.cwd(),
-    env: { ...options.env },
+  const cwd = options.cwd ?? tempDir('agentos-cwd-');
+  const code = await main(argv, { stdout, stderr, cwd, env: { ...options.env } }).finally(() => {
+    if (options.cwd === undefined) rmSync(cwd, { recursive: true, force: true });
   });
   return { code, stdout: out.join(''), stderr: err.join('') };
 }

@@ -1,5 +1,5 @@
 // Test fixtures: real temporary agent repositories made by the product's own `init`.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Git } from '../../src/git/git.js';
@@ -45,4 +45,16 @@ export function steppingClock(start = '2026-05-01T09:00:00Z'): () => Date {
     t += 60_000;
     return now;
   };
+}
+
+/**
+ * A file of src/ compiled to JavaScript (`action/index.js`), or the whole folder without a path:
+ * made by jest's global setup (compile-source.ts), for tests that run the product as a child
+ * process and must run what a developer changed.
+ */
+export function compiledSource(path = ''): string {
+  const folder = process.env.AGENTOS_COMPILED_SOURCE;
+  if (!folder || !existsSync(join(folder, path)))
+    throw new Error('src/ is not compiled: run the tests through jest, whose global setup does it');
+  return join(folder, path);
 }
