@@ -1,16 +1,13 @@
 // A run killed with SIGKILL at any point of an iteration leaves a state the next run repairs by
 // itself: no stale lock, no file left over, each task's files in one commit of its own, and the
-// person's own work untouched. The CLI runs as a real process (lib/, built from the source before the
-// tests); a git wrapper on PATH kills it at a chosen git step, a preload kills it between two file
-// writes.
+// person's own work untouched. The CLI runs as a real process (the source, compiled by jest's global
+// setup); a git wrapper on PATH kills it at a chosen git step, a preload between two file writes.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Git } from '../src/git/git.js';
 import { runCli } from './helpers/cli.js';
-import { makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
-
-const CLI = resolve('lib/cli/index.js');
+import { compiledSource, makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
 
 /** A `git` that kills the process that called it when its subcommand is $KILL_ON_GIT (the Nth time). */
 function gitKiller(): string {
@@ -102,9 +99,7 @@ describe('a run killed with SIGKILL', () => {
   let repo: TestRepo;
   const killer = gitKiller();
   const preload = renameKiller();
-  beforeAll(() => {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: npm test builds it first`);
-  });
+  const cli = compiledSource('cli/index.js');
   beforeEach(async () => {
     repo = await makeRepo();
   });
@@ -130,7 +125,7 @@ describe('a run killed with SIGKILL', () => {
     const state = tempDir('agentos-kill-state-');
     const killEnv = env(state);
     const args = killEnv.KILL_AFTER_RENAMES ? ['--import', preload] : [];
-    const killed = await runProcess([...args, CLI, 'run', '--dir', repo.dir], {
+    const killed = await runProcess([...args, cli, 'run', '--dir', repo.dir], {
       ...killEnv,
       PATH: `${killer}:${process.env.PATH ?? ''}`,
     });
