@@ -4,7 +4,7 @@ import { enqueueTasks } from '../src/loop/enqueue.js';
 import { runIteration } from '../src/loop/iteration.js';
 import { taskFromText } from '../src/loop/task.js';
 import { OfflineModel } from '../src/llm/offline/offline-model.js';
-import { parseQueue } from '../src/memory/queue.js';
+import { findTask } from '../src/memory/queue-archive.js';
 import { parseRewards } from '../src/memory/rewards.js';
 import {
   cloneWorkspace,
@@ -51,8 +51,10 @@ describe('action: scheduled and dispatched runs, modes and inputs', () => {
     const [head] = await remoteLog(remote);
     expect(head!.sha).toBe(run.outputs['commit-sha']);
     expect(head!.message).toContain('AgentOS-Task: sync-vendor-api');
-    const queue = parseQueue('queue.md', await remoteFile(remote, 'agents/orion/queue.md'));
-    expect(queue.entries.find((e) => e.id === 'sync-vendor-api')!.status).toBe('done');
+    // Done on the remote: a done task is found by id, in queue.md or (since done tasks leave it)
+    // in the queue's archive.
+    const pushed = await cloneWorkspace(remote);
+    expect(findTask(pushed.dir, 'orion', 'sync-vendor-api')?.status).toBe('done');
     expect(run.summary).toContain('## AgentOS — orion · sync-vendor-api');
     expect(api.requests).toHaveLength(0);
   });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { findTask } from '../src/memory/queue-archive.js';
 import { runCli } from './helpers/cli.js';
 import { makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
 
@@ -47,7 +48,11 @@ describe('agentos CLI', () => {
     expect(run.stdout).toContain('[offline model: deterministic rules, not an LLM]');
     const subjects = await repo.subjects();
     expect(subjects[0]).toMatch(/^orion: Sync a paginated API with rate limits\. \(paginate-1\)$/);
-    expect(repo.read('agents/orion/queue.md')).toMatch(
+    // A done task leaves queue.md for the archive, its lines kept and its outcome added.
+    expect(repo.read('agents/orion/queue.md')).not.toContain('paginate-1');
+    const found = findTask(repo.dir, 'orion', 'paginate-1');
+    expect(found?.file).toMatch(/^agents\/orion\/queue\/archive\/\d{4}-\d{2}\.md$/);
+    expect(repo.read(found!.file)).toMatch(
       /## paginate-1\ntask: .*\npriority: normal\ncreated: .*\nstatus: done\ndone_at: /,
     );
   });
@@ -99,8 +104,11 @@ describe('agentos run --all', () => {
       expect(
         (await runCli(['run', '--dir', repo.dir, '--task-id', 'sync-a-paginated-api'])).code,
       ).toBe(0);
-      const queue = repo.read('agents/orion/queue.md').replace(/status: done\ndone_at: .*\n/, '');
-      repo.write('agents/orion/queue.md', queue);
+      const queue = repo.read('agents/orion/queue.md');
+      repo.write(
+        'agents/orion/queue.md',
+        queue.replace(/\n## /, '\n## sync-a-paginated-api\ntask: Sync a paginated API.\n\n## '),
+      );
       await repo.git.add(['agents/orion/queue.md']);
       await repo.git.commit('reopen a task by hand');
 

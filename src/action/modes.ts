@@ -4,10 +4,12 @@
 import { AgentOSError } from '../errors.js';
 import { loadAgentMemory } from '../loop/agent-memory.js';
 import { runIteration, type IterationResult } from '../loop/iteration.js';
+import { failMalformedTasks } from '../loop/malformed-tasks.js';
 import { publishWork } from '../loop/publish.js';
 import { taskFromQueue, taskFromText, type Task } from '../loop/task.js';
 import { runLearning, type LearningResult } from '../learning/run.js';
 import { agentPaths } from '../memory/layout.js';
+import { malformedEntries } from '../memory/queue.js';
 import { findAgent, loadRegistry } from '../memory/registry.js';
 import { sanitiseUntrustedText } from '../platform/untrusted-text.js';
 import type { ActionContext } from './context.js';
@@ -39,7 +41,18 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
   const memory = loadAgentMemory(ctx.repoRoot, ctx.settings.agent);
   const agent = memory.agent.name;
   const task = scheduledTask(ctx, agent, () => taskFromQueue(agent, memory.queue));
+  // Malformed queue entries are marked failed, a commit each, and published with the run's work.
+  const failMalformed = () =>
+    failMalformedTasks({
+      repoRoot: ctx.repoRoot,
+      git: ctx.git,
+      agent,
+      now: ctx.now,
+      logger: ctx.logger,
+    });
   if (!task) {
+    if (malformedEntries(memory.queue).length > 0)
+      await publishWork({ git: ctx.git, target, logger: ctx.logger, work: failMalformed });
     const line = `No pending task in ${agentPaths(agent).queue}.`;
     ctx.logger.info(line);
     return { status: 'no-task', title: `${agent} · queue`, lines: [line], outputs: {} };
@@ -49,8 +62,9 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
     git: ctx.git,
     target,
     logger: ctx.logger,
-    work: () =>
-      runIteration(
+    work: async () => {
+      await failMalformed();
+      return runIteration(
         {
           repoRoot: ctx.repoRoot,
           git: ctx.git,
@@ -60,7 +74,8 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
           budget: ctx.budget,
         },
         task,
-      ),
+      );
+    },
   });
   const title = `${agent} · ${task.id}`;
   if (result.status === 'failed')

@@ -9,7 +9,8 @@ import { ModelFailure, type Model, type SolveResult } from '../llm/model.js';
 import { silentLogger, type Logger } from '../log.js';
 import { readTextIfExists } from '../memory/files.js';
 import { agentPaths } from '../memory/layout.js';
-import { entryField, renderQueue, setEntryFields, type Queue } from '../memory/queue.js';
+import { planQueueWrites } from '../memory/queue-archive.js';
+import { entryField, setEntryFields, type Queue } from '../memory/queue.js';
 import { appendRewardText, replaceRewardText, type RewardRecord } from '../memory/rewards.js';
 import { MemoryWriter } from '../memory/writer.js';
 import { estimateDemand } from '../routing/demand.js';
@@ -106,7 +107,9 @@ export async function runIteration(
     // No answer: no memory file changes. Only the record of the attempt and the queue's count.
     const record = failureRecord({ task, at, failure: error, demand: estimate.demand, context });
     writeReward(writer, deps.repoRoot, agent, record, retry);
-    writeQueueAttempt(writer, memory.queue, agent, task, { last_error: record.error ?? '' });
+    writeQueueAttempt(writer, deps.repoRoot, memory.queue, task, at, {
+      last_error: record.error ?? '',
+    });
     await deps.git.add(writer.written);
     const commit = await deps.git.commit(
       iterationCommitMessage({ task, record, created: [], updated: [], refused: [] }),
@@ -170,7 +173,10 @@ export async function runIteration(
     skillsUsed: plan.skillsUsed,
   });
   writeReward(writer, deps.repoRoot, agent, record, retry);
-  writeQueueAttempt(writer, memory.queue, agent, task, { status: 'done', done_at: at });
+  writeQueueAttempt(writer, deps.repoRoot, memory.queue, task, at, {
+    status: 'done',
+    done_at: at,
+  });
 
   await deps.git.add(writer.written);
   const commit = await deps.git.commit(
@@ -220,15 +226,19 @@ function writeReward(
   );
 }
 
-/** Sets fields of the task's queue entry, counting attempts once a task has failed before. */
+/**
+ * Sets fields of the task's queue entry, counting attempts once a task has failed before. A done
+ * entry (and any done or failed one an older runtime left) moves from queue.md to the archive.
+ */
 function writeQueueAttempt(
   writer: MemoryWriter,
+  repoRoot: string,
   queue: Queue,
-  agent: string,
   task: Task,
+  at: string,
   fields: Record<string, string>,
 ): void {
-  const entry = queue.entries.find((e) => e.id === task.id);
+  const entry = queue.entries.find((e) => e.id === task.id && e.problem === undefined);
   if (task.source !== 'queue' || !entry) return;
   const set: Record<string, string> = { ...fields };
   const failed = fields.last_error !== undefined;
@@ -236,5 +246,6 @@ function writeQueueAttempt(
   const attempts = Number(entryField(entry, 'attempts') ?? 0) || 0;
   if (failed || attempts > 0) set.attempts = String(attempts + 1);
   const updated = setEntryFields(queue, task.id, set);
-  writer.write(agentPaths(agent).queue, renderQueue(updated));
+  for (const write of planQueueWrites(repoRoot, task.agent, updated, at))
+    writer.write(write.path, write.content);
 }

@@ -5,9 +5,11 @@ import { BudgetExhaustedError, budgetLimits, RunBudget } from '../../llm/budget.
 import { createModel } from '../../llm/create-model.js';
 import { streamLogger } from '../../log.js';
 import { pendingEntries } from '../../memory/queue.js';
-import { loadRegistry } from '../../memory/registry.js';
+import { findTask } from '../../memory/queue-archive.js';
+import { findAgent, loadRegistry } from '../../memory/registry.js';
 import { loadAgentMemory } from '../../loop/agent-memory.js';
 import { runIteration, type IterationResult } from '../../loop/iteration.js';
+import { failMalformedTasks } from '../../loop/malformed-tasks.js';
 import { taskFromQueue, taskFromText, type Task } from '../../loop/task.js';
 import {
   parse,
@@ -79,6 +81,12 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
       budget,
       logger: { ...logger, info: () => {} },
     };
+    // Malformed queue entries are marked failed (a commit each, a warning on stderr) before a task
+    // is chosen, so they never block the queue.
+    if (values.text === undefined) {
+      const agent = findAgent(loadRegistry(repoRoot), values.agent).name;
+      await failMalformedTasks({ repoRoot, git: deps.git, agent, logger });
+    }
     // Queue tasks that turn out to be processed already are passed over, so --all always ends.
     const passed = new Set<string>();
     let ran = 0;
@@ -88,7 +96,9 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
       const task =
         values.text !== undefined
           ? taskFromText(agent, values.text)
-          : taskFromQueue(agent, memory.queue, values['task-id'], passed);
+          : taskFromQueue(agent, memory.queue, values['task-id'], passed, (id) =>
+              findTask(repoRoot, agent, id),
+            );
       if (!task) {
         if (ran === 0) io.stdout.write(`No pending task in agents/${agent}/queue.md.\n`);
         reportBudget(io, budget);
