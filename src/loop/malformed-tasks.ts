@@ -5,7 +5,12 @@ import type { Git } from '../git/git.js';
 import { silentLogger, type Logger } from '../log.js';
 import { agentPaths } from '../memory/layout.js';
 import { planQueueWrites } from '../memory/queue-archive.js';
-import { loadQueue, malformedEntries, markEntryFailed } from '../memory/queue.js';
+import {
+  loadQueue,
+  malformedEntries,
+  markEntryFailed,
+  takeFinishedEntries,
+} from '../memory/queue.js';
 import { MemoryWriter } from '../memory/writer.js';
 
 export interface FailedEntry {
@@ -29,24 +34,18 @@ export async function failMalformedTasks(input: {
   const now = input.now ?? (() => new Date());
   const path = agentPaths(agent).queue;
   const failed: FailedEntry[] = [];
-  // Each pass marks one entry and re-reads the file; the count bounds the passes whatever happens.
-  const count = malformedEntries(loadQueue(repoRoot, agent)).length;
-  for (let pass = 0; pass < count; pass++) {
-    const queue = loadQueue(repoRoot, agent);
-    const entry = malformedEntries(queue)[0];
-    if (!entry) break;
+  // Read once, so every entry is reported on the line it had when the run began.
+  let queue = loadQueue(repoRoot, agent);
+  for (const entry of malformedEntries(queue)) {
     const reason = entry.problem ?? 'malformed';
     const at = now()
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z');
     const writer = new MemoryWriter(repoRoot, agent, logger);
-    for (const write of planQueueWrites(
-      repoRoot,
-      agent,
-      markEntryFailed(queue, entry, reason, at),
-      at,
-    ))
+    const marked = markEntryFailed(queue, entry, reason, at);
+    for (const write of planQueueWrites(repoRoot, agent, marked, at))
       writer.write(write.path, write.content);
+    queue = takeFinishedEntries(marked).queue;
     const paths = writer.written;
     await input.git.add(paths);
     const commit = await input.git.commit(
