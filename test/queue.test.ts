@@ -1,7 +1,7 @@
 // The queue never gets stuck: done tasks leave queue.md for a bounded archive and stay findable by
 // id, task text has a size limit, a bad entry is marked failed while the next task runs, and a
 // multi-line task keeps its lines from `enqueue -` to the model.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { enqueueTasks } from '../src/loop/enqueue.js';
 import { writeFileAtomic } from '../src/memory/files.js';
@@ -60,6 +60,26 @@ describe('queue.md task text', () => {
     const [entry] = parseQueue(QUEUE, text).entries;
     expect(entry).toMatchObject({ id: 'multi', task: tricky, priority: 'high', status: 'pending' });
     expect(entry?.problem).toBeUndefined();
+  });
+
+  it("reads the README's example as it says", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const example = /### The queue[\s\S]*?```markdown\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const queue = parseQueue('README.md', example);
+    expect(queue.entries.map((e) => [e.id, e.task, e.priority, e.problem])).toEqual([
+      [
+        'sync-vendor-api',
+        'Build a Python sync process for a paginated API with rate limits.',
+        'high',
+        undefined,
+      ],
+      [
+        'runbook',
+        'Write a runbook for queue backlog alerts.\n\nCover: the dashboards, the first three checks, who to page.',
+        'normal',
+        undefined,
+      ],
+    ]);
   });
 
   it('reads a block a person typed, and names a line indented wrong', () => {
