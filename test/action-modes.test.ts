@@ -1,4 +1,6 @@
 // The bundled action on scheduled and dispatched runs, in its other modes, and with bad inputs.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Git } from '../src/git/git.js';
 import { enqueueTasks } from '../src/loop/enqueue.js';
 import { runIteration } from '../src/loop/iteration.js';
@@ -91,6 +93,38 @@ describe('action: scheduled and dispatched runs, modes and inputs', () => {
     expect(run.outputs.status).toBe('no-task');
     expect(run.summary).toContain('No pending task in agents/orion/queue.md.');
     expect(await remoteLog(remote)).toEqual(before);
+  });
+
+  it('marks a malformed queue entry failed on a schedule, pushes that, and runs the next task', async () => {
+    const remote = await makeRemote();
+    const seed = await cloneWorkspace(remote);
+    const queuePath = 'agents/orion/queue.md';
+    const header = readFileSync(join(seed.dir, queuePath), 'utf8');
+    writeFileSync(
+      join(seed.dir, queuePath),
+      `${header}\n## broken\npriority: high\n\n## sync-vendor-api\ntask: Build a sync for a paginated API.\n`,
+    );
+    await seed.git.add([queuePath]);
+    await seed.git.commit('tasks written by hand');
+    await seed.git.exec(['push', '--quiet', 'origin', 'HEAD:main']);
+
+    const run = await runAction({
+      workspace: (await cloneWorkspace(remote)).dir,
+      apiUrl: api.url,
+      eventName: 'schedule',
+      payload: { schedule: '23 3 * * *' },
+      inputs: { mode: 'task' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'done', 'task-id': 'sync-vendor-api' });
+    const [head, marked] = await remoteLog(remote);
+    expect(head!.message).toContain('AgentOS-Task: sync-vendor-api');
+    expect(marked!.message).toMatch(
+      /^orion: queue — mark broken failed: the task has no text \(a "task:" line\)\n/,
+    );
+    const pushed = await cloneWorkspace(remote);
+    expect(findTask(pushed.dir, 'orion', 'broken')?.status).toBe('failed');
+    expect(await remoteFile(remote, queuePath)).toBe(header);
   });
 
   it('lists the agents for a workflow matrix, without a token', async () => {
