@@ -186,7 +186,8 @@ export interface FoundTask {
 
 /**
  * A task by id: in queue.md first, then in the archive, newest file first (and the newest entry of
- * a file first, so a task retried under the same id is found in its latest state).
+ * a file first, so a task archived twice under one id is found in its latest state). A pending
+ * entry of queue.md that cannot run says why in `entry.problem`; a failed one in its `error:` field.
  */
 export function findTask(repoRoot: string, agent: string, id: string): FoundTask | undefined {
   const queue = loadQueue(repoRoot, agent);

@@ -147,20 +147,7 @@ function toEntry(id: string, line: number, lines: string[]): QueueEntry {
   const priority = fields.get('priority')?.value || 'normal';
   const status = fields.get('status')?.value || 'pending';
   const created = fields.get('created')?.value;
-  const bytes = Buffer.byteLength(text);
-  const problem = !TASK_ID_PATTERN.test(id)
-    ? `"${id}" is not a task id (letters, digits, ".", "_", "-")`
-    : text.trim() === ''
-      ? 'the task has no text (a "task:" line)'
-      : bytes > MAX_TASK_TEXT_BYTES
-        ? `the task text is ${bytes} bytes, over the ${MAX_TASK_TEXT_BYTES / 1024} KiB limit (${MAX_TASK_TEXT_BYTES} bytes)`
-        : !(PRIORITIES as readonly string[]).includes(priority)
-          ? `priority "${priority}" is not one of ${PRIORITIES.join(', ')}`
-          : !(QUEUE_STATUSES as readonly string[]).includes(status)
-            ? `status "${status}" is not one of ${QUEUE_STATUSES.join(', ')}`
-            : created !== undefined && Number.isNaN(Date.parse(created))
-              ? `created "${created}" is not an ISO-8601 timestamp`
-              : blockProblem;
+  const problem = entryProblem({ id, text, priority, status, created }) ?? blockProblem;
   return {
     id,
     task: text,
@@ -175,6 +162,29 @@ function toEntry(id: string, line: number, lines: string[]): QueueEntry {
     lines,
     line,
   };
+}
+
+/** Why an entry cannot run, first problem first, or undefined when it can. */
+function entryProblem(entry: {
+  id: string;
+  text: string;
+  priority: string;
+  status: string;
+  created: string | undefined;
+}): string | undefined {
+  const { id, text, priority, status, created } = entry;
+  const bytes = Buffer.byteLength(text);
+  if (!TASK_ID_PATTERN.test(id)) return `"${id}" is not a task id (letters, digits, ".", "_", "-")`;
+  if (text.trim() === '') return 'the task has no text (a "task:" line)';
+  if (bytes > MAX_TASK_TEXT_BYTES)
+    return `the task text is ${bytes} bytes, over the ${MAX_TASK_TEXT_BYTES / 1024} KiB limit (${MAX_TASK_TEXT_BYTES} bytes)`;
+  if (!(PRIORITIES as readonly string[]).includes(priority))
+    return `priority "${priority}" is not one of ${PRIORITIES.join(', ')}`;
+  if (!(QUEUE_STATUSES as readonly string[]).includes(status))
+    return `status "${status}" is not one of ${QUEUE_STATUSES.join(', ')}`;
+  if (created !== undefined && Number.isNaN(Date.parse(created)))
+    return `created "${created}" is not an ISO-8601 timestamp`;
+  return undefined;
 }
 
 export function loadQueue(repoRoot: string, agent: string): Queue {
