@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { findTask } from '../src/memory/queue-archive.js';
+import { loadRewards } from '../src/memory/rewards.js';
 import { runCli } from './helpers/cli.js';
 import { makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
 
@@ -90,7 +91,9 @@ describe('agentos CLI', () => {
 });
 
 describe('agentos run --all', () => {
-  it('drains the queue, one commit per task, and passes over a task processed already', async () => {
+  // A pending entry that already has a reward record used to be passed over run after run (and a
+  // plain `run` or a scheduled action stuck on it); it is now marked done and archived instead.
+  it('drains the queue, one commit per task, and settles a task processed already', async () => {
     const repo = await makeRepo();
     try {
       for (const text of [
@@ -100,7 +103,7 @@ describe('agentos run --all', () => {
       ]) {
         expect((await runCli(['enqueue', '--dir', repo.dir, text])).code).toBe(0);
       }
-      // The first task was run by hand before, so it has a record but is still pending in the queue.
+      // The first task ran before, so it has a record, and a person put it back in the queue.
       expect(
         (await runCli(['run', '--dir', repo.dir, '--task-id', 'sync-a-paginated-api'])).code,
       ).toBe(0);
@@ -114,16 +117,31 @@ describe('agentos run --all', () => {
 
       const run = await runCli(['run', '--dir', repo.dir, '--all']);
       expect(run.code).toBe(0);
+      expect(run.stderr).toBe(
+        'warning: agents/orion/queue.md:5: task sync-a-paginated-api already has a reward record: marked done\n',
+      );
       expect(run.stdout.trim().split('\n')).toEqual([
-        'orion sync-a-paginated-api: already processed (a reward record exists); nothing to do',
         expect.stringMatching(/^orion add-retries-to-the-export: success/),
         expect.stringMatching(/^orion verify-webhook-signatures: success/),
       ]);
-      expect((await runCli(['run', '--dir', repo.dir, '--all'])).stdout).toMatch(
-        /^orion sync-a-paginated-api: already/,
+      expect((await repo.subjects()).slice(2)[0]).toBe(
+        'orion: queue — mark sync-a-paginated-api done: already processed',
       );
+      expect(repo.read('agents/orion/queue.md')).not.toContain('## ');
+      expect((await runCli(['run', '--dir', repo.dir, '--all'])).stdout).toBe(
+        'No pending task in agents/orion/queue.md.\n',
+      );
+      expect(loadRewardIds(repo.dir)).toEqual([
+        'sync-a-paginated-api',
+        'add-retries-to-the-export',
+        'verify-webhook-signatures',
+      ]);
     } finally {
       repo.cleanup();
     }
   });
 });
+
+function loadRewardIds(dir: string): string[] {
+  return loadRewards(dir, 'orion').map((record) => record.task_id);
+}

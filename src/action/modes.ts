@@ -4,12 +4,11 @@
 import { AgentOSError } from '../errors.js';
 import { loadAgentMemory } from '../loop/agent-memory.js';
 import { runIteration, type IterationResult } from '../loop/iteration.js';
-import { failMalformedTasks } from '../loop/malformed-tasks.js';
+import { processedEntries, queueNeedsRepair, repairQueue } from '../loop/queue-repair.js';
 import { publishWork } from '../loop/publish.js';
 import { taskFromQueue, taskFromText, type Task } from '../loop/task.js';
 import { runLearning, type LearningResult } from '../learning/run.js';
 import { agentPaths } from '../memory/layout.js';
-import { malformedEntries } from '../memory/queue.js';
 import { findAgent, loadRegistry } from '../memory/registry.js';
 import { sanitiseUntrustedText } from '../platform/untrusted-text.js';
 import type { ActionContext } from './context.js';
@@ -40,10 +39,15 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
   const target = await ctx.prepareToWrite();
   const memory = loadAgentMemory(ctx.repoRoot, ctx.settings.agent);
   const agent = memory.agent.name;
-  const task = scheduledTask(ctx, agent, () => taskFromQueue(agent, memory.queue));
-  // Malformed queue entries are marked failed, a commit each, and published with the run's work.
-  const failMalformed = () =>
-    failMalformedTasks({
+  // An entry that already has a reward record is settled by the repair below, not run.
+  const processed = new Set(processedEntries(memory.queue, memory.rewards).map((p) => p.entry.id));
+  const task = scheduledTask(ctx, agent, () =>
+    taskFromQueue(agent, memory.queue, undefined, processed),
+  );
+  // Malformed or already processed queue entries leave the queue in commits of their own,
+  // published with the run's work.
+  const repair = () =>
+    repairQueue({
       repoRoot: ctx.repoRoot,
       git: ctx.git,
       agent,
@@ -51,8 +55,8 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
       logger: ctx.logger,
     });
   if (!task) {
-    if (malformedEntries(memory.queue).length > 0)
-      await publishWork({ git: ctx.git, target, logger: ctx.logger, work: failMalformed });
+    if (queueNeedsRepair(memory.queue, memory.rewards))
+      await publishWork({ git: ctx.git, target, logger: ctx.logger, work: repair });
     const line = `No pending task in ${agentPaths(agent).queue}.`;
     ctx.logger.info(line);
     return { status: 'no-task', title: `${agent} · queue`, lines: [line], outputs: {} };
@@ -63,7 +67,7 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
     target,
     logger: ctx.logger,
     work: async () => {
-      await failMalformed();
+      await repair();
       return runIteration(
         {
           repoRoot: ctx.repoRoot,

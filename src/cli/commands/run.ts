@@ -9,7 +9,7 @@ import { findTask } from '../../memory/queue-archive.js';
 import { findAgent, loadRegistry } from '../../memory/registry.js';
 import { loadAgentMemory } from '../../loop/agent-memory.js';
 import { runIteration, type IterationResult } from '../../loop/iteration.js';
-import { failMalformedTasks } from '../../loop/malformed-tasks.js';
+import { repairQueue } from '../../loop/queue-repair.js';
 import { taskFromQueue, taskFromText, type Task } from '../../loop/task.js';
 import {
   parse,
@@ -81,11 +81,11 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
       budget,
       logger: { ...logger, info: () => {} },
     };
-    // Malformed queue entries are marked failed (a commit each, a warning on stderr) before a task
-    // is chosen, so they never block the queue.
+    // Malformed queue entries are marked failed, and entries that already have a reward record
+    // done (commits of their own, a warning on stderr), before a task is chosen: neither blocks.
     if (values.text === undefined) {
       const agent = findAgent(loadRegistry(repoRoot), values.agent).name;
-      await failMalformedTasks({ repoRoot, git: deps.git, agent, logger });
+      await repairQueue({ repoRoot, git: deps.git, agent, logger });
     }
     // Queue tasks that turn out to be processed already are passed over, so --all always ends.
     const passed = new Set<string>();
