@@ -1,10 +1,12 @@
 // The bundled action on scheduled and dispatched runs, in its other modes, and with bad inputs.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Git } from '../src/git/git.js';
 import { enqueueTasks } from '../src/loop/enqueue.js';
 import { runIteration } from '../src/loop/iteration.js';
 import { taskFromText } from '../src/loop/task.js';
 import { OfflineModel } from '../src/llm/offline/offline-model.js';
-import { parseQueue } from '../src/memory/queue.js';
+import { findTask } from '../src/memory/queue-archive.js';
 import { parseRewards } from '../src/memory/rewards.js';
 import {
   cloneWorkspace,
@@ -19,6 +21,7 @@ import {
   TOKEN,
 } from './helpers/action.js';
 import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js';
+import { commitStaged } from './helpers/person.js';
 
 describe('action: scheduled and dispatched runs, modes and inputs', () => {
   let api: FakeGitHub;
@@ -51,8 +54,10 @@ describe('action: scheduled and dispatched runs, modes and inputs', () => {
     const [head] = await remoteLog(remote);
     expect(head!.sha).toBe(run.outputs['commit-sha']);
     expect(head!.message).toContain('AgentOS-Task: sync-vendor-api');
-    const queue = parseQueue('queue.md', await remoteFile(remote, 'agents/orion/queue.md'));
-    expect(queue.entries.find((e) => e.id === 'sync-vendor-api')!.status).toBe('done');
+    // Done on the remote: a done task is found by id, in queue.md or (since done tasks leave it)
+    // in the queue's archive.
+    const pushed = await cloneWorkspace(remote);
+    expect(findTask(pushed.dir, 'orion', 'sync-vendor-api')?.status).toBe('done');
     expect(run.summary).toContain('## AgentOS — orion · sync-vendor-api');
     expect(api.requests).toHaveLength(0);
   });
@@ -89,6 +94,38 @@ describe('action: scheduled and dispatched runs, modes and inputs', () => {
     expect(run.outputs.status).toBe('no-task');
     expect(run.summary).toContain('No pending task in agents/orion/queue.md.');
     expect(await remoteLog(remote)).toEqual(before);
+  });
+
+  it('marks a malformed queue entry failed on a schedule, pushes that, and runs the next task', async () => {
+    const remote = await makeRemote();
+    const seed = await cloneWorkspace(remote);
+    const queuePath = 'agents/orion/queue.md';
+    const header = readFileSync(join(seed.dir, queuePath), 'utf8');
+    writeFileSync(
+      join(seed.dir, queuePath),
+      `${header}\n## broken\npriority: high\n\n## sync-vendor-api\ntask: Build a sync for a paginated API.\n`,
+    );
+    await seed.git.add([queuePath]);
+    await commitStaged(seed.git, 'tasks written by hand');
+    await seed.git.exec(['push', '--quiet', 'origin', 'HEAD:main']);
+
+    const run = await runAction({
+      workspace: (await cloneWorkspace(remote)).dir,
+      apiUrl: api.url,
+      eventName: 'schedule',
+      payload: { schedule: '23 3 * * *' },
+      inputs: { mode: 'task' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'done', 'task-id': 'sync-vendor-api' });
+    const [head, marked] = await remoteLog(remote);
+    expect(head!.message).toContain('AgentOS-Task: sync-vendor-api');
+    expect(marked!.message).toMatch(
+      /^orion: queue — mark broken failed: the task has no text \(a "task:" line\)\n/,
+    );
+    const pushed = await cloneWorkspace(remote);
+    expect(findTask(pushed.dir, 'orion', 'broken')?.status).toBe('failed');
+    expect(await remoteFile(remote, queuePath)).toBe(header);
   });
 
   it('lists the agents for a workflow matrix, without a token', async () => {

@@ -3,6 +3,7 @@
 // retryable; a budget stops a run cleanly; the key never lands anywhere.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { findTask } from '../src/memory/queue-archive.js';
 import { loadRewards } from '../src/memory/rewards.js';
 import { runCli } from './helpers/cli.js';
 import {
@@ -74,8 +75,10 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     expect(run.stdout).toMatch(/^orion sync-1: success \(\+1\) on strongest \[o3-2024-08-06\]/);
     expect(run.stdout).toContain(syncAnswer().answer);
     expect(run.stdout).not.toContain('offline model');
+    // The done task moved from queue.md to the queue's archive of the month, in the same commit.
     expect(await changedFiles()).toEqual([
       'agents/orion/queue.md',
+      `agents/orion/queue/archive/${new Date().toISOString().slice(0, 7)}.md`,
       'agents/orion/rewards.md',
       'agents/orion/skills.md',
       'agents/orion/skills/resumable-paginated-sync.md',
@@ -146,7 +149,9 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     expect(records[0]).toMatchObject({ task_id: 'sync-1', outcome: 'success', reward: 1 });
     expect(records[0]?.error).toBeUndefined();
     expect(fixture.repo.read('agents/orion/rewards.md').match(/task_id: sync-1/g)).toHaveLength(1);
-    expect(fixture.repo.read('agents/orion/queue.md')).toMatch(
+    // Done, the entry left queue.md for the archive with its attempts and outcome.
+    expect(fixture.repo.read('agents/orion/queue.md')).not.toContain('sync-1');
+    expect(fixture.repo.read(findTask(fixture.repo.dir, 'orion', 'sync-1')!.file)).toMatch(
       /## sync-1\ntask: .*\npriority: normal\ncreated: .*\nlast_error: server-error: .*\nattempts: 3\nstatus: done\ndone_at: \S+\n/,
     );
 

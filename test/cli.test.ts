@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS } from '../src/cli/main.js';
+import { findTask } from '../src/memory/queue-archive.js';
+import { loadRewards } from '../src/memory/rewards.js';
 import { runCli } from './helpers/cli.js';
 import { makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
 import { commitStaged } from './helpers/person.js';
@@ -49,7 +51,11 @@ describe('agentos CLI', () => {
     expect(run.stdout).toContain('[offline model: deterministic rules, not an LLM]');
     const subjects = await repo.subjects();
     expect(subjects[0]).toMatch(/^orion: Sync a paginated API with rate limits\. \(paginate-1\)$/);
-    expect(repo.read('agents/orion/queue.md')).toMatch(
+    // A done task leaves queue.md for the archive, its lines kept and its outcome added.
+    expect(repo.read('agents/orion/queue.md')).not.toContain('paginate-1');
+    const found = findTask(repo.dir, 'orion', 'paginate-1');
+    expect(found?.file).toMatch(/^agents\/orion\/queue\/archive\/\d{4}-\d{2}\.md$/);
+    expect(repo.read(found!.file)).toMatch(
       /## paginate-1\ntask: .*\npriority: normal\ncreated: .*\nstatus: done\ndone_at: /,
     );
   });
@@ -92,7 +98,9 @@ describe('agentos CLI', () => {
 });
 
 describe('agentos run --all', () => {
-  it('drains the queue, one commit per task, and passes over a task processed already', async () => {
+  // A pending entry that already has a reward record used to be passed over run after run (and a
+  // plain `run` or a scheduled action stuck on it); it is now marked done and archived instead.
+  it('drains the queue, one commit per task, and settles a task processed already', async () => {
     const repo = await makeRepo();
     try {
       for (const text of [
@@ -102,28 +110,46 @@ describe('agentos run --all', () => {
       ]) {
         expect((await runCli(['enqueue', '--dir', repo.dir, text])).code).toBe(0);
       }
-      // The first task was run by hand before, so it has a record but is still pending in the queue.
+      // The first task ran before, so it has a record, and a person put it back in the queue.
       expect(
         (await runCli(['run', '--dir', repo.dir, '--task-id', 'sync-a-paginated-api'])).code,
       ).toBe(0);
-      const queue = repo.read('agents/orion/queue.md').replace(/status: done\ndone_at: .*\n/, '');
-      repo.write('agents/orion/queue.md', queue);
+      const queue = repo.read('agents/orion/queue.md');
+      repo.write(
+        'agents/orion/queue.md',
+        queue.replace(/\n## /, '\n## sync-a-paginated-api\ntask: Sync a paginated API.\n\n## '),
+      );
       await repo.git.add(['agents/orion/queue.md']);
       await commitStaged(repo.git, 'reopen a task by hand');
 
       const run = await runCli(['run', '--dir', repo.dir, '--all']);
       expect(run.code).toBe(0);
+      expect(run.stderr).toBe(
+        'warning: agents/orion/queue.md:5: task sync-a-paginated-api already has a reward record: marked done\n',
+      );
       expect(run.stdout.trim().split('\n')).toEqual([
-        'orion sync-a-paginated-api: already processed (a reward record exists); nothing to do',
         expect.stringMatching(/^orion add-retries-to-the-export: success/),
         expect.stringMatching(/^orion verify-webhook-signatures: success/),
         '2 done, 0 failed, 1 already processed, cost $0.0000',
       ]);
-      expect((await runCli(['run', '--dir', repo.dir, '--all'])).stdout).toMatch(
-        /^orion sync-a-paginated-api: already/,
+      expect((await repo.subjects()).slice(2)[0]).toBe(
+        'orion: queue — mark sync-a-paginated-api done: already processed',
       );
+      expect(repo.read('agents/orion/queue.md')).not.toContain('## ');
+      expect((await runCli(['run', '--dir', repo.dir, '--all'])).stdout).toBe(
+        'No pending task in agents/orion/queue.md.\n',
+      );
+      expect(loadRewardIds(repo.dir)).toEqual([
+        'sync-a-paginated-api',
+        'add-retries-to-the-export',
+        'verify-webhook-signatures',
+      ]);
     } finally {
       repo.cleanup();
     }
   });
 });
+
+function loadRewardIds(dir: string): string[] {
+  return loadRewards(dir, 'orion').map((record) => record.task_id);
+}

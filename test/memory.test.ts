@@ -205,13 +205,25 @@ describe('queue.md', () => {
     ).toBe(true);
   });
 
-  it('names the line of a bad priority and of a duplicate id', () => {
-    expect(caught(() => parseQueue('q.md', '## a\ntask: x\npriority: soon\n')).message).toBe(
-      'q.md:3: field "priority": must be one of high, medium, normal, low',
+  // Parsing is per entry since bad entries stopped blocking the queue: they carry a problem (the
+  // run marks them failed) instead of making the whole file throw.
+  it('keeps a bad priority and a duplicate id to their own entries', () => {
+    const queue = parseQueue(
+      'q.md',
+      '## a\ntask: x\npriority: soon\n\n## b\ntask: y\n\n## b\ntask: z\n',
     );
-    expect(caught(() => parseQueue('q.md', '## a\ntask: x\n\n## a\ntask: y\n')).message).toBe(
-      'q.md:4: task id "a" is already used on line 1',
-    );
+    expect(queue.entries.map((e) => [e.id, e.problem])).toEqual([
+      ['a', 'priority "soon" is not one of high, medium, normal, low'],
+      ['b', undefined],
+      ['b', 'task id "b" is already used on line 5'],
+    ]);
+    expect(pendingEntries(queue).map((e) => e.task)).toEqual(['y']);
+  });
+
+  it('names the file and line of a problem no entry can be blamed for', () => {
+    expect(
+      caught(() => parseQueue('q.md', '## a\ntask: x\n<<<<<<< HEAD\n## b\ntask: y\n')).message,
+    ).toBe('q.md:3: an unresolved merge conflict marker: resolve the conflict and commit');
   });
 });
 

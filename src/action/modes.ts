@@ -4,6 +4,7 @@
 import { AgentOSError } from '../errors.js';
 import { loadAgentMemory } from '../loop/agent-memory.js';
 import { runIteration, type IterationResult } from '../loop/iteration.js';
+import { processedEntries, queueNeedsRepair, repairQueue } from '../loop/queue-repair.js';
 import { publishWork } from '../loop/publish.js';
 import { taskFromQueue, taskFromText, type Task } from '../loop/task.js';
 import { runLearning, type LearningResult } from '../learning/run.js';
@@ -38,8 +39,24 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
   const target = await ctx.prepareToWrite();
   const memory = loadAgentMemory(ctx.repoRoot, ctx.settings.agent);
   const agent = memory.agent.name;
-  const task = scheduledTask(ctx, agent, () => taskFromQueue(agent, memory.queue));
+  // An entry that already has a reward record is settled by the repair below, not run.
+  const processed = new Set(processedEntries(memory.queue, memory.rewards).map((p) => p.entry.id));
+  const task = scheduledTask(ctx, agent, () =>
+    taskFromQueue(agent, memory.queue, undefined, processed),
+  );
+  // Malformed or already processed queue entries leave the queue in commits of their own,
+  // published with the run's work.
+  const repair = () =>
+    repairQueue({
+      repoRoot: ctx.repoRoot,
+      git: ctx.git,
+      agent,
+      now: ctx.now,
+      logger: ctx.logger,
+    });
   if (!task) {
+    if (queueNeedsRepair(memory.queue, memory.rewards))
+      await publishWork({ git: ctx.git, target, logger: ctx.logger, work: repair });
     const line = `No pending task in ${agentPaths(agent).queue}.`;
     ctx.logger.info(line);
     return { status: 'no-task', title: `${agent} · queue`, lines: [line], outputs: {} };
@@ -49,8 +66,9 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
     git: ctx.git,
     target,
     logger: ctx.logger,
-    work: () =>
-      runIteration(
+    work: async () => {
+      await repair();
+      return runIteration(
         {
           repoRoot: ctx.repoRoot,
           git: ctx.git,
@@ -60,7 +78,8 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
           budget: ctx.budget,
         },
         task,
-      ),
+      );
+    },
   });
   const title = `${agent} · ${task.id}`;
   if (result.status === 'failed')

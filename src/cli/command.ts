@@ -4,6 +4,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorMessage, UsageError } from '../errors.js';
 
 export interface CliIo {
+  /** Standard input, for commands that read it (`agentos enqueue -`); absent when there is none. */
+  stdin?: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   cwd: string;

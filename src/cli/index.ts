@@ -3,6 +3,10 @@
 import { main } from './main.js';
 
 process.exitCode = await main(process.argv.slice(2), {
+  // Read lazily: touching process.stdin opens it, which only `enqueue -` needs.
+  get stdin() {
+    return process.stdin;
+  },
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),

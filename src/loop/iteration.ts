@@ -9,7 +9,8 @@ import { ModelFailure, type Model, type SolveResult } from '../llm/model.js';
 import { silentLogger, type Logger } from '../log.js';
 import { readTextIfExists } from '../memory/files.js';
 import { agentPaths } from '../memory/layout.js';
-import { entryField, renderQueue, setEntryFields, type Queue } from '../memory/queue.js';
+import { planQueueWrites } from '../memory/queue-archive.js';
+import { entryField, setEntryFields, type Queue } from '../memory/queue.js';
 import { appendRewardText, replaceRewardText, type RewardRecord } from '../memory/rewards.js';
 import { landChange } from '../memory/change.js';
 import { isoSeconds } from '../memory/schema-parts.js';
@@ -116,7 +117,9 @@ export async function runIteration(
     const record = failureRecord({ task, at, failure: error, demand: estimate.demand, context });
     const { commit } = await landChange(change, async (writer) => {
       writeReward(writer, deps.repoRoot, agent, record, retry);
-      writeQueueAttempt(writer, memory.queue, agent, task, { last_error: record.error ?? '' });
+      writeQueueAttempt(writer, deps.repoRoot, memory.queue, task, at, {
+        last_error: record.error ?? '',
+      });
       const message = iterationCommitMessage({
         task,
         record,
@@ -186,7 +189,10 @@ export async function runIteration(
       skillsUsed: plan.skillsUsed,
     });
     writeReward(writer, deps.repoRoot, agent, record, retry);
-    writeQueueAttempt(writer, memory.queue, agent, task, { status: 'done', done_at: at });
+    writeQueueAttempt(writer, deps.repoRoot, memory.queue, task, at, {
+      status: 'done',
+      done_at: at,
+    });
     const message = iterationCommitMessage({
       task,
       record,
@@ -237,15 +243,19 @@ function writeReward(
   );
 }
 
-/** Sets fields of the task's queue entry, counting attempts once a task has failed before. */
+/**
+ * Sets fields of the task's queue entry, counting attempts once a task has failed before. A done
+ * entry (and any done or failed one an older runtime left) moves from queue.md to the archive.
+ */
 function writeQueueAttempt(
   writer: MemoryWriter,
+  repoRoot: string,
   queue: Queue,
-  agent: string,
   task: Task,
+  at: string,
   fields: Record<string, string>,
 ): void {
-  const entry = queue.entries.find((e) => e.id === task.id);
+  const entry = queue.entries.find((e) => e.id === task.id && e.problem === undefined);
   if (task.source !== 'queue' || !entry) return;
   const set: Record<string, string> = { ...fields };
   const failed = fields.last_error !== undefined;
@@ -253,5 +263,6 @@ function writeQueueAttempt(
   const attempts = Number(entryField(entry, 'attempts') ?? 0) || 0;
   if (failed || attempts > 0) set.attempts = String(attempts + 1);
   const updated = setEntryFields(queue, task.id, set);
-  writer.write(agentPaths(agent).queue, renderQueue(updated));
+  for (const write of planQueueWrites(repoRoot, task.agent, updated, at))
+    writer.write(write.path, write.content);
 }

@@ -2,7 +2,9 @@
 // stable id so that the same task is never scored twice.
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
-import { pendingEntries, TASK_ID_PATTERN, type Queue } from '../memory/queue.js';
+import type { FoundTask } from '../memory/queue-archive.js';
+import { agentPaths } from '../memory/layout.js';
+import { entryField, pendingEntries, TASK_ID_PATTERN, type Queue } from '../memory/queue.js';
 
 export type TaskSource = 'queue' | 'cli' | 'issue' | 'dispatch';
 
@@ -31,22 +33,45 @@ export function taskFromText(agent: string, text: string, id?: string): Task {
 }
 
 /**
- * The next pending task of the queue not in `passOver`, or a named one (pending or not, so it can
- * be retried).
+ * The next runnable pending task of the queue not in `passOver` (malformed entries are passed
+ * over too), or a named one, pending or done, so it can be retried; `archived` looks up a named
+ * task that has left queue.md (see `findTask`). A named task that cannot run is an InputError
+ * that says why.
  */
 export function taskFromQueue(
   agent: string,
   queue: Queue,
   id?: string,
   passOver: ReadonlySet<string> = new Set(),
+  archived: (id: string) => FoundTask | undefined = () => undefined,
 ): Task | undefined {
-  const entry =
-    id === undefined
-      ? pendingEntries(queue).find((e) => !passOver.has(e.id))
-      : queue.entries.find((e) => e.id === id);
-  if (id !== undefined && !entry) {
-    const known = queue.entries.map((e) => e.id).join(', ') || 'none';
-    throw new InputError(`no task "${id}" in agents/${agent}/queue.md (tasks: ${known})`);
+  if (id === undefined) {
+    const next = pendingEntries(queue).find((e) => !passOver.has(e.id));
+    return next && { id: next.id, text: next.task, agent, source: 'queue' };
   }
-  return entry && { id: entry.id, text: entry.task, agent, source: 'queue' };
+  const inQueue =
+    queue.entries.find((e) => e.id === id && e.problem === undefined) ??
+    queue.entries.find((e) => e.id === id);
+  const found: FoundTask | undefined = inQueue
+    ? { entry: inQueue, status: inQueue.status, file: agentPaths(agent).queue }
+    : archived(id);
+  if (!found) {
+    const known =
+      pendingEntries(queue)
+        .map((e) => e.id)
+        .join(', ') || 'none';
+    throw new InputError(
+      `no task "${id}" in agents/${agent}/queue.md or its archive (pending: ${known})`,
+    );
+  }
+  const { entry, file } = found;
+  if (entry.problem !== undefined && found.status === 'pending')
+    throw new InputError(`task "${id}" in ${file}:${entry.line} cannot run: ${entry.problem}`);
+  if (found.status === 'failed') {
+    const error = entryField(entry, 'error');
+    throw new InputError(
+      `task "${id}" was marked failed (${file}): ${error ?? entry.problem ?? 'no reason given'}; fix it and enqueue it again under a new id`,
+    );
+  }
+  return { id: entry.id, text: entry.task, agent, source: 'queue' };
 }

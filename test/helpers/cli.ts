@@ -1,6 +1,6 @@
 // Running the CLI in-process from src/ (what a developer changed), capturing what a user would see.
 import { rmSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import { tempDir } from './repo.js';
 
@@ -20,6 +20,7 @@ export async function runCli(
     cwd?: string;
     env?: NodeJS.ProcessEnv;
     /** stdout claims to be a terminal */ tty?: boolean;
+    stdin?: string;
   } = {},
 ): Promise<CliRun> {
   const stdout: PassThrough & { isTTY?: boolean } = new PassThrough();
@@ -30,8 +31,12 @@ export async function runCli(
   stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
   stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
   const cwd = options.cwd ?? tempDir('agentos-cwd-');
-  const code = await main(argv, { stdout, stderr, cwd, env: { ...options.env } }).finally(() => {
-    if (options.cwd === undefined) rmSync(cwd, { recursive: true, force: true });
-  });
+  const stdin =
+    options.stdin !== undefined ? { stdin: Readable.from([Buffer.from(options.stdin)]) } : {};
+  const code = await main(argv, { ...stdin, stdout, stderr, cwd, env: { ...options.env } }).finally(
+    () => {
+      if (options.cwd === undefined) rmSync(cwd, { recursive: true, force: true });
+    },
+  );
   return { code, stdout: out.join(''), stderr: err.join('') };
 }

@@ -5,10 +5,12 @@ import { BudgetExhaustedError, budgetLimits, RunBudget } from '../../llm/budget.
 import { createModel } from '../../llm/create-model.js';
 import { streamLogger } from '../../log.js';
 import { pendingEntries } from '../../memory/queue.js';
-import { loadRegistry } from '../../memory/registry.js';
+import { findTask } from '../../memory/queue-archive.js';
+import { findAgent, loadRegistry } from '../../memory/registry.js';
 import { loadAgentMemory } from '../../loop/agent-memory.js';
 import { recoverInterruptedChange } from '../../memory/journal.js';
 import { runIteration, type IterationResult } from '../../loop/iteration.js';
+import { repairQueue } from '../../loop/queue-repair.js';
 import { taskFromQueue, taskFromText } from '../../loop/task.js';
 import {
   parse,
@@ -90,6 +92,12 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
       budget,
       logger: { ...logger, info: () => {} },
     };
+    // Malformed queue entries are marked failed, and entries that already have a reward record
+    // done (commits of their own, a warning on stderr), before a task is chosen: neither blocks.
+    if (values.text === undefined) {
+      const agent = findAgent(loadRegistry(repoRoot), values.agent).name;
+      await repairQueue({ repoRoot, git: deps.git, agent, logger });
+    }
     // Queue tasks that turn out to be processed already are passed over, so --all always ends.
     const passed = new Set<string>();
     const tally = new RunTally();
@@ -106,7 +114,9 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
       const task =
         values.text !== undefined
           ? taskFromText(agent, values.text)
-          : taskFromQueue(agent, memory.queue, values['task-id'], passed);
+          : taskFromQueue(agent, memory.queue, values['task-id'], passed, (id) =>
+              findTask(repoRoot, agent, id),
+            );
       if (!task) {
         if (tally.attempted === 0)
           io.stdout.write(`No pending task in agents/${agent}/queue.md.\n`);
