@@ -1,24 +1,23 @@
 // The bundled action on `issue_comment` events: human feedback with /reward (it overrides the
 // self-assessment in the task's reward record), /agentos retry and help, and who may give them.
-import { parseRewards } from '../src/memory/rewards.js';
 import {
   cloneWorkspace,
   commentPayload,
   issuePayload,
   makeRemote,
   OWNER,
-  remoteFile,
   remoteLog,
   REPO,
   runAction,
   TOKEN,
 } from './helpers/action.js';
 import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js';
+import { remoteRewardRecords } from './helpers/rewards.js';
 
 const TITLE = 'Sync customers from the paginated vendor API with rate limits';
 
 async function rewardOf(remote: string, taskId: string) {
-  const records = parseRewards('rewards.md', await remoteFile(remote, 'agents/orion/rewards.md'));
+  const records = await remoteRewardRecords(remote, 'orion');
   return records.find((r) => r.task_id === taskId);
 }
 

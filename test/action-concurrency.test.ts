@@ -3,19 +3,18 @@
 // four have arrived, so three of them are certainly rejected and must fetch, replay and push again.
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRewards } from '../src/memory/rewards.js';
 import {
   cloneWorkspace,
   issuePayload,
   makeRemote,
   OWNER,
-  remoteFile,
   remoteLog,
   REPO,
   runAction,
   TOKEN,
 } from './helpers/action.js';
 import { startFakeGitHub } from './helpers/fake-github.js';
+import { remoteRewardRecords } from './helpers/rewards.js';
 
 const RUNS = 4;
 
@@ -87,7 +86,7 @@ it('four runs at once on different issues: four commits and four reward records 
       expect(api.issue(101 + index).comments[0]!.body).toContain(`/commit/${sha})`);
     });
 
-    const records = parseRewards('rewards.md', await remoteFile(remote, 'agents/orion/rewards.md'));
+    const records = await remoteRewardRecords(remote, 'orion');
     expect(records.map((r) => r.task_id).sort()).toEqual([
       'issue-101',
       'issue-102',

@@ -9,6 +9,7 @@ import { InputError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import { silentLogger, type Logger } from '../log.js';
 import { loadAgentMemory } from '../loop/agent-memory.js';
+import { readRewardLog } from '../memory/reward-log.js';
 import { readTextIfExists } from '../memory/files.js';
 import { agentPaths } from '../memory/layout.js';
 import { appendReflectionText } from '../memory/reflections.js';
@@ -189,7 +190,8 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
 
   const reflectionsText = readTextIfExists(join(input.repoRoot, paths.reflections));
   const reflection = composeReflection({
-    records: memory.rewards,
+    // The reflection covers every record since the last one: a nightly run reads the whole log.
+    records: readRewardLog(input.repoRoot, agent).records,
     previous: reflectedThrough(reflectionsText),
     outcomes,
     world: state.world,

@@ -1,5 +1,7 @@
 // The commit message of one iteration: what the agent did, in words a reviewer reads in `git log`,
 // with trailers that tools can parse (`git interpret-trailers`).
+import { agentRelative } from '../memory/layout.js';
+import type { SealPlan } from '../memory/reward-log.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import type { Transition } from '../world/lifecycle.js';
 import type { Refusal } from '../world/observe.js';
@@ -19,6 +21,8 @@ export function iterationCommitMessage(input: {
   refused: Refusal[];
   /** Status changes the task's evidence caused (refuted, superseded). */
   transitions?: Transition[];
+  /** The reward records this iteration sealed into shards, if it did. */
+  sealed?: Pick<SealPlan, 'count' | 'shards'>;
 }): string {
   const { task, record } = input;
   // The subject is one line: an issue's task is its title, then its body.
@@ -42,6 +46,10 @@ export function iterationCommitMessage(input: {
     lines.push('');
     for (const path of input.created) lines.push(`- created ${path}`);
     for (const path of input.updated) lines.push(`- updated ${path}`);
+  }
+  if (input.sealed) {
+    const shards = input.sealed.shards.map((path) => agentRelative(task.agent, path)).join(', ');
+    lines.push('', `Sealed ${input.sealed.count} reward records into ${shards}.`);
   }
   if (input.transitions && input.transitions.length > 0) {
     lines.push('', 'Contradicted beliefs:');

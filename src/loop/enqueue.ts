@@ -11,7 +11,7 @@ import {
   TASK_ID_PATTERN,
   type Priority,
 } from '../memory/queue.js';
-import { loadRewards } from '../memory/rewards.js';
+import { readRewardIndex } from '../memory/reward-log.js';
 import { MemoryWriter } from '../memory/writer.js';
 
 export interface NewTask {
@@ -36,7 +36,7 @@ export async function enqueueTasks(input: {
   let queue = loadQueue(repoRoot, agent);
   const taken = new Set([
     ...queue.entries.map((e) => e.id),
-    ...loadRewards(repoRoot, agent).map((r) => r.task_id),
+    ...readRewardIndex(repoRoot, agent).taskIds(),
   ]);
   const ids: string[] = [];
   for (const task of input.tasks) {
@@ -47,7 +47,7 @@ export async function enqueueTasks(input: {
       throw new InputError(`"${id}" is not a task id: use letters, digits, ".", "_" and "-"`);
     if (taken.has(id))
       throw new InputError(
-        `task id "${id}" is already used in agents/${agent}/queue.md or rewards.md`,
+        `task id "${id}" is already used in agents/${agent}/queue.md or the reward log agents/${agent}/rewards/`,
       );
     taken.add(id);
     ids.push(id);

@@ -1,13 +1,11 @@
 // Human feedback wins (SPEC §6, §7): feedback on a task re-scores its reward record and moves the
 // confidence of every belief and the counters of every skill the task touched. One commit.
-import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import { silentLogger, type Logger } from '../log.js';
-import { readTextIfExists } from '../memory/files.js';
 import { agentPaths } from '../memory/layout.js';
+import { writeRewardRecord } from '../memory/reward-log.js';
 import {
-  replaceRewardText,
   type Feedback,
   type Outcome,
   type RewardDecomposition,
@@ -60,9 +58,9 @@ export async function applyFeedback(input: {
   const memory = loadAgentMemory(input.repoRoot, input.agent);
   const agent = memory.agent.name;
   const paths = agentPaths(agent);
-  const before = memory.rewards.find((r) => r.task_id === input.taskId);
+  const before = memory.rewardIndex.record(input.taskId);
   if (!before)
-    throw new InputError(`no reward record for task "${input.taskId}" in ${paths.rewards}`);
+    throw new InputError(`no reward record for task "${input.taskId}" in ${paths.rewardsDir}/`);
   const at = (input.now ?? (() => new Date()))()
     .toISOString()
     .replace(/\.\d{3}Z$/, 'Z');
@@ -92,8 +90,8 @@ export async function applyFeedback(input: {
   if (same) return { record: before, commit: undefined, changed: [], transitions: [] };
 
   const writer = new MemoryWriter(input.repoRoot, agent, input.logger ?? silentLogger);
-  const rewardsText = readTextIfExists(join(input.repoRoot, paths.rewards)) ?? '';
-  writer.write(paths.rewards, replaceRewardText(paths.rewards, rewardsText, record));
+  // Rewritten where it lives: its recent file, its shard's line, or its block in a legacy rewards.md.
+  writeRewardRecord(writer, input.repoRoot, memory.rewardIndex, record);
 
   // Beliefs: the human's verdict replaces the task's word on each belief it touched (following
   // promotions and merges to where the claim lives now), then the contradiction rules apply.

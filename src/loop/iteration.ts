@@ -1,16 +1,15 @@
 // One loop iteration (SPEC §4): receive → assemble context → choose tier → solve → score → update
 // skills and world → commit. Each step is a module of its own; this file only composes them.
-import { join } from 'node:path';
 import { assembleContext, renderContextMarkdown } from '../context/assemble.js';
 import { PathRefusedError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import type { RunBudget } from '../llm/budget.js';
 import { ModelFailure, type Model, type SolveResult } from '../llm/model.js';
 import { silentLogger, type Logger } from '../log.js';
-import { readTextIfExists } from '../memory/files.js';
 import { agentPaths } from '../memory/layout.js';
 import { entryField, renderQueue, setEntryFields, type Queue } from '../memory/queue.js';
-import { appendRewardText, replaceRewardText, type RewardRecord } from '../memory/rewards.js';
+import { writeRewardRecord } from '../memory/reward-log.js';
+import type { RewardRecord } from '../memory/rewards.js';
 import { MemoryWriter } from '../memory/writer.js';
 import { estimateDemand } from '../routing/demand.js';
 import { staticRoutingPolicy, type RoutingPolicy } from '../routing/policy.js';
@@ -61,8 +60,7 @@ export async function runIteration(
 
   // A record with an error is a failed attempt, not a processed task: the task runs again, and its
   // new record replaces the failed one, so there is still one record per task.
-  const previous = memory.rewards.filter((record) => record.task_id === task.id);
-  if (previous.some((record) => record.error === undefined)) {
+  if (memory.rewardIndex.status(task.id) === 'done') {
     const summary = `${agent} ${task.id}: already processed (a reward record exists); nothing to do`;
     return { status: 'already-processed', task, summary, created: [], updated: [], refused: [] };
   }
@@ -88,7 +86,6 @@ export async function runIteration(
     `${task.id}: ${estimate.demand} demand (${estimate.reason}) → ${choice.tier} (${choice.reason})`,
   );
 
-  const retry = previous.length > 0;
   let result: SolveResult;
   try {
     result = await deps.model.solve({
@@ -105,11 +102,11 @@ export async function runIteration(
     if (!(error instanceof ModelFailure)) throw error;
     // No answer: no memory file changes. Only the record of the attempt and the queue's count.
     const record = failureRecord({ task, at, failure: error, demand: estimate.demand, context });
-    writeReward(writer, deps.repoRoot, agent, record, retry);
+    const sealed = writeRewardRecord(writer, deps.repoRoot, memory.rewardIndex, record);
     writeQueueAttempt(writer, memory.queue, agent, task, { last_error: record.error ?? '' });
     await deps.git.add(writer.written);
     const commit = await deps.git.commit(
-      iterationCommitMessage({ task, record, created: [], updated: [], refused: [] }),
+      iterationCommitMessage({ task, record, created: [], updated: [], refused: [], sealed }),
     );
     const summary =
       `${agent} ${task.id}: failed on ${record.model_used} [${record.model_name}] — ${record.error}; ` +
@@ -169,7 +166,7 @@ export async function runIteration(
     ),
     skillsUsed: plan.skillsUsed,
   });
-  writeReward(writer, deps.repoRoot, agent, record, retry);
+  const sealed = writeRewardRecord(writer, deps.repoRoot, memory.rewardIndex, record);
   writeQueueAttempt(writer, memory.queue, agent, task, { status: 'done', done_at: at });
 
   await deps.git.add(writer.written);
@@ -181,6 +178,7 @@ export async function runIteration(
       updated,
       refused,
       transitions: plan.transitions,
+      sealed,
     }),
   );
   const summary =
@@ -200,24 +198,6 @@ export async function runIteration(
     updated,
     refused,
   };
-}
-
-/** Appends the task's record, or replaces the record of its earlier failed attempt. */
-function writeReward(
-  writer: MemoryWriter,
-  repoRoot: string,
-  agent: string,
-  record: RewardRecord,
-  replace: boolean,
-): void {
-  const path = agentPaths(agent).rewards;
-  const text = readTextIfExists(join(repoRoot, path));
-  writer.write(
-    path,
-    replace && text !== undefined
-      ? replaceRewardText(path, text, record)
-      : appendRewardText(text, agent, record),
-  );
 }
 
 /** Sets fields of the task's queue entry, counting attempts once a task has failed before. */

@@ -1,11 +1,9 @@
-// rewards.md: append-only reward records (SPEC §6), one fenced YAML block per record so that
-// concurrent appends merge cleanly (the file is `merge=union`).
-import { join } from 'node:path';
+// The reward record (SPEC §6): its schema, its title, and the legacy single-file format
+// (`agents/<name>/rewards.md`, one fenced YAML block per record), still read and rewritten in place
+// but never appended to; new records go to the reward log (reward-log.ts).
 import { Document, isMap, isSeq } from 'yaml';
 import { z } from 'zod';
 import { MemoryFileError } from '../errors.js';
-import { readTextIfExists } from './files.js';
-import { agentPaths } from './layout.js';
 import { TIERS } from './registry.js';
 import { signedUnit, timestamp } from './schema-parts.js';
 import { parseYaml, validateYaml } from './yaml-source.js';
@@ -65,12 +63,32 @@ export const RewardRecordSchema = z.looseObject({
 });
 export type RewardRecord = z.infer<typeof RewardRecordSchema>;
 
+/** The longest `task` a record keeps: the task's full text lives in the queue, issue or commit. */
+export const REWARD_TASK_TITLE_LENGTH = 200;
+
+/** A record's `task`: the first non-blank line of the task's text, cut to a bounded title. */
+export function rewardTaskTitle(text: string): string {
+  const first =
+    text
+      .split('\n')
+      .map((line) => line.replace(/\s+/g, ' ').trim())
+      .find((line) => line !== '') ?? '';
+  return first.length > REWARD_TASK_TITLE_LENGTH
+    ? `${first.slice(0, REWARD_TASK_TITLE_LENGTH - 1)}…`
+    : first;
+}
+
 const BLOCK = /^```ya?ml[ \t]*\n([\s\S]*?)^```[ \t]*$/gm;
 
+/** The records of a legacy rewards.md, in file order. Linear: line numbers are counted as it goes. */
 export function parseRewards(file: string, text: string): RewardRecord[] {
   const records: RewardRecord[] = [];
+  let counted = 0;
+  let line = 1;
   for (const match of text.matchAll(BLOCK)) {
-    const firstLine = text.slice(0, match.index).split('\n').length + 1;
+    line += countNewlines(text, counted, match.index);
+    counted = match.index;
+    const firstLine = line + 1;
     const source = { file, text: match[1] ?? '', firstLine };
     const { value, document } = parseYaml(source);
     if (!Array.isArray(value)) {
@@ -88,10 +106,11 @@ export function parseRewards(file: string, text: string): RewardRecord[] {
   return records;
 }
 
-export function loadRewards(repoRoot: string, agent: string): RewardRecord[] {
-  const path = agentPaths(agent).rewards;
-  const text = readTextIfExists(join(repoRoot, path));
-  return text === undefined ? [] : parseRewards(path, text);
+function countNewlines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1))
+    count++;
+  return count;
 }
 
 export function rewardsHeader(agent: string): string {
@@ -102,7 +121,7 @@ const FLOW_KEYS = ['reward_decomposition', 'context_tags', 'tiers_tried', 'token
 const SIGNED_REWARD = /^((?:- | {2})reward: )1$/m;
 const SIGNED_DIMENSIONS = /^((?:- | {2})reward_decomposition: )(\{.*\})$/m;
 
-/** One record as a fenced YAML block, in the seed's style (`reward: +1`, flow maps for the small parts). */
+/** One record as a fenced YAML block of the legacy format, in the seed's style (`reward: +1`, flow maps for the small parts). */
 export function renderRewardBlock(record: RewardRecord): string {
   const document = new Document([record]);
   const item = document.get(0, true);
@@ -123,7 +142,7 @@ export function renderRewardBlock(record: RewardRecord): string {
   return `\`\`\`yaml\n${yaml}\n\`\`\`\n`;
 }
 
-/** The file's text with one more record appended. */
+/** A legacy file's text with one more record appended (tests build legacy logs with it). */
 export function appendRewardText(
   existing: string | undefined,
   agent: string,

@@ -1,8 +1,13 @@
 // The memory writer: the only way the runtime changes an agent's files. Each write passes the path
-// guard and lands atomically; the writer remembers what it wrote so the commit stages exactly that.
+// guard and lands atomically; the writer remembers what it wrote or removed, so the commit stages
+// exactly that.
+import { rmSync } from 'node:fs';
 import type { Logger } from '../log.js';
 import { writeFileAtomic } from './files.js';
 import { PathGuard } from './path-guard.js';
+
+/** A change a pure planner asks for: a file's new content, or its deletion. */
+export type FileChange = { path: string; content: string } | { path: string; delete: true };
 
 export class MemoryWriter {
   private readonly guard: PathGuard;
@@ -22,6 +27,21 @@ export class MemoryWriter {
     writeFileAtomic(absolute, content);
     this.paths.add(path);
     this.logger.debug(`wrote ${path}`);
+  }
+
+  /** Deletes a repository-relative file (through the same guard) and remembers it for the commit. */
+  remove(path: string): void {
+    rmSync(this.guard.resolve(path), { force: true });
+    this.paths.add(path);
+    this.logger.debug(`removed ${path}`);
+  }
+
+  /** Applies a planner's changes in order. */
+  apply(changes: readonly FileChange[]): void {
+    for (const change of changes) {
+      if ('delete' in change) this.remove(change.path);
+      else this.write(change.path, change.content);
+    }
   }
 
   /** Writes a file that is never committed (context.md): guarded, atomic, not remembered. */
