@@ -1,7 +1,7 @@
 // The line format of the reward log: one record per line, a YAML sequence of flow maps written as
 // JSON (`- {"task": …}`), so `cat` shows one task per line and a reader parses it with JSON.parse.
 import { MemoryFileError } from '../errors.js';
-import { RewardRecordSchema, type RewardRecord } from './rewards.js';
+import { rewardRecordOrIssues, type RewardRecord } from './rewards.js';
 import { parseYaml } from './yaml-source.js';
 
 const ITEM_PREFIX = '- ';
@@ -67,9 +67,9 @@ function parseItem(file: string, line: number, content: string): unknown {
 }
 
 function validateRecord(file: string, line: number, value: unknown): RewardRecord {
-  const result = RewardRecordSchema.safeParse(value);
-  if (result.success) return result.data;
-  const [issue, ...rest] = result.error.issues;
+  const result = rewardRecordOrIssues(value);
+  if (result.ok) return result.record;
+  const [issue, ...rest] = result.issues;
   const field = issue?.path.map(String).join('.');
   const more =
     rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';

@@ -322,10 +322,12 @@ export function planSeal(agent: string, recent: readonly RecentRecord[]): SealPl
     const hash = createHash('sha256').update(content).digest('hex').slice(0, 8);
     return { path: `${dir}/${group.first.at.slice(0, 10)}-${hash}.md`, content };
   });
-  const deletes = [...new Set(recent.map((entry) => entry.path))].map((path): FileChange => ({
-    path,
-    delete: true,
-  }));
+  const deletes = [...new Set(recent.map((entry) => entry.path))]
+    .sort()
+    .map((path): FileChange => ({
+      path,
+      delete: true,
+    }));
   return {
     changes: [...shards, ...deletes],
     shards: shards.map((s) => s.path),

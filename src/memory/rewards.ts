@@ -63,6 +63,101 @@ export const RewardRecordSchema = z.looseObject({
 });
 export type RewardRecord = z.infer<typeof RewardRecordSchema>;
 
+/**
+ * Whether `value` is a record the schema accepts unchanged (every defaulted field present, no
+ * feedback yet): what the runtime writes. Checking that by hand is several times cheaper than
+ * zod, which matters for a 100,000-record log; anything else goes through RewardRecordSchema,
+ * which gives the same verdict and names the problem (test/reward-log.test.ts checks they agree).
+ */
+export function isPlainRewardRecord(value: unknown): value is RewardRecord {
+  if (!isObject(value)) return false;
+  const v = value;
+  return (
+    nonEmptyString(v.task) &&
+    nonEmptyString(v.task_id) &&
+    (v.agent === undefined || typeof v.agent === 'string') &&
+    typeof v.at === 'string' &&
+    !Number.isNaN(Date.parse(v.at)) &&
+    oneOf(OUTCOMES, v.outcome) &&
+    isSignedUnit(v.reward) &&
+    isDecomposition(v.reward_decomposition) &&
+    isStringList(v.context_tags) &&
+    oneOf(REASONING_DEMANDS, v.reasoning_demand) &&
+    oneOf(TIERS, v.model_used) &&
+    typeof v.model_name === 'string' &&
+    oneOf(MODEL_APPROPRIATE, v.model_appropriate) &&
+    (v.tiers_tried === undefined ||
+      (Array.isArray(v.tiers_tried) && v.tiers_tried.every((t) => oneOf(TIERS, t)))) &&
+    hasExactly(v.tokens, ['prompt', 'completion'], isCount) &&
+    (v.cost_usd === null || (typeof v.cost_usd === 'number' && isFiniteAtLeastZero(v.cost_usd))) &&
+    hasExactly(v.context, ['included', 'used', 'tokens'], isCount) &&
+    isStringList(v.world_model_update) &&
+    isStringList(v.skills_used) &&
+    v.feedback === null &&
+    (v.error === undefined || nonEmptyString(v.error))
+  );
+}
+
+/** A parsed record, validated: the cheap check for what the runtime writes, zod for the rest. */
+export function rewardRecordOrIssues(
+  value: unknown,
+): { ok: true; record: RewardRecord } | { ok: false; issues: z.core.$ZodIssue[] } {
+  if (isPlainRewardRecord(value)) return { ok: true, record: value };
+  const result = RewardRecordSchema.safeParse(value);
+  return result.success
+    ? { ok: true, record: result.data }
+    : { ok: false, issues: result.error.issues };
+}
+
+const MODEL_APPROPRIATE = ['yes', 'no', 'unknown'] as const;
+const DIMENSIONS = ['correctness', 'efficiency', 'novelty', 'generality'];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function nonEmptyString(value: unknown): boolean {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function oneOf(values: readonly string[], value: unknown): boolean {
+  return typeof value === 'string' && values.includes(value);
+}
+
+function isSignedUnit(value: unknown): boolean {
+  return value === -1 || value === 0 || value === 1;
+}
+
+function isCount(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function isFiniteAtLeastZero(value: number): boolean {
+  return Number.isFinite(value) && value >= 0;
+}
+
+function isStringList(value: unknown): boolean {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function isDecomposition(value: unknown): boolean {
+  return hasExactly(value, DIMENSIONS, isSignedUnit);
+}
+
+/** A map with exactly these keys (a strict object), each value passing `check`. */
+function hasExactly(
+  value: unknown,
+  keys: readonly string[],
+  check: (v: unknown) => boolean,
+): boolean {
+  if (!isObject(value)) return false;
+  const own = Object.keys(value);
+  return (
+    own.length === keys.length &&
+    keys.every((key) => Object.hasOwn(value, key) && check(value[key]))
+  );
+}
+
 /** The longest `task` a record keeps: the task's full text lives in the queue, issue or commit. */
 export const REWARD_TASK_TITLE_LENGTH = 200;
 

@@ -1,7 +1,8 @@
 // The memory writer: the only way the runtime changes an agent's files. Each write passes the path
 // guard and lands atomically; the writer remembers what it wrote or removed, so the commit stages
 // exactly that.
-import { rmSync } from 'node:fs';
+import { readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, posix } from 'node:path';
 import type { Logger } from '../log.js';
 import { writeFileAtomic } from './files.js';
 import { PathGuard } from './path-guard.js';
@@ -29,11 +30,21 @@ export class MemoryWriter {
     this.logger.debug(`wrote ${path}`);
   }
 
-  /** Deletes a repository-relative file (through the same guard) and remembers it for the commit. */
+  /**
+   * Deletes a repository-relative file (through the same guard) and remembers it for the commit.
+   * Folders it leaves empty inside the agent's folder go too, as git would leave them.
+   */
   remove(path: string): void {
-    rmSync(this.guard.resolve(path), { force: true });
+    const absolute = this.guard.resolve(path);
+    rmSync(absolute, { force: true });
     this.paths.add(path);
     this.logger.debug(`removed ${path}`);
+    let folder = dirname(absolute);
+    for (let depth = posix.normalize(path).split('/').length - 1; depth > 2; depth--) {
+      if (!isEmptyFolder(folder)) break;
+      rmdirSync(folder);
+      folder = dirname(folder);
+    }
   }
 
   /** Applies a planner's changes in order. */
@@ -52,5 +63,14 @@ export class MemoryWriter {
   /** Every path written so far, in order of first write. */
   get written(): string[] {
     return [...this.paths];
+  }
+}
+
+function isEmptyFolder(folder: string): boolean {
+  try {
+    return readdirSync(folder).length === 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
   }
 }
