@@ -138,7 +138,7 @@ describe('action: comment commands', () => {
     expect(run.outputs.status).toBe('already-processed');
     expect(await remoteLog(remote)).toEqual(before);
     expect(api.issue(21).comments.at(-1)!.body).toMatch(
-      /^`issue-21` is already processed: its reward record is in `agents\/orion\/rewards\.md`/,
+      /^`issue-21` is already processed: its reward record is in the reward log `agents\/orion\/rewards\/`/,
     );
     expect(api.reactions).toContainEqual({ commentId: 6003, content: 'eyes' });
   });
