@@ -156,21 +156,34 @@ export function readRewardLog(
 ): RewardLog {
   const files = listRewardFiles(repoRoot, agent);
   const recentRecords = readRecent(cache, files);
-  const byTask = new Map<string, { record: RewardRecord; file: RewardFile }>();
-  const keep = (record: RewardRecord, file: RewardFile) => {
-    // Delete first, so a later copy also takes the later place in the order.
-    byTask.delete(record.task_id);
-    byTask.set(record.task_id, { record, file });
-  };
+  // Every copy in reading order, and for each task the position of its last copy: plain numbers,
+  // so a 100,000-record log makes no object per record beyond the records themselves.
+  const copies: RewardRecord[] = [];
+  const fileOfCopy: RewardFile[] = [];
   for (const file of files) {
     if (file.kind === 'recent') continue;
-    for (const record of fileRecords(cache, file)) keep(record, file);
+    for (const record of fileRecords(cache, file)) {
+      copies.push(record);
+      fileOfCopy.push(file);
+    }
   }
-  for (const { path, record } of recentRecords) keep(record, { path, kind: 'recent' });
+  for (const { path, record } of recentRecords) {
+    copies.push(record);
+    fileOfCopy.push({ path, kind: 'recent' });
+  }
+  const lastCopy = new Map<string, number>();
+  copies.forEach((record, position) => lastCopy.set(record.task_id, position));
+  const records =
+    lastCopy.size === copies.length
+      ? copies
+      : copies.filter((record, position) => lastCopy.get(record.task_id) === position);
   return {
     agent,
-    records: [...byTask.values()].map((entry) => entry.record),
-    locate: (taskId) => byTask.get(taskId)?.file,
+    records,
+    locate: (taskId) => {
+      const position = lastCopy.get(taskId);
+      return position === undefined ? undefined : fileOfCopy[position];
+    },
     recentRecords,
   };
 }
