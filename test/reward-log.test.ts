@@ -276,6 +276,9 @@ describe('the reward log', () => {
     expect(plan.count).toBe(700);
     expect(plan.changes.filter((c) => 'delete' in c)).toHaveLength(700);
     const lines: string[] = [];
+    const counts = written.map((shard) => shard.content.split('\n- ').length - 1);
+    // Spread evenly: no sliver of a shard left behind.
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
     for (const shard of written) {
       expect(Buffer.byteLength(shard.content)).toBeLessThanOrEqual(MAX_SHARD_BYTES);
       const body = shard.content.split('\n').filter((line) => line.startsWith('- '));

@@ -314,26 +314,25 @@ export interface SealPlan {
 export function planSeal(agent: string, recent: readonly RecentRecord[]): SealPlan {
   const records = [...recent].sort((a, b) => byTimeThenId(a.record, b.record));
   const header = shardHeader(agent);
-  const headerBytes = Buffer.byteLength(renderRewardFile(header, []));
-  const groups: { first: RewardRecord; lines: string[] }[] = [];
-  let bytes = 0;
-  for (const { record } of records) {
-    const line = renderRewardLine(record);
-    const lineBytes = Buffer.byteLength(line) + 1;
-    const group = groups.at(-1);
-    if (group && group.lines.length < MAX_SHARD_RECORDS && bytes + lineBytes <= MAX_SHARD_BYTES) {
-      group.lines.push(line);
-      bytes += lineBytes;
-    } else {
-      groups.push({ first: record, lines: [line] });
-      bytes = headerBytes + lineBytes;
-    }
-  }
+  const lines = records.map(({ record }) => renderRewardLine(record));
+  // As many shards as the bounds need, then the records spread evenly over them (two shards of
+  // 100 rather than 168 and 32), so no seal leaves a sliver of a file behind.
+  const needed = groupLines(header, lines, MAX_SHARD_RECORDS).length;
+  const even = Math.min(MAX_SHARD_RECORDS, Math.ceil(lines.length / needed));
+  const groups = groupLines(header, lines, even);
+  let next = 0;
+  const firsts = groups.map((group) => {
+    const first = records[next]?.record;
+    next += group.length;
+    return first;
+  });
   const dir = agentPaths(agent).rewardsDir;
-  const shards = groups.map((group) => {
-    const content = renderRewardFile(header, group.lines);
+  const shards = groups.map((group, i) => {
+    const first = firsts[i];
+    if (!first) throw new Error('a shard without records'); // groups partition the records
+    const content = renderRewardFile(header, group);
     const hash = createHash('sha256').update(content).digest('hex').slice(0, 8);
-    return { path: `${dir}/${group.first.at.slice(0, 10)}-${hash}.md`, content };
+    return { path: `${dir}/${first.at.slice(0, 10)}-${hash}.md`, content };
   });
   const deletes = [...new Set(recent.map((entry) => entry.path))]
     .sort()
@@ -346,6 +345,25 @@ export function planSeal(agent: string, recent: readonly RecentRecord[]): SealPl
     shards: shards.map((s) => s.path),
     count: records.length,
   };
+}
+
+/** Lines cut, in order, into groups within `maxRecords` lines and MAX_SHARD_BYTES each. */
+function groupLines(header: string, lines: readonly string[], maxRecords: number): string[][] {
+  const headerBytes = Buffer.byteLength(renderRewardFile(header, []));
+  const groups: string[][] = [];
+  let bytes = 0;
+  for (const line of lines) {
+    const lineBytes = Buffer.byteLength(line) + 1;
+    const group = groups.at(-1);
+    if (group && group.length < maxRecords && bytes + lineBytes <= MAX_SHARD_BYTES) {
+      group.push(line);
+      bytes += lineBytes;
+    } else {
+      groups.push([line]);
+      bytes = headerBytes + lineBytes;
+    }
+  }
+  return groups;
 }
 
 /**
