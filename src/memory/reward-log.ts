@@ -317,9 +317,7 @@ export function planSeal(agent: string, recent: readonly RecentRecord[]): SealPl
   const lines = records.map(({ record }) => renderRewardLine(record));
   // As many shards as the bounds need, then the records spread evenly over them (two shards of
   // 100 rather than 168 and 32), so no seal leaves a sliver of a file behind.
-  const needed = groupLines(header, lines, MAX_SHARD_RECORDS).length;
-  const even = Math.min(MAX_SHARD_RECORDS, Math.ceil(lines.length / needed));
-  const groups = groupLines(header, lines, even);
+  const groups = evenGroups(header, lines, groupLines(header, lines, MAX_SHARD_RECORDS).length);
   let next = 0;
   const firsts = groups.map((group) => {
     const first = records[next]?.record;
@@ -364,6 +362,30 @@ function groupLines(header: string, lines: readonly string[], maxRecords: number
     }
   }
   return groups;
+}
+
+/**
+ * Lines cut, in order, into `count` groups whose sizes differ by at most one, or into more when
+ * a group would be over MAX_SHARD_BYTES (a single line is always a group of its own).
+ */
+function evenGroups(header: string, lines: readonly string[], count: number): string[][] {
+  const headerBytes = Buffer.byteLength(renderRewardFile(header, []));
+  for (let parts = Math.max(1, count); ; parts++) {
+    const groups: string[][] = [];
+    const base = Math.floor(lines.length / parts);
+    const larger = lines.length % parts;
+    let start = 0;
+    for (let i = 0; i < parts && start < lines.length; i++) {
+      const size = base + (i < larger ? 1 : 0);
+      groups.push(lines.slice(start, start + size));
+      start += size;
+    }
+    const fits = (group: string[]) =>
+      group.length === 1 ||
+      headerBytes + group.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) <=
+        MAX_SHARD_BYTES;
+    if (groups.every(fits)) return groups;
+  }
 }
 
 /**
