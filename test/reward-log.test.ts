@@ -338,7 +338,7 @@ describe('the reward log', () => {
     });
   });
 
-  it('keeps the latest copy of a task met twice: legacy, then shards by name, then recent', () => {
+  it('keeps the latest copy of a task met twice: legacy, then shards by date, then recent', () => {
     repo.write(
       `agents/${AGENT}/rewards.md`,
       appendRewardText(undefined, AGENT, sampleRecord('twice', 0, { outcome: 'failure' })),
@@ -367,6 +367,34 @@ describe('the reward log', () => {
     expect(index.locate('twice')?.kind).toBe('shard');
     expect(index.record('twice')?.outcome).toBe('partial');
     for (const n of [1, 2, 3, 4, 10]) expect(index.recent(n)).toEqual(log.records.slice(-n));
+  });
+
+  it('reads the shards of one date in time order, whatever their hashes', () => {
+    const seal = (prefix: string, minute: number) =>
+      planSeal(
+        AGENT,
+        records(prefix, 3, minute).map((record) => ({ path: 'unused', record })),
+      );
+    const earlier = seal('early', 0);
+    // A later seal of the same day whose name sorts before the earlier one's.
+    let attempt = 0;
+    let later = seal(`late${attempt}`, 60);
+    while (later.shards[0]! > earlier.shards[0]!) later = seal(`late${++attempt}`, 60);
+    for (const plan of [earlier, later])
+      for (const change of plan.changes)
+        if ('content' in change) repo.write(change.path, change.content);
+
+    const log = readRewardLog(repo.dir, AGENT);
+    expect(log.records.map((r) => r.task_id)).toEqual([
+      'early-000',
+      'early-001',
+      'early-002',
+      `late${attempt}-000`,
+      `late${attempt}-001`,
+      `late${attempt}-002`,
+    ]);
+    const index = readRewardIndex(repo.dir, AGENT);
+    for (const n of [1, 3, 4, 6]) expect(index.recent(n)).toEqual(log.records.slice(-n));
   });
 
   it('answers status and the recent window from the index', async () => {

@@ -8,8 +8,9 @@
 // A new task only adds its own file, so two branches' appends never touch the same file and any
 // merge is clean. A shard is named by the date of its first record and its content's hash, so two
 // branches that seal the same records add the same file, and different ones never collide.
-// Reading order is legacy → shards by name → recent (by time, then id); when a task occurs twice
-// (two branches sealed overlapping sets), the later copy wins, so there is one record per task.
+// Reading order is legacy → shards by date (one date's shards together, by time, then id) →
+// recent (by time, then id); when a task occurs twice (two branches sealed overlapping sets), the
+// later copy wins, so there is one record per task.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { listMarkdown, readTextIfExists } from './files.js';
@@ -138,7 +139,50 @@ function fileSummary(cache: ParseCache, file: RewardFile): FileSummary {
 }
 
 function byTimeThenId(a: RewardRecord, b: RewardRecord): number {
-  return a.at < b.at ? -1 : a.at > b.at ? 1 : a.task_id < b.task_id ? -1 : 1;
+  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
+  return a.task_id < b.task_id ? -1 : a.task_id > b.task_id ? 1 : 0;
+}
+
+/**
+ * The legacy file and the shards in reading order, in groups: the legacy file alone, then the
+ * shards of each date (the prefix of their names) together, since names of one date sort by hash,
+ * not by time. A group's records are read sorted by time, then task id (a stable sort, so copies of
+ * one task keep the order of their files' names).
+ */
+function sealedGroups(files: readonly RewardFile[]): RewardFile[][] {
+  const groups: RewardFile[][] = [];
+  let date: string | undefined;
+  for (const file of files) {
+    if (file.kind === 'recent') continue;
+    const fileDate = file.kind === 'shard' ? (file.path.split('/').at(-1) ?? '').slice(0, 10) : '';
+    const last = groups.at(-1);
+    if (last && file.kind === 'shard' && fileDate === date) last.push(file);
+    else groups.push([file]);
+    date = file.kind === 'shard' ? fileDate : undefined;
+  }
+  return groups;
+}
+
+/** The records of a group of files in reading order, each with the file it lives in. */
+function groupRecords(
+  cache: ParseCache,
+  group: readonly RewardFile[],
+): { records: RewardRecord[]; files: RewardFile[] } {
+  const records: RewardRecord[] = [];
+  const files: RewardFile[] = [];
+  for (const file of group) {
+    for (const record of fileRecords(cache, file)) {
+      records.push(record);
+      files.push(file);
+    }
+  }
+  if (group.length === 1) return { records, files };
+  const order = records.map((_, i) => i);
+  order.sort((i, j) => byTimeThenId(records[i] as RewardRecord, records[j] as RewardRecord));
+  return {
+    records: order.map((i) => records[i] as RewardRecord),
+    files: order.map((i) => files[i] as RewardFile),
+  };
 }
 
 function readRecent(cache: ParseCache, files: RewardFile[]): RecentRecord[] {
@@ -160,11 +204,11 @@ export function readRewardLog(
   // so a 100,000-record log makes no object per record beyond the records themselves.
   const copies: RewardRecord[] = [];
   const fileOfCopy: RewardFile[] = [];
-  for (const file of files) {
-    if (file.kind === 'recent') continue;
-    for (const record of fileRecords(cache, file)) {
-      copies.push(record);
-      fileOfCopy.push(file);
+  for (const group of sealedGroups(files)) {
+    const read = groupRecords(cache, group);
+    for (let i = 0; i < read.records.length; i++) {
+      copies.push(read.records[i] as RewardRecord);
+      fileOfCopy.push(read.files[i] as RewardFile);
     }
   }
   for (const { path, record } of recentRecords) {
@@ -199,9 +243,11 @@ export function readRewardIndex(
 ): RewardIndex {
   const files = listRewardFiles(repoRoot, agent);
   const recentRecords = readRecent(cache, files);
-  const sealed = files.filter((file) => file.kind !== 'recent');
+  const groups = sealedGroups(files);
   const where = new Map<string, { file: RewardFile; status: RewardStatus }>();
-  for (const file of sealed) {
+  // Files in name order: a task in two files is kept from the later one, as the full read keeps it
+  // (its copies share their time and task id, so sorting a date's records keeps their file order).
+  for (const file of groups.flat()) {
     const { tasks, failed } = fileSummary(cache, file);
     const failedHere = new Set(failed);
     for (const task of tasks)
@@ -221,8 +267,8 @@ export function readRewardIndex(
   };
 
   const recent = (n: number): RewardRecord[] => {
-    // Newest first: recent/, then shards from the last name back, then the legacy file. The first
-    // copy of a task met this way is the one a reader keeps.
+    // Newest first: recent/, then the shards of each date from the last back, then the legacy
+    // file. The first copy of a task met this way is the one a reader keeps.
     const newestFirst: RewardRecord[] = [];
     const seen = new Set<string>();
     const take = (records: readonly RewardRecord[]) => {
@@ -234,9 +280,9 @@ export function readRewardIndex(
       }
     };
     take(recentRecords.map((entry) => entry.record));
-    for (let i = sealed.length - 1; i >= 0 && newestFirst.length < n; i--) {
-      const file = sealed[i];
-      if (file) take(fileRecords(cache, file));
+    for (let i = groups.length - 1; i >= 0 && newestFirst.length < n; i--) {
+      const group = groups[i];
+      if (group) take(groupRecords(cache, group).records);
     }
     return newestFirst.reverse();
   };
