@@ -1,24 +1,23 @@
 // The bundled action on `issue_comment` events: human feedback with /reward (it overrides the
 // self-assessment in the task's reward record), /agentos retry and help, and who may give them.
-import { parseRewards } from '../src/memory/rewards.js';
 import {
   cloneWorkspace,
   commentPayload,
   issuePayload,
   makeRemote,
   OWNER,
-  remoteFile,
   remoteLog,
   REPO,
   runAction,
   TOKEN,
 } from './helpers/action.js';
 import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js';
+import { remoteRewardRecords } from './helpers/rewards.js';
 
 const TITLE = 'Sync customers from the paginated vendor API with rate limits';
 
 async function rewardOf(remote: string, taskId: string) {
-  const records = parseRewards('rewards.md', await remoteFile(remote, 'agents/orion/rewards.md'));
+  const records = await remoteRewardRecords(remote, 'orion');
   return records.find((r) => r.task_id === taskId);
 }
 
@@ -139,7 +138,7 @@ describe('action: comment commands', () => {
     expect(run.outputs.status).toBe('already-processed');
     expect(await remoteLog(remote)).toEqual(before);
     expect(api.issue(21).comments.at(-1)!.body).toMatch(
-      /^`issue-21` is already processed: its reward record is in `agents\/orion\/rewards\.md`/,
+      /^`issue-21` is already processed: its reward record is in the reward log `agents\/orion\/rewards\/`/,
     );
     expect(api.reactions).toContainEqual({ commentId: 6003, content: 'eyes' });
   });

@@ -4,19 +4,18 @@
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Git } from '../src/git/git.js';
-import { parseRewards } from '../src/memory/rewards.js';
 import {
   cloneWorkspace,
   issuePayload,
   makeRemote,
   OWNER,
-  remoteFile,
   remoteLog,
   REPO,
   runAction,
   TOKEN,
 } from './helpers/action.js';
 import { startFakeGitHub } from './helpers/fake-github.js';
+import { remoteRewardRecords } from './helpers/rewards.js';
 
 const RUNS = 4;
 
@@ -119,7 +118,7 @@ it('four runs at once on different issues: four commits and four reward records 
     expect(pushed.stdout).not.toContain('build-notes.txt');
     expect(pushed.stdout.split('\n')).not.toContain('agents/orion/goals.md');
 
-    const records = parseRewards('rewards.md', await remoteFile(remote, 'agents/orion/rewards.md'));
+    const records = await remoteRewardRecords(remote, 'orion');
     expect(records.map((r) => r.task_id).sort()).toEqual([
       'issue-101',
       'issue-102',

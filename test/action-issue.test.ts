@@ -3,19 +3,18 @@
 // outputs and the job summary).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRewards } from '../src/memory/rewards.js';
 import {
   cloneWorkspace,
   issuePayload,
   makeRemote,
   OWNER,
-  remoteFile,
   remoteLog,
   REPO,
   runAction,
   TOKEN,
 } from './helpers/action.js';
 import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js';
+import { remoteRewardLogText, remoteRewardRecords } from './helpers/rewards.js';
 
 const TASK_TITLE = 'Build a Python sync process for a paginated API with rate limits';
 
@@ -65,10 +64,7 @@ describe('action: an issue becomes a task', () => {
       expect(author.stdout.trim()).toBe(
         'github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>',
       );
-      const records = parseRewards(
-        'rewards.md',
-        await remoteFile(remote, 'agents/orion/rewards.md'),
-      );
+      const records = await remoteRewardRecords(remote, 'orion');
       expect(records.map((r) => r.task_id)).toEqual(['issue-42']);
       expect(records[0]!.task).toContain(TASK_TITLE);
 
@@ -126,7 +122,7 @@ describe('action: an issue becomes a task', () => {
         JSON.stringify(run.outputs),
         head.message,
         readFileSync(join(workspace.dir, '.git', 'config'), 'utf8'),
-        await remoteFile(remote, 'agents/orion/rewards.md'),
+        await remoteRewardLogText(remote, 'orion'),
       ];
       for (const text of written) expect(text).not.toContain(TOKEN);
       expect(api.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
@@ -155,10 +151,7 @@ describe('action: an issue becomes a task', () => {
       const [head] = await remoteLog(remote);
       expect(head!.message).toMatch(/^iris: Triage the checkout timeouts/);
       expect(head!.message).toContain('Refs #7');
-      const records = parseRewards(
-        'rewards.md',
-        await remoteFile(remote, 'agents/iris/rewards.md'),
-      );
+      const records = await remoteRewardRecords(remote, 'iris');
       expect(records.map((r) => r.task_id)).toEqual(['issue-7']);
       expect(api.issue(7).comments[0]!.body).toContain('agent **iris**');
       expect(api.issue(7).labels).toContain('agentos:done');
@@ -282,11 +275,10 @@ describe('action: an issue becomes a task', () => {
     expect(run.stdout).toContain(
       'issue #12: removed hidden content before the model: 1 invisible character, 1 HTML comment, 11 invisible characters',
     );
-    const [record] = parseRewards(
-      'rewards.md',
-      await remoteFile(remote, 'agents/orion/rewards.md'),
-    );
-    expect(record!.task).toBe('Sync the paginated invoices API\n\nUse the cursor.\nRespect 429.');
+    // The record keeps the task's title (its first line), cleaned like the rest.
+    const [record] = await remoteRewardRecords(remote, 'orion');
+    expect(record!.task).toBe('Sync the paginated invoices API');
+    expect(await remoteRewardLogText(remote, 'orion')).not.toContain('\u200b');
     expect(api.issue(12).comments[0]!.body).not.toContain(hidden);
   });
 

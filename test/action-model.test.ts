@@ -1,14 +1,12 @@
 // The bundled action with a real model: the openai SDK against a local OpenAI-compatible server.
 // What GitHub sees when the model answers, when it fails (a recorded, retryable failure), and on
 // `/agentos retry` after that.
-import { parseRewards } from '../src/memory/rewards.js';
 import {
   cloneWorkspace,
   commentPayload,
   issuePayload,
   makeRemote,
   OWNER,
-  remoteFile,
   remoteLog,
   REPO,
   runAction,
@@ -16,6 +14,7 @@ import {
 } from './helpers/action.js';
 import { startFakeGitHub } from './helpers/fake-github.js';
 import { answer, apiError, startOpenAIServer, syncAnswer } from './helpers/openai-server.js';
+import { remoteRewardLogText, remoteRewardRecords } from './helpers/rewards.js';
 
 const KEY = 'sk-action-test-7d1c5e9a0b3f2SECRET';
 const TITLE = 'Sync a paginated API with rate limits';
@@ -46,7 +45,7 @@ describe('action with an OpenAI-compatible model', () => {
       const why = api.issue(5).comments.at(-1)!.body;
       expect(why).toMatch(/upstream overloaded/);
       expect(why).toContain('/agentos retry');
-      const failedRecords = parseRewards('r', await remoteFile(remote, 'agents/orion/rewards.md'));
+      const failedRecords = await remoteRewardRecords(remote, 'orion');
       expect(failedRecords).toHaveLength(1);
       expect(failedRecords[0]).toMatchObject({
         task_id: 'issue-5',
@@ -72,7 +71,7 @@ describe('action with an OpenAI-compatible model', () => {
       expect(retried.code).toBe(0);
       expect(retried.outputs.status).toBe('done');
       expect(api.issue(5).labels).toEqual(['agentos', 'agentos:done']);
-      const records = parseRewards('r', await remoteFile(remote, 'agents/orion/rewards.md'));
+      const records = await remoteRewardRecords(remote, 'orion');
       expect(records).toHaveLength(1);
       expect(records[0]).toMatchObject({ task_id: 'issue-5', outcome: 'success' });
       expect(records[0]!.error).toBeUndefined();
@@ -92,7 +91,7 @@ describe('action with an OpenAI-compatible model', () => {
         retried.summary,
         ...api.issue(5).comments.map((c) => c.body),
         ...(await remoteLog(remote)).map((c) => c.message),
-        await remoteFile(remote, 'agents/orion/rewards.md'),
+        await remoteRewardLogText(remote, 'orion'),
       ]
         .join('\n')
         // The runner consumes its mask commands; they are how the key is hidden from the log.

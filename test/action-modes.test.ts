@@ -7,7 +7,6 @@ import { runIteration } from '../src/loop/iteration.js';
 import { taskFromText } from '../src/loop/task.js';
 import { OfflineModel } from '../src/llm/offline/offline-model.js';
 import { findTask } from '../src/memory/queue-archive.js';
-import { parseRewards } from '../src/memory/rewards.js';
 import {
   cloneWorkspace,
   examplePayload,
@@ -22,6 +21,7 @@ import {
 } from './helpers/action.js';
 import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js';
 import { commitStaged } from './helpers/person.js';
+import { remoteRewardRecords } from './helpers/rewards.js';
 
 describe('action: scheduled and dispatched runs, modes and inputs', () => {
   let api: FakeGitHub;
@@ -75,7 +75,7 @@ describe('action: scheduled and dispatched runs, modes and inputs', () => {
     });
     expect(run.code).toBe(0);
     expect(run.outputs['task-id']).toMatch(/^task-[0-9a-f]{10}$/);
-    const records = parseRewards('rewards.md', await remoteFile(remote, 'agents/iris/rewards.md'));
+    const records = await remoteRewardRecords(remote, 'iris');
     expect(records.map((r) => r.task)).toEqual(['Write a runbook for queue backlog alerts.']);
   });
 

@@ -4,8 +4,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { findTask } from '../src/memory/queue-archive.js';
-import { loadRewards } from '../src/memory/rewards.js';
 import { runCli } from './helpers/cli.js';
+import { repoRewardRecords } from './helpers/rewards.js';
 import {
   answer,
   apiError,
@@ -58,7 +58,7 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     // A novel task for a fresh agent: the strongest tier's model.
     const tierModel = endpoint.requests[0]!.body.model;
     expect(tierModel).toBe('o3');
-    const [record] = loadRewards(fixture.repo.dir, 'orion');
+    const [record] = repoRewardRecords(fixture.repo.dir, 'orion');
     expect(record).toMatchObject({
       task_id: 'sync-1',
       outcome: 'success',
@@ -79,7 +79,7 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     expect(await changedFiles()).toEqual([
       'agents/orion/queue.md',
       `agents/orion/queue/archive/${new Date().toISOString().slice(0, 7)}.md`,
-      'agents/orion/rewards.md',
+      'agents/orion/rewards/recent/sync-1.md',
       'agents/orion/skills.md',
       'agents/orion/skills/resumable-paginated-sync.md',
       'agents/orion/world/hypotheses/vendor-rate-limit.md',
@@ -101,7 +101,7 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
       /^agentos run: sync-1 failed: 127\.0\.0\.1:\d+ failed with 502 on each of 3 attempts \(o3, strongest\): Bad gateway: upstream model server unavailable \(recorded; the task stays pending: run again to retry\)\n$/,
     );
 
-    const [record] = loadRewards(fixture.repo.dir, 'orion');
+    const [record] = repoRewardRecords(fixture.repo.dir, 'orion');
     expect(record).toMatchObject({
       task_id: 'sync-1',
       outcome: 'failure',
@@ -119,7 +119,10 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
       /^server-error: 127\.0\.0\.1:\d+ failed with 502 on each of 3 attempts/,
     );
     // Only the record and the queue's attempt count changed: no memory file, and the task is pending.
-    expect(await changedFiles()).toEqual(['agents/orion/queue.md', 'agents/orion/rewards.md']);
+    expect(await changedFiles()).toEqual([
+      'agents/orion/queue.md',
+      'agents/orion/rewards/recent/sync-1.md',
+    ]);
     const subjects = await fixture.repo.subjects();
     expect(subjects).toHaveLength(3);
     expect(subjects[0]).toBe('orion: Sync a paginated API with rate limits. (sync-1)');
@@ -138,17 +141,19 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     // Failing again replaces the failed record: still one record per task, one more attempt.
     const again1 = await runCli(['run', '--dir', fixture.repo.dir], { env: env(failing) });
     expect(again1.code).toBe(1);
-    expect(loadRewards(fixture.repo.dir, 'orion')).toHaveLength(1);
+    expect(repoRewardRecords(fixture.repo.dir, 'orion')).toHaveLength(1);
     expect(fixture.repo.read('agents/orion/queue.md')).toMatch(/\nattempts: 2\n/);
 
     const working = await serve(() => answer(syncAnswer()));
     const retried = await runCli(['run', '--dir', fixture.repo.dir], { env: env(working) });
     expect(retried.code).toBe(0);
-    const records = loadRewards(fixture.repo.dir, 'orion');
+    const records = repoRewardRecords(fixture.repo.dir, 'orion');
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ task_id: 'sync-1', outcome: 'success', reward: 1 });
     expect(records[0]?.error).toBeUndefined();
-    expect(fixture.repo.read('agents/orion/rewards.md').match(/task_id: sync-1/g)).toHaveLength(1);
+    expect(
+      fixture.repo.read('agents/orion/rewards/recent/sync-1.md').match(/"task_id": "sync-1"/g),
+    ).toHaveLength(1);
     // Done, the entry left queue.md for the archive with its attempts and outcome.
     expect(fixture.repo.read('agents/orion/queue.md')).not.toContain('sync-1');
     expect(fixture.repo.read(findTask(fixture.repo.dir, 'orion', 'sync-1')!.file)).toMatch(
@@ -180,7 +185,7 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     expect(run.stderr).toMatch(
       /^agentos run: stopped: token budget exhausted: 51000 of 52000 tokens used, and the next call to gpt-4o needs about \d+; still pending in agents\/orion\/queue\.md: second, third\n$/,
     );
-    expect(loadRewards(fixture.repo.dir, 'orion').map((r) => r.task_id)).toEqual(['first']);
+    expect(repoRewardRecords(fixture.repo.dir, 'orion').map((r) => r.task_id)).toEqual(['first']);
     expect((await fixture.repo.subjects()).length).toBe(before + 1);
     const status = await fixture.repo.git.exec(['status', '--porcelain']);
     expect(status.stdout).toBe('');
@@ -207,14 +212,17 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     expect(lines[1]).toMatch(
       /^agentos run: stopped: token budget exhausted: 40100 of 42000 tokens used, and the next call to o3 needs about \d+; still pending in agents\/orion\/queue\.md: sync-1$/,
     );
-    const [record] = loadRewards(fixture.repo.dir, 'orion');
+    const [record] = repoRewardRecords(fixture.repo.dir, 'orion');
     expect(record).toMatchObject({
       outcome: 'failure',
       tokens: { prompt: 40_000, completion: 100 },
     });
     expect(record?.cost_usd).toBeCloseTo((40_000 * 2 + 100 * 8) / 1e6, 9);
     expect(record?.error).toMatch(/^budget: token budget exhausted/);
-    expect(await changedFiles()).toEqual(['agents/orion/queue.md', 'agents/orion/rewards.md']);
+    expect(await changedFiles()).toEqual([
+      'agents/orion/queue.md',
+      'agents/orion/rewards/recent/sync-1.md',
+    ]);
   });
 
   it('reads the budget from the environment and rejects a bad one, naming it', async () => {
@@ -228,7 +236,7 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
       /^agentos run: stopped: token budget exhausted: 0 of 10 tokens used/,
     );
     expect(endpoint.requests).toHaveLength(0);
-    expect(loadRewards(fixture.repo.dir, 'orion')).toEqual([]);
+    expect(repoRewardRecords(fixture.repo.dir, 'orion')).toEqual([]);
 
     const bad = await runCli(['run', '--dir', fixture.repo.dir, '--max-cost', 'lots'], {
       env: env(endpoint),

@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS } from '../src/cli/main.js';
 import { findTask } from '../src/memory/queue-archive.js';
-import { loadRewards } from '../src/memory/rewards.js';
 import { runCli } from './helpers/cli.js';
 import { makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
 import { commitStaged } from './helpers/person.js';
+import { repoRewardRecords } from './helpers/rewards.js';
 
 describe('agentos CLI', () => {
   let repo: TestRepo;
@@ -151,5 +151,5 @@ describe('agentos run --all', () => {
 });
 
 function loadRewardIds(dir: string): string[] {
-  return loadRewards(dir, 'orion').map((record) => record.task_id);
+  return repoRewardRecords(dir, 'orion').map((record) => record.task_id);
 }

@@ -2,10 +2,10 @@ import { applyFeedback } from '../src/loop/feedback.js';
 import { runIteration } from '../src/loop/iteration.js';
 import { taskFromText } from '../src/loop/task.js';
 import { OfflineModel } from '../src/llm/offline/offline-model.js';
-import { parseRewards } from '../src/memory/rewards.js';
 import { loadSkills } from '../src/memory/skills.js';
 import { loadWorld } from '../src/world/beliefs.js';
 import { makeRepo, steppingClock, type TestRepo } from './helpers/repo.js';
+import { repoRewardRecords } from './helpers/rewards.js';
 
 describe('human feedback', () => {
   let repo: TestRepo;
@@ -38,9 +38,7 @@ describe('human feedback', () => {
       now,
     });
 
-    const record = parseRewards('r', repo.read('agents/orion/rewards.md')).find(
-      (r) => r.task_id === 'second',
-    );
+    const record = repoRewardRecords(repo.dir, 'orion').find((r) => r.task_id === 'second');
     expect(record).toMatchObject({
       outcome: 'failure',
       reward: -1,
@@ -80,6 +78,6 @@ describe('human feedback', () => {
         taskId: 'nope',
         feedback: { by: 'x', scores: {}, note: null },
       }),
-    ).rejects.toThrow('no reward record for task "nope" in agents/orion/rewards.md');
+    ).rejects.toThrow('no reward record for task "nope" in agents/orion/rewards/');
   });
 });

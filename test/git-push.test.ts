@@ -12,7 +12,6 @@ import {
 import { publishWork } from '../src/loop/publish.js';
 import { runIteration } from '../src/loop/iteration.js';
 import { OfflineModel } from '../src/llm/offline/offline-model.js';
-import { parseRewards } from '../src/memory/rewards.js';
 import {
   cloneWorkspace,
   makeRemote,
@@ -22,6 +21,7 @@ import {
 } from './helpers/action.js';
 import { steppingClock } from './helpers/repo.js';
 import { commitStaged } from './helpers/person.js';
+import { remoteRewardRecords } from './helpers/rewards.js';
 
 async function commitFile(workspace: Workspace, path: string, content: string, message: string) {
   writeFileSync(join(workspace.dir, path), content);
@@ -190,7 +190,7 @@ describe('publishWork', () => {
     expect(runs).toBe(2);
     expect(published.push).toMatchObject({ attempts: 2, rebases: 1 });
 
-    const records = parseRewards('rewards.md', await remoteFile(remote, 'agents/orion/rewards.md'));
+    const records = await remoteRewardRecords(remote, 'orion');
     expect(records.map((r) => r.task_id)).toEqual(['t-a', 't-b']);
     // The replayed task saw the first task's beliefs: evidence from both tasks on a shared belief.
     const world = await remoteFile(remote, 'agents/orion/world/hypotheses/cursor-pagination.md');

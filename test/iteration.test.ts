@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { memoryLogger } from '../src/log.js';
 import { runIteration } from '../src/loop/iteration.js';
 import { taskFromText } from '../src/loop/task.js';
-import { parseRewards } from '../src/memory/rewards.js';
 import { OfflineModel } from '../src/llm/offline/offline-model.js';
 import { runCli } from './helpers/cli.js';
 import { makeRepo, steppingClock, type TestRepo } from './helpers/repo.js';
+import { repoRewardRecords } from './helpers/rewards.js';
 import { ScriptedModel, scriptedOutput } from './helpers/scripted-model.js';
 import { commitStaged } from './helpers/person.js';
 
@@ -45,7 +45,7 @@ describe('one loop iteration', () => {
     ).stdout.trim();
     expect(trailers).toBe('strongest');
 
-    const records = parseRewards('rewards.md', repo.read('agents/orion/rewards.md'));
+    const records = repoRewardRecords(repo.dir, 'orion');
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({
       task_id: 'sync-vendor-api',
@@ -113,7 +113,7 @@ describe('one loop iteration', () => {
       'orion twice: already processed (a reward record exists); nothing to do',
     );
     expect(await repo.git.headSha()).toBe(head);
-    expect(parseRewards('rewards.md', repo.read('agents/orion/rewards.md'))).toHaveLength(1);
+    expect(repoRewardRecords(repo.dir, 'orion')).toHaveLength(1);
 
     const cli = await runCli([
       'run',
@@ -131,7 +131,7 @@ describe('one loop iteration', () => {
     ]);
     expect(cli.code).toBe(0);
     expect(cliAgain.stdout).toMatch(/already processed/);
-    expect(parseRewards('rewards.md', repo.read('agents/orion/rewards.md'))).toHaveLength(2);
+    expect(repoRewardRecords(repo.dir, 'orion')).toHaveLength(2);
   });
 
   it('refuses proposals that write outside the memory, logs them, and commits the rest', async () => {
@@ -268,7 +268,7 @@ describe('one loop iteration', () => {
     ]);
     const skills = join(repo.dir, 'agents/orion/skills');
     expect(existsSync(skills) ? readdirSync(skills) : []).toEqual([]);
-    expect(repo.read('agents/orion/rewards.md')).toContain('task_id: frozen');
+    expect(repo.read('agents/orion/rewards/recent/frozen.md')).toContain('"task_id": "frozen"');
   });
 
   it('sends the model persona, constraints and the ranked context within the budget', async () => {

@@ -111,7 +111,7 @@ describe('memory files', () => {
   });
 });
 
-describe('rewards.md', () => {
+describe('rewards.md (the legacy single-file log)', () => {
   it('renders a record in the seed shape and parses it back unchanged', () => {
     const text = appendRewardText(undefined, 'orion', record);
     expect(text).toContain('```yaml\n- task: paginated sync\n  task_id: issue-42\n');

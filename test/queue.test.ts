@@ -23,10 +23,10 @@ import {
   setEntryFields,
   type QueueEntry,
 } from '../src/memory/queue.js';
-import { loadRewards } from '../src/memory/rewards.js';
 import { runCli } from './helpers/cli.js';
 import { makeRepo, steppingClock, type TestRepo } from './helpers/repo.js';
 import { commitStaged } from './helpers/person.js';
+import { repoRewardRecords } from './helpers/rewards.js';
 
 const QUEUE = 'agents/orion/queue.md';
 const HEADER =
@@ -408,7 +408,7 @@ describe('agentos enqueue and run on the queue', () => {
     );
     const run = await runCli(['run', '--dir', repo.dir]);
     expect(run.code).toBe(0);
-    expect(loadRewards(repo.dir, 'orion')[0]?.task).toBe(text);
+    expect(repoRewardRecords(repo.dir, 'orion')[0]?.task).toBe(text);
     expect(repo.read('agents/orion/context.md')).toContain(text);
   });
 
@@ -432,7 +432,7 @@ describe('agentos enqueue and run on the queue', () => {
     expect(run.code).toBe(0);
     expect(run.stdout.trim().split('\n')).toHaveLength(30);
     expect(statSync(join(repo.dir, QUEUE)).size).toBe(Buffer.byteLength(HEADER));
-    expect(loadRewards(repo.dir, 'orion')).toHaveLength(30);
+    expect(repoRewardRecords(repo.dir, 'orion')).toHaveLength(30);
   }, 120_000);
 });
 

@@ -1,7 +1,6 @@
 // Answers read again: every task's answer kept in its iteration commit (trailers still parseable
 // by git), `agentos show` and `agentos retry` over a task's history, and the lines of `run --all`.
 import { execFileSync } from 'node:child_process';
-import { loadRewards } from '../src/memory/rewards.js';
 import {
   iterationCommitMessage,
   KEPT_TEXT_BYTES,
@@ -18,6 +17,7 @@ import {
   type FakeEndpoint,
 } from './helpers/openai-server.js';
 import { makeRepo, type TestRepo } from './helpers/repo.js';
+import { repoRewardRecords } from './helpers/rewards.js';
 
 const KEY = 'sk-agentos-test-show-retry';
 
@@ -270,7 +270,7 @@ describe('agentos retry', () => {
     expect(endpoint.requests[3]?.body.messages.map((m) => m.content).join('\n')).toContain(
       'Sync a paginated API.',
     );
-    const records = loadRewards(repo.dir, 'orion');
+    const records = repoRewardRecords(repo.dir, 'orion');
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ task_id: 'sync-1', outcome: 'success' });
     expect(records[0]?.error).toBeUndefined();
@@ -291,13 +291,13 @@ describe('agentos retry', () => {
     );
     const failed = await runCli(['run', '--dir', repo.dir, '--text', text], { env: env(endpoint) });
     expect(failed.code).toBe(1);
-    const [record] = loadRewards(repo.dir, 'orion');
+    const [record] = repoRewardRecords(repo.dir, 'orion');
     const taskId = record!.task_id;
 
     const retried = await runCli(['retry', '--dir', repo.dir, taskId], { env: env(endpoint) });
     expect(retried.code).toBe(0);
     expect(endpoint.requests[3]?.body.messages.map((m) => m.content).join('\n')).toContain(text);
-    expect(loadRewards(repo.dir, 'orion')).toEqual([
+    expect(repoRewardRecords(repo.dir, 'orion')).toEqual([
       expect.objectContaining({ task_id: taskId, task: text, outcome: 'success' }),
     ]);
     const message = await lastMessage(repo);

@@ -11,6 +11,7 @@ import { runCli } from './helpers/cli.js';
 import { entityProposal, scriptedModel, type ScriptedMemory } from './helpers/model.js';
 import { makeRepo, steppingClock, type TestRepo } from './helpers/repo.js';
 import { commitStaged } from './helpers/person.js';
+import { repoRewardRecords } from './helpers/rewards.js';
 
 const HYPOTHESIS = 'agents/orion/world/hypotheses/webhook.md';
 const ENTITY = 'agents/orion/world/entities/webhook.md';
@@ -138,7 +139,7 @@ describe('the belief lifecycle', () => {
     const files = (await repo.git.exec(['show', '--name-only', '--format=', 'HEAD'])).stdout
       .trim()
       .split('\n');
-    expect(files).toEqual(['agents/orion/rewards.md']);
+    expect(files).toEqual(['agents/orion/rewards/recent/sync-1.md']);
     expect(loadWorld(repo.dir, 'orion').map((b) => b.path)).toEqual([
       'agents/orion/world/hypotheses/cursor-pagination-requires-oauth-token.md',
     ]);
@@ -185,9 +186,9 @@ describe('the belief lifecycle', () => {
         by: 'cli',
       });
     }
-    expect(repo.read('agents/orion/rewards.md')).toMatch(
-      /task_id: sync-2\n[\s\S]*?outcome: failure/,
-    );
+    expect(repoRewardRecords(repo.dir, 'orion').find((r) => r.task_id === 'sync-2')).toMatchObject({
+      outcome: 'failure',
+    });
     const subject = (await repo.git.exec(['log', '-1', '--format=%s'])).stdout.trim();
     expect(subject).toBe('orion: human feedback on sync-2 (correctness=-1)');
     const again = await runCli([

@@ -5,7 +5,7 @@ import { applyFeedback, type FeedbackResult } from '../loop/feedback.js';
 import { publishWork } from '../loop/publish.js';
 import { agentPaths } from '../memory/layout.js';
 import { findAgent, loadRegistry } from '../memory/registry.js';
-import { loadRewards } from '../memory/rewards.js';
+import { readRewardIndex } from '../memory/reward-log.js';
 import { formatReward } from '../loop/commit-message.js';
 import { sanitiseUntrustedText } from '../platform/untrusted-text.js';
 import { isAllowedAssociation } from './authorize.js';
@@ -83,14 +83,14 @@ async function handleFeedback(
   ).name;
   const taskId = issueTaskId(issue.number);
   const title = `${agent} · #${issue.number} · feedback on ${taskId}`;
-  const rewardsPath = agentPaths(agent).rewards;
-  const before = loadRewards(ctx.repoRoot, agent).find((record) => record.task_id === taskId);
+  const rewardLog = `${agentPaths(agent).rewardsDir}/`;
+  const before = readRewardIndex(ctx.repoRoot, agent).record(taskId);
   if (!before) {
-    await platform.comment(issue.number, noRecordComment(taskId, rewardsPath));
+    await platform.comment(issue.number, noRecordComment(taskId, rewardLog));
     return {
       status: 'replied',
       title,
-      lines: [`No reward record for ${taskId} in ${rewardsPath}: nothing to give feedback on.`],
+      lines: [`No reward record for ${taskId} in ${rewardLog}: nothing to give feedback on.`],
       outputs: { 'task-id': taskId },
     };
   }

@@ -115,12 +115,12 @@ export async function handleIssueTask(
       logger.info(
         `issue #${issue.number}: removed hidden content before the model: ${removed.join(', ')}`,
       );
-    const rewardsPath = agentPaths(agent).rewards;
+    const rewardLog = `${agentPaths(agent).rewardsDir}/`;
     // A record with an error is a failed attempt: the task runs again (SPEC §4, "retryable").
-    if (memory.rewards.some((record) => record.task_id === task.id && record.error === undefined)) {
+    if (memory.rewardIndex.status(task.id) === 'done') {
       if (request.requestedBy)
-        await platform.comment(issue.number, alreadyProcessedComment(task.id, rewardsPath));
-      const line = `${agent} ${task.id}: already processed (a reward record exists in ${rewardsPath}); nothing to do.`;
+        await platform.comment(issue.number, alreadyProcessedComment(task.id, rewardLog));
+      const line = `${agent} ${task.id}: already processed (a reward record exists in ${rewardLog}); nothing to do.`;
       logger.info(line);
       return { status: 'already-processed', title, lines: [line], outputs: { 'task-id': task.id } };
     }

@@ -132,18 +132,18 @@ export function helpComment(): string {
   return [COMMAND_HELP, marker('help')].join('\n');
 }
 
-export function noRecordComment(taskId: string, rewardsPath: string): string {
+export function noRecordComment(taskId: string, rewardLog: string): string {
   return [
-    `There is no reward record for \`${taskId}\` in \`${rewardsPath}\` yet, so there is nothing to give feedback on: the task has not run, or it failed. Comment \`/agentos retry\` to run it.`,
+    `There is no reward record for \`${taskId}\` in the reward log \`${rewardLog}\` yet, so there is nothing to give feedback on: the task has not run, or it failed. Comment \`/agentos retry\` to run it.`,
     '',
     `Usage: ${REWARD_USAGE}`,
     marker('no-record', `task=${taskId}`),
   ].join('\n');
 }
 
-export function alreadyProcessedComment(taskId: string, rewardsPath: string): string {
+export function alreadyProcessedComment(taskId: string, rewardLog: string): string {
   return [
-    `\`${taskId}\` is already processed: its reward record is in \`${rewardsPath}\`, and a task is never scored twice. To correct its score, comment ${REWARD_USAGE}`,
+    `\`${taskId}\` is already processed: its reward record is in the reward log \`${rewardLog}\`, and a task is never scored twice. To correct its score, comment ${REWARD_USAGE}`,
     marker('already-processed', `task=${taskId}`),
   ].join('\n');
 }

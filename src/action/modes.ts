@@ -40,7 +40,9 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
   const memory = loadAgentMemory(ctx.repoRoot, ctx.settings.agent);
   const agent = memory.agent.name;
   // An entry that already has a reward record is settled by the repair below, not run.
-  const processed = new Set(processedEntries(memory.queue, memory.rewards).map((p) => p.entry.id));
+  const processed = new Set(
+    processedEntries(memory.queue, memory.rewardIndex).map((p) => p.entry.id),
+  );
   const task = scheduledTask(ctx, agent, () =>
     taskFromQueue(agent, memory.queue, undefined, processed),
   );
@@ -55,7 +57,7 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
       logger: ctx.logger,
     });
   if (!task) {
-    if (queueNeedsRepair(memory.queue, memory.rewards))
+    if (queueNeedsRepair(memory.queue, memory.rewardIndex))
       await publishWork({ git: ctx.git, target, logger: ctx.logger, work: repair });
     const line = `No pending task in ${agentPaths(agent).queue}.`;
     ctx.logger.info(line);

@@ -21,7 +21,7 @@ export type ContextItemKind =
   | 'reward';
 
 export interface ContextItem {
-  /** Agent-relative path ("skills/retry.md"), a repository path for segments, or "rewards.md#<task id>". */
+  /** Agent-relative path ("skills/retry.md"), a repository path for segments, or "rewards#<task id>". */
   id: string;
   kind: ContextItemKind;
   title: string;
@@ -46,6 +46,7 @@ export interface ContextSources {
   skills: Skill[];
   world: Belief[];
   segments: Segment[];
+  /** The most recent reward records, oldest first (the loop passes the last TAG_LEARNING_WINDOW). */
   rewards: RewardRecord[];
 }
 
@@ -64,6 +65,11 @@ export interface AssembledContext {
 }
 
 const RECENT_REWARDS = 20;
+/**
+ * Tag learning looks at the similar tasks among this many most recent records: enough to learn
+ * from, and an iteration's cost stays flat however long the reward log grows.
+ */
+export const TAG_LEARNING_WINDOW = 1000;
 const MAX_REWARD_ITEMS = 5;
 const SIMILAR_TASKS = 3;
 /** Below this score an item is unrelated to the task, however much budget is left. */
@@ -200,7 +206,7 @@ function candidateItems(sources: ContextSources): {
   for (const record of sources.rewards.slice(-RECENT_REWARDS)) {
     const summary = `${record.task} — ${record.outcome} (reward ${record.reward}) on ${record.model_used}; demand ${record.reasoning_demand}`;
     candidates.push(
-      item(`rewards.md#${record.task_id}`, 'reward', record.task, record.context_tags, summary),
+      item(`rewards#${record.task_id}`, 'reward', record.task, record.context_tags, summary),
     );
   }
   return { candidates, dormant };
@@ -220,13 +226,17 @@ function documentTerms(item: ContextItem): string[] {
   return terms(`${item.title} ${item.tags.join(' ')} ${item.text}`);
 }
 
-/** Context tags of the most similar past tasks: what earlier experience says this task is about. */
+/**
+ * Context tags of the most similar past tasks among the last TAG_LEARNING_WINDOW records: what
+ * recent experience says this task is about.
+ */
 function learnTags(query: string[], rewards: RewardRecord[]): string[] {
   if (rewards.length === 0 || query.length === 0) return [];
-  const index = new Bm25Index(rewards.map((r) => terms(r.task)));
+  const window = rewards.slice(-TAG_LEARNING_WINDOW);
+  const index = new Bm25Index(window.map((r) => terms(r.task)));
   const scores = index.score(query);
   const similar = scores
-    .map((score, i) => ({ score, record: rewards[i] }))
+    .map((score, i) => ({ score, record: window[i] }))
     .filter((entry) => entry.score > 0 && entry.record !== undefined)
     .sort((a, b) => b.score - a.score)
     .slice(0, SIMILAR_TASKS);

@@ -104,7 +104,9 @@ export async function runDemo(options: {
   out();
   for (const line of await git.logOneline()) out(`  ${line}`);
   out();
-  out(`Look around: cd ${dir} && cat agents/${DEMO_AGENT}/rewards.md && git show --stat HEAD~1`);
+  out(
+    `Look around: cd ${dir} && cat agents/${DEMO_AGENT}/rewards/recent/*.md && git show --stat HEAD~1`,
+  );
   out(
     `Then learn from it: npx agentos learn --dir ${dir}  (promotions and a reflection, each its own commit)`,
   );

@@ -16,6 +16,7 @@ import { recoverInterruptedChange } from '../memory/journal.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import { agentPaths } from '../memory/layout.js';
 import { appendReflectionText } from '../memory/reflections.js';
+import { readRewardLog } from '../memory/reward-log.js';
 import type { AgentSpec } from '../memory/registry.js';
 import { renderSkill, renderSkillsIndex } from '../memory/skills.js';
 import { renderBelief, renderWorldIndex } from '../world/beliefs.js';
@@ -194,7 +195,8 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
 
   const reflectionsText = readTextIfExists(join(input.repoRoot, paths.reflections));
   const reflection = composeReflection({
-    records: memory.rewards,
+    // The reflection covers every record since the last one: a nightly run reads the whole log.
+    records: readRewardLog(input.repoRoot, agent).records,
     previous: reflectedThrough(reflectionsText),
     outcomes,
     world: state.world,

@@ -1,9 +1,12 @@
-// Loading everything the loop reads of one agent, validating every file before anything is written.
+// Loading everything the loop reads of one agent, validating every file before anything is written
+// (the reward log: its index and a bounded window of recent records, not every record).
 import { loadSegments, type Segment } from '../consensus/segments.js';
+import { TAG_LEARNING_WINDOW } from '../context/assemble.js';
 import { loadHumanFiles, type HumanFiles } from '../memory/human.js';
 import { loadQueue, type Queue } from '../memory/queue.js';
 import { findAgent, loadRegistry, type AgentSpec, type Registry } from '../memory/registry.js';
-import { loadRewards, type RewardRecord } from '../memory/rewards.js';
+import { readRewardIndex, type RewardIndex } from '../memory/reward-log.js';
+import type { RewardRecord } from '../memory/rewards.js';
 import { loadSkills, type Skill } from '../memory/skills.js';
 import { loadWorld, type Belief } from '../world/beliefs.js';
 
@@ -14,7 +17,13 @@ export interface AgentMemory {
   skills: Skill[];
   world: Belief[];
   segments: Segment[];
+  /**
+   * The most recent TAG_LEARNING_WINDOW records (one per task, oldest first): all the context and
+   * tag learning look at. The whole log is read only where a run needs it (`readRewardLog`).
+   */
   rewards: RewardRecord[];
+  /** Each task's status and file in the reward log, for the already-processed check and writes. */
+  rewardIndex: RewardIndex;
   queue: Queue;
 }
 
@@ -22,6 +31,7 @@ export interface AgentMemory {
 export function loadAgentMemory(repoRoot: string, agentName?: string): AgentMemory {
   const registry = loadRegistry(repoRoot);
   const agent = findAgent(registry, agentName);
+  const rewardIndex = readRewardIndex(repoRoot, agent.name);
   return {
     registry,
     agent,
@@ -29,7 +39,8 @@ export function loadAgentMemory(repoRoot: string, agentName?: string): AgentMemo
     skills: loadSkills(repoRoot, agent.name),
     world: loadWorld(repoRoot, agent.name),
     segments: loadSegments(repoRoot),
-    rewards: loadRewards(repoRoot, agent.name),
+    rewards: rewardIndex.recent(TAG_LEARNING_WINDOW),
+    rewardIndex,
     queue: loadQueue(repoRoot, agent.name),
   };
 }

@@ -1,6 +1,8 @@
 // The commit message of one iteration: what the agent did, in words a reviewer reads in `git log`,
 // the task and its answer kept whole (up to a bound) so they can be read again, and trailers that
 // tools can parse (`git interpret-trailers`). The parser beside the renderer reads a message back.
+import { agentRelative } from '../memory/layout.js';
+import type { SealPlan } from '../memory/reward-log.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import type { Transition } from '../world/lifecycle.js';
 import type { Refusal } from '../world/observe.js';
@@ -40,6 +42,8 @@ export function iterationCommitMessage(input: {
   transitions?: Transition[];
   /** The model's answer; a failed attempt has none. */
   answer?: string;
+  /** The reward records this iteration sealed into shards, if it did. */
+  sealed?: Pick<SealPlan, 'count' | 'shards'>;
 }): string {
   const { task, record } = input;
   // The subject is one line: an issue's task is its title, then its body.
@@ -63,6 +67,10 @@ export function iterationCommitMessage(input: {
     lines.push('');
     for (const path of input.created) lines.push(`- created ${path}`);
     for (const path of input.updated) lines.push(`- updated ${path}`);
+  }
+  if (input.sealed) {
+    const shards = input.sealed.shards.map((path) => agentRelative(task.agent, path)).join(', ');
+    lines.push('', `Sealed ${input.sealed.count} reward records into ${shards}.`);
   }
   if (input.transitions && input.transitions.length > 0) {
     lines.push('', 'Contradicted beliefs:');

@@ -19,7 +19,7 @@ import {
   TASK_ID_PATTERN,
   type Priority,
 } from '../memory/queue.js';
-import { loadRewards } from '../memory/rewards.js';
+import { readRewardIndex } from '../memory/reward-log.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 
 export interface NewTask {
@@ -54,7 +54,7 @@ export async function enqueueTasks(input: {
   const taken = new Set([
     ...queue.entries.map((e) => e.id),
     ...archivedTaskIds(repoRoot, agent),
-    ...loadRewards(repoRoot, agent).map((r) => r.task_id),
+    ...readRewardIndex(repoRoot, agent).taskIds(),
   ]);
   const ids: string[] = [];
   for (const task of input.tasks) {
@@ -66,7 +66,7 @@ export async function enqueueTasks(input: {
       throw new InputError(`"${id}" is not a task id: use letters, digits, ".", "_" and "-"`);
     if (taken.has(id))
       throw new InputError(
-        `task id "${id}" is already used in agents/${agent}/queue.md, its archive or the reward log`,
+        `task id "${id}" is already used in agents/${agent}/queue.md, its archive or the reward log agents/${agent}/rewards/`,
       );
     taken.add(id);
     ids.push(id);

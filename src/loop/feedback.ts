@@ -1,13 +1,11 @@
 // Human feedback wins (SPEC §6, §7): feedback on a task re-scores its reward record and moves the
 // confidence of every belief and the counters of every skill the task touched. One commit.
-import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import type { Logger } from '../log.js';
-import { readTextIfExists } from '../memory/files.js';
 import { agentPaths } from '../memory/layout.js';
+import { writeRewardRecord } from '../memory/reward-log.js';
 import {
-  replaceRewardText,
   type Feedback,
   type Outcome,
   type RewardDecomposition,
@@ -65,7 +63,7 @@ export interface FeedbackPlan {
  * belief and skill it touched. Undefined when the same feedback is already recorded.
  */
 export function planFeedback(input: {
-  memory: Pick<AgentMemory, 'agent' | 'world' | 'skills' | 'rewards'>;
+  memory: Pick<AgentMemory, 'agent' | 'world' | 'skills' | 'rewardIndex'>;
   taskId: string;
   feedback: FeedbackInput;
   at: string;
@@ -74,9 +72,9 @@ export function planFeedback(input: {
   const { memory, at } = input;
   const agent = memory.agent.name;
   const paths = agentPaths(agent);
-  const before = memory.rewards.find((r) => r.task_id === input.taskId);
+  const before = memory.rewardIndex.record(input.taskId);
   if (!before)
-    throw new InputError(`no reward record for task "${input.taskId}" in ${paths.rewards}`);
+    throw new InputError(`no reward record for task "${input.taskId}" in ${paths.rewardsDir}/`);
 
   const decomposition = { ...before.reward_decomposition, ...input.feedback.scores };
   const correctness = input.feedback.scores.correctness;
@@ -169,7 +167,7 @@ export function planFeedback(input: {
       `Feedback from ${input.feedback.by} overrides the self-assessment: ${before.outcome} (${formatReward(before.reward)}) → ${outcome} (${formatReward(record.reward)}).`,
       ...(input.feedback.note ? ['', `Note: ${input.feedback.note}`] : []),
       '',
-      `- updated ${paths.rewards}`,
+      `- updated ${memory.rewardIndex.locate(input.taskId)?.path ?? paths.rewardsDir}`,
       ...writes.map((write) => `- updated ${write.path}`),
       ...(transitions.length > 0
         ? [
@@ -208,7 +206,6 @@ export async function applyFeedback(input: {
   await recoverInterruptedChange(input);
   const memory = loadAgentMemory(input.repoRoot, input.agent);
   const agent = memory.agent.name;
-  const paths = agentPaths(agent);
   const plan = planFeedback({
     memory,
     taskId: input.taskId,
@@ -217,14 +214,14 @@ export async function applyFeedback(input: {
     ...(input.issueNumber !== undefined ? { issueNumber: input.issueNumber } : {}),
   });
   if (!plan) {
-    const record = memory.rewards.find((r) => r.task_id === input.taskId);
+    const record = memory.rewardIndex.record(input.taskId);
     return { record: record as RewardRecord, commit: undefined, changed: [], transitions: [] };
   }
   const landed = await landChange(
     { ...input, agent, label: `${agent} feedback on ${input.taskId}` },
     async (writer) => {
-      const rewardsText = readTextIfExists(join(input.repoRoot, paths.rewards)) ?? '';
-      writer.write(paths.rewards, replaceRewardText(paths.rewards, rewardsText, plan.record));
+      // Rewritten where it lives: its recent file, its shard's line, or its block in a legacy rewards.md.
+      writeRewardRecord(writer, input.repoRoot, memory.rewardIndex, plan.record);
       for (const write of plan.writes) writer.write(write.path, write.content);
       return { message: formatCommitMessage(plan.message), value: undefined };
     },

@@ -1,17 +1,16 @@
 // One loop iteration (SPEC §4): receive → assemble context → choose tier → solve → score → update
 // skills and world → commit. Each step is a module of its own; this file only composes them.
-import { join } from 'node:path';
 import { assembleContext, renderContextMarkdown } from '../context/assemble.js';
 import { PathRefusedError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import type { RunBudget } from '../llm/budget.js';
 import { ModelFailure, type Model, type SolveResult } from '../llm/model.js';
 import { silentLogger, type Logger } from '../log.js';
-import { readTextIfExists } from '../memory/files.js';
 import { agentPaths } from '../memory/layout.js';
 import { planQueueWrites } from '../memory/queue-archive.js';
 import { entryField, setEntryFields, type Queue } from '../memory/queue.js';
-import { appendRewardText, replaceRewardText, type RewardRecord } from '../memory/rewards.js';
+import { writeRewardRecord } from '../memory/reward-log.js';
+import type { RewardRecord } from '../memory/rewards.js';
 import { landChange } from '../memory/change.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import { MemoryWriter } from '../memory/writer.js';
@@ -64,8 +63,7 @@ export async function runIteration(
 
   // A record with an error is a failed attempt, not a processed task: the task runs again, and its
   // new record replaces the failed one, so there is still one record per task.
-  const previous = memory.rewards.filter((record) => record.task_id === task.id);
-  if (previous.some((record) => record.error === undefined)) {
+  if (memory.rewardIndex.status(task.id) === 'done') {
     const summary = `${agent} ${task.id}: already processed (a reward record exists); nothing to do`;
     return { status: 'already-processed', task, summary, created: [], updated: [], refused: [] };
   }
@@ -91,7 +89,6 @@ export async function runIteration(
     `${task.id}: ${estimate.demand} demand (${estimate.reason}) → ${choice.tier} (${choice.reason})`,
   );
 
-  const retry = previous.length > 0;
   const change = {
     repoRoot: deps.repoRoot,
     git: deps.git,
@@ -116,7 +113,7 @@ export async function runIteration(
     // No answer: no memory file changes. Only the record of the attempt and the queue's count.
     const record = failureRecord({ task, at, failure: error, demand: estimate.demand, context });
     const { commit } = await landChange(change, async (writer) => {
-      writeReward(writer, deps.repoRoot, agent, record, retry);
+      const sealed = writeRewardRecord(writer, deps.repoRoot, memory.rewardIndex, record);
       writeQueueAttempt(writer, deps.repoRoot, memory.queue, task, at, {
         last_error: record.error ?? '',
       });
@@ -126,6 +123,7 @@ export async function runIteration(
         created: [],
         updated: [],
         refused: [],
+        sealed,
       });
       return { message, value: undefined };
     });
@@ -188,7 +186,7 @@ export async function runIteration(
       ),
       skillsUsed: plan.skillsUsed,
     });
-    writeReward(writer, deps.repoRoot, agent, record, retry);
+    const sealed = writeRewardRecord(writer, deps.repoRoot, memory.rewardIndex, record);
     writeQueueAttempt(writer, deps.repoRoot, memory.queue, task, at, {
       status: 'done',
       done_at: at,
@@ -201,6 +199,7 @@ export async function runIteration(
       refused,
       transitions: plan.transitions,
       answer: result.output.answer,
+      sealed,
     });
     return { message, value: { record, created, updated, refused } };
   });
@@ -223,24 +222,6 @@ export async function runIteration(
     updated,
     refused,
   };
-}
-
-/** Appends the task's record, or replaces the record of its earlier failed attempt. */
-function writeReward(
-  writer: MemoryWriter,
-  repoRoot: string,
-  agent: string,
-  record: RewardRecord,
-  replace: boolean,
-): void {
-  const path = agentPaths(agent).rewards;
-  const text = readTextIfExists(join(repoRoot, path));
-  writer.write(
-    path,
-    replace && text !== undefined
-      ? replaceRewardText(path, text, record)
-      : appendRewardText(text, agent, record),
-  );
 }
 
 /**

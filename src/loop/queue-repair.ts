@@ -18,7 +18,7 @@ import {
   type Queue,
   type QueueEntry,
 } from '../memory/queue.js';
-import { loadRewards, type RewardRecord } from '../memory/rewards.js';
+import { readRewardIndex, type RewardIndex } from '../memory/reward-log.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 
 export interface FailedEntry {
@@ -41,21 +41,21 @@ export interface QueueRepair {
  */
 export function processedEntries(
   queue: Queue,
-  rewards: readonly RewardRecord[],
+  rewards: Pick<RewardIndex, 'status' | 'record'>,
 ): { entry: QueueEntry; at: string }[] {
-  const processed = new Map<string, string>();
-  for (const record of rewards)
-    if (record.error === undefined) processed.set(record.task_id, record.at);
   return queue.entries
     .filter((entry) => entry.status === 'pending' && entry.problem === undefined)
     .flatMap((entry) => {
-      const at = processed.get(entry.id);
+      const at = rewards.status(entry.id) === 'done' ? rewards.record(entry.id)?.at : undefined;
       return at === undefined ? [] : [{ entry, at }];
     });
 }
 
 /** Whether `repairQueue` has anything to do. */
-export function queueNeedsRepair(queue: Queue, rewards: readonly RewardRecord[]): boolean {
+export function queueNeedsRepair(
+  queue: Queue,
+  rewards: Pick<RewardIndex, 'status' | 'record'>,
+): boolean {
   return malformedEntries(queue).length > 0 || processedEntries(queue, rewards).length > 0;
 }
 
@@ -108,7 +108,7 @@ export async function repairQueue(input: {
     failed.push({ id: entry.id, line: entry.line, reason, commit });
   }
 
-  const processed = processedEntries(queue, loadRewards(repoRoot, agent));
+  const processed = processedEntries(queue, readRewardIndex(repoRoot, agent));
   if (processed.length > 0) {
     let settledQueue = queue;
     for (const { entry, at } of processed) {

@@ -4,7 +4,12 @@ import { contextItems, type AssembledContext } from '../context/assemble.js';
 import type { ModelFailure, SolveResult } from '../llm/model.js';
 import type { Constraints } from '../memory/human.js';
 import type { Tier } from '../memory/registry.js';
-import type { Outcome, ReasoningDemand, RewardRecord } from '../memory/rewards.js';
+import {
+  rewardTaskTitle,
+  type Outcome,
+  type ReasoningDemand,
+  type RewardRecord,
+} from '../memory/rewards.js';
 import { DEFAULT_ROUTES, tierRank } from '../routing/policy.js';
 import type { Task } from './task.js';
 
@@ -52,7 +57,7 @@ export function scoreTask(input: {
   const outcome: Outcome = input.violations.length > 0 ? 'failure' : output.outcome;
   const shown = new Set(contextItems(input.context).map((item) => item.id));
   return {
-    task: input.task.text,
+    task: rewardTaskTitle(input.task.text),
     task_id: input.task.id,
     agent: input.task.agent,
     at: input.at,
@@ -96,7 +101,7 @@ export function failureRecord(input: {
 }): RewardRecord {
   const { spent } = input.failure;
   return {
-    task: input.task.text,
+    task: rewardTaskTitle(input.task.text),
     task_id: input.task.id,
     agent: input.task.agent,
     at: input.at,

@@ -4,7 +4,8 @@
 import { InputError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import type { Queue } from '../memory/queue.js';
-import { loadRewards, type RewardRecord } from '../memory/rewards.js';
+import { readRewardIndex } from '../memory/reward-log.js';
+import type { RewardRecord } from '../memory/rewards.js';
 import { parseIterationCommitMessage, type IterationMessage } from './commit-message.js';
 import { taskFromQueue, type Task } from './task.js';
 
@@ -31,7 +32,7 @@ export function findTaskRecord(
   agent: string,
   taskId: string,
 ): RewardRecord | undefined {
-  return loadRewards(repoRoot, agent).find((record) => record.task_id === taskId);
+  return readRewardIndex(repoRoot, agent).record(taskId);
 }
 
 /**

@@ -52,7 +52,11 @@ export function agentPaths(agent: string) {
     worldFolder: (kind: WorldKind) => `${root}/world/${WORLD_FOLDERS[kind]}`,
     world: (kind: WorldKind, slug: string) => `${root}/world/${WORLD_FOLDERS[kind]}/${slug}.md`,
     worldIndex: `${root}/world/index.md`,
-    rewards: `${root}/rewards.md`,
+    /** The reward log (reward-log.ts): sealed shards here, new records in `recent/`. */
+    rewardsDir: `${root}/rewards`,
+    rewardsRecent: `${root}/rewards/recent`,
+    /** The single-file log of earlier versions: still read and rewritten, never appended to. */
+    rewardsLegacy: `${root}/rewards.md`,
     reflections: `${root}/reflections.md`,
     routing: `${root}/routing.md`,
     queue: `${root}/queue.md`,

@@ -1,11 +1,9 @@
-// rewards.md: append-only reward records (SPEC §6), one fenced YAML block per record so that
-// concurrent appends merge cleanly (the file is `merge=union`).
-import { join } from 'node:path';
+// The reward record (SPEC §6): its schema, its title, and the legacy single-file format
+// (`agents/<name>/rewards.md`, one fenced YAML block per record), still read and rewritten in place
+// but never appended to; new records go to the reward log (reward-log.ts).
 import { Document, isMap, isSeq } from 'yaml';
 import { z } from 'zod';
 import { MemoryFileError } from '../errors.js';
-import { readTextIfExists } from './files.js';
-import { agentPaths } from './layout.js';
 import { TIERS } from './registry.js';
 import { signedUnit, timestamp } from './schema-parts.js';
 import { parseYaml, validateYaml } from './yaml-source.js';
@@ -65,12 +63,127 @@ export const RewardRecordSchema = z.looseObject({
 });
 export type RewardRecord = z.infer<typeof RewardRecordSchema>;
 
+/**
+ * Whether `value` is a record the schema accepts unchanged (every defaulted field present, no
+ * feedback yet): what the runtime writes. Checking that by hand is several times cheaper than
+ * zod, which matters for a 100,000-record log; anything else goes through RewardRecordSchema,
+ * which gives the same verdict and names the problem (test/reward-log.test.ts checks they agree).
+ */
+export function isPlainRewardRecord(value: unknown): value is RewardRecord {
+  if (!isObject(value)) return false;
+  const v = value;
+  return (
+    nonEmptyString(v.task) &&
+    nonEmptyString(v.task_id) &&
+    (v.agent === undefined || typeof v.agent === 'string') &&
+    typeof v.at === 'string' &&
+    !Number.isNaN(Date.parse(v.at)) &&
+    oneOf(OUTCOMES, v.outcome) &&
+    isSignedUnit(v.reward) &&
+    isDecomposition(v.reward_decomposition) &&
+    isStringList(v.context_tags) &&
+    oneOf(REASONING_DEMANDS, v.reasoning_demand) &&
+    oneOf(TIERS, v.model_used) &&
+    typeof v.model_name === 'string' &&
+    oneOf(MODEL_APPROPRIATE, v.model_appropriate) &&
+    (v.tiers_tried === undefined ||
+      (Array.isArray(v.tiers_tried) && v.tiers_tried.every((t) => oneOf(TIERS, t)))) &&
+    hasExactly(v.tokens, ['prompt', 'completion'], isCount) &&
+    (v.cost_usd === null || (typeof v.cost_usd === 'number' && isFiniteAtLeastZero(v.cost_usd))) &&
+    hasExactly(v.context, ['included', 'used', 'tokens'], isCount) &&
+    isStringList(v.world_model_update) &&
+    isStringList(v.skills_used) &&
+    v.feedback === null &&
+    (v.error === undefined || nonEmptyString(v.error))
+  );
+}
+
+/** A parsed record, validated: the cheap check for what the runtime writes, zod for the rest. */
+export function rewardRecordOrIssues(
+  value: unknown,
+): { ok: true; record: RewardRecord } | { ok: false; issues: z.core.$ZodIssue[] } {
+  if (isPlainRewardRecord(value)) return { ok: true, record: value };
+  const result = RewardRecordSchema.safeParse(value);
+  return result.success
+    ? { ok: true, record: result.data }
+    : { ok: false, issues: result.error.issues };
+}
+
+const MODEL_APPROPRIATE = ['yes', 'no', 'unknown'] as const;
+const DIMENSIONS = ['correctness', 'efficiency', 'novelty', 'generality'];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function nonEmptyString(value: unknown): boolean {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function oneOf(values: readonly string[], value: unknown): boolean {
+  return typeof value === 'string' && values.includes(value);
+}
+
+function isSignedUnit(value: unknown): boolean {
+  return value === -1 || value === 0 || value === 1;
+}
+
+function isCount(value: unknown): boolean {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function isFiniteAtLeastZero(value: number): boolean {
+  return Number.isFinite(value) && value >= 0;
+}
+
+function isStringList(value: unknown): boolean {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function isDecomposition(value: unknown): boolean {
+  return hasExactly(value, DIMENSIONS, isSignedUnit);
+}
+
+/** A map with exactly these keys (a strict object), each value passing `check`. */
+function hasExactly(
+  value: unknown,
+  keys: readonly string[],
+  check: (v: unknown) => boolean,
+): boolean {
+  if (!isObject(value)) return false;
+  const own = Object.keys(value);
+  return (
+    own.length === keys.length &&
+    keys.every((key) => Object.hasOwn(value, key) && check(value[key]))
+  );
+}
+
+/** The longest `task` a record keeps: the task's full text lives in the queue, issue or commit. */
+export const REWARD_TASK_TITLE_LENGTH = 200;
+
+/** A record's `task`: the first non-blank line of the task's text, cut to a bounded title. */
+export function rewardTaskTitle(text: string): string {
+  const first =
+    text
+      .split('\n')
+      .map((line) => line.replace(/\s+/g, ' ').trim())
+      .find((line) => line !== '') ?? '';
+  return first.length > REWARD_TASK_TITLE_LENGTH
+    ? `${first.slice(0, REWARD_TASK_TITLE_LENGTH - 1)}…`
+    : first;
+}
+
 const BLOCK = /^```ya?ml[ \t]*\n([\s\S]*?)^```[ \t]*$/gm;
 
+/** The records of a legacy rewards.md, in file order. Linear: line numbers are counted as it goes. */
 export function parseRewards(file: string, text: string): RewardRecord[] {
   const records: RewardRecord[] = [];
+  let counted = 0;
+  let line = 1;
   for (const match of text.matchAll(BLOCK)) {
-    const firstLine = text.slice(0, match.index).split('\n').length + 1;
+    line += countNewlines(text, counted, match.index);
+    counted = match.index;
+    const firstLine = line + 1;
     const source = { file, text: match[1] ?? '', firstLine };
     const { value, document } = parseYaml(source);
     if (!Array.isArray(value)) {
@@ -88,10 +201,11 @@ export function parseRewards(file: string, text: string): RewardRecord[] {
   return records;
 }
 
-export function loadRewards(repoRoot: string, agent: string): RewardRecord[] {
-  const path = agentPaths(agent).rewards;
-  const text = readTextIfExists(join(repoRoot, path));
-  return text === undefined ? [] : parseRewards(path, text);
+function countNewlines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1))
+    count++;
+  return count;
 }
 
 export function rewardsHeader(agent: string): string {
@@ -102,7 +216,7 @@ const FLOW_KEYS = ['reward_decomposition', 'context_tags', 'tiers_tried', 'token
 const SIGNED_REWARD = /^((?:- | {2})reward: )1$/m;
 const SIGNED_DIMENSIONS = /^((?:- | {2})reward_decomposition: )(\{.*\})$/m;
 
-/** One record as a fenced YAML block, in the seed's style (`reward: +1`, flow maps for the small parts). */
+/** One record as a fenced YAML block of the legacy format, in the seed's style (`reward: +1`, flow maps for the small parts). */
 export function renderRewardBlock(record: RewardRecord): string {
   const document = new Document([record]);
   const item = document.get(0, true);
@@ -123,7 +237,7 @@ export function renderRewardBlock(record: RewardRecord): string {
   return `\`\`\`yaml\n${yaml}\n\`\`\`\n`;
 }
 
-/** The file's text with one more record appended. */
+/** A legacy file's text with one more record appended (tests build legacy logs with it). */
 export function appendRewardText(
   existing: string | undefined,
   agent: string,

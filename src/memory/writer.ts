@@ -1,11 +1,15 @@
 // The memory writer: the only way the runtime changes an agent's files. Each write passes the path
 // guard, is journaled (when part of a change, see change.ts) and lands atomically; the writer
-// remembers what it wrote so the commit stages exactly that.
-import { rmSync } from 'node:fs';
+// remembers what it wrote or removed, so the commit stages exactly that.
+import { readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, posix } from 'node:path';
 import type { Logger } from '../log.js';
 import { writeFileAtomic } from './files.js';
 import type { ChangeJournal } from './journal.js';
 import { PathGuard } from './path-guard.js';
+
+/** A change a pure planner asks for: a file's new content, or its deletion. */
+export type FileChange = { path: string; content: string } | { path: string; delete: true };
 
 export class MemoryWriter {
   private readonly guard: PathGuard;
@@ -29,13 +33,30 @@ export class MemoryWriter {
     this.logger.debug(`wrote ${path}`);
   }
 
-  /** Removes a repository-relative file (guarded like a write); a missing file is no error. */
+  /**
+   * Deletes a repository-relative file (through the same guard) and remembers it for the commit.
+   * Folders it leaves empty inside the agent's folder go too, as git would leave them.
+   */
   remove(path: string): void {
     const absolute = this.guard.resolve(path);
     this.journal?.record(path);
     rmSync(absolute, { force: true });
     this.paths.add(path);
     this.logger.debug(`removed ${path}`);
+    let folder = dirname(absolute);
+    for (let depth = posix.normalize(path).split('/').length - 1; depth > 2; depth--) {
+      if (!isEmptyFolder(folder)) break;
+      rmdirSync(folder);
+      folder = dirname(folder);
+    }
+  }
+
+  /** Applies a planner's changes in order. */
+  apply(changes: readonly FileChange[]): void {
+    for (const change of changes) {
+      if ('delete' in change) this.remove(change.path);
+      else this.write(change.path, change.content);
+    }
   }
 
   /** Writes a file that is never committed (context.md): guarded, atomic, not remembered. */
@@ -46,5 +67,14 @@ export class MemoryWriter {
   /** Every path written or removed so far, in order of first write. */
   get written(): string[] {
     return [...this.paths];
+  }
+}
+
+function isEmptyFolder(folder: string): boolean {
+  try {
+    return readdirSync(folder).length === 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
   }
 }

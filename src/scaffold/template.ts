@@ -31,6 +31,6 @@ export const REPOSITORY_GITIGNORE = `# The assembled context is rebuilt for ever
 context.md
 `;
 
-export const REPOSITORY_GITATTRIBUTES = `# Reward records are appended as independent blocks, so concurrent appends merge by union.
-agents/*/rewards.md merge=union
+export const REPOSITORY_GITATTRIBUTES = `# Agent memory merges with plain git and needs no merge driver: each new reward record is a file
+# of its own (agents/*/rewards/recent/), and sealed shards are named by their content.
 `;

@@ -5,20 +5,19 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRewards } from '../../src/memory/rewards.js';
 import {
   cloneWorkspace,
   issuePayload,
   makeRemote,
   OWNER,
   parseOutputs,
-  remoteFile,
   remoteLog,
   REPO,
   TOKEN,
 } from '../helpers/action.js';
 import { startFakeGitHub } from '../helpers/fake-github.js';
 import { tempDir } from '../helpers/repo.js';
+import { remoteRewardRecords } from '../helpers/rewards.js';
 
 const IMAGE = process.env.AGENTOS_CONTAINER_IMAGE;
 const RUNTIME = process.env.AGENTOS_CONTAINER_RUNTIME ?? '/usr/sbin/runc';
@@ -129,7 +128,7 @@ it('answers an issue from inside the action image: one comment, the done label, 
     const head = after[0]!;
     expect(head.message).toContain('Refs #77');
     expect(head.message).toContain('AgentOS-Task: issue-77');
-    const records = parseRewards('rewards.md', await remoteFile(remote, 'agents/orion/rewards.md'));
+    const records = await remoteRewardRecords(remote, 'orion');
     expect(records.map((r) => r.task_id)).toEqual(['issue-77']);
 
     const comments = api.issue(77).comments;

@@ -1,0 +1,471 @@
+// The reward log of an agent (SPEC §6): where its records live, reading them (all of them, or only
+// what an iteration needs), and pure plans for adding, replacing and sealing records.
+//
+//   agents/<name>/rewards/recent/<task-id>.md   one record per new task, until sealed
+//   agents/<name>/rewards/<YYYY-MM-DD>-<hash8>.md  sealed shards, one record per line, oldest first
+//   agents/<name>/rewards.md                    legacy: read, rewritten in place, never appended to
+//
+// A new task only adds its own file, so two branches' appends never touch the same file and any
+// merge is clean. A shard is named by the date of its first record and its content's hash, so two
+// branches that seal the same records add the same file, and different ones never collide.
+// Reading order is legacy → shards by date (one date's shards together, by time, then id) →
+// recent (by time, then id); when a task occurs twice (two branches sealed overlapping sets), the
+// later copy wins, so there is one record per task.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { listMarkdown, readTextIfExists } from './files.js';
+import { agentPaths } from './layout.js';
+import { directReads, type ParseCache } from './parse-cache.js';
+import {
+  parseRewardLines,
+  renderRewardFile,
+  renderRewardLine,
+  replaceRewardLine,
+} from './reward-lines.js';
+import { parseRewards, replaceRewardText, type RewardRecord } from './rewards.js';
+import type { FileChange, MemoryWriter } from './writer.js';
+
+/** `recent/` is sealed into shards by the iteration that brings it to this many records. */
+export const SEAL_AT_RECENT_RECORDS = 200;
+/** The most records a sealed shard holds. */
+export const MAX_SHARD_RECORDS = 256;
+/** The largest sealed shard, in bytes (a shard holds at least one record, whatever its size). */
+export const MAX_SHARD_BYTES = 128 * 1024;
+
+/** Parser kinds for the parse cache: bump the version when the parse or summary changes. */
+const RECORDS_KIND = 'reward-shard@1';
+const SUMMARY_KIND = 'reward-summary@1';
+const LEGACY_KIND = 'reward-legacy@1';
+const LEGACY_SUMMARY_KIND = 'reward-legacy-summary@1';
+
+const SHARD_NAME = /^\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.md$/;
+
+export type RewardFileKind = 'legacy' | 'shard' | 'recent';
+
+/** A file of the log. */
+export interface RewardFile {
+  /** Repository-relative path. */
+  path: string;
+  kind: RewardFileKind;
+}
+
+/** A task's state in the log: done, or a failed attempt (a record with `error`) to retry. */
+export type RewardStatus = 'done' | 'failed';
+
+/** A record in `recent/` and its file. */
+export interface RecentRecord {
+  path: string;
+  record: RewardRecord;
+}
+
+/** What planning a write needs to know of the log. */
+export interface RewardPlacement {
+  agent: string;
+  /** The file holding the task's record (the copy a reader keeps), if it has one. */
+  locate(taskId: string): RewardFile | undefined;
+  /** The records of `recent/`, oldest first. */
+  recentRecords: readonly RecentRecord[];
+}
+
+/** The whole log, one record per task. */
+export interface RewardLog extends RewardPlacement {
+  /** Every record, oldest first in reading order. */
+  records: RewardRecord[];
+}
+
+/** What an iteration needs of the log, without holding every record. */
+export interface RewardIndex extends RewardPlacement {
+  /** How many tasks have a record. */
+  size: number;
+  status(taskId: string): RewardStatus | undefined;
+  /** Every task id that has a record. */
+  taskIds(): IterableIterator<string>;
+  /** The task's record, read from the one file where it lives. */
+  record(taskId: string): RewardRecord | undefined;
+  /** The last `n` records in reading order (one per task), read from the newest files only. */
+  recent(n: number): RewardRecord[];
+}
+
+export function recentRecordPath(agent: string, taskId: string): string {
+  return `${agentPaths(agent).rewardsRecent}/${taskId}.md`;
+}
+
+/** The log's files in reading order (recent/ files by name: their records are sorted on read). */
+export function listRewardFiles(repoRoot: string, agent: string): RewardFile[] {
+  const paths = agentPaths(agent);
+  return [
+    { path: paths.rewardsLegacy, kind: 'legacy' as const },
+    ...listMarkdown(repoRoot, paths.rewardsDir)
+      .filter((name) => SHARD_NAME.test(name))
+      .map((name) => ({ path: `${paths.rewardsDir}/${name}`, kind: 'shard' as const })),
+    ...listMarkdown(repoRoot, paths.rewardsRecent).map((name) => ({
+      path: `${paths.rewardsRecent}/${name}`,
+      kind: 'recent' as const,
+    })),
+  ];
+}
+
+function fileRecords(cache: ParseCache, file: RewardFile): RewardRecord[] {
+  const records =
+    file.kind === 'legacy'
+      ? cache.parse(file.path, LEGACY_KIND, (text) => parseRewards(file.path, text))
+      : cache.parse(file.path, RECORDS_KIND, (text) => parseRewardLines(file.path, text));
+  return records ?? [];
+}
+
+/** Per-file summary for the index: the task ids of a file and which of them are failed attempts. */
+interface FileSummary {
+  tasks: string[];
+  failed: string[];
+}
+
+function summarize(records: RewardRecord[]): FileSummary {
+  return {
+    tasks: records.map((r) => r.task_id),
+    failed: records.filter((r) => r.error !== undefined).map((r) => r.task_id),
+  };
+}
+
+function fileSummary(cache: ParseCache, file: RewardFile): FileSummary {
+  const summary =
+    file.kind === 'legacy'
+      ? cache.parse(file.path, LEGACY_SUMMARY_KIND, (text) =>
+          summarize(parseRewards(file.path, text)),
+        )
+      : cache.parse(file.path, SUMMARY_KIND, (text) =>
+          summarize(parseRewardLines(file.path, text)),
+        );
+  return summary ?? { tasks: [], failed: [] };
+}
+
+function byTimeThenId(a: RewardRecord, b: RewardRecord): number {
+  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
+  return a.task_id < b.task_id ? -1 : a.task_id > b.task_id ? 1 : 0;
+}
+
+/**
+ * The legacy file and the shards in reading order, in groups: the legacy file alone, then the
+ * shards of each date (the prefix of their names) together, since names of one date sort by hash,
+ * not by time. A group's records are read sorted by time, then task id (a stable sort, so copies of
+ * one task keep the order of their files' names).
+ */
+function sealedGroups(files: readonly RewardFile[]): RewardFile[][] {
+  const groups: RewardFile[][] = [];
+  let date: string | undefined;
+  for (const file of files) {
+    if (file.kind === 'recent') continue;
+    const fileDate = file.kind === 'shard' ? (file.path.split('/').at(-1) ?? '').slice(0, 10) : '';
+    const last = groups.at(-1);
+    if (last && file.kind === 'shard' && fileDate === date) last.push(file);
+    else groups.push([file]);
+    date = file.kind === 'shard' ? fileDate : undefined;
+  }
+  return groups;
+}
+
+/** The records of a group of files in reading order, each with the file it lives in. */
+function groupRecords(
+  cache: ParseCache,
+  group: readonly RewardFile[],
+): { records: RewardRecord[]; files: RewardFile[] } {
+  const records: RewardRecord[] = [];
+  const files: RewardFile[] = [];
+  for (const file of group) {
+    for (const record of fileRecords(cache, file)) {
+      records.push(record);
+      files.push(file);
+    }
+  }
+  if (group.length === 1) return { records, files };
+  const order = records.map((_, i) => i);
+  order.sort((i, j) => byTimeThenId(records[i] as RewardRecord, records[j] as RewardRecord));
+  return {
+    records: order.map((i) => records[i] as RewardRecord),
+    files: order.map((i) => files[i] as RewardFile),
+  };
+}
+
+function readRecent(cache: ParseCache, files: RewardFile[]): RecentRecord[] {
+  return files
+    .filter((file) => file.kind === 'recent')
+    .flatMap((file) => fileRecords(cache, file).map((record) => ({ path: file.path, record })))
+    .sort((a, b) => byTimeThenId(a.record, b.record));
+}
+
+/** Every record of the log, one per task (a later copy wins), and where each lives. Linear. */
+export function readRewardLog(
+  repoRoot: string,
+  agent: string,
+  cache: ParseCache = directReads(repoRoot),
+): RewardLog {
+  const files = listRewardFiles(repoRoot, agent);
+  const recentRecords = readRecent(cache, files);
+  // Every copy in reading order, and for each task the position of its last copy: plain numbers,
+  // so a 100,000-record log makes no object per record beyond the records themselves.
+  const copies: RewardRecord[] = [];
+  const fileOfCopy: RewardFile[] = [];
+  for (const group of sealedGroups(files)) {
+    const read = groupRecords(cache, group);
+    for (let i = 0; i < read.records.length; i++) {
+      copies.push(read.records[i] as RewardRecord);
+      fileOfCopy.push(read.files[i] as RewardFile);
+    }
+  }
+  for (const { path, record } of recentRecords) {
+    copies.push(record);
+    fileOfCopy.push({ path, kind: 'recent' });
+  }
+  const lastCopy = new Map<string, number>();
+  copies.forEach((record, position) => lastCopy.set(record.task_id, position));
+  const records =
+    lastCopy.size === copies.length
+      ? copies
+      : copies.filter((record, position) => lastCopy.get(record.task_id) === position);
+  return {
+    agent,
+    records,
+    locate: (taskId) => {
+      const position = lastCopy.get(taskId);
+      return position === undefined ? undefined : fileOfCopy[position];
+    },
+    recentRecords,
+  };
+}
+
+/**
+ * What an iteration needs of the log: each task's status and file, from per-file summaries that
+ * the cache keeps for unchanged files, and the most recent records, from the newest files only.
+ */
+export function readRewardIndex(
+  repoRoot: string,
+  agent: string,
+  cache: ParseCache = directReads(repoRoot),
+): RewardIndex {
+  const files = listRewardFiles(repoRoot, agent);
+  const recentRecords = readRecent(cache, files);
+  const groups = sealedGroups(files);
+  const where = new Map<string, { file: RewardFile; status: RewardStatus }>();
+  // Files in name order: a task in two files is kept from the later one, as the full read keeps it
+  // (its copies share their time and task id, so sorting a date's records keeps their file order).
+  for (const file of groups.flat()) {
+    const { tasks, failed } = fileSummary(cache, file);
+    const failedHere = new Set(failed);
+    for (const task of tasks)
+      where.set(task, { file, status: failedHere.has(task) ? 'failed' : 'done' });
+  }
+  for (const { path, record } of recentRecords) {
+    where.set(record.task_id, {
+      file: { path, kind: 'recent' },
+      status: record.error === undefined ? 'done' : 'failed',
+    });
+  }
+
+  const record = (taskId: string): RewardRecord | undefined => {
+    const file = where.get(taskId)?.file;
+    if (!file) return undefined;
+    return fileRecords(cache, file).findLast((r) => r.task_id === taskId);
+  };
+
+  const recent = (n: number): RewardRecord[] => {
+    // Newest first: recent/, then the shards of each date from the last back, then the legacy
+    // file. The first copy of a task met this way is the one a reader keeps.
+    const newestFirst: RewardRecord[] = [];
+    const seen = new Set<string>();
+    const take = (records: readonly RewardRecord[]) => {
+      for (let i = records.length - 1; i >= 0 && newestFirst.length < n; i--) {
+        const r = records[i];
+        if (r === undefined || seen.has(r.task_id)) continue;
+        seen.add(r.task_id);
+        newestFirst.push(r);
+      }
+    };
+    take(recentRecords.map((entry) => entry.record));
+    for (let i = groups.length - 1; i >= 0 && newestFirst.length < n; i--) {
+      const group = groups[i];
+      if (group) take(groupRecords(cache, group).records);
+    }
+    return newestFirst.reverse();
+  };
+
+  return {
+    agent,
+    size: where.size,
+    locate: (taskId) => where.get(taskId)?.file,
+    status: (taskId) => where.get(taskId)?.status,
+    taskIds: () => where.keys(),
+    record,
+    recent,
+    recentRecords,
+  };
+}
+
+function recentHeader(agent: string): string {
+  return `Reward record of agent ${agent} (AgentOS): one line per task; sealed into a shard of rewards/ later.`;
+}
+
+function shardHeader(agent: string): string {
+  return `Reward records of agent ${agent} (AgentOS): one line per task, oldest first; sealed, never appended to.`;
+}
+
+/**
+ * The changes that put `record` in the log: a new task's own file in `recent/`, or its record
+ * replaced where it lives (recent file, shard line, or legacy block). `currentText` is the text of
+ * the file where the task's record lives now (`log.locate`), needed to replace it in place.
+ */
+export function planRecordWrite(
+  log: RewardPlacement,
+  record: RewardRecord,
+  currentText?: string,
+): FileChange[] {
+  const file = log.locate(record.task_id);
+  if (!file) {
+    const path = recentRecordPath(log.agent, record.task_id);
+    return [
+      { path, content: renderRewardFile(recentHeader(log.agent), [renderRewardLine(record)]) },
+    ];
+  }
+  if (file.kind === 'recent' && currentText === undefined) {
+    return [
+      {
+        path: file.path,
+        content: renderRewardFile(recentHeader(log.agent), [renderRewardLine(record)]),
+      },
+    ];
+  }
+  const text = currentText ?? '';
+  return [
+    {
+      path: file.path,
+      content:
+        file.kind === 'legacy'
+          ? replaceRewardText(file.path, text, record)
+          : replaceRewardLine(file.path, text, record),
+    },
+  ];
+}
+
+export interface SealPlan {
+  changes: FileChange[];
+  /** The new shards' paths. */
+  shards: string[];
+  /** How many records were sealed. */
+  count: number;
+}
+
+/**
+ * Seals records into new shards, oldest first (by time, then task id), each within
+ * MAX_SHARD_RECORDS and MAX_SHARD_BYTES, and deletes their recent files. The same records always
+ * give the same shards, byte for byte and by name.
+ */
+export function planSeal(agent: string, recent: readonly RecentRecord[]): SealPlan {
+  const records = [...recent].sort((a, b) => byTimeThenId(a.record, b.record));
+  const header = shardHeader(agent);
+  const lines = records.map(({ record }) => renderRewardLine(record));
+  // As many shards as the bounds need, then the records spread evenly over them (two shards of
+  // 100 rather than 168 and 32), so no seal leaves a sliver of a file behind.
+  const groups = evenGroups(header, lines, groupLines(header, lines, MAX_SHARD_RECORDS).length);
+  let next = 0;
+  const firsts = groups.map((group) => {
+    const first = records[next]?.record;
+    next += group.length;
+    return first;
+  });
+  const dir = agentPaths(agent).rewardsDir;
+  const shards = groups.map((group, i) => {
+    const first = firsts[i];
+    if (!first) throw new Error('a shard without records'); // groups partition the records
+    const content = renderRewardFile(header, group);
+    const hash = createHash('sha256').update(content).digest('hex').slice(0, 8);
+    return { path: `${dir}/${first.at.slice(0, 10)}-${hash}.md`, content };
+  });
+  const deletes = [...new Set(recent.map((entry) => entry.path))]
+    .sort()
+    .map((path): FileChange => ({
+      path,
+      delete: true,
+    }));
+  return {
+    changes: [...shards, ...deletes],
+    shards: shards.map((s) => s.path),
+    count: records.length,
+  };
+}
+
+/** Lines cut, in order, into groups within `maxRecords` lines and MAX_SHARD_BYTES each. */
+function groupLines(header: string, lines: readonly string[], maxRecords: number): string[][] {
+  const headerBytes = Buffer.byteLength(renderRewardFile(header, []));
+  const groups: string[][] = [];
+  let bytes = 0;
+  for (const line of lines) {
+    const lineBytes = Buffer.byteLength(line) + 1;
+    const group = groups.at(-1);
+    if (group && group.length < maxRecords && bytes + lineBytes <= MAX_SHARD_BYTES) {
+      group.push(line);
+      bytes += lineBytes;
+    } else {
+      groups.push([line]);
+      bytes = headerBytes + lineBytes;
+    }
+  }
+  return groups;
+}
+
+/**
+ * Lines cut, in order, into `count` groups whose sizes differ by at most one, or into more when
+ * a group would be over MAX_SHARD_BYTES (a single line is always a group of its own).
+ */
+function evenGroups(header: string, lines: readonly string[], count: number): string[][] {
+  const headerBytes = Buffer.byteLength(renderRewardFile(header, []));
+  for (let parts = Math.max(1, count); ; parts++) {
+    const groups: string[][] = [];
+    const base = Math.floor(lines.length / parts);
+    const larger = lines.length % parts;
+    let start = 0;
+    for (let i = 0; i < parts && start < lines.length; i++) {
+      const size = base + (i < larger ? 1 : 0);
+      groups.push(lines.slice(start, start + size));
+      start += size;
+    }
+    const fits = (group: string[]) =>
+      group.length === 1 ||
+      headerBytes + group.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) <=
+        MAX_SHARD_BYTES;
+    if (groups.every(fits)) return groups;
+  }
+}
+
+/**
+ * The whole change of writing one record: `planRecordWrite`, and when that brings `recent/` to
+ * SEAL_AT_RECENT_RECORDS, the seal of every recent record (the new one goes straight to a shard).
+ */
+export function planRewardUpdate(
+  log: RewardPlacement,
+  record: RewardRecord,
+  currentText?: string,
+): { changes: FileChange[]; sealed?: SealPlan } {
+  const changes = planRecordWrite(log, record, currentText);
+  if (log.locate(record.task_id)) return { changes };
+  const path = recentRecordPath(log.agent, record.task_id);
+  const recent = [...log.recentRecords, { path, record }];
+  if (recent.length < SEAL_AT_RECENT_RECORDS) return { changes };
+  const sealed = planSeal(log.agent, recent);
+  // The new record's own recent file was never written: neither write nor delete it.
+  return { changes: sealed.changes.filter((change) => change.path !== path), sealed };
+}
+
+/**
+ * Writes `record` into the log through the writer (the thin shell over `planRewardUpdate`);
+ * returns the seal it made, if any, for the commit message.
+ */
+export function writeRewardRecord(
+  writer: MemoryWriter,
+  repoRoot: string,
+  log: RewardPlacement,
+  record: RewardRecord,
+): SealPlan | undefined {
+  const file = log.locate(record.task_id);
+  const currentText = file ? readTextIfExists(join(repoRoot, file.path)) : undefined;
+  const { changes, sealed } = planRewardUpdate(log, record, currentText);
+  writer.apply(changes);
+  return sealed;
+}

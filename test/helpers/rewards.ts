@@ -1,0 +1,62 @@
+// Reading an agent's reward log in tests, through the product's own reader: in a working tree, or
+// at a ref of a (bare) repository, whose log files are copied out to a temporary folder first.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Git } from '../../src/git/git.js';
+import { agentPaths } from '../../src/memory/layout.js';
+import { readRewardLog } from '../../src/memory/reward-log.js';
+import type { RewardRecord } from '../../src/memory/rewards.js';
+
+/** Every record of the agent's reward log in a working tree, one per task. */
+export function repoRewardRecords(dir: string, agent: string): RewardRecord[] {
+  return readRewardLog(dir, agent).records;
+}
+
+/** The paths of the agent's reward log files at `ref` (legacy rewards.md, shards, recent/). */
+export async function rewardLogFiles(repo: string, agent: string, ref = 'main'): Promise<string[]> {
+  const paths = agentPaths(agent);
+  const listed = await Git.create(repo).exec([
+    'ls-tree',
+    '-r',
+    '--name-only',
+    ref,
+    '--',
+    paths.rewardsDir,
+    paths.rewardsLegacy,
+  ]);
+  return listed.stdout.split('\n').filter(Boolean);
+}
+
+/** Every record of the agent's reward log at `ref` of a repository (a remote, often bare). */
+export async function remoteRewardRecords(
+  repo: string,
+  agent: string,
+  ref = 'main',
+): Promise<RewardRecord[]> {
+  const git = Git.create(repo);
+  const copy = mkdtempSync(join(tmpdir(), 'agentos-rewards-'));
+  try {
+    for (const path of await rewardLogFiles(repo, agent, ref)) {
+      const text = (await git.exec(['show', `${ref}:${path}`])).stdout;
+      mkdirSync(dirname(join(copy, path)), { recursive: true });
+      writeFileSync(join(copy, path), text);
+    }
+    return readRewardLog(copy, agent).records;
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+/** The text of every reward log file at `ref`, joined: for asserting what was (not) written. */
+export async function remoteRewardLogText(
+  repo: string,
+  agent: string,
+  ref = 'main',
+): Promise<string> {
+  const git = Git.create(repo);
+  const texts = [];
+  for (const path of await rewardLogFiles(repo, agent, ref))
+    texts.push((await git.exec(['show', `${ref}:${path}`])).stdout);
+  return texts.join('\n');
+}
