@@ -302,7 +302,7 @@ describe('agentos enqueue and run on the queue', () => {
     const again = await enqueue(['--id', 'sync-1', 'The same id again.']);
     expect(again.code).toBe(2);
     expect(again.stderr).toBe(
-      'agentos enqueue: task id "sync-1" is already used in agents/orion/queue.md, its archive or the reward log\n',
+      'agentos enqueue: task id "sync-1" is already used in agents/orion/queue.md, its archive or the reward log agents/orion/rewards/\n',
     );
     // Named again, an archived done task is processed already.
     const named = await runCli(['run', '--dir', repo.dir, '--task-id', 'sync-1']);
@@ -408,8 +408,11 @@ describe('agentos enqueue and run on the queue', () => {
     );
     const run = await runCli(['run', '--dir', repo.dir]);
     expect(run.code).toBe(0);
-    expect(repoRewardRecords(repo.dir, 'orion')[0]?.task).toBe(text);
+    // The record names the task by its title; the model saw, and the commit keeps, every line.
+    expect(repoRewardRecords(repo.dir, 'orion')[0]?.task).toBe('Sync a paginated API.');
     expect(repo.read('agents/orion/context.md')).toContain(text);
+    const body = (await repo.git.exec(['log', '-1', '--format=%B'])).stdout;
+    expect(body).toContain(text.replace(/^(?=.)/gm, '  '));
   });
 
   it('exits 2 when "-" has nothing to read', async () => {
@@ -430,7 +433,9 @@ describe('agentos enqueue and run on the queue', () => {
     });
     const run = await runCli(['run', '--dir', repo.dir, '--all']);
     expect(run.code).toBe(0);
-    expect(run.stdout.trim().split('\n')).toHaveLength(30);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(31);
+    expect(lines[30]).toBe('30 done, 0 failed, cost $0.0000');
     expect(statSync(join(repo.dir, QUEUE)).size).toBe(Buffer.byteLength(HEADER));
     expect(repoRewardRecords(repo.dir, 'orion')).toHaveLength(30);
   }, 120_000);

@@ -75,7 +75,8 @@ describe('the packaged template', () => {
     // The clone's agents did learn: beliefs, a skill, reward records, a moved queue.
     expect(learned.some((path) => path.includes('/world/'))).toBe(true);
     expect(learned.some((path) => path.includes('/skills/'))).toBe(true);
-    expect(learned).toContain('agents/orion/queue.md');
+    expect(learned.some((path) => path.startsWith('agents/orion/queue/archive/'))).toBe(true);
+    expect(learned.some((path) => path.startsWith('agents/orion/rewards/'))).toBe(true);
 
     const fresh = join(tempDir(), 'fresh');
     // The clone's own installed CLI, so that the template is found from the clone's package.
