@@ -2,7 +2,7 @@
 // task of queue.md (or the text a workflow_dispatch gives); `list-agents` feeds a workflow matrix;
 // the learning, consensus and metrics modes are handlers of their own.
 import { AgentOSError } from '../errors.js';
-import { loadAgentMemory } from '../loop/agent-memory.js';
+import { readAgentMemory } from '../loop/agent-memory.js';
 import { runIteration, type IterationResult } from '../loop/iteration.js';
 import { publishWork } from '../loop/publish.js';
 import { taskFromQueue, taskFromText, type Task } from '../loop/task.js';
@@ -36,7 +36,7 @@ function scheduledTask(
 
 export const runQueuedTask: ModeHandler = async (ctx) => {
   const target = await ctx.prepareToWrite();
-  const memory = loadAgentMemory(ctx.repoRoot, ctx.settings.agent);
+  const memory = await readAgentMemory(ctx.repoRoot, ctx.git, ctx.settings.agent);
   const agent = memory.agent.name;
   const task = scheduledTask(ctx, agent, () => taskFromQueue(agent, memory.queue));
   if (!task) {

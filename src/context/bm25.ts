@@ -1,32 +1,47 @@
-// Okapi BM25 over a small in-memory corpus: the text-relevance half of context ranking.
+// Okapi BM25 over an in-memory corpus: the text-relevance half of context ranking. Documents come
+// as term counts (precomputed and kept in the memory index), so a query costs a lookup per
+// document and query term, never a pass over the documents' text.
 
 const K1 = 1.2;
 const B = 0.75;
 
+/** A document as BM25 sees it: how often each term occurs, and how many terms it has. */
+export interface TermCounts {
+  /** Term → occurrences. Plain data, so it can be stored in the memory index. */
+  counts: Record<string, number>;
+  length: number;
+}
+
+/** Counts the terms of one document (terms as `terms()` gives them, repeats kept). */
+export function countTerms(terms: readonly string[]): TermCounts {
+  const counts: Record<string, number> = {};
+  for (const term of terms) counts[term] = (Object.hasOwn(counts, term) ? counts[term]! : 0) + 1;
+  return { counts, length: terms.length };
+}
+
 export class Bm25Index {
-  private readonly frequencies: Map<string, number>[];
-  private readonly lengths: number[];
+  private readonly documents: readonly TermCounts[];
   private readonly documentFrequency = new Map<string, number>();
   private readonly averageLength: number;
 
-  constructor(documents: readonly (readonly string[])[]) {
-    this.frequencies = documents.map((terms) => {
-      const counts = new Map<string, number>();
-      for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-      for (const term of counts.keys()) {
-        this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
-      }
-      return counts;
-    });
-    this.lengths = documents.map((terms) => terms.length);
-    const total = this.lengths.reduce((sum, n) => sum + n, 0);
-    this.averageLength = documents.length > 0 ? total / documents.length : 0;
+  /** Documents as their terms (counted here) or as counts made earlier. */
+  constructor(documents: readonly (readonly string[] | TermCounts)[]) {
+    this.documents = documents.map((document) =>
+      isTermList(document) ? countTerms(document) : document,
+    );
+    const total = this.documents.reduce((sum, document) => sum + document.length, 0);
+    this.averageLength = this.documents.length > 0 ? total / this.documents.length : 0;
   }
 
   /** Inverse document frequency; a term no document has gets the highest value. */
   idf(term: string): number {
-    const n = this.frequencies.length;
-    const df = this.documentFrequency.get(term) ?? 0;
+    const n = this.documents.length;
+    let df = this.documentFrequency.get(term);
+    if (df === undefined) {
+      df = 0;
+      for (const document of this.documents) if (Object.hasOwn(document.counts, term)) df++;
+      this.documentFrequency.set(term, df);
+    }
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
@@ -36,28 +51,35 @@ export class Bm25Index {
    */
   coverage(query: readonly string[]): number[] {
     const unique = [...new Set(query)];
-    const total = unique.reduce((sum, term) => sum + this.idf(term), 0);
-    return this.frequencies.map((counts) =>
-      total === 0
-        ? 0
-        : unique.reduce((sum, term) => sum + (counts.has(term) ? this.idf(term) : 0), 0) / total,
-    );
+    const weights = unique.map((term) => this.idf(term));
+    const total = weights.reduce((sum, weight) => sum + weight, 0);
+    return this.documents.map(({ counts }) => {
+      if (total === 0) return 0;
+      let sum = 0;
+      unique.forEach((term, i) => {
+        if (Object.hasOwn(counts, term)) sum += weights[i] ?? 0;
+      });
+      return sum / total;
+    });
   }
 
   /** One score per document; 0 where the document shares no term with the query. */
   score(query: readonly string[]): number[] {
     const unique = [...new Set(query)];
-    return this.frequencies.map((counts, index) => {
-      const length = this.lengths[index] ?? 0;
+    const weights = unique.map((term) => this.idf(term));
+    return this.documents.map(({ counts, length }) => {
       let sum = 0;
-      for (const term of unique) {
-        const tf = counts.get(term);
-        if (!tf) continue;
-        const idf = this.idf(term);
+      unique.forEach((term, i) => {
+        if (!Object.hasOwn(counts, term)) return;
+        const tf = counts[term] ?? 0;
         const norm = tf + K1 * (1 - B + (B * length) / (this.averageLength || 1));
-        sum += (idf * tf * (K1 + 1)) / norm;
-      }
+        sum += ((weights[i] ?? 0) * tf * (K1 + 1)) / norm;
+      });
       return sum;
     });
   }
+}
+
+function isTermList(document: readonly string[] | TermCounts): document is readonly string[] {
+  return Array.isArray(document);
 }

@@ -3,6 +3,7 @@
 // must never appear on a command line (the token's header, safe.directory) reach git through the
 // environment (GIT_CONFIG_COUNT), and pushes retry what is transient and rebase what was rejected.
 import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { AgentOSError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 
@@ -404,6 +405,38 @@ export class Git {
       }
     }
     throw new PushFailedError(target, attempts, lastReason);
+  }
+
+  /** An absolute path inside the repository's git directory (`git rev-parse --git-path`). */
+  async gitPath(name: string): Promise<string> {
+    const relative = (await this.exec(['rev-parse', '--git-path', name])).stdout.trim();
+    return resolve(this.workdir, relative);
+  }
+
+  /**
+   * Blob ids of the files the index holds under `paths`, by repository-relative path (stage 0
+   * only: a path in a merge conflict has no single content and is left out).
+   */
+  async indexedBlobs(paths: readonly string[]): Promise<Map<string, string>> {
+    const result = await this.exec(['ls-files', '--stage', '-z', '--', ...paths]);
+    const blobs = new Map<string, string>();
+    for (const line of result.stdout.split('\0')) {
+      // "<mode> <blob> <stage>\t<path>"
+      const tab = line.indexOf('\t');
+      if (tab < 0) continue;
+      const [, blob, stage] = line.slice(0, tab).split(' ');
+      if (blob && stage === '0') blobs.set(line.slice(tab + 1), blob);
+    }
+    return blobs;
+  }
+
+  /**
+   * Paths under `paths` whose working-tree file may differ from the index (changed, deleted, or
+   * with stale stat data), as git sees it without touching the index.
+   */
+  async changedInWorkTree(paths: readonly string[]): Promise<string[]> {
+    const result = await this.exec(['diff-files', '--name-only', '-z', '--', ...paths]);
+    return result.stdout.split('\0').filter(Boolean);
   }
 }
 

@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import { silentLogger, type Logger } from '../log.js';
-import { loadAgentMemory } from '../loop/agent-memory.js';
+import { readAgentMemory } from '../loop/agent-memory.js';
 import { readTextIfExists } from '../memory/files.js';
 import { agentPaths } from '../memory/layout.js';
 import { appendReflectionText } from '../memory/reflections.js';
 import type { AgentSpec } from '../memory/registry.js';
-import { renderSkill, renderSkillsIndex } from '../memory/skills.js';
+import { renderSkill, renderSkillsIndexPages } from '../memory/skills.js';
 import { MemoryWriter } from '../memory/writer.js';
-import { renderBelief, renderWorldIndex } from '../world/beliefs.js';
+import { renderBelief, renderWorldIndexPages } from '../world/beliefs.js';
 import type { Transition } from '../world/lifecycle.js';
 import { composeReflection, reflectedThrough } from './reflection.js';
 import {
@@ -67,7 +67,7 @@ export interface LearningResult {
 
 export async function runLearning(input: LearningRunInput): Promise<LearningResult> {
   const logger = input.logger ?? silentLogger;
-  const memory = loadAgentMemory(input.repoRoot, input.agent);
+  const memory = await readAgentMemory(input.repoRoot, input.git, input.agent);
   const agent = memory.agent.name;
   const learning = memory.agent.learning;
   const paths = agentPaths(agent);
@@ -116,10 +116,8 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
       ...[...result.beliefs.values()].map((b) => ({ path: b.path, content: renderBelief(b) })),
       ...[...result.skills.values()].map((s) => ({ path: s.path, content: renderSkill(s) })),
     ];
-    if (result.beliefs.size > 0)
-      writes.push({ path: paths.worldIndex, content: renderWorldIndex(agent, after.world) });
-    if (result.skills.size > 0)
-      writes.push({ path: paths.skillsIndex, content: renderSkillsIndex(agent, after.skills) });
+    if (result.beliefs.size > 0) writes.push(...renderWorldIndexPages(agent, after.world));
+    if (result.skills.size > 0) writes.push(...renderSkillsIndexPages(agent, after.skills));
     return writes;
   };
 
@@ -181,10 +179,7 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     'indexes',
     'learn — regenerate skills.md and world/index.md',
     ['The generated indexes had drifted from the files they list (edited by hand or by a merge).'],
-    [
-      { path: paths.worldIndex, content: renderWorldIndex(agent, state.world) },
-      { path: paths.skillsIndex, content: renderSkillsIndex(agent, state.skills) },
-    ],
+    [...renderWorldIndexPages(agent, state.world), ...renderSkillsIndexPages(agent, state.skills)],
   );
 
   const reflectionsText = readTextIfExists(join(input.repoRoot, paths.reflections));

@@ -1,6 +1,8 @@
 // Loading everything the loop reads of one agent, validating every file before anything is written.
 import { loadSegments, type Segment } from '../consensus/segments.js';
 import { loadHumanFiles, type HumanFiles } from '../memory/human.js';
+import { MemoryIndex, type MemoryIndexGit } from '../memory/memory-index.js';
+import { directReads, type ParseCache } from '../memory/parse-cache.js';
 import { loadQueue, type Queue } from '../memory/queue.js';
 import { findAgent, loadRegistry, type AgentSpec, type Registry } from '../memory/registry.js';
 import { loadRewards, type RewardRecord } from '../memory/rewards.js';
@@ -16,20 +18,53 @@ export interface AgentMemory {
   segments: Segment[];
   rewards: RewardRecord[];
   queue: Queue;
+  /** The reads behind this memory: parsed values (and derived ones, like context terms) by file. */
+  cache: ParseCache;
 }
 
-/** Reads and validates the agent's whole memory; throws MemoryFileError on the first bad file. */
-export function loadAgentMemory(repoRoot: string, agentName?: string): AgentMemory {
+/**
+ * Reads and validates the agent's whole memory; throws MemoryFileError on the first bad file.
+ * `cache` serves files unchanged since they were last parsed (default: parse every file).
+ */
+export function loadAgentMemory(
+  repoRoot: string,
+  agentName?: string,
+  cache: ParseCache = directReads(repoRoot),
+): AgentMemory {
   const registry = loadRegistry(repoRoot);
   const agent = findAgent(registry, agentName);
   return {
     registry,
     agent,
-    human: loadHumanFiles(repoRoot, agent.name),
-    skills: loadSkills(repoRoot, agent.name),
-    world: loadWorld(repoRoot, agent.name),
-    segments: loadSegments(repoRoot),
+    human: loadHumanFiles(repoRoot, agent.name, cache),
+    skills: loadSkills(repoRoot, agent.name, cache),
+    world: loadWorld(repoRoot, agent.name, cache),
+    segments: loadSegments(repoRoot, cache),
     rewards: loadRewards(repoRoot, agent.name),
     queue: loadQueue(repoRoot, agent.name),
+    cache,
   };
+}
+
+/**
+ * The agent's memory through the memory index under .git/agentos/: only files changed since the
+ * last run are parsed, and the index is brought up to date for the next one.
+ */
+export async function readAgentMemory(
+  repoRoot: string,
+  git: MemoryIndexGit,
+  agentName?: string,
+): Promise<AgentMemory> {
+  const index = await MemoryIndex.open(repoRoot, git);
+  const memory = loadAgentMemory(repoRoot, agentName, index);
+  index.save();
+  return memory;
+}
+
+/**
+ * Stores what the memory's index learned since it was read (values derived later, like context
+ * terms). Call it before anything changes the loaded values: the index keeps the objects it served.
+ */
+export function saveMemoryIndex(memory: AgentMemory): void {
+  if (memory.cache instanceof MemoryIndex) memory.cache.save();
 }

@@ -13,13 +13,14 @@ import {
   type RewardDecomposition,
   type RewardRecord,
 } from '../memory/rewards.js';
-import { renderSkill, renderSkillsIndex, type Skill } from '../memory/skills.js';
+import { isUnchangedOnDisk } from '../memory/index-pages.js';
+import { renderSkill, renderSkillsIndexPages, type Skill } from '../memory/skills.js';
 import { MemoryWriter } from '../memory/writer.js';
-import { renderBelief, renderWorldIndex, type Belief } from '../world/beliefs.js';
+import { renderBelief, renderWorldIndexPages, type Belief } from '../world/beliefs.js';
 import { applyVerdict, verdictOf } from '../world/feedback.js';
 import { settleContradiction, type Transition } from '../world/lifecycle.js';
 import { WorldIndex } from '../world/resolve.js';
-import { loadAgentMemory } from './agent-memory.js';
+import { readAgentMemory } from './agent-memory.js';
 import { formatReward } from './commit-message.js';
 import { parseRewardArguments } from './feedback-arguments.js';
 
@@ -57,7 +58,7 @@ export async function applyFeedback(input: {
   now?: () => Date;
   logger?: Logger;
 }): Promise<FeedbackResult> {
-  const memory = loadAgentMemory(input.repoRoot, input.agent);
+  const memory = await readAgentMemory(input.repoRoot, input.git, input.agent);
   const agent = memory.agent.name;
   const paths = agentPaths(agent);
   const before = memory.rewards.find((r) => r.task_id === input.taskId);
@@ -129,13 +130,11 @@ export async function applyFeedback(input: {
   }
   for (const belief of changedBeliefs.values()) writer.write(belief.path, renderBelief(belief));
   if (changedBeliefs.size > 0)
-    writer.write(
-      paths.worldIndex,
-      renderWorldIndex(
-        agent,
-        memory.world.map((b) => changedBeliefs.get(b.path) ?? b),
-      ),
-    );
+    for (const page of renderWorldIndexPages(
+      agent,
+      memory.world.map((b) => changedBeliefs.get(b.path) ?? b),
+    ))
+      if (!isUnchangedOnDisk(input.repoRoot, page)) writer.write(page.path, page.content);
 
   // Skills: move the task's count from the old outcome to the new one.
   const used = new Set(record.skills_used.map((p) => `${paths.root}/${p}`));
@@ -152,7 +151,8 @@ export async function applyFeedback(input: {
     return updated;
   });
   if (skills.some((s, i) => s !== memory.skills[i]))
-    writer.write(paths.skillsIndex, renderSkillsIndex(agent, skills));
+    for (const page of renderSkillsIndexPages(agent, skills))
+      if (!isUnchangedOnDisk(input.repoRoot, page)) writer.write(page.path, page.content);
 
   await input.git.add(writer.written);
   const lines = [

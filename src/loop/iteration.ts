@@ -8,6 +8,7 @@ import type { RunBudget } from '../llm/budget.js';
 import { ModelFailure, type Model, type SolveResult } from '../llm/model.js';
 import { silentLogger, type Logger } from '../log.js';
 import { readTextIfExists } from '../memory/files.js';
+import { isUnchangedOnDisk } from '../memory/index-pages.js';
 import { agentPaths } from '../memory/layout.js';
 import { entryField, renderQueue, setEntryFields, type Queue } from '../memory/queue.js';
 import { appendRewardText, replaceRewardText, type RewardRecord } from '../memory/rewards.js';
@@ -15,7 +16,7 @@ import { MemoryWriter } from '../memory/writer.js';
 import { estimateDemand } from '../routing/demand.js';
 import { staticRoutingPolicy, type RoutingPolicy } from '../routing/policy.js';
 import type { Refusal } from '../world/observe.js';
-import { loadAgentMemory, type AgentMemory } from './agent-memory.js';
+import { readAgentMemory, saveMemoryIndex, type AgentMemory } from './agent-memory.js';
 import { formatReward, iterationCommitMessage } from './commit-message.js';
 import { checkConstraints, failureRecord, oneLine, scoreTask } from './score.js';
 import type { Task } from './task.js';
@@ -55,7 +56,7 @@ export async function runIteration(
 ): Promise<IterationResult> {
   const logger = deps.logger ?? silentLogger;
   const now = deps.now ?? (() => new Date());
-  const memory = loaded ?? loadAgentMemory(deps.repoRoot, task.agent);
+  const memory = loaded ?? (await readAgentMemory(deps.repoRoot, deps.git, task.agent));
   const agent = memory.agent.name;
   const paths = agentPaths(agent);
 
@@ -77,6 +78,8 @@ export async function runIteration(
     sources: { ...memory, agent },
     budget: memory.registry.context.token_budget,
   });
+  // Before the plan below changes any loaded value: the index keeps the objects it served.
+  saveMemoryIndex(memory);
   writer.writeEphemeral(paths.context, renderContextMarkdown(context, at));
 
   const estimate = estimateDemand(context);
@@ -145,6 +148,9 @@ export async function runIteration(
   const created: string[] = [];
   const updated: string[] = [];
   for (const write of plan.writes) {
+    // An index page the plan renders unchanged is left alone: only changed pages are rewritten.
+    if (!plan.created.includes(write.path) && !plan.updated.includes(write.path))
+      if (isUnchangedOnDisk(deps.repoRoot, write)) continue;
     try {
       writer.write(write.path, write.content);
       if (plan.created.includes(write.path)) created.push(write.path);

@@ -6,7 +6,7 @@ import { createModel } from '../../llm/create-model.js';
 import { streamLogger } from '../../log.js';
 import { pendingEntries } from '../../memory/queue.js';
 import { loadRegistry } from '../../memory/registry.js';
-import { loadAgentMemory } from '../../loop/agent-memory.js';
+import { loadAgentMemory, readAgentMemory } from '../../loop/agent-memory.js';
 import { runIteration, type IterationResult } from '../../loop/iteration.js';
 import { taskFromQueue, taskFromText, type Task } from '../../loop/task.js';
 import {
@@ -83,7 +83,7 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
     const passed = new Set<string>();
     let ran = 0;
     for (;;) {
-      const memory = loadAgentMemory(repoRoot, values.agent);
+      const memory = await readAgentMemory(repoRoot, deps.git, values.agent);
       const agent = memory.agent.name;
       const task =
         values.text !== undefined
