@@ -5,8 +5,8 @@ import { agentPaths, agentRelative } from '../memory/layout.js';
 import type { AgentSpec } from '../memory/registry.js';
 import type { Outcome } from '../memory/rewards.js';
 import { updateSkills } from '../memory/skill-updates.js';
-import { renderSkill, renderSkillsIndex, type Skill } from '../memory/skills.js';
-import { renderBelief, renderWorldIndex, type Belief } from '../world/beliefs.js';
+import { renderSkill, renderSkillsIndexPages, type Skill } from '../memory/skills.js';
+import { renderBelief, renderWorldIndexPages, type Belief } from '../world/beliefs.js';
 import type { Transition } from '../world/lifecycle.js';
 import { observe, type Refusal, type WorldChange } from '../world/observe.js';
 
@@ -111,18 +111,11 @@ export function planMemoryUpdate(input: {
     (isNew ? created : updated).push(path);
     worldUpdates.push(agentRelative(agent.name, path));
   }
-  if (skillChange.skills.size > 0) {
-    writes.push({
-      path: paths.skillsIndex,
-      content: renderSkillsIndex(agent.name, [...skills.values()]),
-    });
-  }
-  if (worldChange.beliefs.size > 0) {
-    writes.push({
-      path: paths.worldIndex,
-      content: renderWorldIndex(agent.name, [...world.values()]),
-    });
-  }
+  // Every page of an index; the apply step writes only those whose content changed.
+  if (skillChange.skills.size > 0)
+    writes.push(...renderSkillsIndexPages(agent.name, [...skills.values()]));
+  if (worldChange.beliefs.size > 0)
+    writes.push(...renderWorldIndexPages(agent.name, [...world.values()]));
   return {
     writes,
     created,
