@@ -242,7 +242,7 @@ interface ItemTerms {
 }
 
 /** Names the derived value in the memory index; bump it when `item` or `terms` change. */
-const ITEM_TERMS = 'context-terms@1';
+const ITEM_TERMS = 'context-terms@2';
 
 /**
  * The item's terms, from the memory index when its file is unchanged: tokenizing every file on

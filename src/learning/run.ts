@@ -116,8 +116,10 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
       ...[...result.beliefs.values()].map((b) => ({ path: b.path, content: renderBelief(b) })),
       ...[...result.skills.values()].map((s) => ({ path: s.path, content: renderSkill(s) })),
     ];
-    if (result.beliefs.size > 0) writes.push(...renderWorldIndexPages(agent, after.world));
-    if (result.skills.size > 0) writes.push(...renderSkillsIndexPages(agent, after.skills));
+    const changed = new Set([...result.beliefs.keys(), ...result.skills.keys()]);
+    if (result.beliefs.size > 0) writes.push(...renderWorldIndexPages(agent, after.world, changed));
+    if (result.skills.size > 0)
+      writes.push(...renderSkillsIndexPages(agent, after.skills, changed));
     return writes;
   };
 

@@ -113,9 +113,21 @@ export function planMemoryUpdate(input: {
   }
   // Every page of an index; the apply step writes only those whose content changed.
   if (skillChange.skills.size > 0)
-    writes.push(...renderSkillsIndexPages(agent.name, [...skills.values()]));
+    writes.push(
+      ...renderSkillsIndexPages(
+        agent.name,
+        [...skills.values()],
+        new Set(skillChange.skills.keys()),
+      ),
+    );
   if (worldChange.beliefs.size > 0)
-    writes.push(...renderWorldIndexPages(agent.name, [...world.values()]));
+    writes.push(
+      ...renderWorldIndexPages(
+        agent.name,
+        [...world.values()],
+        new Set(worldChange.beliefs.keys()),
+      ),
+    );
   return {
     writes,
     created,

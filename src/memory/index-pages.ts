@@ -18,11 +18,12 @@ export const INDEX_PAGE_ROWS = 200;
 
 /**
  * Members (sorted by slug) grouped by the slug's first character, each group cut into pages of at
- * most INDEX_PAGE_ROWS: keys "a", "a-2", …; labels "a", "a (2)", ….
+ * most INDEX_PAGE_ROWS: keys "a", "a-2", …; labels "a", "a (2)", …. `group` is the whole letter's
+ * members: a change anywhere in it can shift its pages' boundaries.
  */
 export function letterPages<T extends { slug: string }>(
   members: readonly T[],
-): { key: string; label: string; members: T[] }[] {
+): { key: string; label: string; members: T[]; group: T[] }[] {
   const groups = new Map<string, T[]>();
   for (const member of members) {
     const letter = /^[a-z0-9]/.test(member.slug) ? (member.slug[0] ?? '_') : '_';
@@ -30,13 +31,14 @@ export function letterPages<T extends { slug: string }>(
     group.push(member);
     groups.set(letter, group);
   }
-  const pages: { key: string; label: string; members: T[] }[] = [];
+  const pages: { key: string; label: string; members: T[]; group: T[] }[] = [];
   for (const [letter, group] of groups) {
     for (let start = 0, n = 1; start < group.length; start += INDEX_PAGE_ROWS, n++) {
       pages.push({
         key: n === 1 ? letter : `${letter}-${n}`,
         label: n === 1 ? letter : `${letter} (${n})`,
         members: group.slice(start, start + INDEX_PAGE_ROWS),
+        group,
       });
     }
   }

@@ -10,7 +10,7 @@ import { readTextIfExists, writeFileAtomic } from './files.js';
 import type { ParseCache } from './parse-cache.js';
 
 /** Bump when the stored shape changes: an index of another version is rebuilt from the files. */
-export const MEMORY_INDEX_FORMAT = 1;
+export const MEMORY_INDEX_FORMAT = 2;
 /** Where the index lives, inside the git directory (never in the committed tree). */
 export const MEMORY_INDEX_DIR = `agentos/memory-index-v${MEMORY_INDEX_FORMAT}`;
 /** The index is split by path so that a run that changes a few files rewrites only a few shards. */
@@ -143,8 +143,11 @@ export class MemoryIndex implements ParseCache {
   }
 }
 
+/** A path's shard: FNV-1a of the path (cheap, stable across runs and machines). */
 function shardOf(path: string): number {
-  return createHash('sha1').update(path).digest().readUInt8(0) % SHARDS;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % SHARDS;
 }
 
 /** A stored shard, or undefined when it is missing, unreadable, corrupt or of another format. */

@@ -64,9 +64,14 @@ export const SKILLS_INDEX_TOP = 25;
 /**
  * skills.md and its pages (skills/index/<letter>[-<n>].md): while there are few skills the index
  * lists them all; past INDEX_PAGE_ROWS it lists the most used and the archived count, and pages
- * grouped by the slug's first character hold every row.
+ * grouped by the slug's first character hold every row. With `changed` (paths of the skills that
+ * changed), only the pages that list one of them are rendered besides skills.md.
  */
-export function renderSkillsIndexPages(agent: string, skills: readonly Skill[]): IndexPage[] {
+export function renderSkillsIndexPages(
+  agent: string,
+  skills: readonly Skill[],
+  changed?: ReadonlySet<string>,
+): IndexPage[] {
   const paths = agentPaths(agent);
   const lines = [
     `# Skills — ${agent}`,
@@ -100,6 +105,7 @@ export function renderSkillsIndexPages(agent: string, skills: readonly Skill[]):
   const links: string[] = [];
   for (const page of letterPages(sorted)) {
     links.push(`[${page.label}](skills/index/${page.key}.md) (${page.members.length})`);
+    if (changed && !page.group.some((s) => changed.has(s.path))) continue;
     pages.push({
       path: `${paths.skillsDir}/index/${page.key}.md`,
       content: [

@@ -180,8 +180,14 @@ const WORLD_GROUPS: [title: string, kind: WorldKind, folder: string][] = [
  * world/index.md and its pages (world/index/<kind>-<letter>[-<n>].md): the index counts beliefs by
  * kind and status and lists them itself while a kind is small; a large kind's rows go on pages
  * grouped by the slug's first character, so a new belief changes only its own letter's pages.
+ * With `changed` (paths of the beliefs that changed), only the pages that list one of them are
+ * rendered besides world/index.md: the others would come out as they are.
  */
-export function renderWorldIndexPages(agent: string, beliefs: readonly Belief[]): IndexPage[] {
+export function renderWorldIndexPages(
+  agent: string,
+  beliefs: readonly Belief[],
+  changed?: ReadonlySet<string>,
+): IndexPage[] {
   const worldDir = agentPaths(agent).worldDir;
   const lines = [
     `# World model — ${agent}`,
@@ -210,6 +216,7 @@ export function renderWorldIndexPages(agent: string, beliefs: readonly Belief[])
       const name = `${folder}-${page.key}`;
       const path = `${worldDir}/index/${name}.md`;
       links.push(`[${page.label}](index/${name}.md) (${page.members.length})`);
+      if (changed && !page.group.some((b) => changed.has(b.path))) continue;
       pages.push({
         path,
         content: [
