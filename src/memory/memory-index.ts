@@ -3,7 +3,7 @@
 // which files are unchanged (their blob ids in the index, minus what differs in the work tree);
 // everything else is hashed from the file itself, so the files always win over the index.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Git } from '../git/git.js';
 import { readTextIfExists, writeFileAtomic } from './files.js';
@@ -29,6 +29,13 @@ interface Shard {
   format: number;
   entries: Record<string, Entry>;
 }
+
+/**
+ * Shards this process has read or written, by file, with the file's stamp at that time: a process
+ * that runs many iterations (`run --all`, the daemon) reads each shard from disk once, and again
+ * only when another process rewrote it.
+ */
+const shardsInMemory = new Map<string, { stamp: string; shard: Shard }>();
 
 /** What the index needs of git: the index's blob ids and what differs in the work tree. */
 export type MemoryIndexGit = Pick<Git, 'gitPath' | 'indexedBlobs' | 'changedInWorkTree'>;
@@ -85,14 +92,16 @@ export class MemoryIndex implements ParseCache {
     const entry = shard.entries[path];
     if (entry?.blob === blob && Object.hasOwn(entry.values, kind)) {
       this.stats.hits++;
-      return entry.values[kind] as T;
+      return deepFreeze(entry.values[kind]) as T;
     }
     this.stats.misses++;
     text ??= readTextIfExists(join(this.repoRoot, path));
     if (text === undefined) return undefined;
     // A parser that throws (a file that breaks its schema) leaves nothing behind: the next read
     // parses the file again and throws again, naming it.
-    const value = parse(text);
+    // Frozen: a value is shared by every read of the same content in this process, so a caller
+    // that changed it in place would change what later reads see.
+    const value = deepFreeze(parse(text));
     const values = entry?.blob === blob ? entry.values : {};
     values[kind] = value;
     shard.entries[path] = { blob, values };
@@ -117,7 +126,11 @@ export class MemoryIndex implements ParseCache {
       mkdirSync(this.folder, { recursive: true });
       for (const number of this.dirty) {
         const shard = this.shards.get(number);
-        if (shard) writeFileAtomic(this.shardFile(number), JSON.stringify(shard));
+        if (!shard) continue;
+        const file = this.shardFile(number);
+        writeFileAtomic(file, JSON.stringify(shard));
+        const stamp = stampOf(file);
+        if (stamp) shardsInMemory.set(file, { stamp, shard });
       }
       this.dirty.clear();
     } catch {
@@ -128,7 +141,11 @@ export class MemoryIndex implements ParseCache {
   private shard(number: number): Shard {
     let shard = this.shards.get(number);
     if (shard === undefined) {
-      shard = readShard(this.shardFile(number));
+      const file = this.shardFile(number);
+      const stamp = stampOf(file);
+      const known = shardsInMemory.get(file);
+      shard = known && known.stamp === stamp ? known.shard : readShard(file);
+      if (shard && stamp) shardsInMemory.set(file, { stamp, shard });
       if (shard === undefined) {
         shard = { format: MEMORY_INDEX_FORMAT, entries: {} };
         this.dirty.add(number);
@@ -190,4 +207,21 @@ function readBytesIfExists(path: string): Buffer | undefined {
     if (code === 'ENOENT' || code === 'EISDIR') return undefined;
     throw error;
   }
+}
+
+/** The file's identity and state (inode, size, modification time), or undefined when it is absent. */
+function stampOf(file: string): string | undefined {
+  try {
+    const stat = statSync(file);
+    return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Freezes a plain-data value and everything in it (children first, so a frozen root means all). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
 }
