@@ -22,12 +22,28 @@ export function countTerms(terms: readonly string[]): TermCounts {
   return { counts: ` ${encoded} `, length: terms.length };
 }
 
+/**
+ * Counts decoded once per document object: documents served by the memory index are the same
+ * (frozen) objects on every iteration of a process, so later queries cost one lookup per term.
+ */
+const decoded = new WeakMap<TermCounts, Map<string, number>>();
+
 /** How often `term` occurs in the document (0 when it does not). */
 export function termFrequency(document: TermCounts, term: string): number {
-  const at = document.counts.indexOf(` ${term}:`);
-  if (at < 0) return 0;
-  const start = at + term.length + 2;
-  return Number(document.counts.slice(start, document.counts.indexOf(' ', start)));
+  return decodedCounts(document).get(term) ?? 0;
+}
+
+function decodedCounts(document: TermCounts): Map<string, number> {
+  let counts = decoded.get(document);
+  if (counts === undefined) {
+    counts = new Map();
+    for (const pair of document.counts.split(' ')) {
+      const colon = pair.lastIndexOf(':');
+      if (colon > 0) counts.set(pair.slice(0, colon), Number(pair.slice(colon + 1)));
+    }
+    decoded.set(document, counts);
+  }
+  return counts;
 }
 
 export class Bm25Index {
@@ -94,7 +110,14 @@ export class Bm25Index {
   private frequencies(terms: readonly string[]): { tf: number[][]; df: number[] } {
     const key = terms.join(' ');
     if (this.memo?.key !== key) {
-      const tf = terms.map((term) => this.documents.map((d) => termFrequency(d, term)));
+      const tf = terms.map(() => new Array<number>(this.documents.length).fill(0));
+      this.documents.forEach((document, d) => {
+        const counts = decodedCounts(document);
+        terms.forEach((term, i) => {
+          const frequency = counts.get(term);
+          if (frequency !== undefined) (tf[i] as number[])[d] = frequency;
+        });
+      });
       const df = tf.map((row) => row.reduce((count, f) => count + (f > 0 ? 1 : 0), 0));
       this.memo = { key, tf, df };
     }

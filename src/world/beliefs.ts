@@ -232,9 +232,13 @@ export function renderWorldIndexPages(
     lines.push(`Pages by first letter: ${links.join(' · ')}`);
   }
   if (paged) {
-    const recent = [...beliefs]
-      .sort((a, b) => lastChange(b).localeCompare(lastChange(a)) || a.path.localeCompare(b.path))
-      .slice(0, INDEX_RECENT_ROWS);
+    const recent = beliefs
+      .map((belief) => ({ belief, changed: lastChange(belief) }))
+      .sort(
+        (a, b) => b.changed.localeCompare(a.changed) || a.belief.path.localeCompare(b.belief.path),
+      )
+      .slice(0, INDEX_RECENT_ROWS)
+      .map(({ belief }) => belief);
     lines.push('', '## Recently changed', '', ...beliefTable(recent, ''));
   }
   return [{ path: agentPaths(agent).worldIndex, content: `${lines.join('\n')}\n` }, ...pages];
