@@ -146,6 +146,11 @@ describe('memory index', () => {
     await expect(readAgentMemory(repo.dir, repo.git, 'orion')).rejects.toThrow(path);
   });
 
+  it('reads every file when the folder is not a git repository', async () => {
+    rmSync(join(repo.dir, '.git'), { recursive: true });
+    expect(await titles()).toEqual(['Skill page-through-results', 'Skill poll-the-queue']);
+  });
+
   it('names a file by the id git gives its content', async () => {
     const content = repo.read(paths.skill('poll-the-queue'));
     const stored = (

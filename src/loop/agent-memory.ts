@@ -1,5 +1,6 @@
 // Loading everything the loop reads of one agent, validating every file before anything is written.
 import { loadSegments, type Segment } from '../consensus/segments.js';
+import { GitError } from '../git/git.js';
 import { loadHumanFiles, type HumanFiles } from '../memory/human.js';
 import { MemoryIndex, type MemoryIndexGit } from '../memory/memory-index.js';
 import { directReads, type ParseCache } from '../memory/parse-cache.js';
@@ -55,7 +56,14 @@ export async function readAgentMemory(
   git: MemoryIndexGit,
   agentName?: string,
 ): Promise<AgentMemory> {
-  const index = await MemoryIndex.open(repoRoot, git);
+  let index: MemoryIndex;
+  try {
+    index = await MemoryIndex.open(repoRoot, git);
+  } catch (error) {
+    // Not a git repository (or git cannot say what changed): every file is parsed, as without an index.
+    if (!(error instanceof GitError)) throw error;
+    return loadAgentMemory(repoRoot, agentName);
+  }
   const memory = loadAgentMemory(repoRoot, agentName, index);
   index.save();
   return memory;
