@@ -10,6 +10,7 @@ import type { Git } from '../git/git.js';
 import { silentLogger, type Logger } from '../log.js';
 import { readAgentMemory } from '../loop/agent-memory.js';
 import { readTextIfExists } from '../memory/files.js';
+import { existingIndexPages } from '../memory/index-pages.js';
 import { agentPaths } from '../memory/layout.js';
 import { appendReflectionText } from '../memory/reflections.js';
 import type { AgentSpec } from '../memory/registry.js';
@@ -116,10 +117,14 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
       ...[...result.beliefs.values()].map((b) => ({ path: b.path, content: renderBelief(b) })),
       ...[...result.skills.values()].map((s) => ({ path: s.path, content: renderSkill(s) })),
     ];
-    const changed = new Set([...result.beliefs.keys(), ...result.skills.keys()]);
-    if (result.beliefs.size > 0) writes.push(...renderWorldIndexPages(agent, after.world, changed));
+    const selection = {
+      changed: new Set([...result.beliefs.keys(), ...result.skills.keys()]),
+      existing: existingIndexPages(input.repoRoot, agent),
+    };
+    if (result.beliefs.size > 0)
+      writes.push(...renderWorldIndexPages(agent, after.world, selection));
     if (result.skills.size > 0)
-      writes.push(...renderSkillsIndexPages(agent, after.skills, changed));
+      writes.push(...renderSkillsIndexPages(agent, after.skills, selection));
     return writes;
   };
 

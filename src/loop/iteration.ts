@@ -8,7 +8,7 @@ import type { RunBudget } from '../llm/budget.js';
 import { ModelFailure, type Model, type SolveResult } from '../llm/model.js';
 import { silentLogger, type Logger } from '../log.js';
 import { readTextIfExists } from '../memory/files.js';
-import { isUnchangedOnDisk } from '../memory/index-pages.js';
+import { existingIndexPages, isUnchangedOnDisk } from '../memory/index-pages.js';
 import { agentPaths } from '../memory/layout.js';
 import { entryField, renderQueue, setEntryFields, type Queue } from '../memory/queue.js';
 import { appendRewardText, replaceRewardText, type RewardRecord } from '../memory/rewards.js';
@@ -142,6 +142,7 @@ export async function runIteration(
     verified: violations.length === 0,
     skills: memory.skills,
     world: memory.world,
+    indexPages: existingIndexPages(deps.repoRoot, agent),
   });
 
   const refused = [...plan.refused];

@@ -40,6 +40,11 @@ export function planMemoryUpdate(input: {
   verified: boolean;
   skills: readonly Skill[];
   world: readonly Belief[];
+  /**
+   * The index pages on disk (existingIndexPages): with it, only pages that list a changed item or
+   * are missing are rendered; without it, every page is.
+   */
+  indexPages?: ReadonlySet<string>;
 }): MemoryPlan {
   const { agent, output } = input;
   const paths = agentPaths(agent.name);
@@ -111,13 +116,16 @@ export function planMemoryUpdate(input: {
     (isNew ? created : updated).push(path);
     worldUpdates.push(agentRelative(agent.name, path));
   }
-  // Every page of an index; the apply step writes only those whose content changed.
+  // The pages a change can touch (all of them without `indexPages`); the apply step writes only
+  // those whose content changed.
+  const selection = (changed: Iterable<string>) =>
+    input.indexPages ? { changed: new Set(changed), existing: input.indexPages } : undefined;
   if (skillChange.skills.size > 0)
     writes.push(
       ...renderSkillsIndexPages(
         agent.name,
         [...skills.values()],
-        new Set(skillChange.skills.keys()),
+        selection(skillChange.skills.keys()),
       ),
     );
   if (worldChange.beliefs.size > 0)
@@ -125,7 +133,7 @@ export function planMemoryUpdate(input: {
       ...renderWorldIndexPages(
         agent.name,
         [...world.values()],
-        new Set(worldChange.beliefs.keys()),
+        selection(worldChange.beliefs.keys()),
       ),
     );
   return {

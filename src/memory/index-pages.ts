@@ -2,7 +2,41 @@
 // design, so an index stays browsable and under the write limit however many items it lists.
 
 import { join } from 'node:path';
-import { readTextIfExists } from './files.js';
+import { listMarkdown, readTextIfExists } from './files.js';
+import { agentPaths } from './layout.js';
+
+/**
+ * Which pages to render besides the index itself: those listing a changed item, and any page not
+ * on disk yet. Without it, every page is rendered.
+ */
+export interface PageSelection {
+  /** Repository paths of the items that changed. */
+  changed: ReadonlySet<string>;
+  /** Repository paths of the index pages on disk (see existingIndexPages). */
+  existing: ReadonlySet<string>;
+}
+
+/** Whether a page (listing `group`'s rows) must be rendered under `selection`. */
+export function isSelected(
+  selection: PageSelection | undefined,
+  path: string,
+  group: readonly { path: string }[],
+): boolean {
+  return (
+    selection === undefined ||
+    !selection.existing.has(path) ||
+    group.some((item) => selection.changed.has(item.path))
+  );
+}
+
+/** The index pages of an agent on disk (world/index/ and skills/index/), as repository paths. */
+export function existingIndexPages(repoRoot: string, agent: string): Set<string> {
+  const paths = agentPaths(agent);
+  const folders = [`${paths.worldDir}/index`, `${paths.skillsDir}/index`];
+  return new Set(
+    folders.flatMap((folder) => listMarkdown(repoRoot, folder).map((name) => `${folder}/${name}`)),
+  );
+}
 
 /** A generated index file: repository-relative path and content. */
 export interface IndexPage {

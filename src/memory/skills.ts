@@ -1,7 +1,13 @@
 // Skills: procedural knowledge, one Markdown file per skill, and the generated skills.md index.
 import { z } from 'zod';
 import { listMarkdown } from './files.js';
-import { INDEX_PAGE_ROWS, letterPages, type IndexPage } from './index-pages.js';
+import {
+  INDEX_PAGE_ROWS,
+  isSelected,
+  letterPages,
+  type IndexPage,
+  type PageSelection,
+} from './index-pages.js';
 import { agentPaths } from './layout.js';
 import { parseMarkdown, renderMarkdown } from './markdown.js';
 import { directReads, type ParseCache } from './parse-cache.js';
@@ -64,13 +70,13 @@ export const SKILLS_INDEX_TOP = 25;
 /**
  * skills.md and its pages (skills/index/<letter>[-<n>].md): while there are few skills the index
  * lists them all; past INDEX_PAGE_ROWS it lists the most used and the archived count, and pages
- * grouped by the slug's first character hold every row. With `changed` (paths of the skills that
- * changed), only the pages that list one of them are rendered besides skills.md.
+ * grouped by the slug's first character hold every row. With a `selection`, only the pages that
+ * list a changed skill (or are not on disk yet) are rendered besides skills.md.
  */
 export function renderSkillsIndexPages(
   agent: string,
   skills: readonly Skill[],
-  changed?: ReadonlySet<string>,
+  selection?: PageSelection,
 ): IndexPage[] {
   const paths = agentPaths(agent);
   const lines = [
@@ -105,9 +111,10 @@ export function renderSkillsIndexPages(
   const links: string[] = [];
   for (const page of letterPages(sorted)) {
     links.push(`[${page.label}](skills/index/${page.key}.md) (${page.members.length})`);
-    if (changed && !page.group.some((s) => changed.has(s.path))) continue;
+    const path = `${paths.skillsDir}/index/${page.key}.md`;
+    if (!isSelected(selection, path, page.group)) continue;
     pages.push({
-      path: `${paths.skillsDir}/index/${page.key}.md`,
+      path,
       content: [
         `# Skills — ${agent}: ${page.label}`,
         '',

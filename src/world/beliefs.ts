@@ -6,7 +6,13 @@ import { agentPaths, WORLD_KINDS, type WorldKind } from '../memory/layout.js';
 import { parseMarkdown, renderMarkdown } from '../memory/markdown.js';
 import { directReads, type ParseCache } from '../memory/parse-cache.js';
 import { tagList, timestamp } from '../memory/schema-parts.js';
-import { INDEX_PAGE_ROWS, letterPages, type IndexPage } from '../memory/index-pages.js';
+import {
+  INDEX_PAGE_ROWS,
+  isSelected,
+  letterPages,
+  type IndexPage,
+  type PageSelection,
+} from '../memory/index-pages.js';
 import { tallyEvidence } from './confidence.js';
 
 export const EvidenceSchema = z.looseObject({
@@ -180,13 +186,13 @@ const WORLD_GROUPS: [title: string, kind: WorldKind, folder: string][] = [
  * world/index.md and its pages (world/index/<kind>-<letter>[-<n>].md): the index counts beliefs by
  * kind and status and lists them itself while a kind is small; a large kind's rows go on pages
  * grouped by the slug's first character, so a new belief changes only its own letter's pages.
- * With `changed` (paths of the beliefs that changed), only the pages that list one of them are
+ * With a `selection`, only the pages that list a changed belief (or are not on disk yet) are
  * rendered besides world/index.md: the others would come out as they are.
  */
 export function renderWorldIndexPages(
   agent: string,
   beliefs: readonly Belief[],
-  changed?: ReadonlySet<string>,
+  selection?: PageSelection,
 ): IndexPage[] {
   const worldDir = agentPaths(agent).worldDir;
   const lines = [
@@ -216,7 +222,7 @@ export function renderWorldIndexPages(
       const name = `${folder}-${page.key}`;
       const path = `${worldDir}/index/${name}.md`;
       links.push(`[${page.label}](index/${name}.md) (${page.members.length})`);
-      if (changed && !page.group.some((b) => changed.has(b.path))) continue;
+      if (!isSelected(selection, path, page.group)) continue;
       pages.push({
         path,
         content: [
