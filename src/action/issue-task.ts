@@ -2,7 +2,7 @@
 // iteration on the sanitised issue text, land the commit, answer in a comment with a footer and
 // move the status labels. A failure is reported on the issue with what to do next.
 import { AgentOSError, errorMessage } from '../errors.js';
-import { loadAgentMemory } from '../loop/agent-memory.js';
+import { readAgentMemory } from '../loop/agent-memory.js';
 import { runIteration, type IterationResult } from '../loop/iteration.js';
 import { publishWork } from '../loop/publish.js';
 import type { Task } from '../loop/task.js';
@@ -108,7 +108,11 @@ export async function handleIssueTask(
   let landed: string | undefined;
   try {
     const target = await ctx.prepareToWrite();
-    const memory = loadAgentMemory(ctx.repoRoot, agentFromLabels(issue.labels) ?? settings.agent);
+    const memory = await readAgentMemory(
+      ctx.repoRoot,
+      ctx.git,
+      agentFromLabels(issue.labels) ?? settings.agent,
+    );
     const agent = memory.agent.name;
     const { task, removed } = issueTask(issue, agent);
     if (removed.length > 0)

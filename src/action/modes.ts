@@ -2,7 +2,7 @@
 // task of queue.md (or the text a workflow_dispatch gives); `list-agents` feeds a workflow matrix;
 // the learning, consensus and metrics modes are handlers of their own.
 import { AgentOSError } from '../errors.js';
-import { loadAgentMemory } from '../loop/agent-memory.js';
+import { readAgentMemory } from '../loop/agent-memory.js';
 import { runIteration, type IterationResult } from '../loop/iteration.js';
 import { processedEntries, queueNeedsRepair, repairQueue } from '../loop/queue-repair.js';
 import { publishWork } from '../loop/publish.js';
@@ -37,7 +37,7 @@ function scheduledTask(
 
 export const runQueuedTask: ModeHandler = async (ctx) => {
   const target = await ctx.prepareToWrite();
-  const memory = loadAgentMemory(ctx.repoRoot, ctx.settings.agent);
+  const memory = await readAgentMemory(ctx.repoRoot, ctx.git, ctx.settings.agent);
   const agent = memory.agent.name;
   // An entry that already has a reward record is settled by the repair below, not run.
   const processed = new Set(

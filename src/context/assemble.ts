@@ -2,11 +2,12 @@
 // segments and recent rewards most relevant to the task, ranked and cut to a token budget.
 import type { Segment } from '../consensus/segments.js';
 import type { HumanFiles } from '../memory/human.js';
+import type { ParseCache } from '../memory/parse-cache.js';
 import { agentRelative } from '../memory/layout.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import { skillSuccessRate, type Skill } from '../memory/skills.js';
 import { isLive, type Belief } from '../world/beliefs.js';
-import { Bm25Index } from './bm25.js';
+import { Bm25Index, countTerms, type TermCounts } from './bm25.js';
 import { estimateTokens, terms } from './text.js';
 
 export type ContextItemKind =
@@ -48,6 +49,8 @@ export interface ContextSources {
   segments: Segment[];
   /** The most recent reward records, oldest first (the loop passes the last TAG_LEARNING_WINDOW). */
   rewards: RewardRecord[];
+  /** Serves each memory file's terms from the memory index when the file is unchanged. */
+  cache?: ParseCache;
 }
 
 export interface AssembledContext {
@@ -93,19 +96,20 @@ export function assembleContext(input: {
   const wanted = new Set([...query, ...learnedTags.flatMap((tag) => terms(tag))]);
 
   const { candidates, dormant } = candidateItems(sources);
-  const index = new Bm25Index(candidates.map(documentTerms));
+  const documents = candidates.map((candidate) => itemTerms(candidate, sources.cache));
+  const index = new Bm25Index(documents.map((document) => document.text));
   const textScores = index.score([...wanted]);
   const coverage = index.coverage(query);
-  const maxText = Math.max(0, ...textScores);
+  const maxText = textScores.reduce((max, score) => Math.max(max, score), 0);
 
-  const ranked: RankedItem[] = candidates.map((item, i) => {
+  const ranked: RankedItem[] = candidates.map(({ item }, i) => {
     // BM25 ranks items against each other; coverage of the task's own terms keeps a weak best
     // match (one shared common word) from looking like a strong one.
     const text =
       maxText > 0 ? ((textScores[i] ?? 0) / maxText) * Math.min(1, 2 * (coverage[i] ?? 0)) : 0;
-    const tagTerms = item.tags.flatMap((tag) => terms(tag));
+    const tagTerms = documents[i]?.tags ?? [];
     const tagHits = new Set(tagTerms.filter((t) => wanted.has(t))).size;
-    const tag = tagTerms.length > 0 ? tagHits / new Set(tagTerms).size : 0;
+    const tag = tagTerms.length > 0 ? tagHits / tagTerms.length : 0;
     const relevance = 0.6 * text + 0.4 * tag;
     const trust = item.confidence === undefined ? 1 : 0.5 + 0.5 * item.confidence;
     return { ...item, score: round(relevance * trust) };
@@ -158,11 +162,17 @@ function alwaysItems(sources: ContextSources): ContextItem[] {
   return items;
 }
 
+/** A candidate item and the file it comes from, when it has one. */
+interface Candidate {
+  item: ContextItem;
+  path?: string;
+}
+
 function candidateItems(sources: ContextSources): {
-  candidates: ContextItem[];
+  candidates: Candidate[];
   dormant: { item: ContextItem; reason: ExcludedItem['reason'] }[];
 } {
-  const candidates: ContextItem[] = [];
+  const candidates: Candidate[] = [];
   const dormant: { item: ContextItem; reason: ExcludedItem['reason'] }[] = [];
   for (const skill of sources.skills) {
     const entry = {
@@ -176,7 +186,7 @@ function candidateItems(sources: ContextSources): {
       confidence: skillSuccessRate(skill.data),
     };
     if (skill.data.status === 'archived') dormant.push({ item: entry, reason: 'archived' });
-    else candidates.push(entry);
+    else candidates.push({ item: entry, path: skill.path });
   }
   for (const belief of sources.world) {
     const data = belief.data;
@@ -197,17 +207,20 @@ function candidateItems(sources: ContextSources): {
       ),
       confidence: data.confidence,
     };
-    if (isLive(belief)) candidates.push(entry);
+    if (isLive(belief)) candidates.push({ item: entry, path: belief.path });
     else dormant.push({ item: entry, reason: 'superseded or refuted' });
   }
   for (const segment of sources.segments) {
-    candidates.push(item(segment.path, 'segment', segment.title, segment.tags, segment.body));
+    candidates.push({
+      item: item(segment.path, 'segment', segment.title, segment.tags, segment.body),
+      path: segment.path,
+    });
   }
   for (const record of sources.rewards.slice(-RECENT_REWARDS)) {
     const summary = `${record.task} — ${record.outcome} (reward ${record.reward}) on ${record.model_used}; demand ${record.reasoning_demand}`;
-    candidates.push(
-      item(`rewards#${record.task_id}`, 'reward', record.task, record.context_tags, summary),
-    );
+    candidates.push({
+      item: item(`rewards#${record.task_id}`, 'reward', record.task, record.context_tags, summary),
+    });
   }
   return { candidates, dormant };
 }
@@ -222,8 +235,30 @@ function item(
   return { id, kind, title, tags, text, tokens: estimateTokens(`${title}\n${text}`) };
 }
 
-function documentTerms(item: ContextItem): string[] {
-  return terms(`${item.title} ${item.tags.join(' ')} ${item.text}`);
+/** What ranking needs of an item's words: its text's term counts and its tags' distinct terms. */
+interface ItemTerms {
+  text: TermCounts;
+  tags: string[];
+}
+
+/** Names the derived value in the memory index; bump it when `item` or `terms` change. */
+const ITEM_TERMS = 'context-terms@2';
+
+/**
+ * The item's terms, from the memory index when its file is unchanged: tokenizing every file on
+ * every task is what made context assembly grow with memory. An item is built from its file as
+ * loaded in this same read, so terms derived from it belong to that content.
+ */
+function itemTerms(candidate: Candidate, cache: ParseCache | undefined): ItemTerms {
+  const derive = (): ItemTerms => {
+    const { title, tags, text } = candidate.item;
+    return {
+      text: countTerms(terms(`${title} ${tags.join(' ')} ${text}`)),
+      tags: [...new Set(tags.flatMap((tag) => terms(tag)))],
+    };
+  };
+  if (!cache || candidate.path === undefined) return derive();
+  return cache.parse(candidate.path, ITEM_TERMS, derive) ?? derive();
 }
 
 /**
@@ -254,7 +289,18 @@ export function contextItems(context: AssembledContext): ContextItem[] {
   return [...context.always, ...context.included];
 }
 
+/** context.md names at most this many excluded items; the rest are counted by reason and kind. */
+export const LISTED_EXCLUSIONS = 10;
+
+/**
+ * context.md: what the model was shown, in full, and a bounded account of what it was not shown
+ * (the best-scoring exclusions by name, the rest counted), so the file stays small however large
+ * memory grows.
+ */
 export function renderContextMarkdown(context: AssembledContext, assembledAt: string): string {
+  const listed = [...context.excluded]
+    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+    .slice(0, LISTED_EXCLUSIONS);
   const lines = [
     `# Context — ${context.taskId}`,
     '',
@@ -274,13 +320,40 @@ export function renderContextMarkdown(context: AssembledContext, assembledAt: st
     '',
     ...(context.excluded.length === 0
       ? ['Nothing.']
-      : context.excluded.map(
-          (i) => `- ${i.id} (${i.reason}${i.score > 0 ? `; score ${i.score}` : ''})`,
-        )),
+      : [
+          ...listed.map((i) => `- ${i.id} (${i.reason}${i.score > 0 ? `; score ${i.score}` : ''})`),
+          ...exclusionSummary(context.excluded, listed.length),
+        ]),
     '',
     '## Content',
   ];
   for (const i of contextItems(context))
     lines.push('', `### ${i.id} — ${i.title}`, '', i.text || '(empty)');
   return `${lines.join('\n')}\n`;
+}
+
+/** A table of every excluded item counted by reason and kind, when not all of them are listed. */
+function exclusionSummary(excluded: readonly ExcludedItem[], listed: number): string[] {
+  if (excluded.length <= listed) return [];
+  const counts = new Map<string, Map<ContextItemKind, number>>();
+  const kinds = new Set<ContextItemKind>();
+  for (const item of excluded) {
+    const byKind = counts.get(item.reason) ?? new Map<ContextItemKind, number>();
+    byKind.set(item.kind, (byKind.get(item.kind) ?? 0) + 1);
+    counts.set(item.reason, byKind);
+    kinds.add(item.kind);
+  }
+  const columns = [...kinds].sort();
+  const rows = [...counts].sort(([a], [b]) => a.localeCompare(b));
+  return [
+    '',
+    `${excluded.length} items excluded in all; the ${listed} with the highest scores are listed above.`,
+    '',
+    `| reason | ${columns.join(' | ')} | total |`,
+    `|---|${columns.map(() => '---|').join('')}---|`,
+    ...rows.map(([reason, byKind]) => {
+      const total = [...byKind.values()].reduce((sum, n) => sum + n, 0);
+      return `| ${reason} | ${columns.map((kind) => byKind.get(kind) ?? 0).join(' | ')} | ${total} |`;
+    }),
+  ];
 }

@@ -1,32 +1,70 @@
-// Okapi BM25 over a small in-memory corpus: the text-relevance half of context ranking.
+// Okapi BM25 over an in-memory corpus: the text-relevance half of context ranking. Documents come
+// as term counts (precomputed and kept in the memory index), so a query costs a lookup per
+// document and query term, never a pass over the documents' text. Counts are one string per
+// document (" term:count term:count "): thousands of them load from the index far faster than
+// as many objects.
 
 const K1 = 1.2;
 const B = 0.75;
 
+/** A document as BM25 sees it: how often each term occurs, and how many terms it has. */
+export interface TermCounts {
+  /** " term:count term:count " (terms have no spaces or colons). */
+  counts: string;
+  length: number;
+}
+
+/** Counts the terms of one document (terms as `terms()` gives them, repeats kept). */
+export function countTerms(terms: readonly string[]): TermCounts {
+  const counts = new Map<string, number>();
+  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  const encoded = [...counts].map(([term, n]) => `${term}:${n}`).join(' ');
+  return { counts: ` ${encoded} `, length: terms.length };
+}
+
+/**
+ * Counts decoded once per document object: documents served by the memory index are the same
+ * (frozen) objects on every iteration of a process, so later queries cost one lookup per term.
+ */
+const decoded = new WeakMap<TermCounts, Map<string, number>>();
+
+/** How often `term` occurs in the document (0 when it does not). */
+export function termFrequency(document: TermCounts, term: string): number {
+  return decodedCounts(document).get(term) ?? 0;
+}
+
+function decodedCounts(document: TermCounts): Map<string, number> {
+  let counts = decoded.get(document);
+  if (counts === undefined) {
+    counts = new Map();
+    for (const pair of document.counts.split(' ')) {
+      const colon = pair.lastIndexOf(':');
+      if (colon > 0) counts.set(pair.slice(0, colon), Number(pair.slice(colon + 1)));
+    }
+    decoded.set(document, counts);
+  }
+  return counts;
+}
+
 export class Bm25Index {
-  private readonly frequencies: Map<string, number>[];
-  private readonly lengths: number[];
-  private readonly documentFrequency = new Map<string, number>();
+  private readonly documents: readonly TermCounts[];
+  /** The last query's frequencies: score() and coverage() of one query share them. */
+  private memo: { key: string; tf: number[][]; df: number[] } | undefined;
   private readonly averageLength: number;
 
-  constructor(documents: readonly (readonly string[])[]) {
-    this.frequencies = documents.map((terms) => {
-      const counts = new Map<string, number>();
-      for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-      for (const term of counts.keys()) {
-        this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
-      }
-      return counts;
-    });
-    this.lengths = documents.map((terms) => terms.length);
-    const total = this.lengths.reduce((sum, n) => sum + n, 0);
-    this.averageLength = documents.length > 0 ? total / documents.length : 0;
+  /** Documents as their terms (counted here) or as counts made earlier. */
+  constructor(documents: readonly (readonly string[] | TermCounts)[]) {
+    this.documents = documents.map((document) =>
+      isTermList(document) ? countTerms(document) : document,
+    );
+    const total = this.documents.reduce((sum, document) => sum + document.length, 0);
+    this.averageLength = this.documents.length > 0 ? total / this.documents.length : 0;
   }
 
   /** Inverse document frequency; a term no document has gets the highest value. */
   idf(term: string): number {
-    const n = this.frequencies.length;
-    const df = this.documentFrequency.get(term) ?? 0;
+    const n = this.documents.length;
+    const df = this.frequencies([term]).df[0] ?? 0;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
@@ -35,29 +73,58 @@ export class Bm25Index {
    * 1 when it has every query term, near 0 when it shares only common words.
    */
   coverage(query: readonly string[]): number[] {
-    const unique = [...new Set(query)];
-    const total = unique.reduce((sum, term) => sum + this.idf(term), 0);
-    return this.frequencies.map((counts) =>
-      total === 0
-        ? 0
-        : unique.reduce((sum, term) => sum + (counts.has(term) ? this.idf(term) : 0), 0) / total,
-    );
+    const { unique, tf, weights } = this.query(query);
+    const total = weights.reduce((sum, weight) => sum + weight, 0);
+    return this.documents.map((_, d) => {
+      if (total === 0) return 0;
+      let sum = 0;
+      for (let i = 0; i < unique.length; i++) if ((tf[i]?.[d] ?? 0) > 0) sum += weights[i] ?? 0;
+      return sum / total;
+    });
   }
 
   /** One score per document; 0 where the document shares no term with the query. */
   score(query: readonly string[]): number[] {
-    const unique = [...new Set(query)];
-    return this.frequencies.map((counts, index) => {
-      const length = this.lengths[index] ?? 0;
+    const { unique, tf, weights } = this.query(query);
+    return this.documents.map((document, d) => {
       let sum = 0;
-      for (const term of unique) {
-        const tf = counts.get(term);
-        if (!tf) continue;
-        const idf = this.idf(term);
-        const norm = tf + K1 * (1 - B + (B * length) / (this.averageLength || 1));
-        sum += (idf * tf * (K1 + 1)) / norm;
+      for (let i = 0; i < unique.length; i++) {
+        const frequency = tf[i]?.[d] ?? 0;
+        if (frequency === 0) continue;
+        const norm = frequency + K1 * (1 - B + (B * document.length) / (this.averageLength || 1));
+        sum += ((weights[i] ?? 0) * frequency * (K1 + 1)) / norm;
       }
       return sum;
     });
   }
+
+  /** The query's distinct terms, their frequency in each document and their idf: one pass. */
+  private query(query: readonly string[]): { unique: string[]; tf: number[][]; weights: number[] } {
+    const unique = [...new Set(query)];
+    const { tf, df } = this.frequencies(unique);
+    const n = this.documents.length;
+    const weights = df.map((count) => Math.log(1 + (n - count + 0.5) / (count + 0.5)));
+    return { unique, tf, weights };
+  }
+
+  private frequencies(terms: readonly string[]): { tf: number[][]; df: number[] } {
+    const key = terms.join(' ');
+    if (this.memo?.key !== key) {
+      const tf = terms.map(() => new Array<number>(this.documents.length).fill(0));
+      this.documents.forEach((document, d) => {
+        const counts = decodedCounts(document);
+        terms.forEach((term, i) => {
+          const frequency = counts.get(term);
+          if (frequency !== undefined) (tf[i] as number[])[d] = frequency;
+        });
+      });
+      const df = tf.map((row) => row.reduce((count, f) => count + (f > 0 ? 1 : 0), 0));
+      this.memo = { key, tf, df };
+    }
+    return this.memo;
+  }
+}
+
+function isTermList(document: readonly string[] | TermCounts): document is readonly string[] {
+  return Array.isArray(document);
 }

@@ -494,6 +494,32 @@ export class Git {
     }
     throw new PushFailedError(target, attempts, lastReason);
   }
+
+  /**
+   * Blob ids of the files the index holds under `paths`, by repository-relative path (stage 0
+   * only: a path in a merge conflict has no single content and is left out).
+   */
+  async indexedBlobs(paths: readonly string[]): Promise<Map<string, string>> {
+    const result = await this.exec(['ls-files', '--stage', '-z', '--', ...paths]);
+    const blobs = new Map<string, string>();
+    for (const line of result.stdout.split('\0')) {
+      // "<mode> <blob> <stage>\t<path>"
+      const tab = line.indexOf('\t');
+      if (tab < 0) continue;
+      const [, blob, stage] = line.slice(0, tab).split(' ');
+      if (blob && stage === '0') blobs.set(line.slice(tab + 1), blob);
+    }
+    return blobs;
+  }
+
+  /**
+   * Paths under `paths` whose working-tree file may differ from the index (changed, deleted, or
+   * with stale stat data), as git sees it without touching the index.
+   */
+  async changedInWorkTree(paths: readonly string[]): Promise<string[]> {
+    const result = await this.exec(['diff-files', '--name-only', '-z', '--', ...paths]);
+    return result.stdout.split('\0').filter(Boolean);
+  }
 }
 
 function firstMeaningfulLine(output: string): string {

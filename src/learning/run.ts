@@ -8,18 +8,19 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import { silentLogger, type Logger } from '../log.js';
-import { loadAgentMemory } from '../loop/agent-memory.js';
+import { readAgentMemory } from '../loop/agent-memory.js';
 import { formatCommitMessage } from '../git/message.js';
 import { landChange } from '../memory/change.js';
 import { readTextIfExists } from '../memory/files.js';
+import { existingIndexPages } from '../memory/index-pages.js';
 import { recoverInterruptedChange } from '../memory/journal.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import { agentPaths } from '../memory/layout.js';
 import { appendReflectionText } from '../memory/reflections.js';
 import { readRewardLog } from '../memory/reward-log.js';
 import type { AgentSpec } from '../memory/registry.js';
-import { renderSkill, renderSkillsIndex } from '../memory/skills.js';
-import { renderBelief, renderWorldIndex } from '../world/beliefs.js';
+import { renderSkill, renderSkillsIndexPages } from '../memory/skills.js';
+import { renderBelief, renderWorldIndexPages } from '../world/beliefs.js';
 import type { Transition } from '../world/lifecycle.js';
 import { composeReflection, reflectedThrough } from './reflection.js';
 import {
@@ -72,7 +73,7 @@ export interface LearningResult {
 export async function runLearning(input: LearningRunInput): Promise<LearningResult> {
   const logger = input.logger ?? silentLogger;
   await recoverInterruptedChange(input);
-  const memory = loadAgentMemory(input.repoRoot, input.agent);
+  const memory = await readAgentMemory(input.repoRoot, input.git, input.agent);
   const agent = memory.agent.name;
   const learning = memory.agent.learning;
   const paths = agentPaths(agent);
@@ -122,10 +123,14 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
       ...[...result.beliefs.values()].map((b) => ({ path: b.path, content: renderBelief(b) })),
       ...[...result.skills.values()].map((s) => ({ path: s.path, content: renderSkill(s) })),
     ];
+    const selection = {
+      changed: new Set([...result.beliefs.keys(), ...result.skills.keys()]),
+      existing: existingIndexPages(input.repoRoot, agent),
+    };
     if (result.beliefs.size > 0)
-      writes.push({ path: paths.worldIndex, content: renderWorldIndex(agent, after.world) });
+      writes.push(...renderWorldIndexPages(agent, after.world, selection));
     if (result.skills.size > 0)
-      writes.push({ path: paths.skillsIndex, content: renderSkillsIndex(agent, after.skills) });
+      writes.push(...renderSkillsIndexPages(agent, after.skills, selection));
     return writes;
   };
 
@@ -187,10 +192,7 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     'indexes',
     'learn — regenerate skills.md and world/index.md',
     ['The generated indexes had drifted from the files they list (edited by hand or by a merge).'],
-    [
-      { path: paths.worldIndex, content: renderWorldIndex(agent, state.world) },
-      { path: paths.skillsIndex, content: renderSkillsIndex(agent, state.skills) },
-    ],
+    [...renderWorldIndexPages(agent, state.world), ...renderSkillsIndexPages(agent, state.skills)],
   );
 
   const reflectionsText = readTextIfExists(join(input.repoRoot, paths.reflections));

@@ -1,8 +1,11 @@
 // Loading everything the loop reads of one agent, validating every file before anything is written
 // (the reward log: its index and a bounded window of recent records, not every record).
 import { loadSegments, type Segment } from '../consensus/segments.js';
+import { GitError } from '../git/git.js';
 import { TAG_LEARNING_WINDOW } from '../context/assemble.js';
 import { loadHumanFiles, type HumanFiles } from '../memory/human.js';
+import { MemoryIndex, type MemoryIndexGit } from '../memory/memory-index.js';
+import { directReads, type ParseCache } from '../memory/parse-cache.js';
 import { loadQueue, type Queue } from '../memory/queue.js';
 import { findAgent, loadRegistry, type AgentSpec, type Registry } from '../memory/registry.js';
 import { readRewardIndex, type RewardIndex } from '../memory/reward-log.js';
@@ -25,22 +28,62 @@ export interface AgentMemory {
   /** Each task's status and file in the reward log, for the already-processed check and writes. */
   rewardIndex: RewardIndex;
   queue: Queue;
+  /** The reads behind this memory: parsed values (and derived ones, like context terms) by file. */
+  cache: ParseCache;
 }
 
-/** Reads and validates the agent's whole memory; throws MemoryFileError on the first bad file. */
-export function loadAgentMemory(repoRoot: string, agentName?: string): AgentMemory {
+/**
+ * Reads and validates the agent's whole memory; throws MemoryFileError on the first bad file.
+ * `cache` serves files unchanged since they were last parsed (default: parse every file).
+ */
+export function loadAgentMemory(
+  repoRoot: string,
+  agentName?: string,
+  cache: ParseCache = directReads(repoRoot),
+): AgentMemory {
   const registry = loadRegistry(repoRoot);
   const agent = findAgent(registry, agentName);
-  const rewardIndex = readRewardIndex(repoRoot, agent.name);
+  const rewardIndex = readRewardIndex(repoRoot, agent.name, cache);
   return {
     registry,
     agent,
-    human: loadHumanFiles(repoRoot, agent.name),
-    skills: loadSkills(repoRoot, agent.name),
-    world: loadWorld(repoRoot, agent.name),
-    segments: loadSegments(repoRoot),
+    human: loadHumanFiles(repoRoot, agent.name, cache),
+    skills: loadSkills(repoRoot, agent.name, cache),
+    world: loadWorld(repoRoot, agent.name, cache),
+    segments: loadSegments(repoRoot, cache),
     rewards: rewardIndex.recent(TAG_LEARNING_WINDOW),
     rewardIndex,
     queue: loadQueue(repoRoot, agent.name),
+    cache,
   };
+}
+
+/**
+ * The agent's memory through the memory index under .git/agentos/: only files changed since the
+ * last run are parsed, and the index is brought up to date for the next one.
+ */
+export async function readAgentMemory(
+  repoRoot: string,
+  git: MemoryIndexGit,
+  agentName?: string,
+): Promise<AgentMemory> {
+  let index: MemoryIndex;
+  try {
+    index = await MemoryIndex.open(repoRoot, git);
+  } catch (error) {
+    // Not a git repository (or git cannot say what changed): every file is parsed, as without an index.
+    if (!(error instanceof GitError)) throw error;
+    return loadAgentMemory(repoRoot, agentName);
+  }
+  const memory = loadAgentMemory(repoRoot, agentName, index);
+  index.save();
+  return memory;
+}
+
+/**
+ * Stores what the memory's index learned since it was read (values derived later, like context
+ * terms). Call it before anything changes the loaded values: the index keeps the objects it served.
+ */
+export function saveMemoryIndex(memory: AgentMemory): void {
+  if (memory.cache instanceof MemoryIndex) memory.cache.save();
 }

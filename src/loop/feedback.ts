@@ -13,14 +13,15 @@ import {
 } from '../memory/rewards.js';
 import { formatCommitMessage, type CommitMessage } from '../git/message.js';
 import { landChange } from '../memory/change.js';
+import { isUnchangedOnDisk } from '../memory/index-pages.js';
 import { recoverInterruptedChange } from '../memory/journal.js';
 import { isoSeconds } from '../memory/schema-parts.js';
-import { renderSkill, renderSkillsIndex, type Skill } from '../memory/skills.js';
-import { renderBelief, renderWorldIndex, type Belief } from '../world/beliefs.js';
+import { renderSkill, renderSkillsIndexPages, type Skill } from '../memory/skills.js';
+import { renderBelief, renderWorldIndexPages, type Belief } from '../world/beliefs.js';
 import { applyVerdict, verdictOf } from '../world/feedback.js';
 import { settleContradiction, type Transition } from '../world/lifecycle.js';
 import { WorldIndex } from '../world/resolve.js';
-import { loadAgentMemory, type AgentMemory } from './agent-memory.js';
+import { readAgentMemory, type AgentMemory } from './agent-memory.js';
 import { formatReward } from './commit-message.js';
 import { parseRewardArguments } from './feedback-arguments.js';
 
@@ -68,8 +69,11 @@ export function planFeedback(input: {
   feedback: FeedbackInput;
   at: string;
   issueNumber?: number;
+  /** Index pages whose text is already on disk are not rewritten (default: none is). */
+  unchangedOnDisk?: (page: { path: string; content: string }) => boolean;
 }): FeedbackPlan | undefined {
   const { memory, at } = input;
+  const unchanged = input.unchangedOnDisk ?? (() => false);
   const agent = memory.agent.name;
   const paths = agentPaths(agent);
   const before = memory.rewardIndex.record(input.taskId);
@@ -136,13 +140,11 @@ export function planFeedback(input: {
   for (const belief of changedBeliefs.values())
     writes.push({ path: belief.path, content: renderBelief(belief) });
   if (changedBeliefs.size > 0)
-    writes.push({
-      path: paths.worldIndex,
-      content: renderWorldIndex(
-        agent,
-        memory.world.map((b) => changedBeliefs.get(b.path) ?? b),
-      ),
-    });
+    for (const page of renderWorldIndexPages(
+      agent,
+      memory.world.map((b) => changedBeliefs.get(b.path) ?? b),
+    ))
+      if (!unchanged(page)) writes.push(page);
 
   // Skills: move the task's count from the old outcome to the new one.
   const used = new Set(record.skills_used.map((p) => `${paths.root}/${p}`));
@@ -159,7 +161,8 @@ export function planFeedback(input: {
     return updated;
   });
   if (skills.some((s, i) => s !== memory.skills[i]))
-    writes.push({ path: paths.skillsIndex, content: renderSkillsIndex(agent, skills) });
+    for (const page of renderSkillsIndexPages(agent, skills))
+      if (!unchanged(page)) writes.push(page);
 
   const message: CommitMessage = {
     subject: `${agent}: human feedback on ${input.taskId} (${feedbackSummary(input.feedback)})`,
@@ -204,9 +207,10 @@ export async function applyFeedback(input: {
   logger?: Logger;
 }): Promise<FeedbackResult> {
   await recoverInterruptedChange(input);
-  const memory = loadAgentMemory(input.repoRoot, input.agent);
+  const memory = await readAgentMemory(input.repoRoot, input.git, input.agent);
   const agent = memory.agent.name;
   const plan = planFeedback({
+    unchangedOnDisk: (page) => isUnchangedOnDisk(input.repoRoot, page),
     memory,
     taskId: input.taskId,
     feedback: input.feedback,

@@ -6,6 +6,7 @@ import type { Git } from '../git/git.js';
 import type { RunBudget } from '../llm/budget.js';
 import { ModelFailure, type Model, type SolveResult } from '../llm/model.js';
 import { silentLogger, type Logger } from '../log.js';
+import { existingIndexPages, isUnchangedOnDisk } from '../memory/index-pages.js';
 import { agentPaths } from '../memory/layout.js';
 import { planQueueWrites } from '../memory/queue-archive.js';
 import { entryField, setEntryFields, type Queue } from '../memory/queue.js';
@@ -17,7 +18,7 @@ import { MemoryWriter } from '../memory/writer.js';
 import { estimateDemand } from '../routing/demand.js';
 import { staticRoutingPolicy, type RoutingPolicy } from '../routing/policy.js';
 import type { Refusal } from '../world/observe.js';
-import { loadAgentMemory, type AgentMemory } from './agent-memory.js';
+import { readAgentMemory, saveMemoryIndex, type AgentMemory } from './agent-memory.js';
 import { formatReward, iterationCommitMessage } from './commit-message.js';
 import { checkConstraints, failureRecord, oneLine, scoreTask } from './score.js';
 import type { Task } from './task.js';
@@ -57,7 +58,7 @@ export async function runIteration(
 ): Promise<IterationResult> {
   const logger = deps.logger ?? silentLogger;
   const now = deps.now ?? (() => new Date());
-  const memory = loaded ?? loadAgentMemory(deps.repoRoot, task.agent);
+  const memory = loaded ?? (await readAgentMemory(deps.repoRoot, deps.git, task.agent));
   const agent = memory.agent.name;
   const paths = agentPaths(agent);
 
@@ -75,6 +76,8 @@ export async function runIteration(
     sources: { ...memory, agent },
     budget: memory.registry.context.token_budget,
   });
+  // Before the plan below changes any loaded value: the index keeps the objects it served.
+  saveMemoryIndex(memory);
   new MemoryWriter(deps.repoRoot, agent, logger).writeEphemeral(
     paths.context,
     renderContextMarkdown(context, at),
@@ -155,6 +158,7 @@ export async function runIteration(
     verified: violations.length === 0,
     skills: memory.skills,
     world: memory.world,
+    indexPages: existingIndexPages(deps.repoRoot, agent),
   });
 
   const landed = await landChange(change, async (writer) => {
@@ -162,6 +166,9 @@ export async function runIteration(
     const created: string[] = [];
     const updated: string[] = [];
     for (const write of plan.writes) {
+      // An index page the plan renders unchanged is left alone: only changed pages are rewritten.
+      if (!plan.created.includes(write.path) && !plan.updated.includes(write.path))
+        if (isUnchangedOnDisk(deps.repoRoot, write)) continue;
       try {
         writer.write(write.path, write.content);
         if (plan.created.includes(write.path)) created.push(write.path);

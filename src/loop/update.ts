@@ -5,8 +5,8 @@ import { agentPaths, agentRelative } from '../memory/layout.js';
 import type { AgentSpec } from '../memory/registry.js';
 import type { Outcome } from '../memory/rewards.js';
 import { updateSkills } from '../memory/skill-updates.js';
-import { renderSkill, renderSkillsIndex, type Skill } from '../memory/skills.js';
-import { renderBelief, renderWorldIndex, type Belief } from '../world/beliefs.js';
+import { renderSkill, renderSkillsIndexPages, type Skill } from '../memory/skills.js';
+import { renderBelief, renderWorldIndexPages, type Belief } from '../world/beliefs.js';
 import type { Transition } from '../world/lifecycle.js';
 import { observe, type Refusal, type WorldChange } from '../world/observe.js';
 
@@ -40,6 +40,11 @@ export function planMemoryUpdate(input: {
   verified: boolean;
   skills: readonly Skill[];
   world: readonly Belief[];
+  /**
+   * The index pages on disk (existingIndexPages): with it, only pages that list a changed item or
+   * are missing are rendered; without it, every page is.
+   */
+  indexPages?: ReadonlySet<string>;
 }): MemoryPlan {
   const { agent, output } = input;
   const paths = agentPaths(agent.name);
@@ -111,18 +116,26 @@ export function planMemoryUpdate(input: {
     (isNew ? created : updated).push(path);
     worldUpdates.push(agentRelative(agent.name, path));
   }
-  if (skillChange.skills.size > 0) {
-    writes.push({
-      path: paths.skillsIndex,
-      content: renderSkillsIndex(agent.name, [...skills.values()]),
-    });
-  }
-  if (worldChange.beliefs.size > 0) {
-    writes.push({
-      path: paths.worldIndex,
-      content: renderWorldIndex(agent.name, [...world.values()]),
-    });
-  }
+  // The pages a change can touch (all of them without `indexPages`); the apply step writes only
+  // those whose content changed.
+  const selection = (changed: Iterable<string>) =>
+    input.indexPages ? { changed: new Set(changed), existing: input.indexPages } : undefined;
+  if (skillChange.skills.size > 0)
+    writes.push(
+      ...renderSkillsIndexPages(
+        agent.name,
+        [...skills.values()],
+        selection(skillChange.skills.keys()),
+      ),
+    );
+  if (worldChange.beliefs.size > 0)
+    writes.push(
+      ...renderWorldIndexPages(
+        agent.name,
+        [...world.values()],
+        selection(worldChange.beliefs.keys()),
+      ),
+    );
   return {
     writes,
     created,

@@ -1,10 +1,9 @@
 // The human-owned files of an agent: persona.md, constraints.md and goals.md. The runtime reads
 // them into every context and never rewrites them (the path guard refuses it).
-import { join } from 'node:path';
 import { z } from 'zod';
-import { readTextIfExists } from './files.js';
 import { agentPaths } from './layout.js';
 import { parseMarkdown } from './markdown.js';
+import { directReads, type ParseCache } from './parse-cache.js';
 
 const LooseFrontmatter = z.looseObject({});
 
@@ -32,9 +31,12 @@ export interface HumanFiles {
   goals: Goal[];
 }
 
-function readHuman(repoRoot: string, path: string): HumanDocument {
-  const text = readTextIfExists(join(repoRoot, path)) ?? '';
-  return { path, text: parseMarkdown(path, text, LooseFrontmatter).body.trim() };
+function readHuman(cache: ParseCache, path: string): HumanDocument {
+  const text =
+    cache.parse(path, 'human@1', (text) =>
+      parseMarkdown(path, text, LooseFrontmatter).body.trim(),
+    ) ?? '';
+  return { path, text };
 }
 
 /** Bullet items of each `## Heading` section, keyed by the lowercased heading. */
@@ -58,12 +60,16 @@ function section(sections: Map<string, string[]>, ...names: string[]): string[] 
   return names.flatMap((name) => sections.get(name) ?? []);
 }
 
-export function loadHumanFiles(repoRoot: string, agent: string): HumanFiles {
+export function loadHumanFiles(
+  repoRoot: string,
+  agent: string,
+  cache: ParseCache = directReads(repoRoot),
+): HumanFiles {
   const paths = agentPaths(agent);
-  const persona = readHuman(repoRoot, paths.persona);
-  const constraintsDoc = readHuman(repoRoot, paths.constraints);
+  const persona = readHuman(cache, paths.persona);
+  const constraintsDoc = readHuman(cache, paths.constraints);
   const sections = bulletsBySection(constraintsDoc.text);
-  const goalsDoc = readHuman(repoRoot, paths.goals);
+  const goalsDoc = readHuman(cache, paths.goals);
   const goals = goalsDoc.text
     .split('\n')
     .map((line) => /^\s*[-*]\s+(?:\[([ xX])\]\s+)?(.+?)\s*$/.exec(line))

@@ -9,12 +9,21 @@ import { nameKey } from './names.js';
 /** Redirect chains longer than this are a loop in hand-edited files; resolution stops there. */
 const MAX_REDIRECTS = 10;
 
+/** Keys by belief data: data served by the memory index is the same object run after run. */
+const keysOfData = new WeakMap<object, { slug: string; keys: string[] }>();
+
 /** Every name a belief answers to, as normalised keys: its slug, its name and its aliases. */
 export function beliefKeys(belief: Belief): string[] {
+  const known = keysOfData.get(belief.data);
+  if (known?.slug === belief.slug) return known.keys;
   const keys = new Set([nameKey(belief.slug), nameKey(belief.data.name)]);
   for (const alias of belief.data.aliases) keys.add(nameKey(alias));
   keys.delete('');
-  return [...keys];
+  const result = [...keys];
+  // Only frozen data cannot change behind the memo's back.
+  if (Object.isFrozen(belief.data))
+    keysOfData.set(belief.data, { slug: belief.slug, keys: result });
+  return result;
 }
 
 /** Orders candidates for one name: live first, then entities/relations over hypotheses, then support. */

@@ -7,7 +7,7 @@ import { streamLogger } from '../../log.js';
 import { pendingEntries } from '../../memory/queue.js';
 import { findTask } from '../../memory/queue-archive.js';
 import { findAgent, loadRegistry } from '../../memory/registry.js';
-import { loadAgentMemory } from '../../loop/agent-memory.js';
+import { readAgentMemory } from '../../loop/agent-memory.js';
 import { recoverInterruptedChange } from '../../memory/journal.js';
 import { runIteration, type IterationResult } from '../../loop/iteration.js';
 import { repairQueue } from '../../loop/queue-repair.js';
@@ -108,7 +108,7 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
       if (values.all && tally.attempted > 0) io.stdout.write(`${tally.line()}\n`);
     };
     for (;;) {
-      const memory = loadAgentMemory(repoRoot, values.agent);
+      const memory = await readAgentMemory(repoRoot, deps.git, values.agent);
       const agent = memory.agent.name;
       total ??= pendingEntries(memory.queue).length;
       const task =

@@ -1,0 +1,85 @@
+// Generated index pages (skills.md, world/index.md and the pages they link to): bounded in size by
+// design, so an index stays browsable and under the write limit however many items it lists.
+
+import { join } from 'node:path';
+import { listMarkdown, readTextIfExists } from './files.js';
+import { agentPaths } from './layout.js';
+
+/**
+ * Which pages to render besides the index itself: those listing a changed item, and any page not
+ * on disk yet. Without it, every page is rendered.
+ */
+export interface PageSelection {
+  /** Repository paths of the items that changed. */
+  changed: ReadonlySet<string>;
+  /** Repository paths of the index pages on disk (see existingIndexPages). */
+  existing: ReadonlySet<string>;
+}
+
+/** Whether a page (listing `group`'s rows) must be rendered under `selection`. */
+export function isSelected(
+  selection: PageSelection | undefined,
+  path: string,
+  group: readonly { path: string }[],
+): boolean {
+  return (
+    selection === undefined ||
+    !selection.existing.has(path) ||
+    group.some((item) => selection.changed.has(item.path))
+  );
+}
+
+/** The index pages of an agent on disk (world/index/ and skills/index/), as repository paths. */
+export function existingIndexPages(repoRoot: string, agent: string): Set<string> {
+  const paths = agentPaths(agent);
+  const folders = [`${paths.worldDir}/index`, `${paths.skillsDir}/index`];
+  return new Set(
+    folders.flatMap((folder) => listMarkdown(repoRoot, folder).map((name) => `${folder}/${name}`)),
+  );
+}
+
+/** A generated index file: repository-relative path and content. */
+export interface IndexPage {
+  path: string;
+  content: string;
+}
+
+/**
+ * An index lists a group's rows itself up to this many; a larger group's rows go on pages of at most
+ * this many rows each, so no page nears the size limit.
+ */
+export const INDEX_PAGE_ROWS = 200;
+
+/**
+ * Members (sorted by slug) grouped by the slug's first character, each group cut into pages of at
+ * most INDEX_PAGE_ROWS: keys "a", "a-2", …; labels "a", "a (2)", …. `group` is the whole letter's
+ * members: a change anywhere in it can shift its pages' boundaries.
+ */
+export function letterPages<T extends { slug: string }>(
+  members: readonly T[],
+): { key: string; label: string; members: T[]; group: T[] }[] {
+  const groups = new Map<string, T[]>();
+  for (const member of members) {
+    const letter = /^[a-z0-9]/.test(member.slug) ? (member.slug[0] ?? '_') : '_';
+    const group = groups.get(letter) ?? [];
+    group.push(member);
+    groups.set(letter, group);
+  }
+  const pages: { key: string; label: string; members: T[]; group: T[] }[] = [];
+  for (const [letter, group] of groups) {
+    for (let start = 0, n = 1; start < group.length; start += INDEX_PAGE_ROWS, n++) {
+      pages.push({
+        key: n === 1 ? letter : `${letter}-${n}`,
+        label: n === 1 ? letter : `${letter} (${n})`,
+        members: group.slice(start, start + INDEX_PAGE_ROWS),
+        group,
+      });
+    }
+  }
+  return pages;
+}
+
+/** True when the file already holds exactly this content: rewriting it would change nothing. */
+export function isUnchangedOnDisk(repoRoot: string, page: IndexPage): boolean {
+  return readTextIfExists(join(repoRoot, page.path)) === page.content;
+}

@@ -1,0 +1,227 @@
+// The memory index: every memory file's parsed value, kept under .git/agentos/ and keyed by the
+// file's git blob id, so that an iteration parses only what changed since the last one. Git says
+// which files are unchanged (their blob ids in the index, minus what differs in the work tree);
+// everything else is hashed from the file itself, so the files always win over the index.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Git } from '../git/git.js';
+import { readTextIfExists, writeFileAtomic } from './files.js';
+import type { ParseCache } from './parse-cache.js';
+
+/** Bump when the stored shape changes: an index of another version is rebuilt from the files. */
+export const MEMORY_INDEX_FORMAT = 2;
+/** Where the index lives, inside the git directory (never in the committed tree). */
+export const MEMORY_INDEX_DIR = `agentos/memory-index-v${MEMORY_INDEX_FORMAT}`;
+/** The index is split by path so that a run that changes a few files rewrites only a few shards. */
+const SHARDS = 64;
+
+/** The folders whose files the index serves without rereading them. */
+export const MEMORY_ROOTS = ['agents', 'shared'] as const;
+
+interface Entry {
+  blob: string;
+  /** Parsed values by parser kind ("skill@1"), all for the content `blob` names. */
+  values: Record<string, unknown>;
+}
+
+interface Shard {
+  format: number;
+  entries: Record<string, Entry>;
+}
+
+/**
+ * Shards this process has read or written, by file, with the file's stamp at that time: a process
+ * that runs many iterations (`run --all`, the daemon) reads each shard from disk once, and again
+ * only when another process rewrote it.
+ */
+const shardsInMemory = new Map<string, { stamp: string; shard: Shard }>();
+
+/** What the index needs of git: the index's blob ids and what differs in the work tree. */
+export type MemoryIndexGit = Pick<Git, 'gitPath' | 'indexedBlobs' | 'changedInWorkTree'>;
+
+/** The id git gives a file's content: sha1 of `blob <length>\0<content>`. */
+export function blobId(content: Buffer): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+
+export class MemoryIndex implements ParseCache {
+  /** Reads served from the index and reads that parsed the file, for measurements and tests. */
+  readonly stats = { hits: 0, misses: 0 };
+  private readonly shards = new Map<number, Shard>();
+  private readonly dirty = new Set<number>();
+  private readonly touched = new Set<string>();
+
+  private constructor(
+    private readonly repoRoot: string,
+    private readonly folder: string,
+    /** Blob ids of the files whose work-tree content is what the git index holds. */
+    private readonly cleanBlobs: Map<string, string>,
+    /** Every path the git index holds under the memory roots, changed or not. */
+    private readonly tracked: Set<string>,
+  ) {}
+
+  /**
+   * The index as of now. It is a snapshot: open it again after writing memory files, since a file
+   * written after opening may still be taken for the content git had.
+   */
+  static async open(repoRoot: string, git: MemoryIndexGit): Promise<MemoryIndex> {
+    const [folder, indexed, changed] = await Promise.all([
+      git.gitPath(MEMORY_INDEX_DIR),
+      git.indexedBlobs(MEMORY_ROOTS),
+      git.changedInWorkTree(MEMORY_ROOTS),
+    ]);
+    const tracked = new Set(indexed.keys());
+    for (const path of changed) indexed.delete(path);
+    return new MemoryIndex(repoRoot, folder, indexed, tracked);
+  }
+
+  parse<T>(path: string, kind: string, parse: (text: string) => T): T | undefined {
+    let blob = this.cleanBlobs.get(path);
+    let text: string | undefined;
+    if (blob === undefined) {
+      // Changed, new or untracked: the file's own bytes say what it holds.
+      const bytes = readBytesIfExists(join(this.repoRoot, path));
+      if (bytes === undefined) return undefined;
+      blob = blobId(bytes);
+      text = bytes.toString('utf8');
+    }
+    this.touched.add(path);
+    const shardNumber = shardOf(path);
+    const shard = this.shard(shardNumber);
+    const entry = shard.entries[path];
+    if (entry?.blob === blob && Object.hasOwn(entry.values, kind)) {
+      this.stats.hits++;
+      return deepFreeze(entry.values[kind]) as T;
+    }
+    this.stats.misses++;
+    text ??= readTextIfExists(join(this.repoRoot, path));
+    if (text === undefined) return undefined;
+    // A parser that throws (a file that breaks its schema) leaves nothing behind: the next read
+    // parses the file again and throws again, naming it.
+    // Frozen: a value is shared by every read of the same content in this process, so a caller
+    // that changed it in place would change what later reads see.
+    const value = deepFreeze(parse(text));
+    const values = entry?.blob === blob ? entry.values : {};
+    values[kind] = value;
+    shard.entries[path] = { blob, values };
+    this.dirty.add(shardNumber);
+    return value;
+  }
+
+  /**
+   * Writes the shards that changed, dropping entries of files that are gone. Best effort: an index
+   * that cannot be written is rebuilt on the next run, so a failure here is not an error.
+   */
+  save(): void {
+    for (const [number, shard] of this.shards) {
+      for (const path of Object.keys(shard.entries)) {
+        if (this.touched.has(path) || this.tracked.has(path)) continue;
+        delete shard.entries[path];
+        this.dirty.add(number);
+      }
+    }
+    if (this.dirty.size === 0) return;
+    try {
+      mkdirSync(this.folder, { recursive: true });
+      for (const number of this.dirty) {
+        const shard = this.shards.get(number);
+        if (!shard) continue;
+        const file = this.shardFile(number);
+        writeFileAtomic(file, JSON.stringify(shard));
+        const stamp = stampOf(file);
+        if (stamp) shardsInMemory.set(file, { stamp, shard });
+      }
+      this.dirty.clear();
+    } catch {
+      // Read-only git directory or full disk: the next run reparses what it cannot find here.
+    }
+  }
+
+  private shard(number: number): Shard {
+    let shard = this.shards.get(number);
+    if (shard === undefined) {
+      const file = this.shardFile(number);
+      const stamp = stampOf(file);
+      const known = shardsInMemory.get(file);
+      shard = known && known.stamp === stamp ? known.shard : readShard(file);
+      if (shard && stamp) shardsInMemory.set(file, { stamp, shard });
+      if (shard === undefined) {
+        shard = { format: MEMORY_INDEX_FORMAT, entries: {} };
+        this.dirty.add(number);
+      }
+      this.shards.set(number, shard);
+    }
+    return shard;
+  }
+
+  private shardFile(number: number): string {
+    return join(this.folder, `${number.toString().padStart(2, '0')}.json`);
+  }
+}
+
+/** A path's shard: FNV-1a of the path (cheap, stable across runs and machines). */
+function shardOf(path: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % SHARDS;
+}
+
+/** A stored shard, or undefined when it is missing, unreadable, corrupt or of another format. */
+function readShard(file: string): Shard | undefined {
+  let text: string | undefined;
+  try {
+    text = readTextIfExists(file);
+  } catch {
+    return undefined;
+  }
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return isShard(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isShard(value: unknown): value is Shard {
+  if (typeof value !== 'object' || value === null) return false;
+  const { format, entries } = value as { format?: unknown; entries?: unknown };
+  if (format !== MEMORY_INDEX_FORMAT || typeof entries !== 'object' || entries === null)
+    return false;
+  return Object.values(entries).every(
+    (entry: unknown) =>
+      typeof entry === 'object' &&
+      entry !== null &&
+      typeof (entry as Entry).blob === 'string' &&
+      typeof (entry as Entry).values === 'object' &&
+      (entry as Entry).values !== null,
+  );
+}
+
+function readBytesIfExists(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR') return undefined;
+    throw error;
+  }
+}
+
+/** The file's identity and state (inode, size, modification time), or undefined when it is absent. */
+function stampOf(file: string): string | undefined {
+  try {
+    const stat = statSync(file);
+    return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Freezes a plain-data value and everything in it (children first, so a frozen root means all). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
+}
