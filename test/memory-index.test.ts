@@ -83,9 +83,16 @@ describe('memory index', () => {
     const memory = loadAgentMemory(repo.dir, 'orion', second);
     expect(second.stats.misses).toBe(0);
     expect(second.stats.hits).toBeGreaterThanOrEqual(2);
-    const { cache: _served, ...served } = memory;
-    const { cache: _parsed, ...parsed } = loadAgentMemory(repo.dir, 'orion');
+    // The reward index is a reader object (functions over the log): compared by what it reads.
+    const { cache: _served, rewardIndex: servedLog, ...served } = memory;
+    const {
+      cache: _parsed,
+      rewardIndex: parsedLog,
+      ...parsed
+    } = loadAgentMemory(repo.dir, 'orion');
     expect(served).toEqual(parsed);
+    expect([...servedLog.taskIds()]).toEqual([...parsedLog.taskIds()]);
+    expect(servedLog.recentRecords).toEqual(parsedLog.recentRecords);
     expect((await repo.git.exec(['status', '--porcelain'])).stdout).toBe('');
   });
 

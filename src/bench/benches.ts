@@ -1,17 +1,18 @@
 // The benchmarks `agentos bench <name>` runs: each parses its configuration (defaults, then a file,
 // then flags) and returns plain results, printed as one JSON object {bench, config, results}.
 import type { z } from 'zod';
+import { LongevityBenchConfigSchema, runLongevityBench } from './longevity/driver.js';
 import { runWorldBench } from './world/driver.js';
 import { WorldBenchConfigSchema } from './world/simulation.js';
+
+export type BenchResults = Record<string, unknown> & { targets_met?: Record<string, boolean> };
 
 export interface BenchDefinition {
   name: string;
   summary: string;
   /** Validates a configuration (missing keys take their defaults). */
   schema: z.ZodType<{ seed: number } & Record<string, unknown>>;
-  run(config: Record<string, unknown>): Record<string, unknown> & {
-    targets_met?: Record<string, boolean>;
-  };
+  run(config: Record<string, unknown>): Promise<BenchResults> | BenchResults;
 }
 
 export const BENCHES: readonly BenchDefinition[] = [
@@ -21,5 +22,14 @@ export const BENCHES: readonly BenchDefinition[] = [
       'a simulated world with ground truth and a noisy task stream through the world-model rules',
     schema: WorldBenchConfigSchema,
     run: (config) => ({ ...runWorldBench(WorldBenchConfigSchema.parse(config)) }),
+  },
+  {
+    name: 'longevity',
+    summary:
+      'a small and a large agent (10,000 memory files, 100,000 reward records): iteration, learning run and log read times, memory, file sizes',
+    schema: LongevityBenchConfigSchema,
+    run: async (config) => ({
+      ...(await runLongevityBench(LongevityBenchConfigSchema.parse(config))),
+    }),
   },
 ];

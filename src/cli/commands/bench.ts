@@ -76,7 +76,7 @@ Options:
       );
     }
     const config = checked.data;
-    const results = bench.run(config);
+    const results = await bench.run(config);
     if (values.json) {
       io.stdout.write(`${JSON.stringify({ bench: bench.name, config, results })}\n`);
     } else {
