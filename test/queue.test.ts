@@ -440,30 +440,3 @@ describe('agentos enqueue and run on the queue', () => {
     expect(repoRewardRecords(repo.dir, 'orion')).toHaveLength(30);
   }, 120_000);
 });
-
-// Not in `npm test`: 300 iterations take minutes on a shared 2-core machine. AGENTOS_LONG_TESTS=1
-// runs it (`AGENTOS_LONG_TESTS=1 npm test -- test/queue.test.ts`).
-const long = process.env.AGENTOS_LONG_TESTS === '1' ? it : it.skip;
-long(
-  'run --all over 300 enqueued tasks leaves queue.md small',
-  async () => {
-    const repo = await makeRepo();
-    try {
-      await enqueueTasks({
-        repoRoot: repo.dir,
-        git: repo.git,
-        agent: 'orion',
-        tasks: Array.from({ length: 300 }, (_, i) => ({ text: `Page ${i}.` })),
-      });
-      const full = statSync(join(repo.dir, QUEUE)).size;
-      const run = await runCli(['run', '--dir', repo.dir, '--all']);
-      expect(run.code).toBe(0);
-      const after = statSync(join(repo.dir, QUEUE)).size;
-      expect(full).toBeGreaterThan(15_000);
-      expect(after).toBe(Buffer.byteLength(HEADER));
-    } finally {
-      repo.cleanup();
-    }
-  },
-  900_000,
-);
