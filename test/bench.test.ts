@@ -92,3 +92,48 @@ describe('agentos bench world', () => {
     expect(bad.stderr).toMatch(/^agentos bench: bad\.yaml: field "false_claim_rate": /);
   });
 });
+
+describe('agentos bench longevity', () => {
+  it('measures a small and a larger generated agent and prints the documented keys', async () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'tiny.json'),
+      JSON.stringify({
+        small: { files: 8, records: 30 },
+        large: { files: 80, records: 450 },
+        iterations: 1,
+      }),
+    );
+    const run = await runCli(['bench', 'longevity', '--json', '--config', 'tiny.json'], {
+      cwd: dir,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const output = JSON.parse(run.stdout) as {
+      bench: string;
+      results: Record<string, Record<string, unknown>> & { growth: number };
+    };
+    expect(output.bench).toBe('longevity');
+    for (const size of ['small', 'large']) {
+      const result = output.results[size]!;
+      for (const key of [
+        'iteration_ms',
+        'learn_ms',
+        'read_rewards_ms',
+        'peak_rss_mb',
+        'largest_file_kb',
+        'timings_ms',
+      ])
+        expect(result).toHaveProperty(key);
+      expect(result.iterations_ms).toHaveLength(1);
+    }
+    // Every generated record is read back, the last ones from recent/, the others from shards.
+    expect(output.results.small!.records_read).toBe(30);
+    expect(output.results.large!.records_read).toBe(450);
+    expect(output.results.growth).toBeGreaterThan(0);
+    expect(output.results.targets_met).toMatchObject({
+      every_record_read: true,
+      largest_file_kb: true,
+    });
+  }, 120_000);
+});
