@@ -1,7 +1,7 @@
 // A person's own work in the repository — staged and unstaged, inside and outside agents/ — survives
 // every command that commits (init, enqueue, run, feedback, learn) byte for byte, and none of it lands
 // in a runtime commit.
-import { writeFileSync } from 'node:fs';
+import { existsSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Git } from '../src/git/git.js';
 import { runCli } from './helpers/cli.js';
@@ -67,4 +67,37 @@ it('init, enqueue, run, feedback and learn commit only their own files', async (
     for (const path of PERSONS_PATHS) expect(changed.split('\n')).not.toContain(path);
     expect({ argv, work: await personsWork(git) }).toEqual({ argv, work: before });
   }
+});
+
+it('a write refused midway leaves the working tree as it was before the iteration', async () => {
+  const dir = tempDir();
+  expect((await runCli(['init', dir])).code).toBe(0);
+  const git = Git.create(dir);
+  expect(
+    (
+      await runCli([
+        'enqueue',
+        '--dir',
+        dir,
+        '--id',
+        'sync-1',
+        'Sync a paginated API with rate limits.',
+      ])
+    ).code,
+  ).toBe(0);
+  // queue.md becomes a symbolic link: readable, but the path guard refuses to write through it, and
+  // that write comes after the task's skill, belief and reward files are written.
+  const queue = join(dir, 'agents/orion/queue.md');
+  renameSync(queue, join(dir, 'queue-elsewhere.md'));
+  symlinkSync('../../queue-elsewhere.md', queue);
+  const before = await personsWork(git);
+  const head = await git.headSha();
+
+  const run = await runCli(['run', '--dir', dir]);
+  expect(run.code).toBe(1);
+  expect(run.stderr).toContain('is a symbolic link');
+  expect(await git.headSha()).toBe(head);
+  expect(await personsWork(git)).toEqual(before);
+  expect(existsSync(join(dir, 'agents/orion/rewards'))).toBe(false);
+  expect(existsSync(join(dir, 'agents/orion/skills'))).toBe(false);
 });

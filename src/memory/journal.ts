@@ -11,6 +11,7 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  rmdirSync,
   rmSync,
   statSync,
 } from 'node:fs';
@@ -145,6 +146,19 @@ function restoreEntries(repoRoot: string, entries: JournalEntry[]): void {
     if (before === null) rmSync(absolute, { force: true });
     else if (readTextIfExists(absolute) !== before) writeFileAtomic(absolute, before);
     removeTempSiblings(absolute);
+    if (before === null) removeEmptyFolders(repoRoot, dirname(absolute));
+  }
+}
+
+/** Folders the change created and left empty, up to (not including) the repository root. */
+function removeEmptyFolders(repoRoot: string, folder: string): void {
+  for (let current = folder; current.startsWith(`${repoRoot}/`); current = dirname(current)) {
+    try {
+      if (readdirSync(current).length > 0) return;
+      rmdirSync(current);
+    } catch {
+      return;
+    }
   }
 }
 
