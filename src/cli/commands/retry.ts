@@ -5,7 +5,8 @@ import { Git } from '../../git/git.js';
 import { BudgetExhaustedError, budgetLimits, RunBudget } from '../../llm/budget.js';
 import { createModel } from '../../llm/create-model.js';
 import { streamLogger } from '../../log.js';
-import { loadAgentMemory } from '../../loop/agent-memory.js';
+import { readAgentMemory } from '../../loop/agent-memory.js';
+import { recoverInterruptedChange } from '../../memory/journal.js';
 import { formatReward } from '../../loop/commit-message.js';
 import { runIteration, type IterationResult } from '../../loop/iteration.js';
 import { readTaskHistory, taskToRetry } from '../../loop/task-history.js';
@@ -56,7 +57,10 @@ pending); 2 bad usage, an unknown task, or one that did not fail; 3 stopped by a
     );
     const repoRoot = repositoryDir(io, values.dir);
     const git = Git.create(repoRoot);
-    const memory = loadAgentMemory(repoRoot, values.agent);
+    const logger = streamLogger(io.stderr, values.verbose);
+    // A run killed earlier may have left a change half-made: repair it before reading memory.
+    await recoverInterruptedChange({ repoRoot, git, logger });
+    const memory = await readAgentMemory(repoRoot, git, values.agent);
     const agent = memory.agent.name;
     const history = await readTaskHistory({ repoRoot, git, agent, taskId });
     const { record } = history;
@@ -75,7 +79,6 @@ pending); 2 bad usage, an unknown task, or one that did not fail; 3 stopped by a
       );
     }
     const task = taskToRetry(history, memory.queue);
-    const logger = streamLogger(io.stderr, values.verbose);
     const deps = {
       repoRoot,
       git,
