@@ -44665,7 +44665,7 @@ exports.visitAsync = visitAsync;
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4934);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4663);
 // The action's entry point (the ncc bundle's main): everything happens in run().
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -44675,7 +44675,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4934:
+/***/ 4663:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48163,6 +48163,32 @@ class Git {
         }
         throw new PushFailedError(target, attempts, lastReason);
     }
+    /**
+     * Blob ids of the files the index holds under `paths`, by repository-relative path (stage 0
+     * only: a path in a merge conflict has no single content and is left out).
+     */
+    async indexedBlobs(paths) {
+        const result = await this.exec(['ls-files', '--stage', '-z', '--', ...paths]);
+        const blobs = new Map();
+        for (const line of result.stdout.split('\0')) {
+            // "<mode> <blob> <stage>\t<path>"
+            const tab = line.indexOf('\t');
+            if (tab < 0)
+                continue;
+            const [, blob, stage] = line.slice(0, tab).split(' ');
+            if (blob && stage === '0')
+                blobs.set(line.slice(tab + 1), blob);
+        }
+        return blobs;
+    }
+    /**
+     * Paths under `paths` whose working-tree file may differ from the index (changed, deleted, or
+     * with stale stat data), as git sees it without touching the index.
+     */
+    async changedInWorkTree(paths) {
+        const result = await this.exec(['diff-files', '--name-only', '-z', '--', ...paths]);
+        return result.stdout.split('\0').filter(Boolean);
+    }
 }
 function firstMeaningfulLine(output) {
     const lines = output
@@ -48346,7 +48372,7 @@ function layout_slugify(text) {
         .replace(/-+$/g, ''));
 }
 /** Paths of one agent's files, relative to the repository root. */
-function agentPaths(agent) {
+function layout_agentPaths(agent) {
     const root = `agents/${agent}`;
     return {
         root,
@@ -48360,7 +48386,11 @@ function agentPaths(agent) {
         worldFolder: (kind) => `${root}/world/${WORLD_FOLDERS[kind]}`,
         world: (kind, slug) => `${root}/world/${WORLD_FOLDERS[kind]}/${slug}.md`,
         worldIndex: `${root}/world/index.md`,
-        rewards: `${root}/rewards.md`,
+        /** The reward log (reward-log.ts): sealed shards here, new records in `recent/`. */
+        rewardsDir: `${root}/rewards`,
+        rewardsRecent: `${root}/rewards/recent`,
+        /** The single-file log of earlier versions: still read and rewritten, never appended to. */
+        rewardsLegacy: `${root}/rewards.md`,
         reflections: `${root}/reflections.md`,
         routing: `${root}/routing.md`,
         queue: `${root}/queue.md`,
@@ -57926,7 +57956,7 @@ function writeFileAtomic(path, content) {
     }
 }
 /** The file's text, or undefined when it does not exist. */
-function readTextIfExists(path) {
+function files_readTextIfExists(path) {
     try {
         return (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
     }
@@ -57951,6 +57981,60 @@ function listMarkdown(repoRoot, folder) {
     }
 }
 //# sourceMappingURL=files.js.map
+;// CONCATENATED MODULE: ./lib/memory/index-pages.js
+// Generated index pages (skills.md, world/index.md and the pages they link to): bounded in size by
+// design, so an index stays browsable and under the write limit however many items it lists.
+
+
+
+/** Whether a page (listing `group`'s rows) must be rendered under `selection`. */
+function isSelected(selection, path, group) {
+    return (selection === undefined ||
+        !selection.existing.has(path) ||
+        group.some((item) => selection.changed.has(item.path)));
+}
+/** The index pages of an agent on disk (world/index/ and skills/index/), as repository paths. */
+function existingIndexPages(repoRoot, agent) {
+    const paths = layout_agentPaths(agent);
+    const folders = [`${paths.worldDir}/index`, `${paths.skillsDir}/index`];
+    return new Set(folders.flatMap((folder) => listMarkdown(repoRoot, folder).map((name) => `${folder}/${name}`)));
+}
+/**
+ * An index lists a group's rows itself up to this many; a larger group's rows go on pages of at most
+ * this many rows each, so no page nears the size limit.
+ */
+const INDEX_PAGE_ROWS = 200;
+/**
+ * Members (sorted by slug) grouped by the slug's first character, each group cut into pages of at
+ * most INDEX_PAGE_ROWS: keys "a", "a-2", …; labels "a", "a (2)", …. `group` is the whole letter's
+ * members: a change anywhere in it can shift its pages' boundaries.
+ */
+function letterPages(members) {
+    const groups = new Map();
+    for (const member of members) {
+        const letter = /^[a-z0-9]/.test(member.slug) ? (member.slug[0] ?? '_') : '_';
+        const group = groups.get(letter) ?? [];
+        group.push(member);
+        groups.set(letter, group);
+    }
+    const pages = [];
+    for (const [letter, group] of groups) {
+        for (let start = 0, n = 1; start < group.length; start += INDEX_PAGE_ROWS, n++) {
+            pages.push({
+                key: n === 1 ? letter : `${letter}-${n}`,
+                label: n === 1 ? letter : `${letter} (${n})`,
+                members: group.slice(start, start + INDEX_PAGE_ROWS),
+                group,
+            });
+        }
+    }
+    return pages;
+}
+/** True when the file already holds exactly this content: rewriting it would change nothing. */
+function isUnchangedOnDisk(repoRoot, page) {
+    return files_readTextIfExists((0,external_node_path_namespaceObject.join)(repoRoot, page.path)) === page.content;
+}
+//# sourceMappingURL=index-pages.js.map
 // EXTERNAL MODULE: ./node_modules/gray-matter/index.js
 var gray_matter = __nccwpck_require__(9599);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -58034,6 +58118,21 @@ function renderMarkdown(data, body) {
     return `---\n${yaml}\n---\n${text ? `\n${text}\n` : ''}`;
 }
 //# sourceMappingURL=markdown.js.map
+;// CONCATENATED MODULE: ./lib/memory/parse-cache.js
+// The seam between the memory readers and the memory index: a reader asks for a file's parsed value
+// and gets it from the index when the file's content is unchanged since it was cached.
+
+
+/** No cache: every read parses the file. */
+function directReads(repoRoot) {
+    return {
+        parse(path, _kind, parse) {
+            const text = files_readTextIfExists((0,external_node_path_namespaceObject.join)(repoRoot, path));
+            return text === undefined ? undefined : parse(text);
+        },
+    };
+}
+//# sourceMappingURL=parse-cache.js.map
 ;// CONCATENATED MODULE: ./lib/memory/schema-parts.js
 // Schema pieces shared by several memory file kinds.
 
@@ -58056,6 +58155,7 @@ function isoSeconds(date) {
 
 
 
+
 const SkillSchema = looseObject({
     title: schemas_string().min(1),
     tags: tagList,
@@ -58067,14 +58167,16 @@ const SkillSchema = looseObject({
     source_tasks: array(schemas_string()).default([]),
     status: schemas_enum(['active', 'archived']).default('active'),
 });
-function loadSkills(repoRoot, agent) {
-    const paths = agentPaths(agent);
-    return listMarkdown(repoRoot, paths.skillsDir).map((name) => {
+/** Names the skill parser in the memory index; bump it when SkillSchema changes. */
+const SKILL_PARSER = 'skill@1';
+function loadSkills(repoRoot, agent, cache = directReads(repoRoot)) {
+    const paths = layout_agentPaths(agent);
+    return listMarkdown(repoRoot, paths.skillsDir).flatMap((name) => {
         const slug = name.slice(0, -'.md'.length);
         const path = paths.skill(slug);
-        const text = readTextIfExists((0,external_node_path_namespaceObject.join)(repoRoot, path)) ?? '';
-        const { data, body } = parseMarkdown(path, text, SkillSchema);
-        return { slug, path, data, body };
+        const parsed = cache.parse(path, SKILL_PARSER, (text) => parseMarkdown(path, text, SkillSchema));
+        // Gone between listing and reading (a concurrent rename): nothing to load.
+        return parsed ? [{ slug, path, data: parsed.data, body: parsed.body }] : [];
     });
 }
 function renderSkill(skill) {
@@ -58084,29 +58186,73 @@ function renderSkill(skill) {
 function skillSuccessRate(data) {
     return (data.successes + 1) / (data.uses + 2);
 }
-function renderSkillsIndex(agent, skills) {
+/** skills.md lists this many of the most used active skills when the skills are on pages. */
+const SKILLS_INDEX_TOP = 25;
+/**
+ * skills.md and its pages (skills/index/<letter>[-<n>].md): while there are few skills the index
+ * lists them all; past INDEX_PAGE_ROWS it lists the most used and the archived count, and pages
+ * grouped by the slug's first character hold every row. With a `selection`, only the pages that
+ * list a changed skill (or are not on disk yet) are rendered besides skills.md.
+ */
+function renderSkillsIndexPages(agent, skills, selection) {
+    const paths = layout_agentPaths(agent);
     const lines = [
         `# Skills — ${agent}`,
         '',
         'Generated by AgentOS from `skills/`; edit the skill files, not this index.',
         '',
     ];
-    const active = skills.filter((s) => s.data.status === 'active');
-    const archived = skills.filter((s) => s.data.status === 'archived');
-    if (active.length === 0)
-        lines.push('No skills yet.');
-    else {
-        lines.push('| skill | tags | uses | successes | failures | last used |', '|---|---|---|---|---|---|');
-        for (const s of active) {
-            lines.push(`| [${s.data.title}](skills/${s.slug}.md) | ${s.data.tags.join(', ')} | ${s.data.uses} | ${s.data.successes} | ${s.data.failures} | ${s.data.last_used ?? '—'} |`);
+    const sorted = [...skills].sort((a, b) => a.slug.localeCompare(b.slug));
+    const active = sorted.filter((s) => s.data.status === 'active');
+    const archived = sorted.filter((s) => s.data.status === 'archived');
+    if (skills.length <= INDEX_PAGE_ROWS) {
+        if (active.length === 0)
+            lines.push('No skills yet.');
+        else
+            lines.push(...skillTable(active, 'skills/'));
+        if (archived.length > 0) {
+            lines.push('', '## Archived', '');
+            for (const s of archived)
+                lines.push(`- [${s.data.title}](skills/${s.slug}.md)`);
         }
+        return [{ path: paths.skillsIndex, content: `${lines.join('\n')}\n` }];
     }
-    if (archived.length > 0) {
-        lines.push('', '## Archived', '');
-        for (const s of archived)
-            lines.push(`- [${s.data.title}](skills/${s.slug}.md)`);
+    const top = [...active]
+        .sort((a, b) => b.data.uses - a.data.uses || a.slug.localeCompare(b.slug))
+        .slice(0, SKILLS_INDEX_TOP);
+    lines.push(`${skills.length} skills: ${active.length} active, ${archived.length} archived.`, '', `## Most used`, '', ...(top.length === 0 ? ['No active skills.'] : skillTable(top, 'skills/')));
+    const pages = [];
+    const links = [];
+    for (const page of letterPages(sorted)) {
+        links.push(`[${page.label}](skills/index/${page.key}.md) (${page.members.length})`);
+        const path = `${paths.skillsDir}/index/${page.key}.md`;
+        if (!isSelected(selection, path, page.group))
+            continue;
+        pages.push({
+            path,
+            content: [
+                `# Skills — ${agent}: ${page.label}`,
+                '',
+                'Generated by AgentOS from `skills/`; part of [the skills index](../../skills.md).',
+                '',
+                ...skillTable(page.members, '../', true),
+                '',
+            ].join('\n'),
+        });
     }
-    return `${lines.join('\n')}\n`;
+    lines.push('', '## All skills', '', `Pages by first letter: ${links.join(' · ')}`);
+    return [{ path: paths.skillsIndex, content: `${lines.join('\n')}\n` }, ...pages];
+}
+/** skills.md alone (with its pages, see renderSkillsIndexPages). */
+function renderSkillsIndex(agent, skills) {
+    return renderSkillsIndexPages(agent, skills)[0]?.content ?? '';
+}
+function skillTable(skills, prefix, withStatus = false) {
+    return [
+        `| skill | tags | uses | successes | failures | last used |${withStatus ? ' status |' : ''}`,
+        `|---|---|---|---|---|---|${withStatus ? '---|' : ''}`,
+        ...skills.map((s) => `| [${s.data.title.replaceAll('|', '\\|')}](${prefix}${s.slug}.md) | ${s.data.tags.join(', ')} | ${s.data.uses} | ${s.data.successes} | ${s.data.failures} | ${s.data.last_used ?? '—'} |${withStatus ? ` ${s.data.status} |` : ''}`),
+    ];
 }
 //# sourceMappingURL=skills.js.map
 ;// CONCATENATED MODULE: ./lib/world/confidence.js
@@ -58225,6 +58371,7 @@ function round(value) {
 
 
 
+
 const EvidenceSchema = looseObject({
     task: schemas_string().min(1),
     supports: schemas_boolean(),
@@ -58293,12 +58440,15 @@ function parseBelief(kind, slug, path, text) {
     const { data, body } = parseMarkdown(path, text, SCHEMAS[kind]);
     return { slug, path, data, body };
 }
-function loadWorld(repoRoot, agent) {
-    const paths = agentPaths(agent);
-    return WORLD_KINDS.flatMap((kind) => listMarkdown(repoRoot, paths.worldFolder(kind)).map((name) => {
+/** Names the belief parser in the memory index; bump it when a belief schema changes. */
+const BELIEF_PARSER = 'belief@1';
+function loadWorld(repoRoot, agent, cache = directReads(repoRoot)) {
+    const paths = layout_agentPaths(agent);
+    return WORLD_KINDS.flatMap((kind) => listMarkdown(repoRoot, paths.worldFolder(kind)).flatMap((name) => {
         const slug = name.slice(0, -'.md'.length);
         const path = paths.world(kind, slug);
-        return parseBelief(kind, slug, path, readTextIfExists((0,external_node_path_namespaceObject.join)(repoRoot, path)) ?? '');
+        const parsed = cache.parse(path, `${kind}-${BELIEF_PARSER}`, (text) => parseBelief(kind, slug, path, text));
+        return parsed ? [parsed] : [];
     }));
 }
 function renderBelief(belief) {
@@ -58332,67 +58482,171 @@ function tripleOf(belief) {
         return undefined;
     return { subject, predicate, object };
 }
-function renderWorldIndex(agent, beliefs) {
+/** world/index.md lists this many recently changed beliefs when its kinds are on pages. */
+const INDEX_RECENT_ROWS = 20;
+/** Names longer than this are cut in index rows (the belief file holds the whole name). */
+const MAX_NAME_IN_ROW = 120;
+const WORLD_GROUPS = [
+    ['Entities', 'entity', 'entities'],
+    ['Relations', 'relation', 'relations'],
+    ['Hypotheses', 'hypothesis', 'hypotheses'],
+];
+/**
+ * world/index.md and its pages (world/index/<kind>-<letter>[-<n>].md): the index counts beliefs by
+ * kind and status and lists them itself while a kind is small; a large kind's rows go on pages
+ * grouped by the slug's first character, so a new belief changes only its own letter's pages.
+ * With a `selection`, only the pages that list a changed belief (or are not on disk yet) are
+ * rendered besides world/index.md: the others would come out as they are.
+ */
+function renderWorldIndexPages(agent, beliefs, selection) {
+    const worldDir = layout_agentPaths(agent).worldDir;
     const lines = [
         `# World model — ${agent}`,
         '',
         'Generated by AgentOS from `world/`; edit the belief files, not this index.',
     ];
-    const groups = [
-        ['Entities', 'entity'],
-        ['Relations', 'relation'],
-        ['Hypotheses', 'hypothesis'],
-    ];
-    for (const [title, kind] of groups) {
-        const members = beliefs.filter((b) => b.data.kind === kind);
+    const pages = [];
+    let paged = false;
+    for (const [title, kind, folder] of WORLD_GROUPS) {
+        const members = beliefs
+            .filter((b) => b.data.kind === kind)
+            .sort((a, b) => a.slug.localeCompare(b.slug));
         lines.push('', `## ${title}`, '');
         if (members.length === 0) {
             lines.push('None yet.');
             continue;
         }
-        lines.push('| belief | confidence | status | evidence |', '|---|---|---|---|');
-        for (const b of members) {
+        if (members.length <= INDEX_PAGE_ROWS) {
+            lines.push(...beliefTable(members, ''));
+            continue;
+        }
+        paged = true;
+        lines.push(`${members.length} ${title.toLowerCase()}: ${statusCounts(members)}.`, '');
+        const links = [];
+        for (const page of letterPages(members)) {
+            const name = `${folder}-${page.key}`;
+            const path = `${worldDir}/index/${name}.md`;
+            links.push(`[${page.label}](index/${name}.md) (${page.members.length})`);
+            if (!isSelected(selection, path, page.group))
+                continue;
+            pages.push({
+                path,
+                content: [
+                    `# World model — ${agent}: ${title.toLowerCase()} ${page.label}`,
+                    '',
+                    `Generated by AgentOS from \`world/${folder}/\`; part of [the world index](../index.md).`,
+                    '',
+                    ...beliefTable(page.members, '../'),
+                    '',
+                ].join('\n'),
+            });
+        }
+        lines.push(`Pages by first letter: ${links.join(' · ')}`);
+    }
+    if (paged) {
+        const recent = beliefs
+            .map((belief) => ({ belief, changed: lastChange(belief) }))
+            .sort((a, b) => b.changed.localeCompare(a.changed) || a.belief.path.localeCompare(b.belief.path))
+            .slice(0, INDEX_RECENT_ROWS)
+            .map(({ belief }) => belief);
+        lines.push('', '## Recently changed', '', ...beliefTable(recent, ''));
+    }
+    return [{ path: layout_agentPaths(agent).worldIndex, content: `${lines.join('\n')}\n` }, ...pages];
+}
+/** world/index.md alone (with its pages, see renderWorldIndexPages). */
+function renderWorldIndex(agent, beliefs) {
+    return renderWorldIndexPages(agent, beliefs)[0]?.content ?? '';
+}
+/** Rows of beliefs, linked relative to the world folder through `prefix`. */
+function beliefTable(beliefs, prefix) {
+    return [
+        '| belief | confidence | status | evidence |',
+        '|---|---|---|---|',
+        ...beliefs.map((b) => {
             const folder = b.path.split('/').slice(-2, -1)[0];
             // Independent tasks, as the confidence rule counts them: one vote per task, its latest word.
             const { supporting: support, contradicting: against } = tallyEvidence(b.data.evidence);
             const next = b.data.merged_into ?? b.data.superseded_by;
             const status = b.data.merged_into ? 'merged' : b.data.status;
             const where = next
-                ? ` → [${next.split('/').pop()?.replace(/\.md$/, '')}](${next.replace(/^.*\/world\//, '')})`
+                ? ` → [${next.split('/').pop()?.replace(/\.md$/, '')}](${prefix}${next.replace(/^.*\/world\//, '')})`
                 : '';
-            lines.push(`| [${b.data.name}](${folder}/${b.slug}.md) | ${b.data.confidence.toFixed(2)} | ${status}${where} | +${support} / -${against} |`);
-        }
+            const name = b.data.name.length > MAX_NAME_IN_ROW
+                ? `${b.data.name.slice(0, MAX_NAME_IN_ROW)}…`
+                : b.data.name;
+            return `| [${name.replaceAll('|', '\\|')}](${prefix}${folder}/${b.slug}.md) | ${b.data.confidence.toFixed(2)} | ${status}${where} | +${support} / -${against} |`;
+        }),
+    ];
+}
+function statusCounts(beliefs) {
+    const counts = new Map();
+    for (const b of beliefs) {
+        const status = b.data.merged_into ? 'merged' : b.data.status;
+        counts.set(status, (counts.get(status) ?? 0) + 1);
     }
-    return `${lines.join('\n')}\n`;
+    return [...counts]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([status, n]) => `${n} ${status}`)
+        .join(', ');
+}
+/** When a belief last changed, as its file records it: its latest evidence, or its creation. */
+function lastChange(belief) {
+    return belief.data.evidence.reduce((latest, e) => (e.at > latest ? e.at : latest), belief.data.invalid_at ?? belief.data.created);
 }
 //# sourceMappingURL=beliefs.js.map
 ;// CONCATENATED MODULE: ./lib/context/bm25.js
-// Okapi BM25 over a small in-memory corpus: the text-relevance half of context ranking.
+// Okapi BM25 over an in-memory corpus: the text-relevance half of context ranking. Documents come
+// as term counts (precomputed and kept in the memory index), so a query costs a lookup per
+// document and query term, never a pass over the documents' text. Counts are one string per
+// document (" term:count term:count "): thousands of them load from the index far faster than
+// as many objects.
 const K1 = 1.2;
 const B = 0.75;
+/** Counts the terms of one document (terms as `terms()` gives them, repeats kept). */
+function countTerms(terms) {
+    const counts = new Map();
+    for (const term of terms)
+        counts.set(term, (counts.get(term) ?? 0) + 1);
+    const encoded = [...counts].map(([term, n]) => `${term}:${n}`).join(' ');
+    return { counts: ` ${encoded} `, length: terms.length };
+}
+/**
+ * Counts decoded once per document object: documents served by the memory index are the same
+ * (frozen) objects on every iteration of a process, so later queries cost one lookup per term.
+ */
+const decoded = new WeakMap();
+/** How often `term` occurs in the document (0 when it does not). */
+function termFrequency(document, term) {
+    return decodedCounts(document).get(term) ?? 0;
+}
+function decodedCounts(document) {
+    let counts = decoded.get(document);
+    if (counts === undefined) {
+        counts = new Map();
+        for (const pair of document.counts.split(' ')) {
+            const colon = pair.lastIndexOf(':');
+            if (colon > 0)
+                counts.set(pair.slice(0, colon), Number(pair.slice(colon + 1)));
+        }
+        decoded.set(document, counts);
+    }
+    return counts;
+}
 class Bm25Index {
-    frequencies;
-    lengths;
-    documentFrequency = new Map();
+    documents;
+    /** The last query's frequencies: score() and coverage() of one query share them. */
+    memo;
     averageLength;
+    /** Documents as their terms (counted here) or as counts made earlier. */
     constructor(documents) {
-        this.frequencies = documents.map((terms) => {
-            const counts = new Map();
-            for (const term of terms)
-                counts.set(term, (counts.get(term) ?? 0) + 1);
-            for (const term of counts.keys()) {
-                this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
-            }
-            return counts;
-        });
-        this.lengths = documents.map((terms) => terms.length);
-        const total = this.lengths.reduce((sum, n) => sum + n, 0);
-        this.averageLength = documents.length > 0 ? total / documents.length : 0;
+        this.documents = documents.map((document) => isTermList(document) ? countTerms(document) : document);
+        const total = this.documents.reduce((sum, document) => sum + document.length, 0);
+        this.averageLength = this.documents.length > 0 ? total / this.documents.length : 0;
     }
     /** Inverse document frequency; a term no document has gets the highest value. */
     idf(term) {
-        const n = this.frequencies.length;
-        const df = this.documentFrequency.get(term) ?? 0;
+        const n = this.documents.length;
+        const df = this.frequencies([term]).df[0] ?? 0;
         return Math.log(1 + (n - df + 0.5) / (df + 0.5));
     }
     /**
@@ -58400,29 +58654,61 @@ class Bm25Index {
      * 1 when it has every query term, near 0 when it shares only common words.
      */
     coverage(query) {
-        const unique = [...new Set(query)];
-        const total = unique.reduce((sum, term) => sum + this.idf(term), 0);
-        return this.frequencies.map((counts) => total === 0
-            ? 0
-            : unique.reduce((sum, term) => sum + (counts.has(term) ? this.idf(term) : 0), 0) / total);
+        const { unique, tf, weights } = this.query(query);
+        const total = weights.reduce((sum, weight) => sum + weight, 0);
+        return this.documents.map((_, d) => {
+            if (total === 0)
+                return 0;
+            let sum = 0;
+            for (let i = 0; i < unique.length; i++)
+                if ((tf[i]?.[d] ?? 0) > 0)
+                    sum += weights[i] ?? 0;
+            return sum / total;
+        });
     }
     /** One score per document; 0 where the document shares no term with the query. */
     score(query) {
-        const unique = [...new Set(query)];
-        return this.frequencies.map((counts, index) => {
-            const length = this.lengths[index] ?? 0;
+        const { unique, tf, weights } = this.query(query);
+        return this.documents.map((document, d) => {
             let sum = 0;
-            for (const term of unique) {
-                const tf = counts.get(term);
-                if (!tf)
+            for (let i = 0; i < unique.length; i++) {
+                const frequency = tf[i]?.[d] ?? 0;
+                if (frequency === 0)
                     continue;
-                const idf = this.idf(term);
-                const norm = tf + K1 * (1 - B + (B * length) / (this.averageLength || 1));
-                sum += (idf * tf * (K1 + 1)) / norm;
+                const norm = frequency + K1 * (1 - B + (B * document.length) / (this.averageLength || 1));
+                sum += ((weights[i] ?? 0) * frequency * (K1 + 1)) / norm;
             }
             return sum;
         });
     }
+    /** The query's distinct terms, their frequency in each document and their idf: one pass. */
+    query(query) {
+        const unique = [...new Set(query)];
+        const { tf, df } = this.frequencies(unique);
+        const n = this.documents.length;
+        const weights = df.map((count) => Math.log(1 + (n - count + 0.5) / (count + 0.5)));
+        return { unique, tf, weights };
+    }
+    frequencies(terms) {
+        const key = terms.join(' ');
+        if (this.memo?.key !== key) {
+            const tf = terms.map(() => new Array(this.documents.length).fill(0));
+            this.documents.forEach((document, d) => {
+                const counts = decodedCounts(document);
+                terms.forEach((term, i) => {
+                    const frequency = counts.get(term);
+                    if (frequency !== undefined)
+                        tf[i][d] = frequency;
+                });
+            });
+            const df = tf.map((row) => row.reduce((count, f) => count + (f > 0 ? 1 : 0), 0));
+            this.memo = { key, tf, df };
+        }
+        return this.memo;
+    }
+}
+function isTermList(document) {
+    return Array.isArray(document);
 }
 //# sourceMappingURL=bm25.js.map
 ;// CONCATENATED MODULE: ./lib/context/text.js
@@ -58486,6 +58772,11 @@ function estimateTokens(text) {
 
 
 const RECENT_REWARDS = 20;
+/**
+ * Tag learning looks at the similar tasks among this many most recent records: enough to learn
+ * from, and an iteration's cost stays flat however long the reward log grows.
+ */
+const TAG_LEARNING_WINDOW = 1000;
 const MAX_REWARD_ITEMS = 5;
 const SIMILAR_TASKS = 3;
 /** Below this score an item is unrelated to the task, however much budget is left. */
@@ -58502,17 +58793,18 @@ function assembleContext(input) {
     const learnedTags = learnTags(query, sources.rewards);
     const wanted = new Set([...query, ...learnedTags.flatMap((tag) => terms(tag))]);
     const { candidates, dormant } = candidateItems(sources);
-    const index = new Bm25Index(candidates.map(documentTerms));
+    const documents = candidates.map((candidate) => itemTerms(candidate, sources.cache));
+    const index = new Bm25Index(documents.map((document) => document.text));
     const textScores = index.score([...wanted]);
     const coverage = index.coverage(query);
-    const maxText = Math.max(0, ...textScores);
-    const ranked = candidates.map((item, i) => {
+    const maxText = textScores.reduce((max, score) => Math.max(max, score), 0);
+    const ranked = candidates.map(({ item }, i) => {
         // BM25 ranks items against each other; coverage of the task's own terms keeps a weak best
         // match (one shared common word) from looking like a strong one.
         const text = maxText > 0 ? ((textScores[i] ?? 0) / maxText) * Math.min(1, 2 * (coverage[i] ?? 0)) : 0;
-        const tagTerms = item.tags.flatMap((tag) => terms(tag));
+        const tagTerms = documents[i]?.tags ?? [];
         const tagHits = new Set(tagTerms.filter((t) => wanted.has(t))).size;
-        const tag = tagTerms.length > 0 ? tagHits / new Set(tagTerms).size : 0;
+        const tag = tagTerms.length > 0 ? tagHits / tagTerms.length : 0;
         const relevance = 0.6 * text + 0.4 * tag;
         const trust = item.confidence === undefined ? 1 : 0.5 + 0.5 * item.confidence;
         return { ...item, score: assemble_round(relevance * trust) };
@@ -58577,7 +58869,7 @@ function candidateItems(sources) {
         if (skill.data.status === 'archived')
             dormant.push({ item: entry, reason: 'archived' });
         else
-            candidates.push(entry);
+            candidates.push({ item: entry, path: skill.path });
     }
     for (const belief of sources.world) {
         const data = belief.data;
@@ -58593,33 +58885,58 @@ function candidateItems(sources) {
             confidence: data.confidence,
         };
         if (isLive(belief))
-            candidates.push(entry);
+            candidates.push({ item: entry, path: belief.path });
         else
             dormant.push({ item: entry, reason: 'superseded or refuted' });
     }
     for (const segment of sources.segments) {
-        candidates.push(item(segment.path, 'segment', segment.title, segment.tags, segment.body));
+        candidates.push({
+            item: item(segment.path, 'segment', segment.title, segment.tags, segment.body),
+            path: segment.path,
+        });
     }
     for (const record of sources.rewards.slice(-RECENT_REWARDS)) {
         const summary = `${record.task} — ${record.outcome} (reward ${record.reward}) on ${record.model_used}; demand ${record.reasoning_demand}`;
-        candidates.push(item(`rewards.md#${record.task_id}`, 'reward', record.task, record.context_tags, summary));
+        candidates.push({
+            item: item(`rewards#${record.task_id}`, 'reward', record.task, record.context_tags, summary),
+        });
     }
     return { candidates, dormant };
 }
 function item(id, kind, title, tags, text) {
     return { id, kind, title, tags, text, tokens: estimateTokens(`${title}\n${text}`) };
 }
-function documentTerms(item) {
-    return terms(`${item.title} ${item.tags.join(' ')} ${item.text}`);
+/** Names the derived value in the memory index; bump it when `item` or `terms` change. */
+const ITEM_TERMS = 'context-terms@2';
+/**
+ * The item's terms, from the memory index when its file is unchanged: tokenizing every file on
+ * every task is what made context assembly grow with memory. An item is built from its file as
+ * loaded in this same read, so terms derived from it belong to that content.
+ */
+function itemTerms(candidate, cache) {
+    const derive = () => {
+        const { title, tags, text } = candidate.item;
+        return {
+            text: countTerms(terms(`${title} ${tags.join(' ')} ${text}`)),
+            tags: [...new Set(tags.flatMap((tag) => terms(tag)))],
+        };
+    };
+    if (!cache || candidate.path === undefined)
+        return derive();
+    return cache.parse(candidate.path, ITEM_TERMS, derive) ?? derive();
 }
-/** Context tags of the most similar past tasks: what earlier experience says this task is about. */
+/**
+ * Context tags of the most similar past tasks among the last TAG_LEARNING_WINDOW records: what
+ * recent experience says this task is about.
+ */
 function learnTags(query, rewards) {
     if (rewards.length === 0 || query.length === 0)
         return [];
-    const index = new Bm25Index(rewards.map((r) => terms(r.task)));
+    const window = rewards.slice(-TAG_LEARNING_WINDOW);
+    const index = new Bm25Index(window.map((r) => terms(r.task)));
     const scores = index.score(query);
     const similar = scores
-        .map((score, i) => ({ score, record: rewards[i] }))
+        .map((score, i) => ({ score, record: window[i] }))
         .filter((entry) => entry.score > 0 && entry.record !== undefined)
         .sort((a, b) => b.score - a.score)
         .slice(0, SIMILAR_TASKS);
@@ -58636,7 +58953,17 @@ function assemble_round(value) {
 function contextItems(context) {
     return [...context.always, ...context.included];
 }
+/** context.md names at most this many excluded items; the rest are counted by reason and kind. */
+const LISTED_EXCLUSIONS = 10;
+/**
+ * context.md: what the model was shown, in full, and a bounded account of what it was not shown
+ * (the best-scoring exclusions by name, the rest counted), so the file stays small however large
+ * memory grows.
+ */
 function renderContextMarkdown(context, assembledAt) {
+    const listed = [...context.excluded]
+        .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+        .slice(0, LISTED_EXCLUSIONS);
     const lines = [
         `# Context — ${context.taskId}`,
         '',
@@ -58656,13 +58983,42 @@ function renderContextMarkdown(context, assembledAt) {
         '',
         ...(context.excluded.length === 0
             ? ['Nothing.']
-            : context.excluded.map((i) => `- ${i.id} (${i.reason}${i.score > 0 ? `; score ${i.score}` : ''})`)),
+            : [
+                ...listed.map((i) => `- ${i.id} (${i.reason}${i.score > 0 ? `; score ${i.score}` : ''})`),
+                ...exclusionSummary(context.excluded, listed.length),
+            ]),
         '',
         '## Content',
     ];
     for (const i of contextItems(context))
         lines.push('', `### ${i.id} — ${i.title}`, '', i.text || '(empty)');
     return `${lines.join('\n')}\n`;
+}
+/** A table of every excluded item counted by reason and kind, when not all of them are listed. */
+function exclusionSummary(excluded, listed) {
+    if (excluded.length <= listed)
+        return [];
+    const counts = new Map();
+    const kinds = new Set();
+    for (const item of excluded) {
+        const byKind = counts.get(item.reason) ?? new Map();
+        byKind.set(item.kind, (byKind.get(item.kind) ?? 0) + 1);
+        counts.set(item.reason, byKind);
+        kinds.add(item.kind);
+    }
+    const columns = [...kinds].sort();
+    const rows = [...counts].sort(([a], [b]) => a.localeCompare(b));
+    return [
+        '',
+        `${excluded.length} items excluded in all; the ${listed} with the highest scores are listed above.`,
+        '',
+        `| reason | ${columns.join(' | ')} | total |`,
+        `|---|${columns.map(() => '---|').join('')}---|`,
+        ...rows.map(([reason, byKind]) => {
+            const total = [...byKind.values()].reduce((sum, n) => sum + n, 0);
+            return `| ${reason} | ${columns.map((kind) => byKind.get(kind) ?? 0).join(' | ')} | ${total} |`;
+        }),
+    ];
 }
 //# sourceMappingURL=assemble.js.map
 ;// CONCATENATED MODULE: ./lib/llm/offline/lexicon.js
@@ -67586,7 +67942,7 @@ const RegistrySchema = strictObject({
     });
 });
 function loadRegistry(repoRoot) {
-    const text = readTextIfExists((0,external_node_path_namespaceObject.join)(repoRoot, REGISTRY_FILE));
+    const text = files_readTextIfExists((0,external_node_path_namespaceObject.join)(repoRoot, REGISTRY_FILE));
     if (text === undefined) {
         throw new errors_InputError(`${REGISTRY_FILE} not found in ${repoRoot}: run "agentos init" to create an agent repository`);
     }
@@ -67630,11 +67986,9 @@ async function runCascade(start, attemptTier) {
 }
 //# sourceMappingURL=cascade.js.map
 ;// CONCATENATED MODULE: ./lib/memory/rewards.js
-// rewards.md: append-only reward records (SPEC §6), one fenced YAML block per record so that
-// concurrent appends merge cleanly (the file is `merge=union`).
-
-
-
+// The reward record (SPEC §6): its schema, its title, and the legacy single-file format
+// (`agents/<name>/rewards.md`, one fenced YAML block per record), still read and rewritten in place
+// but never appended to; new records go to the reward log (reward-log.ts).
 
 
 
@@ -67686,11 +68040,104 @@ const RewardRecordSchema = looseObject({
      */
     error: schemas_string().min(1).optional(),
 });
+/**
+ * Whether `value` is a record the schema accepts unchanged (every defaulted field present, no
+ * feedback yet): what the runtime writes. Checking that by hand is several times cheaper than
+ * zod, which matters for a 100,000-record log; anything else goes through RewardRecordSchema,
+ * which gives the same verdict and names the problem (test/reward-log.test.ts checks they agree).
+ */
+function isPlainRewardRecord(value) {
+    if (!isObject(value))
+        return false;
+    const v = value;
+    return (nonEmptyString(v.task) &&
+        nonEmptyString(v.task_id) &&
+        (v.agent === undefined || typeof v.agent === 'string') &&
+        typeof v.at === 'string' &&
+        !Number.isNaN(Date.parse(v.at)) &&
+        oneOf(OUTCOMES, v.outcome) &&
+        isSignedUnit(v.reward) &&
+        isDecomposition(v.reward_decomposition) &&
+        isStringList(v.context_tags) &&
+        oneOf(REASONING_DEMANDS, v.reasoning_demand) &&
+        oneOf(registry_TIERS, v.model_used) &&
+        typeof v.model_name === 'string' &&
+        oneOf(MODEL_APPROPRIATE, v.model_appropriate) &&
+        (v.tiers_tried === undefined ||
+            (Array.isArray(v.tiers_tried) && v.tiers_tried.every((t) => oneOf(registry_TIERS, t)))) &&
+        hasExactly(v.tokens, ['prompt', 'completion'], isCount) &&
+        (v.cost_usd === null || (typeof v.cost_usd === 'number' && isFiniteAtLeastZero(v.cost_usd))) &&
+        hasExactly(v.context, ['included', 'used', 'tokens'], isCount) &&
+        isStringList(v.world_model_update) &&
+        isStringList(v.skills_used) &&
+        v.feedback === null &&
+        (v.error === undefined || nonEmptyString(v.error)));
+}
+/** A parsed record, validated: the cheap check for what the runtime writes, zod for the rest. */
+function rewardRecordOrIssues(value) {
+    if (isPlainRewardRecord(value))
+        return { ok: true, record: value };
+    const result = RewardRecordSchema.safeParse(value);
+    return result.success
+        ? { ok: true, record: result.data }
+        : { ok: false, issues: result.error.issues };
+}
+const MODEL_APPROPRIATE = ['yes', 'no', 'unknown'];
+const DIMENSIONS = ['correctness', 'efficiency', 'novelty', 'generality'];
+function isObject(value) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+function nonEmptyString(value) {
+    return typeof value === 'string' && value.length > 0;
+}
+function oneOf(values, value) {
+    return typeof value === 'string' && values.includes(value);
+}
+function isSignedUnit(value) {
+    return value === -1 || value === 0 || value === 1;
+}
+function isCount(value) {
+    return Number.isSafeInteger(value) && value >= 0;
+}
+function isFiniteAtLeastZero(value) {
+    return Number.isFinite(value) && value >= 0;
+}
+function isStringList(value) {
+    return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+function isDecomposition(value) {
+    return hasExactly(value, DIMENSIONS, isSignedUnit);
+}
+/** A map with exactly these keys (a strict object), each value passing `check`. */
+function hasExactly(value, keys, check) {
+    if (!isObject(value))
+        return false;
+    const own = Object.keys(value);
+    return (own.length === keys.length &&
+        keys.every((key) => Object.hasOwn(value, key) && check(value[key])));
+}
+/** The longest `task` a record keeps: the task's full text lives in the queue, issue or commit. */
+const REWARD_TASK_TITLE_LENGTH = 200;
+/** A record's `task`: the first non-blank line of the task's text, cut to a bounded title. */
+function rewardTaskTitle(text) {
+    const first = text
+        .split('\n')
+        .map((line) => line.replace(/\s+/g, ' ').trim())
+        .find((line) => line !== '') ?? '';
+    return first.length > REWARD_TASK_TITLE_LENGTH
+        ? `${first.slice(0, REWARD_TASK_TITLE_LENGTH - 1)}…`
+        : first;
+}
 const BLOCK = /^```ya?ml[ \t]*\n([\s\S]*?)^```[ \t]*$/gm;
+/** The records of a legacy rewards.md, in file order. Linear: line numbers are counted as it goes. */
 function parseRewards(file, text) {
     const records = [];
+    let counted = 0;
+    let line = 1;
     for (const match of text.matchAll(BLOCK)) {
-        const firstLine = text.slice(0, match.index).split('\n').length + 1;
+        line += countNewlines(text, counted, match.index);
+        counted = match.index;
+        const firstLine = line + 1;
         const source = { file, text: match[1] ?? '', firstLine };
         const { value, document } = parseYaml(source);
         if (!Array.isArray(value)) {
@@ -67702,10 +68149,11 @@ function parseRewards(file, text) {
     }
     return records;
 }
-function loadRewards(repoRoot, agent) {
-    const path = agentPaths(agent).rewards;
-    const text = readTextIfExists((0,external_node_path_namespaceObject.join)(repoRoot, path));
-    return text === undefined ? [] : parseRewards(path, text);
+function countNewlines(text, from, to) {
+    let count = 0;
+    for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1))
+        count++;
+    return count;
 }
 function rewardsHeader(agent) {
     return `# Rewards — ${agent}\n\nAppend-only reward records, one fenced YAML block per task (written by AgentOS).\n`;
@@ -67713,7 +68161,7 @@ function rewardsHeader(agent) {
 const FLOW_KEYS = ['reward_decomposition', 'context_tags', 'tiers_tried', 'tokens', 'context'];
 const SIGNED_REWARD = /^((?:- | {2})reward: )1$/m;
 const SIGNED_DIMENSIONS = /^((?:- | {2})reward_decomposition: )(\{.*\})$/m;
-/** One record as a fenced YAML block, in the seed's style (`reward: +1`, flow maps for the small parts). */
+/** One record as a fenced YAML block of the legacy format, in the seed's style (`reward: +1`, flow maps for the small parts). */
 function renderRewardBlock(record) {
     const document = new dist/* Document */.yo([record]);
     const item = document.get(0, true);
@@ -67731,7 +68179,7 @@ function renderRewardBlock(record) {
         .trimEnd();
     return `\`\`\`yaml\n${yaml}\n\`\`\`\n`;
 }
-/** The file's text with one more record appended. */
+/** A legacy file's text with one more record appended (tests build legacy logs with it). */
 function appendRewardText(existing, agent, record) {
     const base = existing ?? rewardsHeader(agent);
     return `${base.endsWith('\n') ? base : `${base}\n`}\n${renderRewardBlock(record)}`;
@@ -68684,7 +69132,7 @@ class ChangeJournal {
             return;
         const entry = {
             path,
-            before: readTextIfExists((0,external_node_path_namespaceObject.join)(this.repoRoot, path)) ?? null,
+            before: files_readTextIfExists((0,external_node_path_namespaceObject.join)(this.repoRoot, path)) ?? null,
         };
         appendDurably(this.file, entry);
         this.recorded.add(path);
@@ -68741,9 +69189,24 @@ function restoreEntries(repoRoot, entries) {
         const absolute = (0,external_node_path_namespaceObject.join)(repoRoot, path);
         if (before === null)
             (0,external_node_fs_namespaceObject.rmSync)(absolute, { force: true });
-        else if (readTextIfExists(absolute) !== before)
+        else if (files_readTextIfExists(absolute) !== before)
             writeFileAtomic(absolute, before);
         removeTempSiblings(absolute);
+        if (before === null)
+            removeEmptyFolders(repoRoot, (0,external_node_path_namespaceObject.dirname)(absolute));
+    }
+}
+/** Folders the change created and left empty, up to (not including) the repository root. */
+function removeEmptyFolders(repoRoot, folder) {
+    for (let current = folder; current.startsWith(`${repoRoot}/`); current = (0,external_node_path_namespaceObject.dirname)(current)) {
+        try {
+            if ((0,external_node_fs_namespaceObject.readdirSync)(current).length > 0)
+                return;
+            (0,external_node_fs_namespaceObject.rmdirSync)(current);
+        }
+        catch {
+            return;
+        }
     }
 }
 /** Half-written temporary files of an atomic write to `absolute` (see writeFileAtomic). */
@@ -68761,7 +69224,7 @@ function removeTempSiblings(absolute) {
             (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(absolute), name), { force: true });
 }
 function readJournal(file) {
-    const lines = (readTextIfExists(file) ?? '').split('\n').filter(Boolean);
+    const lines = (files_readTextIfExists(file) ?? '').split('\n').filter(Boolean);
     let header;
     const entries = [];
     for (const line of lines) {
@@ -74319,7 +74782,7 @@ function fail(name, problem) {
 function inputs_text(env, name) {
     return (env[inputVariable(name)] ?? '').trim();
 }
-function oneOf(name, value, allowed) {
+function inputs_oneOf(name, value, allowed) {
     if (!allowed.includes(value))
         fail(name, `must be one of ${allowed.join(', ')} (got "${value}")`);
     return value;
@@ -74369,7 +74832,7 @@ function associations(env) {
     const items = value
         .split(/[\s,]+/)
         .filter(Boolean)
-        .map((item) => oneOf('allowed-author-associations', item.toUpperCase(), AUTHOR_ASSOCIATIONS));
+        .map((item) => inputs_oneOf('allowed-author-associations', item.toUpperCase(), AUTHOR_ASSOCIATIONS));
     return Object.freeze([...new Set(items)]);
 }
 /** Parses every input; throws InputError naming the first bad one. */
@@ -74389,7 +74852,7 @@ function readSettings(env) {
         }),
         triggerLabel,
         allowedAssociations: associations(env),
-        mode: oneOf('mode', inputs_text(env, 'mode') || 'auto', MODES),
+        mode: inputs_oneOf('mode', inputs_text(env, 'mode') || 'auto', MODES),
         agent: agent === '' ? undefined : agent,
         budget: Object.freeze({
             maxTokens: positiveNumber(env, 'max-tokens', true) ?? undefined,
@@ -74504,6 +74967,461 @@ async function prepare(git, runner, settings, logger) {
     return { remote: REMOTE, branch };
 }
 //# sourceMappingURL=context.js.map
+;// CONCATENATED MODULE: ./lib/memory/reward-lines.js
+// The line format of the reward log: one record per line, a YAML sequence of flow maps written as
+// JSON (`- {"task": …}`), so `cat` shows one task per line and a reader parses it with JSON.parse.
+
+
+
+const ITEM_PREFIX = '- ';
+/** One record as one line (no newline): a YAML flow map that is also JSON. */
+function renderRewardLine(record) {
+    return `${ITEM_PREFIX}${flowJson(record)}`;
+}
+/** JSON with a space after each `:` and `,`, so a line reads like the YAML a person would write. */
+function flowJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(flowJson).join(', ')}]`;
+    if (value !== null && typeof value === 'object') {
+        const fields = Object.entries(value).filter(([, v]) => v !== undefined);
+        return `{${fields.map(([k, v]) => `${JSON.stringify(k)}: ${flowJson(v)}`).join(', ')}}`;
+    }
+    return JSON.stringify(value) ?? 'null';
+}
+/** A file of the log: a one-line `#` header, then one record per line. */
+function renderRewardFile(header, lines) {
+    return `# ${header}\n${lines.map((line) => `${line}\n`).join('')}`;
+}
+/**
+ * The records of one log file, in file order. `#` lines are comments, blank lines are skipped.
+ * A line is read as JSON; one that is not (a person's edit in YAML flow style) is read as YAML.
+ * Throws a MemoryFileError naming the file, line and field of the first invalid record.
+ */
+function parseRewardLines(file, text) {
+    const records = [];
+    let start = 0;
+    for (let line = 1; start < text.length; line++) {
+        let end = text.indexOf('\n', start);
+        if (end === -1)
+            end = text.length;
+        const content = text.slice(start, end).trimEnd();
+        start = end + 1;
+        if (content === '' || content.startsWith('#'))
+            continue;
+        records.push(validateRecord(file, line, parseItem(file, line, content)));
+    }
+    return records;
+}
+function parseItem(file, line, content) {
+    if (!content.startsWith(ITEM_PREFIX)) {
+        throw new MemoryFileError(file, 'a reward line must be a list item "- {…}" (one record per line), a "#" comment or blank', undefined, line);
+    }
+    try {
+        return JSON.parse(content.slice(ITEM_PREFIX.length));
+    }
+    catch {
+        // Not JSON: a hand edit in YAML flow style, which is still a valid record line.
+    }
+    const { value } = parseYaml({ file, text: content, firstLine: line });
+    if (!Array.isArray(value) || value.length !== 1) {
+        throw new MemoryFileError(file, 'a reward line holds exactly one record', undefined, line);
+    }
+    return value[0];
+}
+function validateRecord(file, line, value) {
+    const result = rewardRecordOrIssues(value);
+    if (result.ok)
+        return result.record;
+    const [issue, ...rest] = result.issues;
+    const field = issue?.path.map(String).join('.');
+    const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
+    throw new MemoryFileError(file, `${issue?.message ?? 'invalid reward record'}${more}`, field === '' ? undefined : field, line);
+}
+/**
+ * The file's text with the line of `record.task_id` replaced (the last one, which is the one a
+ * reader keeps); every other line, comments included, stays byte for byte.
+ */
+function replaceRewardLine(file, text, record) {
+    const lines = text.split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) {
+        const content = (lines[i] ?? '').trimEnd();
+        if (content === '' || content.startsWith('#'))
+            continue;
+        if (taskIdOf(parseItem(file, i + 1, content)) !== record.task_id)
+            continue;
+        lines[i] = renderRewardLine(record);
+        return lines.join('\n');
+    }
+    throw new MemoryFileError(file, `no reward record for task "${record.task_id}"`);
+}
+function taskIdOf(value) {
+    return value !== null && typeof value === 'object'
+        ? value.task_id
+        : undefined;
+}
+//# sourceMappingURL=reward-lines.js.map
+;// CONCATENATED MODULE: ./lib/memory/reward-log.js
+// The reward log of an agent (SPEC §6): where its records live, reading them (all of them, or only
+// what an iteration needs), and pure plans for adding, replacing and sealing records.
+//
+//   agents/<name>/rewards/recent/<task-id>.md   one record per new task, until sealed
+//   agents/<name>/rewards/<YYYY-MM-DD>-<hash8>.md  sealed shards, one record per line, oldest first
+//   agents/<name>/rewards.md                    legacy: read, rewritten in place, never appended to
+//
+// A new task only adds its own file, so two branches' appends never touch the same file and any
+// merge is clean. A shard is named by the date of its first record and its content's hash, so two
+// branches that seal the same records add the same file, and different ones never collide.
+// Reading order is legacy → shards by date (one date's shards together, by time, then id) →
+// recent (by time, then id); when a task occurs twice (two branches sealed overlapping sets), the
+// later copy wins, so there is one record per task.
+
+
+
+
+
+
+
+/** `recent/` is sealed into shards by the iteration that brings it to this many records. */
+const SEAL_AT_RECENT_RECORDS = 200;
+/** The most records a sealed shard holds. */
+const MAX_SHARD_RECORDS = 256;
+/** The largest sealed shard, in bytes (a shard holds at least one record, whatever its size). */
+const MAX_SHARD_BYTES = 128 * 1024;
+/** Parser kinds for the parse cache: bump the version when the parse or summary changes. */
+const RECORDS_KIND = 'reward-shard@1';
+const SUMMARY_KIND = 'reward-summary@1';
+const LEGACY_KIND = 'reward-legacy@1';
+const LEGACY_SUMMARY_KIND = 'reward-legacy-summary@1';
+const SHARD_NAME = /^\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.md$/;
+function recentRecordPath(agent, taskId) {
+    return `${layout_agentPaths(agent).rewardsRecent}/${taskId}.md`;
+}
+/** The log's files in reading order (recent/ files by name: their records are sorted on read). */
+function listRewardFiles(repoRoot, agent) {
+    const paths = layout_agentPaths(agent);
+    return [
+        { path: paths.rewardsLegacy, kind: 'legacy' },
+        ...listMarkdown(repoRoot, paths.rewardsDir)
+            .filter((name) => SHARD_NAME.test(name))
+            .map((name) => ({ path: `${paths.rewardsDir}/${name}`, kind: 'shard' })),
+        ...listMarkdown(repoRoot, paths.rewardsRecent).map((name) => ({
+            path: `${paths.rewardsRecent}/${name}`,
+            kind: 'recent',
+        })),
+    ];
+}
+function fileRecords(cache, file) {
+    const records = file.kind === 'legacy'
+        ? cache.parse(file.path, LEGACY_KIND, (text) => parseRewards(file.path, text))
+        : cache.parse(file.path, RECORDS_KIND, (text) => parseRewardLines(file.path, text));
+    return records ?? [];
+}
+function summarize(records) {
+    return {
+        tasks: records.map((r) => r.task_id),
+        failed: records.filter((r) => r.error !== undefined).map((r) => r.task_id),
+    };
+}
+function fileSummary(cache, file) {
+    const summary = file.kind === 'legacy'
+        ? cache.parse(file.path, LEGACY_SUMMARY_KIND, (text) => summarize(parseRewards(file.path, text)))
+        : cache.parse(file.path, SUMMARY_KIND, (text) => summarize(parseRewardLines(file.path, text)));
+    return summary ?? { tasks: [], failed: [] };
+}
+function byTimeThenId(a, b) {
+    if (a.at !== b.at)
+        return a.at < b.at ? -1 : 1;
+    return a.task_id < b.task_id ? -1 : a.task_id > b.task_id ? 1 : 0;
+}
+/**
+ * The legacy file and the shards in reading order, in groups: the legacy file alone, then the
+ * shards of each date (the prefix of their names) together, since names of one date sort by hash,
+ * not by time. A group's records are read sorted by time, then task id (a stable sort, so copies of
+ * one task keep the order of their files' names).
+ */
+function sealedGroups(files) {
+    const groups = [];
+    let date;
+    for (const file of files) {
+        if (file.kind === 'recent')
+            continue;
+        const fileDate = file.kind === 'shard' ? (file.path.split('/').at(-1) ?? '').slice(0, 10) : '';
+        const last = groups.at(-1);
+        if (last && file.kind === 'shard' && fileDate === date)
+            last.push(file);
+        else
+            groups.push([file]);
+        date = file.kind === 'shard' ? fileDate : undefined;
+    }
+    return groups;
+}
+/** The records of a group of files in reading order, each with the file it lives in. */
+function groupRecords(cache, group) {
+    const records = [];
+    const files = [];
+    for (const file of group) {
+        for (const record of fileRecords(cache, file)) {
+            records.push(record);
+            files.push(file);
+        }
+    }
+    if (group.length === 1)
+        return { records, files };
+    const order = records.map((_, i) => i);
+    order.sort((i, j) => byTimeThenId(records[i], records[j]));
+    return {
+        records: order.map((i) => records[i]),
+        files: order.map((i) => files[i]),
+    };
+}
+function readRecent(cache, files) {
+    return files
+        .filter((file) => file.kind === 'recent')
+        .flatMap((file) => fileRecords(cache, file).map((record) => ({ path: file.path, record })))
+        .sort((a, b) => byTimeThenId(a.record, b.record));
+}
+/** Every record of the log, one per task (a later copy wins), and where each lives. Linear. */
+function readRewardLog(repoRoot, agent, cache = directReads(repoRoot)) {
+    const files = listRewardFiles(repoRoot, agent);
+    const recentRecords = readRecent(cache, files);
+    // Every copy in reading order, and for each task the position of its last copy: plain numbers,
+    // so a 100,000-record log makes no object per record beyond the records themselves.
+    const copies = [];
+    const fileOfCopy = [];
+    for (const group of sealedGroups(files)) {
+        const read = groupRecords(cache, group);
+        for (let i = 0; i < read.records.length; i++) {
+            copies.push(read.records[i]);
+            fileOfCopy.push(read.files[i]);
+        }
+    }
+    for (const { path, record } of recentRecords) {
+        copies.push(record);
+        fileOfCopy.push({ path, kind: 'recent' });
+    }
+    const lastCopy = new Map();
+    copies.forEach((record, position) => lastCopy.set(record.task_id, position));
+    const records = lastCopy.size === copies.length
+        ? copies
+        : copies.filter((record, position) => lastCopy.get(record.task_id) === position);
+    return {
+        agent,
+        records,
+        locate: (taskId) => {
+            const position = lastCopy.get(taskId);
+            return position === undefined ? undefined : fileOfCopy[position];
+        },
+        recentRecords,
+    };
+}
+/**
+ * What an iteration needs of the log: each task's status and file, from per-file summaries that
+ * the cache keeps for unchanged files, and the most recent records, from the newest files only.
+ */
+function readRewardIndex(repoRoot, agent, cache = directReads(repoRoot)) {
+    const files = listRewardFiles(repoRoot, agent);
+    const recentRecords = readRecent(cache, files);
+    const groups = sealedGroups(files);
+    const where = new Map();
+    // Files in name order: a task in two files is kept from the later one, as the full read keeps it
+    // (its copies share their time and task id, so sorting a date's records keeps their file order).
+    for (const file of groups.flat()) {
+        const { tasks, failed } = fileSummary(cache, file);
+        const failedHere = new Set(failed);
+        for (const task of tasks)
+            where.set(task, { file, status: failedHere.has(task) ? 'failed' : 'done' });
+    }
+    for (const { path, record } of recentRecords) {
+        where.set(record.task_id, {
+            file: { path, kind: 'recent' },
+            status: record.error === undefined ? 'done' : 'failed',
+        });
+    }
+    const record = (taskId) => {
+        const file = where.get(taskId)?.file;
+        if (!file)
+            return undefined;
+        return fileRecords(cache, file).findLast((r) => r.task_id === taskId);
+    };
+    const recent = (n) => {
+        // Newest first: recent/, then the shards of each date from the last back, then the legacy
+        // file. The first copy of a task met this way is the one a reader keeps.
+        const newestFirst = [];
+        const seen = new Set();
+        const take = (records) => {
+            for (let i = records.length - 1; i >= 0 && newestFirst.length < n; i--) {
+                const r = records[i];
+                if (r === undefined || seen.has(r.task_id))
+                    continue;
+                seen.add(r.task_id);
+                newestFirst.push(r);
+            }
+        };
+        take(recentRecords.map((entry) => entry.record));
+        for (let i = groups.length - 1; i >= 0 && newestFirst.length < n; i--) {
+            const group = groups[i];
+            if (group)
+                take(groupRecords(cache, group).records);
+        }
+        return newestFirst.reverse();
+    };
+    return {
+        agent,
+        size: where.size,
+        locate: (taskId) => where.get(taskId)?.file,
+        status: (taskId) => where.get(taskId)?.status,
+        taskIds: () => where.keys(),
+        record,
+        recent,
+        recentRecords,
+    };
+}
+function recentHeader(agent) {
+    return `Reward record of agent ${agent} (AgentOS): one line per task; sealed into a shard of rewards/ later.`;
+}
+function shardHeader(agent) {
+    return `Reward records of agent ${agent} (AgentOS): one line per task, oldest first; sealed, never appended to.`;
+}
+/**
+ * The changes that put `record` in the log: a new task's own file in `recent/`, or its record
+ * replaced where it lives (recent file, shard line, or legacy block). `currentText` is the text of
+ * the file where the task's record lives now (`log.locate`), needed to replace it in place.
+ */
+function planRecordWrite(log, record, currentText) {
+    const file = log.locate(record.task_id);
+    if (!file) {
+        const path = recentRecordPath(log.agent, record.task_id);
+        return [
+            { path, content: renderRewardFile(recentHeader(log.agent), [renderRewardLine(record)]) },
+        ];
+    }
+    if (file.kind === 'recent' && currentText === undefined) {
+        return [
+            {
+                path: file.path,
+                content: renderRewardFile(recentHeader(log.agent), [renderRewardLine(record)]),
+            },
+        ];
+    }
+    const text = currentText ?? '';
+    return [
+        {
+            path: file.path,
+            content: file.kind === 'legacy'
+                ? replaceRewardText(file.path, text, record)
+                : replaceRewardLine(file.path, text, record),
+        },
+    ];
+}
+/**
+ * Seals records into new shards, oldest first (by time, then task id), each within
+ * MAX_SHARD_RECORDS and MAX_SHARD_BYTES, and deletes their recent files. The same records always
+ * give the same shards, byte for byte and by name.
+ */
+function planSeal(agent, recent) {
+    const records = [...recent].sort((a, b) => byTimeThenId(a.record, b.record));
+    const header = shardHeader(agent);
+    const lines = records.map(({ record }) => renderRewardLine(record));
+    // As many shards as the bounds need, then the records spread evenly over them (two shards of
+    // 100 rather than 168 and 32), so no seal leaves a sliver of a file behind.
+    const groups = evenGroups(header, lines, groupLines(header, lines, MAX_SHARD_RECORDS).length);
+    let next = 0;
+    const firsts = groups.map((group) => {
+        const first = records[next]?.record;
+        next += group.length;
+        return first;
+    });
+    const dir = layout_agentPaths(agent).rewardsDir;
+    const shards = groups.map((group, i) => {
+        const first = firsts[i];
+        if (!first)
+            throw new Error('a shard without records'); // groups partition the records
+        const content = renderRewardFile(header, group);
+        const hash = (0,external_node_crypto_.createHash)('sha256').update(content).digest('hex').slice(0, 8);
+        return { path: `${dir}/${first.at.slice(0, 10)}-${hash}.md`, content };
+    });
+    const deletes = [...new Set(recent.map((entry) => entry.path))]
+        .sort()
+        .map((path) => ({
+        path,
+        delete: true,
+    }));
+    return {
+        changes: [...shards, ...deletes],
+        shards: shards.map((s) => s.path),
+        count: records.length,
+    };
+}
+/** Lines cut, in order, into groups within `maxRecords` lines and MAX_SHARD_BYTES each. */
+function groupLines(header, lines, maxRecords) {
+    const headerBytes = Buffer.byteLength(renderRewardFile(header, []));
+    const groups = [];
+    let bytes = 0;
+    for (const line of lines) {
+        const lineBytes = Buffer.byteLength(line) + 1;
+        const group = groups.at(-1);
+        if (group && group.length < maxRecords && bytes + lineBytes <= MAX_SHARD_BYTES) {
+            group.push(line);
+            bytes += lineBytes;
+        }
+        else {
+            groups.push([line]);
+            bytes = headerBytes + lineBytes;
+        }
+    }
+    return groups;
+}
+/**
+ * Lines cut, in order, into `count` groups whose sizes differ by at most one, or into more when
+ * a group would be over MAX_SHARD_BYTES (a single line is always a group of its own).
+ */
+function evenGroups(header, lines, count) {
+    const headerBytes = Buffer.byteLength(renderRewardFile(header, []));
+    for (let parts = Math.max(1, count);; parts++) {
+        const groups = [];
+        const base = Math.floor(lines.length / parts);
+        const larger = lines.length % parts;
+        let start = 0;
+        for (let i = 0; i < parts && start < lines.length; i++) {
+            const size = base + (i < larger ? 1 : 0);
+            groups.push(lines.slice(start, start + size));
+            start += size;
+        }
+        const fits = (group) => group.length === 1 ||
+            headerBytes + group.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0) <=
+                MAX_SHARD_BYTES;
+        if (groups.every(fits))
+            return groups;
+    }
+}
+/**
+ * The whole change of writing one record: `planRecordWrite`, and when that brings `recent/` to
+ * SEAL_AT_RECENT_RECORDS, the seal of every recent record (the new one goes straight to a shard).
+ */
+function planRewardUpdate(log, record, currentText) {
+    const changes = planRecordWrite(log, record, currentText);
+    if (log.locate(record.task_id))
+        return { changes };
+    const path = recentRecordPath(log.agent, record.task_id);
+    const recent = [...log.recentRecords, { path, record }];
+    if (recent.length < SEAL_AT_RECENT_RECORDS)
+        return { changes };
+    const sealed = planSeal(log.agent, recent);
+    // The new record's own recent file was never written: neither write nor delete it.
+    return { changes: sealed.changes.filter((change) => change.path !== path), sealed };
+}
+/**
+ * Writes `record` into the log through the writer (the thin shell over `planRewardUpdate`);
+ * returns the seal it made, if any, for the commit message.
+ */
+function writeRewardRecord(writer, repoRoot, log, record) {
+    const file = log.locate(record.task_id);
+    const currentText = file ? files_readTextIfExists((0,external_node_path_namespaceObject.join)(repoRoot, file.path)) : undefined;
+    const { changes, sealed } = planRewardUpdate(log, record, currentText);
+    writer.apply(changes);
+    return sealed;
+}
+//# sourceMappingURL=reward-log.js.map
 ;// CONCATENATED MODULE: ./lib/git/message.js
 // The shape of every commit message the runtime writes: a subject a reviewer reads in `git log`, a
 // body in words, and trailers tools parse (`git interpret-trailers`).
@@ -74601,7 +75519,8 @@ class PathGuard {
 ;// CONCATENATED MODULE: ./lib/memory/writer.js
 // The memory writer: the only way the runtime changes an agent's files. Each write passes the path
 // guard, is journaled (when part of a change, see change.ts) and lands atomically; the writer
-// remembers what it wrote so the commit stages exactly that.
+// remembers what it wrote or removed, so the commit stages exactly that.
+
 
 
 
@@ -74623,13 +75542,32 @@ class MemoryWriter {
         this.paths.add(path);
         this.logger.debug(`wrote ${path}`);
     }
-    /** Removes a repository-relative file (guarded like a write); a missing file is no error. */
+    /**
+     * Deletes a repository-relative file (through the same guard) and remembers it for the commit.
+     * Folders it leaves empty inside the agent's folder go too, as git would leave them.
+     */
     remove(path) {
         const absolute = this.guard.resolve(path);
         this.journal?.record(path);
         (0,external_node_fs_namespaceObject.rmSync)(absolute, { force: true });
         this.paths.add(path);
         this.logger.debug(`removed ${path}`);
+        let folder = (0,external_node_path_namespaceObject.dirname)(absolute);
+        for (let depth = external_node_path_namespaceObject.posix.normalize(path).split('/').length - 1; depth > 2; depth--) {
+            if (!isEmptyFolder(folder))
+                break;
+            (0,external_node_fs_namespaceObject.rmdirSync)(folder);
+            folder = (0,external_node_path_namespaceObject.dirname)(folder);
+        }
+    }
+    /** Applies a planner's changes in order. */
+    apply(changes) {
+        for (const change of changes) {
+            if ('delete' in change)
+                this.remove(change.path);
+            else
+                this.write(change.path, change.content);
+        }
     }
     /** Writes a file that is never committed (context.md): guarded, atomic, not remembered. */
     writeEphemeral(path, content) {
@@ -74638,6 +75576,16 @@ class MemoryWriter {
     /** Every path written or removed so far, in order of first write. */
     get written() {
         return [...this.paths];
+    }
+}
+function isEmptyFolder(folder) {
+    try {
+        return (0,external_node_fs_namespaceObject.readdirSync)(folder).length === 0;
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return false;
+        throw error;
     }
 }
 //# sourceMappingURL=writer.js.map
@@ -74818,13 +75766,22 @@ function editDistance(a, b, limit = Infinity) {
 
 /** Redirect chains longer than this are a loop in hand-edited files; resolution stops there. */
 const MAX_REDIRECTS = 10;
+/** Keys by belief data: data served by the memory index is the same object run after run. */
+const keysOfData = new WeakMap();
 /** Every name a belief answers to, as normalised keys: its slug, its name and its aliases. */
 function beliefKeys(belief) {
+    const known = keysOfData.get(belief.data);
+    if (known?.slug === belief.slug)
+        return known.keys;
     const keys = new Set([nameKey(belief.slug), nameKey(belief.data.name)]);
     for (const alias of belief.data.aliases)
         keys.add(nameKey(alias));
     keys.delete('');
-    return [...keys];
+    const result = [...keys];
+    // Only frozen data cannot change behind the memo's back.
+    if (Object.isFrozen(belief.data))
+        keysOfData.set(belief.data, { slug: belief.slug, keys: result });
+    return result;
 }
 /** Orders candidates for one name: live first, then entities/relations over hypotheses, then support. */
 function preference(a, b) {
@@ -75156,7 +76113,7 @@ function reconsider(belief, now) {
  * file; later evidence on it follows that pointer.
  */
 function promoteHypotheses(world, options) {
-    const paths = agentPaths(options.agent);
+    const paths = layout_agentPaths(options.agent);
     const index = new resolve_WorldIndex(world);
     const taken = new Set(world.map((belief) => belief.path));
     const update = emptyUpdate();
@@ -75265,14 +76222,17 @@ const SegmentSchema = looseObject({
     title: schemas_string().min(1).optional(),
     tags: tagList,
 });
-function loadSegments(repoRoot) {
+function loadSegments(repoRoot, cache = directReads(repoRoot)) {
     return listMarkdown(repoRoot, SEGMENTS_DIR)
         .filter((name) => name !== 'README.md')
-        .map((name) => {
+        .flatMap((name) => {
         const topic = name.slice(0, -'.md'.length);
         const path = `${SEGMENTS_DIR}/${name}`;
-        const { data, body } = parseMarkdown(path, readTextIfExists((0,external_node_path_namespaceObject.join)(repoRoot, path)) ?? '', SegmentSchema);
-        return { topic, path, title: data.title ?? topic, tags: data.tags, body };
+        const segment = cache.parse(path, 'segment@1', (text) => {
+            const { data, body } = parseMarkdown(path, text, SegmentSchema);
+            return { topic, path, title: data.title ?? topic, tags: data.tags, body };
+        });
+        return segment ? [segment] : [];
     });
 }
 //# sourceMappingURL=segments.js.map
@@ -75283,11 +76243,10 @@ function loadSegments(repoRoot) {
 
 
 
-
 const LooseFrontmatter = looseObject({});
-function readHuman(repoRoot, path) {
-    const text = readTextIfExists((0,external_node_path_namespaceObject.join)(repoRoot, path)) ?? '';
-    return { path, text: parseMarkdown(path, text, LooseFrontmatter).body.trim() };
+function readHuman(cache, path) {
+    const text = cache.parse(path, 'human@1', (text) => parseMarkdown(path, text, LooseFrontmatter).body.trim()) ?? '';
+    return { path, text };
 }
 /** Bullet items of each `## Heading` section, keyed by the lowercased heading. */
 function bulletsBySection(markdown) {
@@ -75309,12 +76268,12 @@ function bulletsBySection(markdown) {
 function section(sections, ...names) {
     return names.flatMap((name) => sections.get(name) ?? []);
 }
-function loadHumanFiles(repoRoot, agent) {
-    const paths = agentPaths(agent);
-    const persona = readHuman(repoRoot, paths.persona);
-    const constraintsDoc = readHuman(repoRoot, paths.constraints);
+function loadHumanFiles(repoRoot, agent, cache = directReads(repoRoot)) {
+    const paths = layout_agentPaths(agent);
+    const persona = readHuman(cache, paths.persona);
+    const constraintsDoc = readHuman(cache, paths.constraints);
     const sections = bulletsBySection(constraintsDoc.text);
-    const goalsDoc = readHuman(repoRoot, paths.goals);
+    const goalsDoc = readHuman(cache, paths.goals);
     const goals = goalsDoc.text
         .split('\n')
         .map((line) => /^\s*[-*]\s+(?:\[([ xX])\]\s+)?(.+?)\s*$/.exec(line))
@@ -75333,29 +76292,274 @@ function loadHumanFiles(repoRoot, agent) {
     };
 }
 //# sourceMappingURL=human.js.map
+;// CONCATENATED MODULE: ./lib/memory/memory-index.js
+// The memory index: every memory file's parsed value, kept under .git/agentos/ and keyed by the
+// file's git blob id, so that an iteration parses only what changed since the last one. Git says
+// which files are unchanged (their blob ids in the index, minus what differs in the work tree);
+// everything else is hashed from the file itself, so the files always win over the index.
+
+
+
+
+/** Bump when the stored shape changes: an index of another version is rebuilt from the files. */
+const MEMORY_INDEX_FORMAT = 2;
+/** Where the index lives, inside the git directory (never in the committed tree). */
+const MEMORY_INDEX_DIR = `agentos/memory-index-v${MEMORY_INDEX_FORMAT}`;
+/** The index is split by path so that a run that changes a few files rewrites only a few shards. */
+const SHARDS = 64;
+/** The folders whose files the index serves without rereading them. */
+const MEMORY_ROOTS = ['agents', 'shared'];
+/**
+ * Shards this process has read or written, by file, with the file's stamp at that time: a process
+ * that runs many iterations (`run --all`, the daemon) reads each shard from disk once, and again
+ * only when another process rewrote it.
+ */
+const shardsInMemory = new Map();
+/** The id git gives a file's content: sha1 of `blob <length>\0<content>`. */
+function blobId(content) {
+    return (0,external_node_crypto_.createHash)('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+class MemoryIndex {
+    repoRoot;
+    folder;
+    cleanBlobs;
+    tracked;
+    /** Reads served from the index and reads that parsed the file, for measurements and tests. */
+    stats = { hits: 0, misses: 0 };
+    shards = new Map();
+    dirty = new Set();
+    touched = new Set();
+    constructor(repoRoot, folder, 
+    /** Blob ids of the files whose work-tree content is what the git index holds. */
+    cleanBlobs, 
+    /** Every path the git index holds under the memory roots, changed or not. */
+    tracked) {
+        this.repoRoot = repoRoot;
+        this.folder = folder;
+        this.cleanBlobs = cleanBlobs;
+        this.tracked = tracked;
+    }
+    /**
+     * The index as of now. It is a snapshot: open it again after writing memory files, since a file
+     * written after opening may still be taken for the content git had.
+     */
+    static async open(repoRoot, git) {
+        const [folder, indexed, changed] = await Promise.all([
+            git.gitPath(MEMORY_INDEX_DIR),
+            git.indexedBlobs(MEMORY_ROOTS),
+            git.changedInWorkTree(MEMORY_ROOTS),
+        ]);
+        const tracked = new Set(indexed.keys());
+        for (const path of changed)
+            indexed.delete(path);
+        return new MemoryIndex(repoRoot, folder, indexed, tracked);
+    }
+    parse(path, kind, parse) {
+        let blob = this.cleanBlobs.get(path);
+        let text;
+        if (blob === undefined) {
+            // Changed, new or untracked: the file's own bytes say what it holds.
+            const bytes = readBytesIfExists((0,external_node_path_namespaceObject.join)(this.repoRoot, path));
+            if (bytes === undefined)
+                return undefined;
+            blob = blobId(bytes);
+            text = bytes.toString('utf8');
+        }
+        this.touched.add(path);
+        const shardNumber = shardOf(path);
+        const shard = this.shard(shardNumber);
+        const entry = shard.entries[path];
+        if (entry?.blob === blob && Object.hasOwn(entry.values, kind)) {
+            this.stats.hits++;
+            return deepFreeze(entry.values[kind]);
+        }
+        this.stats.misses++;
+        text ??= files_readTextIfExists((0,external_node_path_namespaceObject.join)(this.repoRoot, path));
+        if (text === undefined)
+            return undefined;
+        // A parser that throws (a file that breaks its schema) leaves nothing behind: the next read
+        // parses the file again and throws again, naming it.
+        // Frozen: a value is shared by every read of the same content in this process, so a caller
+        // that changed it in place would change what later reads see.
+        const value = deepFreeze(parse(text));
+        const values = entry?.blob === blob ? entry.values : {};
+        values[kind] = value;
+        shard.entries[path] = { blob, values };
+        this.dirty.add(shardNumber);
+        return value;
+    }
+    /**
+     * Writes the shards that changed, dropping entries of files that are gone. Best effort: an index
+     * that cannot be written is rebuilt on the next run, so a failure here is not an error.
+     */
+    save() {
+        for (const [number, shard] of this.shards) {
+            for (const path of Object.keys(shard.entries)) {
+                if (this.touched.has(path) || this.tracked.has(path))
+                    continue;
+                delete shard.entries[path];
+                this.dirty.add(number);
+            }
+        }
+        if (this.dirty.size === 0)
+            return;
+        try {
+            (0,external_node_fs_namespaceObject.mkdirSync)(this.folder, { recursive: true });
+            for (const number of this.dirty) {
+                const shard = this.shards.get(number);
+                if (!shard)
+                    continue;
+                const file = this.shardFile(number);
+                writeFileAtomic(file, JSON.stringify(shard));
+                const stamp = stampOf(file);
+                if (stamp)
+                    shardsInMemory.set(file, { stamp, shard });
+            }
+            this.dirty.clear();
+        }
+        catch {
+            // Read-only git directory or full disk: the next run reparses what it cannot find here.
+        }
+    }
+    shard(number) {
+        let shard = this.shards.get(number);
+        if (shard === undefined) {
+            const file = this.shardFile(number);
+            const stamp = stampOf(file);
+            const known = shardsInMemory.get(file);
+            shard = known && known.stamp === stamp ? known.shard : readShard(file);
+            if (shard && stamp)
+                shardsInMemory.set(file, { stamp, shard });
+            if (shard === undefined) {
+                shard = { format: MEMORY_INDEX_FORMAT, entries: {} };
+                this.dirty.add(number);
+            }
+            this.shards.set(number, shard);
+        }
+        return shard;
+    }
+    shardFile(number) {
+        return (0,external_node_path_namespaceObject.join)(this.folder, `${number.toString().padStart(2, '0')}.json`);
+    }
+}
+/** A path's shard: FNV-1a of the path (cheap, stable across runs and machines). */
+function shardOf(path) {
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < path.length; i++)
+        hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193);
+    return (hash >>> 0) % SHARDS;
+}
+/** A stored shard, or undefined when it is missing, unreadable, corrupt or of another format. */
+function readShard(file) {
+    let text;
+    try {
+        text = files_readTextIfExists(file);
+    }
+    catch {
+        return undefined;
+    }
+    if (text === undefined)
+        return undefined;
+    try {
+        const value = JSON.parse(text);
+        return isShard(value) ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function isShard(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const { format, entries } = value;
+    if (format !== MEMORY_INDEX_FORMAT || typeof entries !== 'object' || entries === null)
+        return false;
+    return Object.values(entries).every((entry) => typeof entry === 'object' &&
+        entry !== null &&
+        typeof entry.blob === 'string' &&
+        typeof entry.values === 'object' &&
+        entry.values !== null);
+}
+function readBytesIfExists(path) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(path);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === 'ENOENT' || code === 'EISDIR')
+            return undefined;
+        throw error;
+    }
+}
+/** The file's identity and state (inode, size, modification time), or undefined when it is absent. */
+function stampOf(file) {
+    try {
+        const stat = (0,external_node_fs_namespaceObject.statSync)(file);
+        return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Freezes a plain-data value and everything in it (children first, so a frozen root means all). */
+function deepFreeze(value) {
+    if (typeof value !== 'object' || value === null || Object.isFrozen(value))
+        return value;
+    for (const child of Object.values(value))
+        deepFreeze(child);
+    return Object.freeze(value);
+}
+//# sourceMappingURL=memory-index.js.map
 ;// CONCATENATED MODULE: ./lib/memory/queue.js
 // queue.md: tasks enqueued by file, in the seed's format (`## <id>` then `task:`, `priority:`,
-// `created:`). Edits keep every line a person wrote; the runtime only adds or sets fields.
+// `created:`), with multi-line text as a `task: |` block. Edits keep every line a person wrote; the
+// runtime only adds or sets fields. Parsing is per entry: a malformed entry is reported as a value
+// (`problem`), so one bad entry never makes the rest of the queue unreadable.
 
 
 
 
 const PRIORITIES = ['high', 'medium', 'normal', 'low'];
 const PRIORITY_RANK = { high: 0, medium: 1, normal: 1, low: 2 };
+/** `pending` waits in queue.md; `done` and `failed` entries leave it for the archive. */
+const QUEUE_STATUSES = ['pending', 'done', 'failed'];
 /** Task ids: letters, digits, dots, underscores and hyphens. */
 const TASK_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+/**
+ * The largest task text, in UTF-8 bytes (64 KiB). `agentos enqueue` refuses a longer one; a longer
+ * one written into queue.md by hand is marked failed. It keeps a few tasks from filling queue.md,
+ * whose writes stop at the 256 KiB memory file limit.
+ */
+const MAX_TASK_TEXT_BYTES = 64 * 1024;
+/** How a multi-line task text is written: `task: |`, then each line indented by this. */
+const BLOCK_INDENT = '  ';
+const BLOCK_MARKERS = ['|', '|-'];
 const FIELD = /^([a-z_]+):\s*(.*)$/;
-function parseQueue(file, text) {
-    const lines = text.replace(/\n$/, '').split('\n');
+const HEADING = /^## +(.+?)\s*$/;
+/** Lines a merge leaves behind; they cut across entries, so the file as a whole is broken. */
+const CONFLICT_MARKER = /^(<{7}|>{7})( |$)/;
+/**
+ * Parses queue.md. Throws MemoryFileError only for what no entry can be blamed for (a merge conflict
+ * left in the file, binary data); an entry's own problems are in its `problem`.
+ */
+function queue_parseQueue(file, text) {
+    const lines = text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
+    lines.forEach((line, index) => {
+        if (line.includes('\0'))
+            throw new MemoryFileError(file, 'binary data (a NUL byte) in a text file', undefined, index + 1);
+        if (CONFLICT_MARKER.test(line)) {
+            throw new MemoryFileError(file, 'an unresolved merge conflict marker: resolve the conflict and commit', undefined, index + 1);
+        }
+    });
     const preamble = [];
     const entries = [];
     let current;
     const finish = () => {
         if (current)
-            entries.push(toEntry(file, current.id, current.line, current.lines));
+            entries.push(toEntry(current.id, current.line, current.lines));
     };
     lines.forEach((text, index) => {
-        const heading = /^## +(.+?)\s*$/.exec(text);
+        const heading = HEADING.exec(text);
         if (heading) {
             finish();
             current = { id: heading[1] ?? '', line: index + 1, lines: [] };
@@ -75369,56 +76573,95 @@ function parseQueue(file, text) {
     const seen = new Map();
     for (const entry of entries) {
         const earlier = seen.get(entry.id);
-        if (earlier !== undefined) {
-            throw new MemoryFileError(file, `task id "${entry.id}" is already used on line ${earlier}`, undefined, entry.line);
-        }
-        seen.set(entry.id, entry.line);
+        if (earlier === undefined)
+            seen.set(entry.id, entry.line);
+        else
+            entry.problem ??= `task id "${entry.id}" is already used on line ${earlier}`;
     }
     return { preamble, entries };
 }
-function toEntry(file, id, line, lines) {
-    if (!TASK_ID_PATTERN.test(id)) {
-        throw new MemoryFileError(file, `"${id}" is not a task id (letters, digits, ".", "_", "-")`, 'id', line);
-    }
+/** Reads an entry's fields; a `task: |` block takes the indented (and blank) lines after it. */
+function readFields(line, lines) {
     const fields = new Map();
-    lines.forEach((text, offset) => {
-        const match = FIELD.exec(text);
-        if (match)
-            fields.set(match[1] ?? '', { value: (match[2] ?? '').trim(), line: line + offset + 1 });
-    });
+    let block;
+    let problem;
+    for (let at = 0; at < lines.length; at++) {
+        const match = FIELD.exec(lines[at] ?? '');
+        if (!match)
+            continue;
+        const key = match[1] ?? '';
+        const value = (match[2] ?? '').trim();
+        fields.set(key, { value, line: line + at + 1 });
+        if (key !== 'task' || !BLOCK_MARKERS.includes(value))
+            continue;
+        const taken = [];
+        let next = at + 1;
+        for (; next < lines.length; next++) {
+            const text = lines[next] ?? '';
+            if (text.startsWith(BLOCK_INDENT))
+                taken.push(text.slice(BLOCK_INDENT.length));
+            else if (text.trim() === '')
+                taken.push('');
+            else {
+                if (/^\s/.test(text))
+                    problem ??= `line ${line + next + 1}: the lines of a "task: |" block are indented two spaces`;
+                break;
+            }
+        }
+        while (taken.length > 0 && taken[taken.length - 1]?.trim() === '')
+            taken.pop();
+        block = taken.join('\n');
+        at = next - 1;
+    }
+    return { fields, block, problem };
+}
+function toEntry(id, line, lines) {
+    const { fields, block, problem: blockProblem } = readFields(line, lines);
     const task = fields.get('task');
-    if (!task || task.value === '')
-        throw new MemoryFileError(file, `task "${id}" has no text`, 'task', line);
-    const priority = fields.get('priority');
-    const priorityValue = (priority?.value || 'normal');
-    if (!PRIORITIES.includes(priorityValue)) {
-        throw new MemoryFileError(file, `must be one of ${PRIORITIES.join(', ')}`, 'priority', priority?.line);
-    }
-    const status = fields.get('status');
-    const statusValue = status?.value || 'pending';
-    if (statusValue !== 'pending' && statusValue !== 'done') {
-        throw new MemoryFileError(file, 'must be "pending" or "done"', 'status', status?.line);
-    }
-    const created = fields.get('created');
-    if (created && Number.isNaN(Date.parse(created.value))) {
-        throw new MemoryFileError(file, 'must be an ISO-8601 timestamp', 'created', created.line);
-    }
+    const text = task === undefined ? '' : BLOCK_MARKERS.includes(task.value) ? (block ?? '') : task.value;
+    const priority = fields.get('priority')?.value || 'normal';
+    const status = fields.get('status')?.value || 'pending';
+    const created = fields.get('created')?.value;
+    const problem = entryProblem({ id, text, priority, status, created }) ?? blockProblem;
     return {
         id,
-        task: task.value,
-        priority: priorityValue,
-        created: created?.value,
-        status: statusValue,
+        task: text,
+        priority: PRIORITIES.includes(priority)
+            ? priority
+            : 'normal',
+        created,
+        status: QUEUE_STATUSES.includes(status)
+            ? status
+            : 'pending',
+        problem,
         lines,
         line,
     };
 }
-function loadQueue(repoRoot, agent) {
-    const path = agentPaths(agent).queue;
-    const text = readTextIfExists((0,external_node_path_namespaceObject.join)(repoRoot, path));
+/** Why an entry cannot run, first problem first, or undefined when it can. */
+function entryProblem(entry) {
+    const { id, text, priority, status, created } = entry;
+    const bytes = Buffer.byteLength(text);
+    if (!TASK_ID_PATTERN.test(id))
+        return `"${id}" is not a task id (letters, digits, ".", "_", "-")`;
+    if (text.trim() === '')
+        return 'the task has no text (a "task:" line)';
+    if (bytes > MAX_TASK_TEXT_BYTES)
+        return `the task text is ${bytes} bytes, over the ${MAX_TASK_TEXT_BYTES / 1024} KiB limit (${MAX_TASK_TEXT_BYTES} bytes)`;
+    if (!PRIORITIES.includes(priority))
+        return `priority "${priority}" is not one of ${PRIORITIES.join(', ')}`;
+    if (!QUEUE_STATUSES.includes(status))
+        return `status "${status}" is not one of ${QUEUE_STATUSES.join(', ')}`;
+    if (created !== undefined && Number.isNaN(Date.parse(created)))
+        return `created "${created}" is not an ISO-8601 timestamp`;
+    return undefined;
+}
+function queue_loadQueue(repoRoot, agent) {
+    const path = layout_agentPaths(agent).queue;
+    const text = files_readTextIfExists((0,external_node_path_namespaceObject.join)(repoRoot, path));
     return text === undefined
         ? { preamble: queueHeader(agent), entries: [] }
-        : parseQueue(path, text);
+        : queue_parseQueue(path, text);
 }
 function queueHeader(agent) {
     return [
@@ -75428,24 +76671,56 @@ function queueHeader(agent) {
         '',
     ];
 }
-/** Pending entries, highest priority first, then oldest first, then file order. */
+/** Pending entries that can run, highest priority first, then oldest first, then file order. */
 function pendingEntries(queue) {
     return queue.entries
         .map((entry, order) => ({ entry, order }))
-        .filter(({ entry }) => entry.status === 'pending')
+        .filter(({ entry }) => entry.status === 'pending' && entry.problem === undefined)
         .sort((a, b) => PRIORITY_RANK[a.entry.priority] - PRIORITY_RANK[b.entry.priority] ||
         (a.entry.created ?? '').localeCompare(b.entry.created ?? '') ||
         a.order - b.order)
         .map(({ entry }) => entry);
 }
+/** Pending entries that cannot run, in file order: the next run marks them failed. */
+function malformedEntries(queue) {
+    return queue.entries.filter((entry) => entry.status === 'pending' && entry.problem !== undefined);
+}
+/**
+ * A task text as the queue keeps it: line endings made `\n`, blank lines around it and trailing
+ * space dropped, every other line (and its indentation) kept. One line is trimmed.
+ */
+function normaliseTaskText(text) {
+    const lines = text.replace(/\r\n?/g, '\n').split('\n');
+    while (lines.length > 0 && lines[0]?.trim() === '')
+        lines.shift();
+    const joined = lines.join('\n').trimEnd();
+    return joined.includes('\n') ? joined : joined.trim();
+}
+/** The lines that hold a task text: `task: TEXT`, or a `task: |` block for several lines. */
+function taskLines(text) {
+    if (!text.includes('\n') && !BLOCK_MARKERS.includes(text))
+        return [`task: ${text}`];
+    return [
+        'task: |',
+        ...text.split('\n').map((line) => (line === '' ? '' : `${BLOCK_INDENT}${line}`)),
+    ];
+}
 function addEntry(queue, entry) {
+    const task = normaliseTaskText(entry.task);
     const lines = [
-        `task: ${entry.task.replace(/\s+/g, ' ').trim()}`,
+        ...taskLines(task),
         `priority: ${entry.priority}`,
         `created: ${entry.created}`,
         '',
     ];
-    const added = { ...entry, status: 'pending', lines, line: 0 };
+    const added = {
+        ...entry,
+        task,
+        status: 'pending',
+        problem: undefined,
+        lines,
+        line: 0,
+    };
     return { ...queue, entries: [...queue.entries, added] };
 }
 /** A field's value in an entry's lines (runtime fields such as `attempts`), if present. */
@@ -75457,35 +76732,66 @@ function entryField(entry, key) {
     }
     return undefined;
 }
-/** Sets (or adds) fields of one entry, keeping every other line as it was. */
+/** The entry with its fields set (or added after its last line), every other line kept. */
+function withEntryFields(entry, fields) {
+    const lines = [...entry.lines];
+    for (const [key, value] of Object.entries(fields)) {
+        const at = lines.findIndex((text) => FIELD.exec(text)?.[1] === key);
+        if (at >= 0)
+            lines[at] = `${key}: ${value}`;
+        else {
+            let end = lines.length;
+            while (end > 0 && lines[end - 1]?.trim() === '')
+                end--;
+            lines.splice(end, 0, `${key}: ${value}`);
+        }
+    }
+    const status = QUEUE_STATUSES.includes(fields.status ?? '')
+        ? fields.status
+        : entry.status;
+    return { ...entry, lines, status };
+}
+/** Sets (or adds) fields of the runnable entry `id`, keeping every other line as it was. */
 function setEntryFields(queue, id, fields) {
+    const target = queue.entries.find((e) => e.id === id && e.problem === undefined);
     return {
         ...queue,
-        entries: queue.entries.map((entry) => {
-            if (entry.id !== id)
-                return entry;
-            const lines = [...entry.lines];
-            for (const [key, value] of Object.entries(fields)) {
-                const at = lines.findIndex((text) => FIELD.exec(text)?.[1] === key);
-                if (at >= 0)
-                    lines[at] = `${key}: ${value}`;
-                else {
-                    let end = lines.length;
-                    while (end > 0 && lines[end - 1]?.trim() === '')
-                        end--;
-                    lines.splice(end, 0, `${key}: ${value}`);
-                }
-            }
-            return { ...entry, lines, status: fields.status === 'done' ? 'done' : entry.status };
-        }),
+        entries: queue.entries.map((entry) => entry === target ? withEntryFields(entry, fields) : entry),
     };
 }
+/** Marks one entry (by identity: a duplicate id names two) failed, saying why. */
+function markEntryFailed(queue, target, reason, at) {
+    return {
+        ...queue,
+        entries: queue.entries.map((entry) => entry === target
+            ? withEntryFields(entry, { status: 'failed', error: reason, failed_at: at })
+            : entry),
+    };
+}
+/** The queue without its done and failed entries, and those entries: they go to the archive. */
+function takeFinishedEntries(queue) {
+    const finished = queue.entries.filter((entry) => entry.status !== 'pending');
+    if (finished.length === 0)
+        return { queue, finished };
+    return {
+        queue: { ...queue, entries: queue.entries.filter((entry) => entry.status === 'pending') },
+        finished,
+    };
+}
+/** One entry as queue.md and the archive write it: its heading, then its lines. */
+function renderEntry(entry) {
+    return [`## ${entry.id}`, ...entry.lines];
+}
 function renderQueue(queue) {
-    const out = [...queue.preamble];
-    for (const entry of queue.entries) {
+    return renderSections(queue.preamble, queue.entries);
+}
+/** A preamble and entries, each entry after a blank line, ending with one newline. */
+function renderSections(preamble, entries) {
+    const out = [...preamble];
+    for (const entry of entries) {
         if (out.length > 0 && out[out.length - 1]?.trim() !== '')
             out.push('');
-        out.push(`## ${entry.id}`, ...entry.lines);
+        out.push(...renderEntry(entry));
     }
     while (out.length > 0 && out[out.length - 1]?.trim() === '')
         out.pop();
@@ -75493,7 +76799,8 @@ function renderQueue(queue) {
 }
 //# sourceMappingURL=queue.js.map
 ;// CONCATENATED MODULE: ./lib/loop/agent-memory.js
-// Loading everything the loop reads of one agent, validating every file before anything is written.
+// Loading everything the loop reads of one agent, validating every file before anything is written
+// (the reward log: its index and a bounded window of recent records, not every record).
 
 
 
@@ -75501,23 +76808,64 @@ function renderQueue(queue) {
 
 
 
-/** Reads and validates the agent's whole memory; throws MemoryFileError on the first bad file. */
-function loadAgentMemory(repoRoot, agentName) {
+
+
+
+
+/**
+ * Reads and validates the agent's whole memory; throws MemoryFileError on the first bad file.
+ * `cache` serves files unchanged since they were last parsed (default: parse every file).
+ */
+function loadAgentMemory(repoRoot, agentName, cache = directReads(repoRoot)) {
     const registry = loadRegistry(repoRoot);
     const agent = findAgent(registry, agentName);
+    const rewardIndex = readRewardIndex(repoRoot, agent.name, cache);
     return {
         registry,
         agent,
-        human: loadHumanFiles(repoRoot, agent.name),
-        skills: loadSkills(repoRoot, agent.name),
-        world: loadWorld(repoRoot, agent.name),
-        segments: loadSegments(repoRoot),
-        rewards: loadRewards(repoRoot, agent.name),
-        queue: loadQueue(repoRoot, agent.name),
+        human: loadHumanFiles(repoRoot, agent.name, cache),
+        skills: loadSkills(repoRoot, agent.name, cache),
+        world: loadWorld(repoRoot, agent.name, cache),
+        segments: loadSegments(repoRoot, cache),
+        rewards: rewardIndex.recent(TAG_LEARNING_WINDOW),
+        rewardIndex,
+        queue: queue_loadQueue(repoRoot, agent.name),
+        cache,
     };
+}
+/**
+ * The agent's memory through the memory index under .git/agentos/: only files changed since the
+ * last run are parsed, and the index is brought up to date for the next one.
+ */
+async function readAgentMemory(repoRoot, git, agentName) {
+    let index;
+    try {
+        index = await MemoryIndex.open(repoRoot, git);
+    }
+    catch (error) {
+        // Not a git repository (or git cannot say what changed): every file is parsed, as without an index.
+        if (!(error instanceof GitError))
+            throw error;
+        return loadAgentMemory(repoRoot, agentName);
+    }
+    const memory = loadAgentMemory(repoRoot, agentName, index);
+    index.save();
+    return memory;
+}
+/**
+ * Stores what the memory's index learned since it was read (values derived later, like context
+ * terms). Call it before anything changes the loaded values: the index keeps the objects it served.
+ */
+function saveMemoryIndex(memory) {
+    if (memory.cache instanceof MemoryIndex)
+        memory.cache.save();
 }
 //# sourceMappingURL=agent-memory.js.map
 ;// CONCATENATED MODULE: ./lib/loop/commit-message.js
+// The commit message of one iteration: what the agent did, in words a reviewer reads in `git log`,
+// the task and its answer kept whole (up to a bound) so they can be read again, and trailers that
+// tools can parse (`git interpret-trailers`). The parser beside the renderer reads a message back.
+
 const SUBJECT_TASK_LENGTH = 50;
 /**
  * The most of a task's text, and of its answer, a commit message keeps (UTF-8 bytes). Beyond it the
@@ -75555,6 +76903,10 @@ function iterationCommitMessage(input) {
             lines.push(`- created ${path}`);
         for (const path of input.updated)
             lines.push(`- updated ${path}`);
+    }
+    if (input.sealed) {
+        const shards = input.sealed.shards.map((path) => agentRelative(task.agent, path)).join(', ');
+        lines.push('', `Sealed ${input.sealed.count} reward records into ${shards}.`);
     }
     if (input.transitions && input.transitions.length > 0) {
         lines.push('', 'Contradicted beliefs:');
@@ -75775,7 +77127,6 @@ function feedback_arguments_parseRewardArguments(args) {
 
 
 
-
 const OUTCOME_OF_CORRECTNESS = {
     1: 'success',
     0: 'partial',
@@ -75788,11 +77139,12 @@ const REWARD_OF_OUTCOME = { success: 1, partial: 0, failure: -1 };
  */
 function planFeedback(input) {
     const { memory, at } = input;
+    const unchanged = input.unchangedOnDisk ?? (() => false);
     const agent = memory.agent.name;
-    const paths = agentPaths(agent);
-    const before = memory.rewards.find((r) => r.task_id === input.taskId);
+    const paths = layout_agentPaths(agent);
+    const before = memory.rewardIndex.record(input.taskId);
     if (!before)
-        throw new errors_InputError(`no reward record for task "${input.taskId}" in ${paths.rewards}`);
+        throw new errors_InputError(`no reward record for task "${input.taskId}" in ${paths.rewardsDir}/`);
     const decomposition = { ...before.reward_decomposition, ...input.feedback.scores };
     const correctness = input.feedback.scores.correctness;
     const outcome = correctness === undefined
@@ -75855,10 +77207,9 @@ function planFeedback(input) {
     for (const belief of changedBeliefs.values())
         writes.push({ path: belief.path, content: renderBelief(belief) });
     if (changedBeliefs.size > 0)
-        writes.push({
-            path: paths.worldIndex,
-            content: renderWorldIndex(agent, memory.world.map((b) => changedBeliefs.get(b.path) ?? b)),
-        });
+        for (const page of renderWorldIndexPages(agent, memory.world.map((b) => changedBeliefs.get(b.path) ?? b)))
+            if (!unchanged(page))
+                writes.push(page);
     // Skills: move the task's count from the old outcome to the new one.
     const used = new Set(record.skills_used.map((p) => `${paths.root}/${p}`));
     const skills = memory.skills.map((skill) => {
@@ -75879,14 +77230,16 @@ function planFeedback(input) {
         return updated;
     });
     if (skills.some((s, i) => s !== memory.skills[i]))
-        writes.push({ path: paths.skillsIndex, content: renderSkillsIndex(agent, skills) });
+        for (const page of renderSkillsIndexPages(agent, skills))
+            if (!unchanged(page))
+                writes.push(page);
     const message = {
         subject: `${agent}: human feedback on ${input.taskId} (${feedbackSummary(input.feedback)})`,
         body: [
             `Feedback from ${input.feedback.by} overrides the self-assessment: ${before.outcome} (${formatReward(before.reward)}) → ${outcome} (${formatReward(record.reward)}).`,
             ...(input.feedback.note ? ['', `Note: ${input.feedback.note}`] : []),
             '',
-            `- updated ${paths.rewards}`,
+            `- updated ${memory.rewardIndex.locate(input.taskId)?.path ?? paths.rewardsDir}`,
             ...writes.map((write) => `- updated ${write.path}`),
             ...(transitions.length > 0
                 ? [
@@ -75910,10 +77263,10 @@ function planFeedback(input) {
 /** Human feedback on a task, landed as one commit (the thin shell around `planFeedback`). */
 async function applyFeedback(input) {
     await recoverInterruptedChange(input);
-    const memory = loadAgentMemory(input.repoRoot, input.agent);
+    const memory = await readAgentMemory(input.repoRoot, input.git, input.agent);
     const agent = memory.agent.name;
-    const paths = agentPaths(agent);
     const plan = planFeedback({
+        unchangedOnDisk: (page) => isUnchangedOnDisk(input.repoRoot, page),
         memory,
         taskId: input.taskId,
         feedback: input.feedback,
@@ -75921,12 +77274,12 @@ async function applyFeedback(input) {
         ...(input.issueNumber !== undefined ? { issueNumber: input.issueNumber } : {}),
     });
     if (!plan) {
-        const record = memory.rewards.find((r) => r.task_id === input.taskId);
+        const record = memory.rewardIndex.record(input.taskId);
         return { record: record, commit: undefined, changed: [], transitions: [] };
     }
     const landed = await landChange({ ...input, agent, label: `${agent} feedback on ${input.taskId}` }, async (writer) => {
-        const rewardsText = readTextIfExists((0,external_node_path_namespaceObject.join)(input.repoRoot, paths.rewards)) ?? '';
-        writer.write(paths.rewards, replaceRewardText(paths.rewards, rewardsText, plan.record));
+        // Rewritten where it lives: its recent file, its shard's line, or its block in a legacy rewards.md.
+        writeRewardRecord(writer, input.repoRoot, memory.rewardIndex, plan.record);
         for (const write of plan.writes)
             writer.write(write.path, write.content);
         return { message: formatCommitMessage(plan.message), value: undefined };
@@ -76090,6 +77443,175 @@ function parseCommentCommand(body) {
     return { kind: 'invalid', command: '/agentos', problem: `unknown command "/agentos ${word}"` };
 }
 //# sourceMappingURL=comment-command.js.map
+;// CONCATENATED MODULE: ./lib/memory/queue-archive.js
+// The queue's archive: done and failed tasks leave queue.md for bounded monthly files
+// (`agents/<name>/queue/archive/<YYYY-MM>.md`, then `<YYYY-MM>-2.md`, …), so queue.md holds only
+// what is pending and never grows past the memory file limit. Tasks stay findable by id.
+
+
+
+
+/** An archive file is closed once it holds this many entries… */
+const ARCHIVE_MAX_ENTRIES = 500;
+/** …or once the next entry would take it past this many bytes (128 KiB). */
+const ARCHIVE_MAX_BYTES = 128 * 1024;
+/**
+ * An entry bigger than this (only a malformed one in practice: a valid task text is at most 64 KiB)
+ * is archived cut to its first lines; the commit that moved it keeps the whole entry in git history.
+ */
+const ARCHIVE_MAX_ENTRY_BYTES = 96 * 1024;
+/** How much of a cut entry the archive keeps. */
+const CUT_ENTRY_BYTES = 4 * 1024;
+const CUT_LINE_CHARACTERS = 1024;
+/** Fields of an entry's outcome, kept even when the entry is cut. */
+const OUTCOME_FIELDS = ['status', 'done_at', 'failed_at', 'error', 'attempts', 'last_error'];
+function archiveDir(agent) {
+    return `${layout_agentPaths(agent).root}/queue/archive`;
+}
+function archivePath(agent, month, part) {
+    return `${archiveDir(agent)}/${part === 1 ? month : `${month}-${part}`}.md`;
+}
+/** The agent's archive files, newest first. */
+function listArchiveFiles(repoRoot, agent) {
+    const files = [];
+    for (const name of listMarkdown(repoRoot, archiveDir(agent))) {
+        const match = /^(\d{4}-\d{2})(?:-(\d+))?\.md$/.exec(name);
+        if (!match)
+            continue;
+        const month = match[1] ?? '';
+        const part = Number(match[2] ?? 1);
+        files.push({ path: archivePath(agent, month, part), month, part });
+    }
+    return files.sort((a, b) => b.month.localeCompare(a.month) || b.part - a.part);
+}
+function archiveHeader(agent, month) {
+    return [
+        `# Queue archive — ${agent}, ${month}`,
+        '',
+        `Tasks that left queue.md, done or failed, oldest first (written by AgentOS; at most ${ARCHIVE_MAX_ENTRIES} tasks and ${ARCHIVE_MAX_BYTES / 1024} KiB per file).`,
+        '',
+    ];
+}
+function byteLength(lines) {
+    return lines.reduce((sum, line) => sum + Buffer.byteLength(line) + 1, 0);
+}
+/** The entry as the archive keeps it: verbatim, or its first lines and its outcome when too big. */
+function archivedCopy(entry) {
+    const bytes = byteLength(renderEntry(entry));
+    if (bytes <= ARCHIVE_MAX_ENTRY_BYTES)
+        return entry;
+    const kept = [];
+    let size = 0;
+    for (const line of entry.lines) {
+        const cut = line.slice(0, CUT_LINE_CHARACTERS);
+        size += Buffer.byteLength(cut) + 1;
+        if (size > CUT_ENTRY_BYTES)
+            break;
+        kept.push(cut);
+    }
+    // Outcome fields are set again after the cut, whether or not they were among the kept lines.
+    const outcome = {};
+    for (const key of OUTCOME_FIELDS) {
+        const value = entryField(entry, key);
+        if (value !== undefined)
+            outcome[key] = value;
+    }
+    outcome.archived = `cut to its first ${kept.length} of ${entry.lines.length} lines (${bytes} bytes); git history keeps the whole entry`;
+    return withEntryFields({ ...entry, lines: kept }, outcome);
+}
+/**
+ * Pure: the archive writes that append `entries` (done or failed) in the month `month`, given the
+ * newest archive file of that month and its text, rolling over to a new part at the bound.
+ */
+function planArchiveWrites(input) {
+    const { agent, month } = input;
+    const writes = [];
+    let part = input.newest?.file.part ?? 1;
+    let open = input.newest
+        ? queue_parseQueue(input.newest.file.path, input.newest.text)
+        : { preamble: archiveHeader(agent, month), entries: [] };
+    let size = input.newest ? Buffer.byteLength(input.newest.text) : byteLength(open.preamble);
+    let changed = false;
+    const close = () => {
+        if (changed)
+            writes.push({ path: archivePath(agent, month, part), content: renderQueue(open) });
+    };
+    for (const entry of input.entries.map(archivedCopy)) {
+        const added = byteLength(['', ...renderEntry(entry)]);
+        if (open.entries.length > 0 &&
+            (open.entries.length + 1 > ARCHIVE_MAX_ENTRIES || size + added > ARCHIVE_MAX_BYTES)) {
+            close();
+            part++;
+            open = { preamble: archiveHeader(agent, month), entries: [] };
+            size = byteLength(open.preamble);
+        }
+        open = { ...open, entries: [...open.entries, entry] };
+        size += added;
+        changed = true;
+    }
+    close();
+    return writes;
+}
+/** The archive writes that append `entries`, reading the month's newest file. */
+function archiveEntries(repoRoot, agent, entries, at) {
+    if (entries.length === 0)
+        return [];
+    const month = at.slice(0, 7);
+    const file = listArchiveFiles(repoRoot, agent).find((f) => f.month === month);
+    const text = file && files_readTextIfExists((0,external_node_path_namespaceObject.join)(repoRoot, file.path));
+    return planArchiveWrites({
+        agent,
+        month,
+        newest: file && text !== undefined ? { file, text } : undefined,
+        entries,
+    });
+}
+/**
+ * Every write that lands `queue`: done and failed entries move to the archive (including those an
+ * older runtime left in queue.md), and queue.md keeps what is pending. Every queue write goes here.
+ */
+function planQueueWrites(repoRoot, agent, queue, at) {
+    const { queue: pending, finished } = takeFinishedEntries(queue);
+    return [
+        { path: layout_agentPaths(agent).queue, content: renderQueue(pending) },
+        ...archiveEntries(repoRoot, agent, finished, at),
+    ];
+}
+/**
+ * A task by id: in queue.md first, then in the archive, newest file first (and the newest entry of
+ * a file first, so a task archived twice under one id is found in its latest state). A pending
+ * entry of queue.md that cannot run says why in `entry.problem`; a failed one in its `error:` field.
+ */
+function findTask(repoRoot, agent, id) {
+    const queue = loadQueue(repoRoot, agent);
+    const queued = queue.entries.find((e) => e.id === id);
+    if (queued)
+        return { entry: queued, status: queued.status, file: agentPaths(agent).queue };
+    for (const file of listArchiveFiles(repoRoot, agent)) {
+        const text = readTextIfExists(join(repoRoot, file.path));
+        if (text === undefined || !headingIds(text).includes(id))
+            continue;
+        const entry = parseQueue(file.path, text).entries.findLast((e) => e.id === id);
+        if (entry)
+            return { entry, status: entry.status, file: file.path };
+    }
+    return undefined;
+}
+/** Every task id in the archive, for keeping ids unique across queue.md, archive and reward log. */
+function archivedTaskIds(repoRoot, agent) {
+    const ids = new Set();
+    for (const file of listArchiveFiles(repoRoot, agent)) {
+        const text = readTextIfExists(join(repoRoot, file.path));
+        if (text !== undefined)
+            for (const id of headingIds(text))
+                ids.add(id);
+    }
+    return ids;
+}
+function headingIds(text) {
+    return [...text.matchAll(/^## +(.+?)[ \t]*$/gm)].map((match) => match[1] ?? '');
+}
+//# sourceMappingURL=queue-archive.js.map
 ;// CONCATENATED MODULE: ./lib/routing/demand.js
 /** Ranking score from which an included item counts as a match for the task. */
 const MATCH_SCORE = 0.35;
@@ -76148,6 +77670,7 @@ function tierRank(tier) {
 // the verified outcome, the model's self-assessment and what the runtime measured.
 
 
+
 const OUTCOME_REWARD = { success: 1, partial: 0, failure: -1 };
 /** Constraint checks on the answer: each forbidden tool it mentions is a violation. */
 function checkConstraints(answer, constraints) {
@@ -76174,7 +77697,7 @@ function scoreTask(input) {
     const outcome = input.violations.length > 0 ? 'failure' : output.outcome;
     const shown = new Set(contextItems(input.context).map((item) => item.id));
     return {
-        task: input.task.text,
+        task: rewardTaskTitle(input.task.text),
         task_id: input.task.id,
         agent: input.task.agent,
         at: input.at,
@@ -76211,7 +77734,7 @@ function scoreTask(input) {
 function failureRecord(input) {
     const { spent } = input.failure;
     return {
-        task: input.task.text,
+        task: rewardTaskTitle(input.task.text),
         task_id: input.task.id,
         agent: input.task.agent,
         at: input.at,
@@ -76245,7 +77768,7 @@ function oneLine(text) {
 ;// CONCATENATED MODULE: ./lib/memory/skill-updates.js
 
 function updateSkills(skills, input) {
-    const paths = agentPaths(input.agent);
+    const paths = layout_agentPaths(input.agent);
     const bySlug = new Map(skills.map((skill) => [skill.slug, skill]));
     const change = { skills: new Map(), created: [], used: [], refused: [] };
     const use = (skill) => {
@@ -76373,7 +77896,7 @@ function findBelief(world, slugOrName) {
 function observe(world, observation) {
     const index = new resolve_WorldIndex(world);
     const change = { beliefs: new Map(), created: [], refused: [], transitions: [] };
-    const paths = agentPaths(observation.agent);
+    const paths = layout_agentPaths(observation.agent);
     const touched = new Set();
     const set = (belief) => {
         index.put(belief);
@@ -76600,7 +78123,7 @@ function resolveTarget(agent, target) {
 const MAX_NEW_FILES_PER_ITERATION = 20;
 function planMemoryUpdate(input) {
     const { agent, output } = input;
-    const paths = agentPaths(agent.name);
+    const paths = layout_agentPaths(agent.name);
     const learning = agent.learning;
     const refused = [];
     // `learning: none` writes no skills and no beliefs (SPEC §7): not even a usage counter.
@@ -76666,18 +78189,13 @@ function planMemoryUpdate(input) {
         (isNew ? created : updated).push(path);
         worldUpdates.push(agentRelative(agent.name, path));
     }
-    if (skillChange.skills.size > 0) {
-        writes.push({
-            path: paths.skillsIndex,
-            content: renderSkillsIndex(agent.name, [...skills.values()]),
-        });
-    }
-    if (worldChange.beliefs.size > 0) {
-        writes.push({
-            path: paths.worldIndex,
-            content: renderWorldIndex(agent.name, [...world.values()]),
-        });
-    }
+    // The pages a change can touch (all of them without `indexPages`); the apply step writes only
+    // those whose content changed.
+    const selection = (changed) => input.indexPages ? { changed: new Set(changed), existing: input.indexPages } : undefined;
+    if (skillChange.skills.size > 0)
+        writes.push(...renderSkillsIndexPages(agent.name, [...skills.values()], selection(skillChange.skills.keys())));
+    if (worldChange.beliefs.size > 0)
+        writes.push(...renderWorldIndexPages(agent.name, [...world.values()], selection(worldChange.beliefs.keys())));
     return {
         writes,
         created,
@@ -76715,13 +78233,12 @@ function planMemoryUpdate(input) {
 async function runIteration(deps, task, loaded) {
     const logger = deps.logger ?? silentLogger;
     const now = deps.now ?? (() => new Date());
-    const memory = loaded ?? loadAgentMemory(deps.repoRoot, task.agent);
+    const memory = loaded ?? (await readAgentMemory(deps.repoRoot, deps.git, task.agent));
     const agent = memory.agent.name;
-    const paths = agentPaths(agent);
+    const paths = layout_agentPaths(agent);
     // A record with an error is a failed attempt, not a processed task: the task runs again, and its
     // new record replaces the failed one, so there is still one record per task.
-    const previous = memory.rewards.filter((record) => record.task_id === task.id);
-    if (previous.some((record) => record.error === undefined)) {
+    if (memory.rewardIndex.status(task.id) === 'done') {
         const summary = `${agent} ${task.id}: already processed (a reward record exists); nothing to do`;
         return { status: 'already-processed', task, summary, created: [], updated: [], refused: [] };
     }
@@ -76732,6 +78249,8 @@ async function runIteration(deps, task, loaded) {
         sources: { ...memory, agent },
         budget: memory.registry.context.token_budget,
     });
+    // Before the plan below changes any loaded value: the index keeps the objects it served.
+    saveMemoryIndex(memory);
     new MemoryWriter(deps.repoRoot, agent, logger).writeEphemeral(paths.context, renderContextMarkdown(context, at));
     const estimate = estimateDemand(context);
     const choice = (deps.routing ?? staticRoutingPolicy).choose({
@@ -76739,7 +78258,6 @@ async function runIteration(deps, task, loaded) {
         tags: context.learnedTags,
     });
     logger.debug(`${task.id}: ${estimate.demand} demand (${estimate.reason}) → ${choice.tier} (${choice.reason})`);
-    const retry = previous.length > 0;
     const change = {
         repoRoot: deps.repoRoot,
         git: deps.git,
@@ -76766,14 +78284,17 @@ async function runIteration(deps, task, loaded) {
         // No answer: no memory file changes. Only the record of the attempt and the queue's count.
         const record = failureRecord({ task, at, failure: error, demand: estimate.demand, context });
         const { commit } = await landChange(change, async (writer) => {
-            writeReward(writer, deps.repoRoot, agent, record, retry);
-            writeQueueAttempt(writer, memory.queue, agent, task, { last_error: record.error ?? '' });
+            const sealed = writeRewardRecord(writer, deps.repoRoot, memory.rewardIndex, record);
+            writeQueueAttempt(writer, deps.repoRoot, memory.queue, task, at, {
+                last_error: record.error ?? '',
+            });
             const message = iterationCommitMessage({
                 task,
                 record,
                 created: [],
                 updated: [],
                 refused: [],
+                sealed,
             });
             return { message, value: undefined };
         });
@@ -76803,12 +78324,17 @@ async function runIteration(deps, task, loaded) {
         verified: violations.length === 0,
         skills: memory.skills,
         world: memory.world,
+        indexPages: existingIndexPages(deps.repoRoot, agent),
     });
     const landed = await landChange(change, async (writer) => {
         const refused = [...plan.refused];
         const created = [];
         const updated = [];
         for (const write of plan.writes) {
+            // An index page the plan renders unchanged is left alone: only changed pages are rewritten.
+            if (!plan.created.includes(write.path) && !plan.updated.includes(write.path))
+                if (isUnchangedOnDisk(deps.repoRoot, write))
+                    continue;
             try {
                 writer.write(write.path, write.content);
                 if (plan.created.includes(write.path))
@@ -76834,8 +78360,11 @@ async function runIteration(deps, task, loaded) {
             worldUpdates: plan.worldUpdates.filter((p) => created.includes(`${paths.root}/${p}`) || updated.includes(`${paths.root}/${p}`)),
             skillsUsed: plan.skillsUsed,
         });
-        writeReward(writer, deps.repoRoot, agent, record, retry);
-        writeQueueAttempt(writer, memory.queue, agent, task, { status: 'done', done_at: at });
+        const sealed = writeRewardRecord(writer, deps.repoRoot, memory.rewardIndex, record);
+        writeQueueAttempt(writer, deps.repoRoot, memory.queue, task, at, {
+            status: 'done',
+            done_at: at,
+        });
         const message = iterationCommitMessage({
             task,
             record,
@@ -76844,6 +78373,7 @@ async function runIteration(deps, task, loaded) {
             refused,
             transitions: plan.transitions,
             answer: result.output.answer,
+            sealed,
         });
         return { message, value: { record, created, updated, refused } };
     });
@@ -76866,17 +78396,12 @@ async function runIteration(deps, task, loaded) {
         refused,
     };
 }
-/** Appends the task's record, or replaces the record of its earlier failed attempt. */
-function writeReward(writer, repoRoot, agent, record, replace) {
-    const path = agentPaths(agent).rewards;
-    const text = readTextIfExists((0,external_node_path_namespaceObject.join)(repoRoot, path));
-    writer.write(path, replace && text !== undefined
-        ? replaceRewardText(path, text, record)
-        : appendRewardText(text, agent, record));
-}
-/** Sets fields of the task's queue entry, counting attempts once a task has failed before. */
-function writeQueueAttempt(writer, queue, agent, task, fields) {
-    const entry = queue.entries.find((e) => e.id === task.id);
+/**
+ * Sets fields of the task's queue entry, counting attempts once a task has failed before. A done
+ * entry (and any done or failed one an older runtime left) moves from queue.md to the archive.
+ */
+function writeQueueAttempt(writer, repoRoot, queue, task, at, fields) {
+    const entry = queue.entries.find((e) => e.id === task.id && e.problem === undefined);
     if (task.source !== 'queue' || !entry)
         return;
     const set = { ...fields };
@@ -76887,7 +78412,8 @@ function writeQueueAttempt(writer, queue, agent, task, fields) {
     if (failed || attempts > 0)
         set.attempts = String(attempts + 1);
     const updated = setEntryFields(queue, task.id, set);
-    writer.write(agentPaths(agent).queue, renderQueue(updated));
+    for (const write of planQueueWrites(repoRoot, task.agent, updated, at))
+        writer.write(write.path, write.content);
 }
 //# sourceMappingURL=iteration.js.map
 ;// CONCATENATED MODULE: ./lib/action/messages.js
@@ -76987,17 +78513,17 @@ function invalidCommandComment(problem) {
 function helpComment() {
     return [COMMAND_HELP, marker('help')].join('\n');
 }
-function noRecordComment(taskId, rewardsPath) {
+function noRecordComment(taskId, rewardLog) {
     return [
-        `There is no reward record for \`${taskId}\` in \`${rewardsPath}\` yet, so there is nothing to give feedback on: the task has not run, or it failed. Comment \`/agentos retry\` to run it.`,
+        `There is no reward record for \`${taskId}\` in the reward log \`${rewardLog}\` yet, so there is nothing to give feedback on: the task has not run, or it failed. Comment \`/agentos retry\` to run it.`,
         '',
         `Usage: ${REWARD_USAGE}`,
         marker('no-record', `task=${taskId}`),
     ].join('\n');
 }
-function alreadyProcessedComment(taskId, rewardsPath) {
+function alreadyProcessedComment(taskId, rewardLog) {
     return [
-        `\`${taskId}\` is already processed: its reward record is in \`${rewardsPath}\`, and a task is never scored twice. To correct its score, comment ${REWARD_USAGE}`,
+        `\`${taskId}\` is already processed: its reward record is in the reward log \`${rewardLog}\`, and a task is never scored twice. To correct its score, comment ${REWARD_USAGE}`,
         marker('already-processed', `task=${taskId}`),
     ].join('\n');
 }
@@ -77195,17 +78721,17 @@ async function handleIssueTask(ctx, request) {
     let landed;
     try {
         const target = await ctx.prepareToWrite();
-        const memory = loadAgentMemory(ctx.repoRoot, agentFromLabels(issue.labels) ?? settings.agent);
+        const memory = await readAgentMemory(ctx.repoRoot, ctx.git, agentFromLabels(issue.labels) ?? settings.agent);
         const agent = memory.agent.name;
         const { task, removed } = issueTask(issue, agent);
         if (removed.length > 0)
             logger.info(`issue #${issue.number}: removed hidden content before the model: ${removed.join(', ')}`);
-        const rewardsPath = agentPaths(agent).rewards;
+        const rewardLog = `${layout_agentPaths(agent).rewardsDir}/`;
         // A record with an error is a failed attempt: the task runs again (SPEC §4, "retryable").
-        if (memory.rewards.some((record) => record.task_id === task.id && record.error === undefined)) {
+        if (memory.rewardIndex.status(task.id) === 'done') {
             if (request.requestedBy)
-                await platform.comment(issue.number, alreadyProcessedComment(task.id, rewardsPath));
-            const line = `${agent} ${task.id}: already processed (a reward record exists in ${rewardsPath}); nothing to do.`;
+                await platform.comment(issue.number, alreadyProcessedComment(task.id, rewardLog));
+            const line = `${agent} ${task.id}: already processed (a reward record exists in ${rewardLog}); nothing to do.`;
             logger.info(line);
             return { status: 'already-processed', title, lines: [line], outputs: { 'task-id': task.id } };
         }
@@ -77335,14 +78861,14 @@ async function handleFeedback(ctx, issue, comment, command) {
     const agent = findAgent(loadRegistry(ctx.repoRoot), agentFromLabels(issue.labels) ?? ctx.settings.agent).name;
     const taskId = issueTaskId(issue.number);
     const title = `${agent} · #${issue.number} · feedback on ${taskId}`;
-    const rewardsPath = agentPaths(agent).rewards;
-    const before = loadRewards(ctx.repoRoot, agent).find((record) => record.task_id === taskId);
+    const rewardLog = `${layout_agentPaths(agent).rewardsDir}/`;
+    const before = readRewardIndex(ctx.repoRoot, agent).record(taskId);
     if (!before) {
-        await platform.comment(issue.number, noRecordComment(taskId, rewardsPath));
+        await platform.comment(issue.number, noRecordComment(taskId, rewardLog));
         return {
             status: 'replied',
             title,
-            lines: [`No reward record for ${taskId} in ${rewardsPath}: nothing to give feedback on.`],
+            lines: [`No reward record for ${taskId} in ${rewardLog}: nothing to give feedback on.`],
             outputs: { 'task-id': taskId },
         };
     }
@@ -77390,9 +78916,92 @@ async function handleFeedback(ctx, issue, comment, command) {
     };
 }
 //# sourceMappingURL=issue-comment.js.map
+;// CONCATENATED MODULE: ./lib/loop/queue-repair.js
+// Nothing blocks the queue: before a run takes its next task, each malformed pending entry of
+// queue.md is marked failed with its reason (a commit of its own that names it), and each pending
+// entry that already has a reward record (a run an older runtime could not mark done) is marked
+// done; both move to the archive, and the run goes on with the good ones.
+
+
+
+
+
+
+
+
+
+/**
+ * Pure: pending entries whose task already has a reward record without an error, with that
+ * record's time. Running them again would only say "already processed", run after run.
+ */
+function processedEntries(queue, rewards) {
+    return queue.entries
+        .filter((entry) => entry.status === 'pending' && entry.problem === undefined)
+        .flatMap((entry) => {
+        const at = rewards.status(entry.id) === 'done' ? rewards.record(entry.id)?.at : undefined;
+        return at === undefined ? [] : [{ entry, at }];
+    });
+}
+/** Whether `repairQueue` has anything to do. */
+function queueNeedsRepair(queue, rewards) {
+    return malformedEntries(queue).length > 0 || processedEntries(queue, rewards).length > 0;
+}
+/** Marks malformed entries failed (one commit each), then processed ones done (one commit). */
+async function repairQueue(input) {
+    const { repoRoot, agent } = input;
+    const logger = input.logger ?? silentLogger;
+    const now = input.now ?? (() => new Date());
+    const stamp = () => isoSeconds(now());
+    const path = layout_agentPaths(agent).queue;
+    const land = async (writes, subject, body) => {
+        const landed = await landChange({ repoRoot, git: input.git, agent, label: `${agent} queue repair`, logger }, async (writer) => {
+            for (const write of writes)
+                writer.write(write.path, write.content);
+            const message = formatCommitMessage({
+                subject,
+                body: [body],
+                trailers: [['AgentOS-Agent', agent]],
+            });
+            return { message, value: undefined };
+        });
+        if (landed.commit === undefined)
+            throw new AgentOSError(`repairing ${path} changed nothing: ${subject}`);
+        return landed.commit;
+    };
+    const failed = [];
+    // Read once, so every entry is reported on the line it had when the run began.
+    let queue = queue_loadQueue(repoRoot, agent);
+    for (const entry of malformedEntries(queue)) {
+        const reason = entry.problem ?? 'malformed';
+        const at = stamp();
+        const marked = markEntryFailed(queue, entry, reason, at);
+        const commit = await land(planQueueWrites(repoRoot, agent, marked, at), `${agent}: queue — mark ${entry.id} failed: ${reason}`, `The entry on line ${entry.line} of ${path} cannot run, so it moves to the queue's archive ` +
+            `with status: failed and error: why. Fix it and enqueue it again under a new id.`);
+        queue = takeFinishedEntries(marked).queue;
+        logger.warn(`${path}:${entry.line}: task ${entry.id} marked failed: ${reason}`);
+        failed.push({ id: entry.id, line: entry.line, reason, commit });
+    }
+    const processed = processedEntries(queue, readRewardIndex(repoRoot, agent));
+    if (processed.length > 0) {
+        let settledQueue = queue;
+        for (const { entry, at } of processed) {
+            settledQueue = {
+                ...settledQueue,
+                entries: settledQueue.entries.map((e) => e === entry ? withEntryFields(e, { status: 'done', done_at: at }) : e),
+            };
+            logger.warn(`${path}:${entry.line}: task ${entry.id} already has a reward record: marked done`);
+        }
+        const ids = processed.map(({ entry }) => entry.id);
+        await land(planQueueWrites(repoRoot, agent, settledQueue, stamp()), `${agent}: queue — mark ${ids.length === 1 ? ids[0] : `${ids.length} tasks`} done: already processed`, `A reward record exists for each of these tasks, so they move to the queue's archive ` +
+            `instead of running again:\n\n${ids.map((id) => `- ${id}`).join('\n')}`);
+    }
+    return { failed, settled: processed.map(({ entry }) => entry.id) };
+}
+//# sourceMappingURL=queue-repair.js.map
 ;// CONCATENATED MODULE: ./lib/loop/task.js
 // Receiving a task (SPEC §4): from queue.md, the command line, an issue or a dispatch, always with a
 // stable id so that the same task is never scored twice.
+
 
 
 
@@ -77411,18 +79020,35 @@ function taskFromText(agent, text, id) {
     return { id: taskId, text: trimmed, agent, source: 'cli' };
 }
 /**
- * The next pending task of the queue not in `passOver`, or a named one (pending or not, so it can
- * be retried).
+ * The next runnable pending task of the queue not in `passOver` (malformed entries are passed
+ * over too), or a named one, pending or done, so it can be retried; `archived` looks up a named
+ * task that has left queue.md (see `findTask`). A named task that cannot run is an InputError
+ * that says why.
  */
-function taskFromQueue(agent, queue, id, passOver = new Set()) {
-    const entry = id === undefined
-        ? pendingEntries(queue).find((e) => !passOver.has(e.id))
-        : queue.entries.find((e) => e.id === id);
-    if (id !== undefined && !entry) {
-        const known = queue.entries.map((e) => e.id).join(', ') || 'none';
-        throw new errors_InputError(`no task "${id}" in agents/${agent}/queue.md (tasks: ${known})`);
+function taskFromQueue(agent, queue, id, passOver = new Set(), archived = () => undefined) {
+    if (id === undefined) {
+        const next = pendingEntries(queue).find((e) => !passOver.has(e.id));
+        return next && { id: next.id, text: next.task, agent, source: 'queue' };
     }
-    return entry && { id: entry.id, text: entry.task, agent, source: 'queue' };
+    const inQueue = queue.entries.find((e) => e.id === id && e.problem === undefined) ??
+        queue.entries.find((e) => e.id === id);
+    const found = inQueue
+        ? { entry: inQueue, status: inQueue.status, file: layout_agentPaths(agent).queue }
+        : archived(id);
+    if (!found) {
+        const known = pendingEntries(queue)
+            .map((e) => e.id)
+            .join(', ') || 'none';
+        throw new errors_InputError(`no task "${id}" in agents/${agent}/queue.md or its archive (pending: ${known})`);
+    }
+    const { entry, file } = found;
+    if (entry.problem !== undefined && found.status === 'pending')
+        throw new errors_InputError(`task "${id}" in ${file}:${entry.line} cannot run: ${entry.problem}`);
+    if (found.status === 'failed') {
+        const error = entryField(entry, 'error');
+        throw new errors_InputError(`task "${id}" was marked failed (${file}): ${error ?? entry.problem ?? 'no reason given'}; fix it and enqueue it again under a new id`);
+    }
+    return { id: entry.id, text: entry.task, agent, source: 'queue' };
 }
 //# sourceMappingURL=task.js.map
 ;// CONCATENATED MODULE: ./lib/memory/reflections.js
@@ -78046,15 +79672,17 @@ function learnInMemory(state, context) {
 
 
 
+
+
 /** At most this many change lines in one commit body; the rest are counted. */
 const MAX_BODY_LINES = 200;
 async function runLearning(input) {
     const logger = input.logger ?? silentLogger;
     await recoverInterruptedChange(input);
-    const memory = loadAgentMemory(input.repoRoot, input.agent);
+    const memory = await readAgentMemory(input.repoRoot, input.git, input.agent);
     const agent = memory.agent.name;
     const learning = memory.agent.learning;
-    const paths = agentPaths(agent);
+    const paths = layout_agentPaths(agent);
     const now = isoSeconds((input.now ?? (() => new Date()))());
     const context = { agent, now, learning };
     const branch = await input.git.currentBranch();
@@ -78065,7 +79693,7 @@ async function runLearning(input) {
     const commit = async (step, subject, body, writes, onBranch = branch) => {
         const landed = await landChange({ repoRoot: input.repoRoot, git: input.git, agent, label: `${agent} ${step}`, logger }, async (writer) => {
             for (const write of writes) {
-                if (readTextIfExists((0,external_node_path_namespaceObject.join)(input.repoRoot, write.path)) !== write.content)
+                if (files_readTextIfExists((0,external_node_path_namespaceObject.join)(input.repoRoot, write.path)) !== write.content)
                     writer.write(write.path, write.content);
             }
             const message = formatCommitMessage({
@@ -78090,10 +79718,14 @@ async function runLearning(input) {
             ...[...result.beliefs.values()].map((b) => ({ path: b.path, content: renderBelief(b) })),
             ...[...result.skills.values()].map((s) => ({ path: s.path, content: renderSkill(s) })),
         ];
+        const selection = {
+            changed: new Set([...result.beliefs.keys(), ...result.skills.keys()]),
+            existing: existingIndexPages(input.repoRoot, agent),
+        };
         if (result.beliefs.size > 0)
-            writes.push({ path: paths.worldIndex, content: renderWorldIndex(agent, after.world) });
+            writes.push(...renderWorldIndexPages(agent, after.world, selection));
         if (result.skills.size > 0)
-            writes.push({ path: paths.skillsIndex, content: renderSkillsIndex(agent, after.skills) });
+            writes.push(...renderSkillsIndexPages(agent, after.skills, selection));
         return writes;
     };
     const stepBody = (result) => [
@@ -78141,13 +79773,11 @@ async function runLearning(input) {
                 break;
         }
     }
-    await commit('indexes', 'learn — regenerate skills.md and world/index.md', ['The generated indexes had drifted from the files they list (edited by hand or by a merge).'], [
-        { path: paths.worldIndex, content: renderWorldIndex(agent, state.world) },
-        { path: paths.skillsIndex, content: renderSkillsIndex(agent, state.skills) },
-    ]);
-    const reflectionsText = readTextIfExists((0,external_node_path_namespaceObject.join)(input.repoRoot, paths.reflections));
+    await commit('indexes', 'learn — regenerate skills.md and world/index.md', ['The generated indexes had drifted from the files they list (edited by hand or by a merge).'], [...renderWorldIndexPages(agent, state.world), ...renderSkillsIndexPages(agent, state.skills)]);
+    const reflectionsText = files_readTextIfExists((0,external_node_path_namespaceObject.join)(input.repoRoot, paths.reflections));
     const reflection = composeReflection({
-        records: memory.rewards,
+        // The reflection covers every record since the last one: a nightly run reads the whole log.
+        records: readRewardLog(input.repoRoot, agent).records,
         previous: reflectedThrough(reflectionsText),
         outcomes,
         world: state.world,
@@ -78211,6 +79841,7 @@ async function proposeOnBranch(git, base, agent, now, write) {
 
 
 
+
 /** A mode this build of the action does not have. */
 class ModeUnavailableError extends AgentOSError {
     name = 'ModeUnavailableError';
@@ -78225,11 +79856,24 @@ function scheduledTask(ctx, agent, queueTask) {
 }
 const runQueuedTask = async (ctx) => {
     const target = await ctx.prepareToWrite();
-    const memory = loadAgentMemory(ctx.repoRoot, ctx.settings.agent);
+    const memory = await readAgentMemory(ctx.repoRoot, ctx.git, ctx.settings.agent);
     const agent = memory.agent.name;
-    const task = scheduledTask(ctx, agent, () => taskFromQueue(agent, memory.queue));
+    // An entry that already has a reward record is settled by the repair below, not run.
+    const processed = new Set(processedEntries(memory.queue, memory.rewardIndex).map((p) => p.entry.id));
+    const task = scheduledTask(ctx, agent, () => taskFromQueue(agent, memory.queue, undefined, processed));
+    // Malformed or already processed queue entries leave the queue in commits of their own,
+    // published with the run's work.
+    const repair = () => repairQueue({
+        repoRoot: ctx.repoRoot,
+        git: ctx.git,
+        agent,
+        now: ctx.now,
+        logger: ctx.logger,
+    });
     if (!task) {
-        const line = `No pending task in ${agentPaths(agent).queue}.`;
+        if (queueNeedsRepair(memory.queue, memory.rewardIndex))
+            await publishWork({ git: ctx.git, target, logger: ctx.logger, work: repair });
+        const line = `No pending task in ${layout_agentPaths(agent).queue}.`;
         ctx.logger.info(line);
         return { status: 'no-task', title: `${agent} · queue`, lines: [line], outputs: {} };
     }
@@ -78238,14 +79882,17 @@ const runQueuedTask = async (ctx) => {
         git: ctx.git,
         target,
         logger: ctx.logger,
-        work: () => runIteration({
-            repoRoot: ctx.repoRoot,
-            git: ctx.git,
-            model,
-            logger: ctx.logger,
-            now: ctx.now,
-            budget: ctx.budget,
-        }, task),
+        work: async () => {
+            await repair();
+            return runIteration({
+                repoRoot: ctx.repoRoot,
+                git: ctx.git,
+                model,
+                logger: ctx.logger,
+                now: ctx.now,
+                budget: ctx.budget,
+            }, task);
+        },
     });
     const title = `${agent} · ${task.id}`;
     if (result.status === 'failed')
