@@ -37,6 +37,8 @@ const RECORDS_KIND = 'reward-shard@1';
 const SUMMARY_KIND = 'reward-summary@1';
 const LEGACY_KIND = 'reward-legacy@1';
 const LEGACY_SUMMARY_KIND = 'reward-legacy-summary@1';
+const LATEST_KIND = 'reward-latest@1';
+const LEGACY_LATEST_KIND = 'reward-legacy-latest@1';
 
 const SHARD_NAME = /^\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.md$/;
 
@@ -230,6 +232,85 @@ export function readRewardLog(
     },
     recentRecords,
   };
+}
+
+/** When a record last changed: its own time, or the time of the human feedback on it. */
+export function recordChangedAt(record: RewardRecord): string {
+  const feedback = record.feedback?.at;
+  return feedback !== undefined && Date.parse(feedback) > Date.parse(record.at)
+    ? feedback
+    : record.at;
+}
+
+/** The latest time a record of `file` changed, or null when it holds none. */
+function fileLatest(cache: ParseCache, file: RewardFile): string | null {
+  const latest = (records: RewardRecord[]) =>
+    records
+      .map(recordChangedAt)
+      .reduce<string | null>(
+        (last, at) => (last === null || Date.parse(at) > Date.parse(last) ? at : last),
+        null,
+      );
+  return (
+    (file.kind === 'legacy'
+      ? cache.parse(file.path, LEGACY_LATEST_KIND, (text) => latest(parseRewards(file.path, text)))
+      : cache.parse(file.path, LATEST_KIND, (text) => latest(parseRewardLines(file.path, text)))) ??
+    null
+  );
+}
+
+/**
+ * The records of the log (one per task, in reading order, as readRewardLog gives them) of every
+ * group of files that holds a record changed after `since`: all records changed after `since`, and
+ * others beside them. The whole log when `since` is undefined. A reflection needs only these, so a
+ * nightly learning run reads the files written since the last one, not 100,000 records: `cache`
+ * keeps each file's latest time and task ids, and records are read from the files themselves.
+ */
+export function readRewardsChangedSince(
+  repoRoot: string,
+  agent: string,
+  since: string | undefined,
+  cache: ParseCache = directReads(repoRoot),
+): RewardRecord[] {
+  if (since === undefined) return readRewardLog(repoRoot, agent).records;
+  const after = Date.parse(since);
+  const files = listRewardFiles(repoRoot, agent);
+  // The sealed groups, then recent/ as one more group: reading order, group after group.
+  const groups = [...sealedGroups(files), files.filter((file) => file.kind === 'recent')];
+  const changed = groups.map((group) =>
+    group.some((file) => {
+      const latest = fileLatest(cache, file);
+      return latest !== null && Date.parse(latest) > after;
+    }),
+  );
+  const first = changed.indexOf(true);
+  if (first === -1) return [];
+  const direct = directReads(repoRoot);
+  const read = groups.map((group, g) => {
+    if (!changed[g]) return [];
+    if (g === groups.length - 1) return readRecent(direct, group).map((entry) => entry.record);
+    return groupRecords(direct, group).records;
+  });
+  // A copy is the record a reader keeps when no later copy of its task follows it: later in its
+  // own group, or in any later group (known from the cached task ids of the files).
+  const wanted = new Set(read.flat().map((record) => record.task_id));
+  const lastGroup = new Map<string, number>();
+  for (let g = first; g < groups.length; g++) {
+    for (const file of groups[g] ?? []) {
+      for (const task of fileSummary(cache, file).tasks)
+        if (wanted.has(task)) lastGroup.set(task, g);
+    }
+  }
+  const records: RewardRecord[] = [];
+  read.forEach((group, g) => {
+    const lastInGroup = new Map<string, number>();
+    group.forEach((record, position) => lastInGroup.set(record.task_id, position));
+    group.forEach((record, position) => {
+      if (lastInGroup.get(record.task_id) === position && lastGroup.get(record.task_id) === g)
+        records.push(record);
+    });
+  });
+  return records;
 }
 
 /**
