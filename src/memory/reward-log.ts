@@ -34,11 +34,9 @@ export const MAX_SHARD_BYTES = 128 * 1024;
 
 /** Parser kinds for the parse cache: bump the version when the parse or summary changes. */
 const RECORDS_KIND = 'reward-shard@1';
-const SUMMARY_KIND = 'reward-summary@1';
+const SUMMARY_KIND = 'reward-summary@2';
 const LEGACY_KIND = 'reward-legacy@1';
-const LEGACY_SUMMARY_KIND = 'reward-legacy-summary@1';
-const LATEST_KIND = 'reward-latest@1';
-const LEGACY_LATEST_KIND = 'reward-legacy-latest@1';
+const LEGACY_SUMMARY_KIND = 'reward-legacy-summary@2';
 
 const SHARD_NAME = /^\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.md$/;
 
@@ -115,16 +113,34 @@ function fileRecords(cache: ParseCache, file: RewardFile): RewardRecord[] {
   return records ?? [];
 }
 
-/** Per-file summary for the index: the task ids of a file and which of them are failed attempts. */
+/** When a record last changed: its own time, or the time of the human feedback on it. */
+export function recordChangedAt(record: RewardRecord): string {
+  const feedback = record.feedback?.at;
+  return feedback !== undefined && Date.parse(feedback) > Date.parse(record.at)
+    ? feedback
+    : record.at;
+}
+
+/**
+ * Per-file summary for the index: the task ids of a file, which of them are failed attempts, and the
+ * latest time one of its records changed (null when it holds none), for a reflection's read.
+ */
 interface FileSummary {
   tasks: string[];
   failed: string[];
+  latest: string | null;
 }
 
 function summarize(records: RewardRecord[]): FileSummary {
   return {
     tasks: records.map((r) => r.task_id),
     failed: records.filter((r) => r.error !== undefined).map((r) => r.task_id),
+    latest: records
+      .map(recordChangedAt)
+      .reduce<string | null>(
+        (last, at) => (last === null || Date.parse(at) > Date.parse(last) ? at : last),
+        null,
+      ),
   };
 }
 
@@ -137,7 +153,7 @@ function fileSummary(cache: ParseCache, file: RewardFile): FileSummary {
       : cache.parse(file.path, SUMMARY_KIND, (text) =>
           summarize(parseRewardLines(file.path, text)),
         );
-  return summary ?? { tasks: [], failed: [] };
+  return summary ?? { tasks: [], failed: [], latest: null };
 }
 
 function byTimeThenId(a: RewardRecord, b: RewardRecord): number {
@@ -234,37 +250,12 @@ export function readRewardLog(
   };
 }
 
-/** When a record last changed: its own time, or the time of the human feedback on it. */
-export function recordChangedAt(record: RewardRecord): string {
-  const feedback = record.feedback?.at;
-  return feedback !== undefined && Date.parse(feedback) > Date.parse(record.at)
-    ? feedback
-    : record.at;
-}
-
-/** The latest time a record of `file` changed, or null when it holds none. */
-function fileLatest(cache: ParseCache, file: RewardFile): string | null {
-  const latest = (records: RewardRecord[]) =>
-    records
-      .map(recordChangedAt)
-      .reduce<string | null>(
-        (last, at) => (last === null || Date.parse(at) > Date.parse(last) ? at : last),
-        null,
-      );
-  return (
-    (file.kind === 'legacy'
-      ? cache.parse(file.path, LEGACY_LATEST_KIND, (text) => latest(parseRewards(file.path, text)))
-      : cache.parse(file.path, LATEST_KIND, (text) => latest(parseRewardLines(file.path, text)))) ??
-    null
-  );
-}
-
 /**
  * The records of the log (one per task, in reading order, as readRewardLog gives them) of every
  * group of files that holds a record changed after `since`: all records changed after `since`, and
  * others beside them. The whole log when `since` is undefined. A reflection needs only these, so a
  * nightly learning run reads the files written since the last one, not 100,000 records: `cache`
- * keeps each file's latest time and task ids, and records are read from the files themselves.
+ * keeps each file's summary (latest time, task ids), and records are read from the files themselves.
  */
 export function readRewardsChangedSince(
   repoRoot: string,
@@ -279,7 +270,7 @@ export function readRewardsChangedSince(
   const groups = [...sealedGroups(files), files.filter((file) => file.kind === 'recent')];
   const changed = groups.map((group) =>
     group.some((file) => {
-      const latest = fileLatest(cache, file);
+      const latest = fileSummary(cache, file).latest;
       return latest !== null && Date.parse(latest) > after;
     }),
   );
