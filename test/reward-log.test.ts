@@ -15,6 +15,7 @@ import {
   planSeal,
   readRewardIndex,
   readRewardLog,
+  readRewardsChangedSince,
   recentRecordPath,
   SEAL_AT_RECENT_RECORDS,
   writeRewardRecord,
@@ -368,6 +369,45 @@ describe('the reward log', () => {
     expect(index.locate('twice')?.kind).toBe('shard');
     expect(index.record('twice')?.outcome).toBe('partial');
     for (const n of [1, 2, 3, 4, 10]) expect(index.recent(n)).toEqual(log.records.slice(-n));
+  });
+
+  it('reads for a reflection only the files with a record changed since a time, each task as the whole log keeps it', () => {
+    const day = 24 * 60;
+    const seal = (added: RewardRecord[]) => {
+      const plan = planSeal(
+        AGENT,
+        added.map((record) => ({ path: 'unused', record })),
+      );
+      for (const change of plan.changes)
+        if ('content' in change) repo.write(change.path, change.content);
+    };
+    // Day 1: untouched since. Day 2: one record a person re-scored on day 4, and one sealed again on day 3.
+    seal(records('old', 3, 0));
+    seal([
+      sampleRecord('scored', day, {
+        outcome: 'failure',
+        reward: -1,
+        feedback: { by: 'ada', at: '2026-05-04T09:00:00Z', scores: {}, note: 'wrong page' },
+      }),
+      sampleRecord('twice', day + 1, { outcome: 'partial' }),
+    ]);
+    seal([sampleRecord('twice', 2 * day, { outcome: 'failure' }), sampleRecord('third', 2 * day)]);
+    repo.write(
+      recentRecordPath(AGENT, 'newest'),
+      `# hand-made\n${renderRewardLine(sampleRecord('newest', 3 * day))}\n`,
+    );
+
+    const since = '2026-05-02T12:00:00Z';
+    const read = readRewardsChangedSince(repo.dir, AGENT, since, contentCache(repo.dir));
+    expect(read.map((r) => [r.task_id, r.outcome])).toEqual([
+      ['scored', 'failure'],
+      ['third', 'success'],
+      ['twice', 'failure'],
+      ['newest', 'success'],
+    ]);
+    const all = readRewardLog(repo.dir, AGENT).records;
+    expect(readRewardsChangedSince(repo.dir, AGENT, undefined)).toEqual(all);
+    expect(readRewardsChangedSince(repo.dir, AGENT, '2026-05-09T00:00:00Z')).toEqual([]);
   });
 
   it('reads the shards of one date in time order, whatever their hashes', () => {

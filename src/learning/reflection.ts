@@ -2,6 +2,7 @@
 // since the last reflection, and what this run changed in the agent's mind. Written
 // deterministically from the records, so the same log gives the same words.
 import { formatReward } from '../loop/commit-message.js';
+import { recordChangedAt } from '../memory/reward-log.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import { skillSuccessRate, type Skill } from '../memory/skills.js';
 import { isLive, type Belief } from '../world/beliefs.js';
@@ -18,14 +19,6 @@ export function reflectedThrough(reflections: string | undefined): string | unde
     if (at !== undefined && !Number.isNaN(Date.parse(at))) last = at;
   }
   return last;
-}
-
-/** When a record last changed: its own time, or the time of the human feedback on it. */
-function recordTime(record: RewardRecord): string {
-  const feedback = record.feedback?.at;
-  return feedback !== undefined && Date.parse(feedback) > Date.parse(record.at)
-    ? feedback
-    : record.at;
 }
 
 function percent(part: number, whole: number): string {
@@ -55,11 +48,11 @@ export function composeReflection(input: {
 }): { text: string; through: string } | undefined {
   const since = input.previous;
   const fresh = input.records.filter(
-    (r) => since === undefined || Date.parse(recordTime(r)) > Date.parse(since),
+    (r) => since === undefined || Date.parse(recordChangedAt(r)) > Date.parse(since),
   );
   if (fresh.length === 0 && input.outcomes.length === 0 && !input.proposalBranch) return undefined;
   const through = input.records
-    .map(recordTime)
+    .map(recordChangedAt)
     .reduce<string | undefined>(
       (latest, at) => (latest === undefined || Date.parse(at) > Date.parse(latest) ? at : latest),
       since,

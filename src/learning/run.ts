@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import { silentLogger, type Logger } from '../log.js';
-import { readAgentMemory } from '../loop/agent-memory.js';
+import { readAgentMemory, saveMemoryIndex } from '../loop/agent-memory.js';
 import { formatCommitMessage } from '../git/message.js';
 import { landChange } from '../memory/change.js';
 import { readTextIfExists } from '../memory/files.js';
@@ -17,7 +17,7 @@ import { recoverInterruptedChange } from '../memory/journal.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import { agentPaths } from '../memory/layout.js';
 import { appendReflectionText } from '../memory/reflections.js';
-import { readRewardLog } from '../memory/reward-log.js';
+import { readRewardsChangedSince } from '../memory/reward-log.js';
 import type { AgentSpec } from '../memory/registry.js';
 import { renderSkill, renderSkillsIndexPages } from '../memory/skills.js';
 import { renderBelief, renderWorldIndexPages } from '../world/beliefs.js';
@@ -196,10 +196,13 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
   );
 
   const reflectionsText = readTextIfExists(join(input.repoRoot, paths.reflections));
+  const previous = reflectedThrough(reflectionsText);
+  // The reflection covers every record since the last one: only the files changed since are read.
+  const records = readRewardsChangedSince(input.repoRoot, agent, previous, memory.cache);
+  saveMemoryIndex(memory);
   const reflection = composeReflection({
-    // The reflection covers every record since the last one: a nightly run reads the whole log.
-    records: readRewardLog(input.repoRoot, agent).records,
-    previous: reflectedThrough(reflectionsText),
+    records,
+    previous,
     outcomes,
     world: state.world,
     skills: state.skills,

@@ -34,9 +34,9 @@ export const MAX_SHARD_BYTES = 128 * 1024;
 
 /** Parser kinds for the parse cache: bump the version when the parse or summary changes. */
 const RECORDS_KIND = 'reward-shard@1';
-const SUMMARY_KIND = 'reward-summary@1';
+const SUMMARY_KIND = 'reward-summary@2';
 const LEGACY_KIND = 'reward-legacy@1';
-const LEGACY_SUMMARY_KIND = 'reward-legacy-summary@1';
+const LEGACY_SUMMARY_KIND = 'reward-legacy-summary@2';
 
 const SHARD_NAME = /^\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.md$/;
 
@@ -113,16 +113,34 @@ function fileRecords(cache: ParseCache, file: RewardFile): RewardRecord[] {
   return records ?? [];
 }
 
-/** Per-file summary for the index: the task ids of a file and which of them are failed attempts. */
+/** When a record last changed: its own time, or the time of the human feedback on it. */
+export function recordChangedAt(record: RewardRecord): string {
+  const feedback = record.feedback?.at;
+  return feedback !== undefined && Date.parse(feedback) > Date.parse(record.at)
+    ? feedback
+    : record.at;
+}
+
+/**
+ * Per-file summary for the index: the task ids of a file, which of them are failed attempts, and the
+ * latest time one of its records changed (null when it holds none), for a reflection's read.
+ */
 interface FileSummary {
   tasks: string[];
   failed: string[];
+  latest: string | null;
 }
 
 function summarize(records: RewardRecord[]): FileSummary {
   return {
     tasks: records.map((r) => r.task_id),
     failed: records.filter((r) => r.error !== undefined).map((r) => r.task_id),
+    latest: records
+      .map(recordChangedAt)
+      .reduce<string | null>(
+        (last, at) => (last === null || Date.parse(at) > Date.parse(last) ? at : last),
+        null,
+      ),
   };
 }
 
@@ -135,7 +153,7 @@ function fileSummary(cache: ParseCache, file: RewardFile): FileSummary {
       : cache.parse(file.path, SUMMARY_KIND, (text) =>
           summarize(parseRewardLines(file.path, text)),
         );
-  return summary ?? { tasks: [], failed: [] };
+  return summary ?? { tasks: [], failed: [], latest: null };
 }
 
 function byTimeThenId(a: RewardRecord, b: RewardRecord): number {
@@ -230,6 +248,60 @@ export function readRewardLog(
     },
     recentRecords,
   };
+}
+
+/**
+ * The records of the log (one per task, in reading order, as readRewardLog gives them) of every
+ * group of files that holds a record changed after `since`: all records changed after `since`, and
+ * others beside them. The whole log when `since` is undefined. A reflection needs only these, so a
+ * nightly learning run reads the files written since the last one, not 100,000 records: `cache`
+ * keeps each file's summary (latest time, task ids), and records are read from the files themselves.
+ */
+export function readRewardsChangedSince(
+  repoRoot: string,
+  agent: string,
+  since: string | undefined,
+  cache: ParseCache = directReads(repoRoot),
+): RewardRecord[] {
+  if (since === undefined) return readRewardLog(repoRoot, agent).records;
+  const after = Date.parse(since);
+  const files = listRewardFiles(repoRoot, agent);
+  // The sealed groups, then recent/ as one more group: reading order, group after group.
+  const groups = [...sealedGroups(files), files.filter((file) => file.kind === 'recent')];
+  const changed = groups.map((group) =>
+    group.some((file) => {
+      const latest = fileSummary(cache, file).latest;
+      return latest !== null && Date.parse(latest) > after;
+    }),
+  );
+  const first = changed.indexOf(true);
+  if (first === -1) return [];
+  const direct = directReads(repoRoot);
+  const read = groups.map((group, g) => {
+    if (!changed[g]) return [];
+    if (g === groups.length - 1) return readRecent(direct, group).map((entry) => entry.record);
+    return groupRecords(direct, group).records;
+  });
+  // A copy is the record a reader keeps when no later copy of its task follows it: later in its
+  // own group, or in any later group (known from the cached task ids of the files).
+  const wanted = new Set(read.flat().map((record) => record.task_id));
+  const lastGroup = new Map<string, number>();
+  for (let g = first; g < groups.length; g++) {
+    for (const file of groups[g] ?? []) {
+      for (const task of fileSummary(cache, file).tasks)
+        if (wanted.has(task)) lastGroup.set(task, g);
+    }
+  }
+  const records: RewardRecord[] = [];
+  read.forEach((group, g) => {
+    const lastInGroup = new Map<string, number>();
+    group.forEach((record, position) => lastInGroup.set(record.task_id, position));
+    group.forEach((record, position) => {
+      if (lastInGroup.get(record.task_id) === position && lastGroup.get(record.task_id) === g)
+        records.push(record);
+    });
+  });
+  return records;
 }
 
 /**

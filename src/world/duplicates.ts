@@ -148,6 +148,67 @@ function relatedPairs(world: readonly Belief[], index: WorldIndex): Set<string> 
   return pairs;
 }
 
+/**
+ * The pairs [i, j] (i < j, in that order) of `things` that a cheap check could join: sharing a
+ * normalised key, the same words, the same words but one long word one edit apart, or nominated
+ * often enough. Found through buckets instead of comparing every pair, so a learning run stays
+ * linear in the number of things; duplicateReason still decides each pair. Two words one edit apart
+ * share a word with one letter deleted (or one is the other with one deleted), so the typo check's
+ * pairs meet in a bucket keyed by the other words and one such deletion.
+ */
+function candidatePairs(
+  things: readonly Belief[],
+  counts: Map<string, Set<string>>,
+): [number, number][] {
+  const buckets = new Map<string, number[]>();
+  const put = (key: string, i: number) => {
+    const bucket = buckets.get(key);
+    if (!bucket) buckets.set(key, [i]);
+    else if (bucket[bucket.length - 1] !== i) bucket.push(i);
+  };
+  things.forEach((thing, i) => {
+    for (const key of beliefKeys(thing)) put(`key\u0000${key}`, i);
+    for (const name of namesOf(thing)) {
+      const tokens = sortedTokens(name);
+      if (tokens !== '') put(`words\u0000${tokens}`, i);
+      const words = nameWords(name);
+      words.forEach((word, at) => {
+        if (word.length < DUPLICATE_RULES.fuzzyWordLength) return;
+        const others = [...words.slice(0, at), '', ...words.slice(at + 1)].join(' ');
+        for (const variant of oneLetterDeleted(word)) put(`typo\u0000${others}\u0000${variant}`, i);
+      });
+    }
+  });
+  const seen = new Set<number>();
+  const pairs: [number, number][] = [];
+  const add = (i: number, j: number) => {
+    const [low, high] = i < j ? [i, j] : [j, i];
+    const id = low * things.length + high;
+    if (low === high || seen.has(id)) return;
+    seen.add(id);
+    pairs.push([low, high]);
+  };
+  for (const bucket of buckets.values())
+    for (let x = 0; x < bucket.length; x++)
+      for (let y = x + 1; y < bucket.length; y++) add(bucket[x]!, bucket[y]!);
+  const position = new Map(things.map((thing, i) => [thing.path, i]));
+  for (const [key, tasks] of counts) {
+    if (tasks.size < DUPLICATE_RULES.nominationsNeeded) continue;
+    const [x, y] = key.split('\u0000');
+    const i = position.get(x ?? '');
+    const j = position.get(y ?? '');
+    if (i !== undefined && j !== undefined) add(i, j);
+  }
+  return pairs.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+}
+
+/** The word itself and every spelling of it with one letter deleted. */
+function oneLetterDeleted(word: string): Set<string> {
+  const variants = new Set([word]);
+  for (let i = 0; i < word.length; i++) variants.add(word.slice(0, i) + word.slice(i + 1));
+  return variants;
+}
+
 function pairKey(a: string, b: string): string {
   return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
 }
@@ -217,14 +278,15 @@ export function collapseDuplicates(
   const things = [...current.values()].filter((b) => familyOf(b) === 'entity' && isLive(b));
   const clusters = new Clusters();
   const counts = nominationCounts([...current.values()], index);
-  for (let i = 0; i < things.length; i++) {
-    for (let j = i + 1; j < things.length; j++) {
-      const a = things[i]!;
-      const b = things[j]!;
-      if (related.has(pairKey(a.path, b.path))) continue;
-      const reason = duplicateReason(a, b, { counts, related });
-      if (reason) clusters.join(a.path, b.path, reason);
-    }
+  // In the order of comparing every pair, so clusters and their reasons come out the same.
+  for (const [i, j] of candidatePairs(things, counts)) {
+    const a = things[i]!;
+    const b = things[j]!;
+    if (related.has(pairKey(a.path, b.path))) continue;
+    // Already one cluster: joining again would change nothing.
+    if (clusters.find(a.path) === clusters.find(b.path)) continue;
+    const reason = duplicateReason(a, b, { counts, related });
+    if (reason) clusters.join(a.path, b.path, reason);
   }
   mergeGroups(
     clusters.groups(things.map((b) => b.path)),
