@@ -410,6 +410,43 @@ describe('the reward log', () => {
     expect(readRewardsChangedSince(repo.dir, AGENT, '2026-05-09T00:00:00Z')).toEqual([]);
   });
 
+  it('finds a task in the newest file that holds it, looked up alone or among many', () => {
+    repo.write(
+      `agents/${AGENT}/rewards.md`,
+      appendRewardText(undefined, AGENT, sampleRecord('twice', 0, { outcome: 'failure' })),
+    );
+    const seal = planSeal(AGENT, [
+      { path: 'unused', record: sampleRecord('first', 1) },
+      { path: 'unused', record: sampleRecord('twice', 2, { outcome: 'partial' }) },
+      {
+        path: 'unused',
+        record: sampleRecord('retried', 3, { outcome: 'failure', reward: -1, error: 'timeout' }),
+      },
+    ]);
+    for (const change of seal.changes)
+      if ('content' in change) repo.write(change.path, change.content);
+    repo.write(
+      recentRecordPath(AGENT, 'retried'),
+      `# hand-made\n${renderRewardLine(sampleRecord('retried', 9))}\n`,
+    );
+    const log = readRewardLog(repo.dir, AGENT);
+    const tasks = ['twice', 'first', 'retried', 'never'];
+    // One lookup at a time, as an iteration asks, and then many, past the point where the index
+    // maps every task: the answers are the full read's.
+    for (const task of tasks)
+      expect(readRewardIndex(repo.dir, AGENT).locate(task)).toEqual(log.locate(task));
+    const index = readRewardIndex(repo.dir, AGENT);
+    for (let round = 0; round < 4; round++) {
+      expect(index.locate('twice')).toEqual({ path: seal.shards[0], kind: 'shard' });
+      expect(index.status('twice')).toBe('done');
+      expect(index.record('twice')?.outcome).toBe('partial');
+      expect(index.status('retried')).toBe('done');
+      expect(index.locate('retried')?.kind).toBe('recent');
+      expect(index.status('never')).toBeUndefined();
+    }
+    expect(index.size).toBe(3);
+  });
+
   it('reads the shards of one date in time order, whatever their hashes', () => {
     const seal = (prefix: string, minute: number) =>
       planSeal(

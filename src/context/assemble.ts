@@ -98,23 +98,23 @@ export function assembleContext(input: {
   const { candidates, dormant } = candidateItems(sources);
   const documents = candidates.map((candidate) => itemTerms(candidate, sources.cache));
   const index = new Bm25Index(documents.map((document) => document.text));
-  const textScores = index.score([...wanted]);
-  const coverage = index.coverage(query);
-  const maxText = textScores.reduce((max, score) => Math.max(max, score), 0);
+  // Only items that share a term with the task (or its learned tags) are scored: tags are part of
+  // an item's text terms, so any other item has no text and no tag relevance and scores 0.
+  const matches = index.matches([...wanted], query);
+  const maxText = matches.reduce((max, match) => Math.max(max, match.score), 0);
 
-  const ranked: RankedItem[] = candidates.map(({ item }, i) => {
+  const ranked: RankedItem[] = matches.map(({ document: i, score: textScore, coverage }) => {
+    const item = (candidates[i] as Candidate).item;
     // BM25 ranks items against each other; coverage of the task's own terms keeps a weak best
     // match (one shared common word) from looking like a strong one.
-    const text =
-      maxText > 0 ? ((textScores[i] ?? 0) / maxText) * Math.min(1, 2 * (coverage[i] ?? 0)) : 0;
+    const text = maxText > 0 ? (textScore / maxText) * Math.min(1, 2 * coverage) : 0;
     const tagTerms = documents[i]?.tags ?? [];
     const tagHits = new Set(tagTerms.filter((t) => wanted.has(t))).size;
     const tag = tagTerms.length > 0 ? tagHits / tagTerms.length : 0;
     const relevance = 0.6 * text + 0.4 * tag;
-    const trust = item.confidence === undefined ? 1 : 0.5 + 0.5 * item.confidence;
-    return { ...item, score: round(relevance * trust) };
+    return { ...item, score: round(relevance * trustOf(item)) };
   });
-  ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  ranked.sort(byScoreThenId);
 
   let tokens = always.reduce((sum, item) => sum + item.tokens, 0);
   const included: RankedItem[] = [];
@@ -135,6 +135,16 @@ export function assembleContext(input: {
       tokens += item.tokens;
       if (item.kind === 'reward') rewardItems++;
     }
+  }
+  // The items that share no term with the task, last and in memory order: unrelated, scoring 0.
+  let match = 0;
+  for (let i = 0; i < candidates.length; i++) {
+    if (matches[match]?.document === i) {
+      match++;
+      continue;
+    }
+    const item = (candidates[i] as Candidate).item;
+    excluded.push({ ...item, score: round(0 * trustOf(item)), reason: 'unrelated' });
   }
   return {
     taskId: input.taskId,
@@ -175,16 +185,16 @@ function candidateItems(sources: ContextSources): {
   const candidates: Candidate[] = [];
   const dormant: { item: ContextItem; reason: ExcludedItem['reason'] }[] = [];
   for (const skill of sources.skills) {
-    const entry = {
-      ...item(
+    const entry = withConfidence(
+      item(
         agentRelative(sources.agent, skill.path),
         'skill',
         skill.data.title,
         skill.data.tags,
         skill.body,
       ),
-      confidence: skillSuccessRate(skill.data),
-    };
+      skillSuccessRate(skill.data),
+    );
     if (skill.data.status === 'archived') dormant.push({ item: entry, reason: 'archived' });
     else candidates.push({ item: entry, path: skill.path });
   }
@@ -197,16 +207,10 @@ function candidateItems(sources: ContextSources): {
     ]
       .filter(Boolean)
       .join('\n');
-    const entry = {
-      ...item(
-        agentRelative(sources.agent, belief.path),
-        data.kind,
-        data.name,
-        data.tags,
-        described,
-      ),
-      confidence: data.confidence,
-    };
+    const entry = withConfidence(
+      item(agentRelative(sources.agent, belief.path), data.kind, data.name, data.tags, described),
+      data.confidence,
+    );
     if (isLive(belief)) candidates.push({ item: entry, path: belief.path });
     else dormant.push({ item: entry, reason: 'superseded or refuted' });
   }
@@ -233,6 +237,12 @@ function item(
   text: string,
 ): ContextItem {
   return { id, kind, title, tags, text, tokens: estimateTokens(`${title}\n${text}`) };
+}
+
+/** The item with its confidence set in place: 10,000 items a task, so no copy of each. */
+function withConfidence(entry: ContextItem, confidence: number | undefined): ContextItem {
+  entry.confidence = confidence;
+  return entry;
 }
 
 /** What ranking needs of an item's words: its text's term counts and its tags' distinct terms. */
@@ -280,6 +290,30 @@ function learnTags(query: string[], rewards: RewardRecord[]): string[] {
   return [...tags].sort();
 }
 
+/** How far an item's own confidence lets its relevance count. */
+function trustOf(item: ContextItem): number {
+  return item.confidence === undefined ? 1 : 0.5 + 0.5 * item.confidence;
+}
+
+/** Best first; equal scores by id, so the order never depends on the order items came in. */
+function byScoreThenId(a: RankedItem, b: RankedItem): number {
+  return b.score - a.score || a.id.localeCompare(b.id);
+}
+
+/** The `n` first items by `byScoreThenId`, without sorting them all. */
+function highestScoring<T extends RankedItem>(items: readonly T[], n: number): T[] {
+  const best: T[] = [];
+  for (const item of items) {
+    const last = best.at(-1);
+    if (best.length >= n && last !== undefined && byScoreThenId(item, last) >= 0) continue;
+    let at = best.length;
+    while (at > 0 && byScoreThenId(item, best[at - 1] as T) < 0) at--;
+    best.splice(at, 0, item);
+    if (best.length > n) best.pop();
+  }
+  return best;
+}
+
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
@@ -298,9 +332,7 @@ export const LISTED_EXCLUSIONS = 10;
  * memory grows.
  */
 export function renderContextMarkdown(context: AssembledContext, assembledAt: string): string {
-  const listed = [...context.excluded]
-    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
-    .slice(0, LISTED_EXCLUSIONS);
+  const listed = highestScoring(context.excluded, LISTED_EXCLUSIONS);
   const lines = [
     `# Context — ${context.taskId}`,
     '',

@@ -46,6 +46,13 @@ function decodedCounts(document: TermCounts): Map<string, number> {
   return counts;
 }
 
+/** A document that shares a term with a query: its index among the documents and its results. */
+export interface Bm25Match {
+  document: number;
+  score: number;
+  coverage: number;
+}
+
 export class Bm25Index {
   private readonly documents: readonly TermCounts[];
   /** The last query's frequencies: score() and coverage() of one query share them. */
@@ -95,6 +102,61 @@ export class Bm25Index {
         sum += ((weights[i] ?? 0) * frequency * (K1 + 1)) / norm;
       }
       return sum;
+    });
+  }
+
+  /**
+   * The documents that share a term with `query` or `covered`, each with its `score(query)` and its
+   * `coverage(covered)`, computed as those do; every other document scores 0 and covers 0. Only the
+   * matching documents are scored and only they get an object, so a query over 10,000 documents
+   * costs a lookup per document and distinct term, not 10,000 results per term.
+   */
+  matches(query: readonly string[], covered: readonly string[]): Bm25Match[] {
+    const scored = [...new Set(query)];
+    const coveredTerms = [...new Set(covered)];
+    const terms = [...new Set([...scored, ...coveredTerms])];
+    const column = new Map(terms.map((term, i) => [term, i]));
+    const df = new Array<number>(terms.length).fill(0);
+    const found: { document: number; tf: number[] }[] = [];
+    for (let d = 0; d < this.documents.length; d++) {
+      const counts = decodedCounts(this.documents[d] as TermCounts);
+      let tf: number[] | undefined;
+      for (let i = 0; i < terms.length; i++) {
+        const frequency = counts.get(terms[i] as string);
+        if (frequency === undefined || frequency === 0) continue;
+        tf ??= new Array<number>(terms.length).fill(0);
+        tf[i] = frequency;
+        df[i] = (df[i] as number) + 1;
+      }
+      if (tf) found.push({ document: d, tf });
+    }
+    const n = this.documents.length;
+    const weight = (term: string): number => {
+      const count = df[column.get(term) as number] as number;
+      return Math.log(1 + (n - count + 0.5) / (count + 0.5));
+    };
+    const scoreWeights = scored.map(weight);
+    const scoreColumns = scored.map((term) => column.get(term) as number);
+    const coverWeights = coveredTerms.map(weight);
+    const coverColumns = coveredTerms.map((term) => column.get(term) as number);
+    const total = coverWeights.reduce((sum, w) => sum + w, 0);
+    return found.map(({ document: d, tf }) => {
+      const length = (this.documents[d] as TermCounts).length;
+      let score = 0;
+      for (let i = 0; i < scored.length; i++) {
+        const frequency = tf[scoreColumns[i] as number] as number;
+        if (frequency === 0) continue;
+        const norm = frequency + K1 * (1 - B + (B * length) / (this.averageLength || 1));
+        score += ((scoreWeights[i] ?? 0) * frequency * (K1 + 1)) / norm;
+      }
+      let coverage = 0;
+      if (total !== 0) {
+        let sum = 0;
+        for (let i = 0; i < coveredTerms.length; i++)
+          if ((tf[coverColumns[i] as number] as number) > 0) sum += coverWeights[i] ?? 0;
+        coverage = sum / total;
+      }
+      return { document: d, score, coverage };
     });
   }
 

@@ -167,6 +167,9 @@ export function backoffDelay(
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class Git {
+  /** Answers of `gitPath`, by name; forgotten when `init` makes a repository here. */
+  private readonly gitPaths = new Map<string, string>();
+
   private constructor(
     readonly workdir: string,
     private readonly env: NodeJS.ProcessEnv,
@@ -231,6 +234,7 @@ export class Git {
   }
 
   async init(defaultBranch = 'main'): Promise<void> {
+    this.gitPaths.clear();
     await this.exec(['init', '--quiet', `--initial-branch=${defaultBranch}`]);
   }
 
@@ -334,8 +338,14 @@ export class Git {
 
   /** The absolute path of `name` inside the repository's git directory (`git rev-parse --git-path`). */
   async gitPath(name: string): Promise<string> {
+    // Where the git directory keeps a file does not change while the repository exists: asked once
+    // per name, since each question is a process (a large one forks slowly) on every iteration.
+    const known = this.gitPaths.get(name);
+    if (known !== undefined) return known;
     const path = (await this.exec(['rev-parse', '--git-path', name])).stdout.trim();
-    return isAbsolute(path) ? path : join(this.workdir, path);
+    const absolute = isAbsolute(path) ? path : join(this.workdir, path);
+    this.gitPaths.set(name, absolute);
+    return absolute;
   }
 
   /** HEAD's commit, or undefined in a repository with no commit yet. */

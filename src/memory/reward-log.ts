@@ -250,6 +250,22 @@ export function readRewardLog(
   };
 }
 
+/** A task's file in the log and its status there. */
+interface TaskPlace {
+  file: RewardFile;
+  status: RewardStatus;
+}
+
+/** Lookups of single tasks that scan the log's file summaries before the index maps every task. */
+const SCANS_BEFORE_MAP = 8;
+
+function recentPlace(path: string, record: RewardRecord): TaskPlace {
+  return {
+    file: { path, kind: 'recent' },
+    status: record.error === undefined ? 'done' : 'failed',
+  };
+}
+
 /**
  * The records of the log (one per task, in reading order, as readRewardLog gives them) of every
  * group of files that holds a record changed after `since`: all records changed after `since`, and
@@ -316,24 +332,46 @@ export function readRewardIndex(
   const files = listRewardFiles(repoRoot, agent);
   const recentRecords = readRecent(cache, files);
   const groups = sealedGroups(files);
-  const where = new Map<string, { file: RewardFile; status: RewardStatus }>();
-  // Files in name order: a task in two files is kept from the later one, as the full read keeps it
-  // (its copies share their time and task id, so sorting a date's records keeps their file order).
-  for (const file of groups.flat()) {
-    const { tasks, failed } = fileSummary(cache, file);
-    const failedHere = new Set(failed);
-    for (const task of tasks)
-      where.set(task, { file, status: failedHere.has(task) ? 'failed' : 'done' });
-  }
-  for (const { path, record } of recentRecords) {
-    where.set(record.task_id, {
-      file: { path, kind: 'recent' },
-      status: record.error === undefined ? 'done' : 'failed',
-    });
-  }
+  const sealed = groups.flat();
+
+  // Where each task lives: a lookup or two (the iteration's already-processed check, the write of
+  // its record) scan the per-file summaries newest first; building a map of every task (100,000
+  // entries in a long-lived log) is left to callers that ask for many tasks or all of them.
+  let where: Map<string, TaskPlace> | undefined;
+  let scans = 0;
+  const everyTask = (): Map<string, TaskPlace> => {
+    if (where) return where;
+    // Files in name order: a task in two files is kept from the later one, as the full read keeps
+    // it (its copies share their time and task id, so sorting a date's records keeps their order).
+    where = new Map();
+    for (const file of sealed) {
+      const { tasks, failed } = fileSummary(cache, file);
+      const failedHere = new Set(failed);
+      for (const task of tasks)
+        where.set(task, { file, status: failedHere.has(task) ? 'failed' : 'done' });
+    }
+    for (const { path, record } of recentRecords)
+      where.set(record.task_id, recentPlace(path, record));
+    return where;
+  };
+  const place = (taskId: string): TaskPlace | undefined => {
+    if (where || ++scans > SCANS_BEFORE_MAP) return everyTask().get(taskId);
+    // The same answer the map gives: the last copy in reading order, so the newest file first.
+    for (let i = recentRecords.length - 1; i >= 0; i--) {
+      const entry = recentRecords[i] as RecentRecord;
+      if (entry.record.task_id === taskId) return recentPlace(entry.path, entry.record);
+    }
+    for (let i = sealed.length - 1; i >= 0; i--) {
+      const file = sealed[i] as RewardFile;
+      const { tasks, failed } = fileSummary(cache, file);
+      if (tasks.includes(taskId))
+        return { file, status: failed.includes(taskId) ? 'failed' : 'done' };
+    }
+    return undefined;
+  };
 
   const record = (taskId: string): RewardRecord | undefined => {
-    const file = where.get(taskId)?.file;
+    const file = place(taskId)?.file;
     if (!file) return undefined;
     return fileRecords(cache, file).findLast((r) => r.task_id === taskId);
   };
@@ -361,10 +399,12 @@ export function readRewardIndex(
 
   return {
     agent,
-    size: where.size,
-    locate: (taskId) => where.get(taskId)?.file,
-    status: (taskId) => where.get(taskId)?.status,
-    taskIds: () => where.keys(),
+    get size() {
+      return everyTask().size;
+    },
+    locate: (taskId) => place(taskId)?.file,
+    status: (taskId) => place(taskId)?.status,
+    taskIds: () => everyTask().keys(),
     record,
     recent,
     recentRecords,
