@@ -47872,6 +47872,8 @@ const sleepFor = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 class Git {
     workdir;
     env;
+    /** Answers of `gitPath`, by name; forgotten when `init` makes a repository here. */
+    gitPaths = new Map();
     constructor(workdir, env) {
         this.workdir = workdir;
         this.env = env;
@@ -47925,6 +47927,7 @@ class Git {
         });
     }
     async init(defaultBranch = 'main') {
+        this.gitPaths.clear();
         await this.exec(['init', '--quiet', `--initial-branch=${defaultBranch}`]);
     }
     async isRepository() {
@@ -48020,8 +48023,15 @@ class Git {
     }
     /** The absolute path of `name` inside the repository's git directory (`git rev-parse --git-path`). */
     async gitPath(name) {
+        // Where the git directory keeps a file does not change while the repository exists: asked once
+        // per name, since each question is a process (a large one forks slowly) on every iteration.
+        const known = this.gitPaths.get(name);
+        if (known !== undefined)
+            return known;
         const path = (await this.exec(['rev-parse', '--git-path', name])).stdout.trim();
-        return (0,external_node_path_namespaceObject.isAbsolute)(path) ? path : (0,external_node_path_namespaceObject.join)(this.workdir, path);
+        const absolute = (0,external_node_path_namespaceObject.isAbsolute)(path) ? path : (0,external_node_path_namespaceObject.join)(this.workdir, path);
+        this.gitPaths.set(name, absolute);
+        return absolute;
     }
     /** HEAD's commit, or undefined in a repository with no commit yet. */
     async headShaIfAny() {
@@ -58681,6 +58691,64 @@ class Bm25Index {
             return sum;
         });
     }
+    /**
+     * The documents that share a term with `query` or `covered`, each with its `score(query)` and its
+     * `coverage(covered)`, computed as those do; every other document scores 0 and covers 0. Only the
+     * matching documents are scored and only they get an object, so a query over 10,000 documents
+     * costs a lookup per document and distinct term, not 10,000 results per term.
+     */
+    matches(query, covered) {
+        const scored = [...new Set(query)];
+        const coveredTerms = [...new Set(covered)];
+        const terms = [...new Set([...scored, ...coveredTerms])];
+        const column = new Map(terms.map((term, i) => [term, i]));
+        const df = new Array(terms.length).fill(0);
+        const found = [];
+        for (let d = 0; d < this.documents.length; d++) {
+            const counts = decodedCounts(this.documents[d]);
+            let tf;
+            for (let i = 0; i < terms.length; i++) {
+                const frequency = counts.get(terms[i]);
+                if (frequency === undefined || frequency === 0)
+                    continue;
+                tf ??= new Array(terms.length).fill(0);
+                tf[i] = frequency;
+                df[i] = df[i] + 1;
+            }
+            if (tf)
+                found.push({ document: d, tf });
+        }
+        const n = this.documents.length;
+        const weight = (term) => {
+            const count = df[column.get(term)];
+            return Math.log(1 + (n - count + 0.5) / (count + 0.5));
+        };
+        const scoreWeights = scored.map(weight);
+        const scoreColumns = scored.map((term) => column.get(term));
+        const coverWeights = coveredTerms.map(weight);
+        const coverColumns = coveredTerms.map((term) => column.get(term));
+        const total = coverWeights.reduce((sum, w) => sum + w, 0);
+        return found.map(({ document: d, tf }) => {
+            const length = this.documents[d].length;
+            let score = 0;
+            for (let i = 0; i < scored.length; i++) {
+                const frequency = tf[scoreColumns[i]];
+                if (frequency === 0)
+                    continue;
+                const norm = frequency + K1 * (1 - B + (B * length) / (this.averageLength || 1));
+                score += ((scoreWeights[i] ?? 0) * frequency * (K1 + 1)) / norm;
+            }
+            let coverage = 0;
+            if (total !== 0) {
+                let sum = 0;
+                for (let i = 0; i < coveredTerms.length; i++)
+                    if (tf[coverColumns[i]] > 0)
+                        sum += coverWeights[i] ?? 0;
+                coverage = sum / total;
+            }
+            return { document: d, score, coverage };
+        });
+    }
     /** The query's distinct terms, their frequency in each document and their idf: one pass. */
     query(query) {
         const unique = [...new Set(query)];
@@ -58795,21 +58863,22 @@ function assembleContext(input) {
     const { candidates, dormant } = candidateItems(sources);
     const documents = candidates.map((candidate) => itemTerms(candidate, sources.cache));
     const index = new Bm25Index(documents.map((document) => document.text));
-    const textScores = index.score([...wanted]);
-    const coverage = index.coverage(query);
-    const maxText = textScores.reduce((max, score) => Math.max(max, score), 0);
-    const ranked = candidates.map(({ item }, i) => {
+    // Only items that share a term with the task (or its learned tags) are scored: tags are part of
+    // an item's text terms, so any other item has no text and no tag relevance and scores 0.
+    const matches = index.matches([...wanted], query);
+    const maxText = matches.reduce((max, match) => Math.max(max, match.score), 0);
+    const ranked = matches.map(({ document: i, score: textScore, coverage }) => {
+        const item = candidates[i].item;
         // BM25 ranks items against each other; coverage of the task's own terms keeps a weak best
         // match (one shared common word) from looking like a strong one.
-        const text = maxText > 0 ? ((textScores[i] ?? 0) / maxText) * Math.min(1, 2 * (coverage[i] ?? 0)) : 0;
+        const text = maxText > 0 ? (textScore / maxText) * Math.min(1, 2 * coverage) : 0;
         const tagTerms = documents[i]?.tags ?? [];
         const tagHits = new Set(tagTerms.filter((t) => wanted.has(t))).size;
         const tag = tagTerms.length > 0 ? tagHits / tagTerms.length : 0;
         const relevance = 0.6 * text + 0.4 * tag;
-        const trust = item.confidence === undefined ? 1 : 0.5 + 0.5 * item.confidence;
-        return { ...item, score: assemble_round(relevance * trust) };
+        return { ...item, score: assemble_round(relevance * trustOf(item)) };
     });
-    ranked.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    ranked.sort(byScoreThenId);
     let tokens = always.reduce((sum, item) => sum + item.tokens, 0);
     const included = [];
     const excluded = dormant.map(({ item, reason }) => ({
@@ -58832,6 +58901,16 @@ function assembleContext(input) {
             if (item.kind === 'reward')
                 rewardItems++;
         }
+    }
+    // The items that share no term with the task, last and in memory order: unrelated, scoring 0.
+    let match = 0;
+    for (let i = 0; i < candidates.length; i++) {
+        if (matches[match]?.document === i) {
+            match++;
+            continue;
+        }
+        const item = candidates[i].item;
+        excluded.push({ ...item, score: assemble_round(0 * trustOf(item)), reason: 'unrelated' });
     }
     return {
         taskId: input.taskId,
@@ -58862,10 +58941,7 @@ function candidateItems(sources) {
     const candidates = [];
     const dormant = [];
     for (const skill of sources.skills) {
-        const entry = {
-            ...item(agentRelative(sources.agent, skill.path), 'skill', skill.data.title, skill.data.tags, skill.body),
-            confidence: skillSuccessRate(skill.data),
-        };
+        const entry = withConfidence(item(agentRelative(sources.agent, skill.path), 'skill', skill.data.title, skill.data.tags, skill.body), skillSuccessRate(skill.data));
         if (skill.data.status === 'archived')
             dormant.push({ item: entry, reason: 'archived' });
         else
@@ -58880,10 +58956,7 @@ function candidateItems(sources) {
         ]
             .filter(Boolean)
             .join('\n');
-        const entry = {
-            ...item(agentRelative(sources.agent, belief.path), data.kind, data.name, data.tags, described),
-            confidence: data.confidence,
-        };
+        const entry = withConfidence(item(agentRelative(sources.agent, belief.path), data.kind, data.name, data.tags, described), data.confidence);
         if (isLive(belief))
             candidates.push({ item: entry, path: belief.path });
         else
@@ -58905,6 +58978,11 @@ function candidateItems(sources) {
 }
 function item(id, kind, title, tags, text) {
     return { id, kind, title, tags, text, tokens: estimateTokens(`${title}\n${text}`) };
+}
+/** The item with its confidence set in place: 10,000 items a task, so no copy of each. */
+function withConfidence(entry, confidence) {
+    entry.confidence = confidence;
+    return entry;
 }
 /** Names the derived value in the memory index; bump it when `item` or `terms` change. */
 const ITEM_TERMS = 'context-terms@2';
@@ -58946,6 +59024,30 @@ function learnTags(query, rewards) {
             tags.add(tag);
     return [...tags].sort();
 }
+/** How far an item's own confidence lets its relevance count. */
+function trustOf(item) {
+    return item.confidence === undefined ? 1 : 0.5 + 0.5 * item.confidence;
+}
+/** Best first; equal scores by id, so the order never depends on the order items came in. */
+function byScoreThenId(a, b) {
+    return b.score - a.score || a.id.localeCompare(b.id);
+}
+/** The `n` first items by `byScoreThenId`, without sorting them all. */
+function highestScoring(items, n) {
+    const best = [];
+    for (const item of items) {
+        const last = best.at(-1);
+        if (best.length >= n && last !== undefined && byScoreThenId(item, last) >= 0)
+            continue;
+        let at = best.length;
+        while (at > 0 && byScoreThenId(item, best[at - 1]) < 0)
+            at--;
+        best.splice(at, 0, item);
+        if (best.length > n)
+            best.pop();
+    }
+    return best;
+}
 function assemble_round(value) {
     return Math.round(value * 1000) / 1000;
 }
@@ -58961,9 +59063,7 @@ const LISTED_EXCLUSIONS = 10;
  * memory grows.
  */
 function renderContextMarkdown(context, assembledAt) {
-    const listed = [...context.excluded]
-        .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
-        .slice(0, LISTED_EXCLUSIONS);
+    const listed = highestScoring(context.excluded, LISTED_EXCLUSIONS);
     const lines = [
         `# Context — ${context.taskId}`,
         '',
@@ -75089,9 +75189,9 @@ const MAX_SHARD_RECORDS = 256;
 const MAX_SHARD_BYTES = 128 * 1024;
 /** Parser kinds for the parse cache: bump the version when the parse or summary changes. */
 const RECORDS_KIND = 'reward-shard@1';
-const SUMMARY_KIND = 'reward-summary@1';
+const SUMMARY_KIND = 'reward-summary@2';
 const LEGACY_KIND = 'reward-legacy@1';
-const LEGACY_SUMMARY_KIND = 'reward-legacy-summary@1';
+const LEGACY_SUMMARY_KIND = 'reward-legacy-summary@2';
 const SHARD_NAME = /^\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.md$/;
 function recentRecordPath(agent, taskId) {
     return `${layout_agentPaths(agent).rewardsRecent}/${taskId}.md`;
@@ -75116,17 +75216,27 @@ function fileRecords(cache, file) {
         : cache.parse(file.path, RECORDS_KIND, (text) => parseRewardLines(file.path, text));
     return records ?? [];
 }
+/** When a record last changed: its own time, or the time of the human feedback on it. */
+function recordChangedAt(record) {
+    const feedback = record.feedback?.at;
+    return feedback !== undefined && Date.parse(feedback) > Date.parse(record.at)
+        ? feedback
+        : record.at;
+}
 function summarize(records) {
     return {
         tasks: records.map((r) => r.task_id),
         failed: records.filter((r) => r.error !== undefined).map((r) => r.task_id),
+        latest: records
+            .map(recordChangedAt)
+            .reduce((last, at) => (last === null || Date.parse(at) > Date.parse(last) ? at : last), null),
     };
 }
 function fileSummary(cache, file) {
     const summary = file.kind === 'legacy'
         ? cache.parse(file.path, LEGACY_SUMMARY_KIND, (text) => summarize(parseRewards(file.path, text)))
         : cache.parse(file.path, SUMMARY_KIND, (text) => summarize(parseRewardLines(file.path, text)));
-    return summary ?? { tasks: [], failed: [] };
+    return summary ?? { tasks: [], failed: [], latest: null };
 }
 function byTimeThenId(a, b) {
     if (a.at !== b.at)
@@ -75214,6 +75324,65 @@ function readRewardLog(repoRoot, agent, cache = directReads(repoRoot)) {
         recentRecords,
     };
 }
+/** Lookups of single tasks that scan the log's file summaries before the index maps every task. */
+const SCANS_BEFORE_MAP = 8;
+function recentPlace(path, record) {
+    return {
+        file: { path, kind: 'recent' },
+        status: record.error === undefined ? 'done' : 'failed',
+    };
+}
+/**
+ * The records of the log (one per task, in reading order, as readRewardLog gives them) of every
+ * group of files that holds a record changed after `since`: all records changed after `since`, and
+ * others beside them. The whole log when `since` is undefined. A reflection needs only these, so a
+ * nightly learning run reads the files written since the last one, not 100,000 records: `cache`
+ * keeps each file's summary (latest time, task ids), and records are read from the files themselves.
+ */
+function readRewardsChangedSince(repoRoot, agent, since, cache = directReads(repoRoot)) {
+    if (since === undefined)
+        return readRewardLog(repoRoot, agent).records;
+    const after = Date.parse(since);
+    const files = listRewardFiles(repoRoot, agent);
+    // The sealed groups, then recent/ as one more group: reading order, group after group.
+    const groups = [...sealedGroups(files), files.filter((file) => file.kind === 'recent')];
+    const changed = groups.map((group) => group.some((file) => {
+        const latest = fileSummary(cache, file).latest;
+        return latest !== null && Date.parse(latest) > after;
+    }));
+    const first = changed.indexOf(true);
+    if (first === -1)
+        return [];
+    const direct = directReads(repoRoot);
+    const read = groups.map((group, g) => {
+        if (!changed[g])
+            return [];
+        if (g === groups.length - 1)
+            return readRecent(direct, group).map((entry) => entry.record);
+        return groupRecords(direct, group).records;
+    });
+    // A copy is the record a reader keeps when no later copy of its task follows it: later in its
+    // own group, or in any later group (known from the cached task ids of the files).
+    const wanted = new Set(read.flat().map((record) => record.task_id));
+    const lastGroup = new Map();
+    for (let g = first; g < groups.length; g++) {
+        for (const file of groups[g] ?? []) {
+            for (const task of fileSummary(cache, file).tasks)
+                if (wanted.has(task))
+                    lastGroup.set(task, g);
+        }
+    }
+    const records = [];
+    read.forEach((group, g) => {
+        const lastInGroup = new Map();
+        group.forEach((record, position) => lastInGroup.set(record.task_id, position));
+        group.forEach((record, position) => {
+            if (lastInGroup.get(record.task_id) === position && lastGroup.get(record.task_id) === g)
+                records.push(record);
+        });
+    });
+    return records;
+}
 /**
  * What an iteration needs of the log: each task's status and file, from per-file summaries that
  * the cache keeps for unchanged files, and the most recent records, from the newest files only.
@@ -75222,23 +75391,47 @@ function readRewardIndex(repoRoot, agent, cache = directReads(repoRoot)) {
     const files = listRewardFiles(repoRoot, agent);
     const recentRecords = readRecent(cache, files);
     const groups = sealedGroups(files);
-    const where = new Map();
-    // Files in name order: a task in two files is kept from the later one, as the full read keeps it
-    // (its copies share their time and task id, so sorting a date's records keeps their file order).
-    for (const file of groups.flat()) {
-        const { tasks, failed } = fileSummary(cache, file);
-        const failedHere = new Set(failed);
-        for (const task of tasks)
-            where.set(task, { file, status: failedHere.has(task) ? 'failed' : 'done' });
-    }
-    for (const { path, record } of recentRecords) {
-        where.set(record.task_id, {
-            file: { path, kind: 'recent' },
-            status: record.error === undefined ? 'done' : 'failed',
-        });
-    }
+    const sealed = groups.flat();
+    // Where each task lives: a lookup or two (the iteration's already-processed check, the write of
+    // its record) scan the per-file summaries newest first; building a map of every task (100,000
+    // entries in a long-lived log) is left to callers that ask for many tasks or all of them.
+    let where;
+    let scans = 0;
+    const everyTask = () => {
+        if (where)
+            return where;
+        // Files in name order: a task in two files is kept from the later one, as the full read keeps
+        // it (its copies share their time and task id, so sorting a date's records keeps their order).
+        where = new Map();
+        for (const file of sealed) {
+            const { tasks, failed } = fileSummary(cache, file);
+            const failedHere = new Set(failed);
+            for (const task of tasks)
+                where.set(task, { file, status: failedHere.has(task) ? 'failed' : 'done' });
+        }
+        for (const { path, record } of recentRecords)
+            where.set(record.task_id, recentPlace(path, record));
+        return where;
+    };
+    const place = (taskId) => {
+        if (where || ++scans > SCANS_BEFORE_MAP)
+            return everyTask().get(taskId);
+        // The same answer the map gives: the last copy in reading order, so the newest file first.
+        for (let i = recentRecords.length - 1; i >= 0; i--) {
+            const entry = recentRecords[i];
+            if (entry.record.task_id === taskId)
+                return recentPlace(entry.path, entry.record);
+        }
+        for (let i = sealed.length - 1; i >= 0; i--) {
+            const file = sealed[i];
+            const { tasks, failed } = fileSummary(cache, file);
+            if (tasks.includes(taskId))
+                return { file, status: failed.includes(taskId) ? 'failed' : 'done' };
+        }
+        return undefined;
+    };
     const record = (taskId) => {
-        const file = where.get(taskId)?.file;
+        const file = place(taskId)?.file;
         if (!file)
             return undefined;
         return fileRecords(cache, file).findLast((r) => r.task_id === taskId);
@@ -75267,10 +75460,12 @@ function readRewardIndex(repoRoot, agent, cache = directReads(repoRoot)) {
     };
     return {
         agent,
-        size: where.size,
-        locate: (taskId) => where.get(taskId)?.file,
-        status: (taskId) => where.get(taskId)?.status,
-        taskIds: () => where.keys(),
+        get size() {
+            return everyTask().size;
+        },
+        locate: (taskId) => place(taskId)?.file,
+        status: (taskId) => place(taskId)?.status,
+        taskIds: () => everyTask().keys(),
         record,
         recent,
         recentRecords,
@@ -79069,6 +79264,7 @@ function appendReflectionText(existing, agent, date, text) {
 
 
 
+
 /** Each entry ends with this marker, so the next run knows which records it has reflected on. */
 const MARKER = /<!-- agentos:reflected-through (\S+) -->/g;
 /** The newest record time the reflections already cover, if any. */
@@ -79080,13 +79276,6 @@ function reflectedThrough(reflections) {
             last = at;
     }
     return last;
-}
-/** When a record last changed: its own time, or the time of the human feedback on it. */
-function recordTime(record) {
-    const feedback = record.feedback?.at;
-    return feedback !== undefined && Date.parse(feedback) > Date.parse(record.at)
-        ? feedback
-        : record.at;
 }
 function percent(part, whole) {
     return whole === 0 ? '—' : `${Math.round((100 * part) / whole)}%`;
@@ -79106,11 +79295,11 @@ function mostCommon(values, limit) {
  */
 function composeReflection(input) {
     const since = input.previous;
-    const fresh = input.records.filter((r) => since === undefined || Date.parse(recordTime(r)) > Date.parse(since));
+    const fresh = input.records.filter((r) => since === undefined || Date.parse(recordChangedAt(r)) > Date.parse(since));
     if (fresh.length === 0 && input.outcomes.length === 0 && !input.proposalBranch)
         return undefined;
     const through = input.records
-        .map(recordTime)
+        .map(recordChangedAt)
         .reduce((latest, at) => (latest === undefined || Date.parse(at) > Date.parse(latest) ? at : latest), since);
     const lines = [];
     if (fresh.length === 0) {
@@ -79327,6 +79516,73 @@ function relatedPairs(world, index) {
     }
     return pairs;
 }
+/**
+ * The pairs [i, j] (i < j, in that order) of `things` that a cheap check could join: sharing a
+ * normalised key, the same words, the same words but one long word one edit apart, or nominated
+ * often enough. Found through buckets instead of comparing every pair, so a learning run stays
+ * linear in the number of things; duplicateReason still decides each pair. Two words one edit apart
+ * share a word with one letter deleted (or one is the other with one deleted), so the typo check's
+ * pairs meet in a bucket keyed by the other words and one such deletion.
+ */
+function candidatePairs(things, counts) {
+    const buckets = new Map();
+    const put = (key, i) => {
+        const bucket = buckets.get(key);
+        if (!bucket)
+            buckets.set(key, [i]);
+        else if (bucket[bucket.length - 1] !== i)
+            bucket.push(i);
+    };
+    things.forEach((thing, i) => {
+        for (const key of beliefKeys(thing))
+            put(`key\u0000${key}`, i);
+        for (const name of namesOf(thing)) {
+            const tokens = sortedTokens(name);
+            if (tokens !== '')
+                put(`words\u0000${tokens}`, i);
+            const words = nameWords(name);
+            words.forEach((word, at) => {
+                if (word.length < DUPLICATE_RULES.fuzzyWordLength)
+                    return;
+                const others = [...words.slice(0, at), '', ...words.slice(at + 1)].join(' ');
+                for (const variant of oneLetterDeleted(word))
+                    put(`typo\u0000${others}\u0000${variant}`, i);
+            });
+        }
+    });
+    const seen = new Set();
+    const pairs = [];
+    const add = (i, j) => {
+        const [low, high] = i < j ? [i, j] : [j, i];
+        const id = low * things.length + high;
+        if (low === high || seen.has(id))
+            return;
+        seen.add(id);
+        pairs.push([low, high]);
+    };
+    for (const bucket of buckets.values())
+        for (let x = 0; x < bucket.length; x++)
+            for (let y = x + 1; y < bucket.length; y++)
+                add(bucket[x], bucket[y]);
+    const position = new Map(things.map((thing, i) => [thing.path, i]));
+    for (const [key, tasks] of counts) {
+        if (tasks.size < DUPLICATE_RULES.nominationsNeeded)
+            continue;
+        const [x, y] = key.split('\u0000');
+        const i = position.get(x ?? '');
+        const j = position.get(y ?? '');
+        if (i !== undefined && j !== undefined)
+            add(i, j);
+    }
+    return pairs.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+}
+/** The word itself and every spelling of it with one letter deleted. */
+function oneLetterDeleted(word) {
+    const variants = new Set([word]);
+    for (let i = 0; i < word.length; i++)
+        variants.add(word.slice(0, i) + word.slice(i + 1));
+    return variants;
+}
 function pairKey(a, b) {
     return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
 }
@@ -79389,16 +79645,18 @@ function collapseDuplicates(world, options) {
     const things = [...current.values()].filter((b) => familyOf(b) === 'entity' && isLive(b));
     const clusters = new Clusters();
     const counts = nominationCounts([...current.values()], index);
-    for (let i = 0; i < things.length; i++) {
-        for (let j = i + 1; j < things.length; j++) {
-            const a = things[i];
-            const b = things[j];
-            if (related.has(pairKey(a.path, b.path)))
-                continue;
-            const reason = duplicateReason(a, b, { counts, related });
-            if (reason)
-                clusters.join(a.path, b.path, reason);
-        }
+    // In the order of comparing every pair, so clusters and their reasons come out the same.
+    for (const [i, j] of candidatePairs(things, counts)) {
+        const a = things[i];
+        const b = things[j];
+        if (related.has(pairKey(a.path, b.path)))
+            continue;
+        // Already one cluster: joining again would change nothing.
+        if (clusters.find(a.path) === clusters.find(b.path))
+            continue;
+        const reason = duplicateReason(a, b, { counts, related });
+        if (reason)
+            clusters.join(a.path, b.path, reason);
     }
     mergeGroups(clusters.groups(things.map((b) => b.path)), current, clusters, options, set, update.transitions);
     // 2. Facts that named a collapsed thing now name the canonical one.
@@ -79775,10 +80033,13 @@ async function runLearning(input) {
     }
     await commit('indexes', 'learn — regenerate skills.md and world/index.md', ['The generated indexes had drifted from the files they list (edited by hand or by a merge).'], [...renderWorldIndexPages(agent, state.world), ...renderSkillsIndexPages(agent, state.skills)]);
     const reflectionsText = files_readTextIfExists((0,external_node_path_namespaceObject.join)(input.repoRoot, paths.reflections));
+    const previous = reflectedThrough(reflectionsText);
+    // The reflection covers every record since the last one: only the files changed since are read.
+    const records = readRewardsChangedSince(input.repoRoot, agent, previous, memory.cache);
+    saveMemoryIndex(memory);
     const reflection = composeReflection({
-        // The reflection covers every record since the last one: a nightly run reads the whole log.
-        records: readRewardLog(input.repoRoot, agent).records,
-        previous: reflectedThrough(reflectionsText),
+        records,
+        previous,
         outcomes,
         world: state.world,
         skills: state.skills,
