@@ -47939,10 +47939,6 @@ class Git {
         if (paths.length > 0)
             await this.exec(['add', '--all', '--', ...paths]);
     }
-    async hasStagedChanges() {
-        const result = await this.exec(['diff', '--cached', '--quiet'], { allowFailure: true });
-        return result.exitCode === 1;
-    }
     /**
      * Commits exactly `paths`, as they are in the working tree (added, changed or deleted), on top of
      * HEAD, and returns the new commit; undefined when they already match HEAD. The commit is built in
@@ -58253,10 +58249,6 @@ function renderSkillsIndexPages(agent, skills, selection) {
     lines.push('', '## All skills', '', `Pages by first letter: ${links.join(' · ')}`);
     return [{ path: paths.skillsIndex, content: `${lines.join('\n')}\n` }, ...pages];
 }
-/** skills.md alone (with its pages, see renderSkillsIndexPages). */
-function renderSkillsIndex(agent, skills) {
-    return renderSkillsIndexPages(agent, skills)[0]?.content ?? '';
-}
 function skillTable(skills, prefix, withStatus = false) {
     return [
         `| skill | tags | uses | successes | failures | last used |${withStatus ? ' status |' : ''}`,
@@ -58562,10 +58554,6 @@ function renderWorldIndexPages(agent, beliefs, selection) {
         lines.push('', '## Recently changed', '', ...beliefTable(recent, ''));
     }
     return [{ path: layout_agentPaths(agent).worldIndex, content: `${lines.join('\n')}\n` }, ...pages];
-}
-/** world/index.md alone (with its pages, see renderWorldIndexPages). */
-function renderWorldIndex(agent, beliefs) {
-    return renderWorldIndexPages(agent, beliefs)[0]?.content ?? '';
 }
 /** Rows of beliefs, linked relative to the world folder through `prefix`. */
 function beliefTable(beliefs, prefix) {

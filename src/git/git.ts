@@ -248,11 +248,6 @@ export class Git {
     if (paths.length > 0) await this.exec(['add', '--all', '--', ...paths]);
   }
 
-  async hasStagedChanges(): Promise<boolean> {
-    const result = await this.exec(['diff', '--cached', '--quiet'], { allowFailure: true });
-    return result.exitCode === 1;
-  }
-
   /**
    * Commits exactly `paths`, as they are in the working tree (added, changed or deleted), on top of
    * HEAD, and returns the new commit; undefined when they already match HEAD. The commit is built in

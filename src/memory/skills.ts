@@ -129,11 +129,6 @@ export function renderSkillsIndexPages(
   return [{ path: paths.skillsIndex, content: `${lines.join('\n')}\n` }, ...pages];
 }
 
-/** skills.md alone (with its pages, see renderSkillsIndexPages). */
-export function renderSkillsIndex(agent: string, skills: readonly Skill[]): string {
-  return renderSkillsIndexPages(agent, skills)[0]?.content ?? '';
-}
-
 function skillTable(skills: readonly Skill[], prefix: string, withStatus = false): string[] {
   return [
     `| skill | tags | uses | successes | failures | last used |${withStatus ? ' status |' : ''}`,

@@ -250,11 +250,6 @@ export function renderWorldIndexPages(
   return [{ path: agentPaths(agent).worldIndex, content: `${lines.join('\n')}\n` }, ...pages];
 }
 
-/** world/index.md alone (with its pages, see renderWorldIndexPages). */
-export function renderWorldIndex(agent: string, beliefs: readonly Belief[]): string {
-  return renderWorldIndexPages(agent, beliefs)[0]?.content ?? '';
-}
-
 /** Rows of beliefs, linked relative to the world folder through `prefix`. */
 function beliefTable(beliefs: readonly Belief[], prefix: string): string[] {
   return [
