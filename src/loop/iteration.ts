@@ -9,7 +9,7 @@ import { silentLogger, type Logger } from '../log.js';
 import { existingIndexPages, isUnchangedOnDisk } from '../memory/index-pages.js';
 import { agentPaths } from '../memory/layout.js';
 import { planQueueWrites } from '../memory/queue-archive.js';
-import { entryField, setEntryFields, type Queue } from '../memory/queue.js';
+import { entryField, loadQueue, setEntryFields } from '../memory/queue.js';
 import { writeRewardRecord } from '../memory/reward-log.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import { landChange } from '../memory/change.js';
@@ -117,7 +117,7 @@ export async function runIteration(
     const record = failureRecord({ task, at, failure: error, demand: estimate.demand, context });
     const { commit } = await landChange(change, async (writer) => {
       const sealed = writeRewardRecord(writer, deps.repoRoot, memory.rewardIndex, record);
-      writeQueueAttempt(writer, deps.repoRoot, memory.queue, task, at, {
+      writeQueueAttempt(writer, deps.repoRoot, task, at, {
         last_error: record.error ?? '',
       });
       const message = iterationCommitMessage({
@@ -194,7 +194,7 @@ export async function runIteration(
       skillsUsed: plan.skillsUsed,
     });
     const sealed = writeRewardRecord(writer, deps.repoRoot, memory.rewardIndex, record);
-    writeQueueAttempt(writer, deps.repoRoot, memory.queue, task, at, {
+    writeQueueAttempt(writer, deps.repoRoot, task, at, {
       status: 'done',
       done_at: at,
     });
@@ -238,11 +238,13 @@ export async function runIteration(
 function writeQueueAttempt(
   writer: MemoryWriter,
   repoRoot: string,
-  queue: Queue,
   task: Task,
   at: string,
   fields: Record<string, string>,
 ): void {
+  // Read afresh, not as the iteration began: a person (or a script feeding the daemon) may have
+  // appended a task while the model answered, and rewriting an older copy would lose it.
+  const queue = loadQueue(repoRoot, task.agent);
   const entry = queue.entries.find((e) => e.id === task.id && e.problem === undefined);
   if (task.source !== 'queue' || !entry) return;
   const set: Record<string, string> = { ...fields };
