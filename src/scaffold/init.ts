@@ -1,6 +1,6 @@
 // `agentos init`: a new agent repository from the packaged template, committed as one commit.
 import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { Git } from '../git/git.js';
 import { formatCommitMessage } from '../git/message.js';
@@ -29,7 +29,11 @@ export interface InitResult {
 
 export async function initRepository(
   dir: string,
-  options: { git?: Git } = {},
+  options: {
+    git?: Git;
+    /** Extra files to write and commit with the template (e.g. the GitHub workflow), by path. */
+    extraFiles?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<InitResult> {
   if (existsSync(join(dir, REGISTRY_FILE))) {
     throw new InputError(
@@ -51,6 +55,11 @@ export async function initRepository(
   ] as const) {
     if (!existsSync(join(dir, name))) writeFileSync(join(dir, name), content);
   }
+  const extraFiles = Object.entries(options.extraFiles ?? {});
+  for (const [path, content] of extraFiles) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
   const git = options.git ?? Git.create(dir);
   // The agent repository is a repository of its own, even when `dir` sits inside another one.
   if (!existsSync(join(dir, '.git'))) await git.init();
@@ -58,6 +67,7 @@ export async function initRepository(
     '.gitignore',
     '.gitattributes',
     ...TEMPLATE_ENTRIES.flatMap((entry) => filesUnder(dir, entry)),
+    ...extraFiles.map(([path]) => path),
   ];
   const agents = readdirSync(join(dir, 'agents')).sort().join(', ');
   const commit = await git.commitPaths(
