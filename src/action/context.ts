@@ -12,6 +12,7 @@ import { ensureNothingUnpushed, type PublishTarget } from '../loop/publish.js';
 import { recoverInterruptedChange } from '../memory/journal.js';
 import type { Registry } from '../memory/registry.js';
 import { GitHubPlatform } from '../platform/github.js';
+import { agentosLabels } from '../platform/labels.js';
 import { LocalPlatform } from '../platform/local.js';
 import { createGitHubClient } from '../platform/octokit.js';
 import type { Platform } from '../platform/platform.js';
@@ -99,6 +100,7 @@ export function createActionContext(input: {
             { owner: runner.owner, repo: runner.repo },
             runner.serverUrl,
             input.redact,
+            { known: agentosLabels(settings.triggerLabel), logger },
           );
       return platform;
     },

@@ -1,5 +1,7 @@
 // The platform on GitHub: comments, labels, reactions and permissions through the REST API, for
 // one repository. Every body passes the redactor first, so no secret ever reaches an issue.
+import { silentLogger, type Logger } from '../log.js';
+import { labelSpec, type LabelSpec } from './labels.js';
 import type { GitHubClient } from './octokit.js';
 import type {
   IssueComment,
@@ -40,7 +42,12 @@ export class GitHubPlatform implements Platform {
     /** The web root, e.g. https://github.com, for links. */
     private readonly serverUrl: string,
     private readonly redact: (text: string) => string = (text) => text,
+    /** The labels AgentOS uses (see labels.ts): created on first use when the repository lacks them. */
+    private readonly labels: { known: readonly LabelSpec[]; logger?: Logger } = { known: [] },
   ) {}
+
+  /** Labels known to exist in the repository: each is looked up at most once per run. */
+  private readonly existingLabels = new Set<string>();
 
   async comment(issue: number, body: string): Promise<PostedComment> {
     const { data } = await this.client.rest.issues.createComment({
@@ -68,7 +75,41 @@ export class GitHubPlatform implements Platform {
 
   async addLabels(issue: number, labels: string[]): Promise<void> {
     if (labels.length === 0) return;
+    // The first label the action adds makes sure all of its labels exist (the trigger label too,
+    // so people can pick it), with AgentOS's colours and descriptions rather than GitHub's grey.
+    const names = [...new Set([...this.labels.known.map((spec) => spec.name), ...labels])];
+    for (const name of names) await this.ensureLabel(labelSpec(name, this.labels.known));
     await this.client.rest.issues.addLabels({ ...this.repository, issue_number: issue, labels });
+  }
+
+  /**
+   * Creates the label when the repository lacks it. Never fails the run: a token that may not
+   * create labels leaves the label to GitHub, which makes a plain one when it is first added.
+   */
+  private async ensureLabel(spec: LabelSpec): Promise<void> {
+    if (this.existingLabels.has(spec.name)) return;
+    const logger = this.labels.logger ?? silentLogger;
+    try {
+      await this.client.rest.issues.getLabel({ ...this.repository, name: spec.name });
+    } catch (error) {
+      if (statusOf(error) !== 404) {
+        logger.warn(`could not look up the label "${spec.name}" (HTTP ${statusOf(error) ?? '?'})`);
+        return;
+      }
+      try {
+        await this.client.rest.issues.createLabel({ ...this.repository, ...spec });
+        logger.info(`created the label "${spec.name}"`);
+      } catch (createError) {
+        // 422: another run created it in the meantime.
+        if (statusOf(createError) !== 422) {
+          logger.warn(
+            `could not create the label "${spec.name}" (HTTP ${statusOf(createError) ?? '?'}): create it by hand, or give the job "issues: write"`,
+          );
+          return;
+        }
+      }
+    }
+    this.existingLabels.add(spec.name);
   }
 
   async removeLabel(issue: number, label: string): Promise<void> {

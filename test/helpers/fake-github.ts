@@ -1,5 +1,5 @@
 // A local stand-in for GitHub's REST API (127.0.0.1, port 0) for the calls the action makes:
-// issue comments, labels, reactions and collaborator permissions. It keeps issue state, records
+// issue comments, labels (the repository's and each issue's), reactions and collaborator permissions. It keeps issue state, records
 // every request, checks the token, and can fail requests on demand to exercise retries.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,12 +41,23 @@ export interface FakeGitHub {
   issue(number: number): IssueState;
   /** Starts an issue with these labels (what the event payload says it has). */
   seedIssue(number: number, labels: string[]): void;
+  /** The repository's labels, as created (by the action, or by GitHub when first added). */
+  repositoryLabels(): RepositoryLabel[];
   setPermission(user: string, permission: 'admin' | 'maintain' | 'write' | 'triage' | 'read'): void;
   reactions: { commentId: number; content: string }[];
   /** The next `times` requests matching method and path get `status`. */
   failNext(failure: Failure): void;
   close(): Promise<void>;
 }
+
+export interface RepositoryLabel {
+  name: string;
+  color: string;
+  description: string | null;
+}
+
+/** A repository AgentOS already ran in has its labels; a test of a fresh one passes `labels: []`. */
+const SET_UP_LABELS = ['agentos', 'agentos:running', 'agentos:done', 'agentos:failed'];
 
 const BOT = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
 
@@ -66,8 +77,16 @@ export async function startFakeGitHub(options: {
   owner: string;
   repo: string;
   token: string;
+  /** The repository's labels at the start (default: AgentOS's, as after a first run). */
+  labels?: string[];
 }): Promise<FakeGitHub> {
   const { owner, repo, token } = options;
+  const repositoryLabels = new Map<string, RepositoryLabel>(
+    (options.labels ?? SET_UP_LABELS).map((name) => [
+      name,
+      { name, color: 'ededed', description: null },
+    ]),
+  );
   const issues = new Map<number, IssueState>();
   const permissions = new Map<string, string>();
   const requests: RecordedRequest[] = [];
@@ -121,7 +140,14 @@ export async function startFakeGitHub(options: {
     const prefix = `/repos/${owner}/${repo}`;
     if (!path.startsWith(`${prefix}/`)) return notFound(res);
     const rest = path.slice(prefix.length);
-    const input = (body ?? {}) as { body?: string; labels?: string[]; content?: string };
+    const input = (body ?? {}) as {
+      body?: string;
+      labels?: string[];
+      content?: string;
+      name?: string;
+      color?: string;
+      description?: string;
+    };
     let match: RegExpExecArray | null;
 
     if ((match = /^\/issues\/(\d+)\/comments$/.exec(rest))) {
@@ -163,10 +189,40 @@ export async function startFakeGitHub(options: {
         });
       }
     }
+    if ((match = /^\/labels\/(.+)$/.exec(rest)) && method === 'GET') {
+      const found = repositoryLabels.get(match[1] ?? '');
+      if (!found) return notFound(res);
+      return send(res, 200, { ...label(found.name, 1), ...found });
+    }
+    if (rest === '/labels' && method === 'POST') {
+      const name = input.name ?? '';
+      if (name === '' || repositoryLabels.has(name))
+        return send(res, 422, {
+          message: 'Validation Failed',
+          errors: [
+            {
+              resource: 'Label',
+              code: name === '' ? 'missing_field' : 'already_exists',
+              field: 'name',
+            },
+          ],
+        });
+      const created = {
+        name,
+        color: input.color ?? 'ededed',
+        description: input.description ?? null,
+      };
+      repositoryLabels.set(name, created);
+      return send(res, 201, { ...label(name, nextId++), ...created });
+    }
     if ((match = /^\/issues\/(\d+)\/labels$/.exec(rest)) && method === 'POST') {
       const state = issueState(Number(match[1]));
       for (const name of input.labels ?? [])
         if (!state.labels.includes(name)) state.labels.push(name);
+      // As GitHub does, a label added to an issue that the repository lacks is created, plain.
+      for (const name of input.labels ?? [])
+        if (!repositoryLabels.has(name))
+          repositoryLabels.set(name, { name, color: 'ededed', description: null });
       return send(
         res,
         200,
@@ -222,6 +278,7 @@ export async function startFakeGitHub(options: {
     seedIssue: (number, labels) => {
       issueState(number).labels = [...labels];
     },
+    repositoryLabels: () => [...repositoryLabels.values()],
     setPermission: (user, permission) => permissions.set(user, permission),
     reactions,
     failNext: (failure) => failures.push({ ...failure }),
