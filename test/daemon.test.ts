@@ -269,6 +269,41 @@ describe('agentos daemon', () => {
       }
     });
 
+    it('keeps a task appended to queue.md while the model answers another, and runs it next', async () => {
+      const endpoint = await slowModel();
+      try {
+        await runCli(['enqueue', '--dir', repo.dir, '--id', 'first-sync', 'Sync a paginated API.']);
+        const daemon = startDaemon(
+          ['--dir', repo.dir, '--poll-interval', '0.2', ...QUIET],
+          modelEnv(endpoint.url),
+        );
+        try {
+          await waitFor('the model call', () => endpoint.requests.length > 0);
+          appendFileSync(
+            join(repo.dir, 'agents/orion/queue.md'),
+            queueEntry('appended-mid-call', 'Retry HTTP 429 with backoff.'),
+          );
+          await waitFor('the appended task', () =>
+            daemon.stdout().includes('orion appended-mid-call: '),
+          );
+          daemon.child.kill('SIGTERM');
+          expect(await daemon.exited).toEqual({ code: 0, signal: null });
+        } finally {
+          daemon.child.kill('SIGKILL');
+        }
+        expect(await taskCommits(repo.git, 'first-sync')).toHaveLength(1);
+        expect(await taskCommits(repo.git, 'appended-mid-call')).toHaveLength(1);
+        expect(
+          repoRewardRecords(repo.dir, 'orion')
+            .map((r) => r.task_id)
+            .sort(),
+        ).toEqual(['appended-mid-call', 'first-sync']);
+        expect(await status(repo.git)).toBe('');
+      } finally {
+        await endpoint.close();
+      }
+    });
+
     it('killed outright: nothing half-made is left, and the next start runs the task', async () => {
       const endpoint = await slowModel();
       try {

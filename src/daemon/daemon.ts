@@ -214,8 +214,13 @@ export async function runDaemon(deps: DaemonDeps): Promise<DaemonSummary> {
       return `ran ${tasksRun} task(s) (--max-tasks)`;
     return undefined;
   };
+  // The work in hand goes on; the health file says the daemon is on its way out.
+  const onStop = (): void => health.update({ state: 'stopping' });
+  stop.addEventListener('abort', onStop, { once: true });
+  // An error that comes back every poll (an unreachable remote) is reported once, not every poll.
+  let lastError: string | undefined;
   for (;;) {
-    let reason = stopReason();
+    const reason = stopReason();
     if (reason) {
       report({ kind: 'stopping', reason });
       break;
@@ -231,26 +236,27 @@ export async function runDaemon(deps: DaemonDeps): Promise<DaemonSummary> {
       if (task) {
         tasksRun++;
         await runTask(task);
+        lastError = undefined;
         continue;
       }
+      lastError = undefined;
     } catch (error) {
       if (!(error instanceof AgentOSError)) throw error;
       // A problem a person can fix (a broken file, an unreachable remote): report it, keep polling.
-      health.update({
-        current_task: null,
-        last_error: { at: now().toISOString(), message: errorMessage(error) },
-      });
-      report({ kind: 'error', message: errorMessage(error) });
+      const message = errorMessage(error);
+      health.update({ current_task: null, last_error: { at: now().toISOString(), message } });
+      if (message !== lastError) report({ kind: 'error', message });
+      lastError = message;
       if (task) failedTasks.add(key(task));
     }
     if (settings.once && !task) {
       report({ kind: 'stopping', reason: 'nothing is pending (--once)' });
       break;
     }
-    health.update({ state: 'idle' });
+    if (!stop.aborted) health.update({ state: 'idle' });
     await pause(settings.pollIntervalSeconds * 1000, stop);
-    reason = undefined;
   }
+  stop.removeEventListener('abort', onStop);
   health.update({ state: 'stopped', current_task: null });
   report({ kind: 'stopped', done: summary.done, failed: summary.failed });
   return summary;
