@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The container test: build the action's image from the Dockerfile with podman and run it as GitHub
 # runs a Docker action (workspace at /github/workspace, INPUT_*/GITHUB_* variables, a local GitHub
-# stand-in reached over --network host) for an issue task with the offline model.
+# stand-in reached over --network host) for an issue task with the offline model; then run the same
+# image as `agentos daemon` on a mounted /data, answering a task appended to queue.md.
 #
 # Needs root (podman, debootstrap). No image can be pulled on the machines this runs on, so the
 # base image node:24-slim is made locally once (Debian bookworm minbase with git + the official
@@ -57,6 +58,6 @@ fi
 echo "== container: building $IMAGE from the Dockerfile"
 podman_ build --quiet --pull=never --network none "${LIMITS[@]}" -t "$IMAGE" -f Dockerfile . >/dev/null
 
-echo "== container: running the action image"
+echo "== container: running the image as the action and as the daemon"
 AGENTOS_CONTAINER_IMAGE="$IMAGE" AGENTOS_CONTAINER_RUNTIME="$RUNC" \
   NODE_OPTIONS=--experimental-vm-modules npx jest --testMatch '<rootDir>/test/container/*.spec.ts'
