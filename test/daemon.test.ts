@@ -179,6 +179,19 @@ describe('agentos daemon', () => {
     });
   });
 
+  it('goes on with the other agents when one agent’s queue.md is broken, naming the file', async () => {
+    repo.write('agents/iris/queue.md', '# Queue — iris\n\n<<<<<<< HEAD\n## a\ntask: x\n=======\n');
+    appendFileSync(
+      join(repo.dir, 'agents/orion/queue.md'),
+      queueEntry('still-runs', 'Sync a paginated API with rate limits.'),
+    );
+    const run = await runCli(['daemon', '--dir', repo.dir, '--once', ...QUIET]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^\S+ error: agents\/iris\/queue\.md:3: .*\n$/);
+    expect(run.stdout).toContain(' orion still-runs: success (+1)');
+    expect(await taskCommits(repo.git, 'still-runs')).toHaveLength(1);
+  });
+
   it('runs the learning run of every agent in its hour, once that day', async () => {
     const events: DaemonEvent[] = [];
     const settings = readDaemonSettings(

@@ -16,7 +16,7 @@ import { runIteration, type IterationResult } from '../loop/iteration.js';
 import { ensureNothingUnpushed, publishWork, type PublishTarget } from '../loop/publish.js';
 import { queueNeedsRepair, repairQueue } from '../loop/queue-repair.js';
 import { taskFromQueue, type Task } from '../loop/task.js';
-import { recoverInterruptedChange } from '../memory/journal.js';
+import { ChangeInProgressError, recoverInterruptedChange } from '../memory/journal.js';
 import { loadRegistry } from '../memory/registry.js';
 import { HealthFile, readHealth } from './health.js';
 import { isLearningDue, utcDay } from './schedule.js';
@@ -128,6 +128,8 @@ export async function runDaemon(deps: DaemonDeps): Promise<DaemonSummary> {
   // on its own, so a task the model cannot answer does not spend the budget every poll.
   const failedTasks = new Set<string>();
   const key = (task: Pick<Task, 'agent' | 'id'>) => `${task.agent}/${task.id}`;
+  /** The problem last reported for each agent whose memory cannot be read, so it is said once. */
+  const agentProblems = new Map<string, string>();
 
   const publish = <T>(work: () => Promise<T>) => publishWork<T>({ git, target, logger, work });
 
@@ -151,10 +153,21 @@ export async function runDaemon(deps: DaemonDeps): Promise<DaemonSummary> {
   /** The next pending task of any agent, in agents.yaml order; queues are repaired on the way. */
   const nextTask = async (): Promise<Task | undefined> => {
     for (const agent of agents()) {
-      let memory = await readAgentMemory(repoRoot, git, agent);
-      if (queueNeedsRepair(memory.queue, memory.rewardIndex)) {
-        await publish(() => repairQueue({ repoRoot, git, agent, now, logger }));
+      let memory;
+      try {
         memory = await readAgentMemory(repoRoot, git, agent);
+        if (queueNeedsRepair(memory.queue, memory.rewardIndex)) {
+          await publish(() => repairQueue({ repoRoot, git, agent, now, logger }));
+          memory = await readAgentMemory(repoRoot, git, agent);
+        }
+        agentProblems.delete(agent);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        // One agent's broken file (a conflict left in its queue.md) does not stop the others.
+        const message = errorMessage(error);
+        if (agentProblems.get(agent) !== message) report({ kind: 'error', message });
+        agentProblems.set(agent, message);
+        continue;
       }
       const passOver = new Set(
         [...failedTasks]
@@ -247,7 +260,9 @@ export async function runDaemon(deps: DaemonDeps): Promise<DaemonSummary> {
       health.update({ current_task: null, last_error: { at: now().toISOString(), message } });
       if (message !== lastError) report({ kind: 'error', message });
       lastError = message;
-      if (task) failedTasks.add(key(task));
+      // A task that failed this way is not picked again (it would fail every poll), unless another
+      // run was merely changing the repository at the time.
+      if (task && !(error instanceof ChangeInProgressError)) failedTasks.add(key(task));
     }
     if (settings.once && !task) {
       report({ kind: 'stopping', reason: 'nothing is pending (--once)' });
