@@ -51,10 +51,11 @@ const LEARNING_EFFECT: Record<AgentSpec['learning'], string> = {
   active: 'skills and beliefs are learned from verified tasks',
 };
 
+// The budget key is model routing's to apply (SPEC §5: "the agent's budget shifts the thresholds").
 const BUDGET_EFFECT: Record<AgentSpec['budget'], string> = {
-  cheap: 'routing prefers cheaper tiers',
-  balanced: 'routing uses the default thresholds',
-  premium: 'routing prefers stronger tiers',
+  cheap: 'routing favours cheaper tiers',
+  balanced: 'routing keeps its default thresholds',
+  premium: 'routing favours stronger tiers',
 };
 
 export function planNewAgent(answers: Answers, at: string): NewAgentPlan {
