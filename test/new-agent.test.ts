@@ -2,7 +2,9 @@
 // offline; missing answers exit 2 listing them; a clone carries over what it should and no more.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { PassThrough } from 'node:stream';
+import { parse, stringify } from 'yaml';
+import { main } from '../src/cli/main.js';
 import { loadRegistry } from '../src/memory/registry.js';
 import { findTask } from '../src/memory/queue-archive.js';
 import { runCli } from './helpers/cli.js';
@@ -165,6 +167,40 @@ describe('agentos new-agent', () => {
       'missing answers: DOMAIN (--domain), TARGET_USERS (--target-users), TASK_EXAMPLES (--task-examples), RISK_LEVEL (--risk-level), AUTONOMY_LEVEL (--autonomy-level), DEPLOYMENT_ENV (--deployment-env), BUDGET_PRIORITY (--budget-priority), LEARNING_ALLOWED (--learning-allowed), OUTPUT_STYLE (--output-style)',
     );
     expect(existsSync(join(repo.dir, 'agents/vega'))).toBe(false);
+  });
+
+  it('asks for the missing answers on a terminal', async () => {
+    const partial = exampleAnswers('incident-triager');
+    delete partial.DOMAIN;
+    delete partial.OUTPUT_STYLE;
+    repo.write('partial.yaml', stringify({ ...partial, AGENT_NAME: 'lyra' }));
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => stdin });
+    const stdout = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
+    let shown = '';
+    stdout.on('data', (chunk: Buffer) => (shown += chunk.toString()));
+    // Each answer is typed once its question is on the screen.
+    const answer = async (question: string, keys: string) => {
+      for (let waited = 0; !shown.includes(question); waited++) {
+        if (waited > 600) throw new Error(`never asked "${question}": ${shown.slice(-300)}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      stdin.write(keys);
+    };
+    const done = main(['new-agent', '--dir', repo.dir, '--answers', 'partial.yaml'], {
+      stdin,
+      stdout,
+      stderr: new PassThrough(),
+      cwd: repo.dir,
+      env: {},
+    });
+    await answer('Domain', 'Release engineering\r');
+    await answer('Output style', 'Short notes\r');
+    expect(await done).toBe(0);
+    expect(shown).toContain('Added agent "lyra"');
+    expect(loadRegistry(repo.dir).agents.find((a) => a.name === 'lyra')?.domain).toBe(
+      'Release engineering',
+    );
+    expect(repo.read('agents/lyra/persona.md')).toContain('Output style: Short notes');
   });
 
   it('takes every answer as flags, and names the flag of a bad value', async () => {

@@ -1,5 +1,6 @@
 // Asking a person on a terminal for the questionnaire's missing answers, with @inquirer/prompts
 // (loaded only when a terminal is there, so scripts and the action never load it).
+import { PassThrough } from 'node:stream';
 import type { QuestionField, RawAnswers } from './questionnaire.js';
 
 interface TerminalStreams {
@@ -12,9 +13,13 @@ export async function askMissing(
   io: TerminalStreams,
 ): Promise<RawAnswers> {
   const { input, select } = await import('@inquirer/prompts');
-  const context = {
-    ...(io.stdin ? { input: io.stdin } : {}),
-    output: io.stdout,
+  // Each prompt ends the stream it writes to when it closes: it gets one of its own per prompt, and
+  // the command's stdout stays open for what comes after.
+  const context = () => {
+    const output = new PassThrough();
+    Object.assign(output, { isTTY: true, columns: (io.stdout as { columns?: number }).columns });
+    output.pipe(io.stdout, { end: false });
+    return { ...(io.stdin ? { input: io.stdin } : {}), output };
   };
   const answers: RawAnswers = {};
   for (const field of fields) {
@@ -24,10 +29,10 @@ export async function askMissing(
           message: field.question,
           choices: field.choices.map((value) => ({ value, name: value })),
         },
-        context,
+        context(),
       );
     } else if (field.kind === 'text') {
-      answers[field.key] = await input({ message: field.question, required: true }, context);
+      answers[field.key] = await input({ message: field.question, required: true }, context());
     } else {
       // A list: one item per answer, an empty answer ends it.
       const items: string[] = [];
@@ -37,7 +42,7 @@ export async function askMissing(
             message: `${field.question}${items.length > 0 ? ` [${items.length} so far]` : ''}`,
             required: items.length === 0,
           },
-          context,
+          context(),
         );
         if (item.trim() === '') break;
         items.push(item.trim());
