@@ -16,11 +16,16 @@ const VAGUE_WORDS =
   /\b(anything|everything|help(s|ing)? (with|out)|assist(s|ant)?|general|various|stuff|things|misc\w*|whatever)\b/i;
 const MIN_CLEAR_WORDS = 4;
 
-/** The purpose's aims: its parts joined by ";", "," or " and ". */
+/**
+ * The purpose's aims, when it lists several: its parts between ";" or ",", the last part split at
+ * " and " ("A, B and C"). A purpose without such a list is one aim, whatever "and" it holds
+ * ("sync and retry logic" is one thing).
+ */
 function aimsOf(purpose: string): string[] {
-  return purpose
-    .replace(/\.$/, '')
-    .split(/\s*;\s*|\s*,\s*(?:and\s+)?|\s+and\s+(?=\w+ing\b|\w+e?s?\s)/i)
+  const parts = purpose.replace(/\.$/, '').split(/\s*[;,]\s*/);
+  if (parts.length < 2) return [purpose.replace(/\.$/, '')];
+  const last = (parts.pop() ?? '').replace(/^and\s+/i, '');
+  return [...parts, ...last.split(/\s+and\s+/i)]
     .map((aim) => aim.trim())
     .filter((aim) => aim.split(/\s+/).length >= 2);
 }

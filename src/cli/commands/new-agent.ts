@@ -1,6 +1,6 @@
 // `agentos new-agent`: a purpose-built agent from the seed's questionnaire (flags, an answers file,
 // or questions on a terminal), or a clone of an existing agent (`--from orion --name vega`).
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { InputError, UsageError } from '../../errors.js';
 import { Git } from '../../git/git.js';
 import { readTextIfExists } from '../../memory/files.js';
@@ -137,8 +137,7 @@ Options:
 };
 
 function readAnswers(io: CliIo, path: string) {
-  const absolute = join(io.cwd, path);
-  const text = readTextIfExists(path.startsWith('/') ? path : absolute);
+  const text = readTextIfExists(resolve(io.cwd, path));
   if (text === undefined) throw new InputError(`--answers: ${path} does not exist`);
   return readAnswersFile({ file: path, text, firstLine: 1 });
 }
