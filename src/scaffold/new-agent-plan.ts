@@ -145,11 +145,10 @@ export function planNewAgent(answers: Answers, at: string): NewAgentPlan {
   changes.push(
     `BUDGET_PRIORITY ${answers.BUDGET_PRIORITY} → agents.yaml budget: ${answers.BUDGET_PRIORITY} (${BUDGET_EFFECT[answers.BUDGET_PRIORITY]})`,
   );
+  // Nothing to write either way: every agent of a repository reads the shared segments of shared/iac/.
   changes.push(
-    `MULTI_AGENT_REQUIRED ${answers.MULTI_AGENT_REQUIRED ? 'yes' : 'no'} → ` +
-      (answers.MULTI_AGENT_REQUIRED
-        ? 'its shared proposals go to the other agents of agents.yaml for a quorum (shared/iac/)'
-        : 'nothing: it works alone, and shared segments still reach its context'),
+    `MULTI_AGENT_REQUIRED ${answers.MULTI_AGENT_REQUIRED ? 'yes' : 'no'} → nothing written: ` +
+      'the agents of one repository share knowledge through shared/iac/',
   );
   changes.push(
     `LONG_TERM_MEMORY ${answers.LONG_TERM_MEMORY ? 'yes' : 'no'} → ` +
