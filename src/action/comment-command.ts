@@ -9,6 +9,7 @@ export { MAX_NOTE_LENGTH, REWARD_DIMENSIONS } from '../loop/feedback-arguments.j
 export type CommentCommand =
   | { kind: 'reward'; scores: Partial<RewardDecomposition>; note: string | null }
   | { kind: 'retry' }
+  | { kind: 'approve' }
   | { kind: 'help' }
   | { kind: 'invalid'; command: '/reward' | '/agentos'; problem: string };
 
@@ -21,6 +22,7 @@ export const COMMAND_HELP = [
   '',
   `- ${REWARD_USAGE}`,
   '- `/agentos retry` runs this issue’s task again (when it failed or never ran).',
+  '- `/agentos approve` approves a task paused at a human review point of constraints.md, and runs it.',
   '- `/agentos help` shows this list.',
 ].join('\n');
 
@@ -43,6 +45,7 @@ export function parseCommentCommand(body: string): CommentCommand | undefined {
   if (match[1]?.toLowerCase() === 'reward') return parseReward(args);
   const word = /^[ \t]*(\S*)/.exec(args)?.[1]?.toLowerCase() ?? '';
   if (word === 'retry') return { kind: 'retry' };
+  if (word === 'approve') return { kind: 'approve' };
   if (word === '' || word === 'help') return { kind: 'help' };
   return { kind: 'invalid', command: '/agentos', problem: `unknown command "/agentos ${word}"` };
 }

@@ -64,6 +64,13 @@ export async function handleIssueComment(
     case 'retry':
       await platform.react(comment.id, 'eyes');
       return handleIssueTask(ctx, { issue, requestedBy: comment.author });
+    case 'approve':
+      await platform.react(comment.id, '+1');
+      return handleIssueTask(ctx, {
+        issue,
+        requestedBy: comment.author,
+        approvedBy: comment.author,
+      });
     case 'reward':
       return handleFeedback(ctx, issue, comment, command);
   }

@@ -18,6 +18,7 @@ import {
   hasMarker,
   unauthorizedIssueComment,
 } from './messages.js';
+import { reportPolicyStop } from './policy-stop-report.js';
 import { iterationOutputs, iterationSummary, type ActionReport } from './report.js';
 
 export const STATUS_LABELS = {
@@ -69,6 +70,8 @@ export interface IssueTaskRequest {
   labelledBy?: string;
   /** An allowed member who asked for this run with `/agentos retry`: replies are then expected. */
   requestedBy?: string;
+  /** An allowed member who approved the task at a human review point (`/agentos approve`). */
+  approvedBy?: string;
 }
 
 export async function handleIssueTask(
@@ -114,7 +117,8 @@ export async function handleIssueTask(
       agentFromLabels(issue.labels) ?? settings.agent,
     );
     const agent = memory.agent.name;
-    const { task, removed } = issueTask(issue, agent);
+    const { task: asked, removed } = issueTask(issue, agent);
+    const task = request.approvedBy ? { ...asked, approvedBy: request.approvedBy } : asked;
     if (removed.length > 0)
       logger.info(
         `issue #${issue.number}: removed hidden content before the model: ${removed.join(', ')}`,
@@ -158,6 +162,8 @@ export async function handleIssueTask(
         outputs: { 'task-id': task.id },
       };
     }
+    if (result.status === 'refused' || result.status === 'awaiting-approval')
+      return reportPolicyStop(ctx, issue.number, result);
     if (result.status === 'failed') {
       // The failed attempt is recorded and pushed; the catch below labels and explains it.
       throw new AgentOSError(

@@ -88,6 +88,9 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
     throw new AgentOSError(
       `${task.id} failed: ${result.failure?.message ?? 'the model gave no usable answer'} (recorded; the task stays pending in queue.md)`,
     );
+  // constraints.md stopped it before the model: the queue's commit says why.
+  if (result.status === 'refused' || result.status === 'awaiting-approval')
+    return { status: 'skipped', title, lines: [result.summary], outputs: { 'task-id': task.id } };
   if (result.status === 'already-processed')
     return {
       status: 'already-processed',

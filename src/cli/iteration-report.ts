@@ -44,12 +44,16 @@ export class RunTally {
   done = 0;
   failed = 0;
   alreadyProcessed = 0;
+  /** Tasks constraints.md stopped before the model: refused, or waiting for approval. */
+  stoppedByPolicy = 0;
   private cost = 0;
   private unpriced = 0;
 
   count(result: IterationResult): void {
     if (result.status === 'done') this.done++;
     else if (result.status === 'failed') this.failed++;
+    else if (result.status === 'refused' || result.status === 'awaiting-approval')
+      this.stoppedByPolicy++;
     else this.alreadyProcessed++;
     const cost = result.record?.cost_usd;
     if (result.record && (cost === null || cost === undefined)) this.unpriced++;
@@ -57,7 +61,7 @@ export class RunTally {
   }
 
   get attempted(): number {
-    return this.done + this.failed + this.alreadyProcessed;
+    return this.done + this.failed + this.alreadyProcessed + this.stoppedByPolicy;
   }
 
   /** `12 done, 1 failed, cost $0.1452`, with the tasks passed over and unpriced when there are. */
@@ -65,6 +69,7 @@ export class RunTally {
     return (
       `${this.done} done, ${this.failed} failed` +
       (this.alreadyProcessed > 0 ? `, ${this.alreadyProcessed} already processed` : '') +
+      (this.stoppedByPolicy > 0 ? `, ${this.stoppedByPolicy} stopped by constraints.md` : '') +
       `, cost ${formatCost(Math.round(this.cost * 1e6) / 1e6)}` +
       (this.unpriced > 0 ? ` (and ${this.unpriced} task(s) of unknown price)` : '')
     );

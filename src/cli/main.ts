@@ -9,12 +9,14 @@ import { enqueueCommand } from './commands/enqueue.js';
 import { feedbackCommand } from './commands/feedback.js';
 import { initCommand } from './commands/init.js';
 import { learnCommand } from './commands/learn.js';
+import { newAgentCommand } from './commands/new-agent.js';
 import { retryCommand } from './commands/retry.js';
 import { runCommand } from './commands/run.js';
 import { showCommand } from './commands/show.js';
 
 export const COMMANDS: readonly Command[] = [
   initCommand,
+  newAgentCommand,
   enqueueCommand,
   runCommand,
   showCommand,

@@ -8,6 +8,7 @@ import { MemoryIndex, type MemoryIndexGit } from '../memory/memory-index.js';
 import { directReads, type ParseCache } from '../memory/parse-cache.js';
 import { loadQueue, type Queue } from '../memory/queue.js';
 import { findAgent, loadRegistry, type AgentSpec, type Registry } from '../memory/registry.js';
+import { withRegistryPriors } from '../memory/registry-priors.js';
 import { readRewardIndex, type RewardIndex } from '../memory/reward-log.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import { loadSkills, type Skill } from '../memory/skills.js';
@@ -47,7 +48,7 @@ export function loadAgentMemory(
   return {
     registry,
     agent,
-    human: loadHumanFiles(repoRoot, agent.name, cache),
+    human: withRegistryPriors(loadHumanFiles(repoRoot, agent.name, cache), agent),
     skills: loadSkills(repoRoot, agent.name, cache),
     world: loadWorld(repoRoot, agent.name, cache),
     segments: loadSegments(repoRoot, cache),

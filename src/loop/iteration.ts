@@ -17,9 +17,12 @@ import { isoSeconds } from '../memory/schema-parts.js';
 import { MemoryWriter } from '../memory/writer.js';
 import { estimateDemand } from '../routing/demand.js';
 import { staticRoutingPolicy, type RoutingPolicy } from '../routing/policy.js';
+import { privacyPatterns, redactPrivate, redactPrivateDeep } from '../policy/privacy.js';
+import { describePolicyStop, decideTaskPolicy } from '../policy/task-policy.js';
 import type { Refusal } from '../world/observe.js';
 import { readAgentMemory, saveMemoryIndex, type AgentMemory } from './agent-memory.js';
 import { formatReward, iterationCommitMessage } from './commit-message.js';
+import { landPolicyStop, type PolicyStop } from './policy-stop.js';
 import { checkConstraints, failureRecord, oneLine, scoreTask } from './score.js';
 import type { Task } from './task.js';
 import { planMemoryUpdate } from './update.js';
@@ -36,8 +39,11 @@ export interface IterationDeps {
 }
 
 export interface IterationResult {
-  /** "failed": the model gave no usable answer; the task stays pending and is retried later. */
-  status: 'done' | 'already-processed' | 'failed';
+  /**
+   * "failed": the model gave no usable answer; the task stays pending and is retried later.
+   * "refused" and "awaiting-approval": constraints.md stopped the task before the model (`policy`).
+   */
+  status: 'done' | 'already-processed' | 'failed' | 'refused' | 'awaiting-approval';
   task: Task;
   /** One line for people: what happened. */
   summary: string;
@@ -49,18 +55,23 @@ export interface IterationResult {
   refused: Refusal[];
   /** Why the model failed, when status is "failed". */
   failure?: ModelFailure;
+  /** The rule that stopped the task, when status is "refused" or "awaiting-approval". */
+  policy?: PolicyStop;
 }
 
 export async function runIteration(
   deps: IterationDeps,
-  task: Task,
+  received: Task,
   loaded?: AgentMemory,
 ): Promise<IterationResult> {
   const logger = deps.logger ?? silentLogger;
   const now = deps.now ?? (() => new Date());
-  const memory = loaded ?? (await readAgentMemory(deps.repoRoot, deps.git, task.agent));
+  const memory = loaded ?? (await readAgentMemory(deps.repoRoot, deps.git, received.agent));
   const agent = memory.agent.name;
   const paths = agentPaths(agent);
+  // Privacy patterns of constraints.md never reach the context, the model, the answer or a record.
+  const privacy = privacyPatterns(memory.human.constraints.privacy).patterns;
+  const task: Task = { ...received, text: redactPrivate(received.text, privacy) };
 
   // A record with an error is a failed attempt, not a processed task: the task runs again, and its
   // new record replaces the failed one, so there is still one record per task.
@@ -70,6 +81,28 @@ export async function runIteration(
   }
 
   const at = isoSeconds(now());
+  const policy = decideTaskPolicy({
+    task: received.text,
+    constraints: memory.human.constraints,
+    agent: memory.agent,
+    approvedBy: task.approvedBy,
+  });
+  if (policy.kind !== 'proceed') {
+    const commit = await landPolicyStop({
+      repoRoot: deps.repoRoot,
+      git: deps.git,
+      logger,
+      queue: memory.queue,
+      task,
+      stop: policy,
+      at,
+    });
+    const summary = `${agent} ${task.id}: ${describePolicyStop(policy)}`;
+    logger.info(summary);
+    const status = policy.kind === 'refused' ? 'refused' : 'awaiting-approval';
+    return { status, task, summary, commit, created: [], updated: [], refused: [], policy };
+  }
+
   const context = assembleContext({
     taskId: task.id,
     task: task.text,
@@ -111,6 +144,7 @@ export async function runIteration(
       constraints: memory.human.constraints,
       ...(deps.budget ? { budget: deps.budget } : {}),
     });
+    result = { ...result, output: redactPrivateDeep(result.output, privacy) };
   } catch (error) {
     if (!(error instanceof ModelFailure)) throw error;
     // No answer: no memory file changes. Only the record of the attempt and the queue's count.

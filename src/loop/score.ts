@@ -3,6 +3,7 @@
 import { contextItems, type AssembledContext } from '../context/assemble.js';
 import type { ModelFailure, SolveResult } from '../llm/model.js';
 import type { Constraints } from '../memory/human.js';
+import { mentions, ruleTerms } from '../policy/rule-terms.js';
 import type { Tier } from '../memory/registry.js';
 import {
   rewardTaskTitle,
@@ -17,17 +18,11 @@ const OUTCOME_REWARD = { success: 1, partial: 0, failure: -1 } as const;
 
 /** Constraint checks on the answer: each forbidden tool it mentions is a violation. */
 export function checkConstraints(answer: string, constraints: Constraints): string[] {
-  const text = answer.toLowerCase();
+  // The same terms a task is checked against before the model (src/policy/rule-terms.ts).
   return constraints.toolsForbidden
-    .map((tool) => tool.replace(/\s*[—–:(].*$/, '').trim())
-    .filter(
-      (tool) => tool.length > 0 && new RegExp(`\\b${escape(tool.toLowerCase())}\\b`).test(text),
-    )
+    .flatMap((rule) => ruleTerms(rule))
+    .filter((tool) => mentions(answer, tool))
     .map((tool) => `the answer uses forbidden tool "${tool}"`);
-}
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**

@@ -4,7 +4,14 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
 import type { FoundTask } from '../memory/queue-archive.js';
 import { agentPaths } from '../memory/layout.js';
-import { entryField, pendingEntries, TASK_ID_PATTERN, type Queue } from '../memory/queue.js';
+import {
+  entryField,
+  pendingEntries,
+  TASK_ID_PATTERN,
+  type Queue,
+  type QueueEntry,
+} from '../memory/queue.js';
+import { approvedBy, isAwaitingApproval } from './policy-stop.js';
 
 export type TaskSource = 'queue' | 'cli' | 'issue' | 'dispatch';
 
@@ -15,6 +22,8 @@ export interface Task {
   source: TaskSource;
   /** The issue the task came from, for `Refs #N` and comments. */
   issueNumber?: number;
+  /** The person who approved the task at a human review point (src/policy/task-policy.ts). */
+  approvedBy?: string;
 }
 
 /** A stable id for ad-hoc task text: the same text always gets the same id. */
@@ -46,8 +55,9 @@ export function taskFromQueue(
   archived: (id: string) => FoundTask | undefined = () => undefined,
 ): Task | undefined {
   if (id === undefined) {
-    const next = pendingEntries(queue).find((e) => !passOver.has(e.id));
-    return next && { id: next.id, text: next.task, agent, source: 'queue' };
+    // A task waiting at a human review point is passed over until a person approves it.
+    const next = pendingEntries(queue).find((e) => !passOver.has(e.id) && !isAwaitingApproval(e));
+    return next && queueTask(agent, next);
   }
   const inQueue =
     queue.entries.find((e) => e.id === id && e.problem === undefined) ??
@@ -73,5 +83,16 @@ export function taskFromQueue(
       `task "${id}" was marked failed (${file}): ${error ?? entry.problem ?? 'no reason given'}; fix it and enqueue it again under a new id`,
     );
   }
-  return { id: entry.id, text: entry.task, agent, source: 'queue' };
+  return queueTask(agent, entry);
+}
+
+function queueTask(agent: string, entry: QueueEntry): Task {
+  const by = approvedBy(entry);
+  return {
+    id: entry.id,
+    text: entry.task,
+    agent,
+    source: 'queue',
+    ...(by ? { approvedBy: by } : {}),
+  };
 }

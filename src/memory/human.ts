@@ -18,6 +18,10 @@ export interface Constraints extends HumanDocument {
   toolsAllowed: string[];
   toolsForbidden: string[];
   reviewPoints: string[];
+  dataSourcesAllowed: string[];
+  dataSourcesForbidden: string[];
+  /** What must never reach the model, an answer or a record (src/policy/privacy.ts). */
+  privacy: string[];
 }
 
 export interface Goal {
@@ -83,6 +87,9 @@ export function loadHumanFiles(
       toolsAllowed: section(sections, 'tools allowed', 'allowed tools'),
       toolsForbidden: section(sections, 'tools forbidden', 'forbidden tools'),
       reviewPoints: section(sections, 'review points', 'human review points'),
+      dataSourcesAllowed: section(sections, 'data sources allowed', 'data sources'),
+      dataSourcesForbidden: section(sections, 'data sources forbidden', 'forbidden data sources'),
+      privacy: section(sections, 'privacy', 'privacy requirements'),
     },
     goals,
   };

@@ -1,6 +1,8 @@
-// What the offline model knows: a fixed catalogue of concepts from backend integration work, each
-// with the words that cue it and a practice, and the relations between them. It is a deterministic
-// stand-in for an LLM's background knowledge, small enough to read in one sitting.
+// What the offline model knows: a fixed catalogue of concepts from backend integration work (and,
+// in domain-concepts.ts, contract review and incident response), each with the words that cue it
+// and a practice, and the relations between them. It is a deterministic stand-in for an LLM's
+// background knowledge, small enough to read in one sitting.
+import { CONTRACT_CONCEPTS, DOMAIN_RELATIONS, INCIDENT_CONCEPTS } from './domain-concepts.js';
 
 export interface Concept {
   slug: string;
@@ -21,7 +23,7 @@ export interface ConceptRelation {
   claim: string;
 }
 
-export const CONCEPTS: readonly Concept[] = [
+const BACKEND_CONCEPTS: readonly Concept[] = [
   {
     slug: 'cursor-pagination',
     name: 'Cursor pagination',
@@ -148,7 +150,13 @@ export const CONCEPTS: readonly Concept[] = [
   },
 ];
 
-export const CONCEPT_RELATIONS: readonly ConceptRelation[] = [
+export const CONCEPTS: readonly Concept[] = [
+  ...BACKEND_CONCEPTS,
+  ...CONTRACT_CONCEPTS,
+  ...INCIDENT_CONCEPTS,
+];
+
+const BACKEND_RELATIONS: readonly ConceptRelation[] = [
   {
     subject: 'rate-limiter',
     predicate: 'causes',
@@ -185,6 +193,11 @@ export const CONCEPT_RELATIONS: readonly ConceptRelation[] = [
     object: 'retry-with-backoff',
     claim: 'A circuit breaker bounds retries during an outage.',
   },
+];
+
+export const CONCEPT_RELATIONS: readonly ConceptRelation[] = [
+  ...BACKEND_RELATIONS,
+  ...DOMAIN_RELATIONS,
 ];
 
 const NEGATION = String.raw`\b(?:no|not|without|never|doesn't|does not|don't|do not|isn't|is not)\s+(?:\w+\s+){0,2}`;
