@@ -3,7 +3,12 @@
 // key). The entry points (the CLI, the action) declare the run's secrets once; every sink — the
 // memory writer, commit messages, the logger, the model prompt, comments — asks for it here, so no
 // sink can be handed a redactor that forgot a secret.
-import { createRedactor, secretsFromEnvironment, type KnownSecret, type Redactor } from './redact.js';
+import {
+  createRedactor,
+  secretsFromEnvironment,
+  type KnownSecret,
+  type Redactor,
+} from './redact.js';
 
 let current: Redactor = createRedactor(secretsFromEnvironment(process.env));
 
