@@ -60,6 +60,7 @@ export function issueTask(issue: IssueInfo, agent: string): { task: Task; remove
       agent,
       source: 'issue',
       issueNumber: issue.number,
+      provenance: { kind: 'issue', login: issue.author, association: issue.authorAssociation },
     },
     removed: [...title.removed, ...body.removed],
   };

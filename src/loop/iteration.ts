@@ -21,7 +21,7 @@ import type { Refusal } from '../world/observe.js';
 import { readAgentMemory, saveMemoryIndex, type AgentMemory } from './agent-memory.js';
 import { formatReward, iterationCommitMessage } from './commit-message.js';
 import { checkConstraints, failureRecord, oneLine, scoreTask } from './score.js';
-import type { Task } from './task.js';
+import { taskProvenance, type Task } from './task.js';
 import { planMemoryUpdate } from './update.js';
 
 export interface IterationDeps {
@@ -158,6 +158,7 @@ export async function runIteration(
     verified: violations.length === 0,
     skills: memory.skills,
     world: memory.world,
+    source: taskProvenance(task),
     indexPages: existingIndexPages(deps.repoRoot, agent),
   });
 

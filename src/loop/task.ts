@@ -2,6 +2,7 @@
 // stable id so that the same task is never scored twice.
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
+import type { EvidenceSource } from '../memory/evidence-source.js';
 import type { FoundTask } from '../memory/queue-archive.js';
 import { agentPaths } from '../memory/layout.js';
 import { entryField, pendingEntries, TASK_ID_PATTERN, type Queue } from '../memory/queue.js';
@@ -15,6 +16,15 @@ export interface Task {
   source: TaskSource;
   /** The issue the task came from, for `Refs #N` and comments. */
   issueNumber?: number;
+  /** Who the task's text came from; absent: the source the task's `source` implies. */
+  provenance?: EvidenceSource;
+}
+
+/** Where a task's evidence came from: recorded on its reward record and on every belief it backs. */
+export function taskProvenance(task: Task): EvidenceSource {
+  if (task.provenance) return task.provenance;
+  // An issue task without an author is nobody's word: untrusted, like an unknown association.
+  return { kind: task.source };
 }
 
 /** A stable id for ad-hoc task text: the same text always gets the same id. */

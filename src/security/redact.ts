@@ -140,7 +140,7 @@ export const BUILT_IN_PATTERNS: readonly SecretPattern[] = [
   { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9_]{20,255}/g },
   { kind: 'github-token', pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{20,255}/g },
   { kind: 'anthropic-key', pattern: /(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{16,}/g },
-  { kind: 'openai-key', pattern: /(?<![A-Za-z0-9_-])(?:sk|rk)-(?!ant-)[A-Za-z0-9_-]{16,}/g },
+  { kind: 'openai-key', pattern: /(?<![A-Za-z0-9_-])(?:sk|rk)-(?!ant-)[A-Za-z0-9_*-]{8,}/g },
   { kind: 'aws-key', pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b/g },
   { kind: 'slack-token', pattern: /\bxox[abporse]-[A-Za-z0-9-]{10,}/g },
   {
