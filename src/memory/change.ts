@@ -45,7 +45,7 @@ export async function landChange<T>(
     const commit =
       writer.written.length === 0
         ? undefined
-        : await input.git.commitPaths(writer.written, redactor.redact(message));
+        : await input.git.commitPaths(writer.written, commitText(message, redactor));
     landed = { value, commit, written: writer.written };
   } catch (error) {
     journal.rollback();
@@ -53,4 +53,9 @@ export async function landChange<T>(
   }
   journal.finish();
   return landed;
+}
+
+/** A commit message git accepts and no secret survives in: NUL (git refuses it) is spelled out. */
+function commitText(message: string, redactor: Redactor): string {
+  return redactor.redact(message).replaceAll('\0', '\\0');
 }
