@@ -28,11 +28,13 @@ export const TRUSTED_ASSOCIATIONS: readonly string[] = ['OWNER', 'MEMBER', 'COLL
 
 /**
  * Whether evidence from `source` may promote a belief or put it in a task's context as fact. No
- * source: evidence recorded before sources were, or written by a person's hand: trusted.
+ * source: evidence recorded before sources were, or written by a person's hand: trusted. An issue
+ * (and any source that names an association, such as feedback in a comment) is trusted only from
+ * OWNER, MEMBER or COLLABORATOR.
  */
 export function isTrustedSource(source: EvidenceSource | undefined): boolean {
   if (source === undefined) return true;
-  if (source.kind !== 'issue') return true;
+  if (source.kind !== 'issue' && source.association === undefined) return true;
   return TRUSTED_ASSOCIATIONS.includes((source.association ?? '').toUpperCase());
 }
 

@@ -11,9 +11,12 @@ function isSupport(item: Evidence): boolean {
   return item.supports && item.withdrawn !== true;
 }
 
-/** Whether one evidence item comes from a trusted source (a person's feedback always does). */
+/**
+ * Whether one evidence item comes from a trusted source. A person's feedback recorded before
+ * sources were (`by` alone) is; with a source, the source decides.
+ */
 export function isTrustedEvidence(item: Evidence): boolean {
-  return item.by !== undefined || isTrustedSource(item.source);
+  return isTrustedSource(item.source);
 }
 
 /** The supporting evidence from trusted sources. */
