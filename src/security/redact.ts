@@ -149,10 +149,16 @@ export const BUILT_IN_PATTERNS: readonly SecretPattern[] = [
   },
   { kind: 'google-api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}/g },
   { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
-  { kind: 'bearer-token', pattern: /\bBearer\s+([A-Za-z0-9._~+/-]{8,}=*)/gi, group: 1 },
+  // A credential has a digit somewhere; "Bearer authentication" is prose.
+  {
+    kind: 'bearer-token',
+    pattern: /\bBearer\s+((?=[A-Za-z._~+/-]*[0-9])[A-Za-z0-9._~+/-]{8,}=*)/gi,
+    group: 1,
+  },
   {
     kind: 'authorization-header',
-    pattern: /\bAuthorization:\s*(?:Basic|Token)\s+([A-Za-z0-9._~+/-]{8,}=*)/gi,
+    pattern:
+      /\bAuthorization:\s*(?:Basic|Token)\s+((?=[A-Za-z._~+/-]*[0-9])[A-Za-z0-9._~+/-]{8,}=*)/gi,
     group: 1,
   },
   {
