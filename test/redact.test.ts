@@ -99,3 +99,14 @@ describe('redacting a memory file', () => {
     expect(redactMemoryFile('agents/a/world/x.md', text, redactor)).toBe(text);
   });
 });
+
+describe('redacting YAML keys and comments', () => {
+  it('redacts a secret used as a key or held in a comment', () => {
+    const token = `ghp_${'K'.repeat(36)}`;
+    const text = `---\n${token}: value # ${token}\nname: x\n---\n`;
+    const out = redactMemoryFile('agents/a/world/x.md', text, createRedactor());
+    expect(out).not.toContain(token);
+    const yaml = /^---\n([\s\S]*?)\n---\n/.exec(out)?.[1] ?? '';
+    expect(parseDocument(yaml).toJS()).toEqual({ '[redacted: github-token]': 'value', name: 'x' });
+  });
+});

@@ -2,7 +2,7 @@
 // A marker (`[redacted: kind]`) holds ": " and "[", which end a plain YAML scalar, so YAML (a
 // frontmatter, a .yaml file) is redacted value by value and re-rendered, and stays valid YAML; any
 // other text (Markdown bodies, queue.md, the reward log's JSON lines) is redacted in place.
-import { isScalar, parseDocument, visit } from 'yaml';
+import { parseDocument, visit } from 'yaml';
 import type { Redactor } from '../security/redact.js';
 
 const FRONTMATTER = /^---\n([\s\S]*?\n)?---(?:\n|$)/;
@@ -24,17 +24,13 @@ function redactYaml(text: string, redactor: Redactor): string {
   if (redactor.find(text).length === 0) return text;
   const document = parseDocument(text, { uniqueKeys: false });
   if (document.errors.length > 0) return redactor.redact(text);
+  // Keys are scalars too: a secret used as a key is redacted as well.
   visit(document, {
     Scalar(_key, node) {
       if (typeof node.value === 'string') {
         const clean = redactor.redact(node.value);
         if (clean !== node.value) node.value = clean;
       }
-    },
-    Pair(_key, pair) {
-      // A secret used as a key: the key is redacted too.
-      if (isScalar(pair.key) && typeof pair.key.value === 'string')
-        pair.key.value = redactor.redact(pair.key.value);
     },
   });
   // A comment is text no scalar holds: redact it as text.
