@@ -3,6 +3,7 @@
 import { parseDocument } from 'yaml';
 import { redactMemoryFile } from '../src/memory/redact-file.js';
 import { createRedactor, secretsFromEnvironment } from '../src/security/redact.js';
+import { addRunPatterns, declareRunSecrets, runRedactor } from '../src/security/run-redactor.js';
 import { PLANTED_SECRETS, leakedSecrets } from './helpers/planted-secrets.js';
 
 describe('the redactor', () => {
@@ -108,5 +109,16 @@ describe('redacting YAML keys and comments', () => {
     expect(out).not.toContain(token);
     const yaml = /^---\n([\s\S]*?)\n---\n/.exec(out)?.[1] ?? '';
     expect(parseDocument(yaml).toJS()).toEqual({ '[redacted: github-token]': 'value', name: 'x' });
+  });
+});
+
+describe('the run redactor', () => {
+  it('keeps patterns added for the run when the run declares its secrets', () => {
+    addRunPatterns([{ kind: 'ticket-secret', pattern: /\bTKT-[0-9]{5}\b/g }]);
+    const redactor = declareRunSecrets({ SERVICE_TOKEN: 'service-token-value' });
+    expect(runRedactor()).toBe(redactor);
+    expect(runRedactor().redact('TKT-12345 and service-token-value')).toBe(
+      '[redacted: ticket-secret] and [redacted: service-token]',
+    );
   });
 });

@@ -8,9 +8,12 @@ import {
   secretsFromEnvironment,
   type KnownSecret,
   type Redactor,
+  type SecretPattern,
 } from './redact.js';
 
 let current: Redactor = createRedactor(secretsFromEnvironment(process.env));
+/** Shapes added for the whole run (e.g. an agent's privacy patterns); kept across declarations. */
+let runPatterns: readonly SecretPattern[] = [];
 
 /** The redactor every sink uses. */
 export function runRedactor(): Redactor {
@@ -29,6 +32,16 @@ export function declareRunSecrets(
     ...secretsFromEnvironment(process.env),
     ...secretsFromEnvironment(env),
     ...secrets,
-  ]);
+  ]).withPatterns(runPatterns);
+  return current;
+}
+
+/**
+ * Adds shapes every sink of the run redacts from now on (prompt, memory, commits, comments, logs):
+ * e.g. the privacy patterns an agent's constraints.md names. Returns the run's redactor.
+ */
+export function addRunPatterns(patterns: readonly SecretPattern[]): Redactor {
+  current = current.withPatterns(patterns);
+  runPatterns = [...runPatterns, ...patterns];
   return current;
 }
