@@ -1,5 +1,6 @@
 // The logger interface every module writes through: the CLI prints to stderr, the action to the
-// Actions log, tests collect lines.
+// Actions log, tests collect lines. Lines printed by the CLI pass the run's redactor.
+import { runRedactor } from './security/run-redactor.js';
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
@@ -10,10 +11,10 @@ export const silentLogger: Logger = { info() {}, warn() {}, debug() {} };
 
 export function streamLogger(stream: NodeJS.WritableStream, verbose = false): Logger {
   return {
-    info: (message) => stream.write(`${message}\n`),
-    warn: (message) => stream.write(`warning: ${message}\n`),
+    info: (message) => stream.write(`${runRedactor().redact(message)}\n`),
+    warn: (message) => stream.write(`warning: ${runRedactor().redact(message)}\n`),
     debug: (message) => {
-      if (verbose) stream.write(`debug: ${message}\n`);
+      if (verbose) stream.write(`debug: ${runRedactor().redact(message)}\n`);
     },
   };
 }

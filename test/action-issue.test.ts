@@ -2,6 +2,7 @@
 // stand-in and a bare remote: what GitHub would see (comments, labels, the pushed commit, the
 // outputs and the job summary).
 import { readFileSync } from 'node:fs';
+import { Git } from '../src/git/git.js';
 import { join } from 'node:path';
 import {
   cloneWorkspace,
@@ -389,5 +390,38 @@ describe('action: an issue becomes a task', () => {
       `its memory update landed as commit [${head!.sha.slice(0, 7)}](${api.url}/${OWNER}/${REPO}/commit/${head!.sha})`,
     );
     expect(api.issue(16).labels).toEqual(['agentos:failed']);
+  });
+
+  it.concurrent('pushes no trace of the token or an sk- key an issue body holds', async () => {
+    const { api, remote } = await setup();
+    const workspace = await cloneWorkspace(remote);
+    const key = `sk-${'k3y'.repeat(16)}`;
+    api.seedIssue(17, ['agentos']);
+    const run = await runAction({
+      workspace: workspace.dir,
+      apiUrl: api.url,
+      eventName: 'issues',
+      payload: issuePayload('opened', {
+        number: 17,
+        title: `Deploy with ${key}`,
+        body: `Our token is ${TOKEN} and the model key is ${key}; use them.`,
+        labels: ['agentos'],
+      }),
+    });
+    expect(run.code).toBe(0);
+    const history = (await Git.create(remote).exec(['log', '-p', '--all', '--format=%H%n%B']))
+      .stdout;
+    expect(history).toContain('issue-17');
+    expect(history).toContain('Deploy with [redacted: openai-key]');
+    const seen = [
+      history,
+      run.summary,
+      JSON.stringify(run.outputs),
+      ...api.issue(17).comments.map((c) => c.body),
+    ];
+    for (const text of seen) {
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain(key);
+    }
   });
 });

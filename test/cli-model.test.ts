@@ -284,7 +284,7 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     });
     expect([failed.code, succeeded.code]).toEqual([1, 0]);
     expect(endpoint.requests.every((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
-    expect(failed.stderr).toContain('authorization Bearer ***');
+    expect(failed.stderr).toContain('authorization Bearer [redacted: llm-api-key]');
 
     const seen = [failed.stdout, failed.stderr, succeeded.stdout, succeeded.stderr];
     const history = await fixture.repo.git.exec(['log', '--all', '-p', '--format=%H%n%B']);

@@ -1,6 +1,6 @@
 // Hidden content is stripped from untrusted text; what a reader sees is kept.
 import { sanitiseUntrustedText } from '../src/platform/untrusted-text.js';
-import { redactor } from '../src/platform/redact.js';
+import { createRedactor } from '../src/security/redact.js';
 
 describe('untrusted text', () => {
   it('strips HTML comments, including an unterminated one', () => {
@@ -25,9 +25,14 @@ describe('untrusted text', () => {
   });
 
   it('redacts every secret from outgoing text, longest first', () => {
-    const redact = redactor(['ghs_secret123', 'ghs_secret123abc', 'no', '']);
-    expect(redact('token ghs_secret123abc and ghs_secret123, not no')).toBe(
-      'token *** and ***, not no',
+    const redactor = createRedactor(
+      ['ghs_secret123', 'ghs_secret123abc', 'no', ''].map((value) => ({
+        value,
+        kind: 'github-token',
+      })),
+    );
+    expect(redactor.redact('token ghs_secret123abc and ghs_secret123, not no')).toBe(
+      'token [redacted: github-token] and [redacted: github-token], not no',
     );
   });
 });

@@ -16,6 +16,7 @@ import { agentosLabels } from '../platform/labels.js';
 import { LocalPlatform } from '../platform/local.js';
 import { createGitHubClient } from '../platform/octokit.js';
 import type { Platform } from '../platform/platform.js';
+import type { KnownSecret } from '../security/redact.js';
 import type { ActionEvent } from './event.js';
 import { requireToken, type ActionSettings } from './inputs.js';
 import type { RunnerContext } from './runner.js';
@@ -51,11 +52,18 @@ export function runSecrets(
   settings: ActionSettings,
   runner: RunnerContext,
   env: NodeJS.ProcessEnv,
-): string[] {
-  const secrets = [settings.githubToken, settings.llm.apiKey, env.LLM_API_KEY ?? ''];
+): KnownSecret[] {
+  const secrets: KnownSecret[] = [
+    { value: settings.githubToken, kind: 'github-token' },
+    { value: settings.llm.apiKey, kind: 'llm-api-key' },
+    { value: env.LLM_API_KEY ?? '', kind: 'llm-api-key' },
+  ];
   if (settings.githubToken !== '')
-    secrets.push(tokenAuthConfig(runner.serverUrl, settings.githubToken).secret);
-  return secrets.filter((secret) => secret !== '');
+    secrets.push({
+      value: tokenAuthConfig(runner.serverUrl, settings.githubToken).secret,
+      kind: 'github-token',
+    });
+  return secrets.filter((secret) => secret.value !== '');
 }
 
 export function createActionContext(input: {

@@ -111,7 +111,16 @@ async function handleFeedback(
         git: ctx.git,
         agent,
         taskId,
-        feedback: { by: comment.author, scores: command.scores, note: command.note },
+        feedback: {
+          by: comment.author,
+          scores: command.scores,
+          note: command.note,
+          source: {
+            kind: 'feedback',
+            login: comment.author,
+            association: comment.authorAssociation,
+          },
+        },
         issueNumber: issue.number,
         now: ctx.now,
         logger,

@@ -8,6 +8,7 @@ import { publishWork } from '../loop/publish.js';
 import type { Task } from '../loop/task.js';
 import { agentPaths } from '../memory/layout.js';
 import { sanitiseUntrustedText } from '../platform/untrusted-text.js';
+import { runRedactor } from '../security/run-redactor.js';
 import { authorizeIssue } from './authorize.js';
 import type { ActionContext } from './context.js';
 import type { IssueInfo } from './event.js';
@@ -49,7 +50,8 @@ export function issueTaskId(issue: number): string {
 export function issueTask(issue: IssueInfo, agent: string): { task: Task; removed: string[] } {
   const title = sanitiseUntrustedText(issue.title);
   const body = sanitiseUntrustedText(issue.body);
-  let text = body.text === '' ? title.text : `${title.text}\n\n${body.text}`;
+  // Secrets in an issue never go further than the issue: not to the model, not into memory.
+  let text = runRedactor().redact(body.text === '' ? title.text : `${title.text}\n\n${body.text}`);
   if (text.length > MAX_TASK_CHARS)
     text = `${text.slice(0, MAX_TASK_CHARS)}\n\n[issue text cut at ${MAX_TASK_CHARS} characters]`;
   return {
@@ -59,6 +61,7 @@ export function issueTask(issue: IssueInfo, agent: string): { task: Task; remove
       agent,
       source: 'issue',
       issueNumber: issue.number,
+      provenance: { kind: 'issue', login: issue.author, association: issue.authorAssociation },
     },
     removed: [...title.removed, ...body.removed],
   };

@@ -31,7 +31,13 @@ function scheduledTask(
 ): Task | undefined {
   const event = ctx.event;
   const text = event.name === 'workflow_dispatch' ? (event.inputs.task ?? '').trim() : '';
-  if (text === '') return queueTask();
+  if (text === '') {
+    const queued = queueTask();
+    // Provenance (world/provenance.ts): a queue entry run by the schedule is the schedule's word.
+    return queued && event.name === 'schedule'
+      ? { ...queued, provenance: { kind: 'schedule' } }
+      : queued;
+  }
   return { ...taskFromText(agent, sanitiseUntrustedText(text).text), source: 'dispatch' };
 }
 

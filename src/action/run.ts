@@ -4,7 +4,7 @@ import * as core from '@actions/core';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { LocalPlatform } from '../platform/local.js';
-import { redactor } from '../platform/redact.js';
+import { declareRunSecrets, runRedactor } from '../security/run-redactor.js';
 import { createActionContext, runSecrets, type ActionContext } from './context.js';
 import { chooseJob, executeJob } from './dispatch.js';
 import { readEvent } from './event.js';
@@ -14,15 +14,16 @@ import { completeOutputs, renderSummary, type ActionReport } from './report.js';
 import { readRunnerContext } from './runner.js';
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  let redact = redactor([]);
+  let redact = (text: string): string => runRedactor().redact(text);
   let logger: Logger = actionsLogger(redact);
   let ctx: ActionContext | undefined;
   try {
     const settings = readSettings(env);
     const runner = readRunnerContext(env);
     const secrets = runSecrets(settings, runner, env);
-    for (const secret of secrets) core.setSecret(secret);
-    redact = redactor(secrets);
+    for (const secret of secrets) core.setSecret(secret.value);
+    const redactor = declareRunSecrets(env, secrets);
+    redact = (text) => redactor.redact(text);
     logger = actionsLogger(redact);
     const event = readEvent(runner.eventName, runner.eventPath);
     const job = chooseJob(event, settings);

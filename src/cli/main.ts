@@ -1,6 +1,8 @@
 // The CLI's dispatcher: finds the command, runs it, and turns errors into exit codes — 2 with a
 // one-line reason for bad usage or bad input, 1 for anything else.
 import { AgentOSError, errorMessage, InputError } from '../errors.js';
+import { redactedStream } from '../security/redacted-stream.js';
+import { declareRunSecrets } from '../security/run-redactor.js';
 import type { CliIo, Command } from './command.js';
 import { benchCommand } from './commands/bench.js';
 import { daemonCommand } from './commands/daemon.js';
@@ -42,7 +44,14 @@ export function usage(): string {
   ].join('\n');
 }
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], given: CliIo): Promise<number> {
+  // Secrets never reach the terminal either: the environment's secrets are known from here on.
+  const redactor = declareRunSecrets(given.env);
+  const io: CliIo = {
+    ...given,
+    stdout: redactedStream(given.stdout, redactor),
+    stderr: redactedStream(given.stderr, redactor),
+  };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout).write(`${usage()}\n`);

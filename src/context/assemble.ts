@@ -7,6 +7,7 @@ import { agentRelative } from '../memory/layout.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import { skillSuccessRate, type Skill } from '../memory/skills.js';
 import { isLive, type Belief } from '../world/beliefs.js';
+import { isTrusted } from '../world/provenance.js';
 import { Bm25Index, countTerms, type TermCounts } from './bm25.js';
 import { estimateTokens, terms } from './text.js';
 
@@ -38,7 +39,12 @@ export interface RankedItem extends ContextItem {
 }
 
 export interface ExcludedItem extends RankedItem {
-  reason: 'unrelated' | 'over token budget' | 'superseded or refuted' | 'archived';
+  reason:
+    | 'unrelated'
+    | 'over token budget'
+    | 'superseded or refuted'
+    | 'archived'
+    | 'unverified: only untrusted authors support it';
 }
 
 export interface ContextSources {
@@ -211,8 +217,11 @@ function candidateItems(sources: ContextSources): {
       item(agentRelative(sources.agent, belief.path), data.kind, data.name, data.tags, described),
       data.confidence,
     );
-    if (isLive(belief)) candidates.push({ item: entry, path: belief.path });
-    else dormant.push({ item: entry, reason: 'superseded or refuted' });
+    // A claim only untrusted authors support is never shown to a task, as fact or otherwise.
+    if (!isLive(belief)) dormant.push({ item: entry, reason: 'superseded or refuted' });
+    else if (!isTrusted(belief))
+      dormant.push({ item: entry, reason: 'unverified: only untrusted authors support it' });
+    else candidates.push({ item: entry, path: belief.path });
   }
   for (const segment of sources.segments) {
     candidates.push({

@@ -9,6 +9,7 @@ import { CONFIDENCE_DECAY } from '../world/confidence.js';
 import { collapseDuplicates, DUPLICATE_RULES } from '../world/duplicates.js';
 import {
   decayConfidence,
+  meetsPromotionNumbers,
   promoteHypotheses,
   PROMOTION,
   REFUTATION,
@@ -17,6 +18,7 @@ import {
   SUPERSESSION,
   type Transition,
 } from '../world/lifecycle.js';
+import { holdBackUnverified } from '../world/provenance.js';
 
 export type LearningStepName = 'settle' | 'collapse' | 'promote' | 'decay' | 'archive';
 
@@ -138,14 +140,20 @@ const promote: LearningStep = {
   run(state, context) {
     const result = outcome(
       'promote',
-      `A hypothesis becomes an entity or relation when at least ${PROMOTION.minSupportingTasks} distinct tasks support it, its confidence is at least ${PROMOTION.minConfidence} and its newest evidence is not a contradiction. The hypothesis stays, marked promoted, pointing at the new file.`,
+      `A hypothesis becomes an entity or relation when at least ${PROMOTION.minSupportingTasks} distinct tasks support it, its confidence is at least ${PROMOTION.minConfidence}, its newest evidence is not a contradiction and a trusted source supports it (an issue by an OWNER, MEMBER or COLLABORATOR, the CLI, the schedule, the queue or a person's feedback). The hypothesis stays, marked promoted, pointing at the new file.`,
     );
     const update = promoteHypotheses(state.world, context);
-    result.beliefs = update.beliefs;
+    // The firewall (world/provenance.ts): a claim only outsiders back waits, and the commit says so.
+    const heldBack = holdBackUnverified(state.world, meetsPromotionNumbers);
+    result.beliefs = new Map([...heldBack.beliefs, ...update.beliefs]);
     result.created = update.created;
     result.transitions = update.transitions;
-    result.lines = update.transitions.map((t) => `${t.path} → ${t.target}: ${t.reason}`);
-    result.title = `promote ${count(update.transitions.length, 'hypothesis', 'hypotheses')}`;
+    result.lines = [
+      ...update.transitions.map((t) => `${t.path} → ${t.target}: ${t.reason}`),
+      ...heldBack.lines,
+    ];
+    const held = heldBack.beliefs.size;
+    result.title = `promote ${count(update.transitions.length, 'hypothesis', 'hypotheses')}${held > 0 ? `, hold back ${held} unverified` : ''}`;
     return result;
   },
 };

@@ -21,7 +21,7 @@ import {
 } from './model.js';
 import { callCost, sumCosts } from './prices.js';
 import { repairMessages, solveMessages, type ChatMessage } from './prompt.js';
-import { redact } from './redact.js';
+import { runRedactor } from '../security/run-redactor.js';
 import type { EndpointSettings, StructuredOutputMode } from './settings.js';
 import { parseSolveOutput } from './solve-output.js';
 
@@ -289,7 +289,9 @@ export class OpenAIModel implements Model {
     elapsedMs: number,
   ): CallError {
     const host = new URL(this.settings.baseUrl).host;
-    const secrets = [this.settings.apiKey];
+    const redactor = runRedactor().withSecrets([
+      { value: this.settings.apiKey, kind: 'llm-api-key' },
+    ]);
     const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
     if (error instanceof APIConnectionTimeoutError) {
       return {
@@ -301,15 +303,14 @@ export class OpenAIModel implements Model {
       const detail = rootCause(error).slice(0, MAX_REASON);
       return {
         kind: 'connection',
-        message: redact(
+        message: redactor.redact(
           `could not reach ${host} (${tries}, ${Math.round(elapsedMs / 100) / 10}s): ${detail}`,
-          secrets,
         ),
       };
     }
     if (error instanceof APIError && error.status !== undefined) {
       const status = error.status;
-      const said = redact(endpointMessage(error), secrets).slice(0, MAX_REASON);
+      const said = redactor.redact(endpointMessage(error)).slice(0, MAX_REASON);
       if (status === 401 || status === 403) {
         return {
           config: `${host} refused the credentials (${status}) from ${this.settings.keySource === 'none' ? 'a keyless configuration: set LLM_API_KEY' : this.settings.keySource}: ${said}`,

@@ -1,7 +1,8 @@
 // The messages sent for one task (SPEC §4): the agent's persona, constraints and goals as the
 // system message with the rules of the answer; the task and its assembled context as the user
 // message. Only what the assembled context selected is sent; the task text is data, stripped of
-// hidden content (SPEC §12).
+// hidden content (SPEC §12). Every message passes the run's redactor: no secret reaches a model.
+import { runRedactor } from '../security/run-redactor.js';
 import type { ContextItem, RankedItem } from '../context/assemble.js';
 import type { SolveRequest } from './model.js';
 import type { JsonSchema } from './json-schema.js';
@@ -77,9 +78,10 @@ export function solveMessages(
       : `The ${context.included.length} memory items most relevant to this task, best first (${excluded} less relevant item${excluded === 1 ? '' : 's'} left out).`,
     ...context.included.map(describeItem),
   ].join('\n\n');
+  const redactor = runRedactor();
   return [
-    { role: 'system', content: system },
-    { role: 'user', content: user },
+    { role: 'system', content: redactor.redact(system) },
+    { role: 'user', content: redactor.redact(user) },
   ];
 }
 
@@ -91,10 +93,12 @@ export function repairMessages(
 ): ChatMessage[] {
   return [
     ...messages,
-    { role: 'assistant', content: invalidReply },
+    { role: 'assistant', content: runRedactor().redact(invalidReply) },
     {
       role: 'user',
-      content: `Your reply was not valid: ${problems}\n\nReply again with only the corrected JSON object, complete, matching the schema.`,
+      content: runRedactor().redact(
+        `Your reply was not valid: ${problems}\n\nReply again with only the corrected JSON object, complete, matching the schema.`,
+      ),
     },
   ];
 }

@@ -24,12 +24,15 @@ import { WorldIndex } from '../world/resolve.js';
 import { readAgentMemory, type AgentMemory } from './agent-memory.js';
 import { formatReward } from './commit-message.js';
 import { parseRewardArguments } from './feedback-arguments.js';
+import type { EvidenceSource } from '../memory/evidence-source.js';
 
 export interface FeedbackInput {
   /** Who gave it (a GitHub login, or "cli"). */
   by: string;
   scores: Partial<RewardDecomposition>;
   note: string | null;
+  /** Where the feedback came from (a comment's author and association); default `feedback:<by>`. */
+  source?: EvidenceSource;
 }
 
 export interface FeedbackResult {
@@ -127,6 +130,7 @@ export function planFeedback(input: {
       by: input.feedback.by,
       at,
       note,
+      ...(input.feedback.source ? { source: input.feedback.source } : {}),
     });
     if (!updated) continue;
     index.put(updated);

@@ -24,7 +24,7 @@ import { readAgentMemory, saveMemoryIndex, type AgentMemory } from './agent-memo
 import { formatReward, iterationCommitMessage } from './commit-message.js';
 import { landPolicyStop, type PolicyStop } from './policy-stop.js';
 import { checkConstraints, failureRecord, oneLine, scoreTask } from './score.js';
-import type { Task } from './task.js';
+import { taskProvenance, type Task } from './task.js';
 import { planMemoryUpdate } from './update.js';
 
 export interface IterationDeps {
@@ -192,6 +192,7 @@ export async function runIteration(
     verified: violations.length === 0,
     skills: memory.skills,
     world: memory.world,
+    source: taskProvenance(task),
     indexPages: existingIndexPages(deps.repoRoot, agent),
   });
 

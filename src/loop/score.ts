@@ -12,7 +12,7 @@ import {
   type RewardRecord,
 } from '../memory/rewards.js';
 import { DEFAULT_ROUTES, tierRank } from '../routing/policy.js';
-import type { Task } from './task.js';
+import { taskProvenance, type Task } from './task.js';
 
 const OUTCOME_REWARD = { success: 1, partial: 0, failure: -1 } as const;
 
@@ -55,6 +55,7 @@ export function scoreTask(input: {
     task: rewardTaskTitle(input.task.text),
     task_id: input.task.id,
     agent: input.task.agent,
+    source: taskProvenance(input.task),
     at: input.at,
     outcome,
     reward: OUTCOME_REWARD[outcome],
@@ -99,6 +100,7 @@ export function failureRecord(input: {
     task: rewardTaskTitle(input.task.text),
     task_id: input.task.id,
     agent: input.task.agent,
+    source: taskProvenance(input.task),
     at: input.at,
     outcome: 'failure',
     reward: OUTCOME_REWARD.failure,

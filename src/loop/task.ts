@@ -2,6 +2,7 @@
 // stable id so that the same task is never scored twice.
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
+import type { EvidenceSource } from '../memory/evidence-source.js';
 import type { FoundTask } from '../memory/queue-archive.js';
 import { agentPaths } from '../memory/layout.js';
 import {
@@ -24,6 +25,15 @@ export interface Task {
   issueNumber?: number;
   /** The person who approved the task at a human review point (src/policy/task-policy.ts). */
   approvedBy?: string;
+  /** Who the task's text came from; absent: the source the task's `source` implies. */
+  provenance?: EvidenceSource;
+}
+
+/** Where a task's evidence came from: recorded on its reward record and on every belief it backs. */
+export function taskProvenance(task: Task): EvidenceSource {
+  if (task.provenance) return task.provenance;
+  // An issue task without an author is nobody's word: untrusted, like an unknown association.
+  return { kind: task.source };
 }
 
 /** A stable id for ad-hoc task text: the same text always gets the same id. */

@@ -9,6 +9,7 @@ import { renderSkill, renderSkillsIndexPages, type Skill } from '../memory/skill
 import { renderBelief, renderWorldIndexPages, type Belief } from '../world/beliefs.js';
 import type { Transition } from '../world/lifecycle.js';
 import { observe, type Refusal, type WorldChange } from '../world/observe.js';
+import type { EvidenceSource } from '../memory/evidence-source.js';
 
 /** At most this many new memory files per iteration (SPEC §12). */
 export const MAX_NEW_FILES_PER_ITERATION = 20;
@@ -40,6 +41,8 @@ export function planMemoryUpdate(input: {
   verified: boolean;
   skills: readonly Skill[];
   world: readonly Belief[];
+  /** Where the task came from, recorded on the evidence it gives (world/provenance.ts). */
+  source?: EvidenceSource;
   /**
    * The index pages on disk (existingIndexPages): with it, only pages that list a changed item or
    * are missing are rendered; without it, every page is.
@@ -78,6 +81,7 @@ export function planMemoryUpdate(input: {
           evidence: output.memory.evidence,
           duplicates: output.memory.duplicates,
           hypothesesOnly: learning === 'constrained',
+          ...(input.source ? { source: input.source } : {}),
         });
   refused.push(...worldChange.refused);
 

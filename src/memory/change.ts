@@ -5,6 +5,8 @@
 // next run (see journal.ts).
 import type { Git } from '../git/git.js';
 import { silentLogger, type Logger } from '../log.js';
+import type { Redactor } from '../security/redact.js';
+import { runRedactor } from '../security/run-redactor.js';
 import { ChangeJournal } from './journal.js';
 import { MemoryWriter } from './writer.js';
 
@@ -22,19 +24,28 @@ export interface LandedChange<T> {
  * is rethrown.
  */
 export async function landChange<T>(
-  input: { repoRoot: string; git: Git; agent: string; label: string; logger?: Logger },
+  input: {
+    repoRoot: string;
+    git: Git;
+    agent: string;
+    label: string;
+    logger?: Logger;
+    /** Redacts every file and the commit message; the run's redactor when absent. */
+    redactor?: Redactor;
+  },
   make: (writer: MemoryWriter) => Promise<{ message: string; value: T }>,
 ): Promise<LandedChange<T>> {
   const logger = input.logger ?? silentLogger;
   const journal = await ChangeJournal.begin({ ...input, logger });
-  const writer = new MemoryWriter(input.repoRoot, input.agent, logger, journal);
+  const redactor = input.redactor ?? runRedactor();
+  const writer = new MemoryWriter(input.repoRoot, input.agent, logger, journal, redactor);
   let landed: LandedChange<T>;
   try {
     const { message, value } = await make(writer);
     const commit =
       writer.written.length === 0
         ? undefined
-        : await input.git.commitPaths(writer.written, message);
+        : await input.git.commitPaths(writer.written, commitText(message, redactor));
     landed = { value, commit, written: writer.written };
   } catch (error) {
     journal.rollback();
@@ -42,4 +53,9 @@ export async function landChange<T>(
   }
   journal.finish();
   return landed;
+}
+
+/** A commit message git accepts and no secret survives in: NUL (git refuses it) is spelled out. */
+function commitText(message: string, redactor: Redactor): string {
+  return redactor.redact(message).replaceAll('\0', '\\0');
 }

@@ -4,6 +4,7 @@
 import { Document, isMap, isSeq } from 'yaml';
 import { z } from 'zod';
 import { MemoryFileError } from '../errors.js';
+import { EvidenceSourceSchema, isEvidenceSource } from './evidence-source.js';
 import { TIERS } from './registry.js';
 import { signedUnit, timestamp } from './schema-parts.js';
 import { parseYaml, validateYaml } from './yaml-source.js';
@@ -60,6 +61,8 @@ export const RewardRecordSchema = z.looseObject({
    * Such a record keeps the task retryable: a later run replaces it.
    */
   error: z.string().min(1).optional(),
+  /** Where the task came from: an issue's author and association, the CLI, the schedule… */
+  source: EvidenceSourceSchema.optional(),
 });
 export type RewardRecord = z.infer<typeof RewardRecordSchema>;
 
@@ -94,7 +97,8 @@ export function isPlainRewardRecord(value: unknown): value is RewardRecord {
     isStringList(v.world_model_update) &&
     isStringList(v.skills_used) &&
     v.feedback === null &&
-    (v.error === undefined || nonEmptyString(v.error))
+    (v.error === undefined || nonEmptyString(v.error)) &&
+    (v.source === undefined || isEvidenceSource(v.source))
   );
 }
 

@@ -1,12 +1,16 @@
 // The memory writer: the only way the runtime changes an agent's files. Each write passes the path
 // guard, is journaled (when part of a change, see change.ts) and lands atomically; the writer
-// remembers what it wrote or removed, so the commit stages exactly that.
+// remembers what it wrote or removed, so the commit stages exactly that. Every content is redacted
+// first (secrets never persist, SPEC §12), whatever sink it came from.
 import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, posix } from 'node:path';
 import type { Logger } from '../log.js';
 import { writeFileAtomic } from './files.js';
 import type { ChangeJournal } from './journal.js';
 import { PathGuard } from './path-guard.js';
+import { redactMemoryFile } from './redact-file.js';
+import type { Redactor } from '../security/redact.js';
+import { runRedactor } from '../security/run-redactor.js';
 
 /** A change a pure planner asks for: a file's new content, or its deletion. */
 export type FileChange = { path: string; content: string } | { path: string; delete: true };
@@ -20,12 +24,14 @@ export class MemoryWriter {
     agent: string,
     private readonly logger: Logger,
     private readonly journal?: ChangeJournal,
+    private readonly redactor: Redactor = runRedactor(),
   ) {
     this.guard = new PathGuard(repoRoot, agent);
   }
 
   /** Writes a repository-relative file; throws PathRefusedError when the guard refuses it. */
-  write(path: string, content: string): void {
+  write(path: string, text: string): void {
+    const content = redactMemoryFile(path, text, this.redactor);
     const absolute = this.guard.resolve(path, Buffer.byteLength(content));
     this.journal?.record(path);
     writeFileAtomic(absolute, content);
@@ -60,7 +66,8 @@ export class MemoryWriter {
   }
 
   /** Writes a file that is never committed (context.md): guarded, atomic, not remembered. */
-  writeEphemeral(path: string, content: string): void {
+  writeEphemeral(path: string, text: string): void {
+    const content = redactMemoryFile(path, text, this.redactor);
     writeFileAtomic(this.guard.resolve(path, Buffer.byteLength(content)), content);
   }
 

@@ -10,6 +10,7 @@ import type {
   Reaction,
   RepositoryPermission,
 } from './platform.js';
+import { runRedactor } from '../security/run-redactor.js';
 
 /** Comments read when looking for an earlier reply of ours: enough for any real issue, bounded. */
 const MAX_COMMENT_PAGES = 10;
@@ -41,7 +42,7 @@ export class GitHubPlatform implements Platform {
     private readonly repository: RepositoryRef,
     /** The web root, e.g. https://github.com, for links. */
     private readonly serverUrl: string,
-    private readonly redact: (text: string) => string = (text) => text,
+    private readonly redact: (text: string) => string = (text) => runRedactor().redact(text),
     /** The labels AgentOS uses (see labels.ts): created on first use when the repository lacks them. */
     private readonly labels: { known: readonly LabelSpec[]; logger?: Logger } = { known: [] },
   ) {}

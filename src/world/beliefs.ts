@@ -5,6 +5,7 @@ import { listMarkdown } from '../memory/files.js';
 import { agentPaths, WORLD_KINDS, type WorldKind } from '../memory/layout.js';
 import { parseMarkdown, renderMarkdown } from '../memory/markdown.js';
 import { directReads, type ParseCache } from '../memory/parse-cache.js';
+import { EvidenceSourceSchema } from '../memory/evidence-source.js';
 import { tagList, timestamp } from '../memory/schema-parts.js';
 import {
   INDEX_PAGE_ROWS,
@@ -24,6 +25,8 @@ export const EvidenceSchema = z.looseObject({
   withdrawn: z.boolean().optional(),
   /** Who gave it, when the item records human feedback rather than the task's own word. */
   by: z.string().optional(),
+  /** Where the task's word came from (world/provenance.ts); absent on evidence older than that. */
+  source: EvidenceSourceSchema.optional(),
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 

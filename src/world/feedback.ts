@@ -1,6 +1,7 @@
 // Human feedback as posterior (SPEC §6, §7): a person's verdict on a task replaces that task's word
 // on every belief it touched. The task still counts once — the verdict changes what it says, it
 // does not add a vote — and the contradiction rules then apply as in any iteration.
+import type { EvidenceSource } from '../memory/evidence-source.js';
 import type { Belief, Evidence } from './beliefs.js';
 import { addEvidence, beliefConfidence } from './confidence.js';
 
@@ -21,7 +22,15 @@ export function verdictOf(correctness: number | undefined): Verdict | undefined 
  */
 export function applyVerdict(
   belief: Belief,
-  input: { taskId: string; verdict: Verdict; by: string; at: string; note: string },
+  input: {
+    taskId: string;
+    verdict: Verdict;
+    by: string;
+    at: string;
+    note: string;
+    /** Who gave the verdict, for the firewall (world/provenance.ts); default `feedback:<by>`. */
+    source?: EvidenceSource;
+  },
 ): Belief | undefined {
   const own = [...belief.data.evidence]
     .reverse()
@@ -40,7 +49,8 @@ export function applyVerdict(
             note: input.note,
             by: input.by,
           };
-  const evidence = addEvidence(belief.data.evidence, item);
+  const source: EvidenceSource = input.source ?? { kind: 'feedback', login: input.by };
+  const evidence = addEvidence(belief.data.evidence, { ...item, source });
   if (evidence.length === belief.data.evidence.length) return undefined;
   return {
     ...belief,

@@ -12,6 +12,7 @@ import {
   type RelationData,
 } from './beliefs.js';
 import { beliefConfidence, confidenceFromEvidence, tallyEvidence } from './confidence.js';
+import { isTrusted } from './provenance.js';
 import { WorldIndex } from './resolve.js';
 
 /**
@@ -84,14 +85,22 @@ function describe(supporting: number, contradicting: number, confidence: number)
   return `${supporting} supporting and ${contradicting} contradicting task(s), confidence ${confidence.toFixed(2)}`;
 }
 
-/** Whether an open hypothesis (or a contradicted entity or relation) meets the promotion rule. */
-export function isPromotable(belief: Belief): boolean {
+/** Whether a belief's numbers meet the promotion rule, whoever supports it. */
+export function meetsPromotionNumbers(belief: Belief): boolean {
   const { tally, confidence } = numbers(belief);
   return (
     tally.supporting >= PROMOTION.minSupportingTasks &&
     confidence >= PROMOTION.minConfidence &&
     !tally.openContradiction
   );
+}
+
+/**
+ * Whether an open hypothesis (or a contradicted entity or relation) meets the promotion rule: its
+ * numbers, and support from a trusted source (world/provenance.ts).
+ */
+export function isPromotable(belief: Belief): boolean {
+  return meetsPromotionNumbers(belief) && isTrusted(belief);
 }
 
 /**

@@ -9,6 +9,7 @@ import type {
   ProposedEvidence,
   ProposedHypothesis,
 } from '../llm/solve-output.js';
+import type { EvidenceSource } from '../memory/evidence-source.js';
 import { agentPaths, isSlug, slugify } from '../memory/layout.js';
 import { checkMemoryPath } from '../memory/path-guard.js';
 import { familyOf, type Belief, type Evidence, type HypothesisData } from './beliefs.js';
@@ -36,6 +37,8 @@ export interface Observation {
   duplicates?: NominatedDuplicate[];
   /** `constrained` learning: evidence only on hypotheses, never on entities or relations. */
   hypothesesOnly: boolean;
+  /** Where the task came from: recorded on each evidence item (world/provenance.ts). */
+  source?: EvidenceSource;
 }
 
 export interface WorldChange {
@@ -84,7 +87,13 @@ export function observe(world: readonly Belief[], observation: Observation): Wor
     });
   };
   const record = (belief: Belief, supports: boolean, note: string) => {
-    const item: Evidence = { task: observation.taskId, supports, at: observation.at, note };
+    const item: Evidence = {
+      task: observation.taskId,
+      supports,
+      at: observation.at,
+      note,
+      ...(observation.source ? { source: observation.source } : {}),
+    };
     const evidence = addEvidence(belief.data.evidence, item);
     if (evidence.length === belief.data.evidence.length) return;
     set({
@@ -176,6 +185,7 @@ export function observe(world: readonly Belief[], observation: Observation): Wor
         supports: true,
         at: observation.at,
         note: 'first proposed by this task',
+        ...(observation.source ? { source: observation.source } : {}),
       },
     ];
     const data: HypothesisData = {

@@ -366,7 +366,9 @@ describe('OpenAI-compatible model', () => {
       .solve(request())
       .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ModelFailure);
-    expect((failure as ModelFailure).message).toContain('you sent authorization: Bearer ***');
+    expect((failure as ModelFailure).message).toContain(
+      'you sent authorization: Bearer [redacted: llm-api-key]',
+    );
     expect((failure as ModelFailure).message).not.toContain(KEY);
     expect((failure as ModelFailure).message).not.toContain('SECRET');
   });
@@ -378,7 +380,7 @@ describe('OpenAI-compatible model', () => {
     ]);
     await expect(model(endpoint).solve(request())).rejects.toThrow(
       new InputError(
-        `127.0.0.1:${new URL(endpoint.url).port} refused the credentials (401) from LLM_API_KEY: Incorrect API key provided: ***.`,
+        `127.0.0.1:${new URL(endpoint.url).port} refused the credentials (401) from LLM_API_KEY: Incorrect API key provided: [redacted: openai-key].`,
       ),
     );
     await expect(model(endpoint).solve(request())).rejects.toThrow(
