@@ -53,7 +53,11 @@ export const LlmSchema = z.strictObject({
     .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as LLM_API_KEY')
     .default('LLM_API_KEY'),
   timeout_seconds: z.number().positive().max(3600).default(120),
+  /** The ceiling on one streamed answer, however steadily it arrives. */
+  max_response_seconds: z.number().positive().max(86_400).default(1800),
   max_retries: z.number().int().min(0).max(10).default(2),
+  /** The first retry's wait when the endpoint names none (doubling, at most 8 s). */
+  retry_backoff_ms: z.number().int().min(0).max(60_000).default(500),
   max_output_tokens: z.number().int().min(1).nullable().default(null),
   structured_output: z.enum(STRUCTURED_OUTPUT_MODES).default('json_schema'),
 });
