@@ -292,6 +292,12 @@ export function withEntryFields(entry: QueueEntry, fields: Record<string, string
   return { ...entry, lines, status };
 }
 
+/** The entry without these runtime fields (`last_error` once the task succeeded); other lines kept. */
+export function withoutEntryFields(entry: QueueEntry, keys: readonly string[]): QueueEntry {
+  const lines = entry.lines.filter((text) => !keys.includes(FIELD.exec(text)?.[1] ?? ''));
+  return { ...entry, lines };
+}
+
 /** Sets (or adds) fields of the runnable entry `id`, keeping every other line as it was. */
 export function setEntryFields(queue: Queue, id: string, fields: Record<string, string>): Queue {
   const target = queue.entries.find((e) => e.id === id && e.problem === undefined);
