@@ -163,9 +163,13 @@ export class OpenAIModel implements Model {
 
     const last = result.attempts[result.attempts.length - 1];
     if (!result.accepted) {
+      // A refusal or a broken answer may quote the request, key included: never into a record.
       throw new ModelFailure(
         lastProblem,
-        `no valid answer from ${result.attempts.map((a) => a.tier).join(', ')}: ${last?.problems ?? 'invalid output'}`,
+        redact(
+          `no valid answer from ${result.attempts.map((a) => a.tier).join(', ')}: ${last?.problems ?? 'invalid output'}`,
+          [this.settings.apiKey],
+        ),
         spend.summary(),
       );
     }
@@ -319,7 +323,7 @@ export class OpenAIModel implements Model {
           Math.random(),
         );
         this.logger.debug(
-          `${taskId}: ${model}: ${errorMessage(error)}; retrying in ${wait} ms (${this.settings.maxRetries - retry} retr${this.settings.maxRetries - retry === 1 ? 'y' : 'ies'} left)`,
+          `${taskId}: ${model}: ${redact(errorMessage(error), [this.settings.apiKey])}; retrying in ${wait} ms (${this.settings.maxRetries - retry} retr${this.settings.maxRetries - retry === 1 ? 'y' : 'ies'} left)`,
         );
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
