@@ -1,8 +1,7 @@
 // agents.yaml: the agent registry and runtime policy (SPEC §3), in the seed's shape plus policy.
-import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { readTextIfExists } from './files.js';
+import { readMemoryTextIfExists } from './files.js';
 import { isSlug, REGISTRY_FILE } from './layout.js';
 import { readYaml } from './yaml-source.js';
 
@@ -110,7 +109,7 @@ export const RegistrySchema = z
 export type Registry = z.infer<typeof RegistrySchema>;
 
 export function loadRegistry(repoRoot: string): Registry {
-  const text = readTextIfExists(join(repoRoot, REGISTRY_FILE));
+  const text = readMemoryTextIfExists(repoRoot, REGISTRY_FILE);
   if (text === undefined) {
     throw new InputError(
       `${REGISTRY_FILE} not found in ${repoRoot}: run "agentos init" to create an agent repository`,
