@@ -261,6 +261,24 @@ describe('the cost of an answer', () => {
     expect(run.stdout).toMatch(/\(and 2 task\(s\) of unknown price\)/);
   });
 
+  it('still counts against a cost budget, at the requested model price, when unpriced', async () => {
+    const { repo } = fixture;
+    const endpoint = await fixture.serve(() =>
+      answer(syncAnswer(), {
+        model: 'tiny-unigram',
+        usage: { prompt_tokens: 2000, completion_tokens: 400 },
+      }),
+    );
+    const run = await runCli(
+      ['run', '--dir', repo.dir, '--text', 'Sync the vendor API.', '--max-cost', '1'],
+      { env: env(endpoint, { LLM_MODEL: 'o3' }) },
+    );
+    expect(run.code).toBe(0);
+    // o3: 2000 × $2 + 400 × $8 per million tokens; the record itself says null.
+    expect(run.stderr).toContain('budget used: $0.0072 of $1\n');
+    expect(repoRewardRecords(repo.dir, 'orion')[0]?.cost_usd).toBeNull();
+  });
+
   it('is priced by the model that answered, a dated snapshot by its model', async () => {
     const { repo } = fixture;
     const endpoint = await fixture.serve(() =>

@@ -274,7 +274,7 @@ export class OpenAIModel implements Model {
           cachedPrompt: reported?.prompt_tokens_details?.cached_tokens ?? 0,
         });
         spend.add(tier, usage, cost, served);
-        request.budget?.record(usage, cost);
+        request.budget?.record(usage, this.budgetCost(cost, model, usage));
       } else {
         // Without usage the tokens are unknown: the budget counts an estimate, the record no cost.
         const estimated = { prompt: promptEstimate, completion: estimateTokens(reply ?? '') };
@@ -284,7 +284,11 @@ export class OpenAIModel implements Model {
         spend.add(tier, estimated, null, served);
         request.budget?.record(
           estimated,
-          servedModelCost(this.settings.prices, served, model, estimated),
+          this.budgetCost(
+            servedModelCost(this.settings.prices, served, model, estimated),
+            model,
+            estimated,
+          ),
         );
       }
       this.logger.debug(
@@ -328,6 +332,15 @@ export class OpenAIModel implements Model {
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
+  }
+
+  /**
+   * What a call counts against the run's cost budget: its cost, or, when the model that answered
+   * has no price, the requested model's. A budget must not let unpriced calls through uncounted;
+   * the record still says null, never this estimate.
+   */
+  private budgetCost(cost: number | null, requested: string, usage: TokenUsage): number | null {
+    return cost ?? callCost(this.settings.prices, [requested], usage);
   }
 
   /**
