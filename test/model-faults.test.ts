@@ -7,6 +7,7 @@ import { runCli } from './helpers/cli.js';
 import { repoRewardRecords } from './helpers/rewards.js';
 import {
   answer,
+  apiError,
   completion,
   repositoryWithEndpoint,
   syncAnswer,
@@ -168,6 +169,27 @@ describe('agentos run with a slow or stalled model', () => {
     });
     const [record] = repoRewardRecords(repo.dir, 'orion');
     expect(record).toMatchObject({ outcome: 'success', tokens: { prompt: 1200, completion: 300 } });
+  });
+
+  it('asks again without stream_options when a server rejects it, and estimates the tokens', async () => {
+    const { repo } = fixture;
+    const endpoint = await fixture.serve((request) =>
+      request.body.stream_options !== undefined
+        ? apiError(400, 'Unrecognized request argument supplied: stream_options')
+        : answer(syncAnswer()),
+    );
+    const run = await runCli(['run', '--dir', repo.dir, '--text', 'Sync the vendor API.'], {
+      env: env(endpoint),
+    });
+    expect(run.code).toBe(0);
+    expect(endpoint.requests).toHaveLength(2);
+    expect(endpoint.requests[1]?.body.stream).toBe(true);
+    expect(run.stderr).toMatch(
+      /^warning: gpt-4o-mini at \S+ rejected stream_options; asking without it \(tokens are estimated when no usage comes\)\nwarning: gpt-4o-mini-2024-07-18 at \S+ reported no usage; tokens are estimated and the cost is unknown\n$/,
+    );
+    const [record] = repoRewardRecords(repo.dir, 'orion');
+    expect(record).toMatchObject({ outcome: 'success', cost_usd: null });
+    expect(record?.tokens.completion).toBe(Math.ceil(JSON.stringify(syncAnswer()).length / 4));
   });
 
   it('cuts off a model that stalls mid-answer after the idle timeout, and retries it', async () => {

@@ -235,7 +235,7 @@ describe('agentos show', () => {
     expect(pending.stderr).toMatch(/^agentos show: task "later-1" of agent orion has not run yet/);
     const noId = await runCli(['show', '--dir', repo.dir]);
     expect(noId.code).toBe(2);
-    expect(noId.stderr).toBe('agentos show: show: give one task id (see "agentos show --help")\n');
+    expect(noId.stderr).toBe('agentos show: give one task id (see "agentos show --help")\n');
   });
 });
 

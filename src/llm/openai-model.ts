@@ -97,6 +97,8 @@ export class OpenAIModel implements Model {
   private readonly modes = new Map<string, StructuredOutputMode>();
   /** HTTP requests sent, retries included (counted at the fetch boundary). */
   private requests = 0;
+  /** Whether to ask for usage in the stream: off once the endpoint rejected stream_options. */
+  private askUsage = true;
   /** Served models already reported as unpriced: the run says why a cost is null once. */
   private readonly unpricedReported = new Set<string>();
 
@@ -248,6 +250,14 @@ export class OpenAIModel implements Model {
         });
       } catch (error) {
         const attempts = this.requests - requestsBefore;
+        if (this.askUsage && rejectsStreamOptions(error)) {
+          // Usage then comes from estimates (documented): the answer matters more than its count.
+          this.logger.warn(
+            `${model} at ${this.settings.baseUrl} rejected stream_options; asking without it (tokens are estimated when no usage comes)`,
+          );
+          this.askUsage = false;
+          continue;
+        }
         const fallback = FALLBACK[mode];
         if (fallback !== undefined && rejectsResponseFormat(error)) {
           this.logger.warn(
@@ -312,7 +322,11 @@ export class OpenAIModel implements Model {
     model: string,
     params: Parameters<typeof readStreamedCompletion>[1],
   ): Promise<StreamedReply> {
-    const limits = { idleMs: this.settings.timeoutMs, ceilingMs: this.settings.maxResponseMs };
+    const limits = {
+      idleMs: this.settings.timeoutMs,
+      ceilingMs: this.settings.maxResponseMs,
+      askUsage: this.askUsage,
+    };
     for (let retry = 0; ; retry++) {
       try {
         return await readStreamedCompletion(this.client, params, limits);
@@ -505,6 +519,12 @@ function endpointMessage(error: APIError): string {
   const body = error.error as { message?: unknown } | undefined;
   const message = typeof body?.message === 'string' ? body.message : error.message;
   return message.replace(/\s+/g, ' ').trim() || `status ${error.status}`;
+}
+
+/** A 400/422 that names stream_options: an older server that cannot report usage in a stream. */
+function rejectsStreamOptions(error: unknown): boolean {
+  if (!(error instanceof APIError) || (error.status !== 400 && error.status !== 422)) return false;
+  return /stream_options|include_usage/i.test(endpointMessage(error));
 }
 
 /** A 400/422 that names the response format: the endpoint cannot do this kind of structured output. */

@@ -38,6 +38,8 @@ export interface StreamLimits {
   idleMs: number;
   /** The longest a whole answer may take. */
   ceilingMs: number;
+  /** Ask for a usage chunk (`stream_options.include_usage`); off for servers that reject it. */
+  askUsage: boolean;
 }
 
 type StreamingParams = Omit<OpenAI.Chat.ChatCompletionCreateParamsStreaming, 'stream'>;
@@ -77,7 +79,11 @@ export async function readStreamedCompletion(
     let stream: AsyncIterable<OpenAI.Chat.ChatCompletionChunk>;
     try {
       stream = await client.chat.completions.create(
-        { ...params, stream: true, stream_options: { include_usage: true } },
+        {
+          ...params,
+          stream: true,
+          ...(limits.askUsage ? { stream_options: { include_usage: true } } : {}),
+        },
         { signal: controller.signal, maxRetries: 0, timeout: limits.ceilingMs },
       );
     } catch (error) {
