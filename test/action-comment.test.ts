@@ -67,6 +67,24 @@ describe('action: comment commands', () => {
       /^Sorry, @drive-by: only OWNER, MEMBER or COLLABORATOR of this repository can give AgentOS feedback or commands, so nothing was changed\./,
     );
     expect(api.reactions.filter((r) => r.commentId === 6001)).toEqual([]);
+
+    // However many more commands they post, no more replies to them on this issue.
+    for (const [n, body] of ['/agentos retry', '/reward +1', '/agentos help'].entries()) {
+      const again = await comment(body, {
+        author: 'Drive-By',
+        association: 'CONTRIBUTOR',
+        commentId: 6010 + n,
+      });
+      expect(again.code).toBe(0);
+      expect(again.outputs.status).toBe('skipped');
+    }
+    expect(api.issue(21).comments.slice(comments)).toHaveLength(1);
+    expect(await remoteLog(remote)).toEqual(before);
+    // Another refused author is told once too.
+    await comment('/agentos retry', { author: 'passer-by', association: 'NONE', commentId: 6020 });
+    const all = api.issue(21).comments.slice(comments);
+    expect(all).toHaveLength(2);
+    expect(all[1]!.body).toMatch(/^Sorry, @passer-by: only /);
   });
 
   it('answers a malformed /reward with help and changes nothing', async () => {

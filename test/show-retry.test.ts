@@ -235,7 +235,7 @@ describe('agentos show', () => {
     expect(pending.stderr).toMatch(/^agentos show: task "later-1" of agent orion has not run yet/);
     const noId = await runCli(['show', '--dir', repo.dir]);
     expect(noId.code).toBe(2);
-    expect(noId.stderr).toBe('agentos show: show: give one task id (see "agentos show --help")\n');
+    expect(noId.stderr).toBe('agentos show: give one task id (see "agentos show --help")\n');
   });
 });
 
@@ -368,19 +368,33 @@ describe('agentos run --all output', () => {
 describe('agentos run --all when a task fails', () => {
   const fixture = repositoryWithEndpoint();
 
-  it('prints the failed task line and the summary, and exits 1', async () => {
+  it('prints each failed task line, goes on to the next task, ends with the summary, and exits 1', async () => {
     const { repo } = fixture;
-    const endpoint = await fixture.serve(() =>
-      apiError(502, 'Bad gateway', { 'retry-after-ms': '1' }),
+    const endpoint = await fixture.serve((request) =>
+      request.body.messages.some((m) => m.content.includes('Add retries.'))
+        ? answer(syncAnswer())
+        : apiError(502, 'Bad gateway', { 'retry-after-ms': '1' }),
     );
     await runCli(['enqueue', '--dir', repo.dir, '--id', 'first', 'Sync a paginated API.']);
     await runCli(['enqueue', '--dir', repo.dir, '--id', 'second', 'Add retries.']);
+    await runCli(['enqueue', '--dir', repo.dir, '--id', 'third', 'Export the ledger.']);
     const run = await runCli(['run', '--dir', repo.dir, '--all'], { env: env(endpoint) });
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe(
-      'orion first: failed (server-error) strongest [o3] $0.0000\n0 done, 1 failed, cost $0.0000\n',
-    );
-    expect(run.stderr).toMatch(/^agentos run: first failed: .*Bad gateway \(recorded;/);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines).toEqual([
+      'orion first: failed (server-error) strongest [o3] $0.0000',
+      expect.stringMatching(/^orion second: success \(\+1\) \S+ \[/),
+      'orion third: failed (server-error) strongest [o3] $0.0000',
+      expect.stringMatching(/^1 done, 2 failed, cost \$/),
+    ]);
+    const errors = run.stderr.trimEnd().split('\n');
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/^agentos run: first failed: .*Bad gateway \(recorded;/);
+    expect(errors[1]).toMatch(/^agentos run: third failed: .*Bad gateway \(recorded;/);
+    const queue = repo.read('agents/orion/queue.md');
+    expect(queue).toContain('## first');
+    expect(queue).toContain('## third');
+    expect(queue).not.toContain('## second');
   });
 });
 

@@ -69,7 +69,7 @@ it('init, enqueue, run, feedback and learn commit only their own files', async (
   }
 });
 
-it('a write refused midway leaves the working tree as it was before the iteration', async () => {
+it('a symbolic link in the agent tree stops the iteration before any write, leaving the working tree as it was', async () => {
   const dir = tempDir();
   expect((await runCli(['init', dir])).code).toBe(0);
   const git = Git.create(dir);
@@ -85,8 +85,8 @@ it('a write refused midway leaves the working tree as it was before the iteratio
       ])
     ).code,
   ).toBe(0);
-  // queue.md becomes a symbolic link: readable, but the path guard refuses to write through it, and
-  // that write comes after the task's skill, belief and reward files are written.
+  // queue.md becomes a symbolic link: refused when memory is read, before the task's skill, belief
+  // and reward files would be written (the path guard refuses writes through it too).
   const queue = join(dir, 'agents/orion/queue.md');
   renameSync(queue, join(dir, 'queue-elsewhere.md'));
   symlinkSync('../../queue-elsewhere.md', queue);
@@ -94,8 +94,10 @@ it('a write refused midway leaves the working tree as it was before the iteratio
   const head = await git.headSha();
 
   const run = await runCli(['run', '--dir', dir]);
-  expect(run.code).toBe(1);
-  expect(run.stderr).toContain('is a symbolic link');
+  expect(run.code).toBe(2);
+  expect(run.stderr).toBe(
+    'agentos run: agents/orion/queue.md: is a symbolic link: memory files and folders must be plain files and folders in the repository\n',
+  );
   expect(await git.headSha()).toBe(head);
   expect(await personsWork(git)).toEqual(before);
   expect(existsSync(join(dir, 'agents/orion/rewards'))).toBe(false);

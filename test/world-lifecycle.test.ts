@@ -202,9 +202,7 @@ describe('the belief lifecycle', () => {
     expect(again.stdout).toContain('already recorded');
     const bad = await runCli(['feedback', '--dir', repo.dir, 'sync-2', 'correctness=2']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe(
-      'agentos feedback: feedback: correctness must be -1, 0 or +1 (got "2")',
-    );
+    expect(bad.stderr.trim()).toBe('agentos feedback: correctness must be -1, 0 or +1 (got "2")');
   });
 
   it('proposes promotions on a branch under learning: constrained', async () => {

@@ -17,6 +17,7 @@ import {
   feedbackComment,
   helpComment,
   invalidCommandComment,
+  isUnauthorizedCommandReplyTo,
   noRecordComment,
   unauthorizedCommandComment,
 } from './messages.js';
@@ -40,11 +41,19 @@ export async function handleIssueComment(
   const { platform, settings, logger } = ctx;
 
   if (!isAllowedAssociation(comment.authorAssociation, settings.allowedAssociations)) {
-    await platform.comment(
-      issue.number,
-      unauthorizedCommandComment({ author: comment.author, allowed: settings.allowedAssociations }),
-    );
-    const line = `Ignored: @${comment.author} is ${comment.authorAssociation}, which may not give commands (allowed: ${settings.allowedAssociations.join(', ')}).`;
+    // One reply per issue to a refused author, however many commands they post: otherwise anyone
+    // could make the bot post as many comments as they like.
+    const existing = await platform.listComments(issue.number);
+    const alreadyTold = existing.some((c) => isUnauthorizedCommandReplyTo(c.body, comment.author));
+    if (!alreadyTold)
+      await platform.comment(
+        issue.number,
+        unauthorizedCommandComment({
+          author: comment.author,
+          allowed: settings.allowedAssociations,
+        }),
+      );
+    const line = `Ignored: @${comment.author} is ${comment.authorAssociation}, which may not give commands (allowed: ${settings.allowedAssociations.join(', ')})${alreadyTold ? '; already told on this issue, so no new reply' : ''}.`;
     logger.info(line);
     return { status: 'skipped', title, lines: [line], outputs: {} };
   }

@@ -115,8 +115,13 @@ export function unauthorizedCommandComment(input: {
 }): string {
   return [
     `Sorry, @${input.author}: only ${orList(input.allowed)} of this repository can give AgentOS feedback or commands, so nothing was changed.`,
-    marker('unauthorized-command'),
+    marker('unauthorized-command', `author=${input.author.toLowerCase()}`),
   ].join('\n');
+}
+
+/** Whether a comment is the refusal already posted to this author (logins are case-insensitive). */
+export function isUnauthorizedCommandReplyTo(body: string, author: string): boolean {
+  return body.includes(marker('unauthorized-command', `author=${author.toLowerCase()}`));
 }
 
 export function invalidCommandComment(problem: string): string {

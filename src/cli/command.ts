@@ -43,11 +43,36 @@ export function parse<O extends Options>(
   allowPositionals = false,
 ) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals, strict: true });
+    return parseArgs({
+      args: joinNegativeValues(argv, options),
+      options,
+      allowPositionals,
+      strict: true,
+    });
   } catch (error) {
     const sentence = errorMessage(error).split(/\.\s|\n/)[0];
     throw new UsageError(`${sentence} (see "agentos ${command} --help")`);
   }
+}
+
+/**
+ * `--max-cost -1` as `--max-cost=-1`: a value option followed by a negative number takes it as its
+ * value, so the check of the value says what is wrong ("must be a number above 0") rather than
+ * parseArgs calling the argument ambiguous.
+ */
+function joinNegativeValues(argv: readonly string[], options: Options): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    const option = name === undefined ? undefined : options[name];
+    if (option?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
 }
 
 export function repositoryDir(io: CliIo, dir: string | undefined): string {

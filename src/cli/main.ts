@@ -67,12 +67,15 @@ export async function main(argv: string[], given: CliIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (error) {
+    // Some messages already open with the command's name: never `agentos enqueue: enqueue: …`.
+    const said = (message: string) =>
+      message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
     if (error instanceof InputError) {
-      io.stderr.write(`agentos ${name}: ${error.message}\n`);
+      io.stderr.write(`agentos ${name}: ${said(error.message)}\n`);
       return 2;
     }
     if (error instanceof AgentOSError) {
-      io.stderr.write(`agentos ${name}: ${error.message}\n`);
+      io.stderr.write(`agentos ${name}: ${said(error.message)}\n`);
       return 1;
     }
     io.stderr.write(`agentos ${name}: unexpected error: ${errorMessage(error)}\n`);

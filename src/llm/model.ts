@@ -42,13 +42,26 @@ export interface Model {
   solve(request: SolveRequest): Promise<SolveResult>;
 }
 
-/** Why a task's model calls finally failed. */
+/** Why a task's model calls finally failed; the kind opens the failure record's `error:`. */
 export type ModelFailureKind =
   | 'timeout'
   | 'rate-limited'
   | 'server-error'
   | 'connection'
   | 'rejected'
+  /** The response body was cut short (no finish_reason), or the answer hit the output limit. */
+  | 'truncated'
+  /** The endpoint's response (or one of its stream chunks) is not valid JSON. */
+  | 'malformed-response'
+  /** The response carried no choices. */
+  | 'no-choices'
+  /** The model declined to answer. */
+  | 'refusal'
+  /** The answer was empty or only whitespace. */
+  | 'empty-answer'
+  /** The answer is not JSON. */
+  | 'invalid-json'
+  /** The answer is JSON that does not match the schema. */
   | 'invalid-output'
   | 'budget';
 

@@ -1,8 +1,10 @@
 // The model on any OpenAI-compatible endpoint (SPEC §4, §5), through the `openai` SDK: structured
 // output with a strict JSON schema (falling back to JSON mode, then to the prompt alone, where an
 // endpoint rejects it), one repair of an invalid answer, a bounded cascade up the tiers, usage and
-// cost from every call, the run budget checked before each one. Retries of timeouts, 429 and 5xx
-// are the SDK's own (exponential backoff, honouring retry-after).
+// cost from every call, the run budget checked before each one. Answers are streamed (an idle
+// timeout between chunks, a ceiling on the whole), and every broken reply is a ModelFailure that
+// names its kind. Timeouts, broken streams, 429 and 5xx are retried here with exponential backoff
+// from a configurable first wait, honouring Retry-After.
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { estimateTokens } from '../context/text.js';
 import { errorMessage, InputError } from '../errors.js';
@@ -10,6 +12,8 @@ import { silentLogger, type Logger } from '../log.js';
 import type { Tier } from '../memory/registry.js';
 import { BudgetExhaustedError } from './budget.js';
 import { cascadeTiers, runCascade, type TierAttempt } from './cascade.js';
+import type { SolveOutput } from './solve-output.js';
+import type { StreamedReply } from './stream-reply.js';
 import { solveOutputJsonSchema, SOLVE_OUTPUT_SCHEMA_NAME } from './json-schema.js';
 import {
   ModelFailure,
@@ -19,11 +23,13 @@ import {
   type SolveResult,
   type TokenUsage,
 } from './model.js';
-import { callCost, sumCosts } from './prices.js';
+import { callCost, priceOf, servedModelCost, sumCosts } from './prices.js';
 import { repairMessages, solveMessages, type ChatMessage } from './prompt.js';
 import { runRedactor } from '../security/run-redactor.js';
 import type { EndpointSettings, StructuredOutputMode } from './settings.js';
-import { parseSolveOutput } from './solve-output.js';
+import { retryWaitMs } from './retry-wait.js';
+import { parseSolveOutput, type OutputProblemKind } from './solve-output.js';
+import { innermostMessage, readStreamedCompletion, StreamFault } from './stream-reply.js';
 
 /** Completion tokens a call is expected to take when max_output_tokens is not set (budget checks). */
 export const EXPECTED_COMPLETION_TOKENS = 1000;
@@ -91,6 +97,10 @@ export class OpenAIModel implements Model {
   private readonly modes = new Map<string, StructuredOutputMode>();
   /** HTTP requests sent, retries included (counted at the fetch boundary). */
   private requests = 0;
+  /** Whether to ask for usage in the stream: off once the endpoint rejected stream_options. */
+  private askUsage = true;
+  /** Served models already reported as unpriced: the run says why a cost is null once. */
+  private readonly unpricedReported = new Set<string>();
 
   constructor(
     private readonly settings: EndpointSettings,
@@ -99,8 +109,9 @@ export class OpenAIModel implements Model {
     this.client = new OpenAI({
       apiKey: settings.apiKey,
       baseURL: settings.baseUrl,
-      timeout: settings.timeoutMs,
-      maxRetries: settings.maxRetries,
+      // Retries and timeouts are this class's: a streamed answer outlives the SDK's request timeout.
+      timeout: settings.maxResponseMs,
+      maxRetries: 0,
       // Explicit, so that OPENAI_* variables of the environment never change what is sent.
       organization: null,
       project: null,
@@ -120,6 +131,8 @@ export class OpenAIModel implements Model {
     const spend = new Spend(request.tier);
     this.checkPricesForCostBudget(request);
     const schema = solveOutputJsonSchema();
+    // Why the last tier's answer was unusable: the failure's kind when no tier gives a valid one.
+    let lastProblem: ReplyProblemKind = 'invalid-output';
     const result = await runCascade(request.tier, async (tier): Promise<TierAttempt> => {
       const model = this.settings.models[tier];
       spend.enter(tier, model);
@@ -127,7 +140,8 @@ export class OpenAIModel implements Model {
       const first = await this.call(request, tier, messages, spend);
       const parsed = checkReply(first);
       if (parsed.ok) return { tier, output: parsed.output, problems: undefined };
-      if (first.refusal !== undefined) {
+      lastProblem = parsed.kind;
+      if (parsed.kind === 'refusal') {
         // A refusal is an answer, not a formatting slip: a repair would get the same refusal.
         return { tier, output: undefined, problems: parsed.problems };
       }
@@ -142,6 +156,7 @@ export class OpenAIModel implements Model {
       );
       const repaired = checkReply(repair);
       if (repaired.ok) return { tier, output: repaired.output, problems: undefined };
+      lastProblem = repaired.kind;
       this.logger.warn(
         `${request.taskId}: ${model} (${tier}) answered invalid JSON again: ${repaired.problems}`,
       );
@@ -150,9 +165,12 @@ export class OpenAIModel implements Model {
 
     const last = result.attempts[result.attempts.length - 1];
     if (!result.accepted) {
+      // A refusal or a broken answer may quote the request, key included: never into a record.
       throw new ModelFailure(
-        'invalid-output',
-        `no valid answer from ${result.attempts.map((a) => a.tier).join(', ')}: ${last?.problems ?? 'invalid output'}`,
+        lastProblem,
+        this.redactKey(
+          `no valid answer from ${result.attempts.map((a) => a.tier).join(', ')}: ${last?.problems ?? 'invalid output'}`,
+        ),
         spend.summary(),
       );
     }
@@ -163,6 +181,13 @@ export class OpenAIModel implements Model {
       tier: accepted.tier,
       modelName: spend.servedModel(accepted.tier) ?? this.settings.models[accepted.tier],
     };
+  }
+
+  /** `text` with the run's secrets and this endpoint's key masked: for messages that may quote the request. */
+  private redactKey(text: string): string {
+    return runRedactor()
+      .withSecrets([{ value: this.settings.apiKey, kind: 'llm-api-key' }])
+      .redact(text);
   }
 
   private modeFor(model: string): StructuredOutputMode {
@@ -219,9 +244,9 @@ export class OpenAIModel implements Model {
 
       const requestsBefore = this.requests;
       const started = Date.now();
-      let completion: OpenAI.Chat.ChatCompletion;
+      let completion: StreamedReply;
       try {
-        completion = await this.client.chat.completions.create({
+        completion = await this.streamWithRetries(request.taskId, model, {
           model,
           messages,
           ...responseFormat(mode, schema),
@@ -231,6 +256,14 @@ export class OpenAIModel implements Model {
         });
       } catch (error) {
         const attempts = this.requests - requestsBefore;
+        if (this.askUsage && rejectsStreamOptions(error)) {
+          // Usage then comes from estimates (documented): the answer matters more than its count.
+          this.logger.warn(
+            `${model} at ${this.settings.baseUrl} rejected stream_options; asking without it (tokens are estimated when no usage comes)`,
+          );
+          this.askUsage = false;
+          continue;
+        }
         const fallback = FALLBACK[mode];
         if (fallback !== undefined && rejectsResponseFormat(error)) {
           this.logger.warn(
@@ -249,15 +282,15 @@ export class OpenAIModel implements Model {
       const usage = reported
         ? { prompt: reported.prompt_tokens, completion: reported.completion_tokens }
         : undefined;
-      const choice = completion.choices[0];
-      const reply = choice?.message.content ?? null;
+      const reply = completion.content;
+      this.reportUnpriced(served, model);
       if (usage) {
-        const cost = callCost(this.settings.prices, [served, model], {
+        const cost = servedModelCost(this.settings.prices, served, model, {
           ...usage,
           cachedPrompt: reported?.prompt_tokens_details?.cached_tokens ?? 0,
         });
         spend.add(tier, usage, cost, served);
-        request.budget?.record(usage, cost);
+        request.budget?.record(usage, this.budgetCost(cost, model, usage));
       } else {
         // Without usage the tokens are unknown: the budget counts an estimate, the record no cost.
         const estimated = { prompt: promptEstimate, completion: estimateTokens(reply ?? '') };
@@ -267,7 +300,11 @@ export class OpenAIModel implements Model {
         spend.add(tier, estimated, null, served);
         request.budget?.record(
           estimated,
-          callCost(this.settings.prices, [served, model], estimated),
+          this.budgetCost(
+            servedModelCost(this.settings.prices, served, model, estimated),
+            model,
+            estimated,
+          ),
         );
       }
       this.logger.debug(
@@ -275,10 +312,68 @@ export class OpenAIModel implements Model {
       );
       return {
         reply,
-        refusal: choice?.message.refusal ?? undefined,
-        truncated: choice?.finish_reason === 'length',
+        refusal: completion.refusal,
+        truncated: completion.finishReason === 'length',
       };
     }
+  }
+
+  /**
+   * One streamed completion, retried while the failure is transient (a timeout, a broken or
+   * garbled stream, 408, 409, 429, 5xx): up to maxRetries more attempts, waiting what the
+   * endpoint asks for or an exponential backoff. Anything else is thrown at once.
+   */
+  private async streamWithRetries(
+    taskId: string,
+    model: string,
+    params: Parameters<typeof readStreamedCompletion>[1],
+  ): Promise<StreamedReply> {
+    const limits = {
+      idleMs: this.settings.timeoutMs,
+      ceilingMs: this.settings.maxResponseMs,
+      askUsage: this.askUsage,
+    };
+    for (let retry = 0; ; retry++) {
+      try {
+        return await readStreamedCompletion(this.client, params, limits);
+      } catch (error) {
+        if (retry >= this.settings.maxRetries || !isTransient(error)) throw error;
+        const headers = error instanceof APIError ? error.headers : undefined;
+        const wait = retryWaitMs(
+          retry,
+          this.settings.retryBackoffMs,
+          headers,
+          Date.now(),
+          Math.random(),
+        );
+        this.logger.debug(
+          `${taskId}: ${model}: ${this.redactKey(errorMessage(error))}; retrying in ${wait} ms (${this.settings.maxRetries - retry} retr${this.settings.maxRetries - retry === 1 ? 'y' : 'ies'} left)`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  /**
+   * What a call counts against the run's cost budget: its cost, or, when the model that answered
+   * has no price, the requested model's. A budget must not let unpriced calls through uncounted;
+   * the record still says null, never this estimate.
+   */
+  private budgetCost(cost: number | null, requested: string, usage: TokenUsage): number | null {
+    return cost ?? callCost(this.settings.prices, [requested], usage);
+  }
+
+  /**
+   * A model that answered in place of the requested one, without a price of its own, is never
+   * priced by the requested name: its cost is null, and the run says why once.
+   */
+  private reportUnpriced(served: string, requested: string): void {
+    if (served === requested || priceOf(this.settings.prices, served) !== undefined) return;
+    if (this.unpricedReported.has(served)) return;
+    this.unpricedReported.add(served);
+    this.logger.warn(
+      `${this.settings.baseUrl} answered with model "${served}" for "${requested}", and "${served}" has no known price: its cost is recorded as null (add it under prices: in agents.yaml)`,
+    );
   }
 
   private classify(
@@ -293,14 +388,21 @@ export class OpenAIModel implements Model {
       { value: this.settings.apiKey, kind: 'llm-api-key' },
     ]);
     const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+    if (error instanceof StreamFault) {
+      const what =
+        error.kind === 'timeout'
+          ? `${model} (${tier}) at ${host} timed out: ${error.message}`
+          : `${model} (${tier}) at ${host}: ${error.message}`;
+      return { kind: error.kind, message: redactor.redact(`${what} on each of ${tries}`) };
+    }
     if (error instanceof APIConnectionTimeoutError) {
       return {
         kind: 'timeout',
-        message: `${model} (${tier}) at ${host} timed out: no answer within ${this.settings.timeoutMs / 1000}s on each of ${tries}`,
+        message: `${model} (${tier}) at ${host} timed out: the answer was not finished within ${this.settings.maxResponseMs / 1000}s on each of ${tries}`,
       };
     }
     if (error instanceof APIConnectionError) {
-      const detail = rootCause(error).slice(0, MAX_REASON);
+      const detail = innermostMessage(error).slice(0, MAX_REASON);
       return {
         kind: 'connection',
         message: redactor.redact(
@@ -338,7 +440,14 @@ export class OpenAIModel implements Model {
         message: `${host} rejected the request for ${model} (${status}): ${said}`,
       };
     }
-    throw error;
+    // Whatever else broke the call (an SDK error without a status), it is this task's failure, not
+    // the run's: recorded like the rest, with what was said.
+    return {
+      kind: 'connection',
+      message: redactor.redact(
+        `${model} (${tier}) at ${host} failed: ${innermostMessage(error).slice(0, MAX_REASON)}`,
+      ),
+    };
   }
 }
 
@@ -350,27 +459,36 @@ interface Reply {
   truncated: boolean;
 }
 
-function checkReply(reply: Reply): ReturnType<typeof parseSolveOutput> {
-  if (reply.refusal !== undefined) {
-    return { ok: false, problems: `the model refused: ${reply.refusal}` };
+/** Why one reply is unusable, by kind: the failure's kind when no tier does better. */
+type ReplyProblemKind = OutputProblemKind | 'refusal' | 'truncated';
+
+type CheckedReply =
+  { ok: true; output: SolveOutput } | { ok: false; problems: string; kind: ReplyProblemKind };
+
+function checkReply(reply: Reply): CheckedReply {
+  if (reply.refusal !== undefined && reply.refusal.trim() !== '') {
+    return { ok: false, kind: 'refusal', problems: `the model refused: ${reply.refusal.trim()}` };
   }
   const parsed = parseSolveOutput(reply.reply);
   if (parsed.ok || !reply.truncated) return parsed;
   return {
     ok: false,
+    kind: 'truncated',
     problems: `the reply was cut off at the output token limit, so ${parsed.problems}`,
   };
 }
 
-/** The innermost message of an error's cause chain (fetch wraps the socket error twice). */
-function rootCause(error: Error): string {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5; depth++) {
-    const cause = (current as { cause?: unknown } | null)?.cause;
-    if (cause === undefined || cause === null) break;
-    current = cause;
-  }
-  return errorMessage(current);
+/** Failures worth another attempt: the endpoint or the way to it, not the request or the answer. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof StreamFault) return true;
+  if (error instanceof APIConnectionError) return true;
+  if (!(error instanceof APIError) || error.status === undefined) return false;
+  const said = error.headers?.get('x-should-retry');
+  if (said === 'true') return true;
+  if (said === 'false') return false;
+  return (
+    error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500
+  );
 }
 
 /**
@@ -389,7 +507,7 @@ function sameRealmError(error: unknown): unknown {
 function responseFormat(
   mode: StructuredOutputMode,
   schema: ReturnType<typeof solveOutputJsonSchema>,
-): Pick<OpenAI.Chat.ChatCompletionCreateParamsNonStreaming, 'response_format'> {
+): Pick<OpenAI.Chat.ChatCompletionCreateParamsStreaming, 'response_format'> {
   if (mode === 'json_schema') {
     return {
       response_format: {
@@ -407,6 +525,12 @@ function endpointMessage(error: APIError): string {
   const body = error.error as { message?: unknown } | undefined;
   const message = typeof body?.message === 'string' ? body.message : error.message;
   return message.replace(/\s+/g, ' ').trim() || `status ${error.status}`;
+}
+
+/** A 400/422 that names stream_options: an older server that cannot report usage in a stream. */
+function rejectsStreamOptions(error: unknown): boolean {
+  if (!(error instanceof APIError) || (error.status !== 400 && error.status !== 422)) return false;
+  return /stream_options|include_usage/i.test(endpointMessage(error));
 }
 
 /** A 400/422 that names the response format: the endpoint cannot do this kind of structured output. */

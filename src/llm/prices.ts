@@ -67,6 +67,21 @@ export function callCost(
   return roundUsd(usd);
 }
 
+/**
+ * What a call cost, priced by the model that answered (the response's own `model`). A dated
+ * snapshot of a priced model is priced as that model; a model the endpoint served in place of the
+ * requested one (a local server answering whatever is asked for, a router's fallback) is never
+ * priced by the requested name: without a price of its own, its cost is null.
+ */
+export function servedModelCost(
+  table: PriceTable,
+  served: string,
+  requested: string,
+  usage: MeteredUsage,
+): number | null {
+  return callCost(table, [served === '' ? requested : served], usage);
+}
+
 export function roundUsd(usd: number): number {
   return Math.round(usd * 1_000_000) / 1_000_000;
 }

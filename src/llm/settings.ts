@@ -38,10 +38,17 @@ export interface EndpointSettings {
   readonly keySource: string;
   /** The model name per tier. */
   readonly models: Readonly<Record<Tier, string>>;
-  /** Per HTTP attempt, in milliseconds. */
+  /**
+   * The idle timeout of a streamed answer, in milliseconds: the longest wait for the response to
+   * start and between two of its chunks. A slow model that keeps sending tokens is never cut off.
+   */
   readonly timeoutMs: number;
-  /** Retries of timeouts, 408/409/429 and 5xx, by the SDK, with exponential backoff. */
+  /** The ceiling on one attempt's whole streamed answer, in milliseconds. */
+  readonly maxResponseMs: number;
+  /** Retries of timeouts, broken streams, 408/409/429 and 5xx, with exponential backoff. */
   readonly maxRetries: number;
+  /** The first retry's wait when the endpoint sends no Retry-After (then doubling, at most 8 s). */
+  readonly retryBackoffMs: number;
   /** Sent as max_completion_tokens when set. */
   readonly maxOutputTokens: number | null;
   /** The first response_format tried; an endpoint that rejects it falls back further. */
@@ -169,6 +176,27 @@ export function modelSettings(registry: Registry, env: NodeJS.ProcessEnv): Model
           'a whole number from 0 to 10',
         );
 
+  const responseRaw = envValue(env, 'LLM_MAX_RESPONSE_SECONDS');
+  const maxResponseSeconds =
+    responseRaw === undefined
+      ? llm.max_response_seconds
+      : parseNumber(
+          responseRaw,
+          'LLM_MAX_RESPONSE_SECONDS',
+          (n) => n > 0 && n <= 86_400,
+          'a number of seconds above 0 and at most 86400',
+        );
+  const backoffRaw = envValue(env, 'LLM_RETRY_BACKOFF_MS');
+  const retryBackoffMs =
+    backoffRaw === undefined
+      ? llm.retry_backoff_ms
+      : parseNumber(
+          backoffRaw,
+          'LLM_RETRY_BACKOFF_MS',
+          (n) => Number.isInteger(n) && n >= 0 && n <= 60_000,
+          'a whole number of milliseconds from 0 to 60000',
+        );
+
   const models = Object.freeze(
     Object.fromEntries(TIERS.map((tier) => [tier, model ?? registry.models[tier]])) as Record<
       Tier,
@@ -182,7 +210,9 @@ export function modelSettings(registry: Registry, env: NodeJS.ProcessEnv): Model
     keySource: key === undefined ? 'none' : keyVariable,
     models,
     timeoutMs: Math.max(1, Math.round(timeoutSeconds * 1000)),
+    maxResponseMs: Math.max(1, Math.round(maxResponseSeconds * 1000)),
     maxRetries,
+    retryBackoffMs,
     maxOutputTokens: llm.max_output_tokens,
     structuredOutput: llm.structured_output,
     prices: priceTable(registry.prices),

@@ -71,7 +71,11 @@ export type ProposedSkill = z.infer<typeof ProposedSkill>;
 export type ProposedHypothesis = z.infer<typeof ProposedHypothesis>;
 export type ProposedEvidence = z.infer<typeof ProposedEvidence>;
 
-export type ParsedOutput = { ok: true; output: SolveOutput } | { ok: false; problems: string };
+/** Why a reply is not a usable answer: nothing said, not JSON, or JSON that breaks the schema. */
+export type OutputProblemKind = 'empty-answer' | 'invalid-json' | 'invalid-output';
+
+export type ParsedOutput =
+  { ok: true; output: SolveOutput } | { ok: false; problems: string; kind: OutputProblemKind };
 
 const MAX_PROBLEMS = 8;
 const FENCED = /^```(?:json)?\s*\n([\s\S]*?)\n```$/;
@@ -83,18 +87,37 @@ const FENCED = /^```(?:json)?\s*\n([\s\S]*?)\n```$/;
  */
 export function parseSolveOutput(reply: string | null | undefined): ParsedOutput {
   const text = (reply ?? '').trim();
-  if (text === '') return { ok: false, problems: 'the reply was empty' };
+  if (text === '') return { ok: false, kind: 'empty-answer', problems: 'the reply was empty' };
   let value: unknown;
   try {
     value = JSON.parse(FENCED.exec(text)?.[1] ?? text);
   } catch (error) {
     return {
       ok: false,
+      kind: 'invalid-json',
       problems: `the reply is not JSON (${(error as Error).message.split('\n')[0]})`,
     };
   }
   const result = SolveOutputSchema.safeParse(value);
-  if (result.success) return { ok: true, output: result.data };
+  if (result.success) {
+    // The strict schema sent to the endpoint cannot say "not blank" (no minLength, no pattern):
+    // checked here, so a blank answer is never taken for one.
+    if (result.data.answer.trim() === '') {
+      return {
+        ok: false,
+        kind: 'empty-answer',
+        problems: 'answer: it is empty or only whitespace',
+      };
+    }
+    return { ok: true, output: result.data };
+  }
+  if (
+    result.error.issues.some(
+      (issue) => issue.path.join('.') === 'answer' && issue.code === 'too_small',
+    )
+  ) {
+    return { ok: false, kind: 'empty-answer', problems: 'answer: it is empty or only whitespace' };
+  }
   const issues = result.error.issues.slice(0, MAX_PROBLEMS).map((issue) => {
     const where = issue.path.length > 0 ? issue.path.join('.') : '(the object)';
     return `${where}: ${issue.message}`;
@@ -102,6 +125,7 @@ export function parseSolveOutput(reply: string | null | undefined): ParsedOutput
   const more = result.error.issues.length - issues.length;
   return {
     ok: false,
+    kind: 'invalid-output',
     problems: `it does not match the schema — ${issues.join('; ')}${more > 0 ? `; and ${more} more` : ''}`,
   };
 }

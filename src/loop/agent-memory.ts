@@ -1,5 +1,6 @@
 // Loading everything the loop reads of one agent, validating every file before anything is written
 // (the reward log: its index and a bounded window of recent records, not every record).
+import { checkAgentTree } from '../memory/tree-check.js';
 import { loadSegments, type Segment } from '../consensus/segments.js';
 import { GitError } from '../git/git.js';
 import { TAG_LEARNING_WINDOW } from '../context/assemble.js';
@@ -44,6 +45,8 @@ export function loadAgentMemory(
 ): AgentMemory {
   const registry = loadRegistry(repoRoot);
   const agent = findAgent(registry, agentName);
+  // A symbolic link or a control character anywhere in the tree stops the read, naming the path.
+  checkAgentTree(repoRoot, agent.name);
   const rewardIndex = readRewardIndex(repoRoot, agent.name, cache);
   return {
     registry,

@@ -9,7 +9,12 @@ import { silentLogger, type Logger } from '../log.js';
 import { existingIndexPages, isUnchangedOnDisk } from '../memory/index-pages.js';
 import { agentPaths } from '../memory/layout.js';
 import { planQueueWrites } from '../memory/queue-archive.js';
-import { entryField, loadQueue, setEntryFields } from '../memory/queue.js';
+import {
+  entryField,
+  loadQueue,
+  setEntryFields,
+  withoutEntryFields,
+} from '../memory/queue.js';
 import { writeRewardRecord } from '../memory/reward-log.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import { landChange } from '../memory/change.js';
@@ -287,7 +292,16 @@ function writeQueueAttempt(
   if (failed) set.last_error = oneLine(fields.last_error ?? '');
   const attempts = Number(entryField(entry, 'attempts') ?? 0) || 0;
   if (failed || attempts > 0) set.attempts = String(attempts + 1);
-  const updated = setEntryFields(queue, task.id, set);
+  const withFields = setEntryFields(queue, task.id, set);
+  // A task that succeeds leaves no stale `last_error` behind: its attempts keep the history.
+  const updated = failed
+    ? withFields
+    : {
+        ...withFields,
+        entries: withFields.entries.map((e) =>
+          e.id === task.id && e.problem === undefined ? withoutEntryFields(e, ['last_error']) : e,
+        ),
+      };
   for (const write of planQueueWrites(repoRoot, task.agent, updated, at))
     writer.write(write.path, write.content);
 }

@@ -1,7 +1,101 @@
 // Reading and atomically writing files: a reader never sees half a file (temp file + rename).
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
+import { MemoryFileError } from '../errors.js';
+
+/**
+ * The largest memory file the runtime reads (1 MiB): a bigger one, hand-made or hostile, is an
+ * error naming it rather than seconds and hundreds of megabytes spent parsing it. The runtime's own
+ * writes stop well below (256 KiB).
+ */
+export const MAX_MEMORY_READ_BYTES = 1024 * 1024;
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A memory file's bytes as text, refusing what must not be taken for memory: bytes that are not
+ * UTF-8 (never silently turned into U+FFFD), a file over the read limit, a symbolic link. `file`
+ * is the repository-relative path the error names.
+ */
+export function decodeMemoryText(file: string, bytes: Buffer): string {
+  if (bytes.length > MAX_MEMORY_READ_BYTES) throw overLimit(file, bytes.length);
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    throw new MemoryFileError(
+      file,
+      `is not valid UTF-8${describeOffset(firstInvalidUtf8(bytes))}: save it as UTF-8`,
+    );
+  }
+}
+
+/** A memory file's text (see decodeMemoryText), or undefined when it does not exist. */
+export function readMemoryTextIfExists(repoRoot: string, file: string): string | undefined {
+  const path = join(repoRoot, file);
+  let size: number;
+  try {
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) throw symbolicLink(file);
+    if (stat.isDirectory()) return undefined;
+    size = stat.size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  // Checked before reading: a 10 MB file is refused without being read.
+  if (size > MAX_MEMORY_READ_BYTES) throw overLimit(file, size);
+  return decodeMemoryText(file, readFileSync(path));
+}
+
+export function symbolicLink(file: string): MemoryFileError {
+  return new MemoryFileError(
+    file,
+    'is a symbolic link: memory files and folders must be plain files and folders in the repository',
+  );
+}
+
+function overLimit(file: string, size: number): MemoryFileError {
+  return new MemoryFileError(
+    file,
+    `is ${size} bytes, over the ${MAX_MEMORY_READ_BYTES} byte (1 MiB) limit for a memory file`,
+  );
+}
+
+function describeOffset(offset: number): string {
+  return offset < 0 ? '' : ` (first bad byte at offset ${offset})`;
+}
+
+/** Where the first byte sequence that is not UTF-8 starts (a linear scan; -1 if none is found). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let at = 0;
+  while (at < bytes.length) {
+    const lead = bytes[at] ?? 0;
+    const follow =
+      lead < 0x80
+        ? 0
+        : lead >= 0xc2 && lead <= 0xdf
+          ? 1
+          : (lead & 0xf0) === 0xe0
+            ? 2
+            : lead >= 0xf0 && lead <= 0xf4
+              ? 3
+              : -1;
+    if (follow < 0) return at;
+    for (let k = 1; k <= follow; k++)
+      if (at + k >= bytes.length || ((bytes[at + k] ?? 0) & 0xc0) !== 0x80) return at;
+    at += follow + 1;
+  }
+  return -1;
+}
 
 export function writeFileAtomic(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true });

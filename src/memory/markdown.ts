@@ -3,12 +3,15 @@
 import matter from 'gray-matter';
 import { stringify, type Document } from 'yaml';
 import type { z } from 'zod';
+import { MemoryFileError } from '../errors.js';
 import { parseYaml, validateYaml, type YamlSource } from './yaml-source.js';
 
 export interface MarkdownDocument<T> {
   data: T;
   body: string;
 }
+
+const FRONTMATTER_LANGUAGE = /^\uFEFF?---[ \t]*([^\s]*)/;
 
 /** Parses a frontmatter document and validates its data; errors name the file, field and line. */
 export function parseMarkdown<T>(
@@ -18,7 +21,19 @@ export function parseMarkdown<T>(
 ): MarkdownDocument<T> {
   let document: Document | undefined;
   let source: YamlSource = { file, text: '', firstLine: 2 };
+  // gray-matter picks the parser from the opening line (`---js` evaluates JavaScript): only YAML
+  // frontmatter is memory, anything else is refused before gray-matter sees it.
+  const language = FRONTMATTER_LANGUAGE.exec(text)?.[1];
+  if (language !== undefined && language !== '' && language.toLowerCase() !== 'yaml') {
+    throw new MemoryFileError(
+      file,
+      `frontmatter must be YAML, not "${language}" (open it with a plain "---" line)`,
+      undefined,
+      1,
+    );
+  }
   const parsed = matter(text, {
+    language: 'yaml',
     engines: {
       yaml: (frontmatter: string) => {
         // gray-matter hands over the text after the opening `---`, starting with its line break.

@@ -6,7 +6,12 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Git } from '../git/git.js';
-import { readTextIfExists, writeFileAtomic } from './files.js';
+import {
+  decodeMemoryText,
+  readMemoryTextIfExists,
+  readTextIfExists,
+  writeFileAtomic,
+} from './files.js';
 import type { ParseCache } from './parse-cache.js';
 
 /** Bump when the stored shape changes: an index of another version is rebuilt from the files. */
@@ -84,7 +89,7 @@ export class MemoryIndex implements ParseCache {
       const bytes = readBytesIfExists(join(this.repoRoot, path));
       if (bytes === undefined) return undefined;
       blob = blobId(bytes);
-      text = bytes.toString('utf8');
+      text = decodeMemoryText(path, bytes);
     }
     this.touched.add(path);
     const shardNumber = shardOf(path);
@@ -95,7 +100,7 @@ export class MemoryIndex implements ParseCache {
       return deepFreeze(entry.values[kind]) as T;
     }
     this.stats.misses++;
-    text ??= readTextIfExists(join(this.repoRoot, path));
+    text ??= readMemoryTextIfExists(this.repoRoot, path);
     if (text === undefined) return undefined;
     // A parser that throws (a file that breaks its schema) leaves nothing behind: the next read
     // parses the file again and throws again, naming it.

@@ -1,7 +1,6 @@
 // The seam between the memory readers and the memory index: a reader asks for a file's parsed value
 // and gets it from the index when the file's content is unchanged since it was cached.
-import { join } from 'node:path';
-import { readTextIfExists } from './files.js';
+import { readMemoryTextIfExists } from './files.js';
 
 export interface ParseCache {
   /**
@@ -18,7 +17,7 @@ export interface ParseCache {
 export function directReads(repoRoot: string): ParseCache {
   return {
     parse<T>(path: string, _kind: string, parse: (text: string) => T): T | undefined {
-      const text = readTextIfExists(join(repoRoot, path));
+      const text = readMemoryTextIfExists(repoRoot, path);
       return text === undefined ? undefined : parse(text);
     },
   };

@@ -2,9 +2,8 @@
 // `created:`), with multi-line text as a `task: |` block. Edits keep every line a person wrote; the
 // runtime only adds or sets fields. Parsing is per entry: a malformed entry is reported as a value
 // (`problem`), so one bad entry never makes the rest of the queue unreadable.
-import { join } from 'node:path';
 import { MemoryFileError } from '../errors.js';
-import { readTextIfExists } from './files.js';
+import { readMemoryTextIfExists } from './files.js';
 import { agentPaths } from './layout.js';
 
 export const PRIORITIES = ['high', 'medium', 'normal', 'low'] as const;
@@ -189,7 +188,7 @@ function entryProblem(entry: {
 
 export function loadQueue(repoRoot: string, agent: string): Queue {
   const path = agentPaths(agent).queue;
-  const text = readTextIfExists(join(repoRoot, path));
+  const text = readMemoryTextIfExists(repoRoot, path);
   return text === undefined
     ? { preamble: queueHeader(agent), entries: [] }
     : parseQueue(path, text);
@@ -290,6 +289,12 @@ export function withEntryFields(entry: QueueEntry, fields: Record<string, string
     ? (fields.status as QueueStatus)
     : entry.status;
   return { ...entry, lines, status };
+}
+
+/** The entry without these runtime fields (`last_error` once the task succeeded); other lines kept. */
+export function withoutEntryFields(entry: QueueEntry, keys: readonly string[]): QueueEntry {
+  const lines = entry.lines.filter((text) => !keys.includes(FIELD.exec(text)?.[1] ?? ''));
+  return { ...entry, lines };
 }
 
 /** Sets (or adds) fields of the runnable entry `id`, keeping every other line as it was. */

@@ -1,8 +1,7 @@
 // agents.yaml: the agent registry and runtime policy (SPEC §3), in the seed's shape plus policy.
-import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { readTextIfExists } from './files.js';
+import { readMemoryTextIfExists } from './files.js';
 import { isSlug, REGISTRY_FILE } from './layout.js';
 import { readYaml } from './yaml-source.js';
 
@@ -53,7 +52,11 @@ export const LlmSchema = z.strictObject({
     .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as LLM_API_KEY')
     .default('LLM_API_KEY'),
   timeout_seconds: z.number().positive().max(3600).default(120),
+  /** The ceiling on one streamed answer, however steadily it arrives. */
+  max_response_seconds: z.number().positive().max(86_400).default(1800),
   max_retries: z.number().int().min(0).max(10).default(2),
+  /** The first retry's wait when the endpoint names none (doubling, at most 8 s). */
+  retry_backoff_ms: z.number().int().min(0).max(60_000).default(500),
   max_output_tokens: z.number().int().min(1).nullable().default(null),
   structured_output: z.enum(STRUCTURED_OUTPUT_MODES).default('json_schema'),
 });
@@ -106,7 +109,7 @@ export const RegistrySchema = z
 export type Registry = z.infer<typeof RegistrySchema>;
 
 export function loadRegistry(repoRoot: string): Registry {
-  const text = readTextIfExists(join(repoRoot, REGISTRY_FILE));
+  const text = readMemoryTextIfExists(repoRoot, REGISTRY_FILE);
   if (text === undefined) {
     throw new InputError(
       `${REGISTRY_FILE} not found in ${repoRoot}: run "agentos init" to create an agent repository`,

@@ -1,7 +1,13 @@
 // Parsing YAML text into schema-checked values, with errors that name the file, field and line.
-import { isNode, parseDocument, type Document } from 'yaml';
+import { isNode, isScalar, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
-import { MemoryFileError } from '../errors.js';
+import { errorMessage, MemoryFileError } from '../errors.js';
+
+/**
+ * The most alias expansions one YAML text may make. Memory files have no use for aliases; the
+ * limit keeps an alias bomb from taking the run's memory and time.
+ */
+export const MAX_YAML_ALIASES = 20;
 
 /** Where a parsed YAML text sits in its file, so field errors can quote a file line. */
 export interface YamlSource {
@@ -23,7 +29,35 @@ export function parseYaml(source: YamlSource): { value: unknown; document: Docum
       lineAt(source, first.pos[0]),
     );
   }
-  return { value: document.toJS() as unknown, document };
+  refuseSmuggledKeys(source, document);
+  try {
+    return { value: document.toJS({ maxAliasCount: MAX_YAML_ALIASES }) as unknown, document };
+  } catch (error) {
+    // An alias bomb (a few lines that expand to billions of nodes) stops here, naming the file.
+    throw new MemoryFileError(source.file, `invalid YAML: ${errorMessage(error).split('\n')[0]}`);
+  }
+}
+
+/**
+ * Keys that would reach past the data: `__proto__`, `constructor` and `prototype` (which reshape
+ * objects in some readers) and YAML's merge key `<<` (which other YAML readers expand into fields
+ * the file does not show). No memory file has a use for them.
+ */
+const SMUGGLING_KEYS = new Set(['__proto__', 'constructor', 'prototype', '<<']);
+
+function refuseSmuggledKeys(source: YamlSource, document: Document): void {
+  visit(document, {
+    Pair(_, pair) {
+      const key = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (typeof key !== 'string' || !SMUGGLING_KEYS.has(key)) return;
+      throw new MemoryFileError(
+        source.file,
+        `the key "${key}" is not allowed in a memory file`,
+        undefined,
+        isScalar(pair.key) && pair.key.range ? lineAt(source, pair.key.range[0]) : undefined,
+      );
+    },
+  });
 }
 
 /** Checks a value against a schema; the first problem is reported with its field path and line. */

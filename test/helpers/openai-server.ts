@@ -1,5 +1,7 @@
 // A local OpenAI-compatible HTTP server on 127.0.0.1 with scripted replies: the model client's
 // tests go through the real `openai` SDK and real HTTP, and assert on the request bodies it sent.
+// A request with `stream: true` gets its scripted completion as server-sent events, which a reply
+// can slow down, stall, cut short, reset or garble (`stream`).
 import { makeRepo, type TestRepo } from './repo.js';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +35,23 @@ export interface ScriptedReply {
   body: unknown;
   /** Wait this long before answering (a slow server). */
   delayMs?: number;
+  /** How a streamed answer (a request with `stream: true`) misbehaves. */
+  stream?: StreamScript;
+}
+
+export interface StreamScript {
+  /** The content is sent in this many pieces (default 4). */
+  pieces?: number;
+  /** Wait this long before each chunk (a slow model that keeps producing tokens). */
+  chunkDelayMs?: number;
+  /** After this many chunks, send nothing more and keep the connection open (a stalled model). */
+  stallAfter?: number;
+  /** After this many chunks, end the response cleanly without the rest (a body cut short). */
+  cutAfter?: number;
+  /** After this many chunks, destroy the socket (a connection reset mid-body). */
+  resetAfter?: number;
+  /** Send this text as the events instead (garbled chunks, an empty stream). */
+  raw?: string;
 }
 
 export type Script = ScriptedReply[] | ((request: RecordedRequest, index: number) => ScriptedReply);
@@ -71,7 +90,12 @@ export async function startOpenAIServer(script: Script): Promise<FakeEndpoint> {
             });
       const send = () => {
         if (res.destroyed) return;
-        res.writeHead(reply.status ?? 200, {
+        const status = reply.status ?? 200;
+        if (recorded.body.stream === true && status === 200) {
+          streamReply(res, reply, recorded.body, timers);
+          return;
+        }
+        res.writeHead(status, {
           'content-type': 'application/json',
           ...reply.headers,
         });
@@ -98,6 +122,103 @@ export async function startOpenAIServer(script: Script): Promise<FakeEndpoint> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+interface CompletionBody {
+  id?: string;
+  created?: number;
+  model?: string;
+  choices?: {
+    message?: { content?: string | null; refusal?: string | null };
+    finish_reason?: string;
+  }[];
+  usage?: unknown;
+}
+
+/** The scripted completion as chat.completion.chunk events, misbehaving as the script says. */
+function streamReply(
+  res: import('node:http').ServerResponse,
+  reply: ScriptedReply,
+  request: ChatRequestBody,
+  timers: Set<NodeJS.Timeout>,
+): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', ...reply.headers });
+  const script = reply.stream ?? {};
+  if (script.raw !== undefined) {
+    res.end(script.raw);
+    return;
+  }
+  const body = reply.body as CompletionBody;
+  const base = {
+    id: body.id ?? 'chatcmpl-test',
+    object: 'chat.completion.chunk',
+    created: body.created ?? 1_770_000_000,
+    model: body.model ?? request.model,
+  };
+  const choice = body.choices?.[0];
+  const events: unknown[] = [];
+  if (choice) {
+    events.push({
+      ...base,
+      choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: null }],
+    });
+    const content = choice.message?.content ?? '';
+    const pieces = Math.max(1, script.pieces ?? 4);
+    const size = Math.ceil(content.length / pieces) || 1;
+    for (let at = 0; at < content.length; at += size)
+      events.push({
+        ...base,
+        choices: [
+          { index: 0, delta: { content: content.slice(at, at + size) }, finish_reason: null },
+        ],
+      });
+    if (choice.message?.refusal)
+      events.push({
+        ...base,
+        choices: [{ index: 0, delta: { refusal: choice.message.refusal }, finish_reason: null }],
+      });
+    events.push({
+      ...base,
+      choices: [{ index: 0, delta: {}, finish_reason: choice.finish_reason ?? 'stop' }],
+    });
+  }
+  const includeUsage =
+    (request.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+  if (body.usage !== undefined && includeUsage)
+    events.push({ ...base, choices: [], usage: body.usage });
+  let sent = 0;
+  const next = (): void => {
+    if (res.destroyed) return;
+    if (script.resetAfter !== undefined && sent >= script.resetAfter) {
+      res.socket?.destroy();
+      return;
+    }
+    if (script.cutAfter !== undefined && sent >= script.cutAfter) {
+      res.end();
+      return;
+    }
+    if (script.stallAfter !== undefined && sent >= script.stallAfter) return;
+    const event = events[sent];
+    if (event === undefined) {
+      res.end('data: [DONE]\n\n');
+      return;
+    }
+    res.write(`data: ${JSON.stringify(event)}\n\n`);
+    sent++;
+    later();
+  };
+  const later = (): void => {
+    if (!script.chunkDelayMs) {
+      setImmediate(next);
+      return;
+    }
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      next();
+    }, script.chunkDelayMs);
+    timers.add(timer);
+  };
+  later();
 }
 
 export interface Usage {

@@ -115,6 +115,27 @@ describe('model settings', () => {
     expect(describeSettings(overridden)).not.toContain('sk-other');
   });
 
+  it('reads the streaming ceiling and the retry backoff from agents.yaml, and LLM_* over them', () => {
+    expect(endpoint({ LLM_API_KEY: 'sk-abc123' })).toMatchObject({
+      maxResponseMs: 1_800_000,
+      retryBackoffMs: 500,
+    });
+    const llm = { llm: { max_response_seconds: 600, retry_backoff_ms: 50 } };
+    expect(endpoint({ LLM_API_KEY: 'sk-abc123' }, llm)).toMatchObject({
+      maxResponseMs: 600_000,
+      retryBackoffMs: 50,
+    });
+    expect(
+      endpoint(
+        { LLM_API_KEY: 'sk-abc123', LLM_MAX_RESPONSE_SECONDS: '90', LLM_RETRY_BACKOFF_MS: '0' },
+        llm,
+      ),
+    ).toMatchObject({ maxResponseMs: 90_000, retryBackoffMs: 0 });
+    expect(() => endpoint({ LLM_API_KEY: 'sk-abc123', LLM_RETRY_BACKOFF_MS: '2.5' })).toThrow(
+      'LLM_RETRY_BACKOFF_MS must be a whole number of milliseconds from 0 to 60000, got "2.5"',
+    );
+  });
+
   it('is an error to ask for a real model without saying where, naming the variable to set', () => {
     expect(() => modelSettings(registry(), { LLM_MODEL: 'gpt-4o' })).toThrow(
       'LLM_MODEL is set ("gpt-4o") but no model endpoint is configured: set LLM_API_KEY (OpenAI, or with LLM_BASE_URL for Azure and OpenRouter), or LLM_BASE_URL alone for a keyless local server (Ollama, llama.cpp, vLLM)',

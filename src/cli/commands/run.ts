@@ -55,7 +55,8 @@ is set; then the OpenAI-compatible endpoint, with the tier models of agents.yaml
 for every tier). See README.md, "Models".
 
 Exit codes: 0 done (or nothing to do); 1 the model gave no usable answer (the failure is recorded
-and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a budget.`,
+and the task stays pending for a retry; --all goes on with the next task and exits 1 at the end);
+2 bad usage or input; 3 stopped by a budget.`,
   async run(argv, io) {
     const options = {
       ...REPOSITORY_OPTIONS,
@@ -101,6 +102,8 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
     // Queue tasks that turn out to be processed already are passed over, so --all always ends.
     const passed = new Set<string>();
     const tally = new RunTally();
+    // --all goes on past a task whose model failed (recorded, still pending) and exits 1 at the end.
+    let exitCode = 0;
     // [n/N] on a terminal only: N is what was pending when the run began (or n, if tasks arrive).
     let total: number | undefined;
     // --all ends with its tally, however it ends.
@@ -122,7 +125,7 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
           io.stdout.write(`No pending task in agents/${agent}/queue.md.\n`);
         summarise();
         reportBudget(io, budget);
-        return 0;
+        return exitCode;
       }
       let result: IterationResult;
       try {
@@ -144,8 +147,11 @@ and the task stays pending for a retry); 2 bad usage or input; 3 stopped by a bu
         io.stdout.write(`${taskLine(result, progress)}\n`);
       } else io.stdout.write(`${result.summary}\n`);
       if (result.status === 'failed') {
-        summarise();
-        return reportFailure(io, 'run', result, repoRoot);
+        if (!values.all || result.failure?.kind === 'budget') {
+          summarise();
+          return reportFailure(io, 'run', result, repoRoot);
+        }
+        exitCode = reportFailure(io, 'run', result, repoRoot);
       }
       if (result.answer && !values.all) io.stdout.write(`\n${result.answer}\n`);
       passed.add(task.id);
