@@ -8,6 +8,7 @@ import { enqueueCommand } from './commands/enqueue.js';
 import { feedbackCommand } from './commands/feedback.js';
 import { initCommand } from './commands/init.js';
 import { learnCommand } from './commands/learn.js';
+import { metricsCommand } from './commands/metrics.js';
 import { retryCommand } from './commands/retry.js';
 import { runCommand } from './commands/run.js';
 import { showCommand } from './commands/show.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   retryCommand,
   learnCommand,
   feedbackCommand,
+  metricsCommand,
   benchCommand,
   demoCommand,
 ];
