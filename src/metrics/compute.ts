@@ -100,7 +100,7 @@ function timeSpan(sources: MetricsSources): { first: number; last: number } | un
       see(p.mergedAt);
       see(p.closedAt);
     }
-  for (const at of sources.routingRevisions) see(at);
+  // routing.md's commits are left out: a commit's time is when it landed, not when the work was done.
   return Number.isFinite(last) ? { first, last } : undefined;
 }
 
