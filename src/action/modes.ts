@@ -160,9 +160,8 @@ export const runLearningMode: ModeHandler = async (ctx) => {
     ...(result.proposalBranch
       ? ['', `Promotions awaiting review: branch \`${result.proposalBranch}\`.`]
       : []),
-    '',
     // The committed metrics.md, whose own title the summary's heading already says.
-    ...result.metrics.split('\n').slice(1),
+    ...(result.metrics ? ['', ...result.metrics.split('\n').slice(1)] : []),
   ];
   const last = result.commits.at(-1);
   return {

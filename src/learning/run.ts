@@ -69,8 +69,11 @@ export interface LearningResult {
   proposalBranch?: string;
   /** One line for people: what the run did. */
   summary: string;
-  /** The agent's metrics report (Markdown with charts), as committed to agents/<name>/metrics.md. */
-  metrics: string;
+  /**
+   * The agent's metrics report (Markdown with charts), as committed to agents/<name>/metrics.md;
+   * absent when the agent has no data to measure yet.
+   */
+  metrics?: string;
 }
 
 export async function runLearning(input: LearningRunInput): Promise<LearningResult> {
@@ -227,12 +230,13 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
 
   // Last, so the report sees what this run changed; committed only when it differs from the last.
   const metrics = await agentMetricsFile({ repoRoot: input.repoRoot, git: input.git, agent });
-  await commit(
-    'metrics',
-    'learn — metrics report',
-    ['The learning metrics from the repository alone (docs/metrics.md of AgentOS).'],
-    [{ path: metrics.path, content: metrics.content }],
-  );
+  if (metrics)
+    await commit(
+      'metrics',
+      'learn — metrics report',
+      ['The learning metrics from the repository alone (docs/metrics.md of AgentOS).'],
+      [{ path: metrics.path, content: metrics.content }],
+    );
 
   const transitions = outcomes.flatMap((o) => o.transitions);
   const here = commits.filter((c) => c.branch === branch);
@@ -247,7 +251,7 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     transitions,
     ...(proposalBranch ? { proposalBranch } : {}),
     summary,
-    metrics: metrics.content,
+    ...(metrics ? { metrics: metrics.content } : {}),
   };
 }
 

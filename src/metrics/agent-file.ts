@@ -11,15 +11,20 @@ export function metricsFilePath(agent: string): string {
   return agentPaths(agent).metrics;
 }
 
-/** The agent's metrics.md as it should read now. Deterministic: the same repository gives the same text. */
+/**
+ * The agent's metrics.md as it should read now, or undefined when the agent has no record, belief
+ * or proposal yet (nothing to measure, so nothing to commit). Deterministic: the same repository
+ * gives the same text.
+ */
 export async function agentMetricsFile(input: {
   repoRoot: string;
   git: Git;
   agent: string;
-}): Promise<{ path: string; content: string }> {
+}): Promise<{ path: string; content: string } | undefined> {
   const report = await buildMetricsReport({ ...input, window: DEFAULT_WINDOW });
   const [metrics] = report.agents;
   if (!metrics) throw new Error(`no metrics computed for agent ${input.agent}`); // one agent asked, one given
+  if (metrics.anchor === null) return undefined;
   return {
     path: metricsFilePath(input.agent),
     content: renderAgentMetricsFile(metrics, DEFAULT_WINDOW),
