@@ -3,6 +3,7 @@
 // draw (success, cost per success and tier mix per window, beliefs by status, proposals by outcome).
 import { TIERS, type Tier } from '../memory/registry.js';
 import type { RewardRecord } from '../memory/rewards.js';
+import { isoSeconds } from '../memory/schema-parts.js';
 import { METRICS, type MetricId, type MetricUnit, type MetricValue } from './definitions.js';
 import { routeOf, type ProposalStatus } from './expected-shapes.js';
 import type { MetricsSources } from './sources.js';
@@ -69,7 +70,7 @@ export const ORACLE_SUCCESS_RATE = 0.5;
 const EMPTY_WINDOW: MetricsWindow = { start: -Infinity, end: -Infinity, records: [] };
 
 function iso(time: number): string | null {
-  return Number.isFinite(time) ? new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z') : null;
+  return Number.isFinite(time) ? isoSeconds(new Date(time)) : null;
 }
 
 function summary(window: MetricsWindow): WindowSummary {

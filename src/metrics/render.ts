@@ -106,7 +106,7 @@ export function agentCharts(
       lines: mermaid([
         'xychart-beta',
         `  title ${label('Task success rate')}`,
-        `  ${`x-axis [${rated.map((p) => label(pointLabel(p, spec))).join(', ')}]`}`,
+        `  x-axis [${rated.map((p) => label(pointLabel(p, spec))).join(', ')}]`,
         `  y-axis ${label('success')} 0 --> 1`,
         `  bar [${rated.map((p) => number(p.success_rate ?? 0)).join(', ')}]`,
       ]),
@@ -144,7 +144,7 @@ export function agentCharts(
     charts.push({
       title: 'Beliefs by status',
       lines: mermaid([
-        `pie title ${'Beliefs by status'}`,
+        'pie title Beliefs by status',
         ...beliefs.map(([key, n]) => `  ${label(key)} : ${n}`),
       ]),
     });
@@ -153,7 +153,7 @@ export function agentCharts(
     charts.push({
       title: 'Proposals by outcome',
       lines: mermaid([
-        `pie title ${'Proposals by outcome'}`,
+        'pie title Proposals by outcome',
         ...proposals.map(([key, n]) => `  ${label(key)} : ${n}`),
       ]),
     });
