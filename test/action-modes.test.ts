@@ -59,6 +59,8 @@ describe('action: scheduled and dispatched runs, modes and inputs', () => {
     const pushed = await cloneWorkspace(remote);
     expect(findTask(pushed.dir, 'orion', 'sync-vendor-api')?.status).toBe('done');
     expect(run.summary).toContain('## AgentOS — orion · sync-vendor-api');
+    // The agent's first task: its figures, and nothing earlier to compare them with.
+    expect(run.summary).toContain('_The first task of the agent: nothing to compare with yet._');
     expect(api.requests).toHaveLength(0);
   });
 
@@ -183,7 +185,18 @@ describe('action: scheduled and dispatched runs, modes and inputs', () => {
       ]),
     );
     expect(run.outputs['commit-sha']).toBe(learned[0]!.sha);
+    expect(subjects[0]).toBe('orion: learn — metrics report');
     expect(run.summary).toContain('learning run');
+    // The report is committed and shown in the job summary: the table and its charts.
+    const metrics = await remoteFile(remote, 'agents/orion/metrics.md');
+    expect(metrics).toMatch(/^# Metrics — orion\n/);
+    expect(metrics).toMatch(
+      /\| Task success \| _not enough data: 3 tasks in the window; at least 5 needed_ \|/,
+    );
+    expect(run.summary).toContain(
+      '| Task success | _not enough data: 3 tasks in the window; at least 5 needed_ |',
+    );
+    expect(run.summary).toContain('```mermaid\npie title Beliefs by status');
     expect(await remoteFile(remote, 'agents/orion/world/entities/rate-limiter.md')).toMatch(
       /kind: entity/,
     );
@@ -192,6 +205,40 @@ describe('action: scheduled and dispatched runs, modes and inputs', () => {
     expect(again.code).toBe(0);
     expect(again.outputs.status).toBe('nothing-learned');
     expect(await remoteLog(remote)).toHaveLength(learned.length + before.length);
+  });
+
+  it('writes the metrics report to the job summary in metrics mode, and commits nothing', async () => {
+    const remote = await makeRemote();
+    const seed = await cloneWorkspace(remote);
+    const model = new OfflineModel();
+    for (const [i, text] of [
+      'Sync a paginated API.',
+      'Sync the orders API page by page.',
+    ].entries())
+      await runIteration(
+        { repoRoot: seed.dir, git: seed.git, model },
+        taskFromText('orion', text, `m${i}`),
+      );
+    await seed.git.exec(['push', '--quiet', 'origin', 'HEAD:main']);
+    const before = await remoteLog(remote);
+    const run = await runAction({
+      workspace: (await cloneWorkspace(remote)).dir,
+      apiUrl: api.url,
+      eventName: 'workflow_dispatch',
+      payload: { ...examplePayload('workflow_dispatch'), inputs: { mode: 'metrics' } },
+      inputs: { mode: 'metrics', agent: 'orion' },
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('reported');
+    expect(run.summary).toContain('## AgentOS — orion · metrics');
+    expect(run.summary).toContain(
+      '| Task success | _not enough data: 2 tasks in the window; at least 5 needed_ |',
+    );
+    expect(run.summary).toContain(
+      '| Proposal acceptance rate | _no data: agent orion has proposed nothing yet_ |',
+    );
+    expect(await remoteLog(remote)).toHaveLength(before.length);
   });
 
   it('fails clearly for a mode this version does not have', async () => {

@@ -120,6 +120,7 @@ describe('agentos learn', () => {
     expect(result.commits.map((c) => c.subject)).toEqual([
       'learn — collapse 2 duplicates, re-point 1 relation',
       'learn — reflection for 2026-05-01',
+      'learn — metrics report',
     ]);
     const world = byPath(repo);
     const canonical = world.get(`${WORLD}/entities/rate-limiter.md`)!;
@@ -222,8 +223,9 @@ describe('agentos learn', () => {
     const cli = await runCli(['learn', '--dir', repo.dir, '--agent', 'orion']);
     expect(cli.code).toBe(0);
     expect(cli.stdout.split('\n')[0]).toBe(
-      'orion: 3 learning commit(s): decay confidence of 1 unused belief; archive 1 skill; reflection for ' +
-        new Date().toISOString().slice(0, 10),
+      'orion: 4 learning commit(s): decay confidence of 1 unused belief; archive 1 skill; reflection for ' +
+        new Date().toISOString().slice(0, 10) +
+        '; metrics report',
     );
     const hypothesis = byPath(repo).get(`${WORLD}/hypotheses/ftp-drop.md`)!;
     // 0.6 evidence-only, three idle periods of 30 days: 0.333 + (0.6 - 0.333) * 0.9^3.

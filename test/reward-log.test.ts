@@ -527,6 +527,14 @@ describe('the reward log', () => {
       { ...valid, cost_usd: '0.1' },
       { ...valid, context: { included: 1, used: 1, tokens: 1, extra: 1 } },
       { ...valid, context: { included: 1, used: -1, tokens: 1 } },
+      {
+        ...valid,
+        context: { included: 4, used: 1, tokens: 9, available: 7, used_ids: ['a'], used_tokens: 3 },
+      },
+      { ...valid, context: { included: 4, used: 1, tokens: 9, available: 1.5 } },
+      { ...valid, context: { included: 4, used: 1, tokens: 9, used_ids: [1] } },
+      { ...valid, context: { included: 4, used: 1, tokens: 9, used_tokens: -1 } },
+      { ...valid, context: { included: 4, used: 1, tokens: 9, used_ids: undefined } },
       { ...valid, feedback: { by: 'octocat', at: valid.at } },
       { ...valid, feedback: { by: 'octocat', at: 'soon' } },
       { ...valid, task: '' },
@@ -546,6 +554,13 @@ describe('the reward log', () => {
       expect(rewardRecordOrIssues(value).ok).toBe(schema.success);
     }
     expect(isPlainRewardRecord(valid)).toBe(true);
+    // What the loop writes now takes the cheap path too.
+    expect(
+      isPlainRewardRecord({
+        ...valid,
+        context: { included: 4, used: 1, tokens: 9, available: 7, used_ids: ['a'], used_tokens: 3 },
+      }),
+    ).toBe(true);
   });
 
   it('keeps a task title of one line and at most 200 characters', () => {

@@ -60,7 +60,7 @@ describe('the belief lifecycle', () => {
     expect(hypothesis.data.confidence).toBe(0.6);
 
     const early = await learn();
-    expect(early.commits.map((c) => c.step)).toEqual(['reflection']);
+    expect(early.commits.map((c) => c.step)).toEqual(['reflection', 'metrics']);
     expect(belief(repo, HYPOTHESIS).data.status).toBe('open');
 
     scripts.set('t3', { hypotheses: [webhook] });
@@ -69,6 +69,7 @@ describe('the belief lifecycle', () => {
     expect(promoted.commits.map((c) => c.subject)).toEqual([
       'learn — promote 1 hypothesis',
       'learn — reflection for 2026-05-01',
+      'learn — metrics report',
     ]);
     const [promotion] = promoted.commits;
     expect(promotion?.changed).toEqual(
@@ -145,7 +146,7 @@ describe('the belief lifecycle', () => {
     ]);
     expect(repo.read('agents/orion/world/index.md')).toBe(before);
     const learned = await learn();
-    expect(learned.commits.map((c) => c.step)).toEqual(['reflection']);
+    expect(learned.commits.map((c) => c.step)).toEqual(['reflection', 'metrics']);
   });
 
   it('lowers the confidence of every belief a task touched when a person says it was wrong', async () => {
@@ -224,6 +225,7 @@ describe('the belief lifecycle', () => {
     expect(result.commits.map((c) => [c.branch, c.subject])).toEqual([
       [branch, 'propose: promote 1 hypothesis'],
       ['main', 'learn — reflection for 2026-05-01'],
+      ['main', 'learn — metrics report'],
     ]);
     expect(await repo.git.currentBranch()).toBe('main');
     expect(loadWorld(repo.dir, 'orion').some((b) => b.path === ENTITY)).toBe(false);

@@ -20,6 +20,7 @@ import {
   unauthorizedIssueComment,
 } from './messages.js';
 import { reportPolicyStop } from './policy-stop-report.js';
+import { readTaskComparison } from '../metrics/task-comparison.js';
 import { iterationOutputs, iterationSummary, type ActionReport } from './report.js';
 
 export const STATUS_LABELS = {
@@ -179,7 +180,10 @@ export async function handleIssueTask(
     return {
       status: 'done',
       title: `${agent} · #${issue.number} · ${task.id}`,
-      lines: iterationSummary(result, commitUrl),
+      lines: [
+        ...iterationSummary(result, commitUrl),
+        ...(result.record ? ['', ...readTaskComparison(ctx.repoRoot, result.record)] : []),
+      ],
       outputs: iterationOutputs(result),
     };
   } catch (error) {

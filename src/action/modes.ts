@@ -9,6 +9,10 @@ import { publishWork } from '../loop/publish.js';
 import { taskFromQueue, taskFromText, type Task } from '../loop/task.js';
 import { runLearning, type LearningResult } from '../learning/run.js';
 import { agentPaths } from '../memory/layout.js';
+import { buildMetricsReport } from '../metrics/report.js';
+import { renderAgentMetrics } from '../metrics/render.js';
+import { readTaskComparison } from '../metrics/task-comparison.js';
+import { DEFAULT_WINDOW } from '../metrics/windows.js';
 import { findAgent, loadRegistry } from '../memory/registry.js';
 import { sanitiseUntrustedText } from '../platform/untrusted-text.js';
 import type { ActionContext } from './context.js';
@@ -108,7 +112,10 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
   return {
     status: 'done',
     title,
-    lines: iterationSummary(result, commitUrl),
+    lines: [
+      ...iterationSummary(result, commitUrl),
+      ...(result.record ? ['', ...readTaskComparison(ctx.repoRoot, result.record)] : []),
+    ],
     outputs: iterationOutputs(result),
   };
 };
@@ -162,6 +169,8 @@ export const runLearningMode: ModeHandler = async (ctx) => {
     ...(result.proposalBranch
       ? ['', `Promotions awaiting review: branch \`${result.proposalBranch}\`.`]
       : []),
+    // The committed metrics.md, whose own title the summary's heading already says.
+    ...(result.metrics ? ['', ...result.metrics.split('\n').slice(1)] : []),
   ];
   const last = result.commits.at(-1);
   return {
@@ -172,10 +181,34 @@ export const runLearningMode: ModeHandler = async (ctx) => {
   };
 };
 
+/**
+ * The metrics report (SPEC §9) in the job summary: every agent of agents.yaml, or the one the
+ * `agent` input names. It reads the repository and writes nothing.
+ */
+export const reportMetrics: ModeHandler = async (ctx) => {
+  const report = await buildMetricsReport({
+    repoRoot: ctx.repoRoot,
+    git: ctx.git,
+    ...(ctx.settings.agent !== undefined ? { agent: ctx.settings.agent } : {}),
+    window: DEFAULT_WINDOW,
+  });
+  const lines = report.agents.flatMap((agent) => renderAgentMetrics(agent, DEFAULT_WINDOW, '###'));
+  return {
+    status: 'reported',
+    title: report.agents.length === 1 ? `${report.agents[0]?.agent ?? ''} · metrics` : 'metrics',
+    lines: [
+      'Computed from the repository alone; definitions in `docs/metrics.md` of AgentOS.',
+      '',
+      ...lines,
+    ],
+    outputs: {},
+  };
+};
+
 export const MODE_HANDLERS: Readonly<Record<ModeName, ModeHandler>> = {
   task: runQueuedTask,
   learn: runLearningMode,
   consensus: unavailable('consensus'),
-  metrics: unavailable('metrics'),
+  metrics: reportMetrics,
   'list-agents': listAgents,
 };

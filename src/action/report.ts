@@ -30,6 +30,7 @@ export type RunStatus =
   | 'listed'
   | 'learned'
   | 'nothing-learned'
+  | 'reported'
   | 'skipped'
   | 'failed';
 

@@ -2,6 +2,7 @@
 // then flags) and returns plain results, printed as one JSON object {bench, config, results}.
 import type { z } from 'zod';
 import { LongevityBenchConfigSchema, runLongevityBench } from './longevity/driver.js';
+import { MetricsBenchConfigSchema, runMetricsBench } from './metrics/driver.js';
 import { runWorldBench } from './world/driver.js';
 import { WorldBenchConfigSchema } from './world/simulation.js';
 
@@ -31,5 +32,12 @@ export const BENCHES: readonly BenchDefinition[] = [
     run: async (config) => ({
       ...(await runLongevityBench(LongevityBenchConfigSchema.parse(config))),
     }),
+  },
+  {
+    name: 'metrics',
+    summary:
+      'agentos metrics --json on 100,000 reward records, 10,000 world files, 3 agents and 5,000 commits: seconds and peak memory',
+    schema: MetricsBenchConfigSchema,
+    run: async (config) => ({ ...(await runMetricsBench(MetricsBenchConfigSchema.parse(config))) }),
   },
 ];

@@ -12,6 +12,7 @@ import { feedbackCommand } from './commands/feedback.js';
 import { initCommand } from './commands/init.js';
 import { learnCommand } from './commands/learn.js';
 import { newAgentCommand } from './commands/new-agent.js';
+import { metricsCommand } from './commands/metrics.js';
 import { retryCommand } from './commands/retry.js';
 import { runCommand } from './commands/run.js';
 import { showCommand } from './commands/show.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   learnCommand,
   feedbackCommand,
   daemonCommand,
+  metricsCommand,
   benchCommand,
   demoCommand,
 ];

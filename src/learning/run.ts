@@ -22,6 +22,7 @@ import type { AgentSpec } from '../memory/registry.js';
 import { renderSkill, renderSkillsIndexPages } from '../memory/skills.js';
 import { renderBelief, renderWorldIndexPages } from '../world/beliefs.js';
 import type { Transition } from '../world/lifecycle.js';
+import { agentMetricsFile } from '../metrics/agent-file.js';
 import { composeReflection, reflectedThrough } from './reflection.js';
 import {
   applyOutcome,
@@ -47,7 +48,7 @@ export interface LearningRunInput {
 }
 
 export interface LearningCommit {
-  step: LearningStepName | 'indexes' | 'reflection';
+  step: LearningStepName | 'indexes' | 'reflection' | 'metrics';
   /** The commit's subject line. */
   subject: string;
   sha: string;
@@ -68,6 +69,11 @@ export interface LearningResult {
   proposalBranch?: string;
   /** One line for people: what the run did. */
   summary: string;
+  /**
+   * The agent's metrics report (Markdown with charts), as committed to agents/<name>/metrics.md;
+   * absent when the agent has no data to measure yet.
+   */
+  metrics?: string;
 }
 
 export async function runLearning(input: LearningRunInput): Promise<LearningResult> {
@@ -222,6 +228,16 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     );
   }
 
+  // Last, so the report sees what this run changed; committed only when it differs from the last.
+  const metrics = await agentMetricsFile({ repoRoot: input.repoRoot, git: input.git, agent });
+  if (metrics)
+    await commit(
+      'metrics',
+      'learn — metrics report',
+      ['The learning metrics from the repository alone (docs/metrics.md of AgentOS).'],
+      [{ path: metrics.path, content: metrics.content }],
+    );
+
   const transitions = outcomes.flatMap((o) => o.transitions);
   const here = commits.filter((c) => c.branch === branch);
   const summary =
@@ -235,6 +251,7 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     transitions,
     ...(proposalBranch ? { proposalBranch } : {}),
     summary,
+    ...(metrics ? { metrics: metrics.content } : {}),
   };
 }
 

@@ -50,7 +50,10 @@ export function scoreTask(input: {
 }): RewardRecord {
   const { output } = input.result;
   const outcome: Outcome = input.violations.length > 0 ? 'failure' : output.outcome;
-  const shown = new Set(contextItems(input.context).map((item) => item.id));
+  const items = contextItems(input.context);
+  const shown = new Set(items.map((item) => item.id));
+  const usedIds = [...new Set(output.used_context.filter((id) => shown.has(id)))];
+  const used = new Set(usedIds);
   return {
     task: rewardTaskTitle(input.task.text),
     task_id: input.task.id,
@@ -76,6 +79,11 @@ export function scoreTask(input: {
       included: shown.size,
       used: output.used_context.filter((id) => shown.has(id)).length,
       tokens: input.context.tokens,
+      available: availableItems(input.context),
+      used_ids: usedIds,
+      used_tokens: items
+        .filter((item) => used.has(item.id))
+        .reduce((sum, item) => sum + item.tokens, 0),
     },
     world_model_update: input.worldUpdates,
     skills_used: input.skillsUsed,
@@ -117,12 +125,20 @@ export function failureRecord(input: {
       included: contextItems(input.context).length,
       used: 0,
       tokens: input.context.tokens,
+      available: availableItems(input.context),
+      used_ids: [],
+      used_tokens: 0,
     },
     world_model_update: [],
     skills_used: [],
     feedback: null,
     error: `${input.failure.kind}: ${oneLine(input.failure.message)}`,
   };
+}
+
+/** Every item the context could have drawn on: those always in, those included, those left out. */
+function availableItems(context: AssembledContext): number {
+  return context.always.length + context.included.length + context.excluded.length;
 }
 
 /** Text on one line, for YAML fields and queue.md. */

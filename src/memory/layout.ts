@@ -59,6 +59,8 @@ export function agentPaths(agent: string) {
     rewardsLegacy: `${root}/rewards.md`,
     reflections: `${root}/reflections.md`,
     routing: `${root}/routing.md`,
+    /** The metrics report a learning run commits (metrics/agent-file.ts). */
+    metrics: `${root}/metrics.md`,
     queue: `${root}/queue.md`,
     context: `${root}/context.md`,
   };

@@ -52,6 +52,12 @@ export const RewardRecordSchema = z.looseObject({
     included: z.number().int().min(0),
     used: z.number().int().min(0),
     tokens: z.number().int().min(0),
+    /** How many items the context could have drawn on (always-in, included and excluded). */
+    available: z.number().int().min(0).optional(),
+    /** The ids of the included items the model said it used (shared segments among them). */
+    used_ids: z.array(z.string()).optional(),
+    /** The tokens of the used items: with `tokens`, the share of the context that was used. */
+    used_tokens: z.number().int().min(0).optional(),
   }),
   world_model_update: z.array(z.string()).default([]),
   skills_used: z.array(z.string()).default([]),
@@ -93,7 +99,7 @@ export function isPlainRewardRecord(value: unknown): value is RewardRecord {
       (Array.isArray(v.tiers_tried) && v.tiers_tried.every((t) => oneOf(TIERS, t)))) &&
     hasExactly(v.tokens, ['prompt', 'completion'], isCount) &&
     (v.cost_usd === null || (typeof v.cost_usd === 'number' && isFiniteAtLeastZero(v.cost_usd))) &&
-    hasExactly(v.context, ['included', 'used', 'tokens'], isCount) &&
+    isContext(v.context) &&
     isStringList(v.world_model_update) &&
     isStringList(v.skills_used) &&
     v.feedback === null &&
@@ -142,6 +148,25 @@ function isFiniteAtLeastZero(value: number): boolean {
 
 function isStringList(value: unknown): boolean {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/** The record's `context`: three counts, and the optional measures of what was available and used. */
+function isContext(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const counts = ['included', 'used', 'tokens'];
+  const optional: Record<string, (v: unknown) => boolean> = {
+    available: isCount,
+    used_ids: isStringList,
+    used_tokens: isCount,
+  };
+  return (
+    counts.every((key) => Object.hasOwn(value, key) && isCount(value[key])) &&
+    Object.keys(value).every((key) => {
+      if (counts.includes(key)) return true;
+      const check = Object.hasOwn(optional, key) ? optional[key] : undefined;
+      return check !== undefined && value[key] !== undefined && check(value[key]);
+    })
+  );
 }
 
 function isDecomposition(value: unknown): boolean {

@@ -1,0 +1,143 @@
+// The edge of the metrics: reads one agent's sources from the repository (the reward log, world
+// files, proposals and segments, the git history of routing.md) into plain data for compute.ts.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Git } from '../git/git.js';
+import { listMarkdown } from '../memory/files.js';
+import { agentPaths, PROPOSALS_DIR, SEGMENTS_DIR } from '../memory/layout.js';
+import { parseMarkdown } from '../memory/markdown.js';
+import { directReads, type ParseCache } from '../memory/parse-cache.js';
+import { readRewardLog } from '../memory/reward-log.js';
+import type { RewardRecord } from '../memory/rewards.js';
+import { loadWorld, type Belief } from '../world/beliefs.js';
+import { proposalOf, type ProposalFacts } from './expected-shapes.js';
+import type { Available, BeliefFacts, MetricsSources } from './sources.js';
+
+/** Names the proposal reader in the parse cache; bump it when proposalOf changes. */
+const PROPOSAL_KIND = 'metrics-proposal@1';
+const PROPOSAL_FILE = /^prop-[\w-]+\.md$/;
+
+const FrontmatterSchema = z.looseObject({});
+
+function latest(times: readonly (string | null | undefined)[]): string {
+  let best = '';
+  let bestTime = -Infinity;
+  for (const at of times) {
+    if (!at) continue;
+    const time = Date.parse(at);
+    if (time > bestTime) {
+      best = at;
+      bestTime = time;
+    }
+  }
+  return best;
+}
+
+export function beliefFacts(belief: Belief): BeliefFacts {
+  const data = belief.data;
+  const contradictedAt = data.evidence
+    .filter((e) => !e.supports && e.withdrawn !== true)
+    .map((e) => e.at)
+    .sort((a, b) => Date.parse(a) - Date.parse(b));
+  const nominatedAt = (data.duplicate_nominations ?? []).map((n) => n.at);
+  return {
+    path: belief.path,
+    kind: data.kind,
+    status: data.status,
+    created: data.created,
+    invalidAt: data.invalid_at,
+    mergedInto: data.merged_into ?? null,
+    contradictedAt,
+    nominatedAt,
+    lastAt: latest([
+      data.created,
+      data.invalid_at,
+      ...data.evidence.map((e) => e.at),
+      ...nominatedAt,
+    ]),
+  };
+}
+
+/** Records oldest first by time, then task id (each time parsed once: a log holds 100,000). */
+export function sortByTime(records: readonly RewardRecord[]): RewardRecord[] {
+  const times = records.map((record) => Date.parse(record.at));
+  const order = records.map((_, i) => i);
+  order.sort((i, j) => {
+    const ti = times[i] ?? 0;
+    const tj = times[j] ?? 0;
+    if (ti !== tj) return ti - tj;
+    const a = records[i]?.task_id ?? '';
+    const b = records[j]?.task_id ?? '';
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  return order.map((i) => records[i] as RewardRecord);
+}
+
+/** The proposals `agent` proposed, or why the repository has none to read. */
+export function readProposals(
+  repoRoot: string,
+  agent: string,
+  cache: ParseCache,
+): Available<readonly ProposalFacts[]> {
+  if (!existsSync(join(repoRoot, PROPOSALS_DIR)))
+    return { available: false, reason: `${PROPOSALS_DIR}/ does not exist: no proposal yet` };
+  const items = listMarkdown(repoRoot, PROPOSALS_DIR)
+    .filter((name) => PROPOSAL_FILE.test(name))
+    .flatMap((name) => {
+      const path = `${PROPOSALS_DIR}/${name}`;
+      const facts = cache.parse(path, PROPOSAL_KIND, (text) =>
+        proposalOf(path, parseMarkdown(path, text, FrontmatterSchema).data),
+      );
+      return facts ? [facts] : [];
+    })
+    .filter((p) => p.proposer === agent);
+  return { available: true, items };
+}
+
+export function readSegmentPaths(repoRoot: string): Available<readonly string[]> {
+  if (!existsSync(join(repoRoot, SEGMENTS_DIR)))
+    return { available: false, reason: `${SEGMENTS_DIR}/ does not exist: no shared segment yet` };
+  return {
+    available: true,
+    items: listMarkdown(repoRoot, SEGMENTS_DIR)
+      .filter((name) => name !== 'README.md')
+      .map((name) => `${SEGMENTS_DIR}/${name}`),
+  };
+}
+
+/** Commit times of the agent's routing.md, oldest first; none outside a git repository. */
+export async function readRoutingRevisions(git: Git | undefined, agent: string): Promise<string[]> {
+  if (!git) return [];
+  const result = await git.exec(
+    ['log', '--format=%cI', '--no-renames', '--', agentPaths(agent).routing],
+    { allowFailure: true },
+  );
+  if (result.exitCode !== 0) return [];
+  return result.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .reverse();
+}
+
+export async function readMetricsSources(input: {
+  repoRoot: string;
+  git?: Git;
+  agent: string;
+  cache?: ParseCache;
+}): Promise<MetricsSources> {
+  const cache = input.cache ?? directReads(input.repoRoot);
+  // The log's files are parsed directly: a line is one JSON.parse, cheaper than bringing 100,000
+  // parsed records back out of the memory index (and keeping them in it).
+  const records = sortByTime(
+    readRewardLog(input.repoRoot, input.agent, directReads(input.repoRoot)).records,
+  );
+  return {
+    agent: input.agent,
+    records,
+    beliefs: loadWorld(input.repoRoot, input.agent, cache).map(beliefFacts),
+    proposals: readProposals(input.repoRoot, input.agent, cache),
+    segments: readSegmentPaths(input.repoRoot),
+    routingRevisions: await readRoutingRevisions(input.git, input.agent),
+  };
+}
