@@ -9,12 +9,7 @@ import { silentLogger, type Logger } from '../log.js';
 import { existingIndexPages, isUnchangedOnDisk } from '../memory/index-pages.js';
 import { agentPaths } from '../memory/layout.js';
 import { planQueueWrites } from '../memory/queue-archive.js';
-import {
-  entryField,
-  loadQueue,
-  setEntryFields,
-  withoutEntryFields,
-} from '../memory/queue.js';
+import { entryField, loadQueue, setEntryFields, withoutEntryFields } from '../memory/queue.js';
 import { writeRewardRecord } from '../memory/reward-log.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import { landChange } from '../memory/change.js';
