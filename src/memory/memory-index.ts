@@ -25,9 +25,18 @@ interface Entry {
   values: Record<string, unknown>;
 }
 
-interface Shard {
+/** A shard as stored: JSON. */
+interface StoredShard {
   format: number;
   entries: Record<string, Entry>;
+}
+
+/**
+ * A shard in memory: its entries in a Map, since looking a path up among an object's keys costs
+ * far more (the key is interned first) and an iteration looks up every memory file.
+ */
+interface Shard {
+  entries: Map<string, Entry>;
 }
 
 /**
@@ -85,11 +94,12 @@ export class MemoryIndex implements ParseCache {
       if (bytes === undefined) return undefined;
       blob = blobId(bytes);
       text = bytes.toString('utf8');
+      // Kept by save() even when git does not track it (tracked paths are kept anyway).
+      this.touched.add(path);
     }
-    this.touched.add(path);
     const shardNumber = shardOf(path);
     const shard = this.shard(shardNumber);
-    const entry = shard.entries[path];
+    const entry = shard.entries.get(path);
     if (entry?.blob === blob && Object.hasOwn(entry.values, kind)) {
       this.stats.hits++;
       return deepFreeze(entry.values[kind]) as T;
@@ -104,7 +114,7 @@ export class MemoryIndex implements ParseCache {
     const value = deepFreeze(parse(text));
     const values = entry?.blob === blob ? entry.values : {};
     values[kind] = value;
-    shard.entries[path] = { blob, values };
+    shard.entries.set(path, { blob, values });
     this.dirty.add(shardNumber);
     return value;
   }
@@ -115,9 +125,9 @@ export class MemoryIndex implements ParseCache {
    */
   save(): void {
     for (const [number, shard] of this.shards) {
-      for (const path of Object.keys(shard.entries)) {
+      for (const path of shard.entries.keys()) {
         if (this.touched.has(path) || this.tracked.has(path)) continue;
-        delete shard.entries[path];
+        shard.entries.delete(path);
         this.dirty.add(number);
       }
     }
@@ -128,7 +138,11 @@ export class MemoryIndex implements ParseCache {
         const shard = this.shards.get(number);
         if (!shard) continue;
         const file = this.shardFile(number);
-        writeFileAtomic(file, JSON.stringify(shard));
+        const stored: StoredShard = {
+          format: MEMORY_INDEX_FORMAT,
+          entries: Object.fromEntries(shard.entries),
+        };
+        writeFileAtomic(file, JSON.stringify(stored));
         const stamp = stampOf(file);
         if (stamp) shardsInMemory.set(file, { stamp, shard });
       }
@@ -147,7 +161,7 @@ export class MemoryIndex implements ParseCache {
       shard = known && known.stamp === stamp ? known.shard : readShard(file);
       if (shard && stamp) shardsInMemory.set(file, { stamp, shard });
       if (shard === undefined) {
-        shard = { format: MEMORY_INDEX_FORMAT, entries: {} };
+        shard = { entries: new Map() };
         this.dirty.add(number);
       }
       this.shards.set(number, shard);
@@ -178,13 +192,13 @@ function readShard(file: string): Shard | undefined {
   if (text === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(text);
-    return isShard(value) ? value : undefined;
+    return isStoredShard(value) ? { entries: new Map(Object.entries(value.entries)) } : undefined;
   } catch {
     return undefined;
   }
 }
 
-function isShard(value: unknown): value is Shard {
+function isStoredShard(value: unknown): value is StoredShard {
   if (typeof value !== 'object' || value === null) return false;
   const { format, entries } = value as { format?: unknown; entries?: unknown };
   if (format !== MEMORY_INDEX_FORMAT || typeof entries !== 'object' || entries === null)
