@@ -3,18 +3,21 @@
 // which files are unchanged (their blob ids in the index, minus what differs in the work tree);
 // everything else is hashed from the file itself, so the files always win over the index.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Git } from '../git/git.js';
 import { readTextIfExists, writeFileAtomic } from './files.js';
 import type { ParseCache } from './parse-cache.js';
 
 /** Bump when the stored shape changes: an index of another version is rebuilt from the files. */
-export const MEMORY_INDEX_FORMAT = 2;
+export const MEMORY_INDEX_FORMAT = 3;
 /** Where the index lives, inside the git directory (never in the committed tree). */
 export const MEMORY_INDEX_DIR = `agentos/memory-index-v${MEMORY_INDEX_FORMAT}`;
-/** The index is split by path so that a run that changes a few files rewrites only a few shards. */
-const SHARDS = 64;
+/**
+ * The index is split by path so that a run that changes a few files rewrites only a few shards:
+ * small ones (about 40 files each at 10,000 files), since each changed shard is written whole.
+ */
+const SHARDS = 256;
 
 /** The folders whose files the index serves without rereading them. */
 export const MEMORY_ROOTS = ['agents', 'shared'] as const;
@@ -47,7 +50,17 @@ interface Shard {
 const shardsInMemory = new Map<string, { stamp: string; shard: Shard }>();
 
 /** What the index needs of git: the index's blob ids and what differs in the work tree. */
-export type MemoryIndexGit = Pick<Git, 'gitPath' | 'indexedBlobs' | 'changedInWorkTree'>;
+export type MemoryIndexGit = Pick<
+  Git,
+  'gitPath' | 'indexedBlobs' | 'changedInWorkTree' | 'refreshIndex'
+>;
+
+/**
+ * More files than this that git cannot vouch for (stat data older than the file: a fresh copy, a
+ * restored cache, `touch`) and the git index's stat data is refreshed first: otherwise every run
+ * would read and hash them all again, since the runtime's own commits refresh only what they stage.
+ */
+const REFRESH_AT_STAT_DIRTY = 256;
 
 /** The id git gives a file's content: sha1 of `blob <length>\0<content>`. */
 export function blobId(content: Buffer): string {
@@ -60,6 +73,8 @@ export class MemoryIndex implements ParseCache {
   private readonly shards = new Map<number, Shard>();
   private readonly dirty = new Set<number>();
   private readonly touched = new Set<string>();
+  /** Shards already rid of entries of files that are gone: a later save need not look again. */
+  private readonly pruned = new Set<number>();
 
   private constructor(
     private readonly repoRoot: string,
@@ -75,11 +90,18 @@ export class MemoryIndex implements ParseCache {
    * written after opening may still be taken for the content git had.
    */
   static async open(repoRoot: string, git: MemoryIndexGit): Promise<MemoryIndex> {
-    const [folder, indexed, changed] = await Promise.all([
-      git.gitPath(MEMORY_INDEX_DIR),
+    const folder = await git.gitPath(MEMORY_INDEX_DIR);
+    let [indexed, changed] = await Promise.all([
       git.indexedBlobs(MEMORY_ROOTS),
       git.changedInWorkTree(MEMORY_ROOTS),
     ]);
+    if (changed.length > REFRESH_AT_STAT_DIRTY) {
+      await git.refreshIndex();
+      [indexed, changed] = await Promise.all([
+        git.indexedBlobs(MEMORY_ROOTS),
+        git.changedInWorkTree(MEMORY_ROOTS),
+      ]);
+    }
     const tracked = new Set(indexed.keys());
     for (const path of changed) indexed.delete(path);
     return new MemoryIndex(repoRoot, folder, indexed, tracked);
@@ -125,6 +147,9 @@ export class MemoryIndex implements ParseCache {
    */
   save(): void {
     for (const [number, shard] of this.shards) {
+      // Entries added since a shard was pruned are of files read now, which exist.
+      if (this.pruned.has(number)) continue;
+      this.pruned.add(number);
       for (const path of shard.entries.keys()) {
         if (this.touched.has(path) || this.tracked.has(path)) continue;
         shard.entries.delete(path);
@@ -133,7 +158,10 @@ export class MemoryIndex implements ParseCache {
     }
     if (this.dirty.size === 0) return;
     try {
-      mkdirSync(this.folder, { recursive: true });
+      if (!existsSync(this.folder)) {
+        mkdirSync(this.folder, { recursive: true });
+        removeOtherFormats(this.folder);
+      }
       for (const number of this.dirty) {
         const shard = this.shards.get(number);
         if (!shard) continue;
@@ -172,6 +200,12 @@ export class MemoryIndex implements ParseCache {
   private shardFile(number: number): string {
     return join(this.folder, `${number.toString().padStart(2, '0')}.json`);
   }
+}
+
+/** Indexes of earlier formats beside `folder`: nothing reads them any more. */
+function removeOtherFormats(folder: string): void {
+  for (let format = 1; format < MEMORY_INDEX_FORMAT; format++)
+    rmSync(join(dirname(folder), `memory-index-v${format}`), { recursive: true, force: true });
 }
 
 /** A path's shard: FNV-1a of the path (cheap, stable across runs and machines). */
