@@ -91,7 +91,9 @@ const KILL_POINTS: { name: string; env: (state: string) => NodeJS.ProcessEnv }[]
   },
   {
     name: 'after the commit (before the index is brought up to date)',
-    env: (state) => ({ KILL_ON_GIT: 'reset', KILL_STATE_DIR: state }),
+    // The commit's second update-index: the first stages into the private index, the second
+    // brings the user's index to the commit.
+    env: (state) => ({ KILL_ON_GIT: 'update-index', KILL_ON_NTH: '2', KILL_STATE_DIR: state }),
   },
 ];
 

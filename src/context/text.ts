@@ -56,5 +56,10 @@ export function terms(text: string): string[] {
 }
 
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+  return estimateTokensOfLength(text.length);
+}
+
+/** The estimate for a text of `length` characters, for callers that know the length only. */
+export function estimateTokensOfLength(length: number): number {
+  return Math.ceil(length / 4);
 }

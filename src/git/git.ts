@@ -279,12 +279,30 @@ export class Git {
       ).stdout.trim();
       const subject = message.split('\n')[0] ?? '';
       await this.exec(['update-ref', '-m', `agentos: ${subject}`, 'HEAD', commit, head ?? '']);
-      if (paths.length > 0) await this.resetIndexPaths(commit, paths);
+      if (paths.length > 0) await this.stageCommittedPaths(commit, paths);
       return commit;
     } finally {
       rmSync(indexFile, { force: true });
       rmSync(`${indexFile}.lock`, { force: true });
     }
+  }
+
+  /**
+   * After `commitPaths`: the user's index entries of `paths` become their version in `commit`. The
+   * working tree holds that version, so they are staged from the files, which records their stat
+   * data too; a reset would also refresh every other entry of the index, which at 10,000 files is
+   * most of the cost of a commit. A file changed since the commit is reset to the commit's version.
+   */
+  private async stageCommittedPaths(commit: string, paths: string[]): Promise<void> {
+    const updated = await this.exec(['update-index', '--add', '--remove', '-z', '--stdin'], {
+      input: `${paths.join('\0')}\0`,
+      allowFailure: true,
+    });
+    if (updated.exitCode !== 0) return this.resetIndexPaths(commit, paths);
+    const staged = await this.exec(['diff-index', '--cached', '--name-only', '-z', commit]);
+    const differing = new Set(staged.stdout.split('\0'));
+    const changed = paths.filter((path) => differing.has(path));
+    if (changed.length > 0) await this.resetIndexPaths(commit, changed);
   }
 
   /** Sets the user's index entries of `paths` to their version in `commit`; nothing else changes. */
@@ -515,6 +533,14 @@ export class Git {
       if (blob && stage === '0') blobs.set(line.slice(tab + 1), blob);
     }
     return blobs;
+  }
+
+  /**
+   * Refreshes the stat data of the index's entries whose files are unchanged (`update-index
+   * --refresh`): staged content is not changed. Best effort: a busy index is left as it is.
+   */
+  async refreshIndex(): Promise<void> {
+    await this.exec(['update-index', '-q', '--refresh'], { allowFailure: true });
   }
 
   /**

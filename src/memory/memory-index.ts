@@ -3,8 +3,8 @@
 // which files are unchanged (their blob ids in the index, minus what differs in the work tree);
 // everything else is hashed from the file itself, so the files always win over the index.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Git } from '../git/git.js';
 import {
   decodeMemoryText,
@@ -15,11 +15,14 @@ import {
 import type { ParseCache } from './parse-cache.js';
 
 /** Bump when the stored shape changes: an index of another version is rebuilt from the files. */
-export const MEMORY_INDEX_FORMAT = 2;
+export const MEMORY_INDEX_FORMAT = 3;
 /** Where the index lives, inside the git directory (never in the committed tree). */
 export const MEMORY_INDEX_DIR = `agentos/memory-index-v${MEMORY_INDEX_FORMAT}`;
-/** The index is split by path so that a run that changes a few files rewrites only a few shards. */
-const SHARDS = 64;
+/**
+ * The index is split by path so that a run that changes a few files rewrites only a few shards:
+ * small ones (about 40 files each at 10,000 files), since each changed shard is written whole.
+ */
+const SHARDS = 256;
 
 /** The folders whose files the index serves without rereading them. */
 export const MEMORY_ROOTS = ['agents', 'shared'] as const;
@@ -30,9 +33,18 @@ interface Entry {
   values: Record<string, unknown>;
 }
 
-interface Shard {
+/** A shard as stored: JSON. */
+interface StoredShard {
   format: number;
   entries: Record<string, Entry>;
+}
+
+/**
+ * A shard in memory: its entries in a Map, since looking a path up among an object's keys costs
+ * far more (the key is interned first) and an iteration looks up every memory file.
+ */
+interface Shard {
+  entries: Map<string, Entry>;
 }
 
 /**
@@ -43,7 +55,17 @@ interface Shard {
 const shardsInMemory = new Map<string, { stamp: string; shard: Shard }>();
 
 /** What the index needs of git: the index's blob ids and what differs in the work tree. */
-export type MemoryIndexGit = Pick<Git, 'gitPath' | 'indexedBlobs' | 'changedInWorkTree'>;
+export type MemoryIndexGit = Pick<
+  Git,
+  'gitPath' | 'indexedBlobs' | 'changedInWorkTree' | 'refreshIndex'
+>;
+
+/**
+ * More files than this that git cannot vouch for (stat data older than the file: a fresh copy, a
+ * restored cache, `touch`) and the git index's stat data is refreshed first: otherwise every run
+ * would read and hash them all again, since the runtime's own commits refresh only what they stage.
+ */
+const REFRESH_AT_STAT_DIRTY = 256;
 
 /** The id git gives a file's content: sha1 of `blob <length>\0<content>`. */
 export function blobId(content: Buffer): string {
@@ -56,6 +78,8 @@ export class MemoryIndex implements ParseCache {
   private readonly shards = new Map<number, Shard>();
   private readonly dirty = new Set<number>();
   private readonly touched = new Set<string>();
+  /** Shards already rid of entries of files that are gone: a later save need not look again. */
+  private readonly pruned = new Set<number>();
 
   private constructor(
     private readonly repoRoot: string,
@@ -71,11 +95,18 @@ export class MemoryIndex implements ParseCache {
    * written after opening may still be taken for the content git had.
    */
   static async open(repoRoot: string, git: MemoryIndexGit): Promise<MemoryIndex> {
-    const [folder, indexed, changed] = await Promise.all([
-      git.gitPath(MEMORY_INDEX_DIR),
+    const folder = await git.gitPath(MEMORY_INDEX_DIR);
+    let [indexed, changed] = await Promise.all([
       git.indexedBlobs(MEMORY_ROOTS),
       git.changedInWorkTree(MEMORY_ROOTS),
     ]);
+    if (changed.length > REFRESH_AT_STAT_DIRTY) {
+      await git.refreshIndex();
+      [indexed, changed] = await Promise.all([
+        git.indexedBlobs(MEMORY_ROOTS),
+        git.changedInWorkTree(MEMORY_ROOTS),
+      ]);
+    }
     const tracked = new Set(indexed.keys());
     for (const path of changed) indexed.delete(path);
     return new MemoryIndex(repoRoot, folder, indexed, tracked);
@@ -90,11 +121,12 @@ export class MemoryIndex implements ParseCache {
       if (bytes === undefined) return undefined;
       blob = blobId(bytes);
       text = decodeMemoryText(path, bytes);
+      // Kept by save() even when git does not track it (tracked paths are kept anyway).
+      this.touched.add(path);
     }
-    this.touched.add(path);
     const shardNumber = shardOf(path);
     const shard = this.shard(shardNumber);
-    const entry = shard.entries[path];
+    const entry = shard.entries.get(path);
     if (entry?.blob === blob && Object.hasOwn(entry.values, kind)) {
       this.stats.hits++;
       return deepFreeze(entry.values[kind]) as T;
@@ -109,7 +141,7 @@ export class MemoryIndex implements ParseCache {
     const value = deepFreeze(parse(text));
     const values = entry?.blob === blob ? entry.values : {};
     values[kind] = value;
-    shard.entries[path] = { blob, values };
+    shard.entries.set(path, { blob, values });
     this.dirty.add(shardNumber);
     return value;
   }
@@ -120,20 +152,30 @@ export class MemoryIndex implements ParseCache {
    */
   save(): void {
     for (const [number, shard] of this.shards) {
-      for (const path of Object.keys(shard.entries)) {
+      // Entries added since a shard was pruned are of files read now, which exist.
+      if (this.pruned.has(number)) continue;
+      this.pruned.add(number);
+      for (const path of shard.entries.keys()) {
         if (this.touched.has(path) || this.tracked.has(path)) continue;
-        delete shard.entries[path];
+        shard.entries.delete(path);
         this.dirty.add(number);
       }
     }
     if (this.dirty.size === 0) return;
     try {
-      mkdirSync(this.folder, { recursive: true });
+      if (!existsSync(this.folder)) {
+        mkdirSync(this.folder, { recursive: true });
+        removeOtherFormats(this.folder);
+      }
       for (const number of this.dirty) {
         const shard = this.shards.get(number);
         if (!shard) continue;
         const file = this.shardFile(number);
-        writeFileAtomic(file, JSON.stringify(shard));
+        const stored: StoredShard = {
+          format: MEMORY_INDEX_FORMAT,
+          entries: Object.fromEntries(shard.entries),
+        };
+        writeFileAtomic(file, JSON.stringify(stored));
         const stamp = stampOf(file);
         if (stamp) shardsInMemory.set(file, { stamp, shard });
       }
@@ -152,7 +194,7 @@ export class MemoryIndex implements ParseCache {
       shard = known && known.stamp === stamp ? known.shard : readShard(file);
       if (shard && stamp) shardsInMemory.set(file, { stamp, shard });
       if (shard === undefined) {
-        shard = { format: MEMORY_INDEX_FORMAT, entries: {} };
+        shard = { entries: new Map() };
         this.dirty.add(number);
       }
       this.shards.set(number, shard);
@@ -163,6 +205,12 @@ export class MemoryIndex implements ParseCache {
   private shardFile(number: number): string {
     return join(this.folder, `${number.toString().padStart(2, '0')}.json`);
   }
+}
+
+/** Indexes of earlier formats beside `folder`: nothing reads them any more. */
+function removeOtherFormats(folder: string): void {
+  for (let format = 1; format < MEMORY_INDEX_FORMAT; format++)
+    rmSync(join(dirname(folder), `memory-index-v${format}`), { recursive: true, force: true });
 }
 
 /** A path's shard: FNV-1a of the path (cheap, stable across runs and machines). */
@@ -183,13 +231,13 @@ function readShard(file: string): Shard | undefined {
   if (text === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(text);
-    return isShard(value) ? value : undefined;
+    return isStoredShard(value) ? { entries: new Map(Object.entries(value.entries)) } : undefined;
   } catch {
     return undefined;
   }
 }
 
-function isShard(value: unknown): value is Shard {
+function isStoredShard(value: unknown): value is StoredShard {
   if (typeof value !== 'object' || value === null) return false;
   const { format, entries } = value as { format?: unknown; entries?: unknown };
   if (format !== MEMORY_INDEX_FORMAT || typeof entries !== 'object' || entries === null)

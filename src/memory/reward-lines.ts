@@ -37,12 +37,31 @@ export function parseRewardLines(file: string, text: string): RewardRecord[] {
   for (let line = 1; start < text.length; line++) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
+    // What the runtime writes ("- {…}" as JSON): parsed straight from the text, without copying the
+    // line twice first. JSON.parse skips the trailing whitespace the general path trims.
+    const fast = text.startsWith(ITEM_PREFIX, start)
+      ? jsonOrUndefined(text, start, end)
+      : undefined;
+    if (fast !== undefined) {
+      start = end + 1;
+      records.push(validateRecord(file, line, fast));
+      continue;
+    }
     const content = text.slice(start, end).trimEnd();
     start = end + 1;
     if (content === '' || content.startsWith('#')) continue;
     records.push(validateRecord(file, line, parseItem(file, line, content)));
   }
   return records;
+}
+
+/** The item of the line `text[start, end)` ("- " then JSON), or undefined when it is not JSON. */
+function jsonOrUndefined(text: string, start: number, end: number): unknown {
+  try {
+    return JSON.parse(text.slice(start + ITEM_PREFIX.length, end)) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseItem(file: string, line: number, content: string): unknown {
