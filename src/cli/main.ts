@@ -3,6 +3,7 @@
 import { AgentOSError, errorMessage, InputError } from '../errors.js';
 import type { CliIo, Command } from './command.js';
 import { benchCommand } from './commands/bench.js';
+import { consensusCommand } from './commands/consensus.js';
 import { demoCommand } from './commands/demo.js';
 import { enqueueCommand } from './commands/enqueue.js';
 import { feedbackCommand } from './commands/feedback.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   retryCommand,
   learnCommand,
   feedbackCommand,
+  consensusCommand,
   benchCommand,
   demoCommand,
 ];

@@ -22,19 +22,37 @@ export interface LandedChange<T> {
  * is rethrown.
  */
 export async function landChange<T>(
-  input: { repoRoot: string; git: Git; agent: string; label: string; logger?: Logger },
+  input: {
+    repoRoot: string;
+    git: Git;
+    agent: string;
+    label: string;
+    logger?: Logger;
+    /**
+     * Lands the change as the merge of this commit (an accepted proposal's branch head): the commit
+     * gets it as a second parent, and the writer may write shared segments (consensus/merge.ts).
+     */
+    mergeParent?: string;
+  },
   make: (writer: MemoryWriter) => Promise<{ message: string; value: T }>,
 ): Promise<LandedChange<T>> {
   const logger = input.logger ?? silentLogger;
   const journal = await ChangeJournal.begin({ ...input, logger });
-  const writer = new MemoryWriter(input.repoRoot, input.agent, logger, journal);
+  const merging = input.mergeParent !== undefined;
+  const writer = new MemoryWriter(input.repoRoot, input.agent, logger, journal, {
+    segments: merging,
+  });
   let landed: LandedChange<T>;
   try {
     const { message, value } = await make(writer);
     const commit =
       writer.written.length === 0
         ? undefined
-        : await input.git.commitPaths(writer.written, message);
+        : await input.git.commitPaths(
+            writer.written,
+            message,
+            merging ? { mergeParent: input.mergeParent } : {},
+          );
     landed = { value, commit, written: writer.written };
   } catch (error) {
     journal.rollback();

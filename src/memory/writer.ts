@@ -20,8 +20,9 @@ export class MemoryWriter {
     agent: string,
     private readonly logger: Logger,
     private readonly journal?: ChangeJournal,
+    guardOptions: { segments?: boolean } = {},
   ) {
-    this.guard = new PathGuard(repoRoot, agent);
+    this.guard = new PathGuard(repoRoot, agent, guardOptions);
   }
 
   /** Writes a repository-relative file; throws PathRefusedError when the guard refuses it. */
