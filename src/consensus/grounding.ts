@@ -47,9 +47,18 @@ export function proposableBeliefs(
   const proposed = new Set(known.proposals.map((p) => p.belief).filter(Boolean));
   return world.filter((belief) => {
     if (!mayPropose(belief) || proposed.has(belief.path)) return false;
-    const claim = claimOf(belief);
-    if (known.proposals.some((p) => matchScore(terms(p.claim), terms(claim)) >= 0.8)) return false;
-    return !known.segments.some((s) => matchScore(terms(s.body), terms(claim)) >= 0.8);
+    // The same claim, proposed by another agent or already agreed, is not proposed again: it is
+    // what this agent would vote yes on.
+    const name = belief.data.name.toLowerCase();
+    const claim = terms(`${belief.data.name} ${claimOf(belief)}`);
+    const same = (text: string) => matchScore(terms(text), claim) >= GROUNDING_MATCH;
+    if (
+      known.proposals.some(
+        (p) => p.subject.toLowerCase() === name || same(`${p.subject} ${p.claim}`),
+      )
+    )
+      return false;
+    return !known.segments.some((s) => same(s.body));
   });
 }
 
