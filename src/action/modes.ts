@@ -11,6 +11,13 @@ import { runLearning, type LearningResult } from '../learning/run.js';
 import { agentPaths } from '../memory/layout.js';
 import { findAgent, loadRegistry } from '../memory/registry.js';
 import { sanitiseUntrustedText } from '../platform/untrusted-text.js';
+import {
+  claimOnGitHub,
+  evaluateProposalsInAction,
+  fetchProposalBranches,
+  publishVotes,
+  runConsensusMode,
+} from './consensus-mode.js';
 import type { ActionContext } from './context.js';
 import type { Mode } from './inputs.js';
 import { iterationOutputs, iterationSummary, type ActionReport } from './report.js';
@@ -128,6 +135,10 @@ function unavailable(mode: ModeName): ModeHandler {
 export const runLearningMode: ModeHandler = async (ctx) => {
   const target = await ctx.prepareToWrite();
   const agent = findAgent(loadRegistry(ctx.repoRoot), ctx.settings.agent).name;
+  // On GitHub, proposals are pull requests: vote on what GitHub has, publish what is new, and
+  // evaluate with people's reviews (consensus-mode.ts) rather than on plain git.
+  const onGitHub = target !== undefined && ctx.pulls !== undefined;
+  if (onGitHub) await fetchProposalBranches(ctx);
   const { value: result } = await publishWork<LearningResult>({
     git: ctx.git,
     target,
@@ -139,11 +150,31 @@ export const runLearningMode: ModeHandler = async (ctx) => {
         agent,
         now: ctx.now,
         logger: ctx.logger,
+        ...(onGitHub && target
+          ? { consensus: { claimRemote: claimOnGitHub(ctx, target.branch), evaluate: false } }
+          : {}),
       }),
   });
   if (result.proposalBranch && target) {
     await ctx.git.pushBranch(target.remote, result.proposalBranch);
     ctx.logger.info(`pushed the promotions awaiting review to ${result.proposalBranch}`);
+    const pulls = ctx.pulls;
+    if (pulls && (await pulls.listByHeadPrefix(result.proposalBranch, 'open')).length === 0) {
+      const pull = await pulls.create({
+        head: result.proposalBranch,
+        base: target.branch,
+        title: `${agent}: promotions awaiting review`,
+        body: `learning: constrained — ${agent}'s learning run promotes these hypotheses only when a person merges this pull request.`,
+      });
+      ctx.logger.info(`opened pull request #${pull.number} for the promotions`);
+    }
+  }
+  const consensusLines: string[] = [];
+  if (onGitHub && result.consensus) {
+    await publishVotes(ctx, agent, result.consensus);
+    for (const outcome of await evaluateProposalsInAction(ctx))
+      if (outcome.kind === 'merged' || outcome.kind === 'expired')
+        consensusLines.push(`- prop-${String(outcome.number).padStart(3, '0')}: ${outcome.kind}`);
   }
   const lines = [
     result.summary,
@@ -153,6 +184,7 @@ export const runLearningMode: ModeHandler = async (ctx) => {
     ...(result.proposalBranch
       ? ['', `Promotions awaiting review: branch \`${result.proposalBranch}\`.`]
       : []),
+    ...(consensusLines.length > 0 ? ['', 'Proposals:', ...consensusLines] : []),
   ];
   const last = result.commits.at(-1);
   return {
@@ -166,7 +198,7 @@ export const runLearningMode: ModeHandler = async (ctx) => {
 export const MODE_HANDLERS: Readonly<Record<ModeName, ModeHandler>> = {
   task: runQueuedTask,
   learn: runLearningMode,
-  consensus: unavailable('consensus'),
+  consensus: runConsensusMode,
   metrics: unavailable('metrics'),
   'list-agents': listAgents,
 };

@@ -30,6 +30,8 @@ export type RunStatus =
   | 'listed'
   | 'learned'
   | 'nothing-learned'
+  | 'evaluated'
+  | 'merged'
   | 'skipped'
   | 'failed';
 

@@ -30,6 +30,8 @@ export interface ConsensusRoundInput {
   logger?: Logger;
   /** Publishes a new proposal branch (GitHub: push and open its pull request). */
   claimRemote?: (branch: string) => Promise<boolean>;
+  /** Evaluates on plain git after voting (default); false when the caller evaluates on GitHub. */
+  evaluate?: boolean;
 }
 
 export async function runConsensusRound(input: ConsensusRoundInput): Promise<ConsensusRound> {
@@ -41,7 +43,7 @@ export async function runConsensusRound(input: ConsensusRoundInput): Promise<Con
   };
   // Vote and settle first: a claim that merges now is a segment, and is not proposed again below.
   const votes = (await voteOnOpenProposals(repo, input.agent)).filter((v) => v.result.cast);
-  const outcomes = await evaluateOpenProposals(repo);
+  const outcomes = input.evaluate === false ? [] : await evaluateOpenProposals(repo);
   const opened = await proposePromotedBeliefs(
     repo,
     input.agent,

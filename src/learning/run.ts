@@ -51,7 +51,7 @@ export interface LearningRunInput {
   now?: () => Date;
   logger?: Logger;
   /** Proposals, votes and quorum after the steps (default on); false leaves them out. */
-  consensus?: false | Pick<ConsensusRoundInput, 'claimRemote'>;
+  consensus?: false | Pick<ConsensusRoundInput, 'claimRemote' | 'evaluate'>;
 }
 
 export interface LearningCommit {
