@@ -5,7 +5,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openProposal } from '../src/consensus/branches.js';
+import { contextItems } from '../src/context/assemble.js';
+import { runIteration } from '../src/loop/iteration.js';
+import { taskFromText } from '../src/loop/task.js';
 import { runCli } from './helpers/cli.js';
+import { scriptedModel } from './helpers/model.js';
+import { repoRewardRecords } from './helpers/rewards.js';
 import { commitStaged } from './helpers/person.js';
 import { makeRepo, type TestRepo } from './helpers/repo.js';
 
@@ -110,6 +115,58 @@ export async function threeAgentRepo(quorum: number | string = 2): Promise<TestR
 async function cli(repo: TestRepo, ...args: string[]) {
   return runCli(['consensus', '--dir', repo.dir, ...args]);
 }
+
+describe('shared proposals from answers, and segments in reward records', () => {
+  let repo: TestRepo;
+  afterEach(() => repo?.cleanup());
+
+  it('an answer’s shared_proposal opens a proposal branch; a used segment is named on the record', async () => {
+    repo = await makeRepo();
+    repo.write(
+      'shared/iac/segments/api-knowledge.md',
+      '---\ntitle: API knowledge\ntags: [api]\n---\n\nVendor APIs paginate with cursors.\n',
+    );
+    await repo.git.add(['shared']);
+    await commitStaged(repo.git, 'A segment');
+    const model = scriptedModel((request) => ({
+      used_context: contextItems(request.context)
+        .filter((i) => i.kind === 'segment')
+        .map((i) => i.id),
+      shared_proposal: {
+        topic: 'API knowledge',
+        claim: 'Vendor cursors expire after an hour.',
+        evidence: 'seen in this sync',
+      },
+    }));
+    const result = await runIteration(
+      { repoRoot: repo.dir, git: repo.git, model },
+      taskFromText('orion', 'Sync the vendor API with cursor pagination'),
+    );
+    expect(result.proposal).toEqual({ id: 'prop-001', branch: 'agentos/proposal-001' });
+    const file = (
+      await repo.git.exec(['show', 'agentos/proposal-001:shared/iac/proposals/prop-001.md'])
+    ).stdout;
+    expect(file).toContain('source: answer');
+    expect(file).toContain('topic: api-knowledge');
+    expect(file).toContain(`commit: ${result.commit}`);
+    expect(result.record?.segments_used).toEqual(['shared/iac/segments/api-knowledge.md']);
+    expect(repoRewardRecords(repo.dir, 'orion')[0]?.segments_used).toEqual([
+      'shared/iac/segments/api-knowledge.md',
+    ]);
+
+    const refused = await runIteration(
+      {
+        repoRoot: repo.dir,
+        git: repo.git,
+        model: scriptedModel(() => ({
+          shared_proposal: { topic: '!!!', claim: 'x', evidence: '' },
+        })),
+      },
+      taskFromText('orion', 'Another task'),
+    );
+    expect(refused.proposal).toEqual({ refused: 'shared_proposal.topic makes no segment name' });
+  });
+});
 
 describe('agentos consensus on plain git', () => {
   let repo: TestRepo;

@@ -1,9 +1,9 @@
 // The action's `consensus` mode (SPEC §8, §10): evaluate the proposal a review event names, or every
 // open proposal (a schedule or a dispatch) — merge at quorum, close when expired — and the GitHub
 // side of a learning run: new proposals become pull requests, votes are pushed and commented.
-import { evaluateOpenProposals } from '../consensus/agents.js';
+import { evaluateOpenProposals } from '../learning/agent-proposals.js';
 import { githubProposalHost, pullRequestBody } from '../consensus/github-host.js';
-import type { ConsensusRound } from '../consensus/learning-round.js';
+import type { ConsensusRound } from '../learning/consensus-round.js';
 import {
   parseProposal,
   parseProposalNumber,

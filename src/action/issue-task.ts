@@ -9,6 +9,7 @@ import type { Task } from '../loop/task.js';
 import { agentPaths } from '../memory/layout.js';
 import { sanitiseUntrustedText } from '../platform/untrusted-text.js';
 import { authorizeIssue } from './authorize.js';
+import { claimOnGitHub } from './consensus-mode.js';
 import type { ActionContext } from './context.js';
 import type { IssueInfo } from './event.js';
 import {
@@ -142,7 +143,15 @@ export async function handleIssueTask(
       logger,
       work: () =>
         runIteration(
-          { repoRoot: ctx.repoRoot, git: ctx.git, model, logger, now: ctx.now, budget: ctx.budget },
+          {
+            repoRoot: ctx.repoRoot,
+            git: ctx.git,
+            model,
+            logger,
+            now: ctx.now,
+            budget: ctx.budget,
+            ...(target && ctx.pulls ? { claimProposal: claimOnGitHub(ctx, target.branch) } : {}),
+          },
           task,
         ),
     });

@@ -85,6 +85,7 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
           logger: ctx.logger,
           now: ctx.now,
           budget: ctx.budget,
+          ...(target && ctx.pulls ? { claimProposal: claimOnGitHub(ctx, target.branch) } : {}),
         },
         task,
       );

@@ -28,7 +28,7 @@ import {
   runConsensusRound,
   type ConsensusRound,
   type ConsensusRoundInput,
-} from '../consensus/learning-round.js';
+} from './consensus-round.js';
 import {
   applyOutcome,
   isEmpty,
@@ -74,7 +74,7 @@ export interface LearningResult {
   transitions: Transition[];
   /** Under `constrained`: the branch that holds promotions awaiting review (new or not). */
   proposalBranch?: string;
-  /** What the run proposed, voted and merged (consensus/learning-round.ts). */
+  /** What the run proposed, voted and merged (learning/consensus-round.ts). */
   consensus?: ConsensusRound;
   /** One line for people: what the run did. */
   summary: string;

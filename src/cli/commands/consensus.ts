@@ -11,7 +11,7 @@ import {
   findBelief,
   proposeBelief,
   voteOnOpenProposals,
-} from '../../consensus/agents.js';
+} from '../../learning/agent-proposals.js';
 import { castVote, listProposals, localProposalHost } from '../../consensus/branches.js';
 import { VOTE_CHOICES, type VoteChoice } from '../../consensus/proposal.js';
 import { evaluateProposal, expiresAt, stillNeeded } from '../../consensus/quorum.js';

@@ -8,10 +8,10 @@ import {
   proposePromotedBeliefs,
   voteOnOpenProposals,
   type AgentVote,
-} from './agents.js';
-import { listProposals, type OpenedProposal } from './branches.js';
-import { voterRecords, type VoterRecord } from './grounding.js';
-import type { SettleOutcome } from './settle.js';
+} from './agent-proposals.js';
+import { listProposals, type OpenedProposal } from '../consensus/branches.js';
+import { voterRecords, type VoterRecord } from '../consensus/grounding.js';
+import type { SettleOutcome } from '../consensus/settle.js';
 
 export interface ConsensusRound {
   opened: OpenedProposal[];

@@ -1,6 +1,6 @@
 // What agents do with proposals on a repository: propose a promoted belief, vote on the others'
 // proposals from their own world model, and evaluate every open proposal — the steps `agentos
-// consensus` and the learning run share, over the plain-git host (branches.ts).
+// consensus` and the learning run share, over the plain-git host (consensus/branches.ts).
 import { InputError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import { readAgentMemory } from '../loop/agent-memory.js';
@@ -16,7 +16,7 @@ import {
   type ConsensusRepo,
   type OpenedProposal,
   type VoteResult,
-} from './branches.js';
+} from '../consensus/branches.js';
 import {
   claimOf,
   decideVote,
@@ -24,9 +24,9 @@ import {
   proposableBeliefs,
   topicOf,
   PROPOSAL_MIN_TASKS,
-} from './grounding.js';
-import type { ProposalEvidence } from './proposal.js';
-import { settleProposal, type SettleOutcome } from './settle.js';
+} from '../consensus/grounding.js';
+import type { ProposalEvidence } from '../consensus/proposal.js';
+import { settleProposal, type SettleOutcome } from '../consensus/settle.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 
 /** The commit that recorded a task (its `AgentOS-Task` trailer), if the history has one. */
