@@ -206,7 +206,7 @@ describe('action: scheduled and dispatched runs, modes and inputs', () => {
     });
     expect(run.code).toBe(0);
     expect(run.outputs.status).toBe('skipped');
-    expect(run.stdout).toContain('is not a proposal branch (agentos/proposal-NNN)');
+    expect(run.summary).toContain('is not a proposal branch (agentos/proposal-NNN)');
   });
 
   it('fails naming the input for a bad input', async () => {
