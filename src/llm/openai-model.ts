@@ -23,7 +23,7 @@ import { callCost, sumCosts } from './prices.js';
 import { repairMessages, solveMessages, type ChatMessage } from './prompt.js';
 import { redact } from './redact.js';
 import type { EndpointSettings, StructuredOutputMode } from './settings.js';
-import { parseSolveOutput } from './solve-output.js';
+import { parseSolveOutput } from '../memory/solve-output.js';
 
 /** Completion tokens a call is expected to take when max_output_tokens is not set (budget checks). */
 export const EXPECTED_COMPLETION_TOKENS = 1000;

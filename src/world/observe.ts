@@ -8,7 +8,7 @@ import type {
   NominatedDuplicate,
   ProposedEvidence,
   ProposedHypothesis,
-} from '../llm/solve-output.js';
+} from '../memory/solve-output.js';
 import { agentPaths, isSlug, slugify } from '../memory/layout.js';
 import { checkMemoryPath } from '../memory/path-guard.js';
 import { familyOf, type Belief, type Evidence, type HypothesisData } from './beliefs.js';

@@ -6,7 +6,7 @@ import {
   type ProposedEvidence,
   type ProposedHypothesis,
   type SolveOutput,
-} from '../../src/llm/solve-output.js';
+} from '../../src/memory/solve-output.js';
 
 export interface ScriptedMemory {
   hypotheses?: ProposedHypothesis[];
