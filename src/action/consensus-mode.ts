@@ -120,6 +120,14 @@ export async function fetchProposalBranches(ctx: ActionContext): Promise<void> {
   ]);
 }
 
+/** The pull request each run opened for a proposal: the action's `proposal-url` output. */
+const openedPullUrls = new WeakMap<ActionContext, string>();
+
+export function proposalUrlOutput(ctx: ActionContext): { 'proposal-url'?: string } {
+  const url = openedPullUrls.get(ctx);
+  return url ? { 'proposal-url': url } : {};
+}
+
 export function claimOnGitHub(ctx: ActionContext, base: string) {
   return async (branch: string): Promise<boolean> => {
     const pushed = await ctx.git.exec(
@@ -132,12 +140,13 @@ export function claimOnGitHub(ctx: ActionContext, base: string) {
     const text = path && (await ctx.git.fileAt(`refs/heads/${branch}`, path));
     if (ctx.pulls && path && text) {
       const data = parseProposal(path, text).data;
-      await ctx.pulls.create({
+      const pull = await ctx.pulls.create({
         head: branch,
         base,
         title: `${data.proposal}: ${data.subject} (proposed by ${data.proposer})`,
         body: pullRequestBody(data),
       });
+      openedPullUrls.set(ctx, pull.url);
     }
     return true;
   };

@@ -9,7 +9,7 @@ import type { Task } from '../loop/task.js';
 import { agentPaths } from '../memory/layout.js';
 import { sanitiseUntrustedText } from '../platform/untrusted-text.js';
 import { authorizeIssue } from './authorize.js';
-import { claimOnGitHub } from './consensus-mode.js';
+import { claimOnGitHub, proposalUrlOutput } from './consensus-mode.js';
 import type { ActionContext } from './context.js';
 import type { IssueInfo } from './event.js';
 import {
@@ -180,7 +180,7 @@ export async function handleIssueTask(
       status: 'done',
       title: `${agent} · #${issue.number} · ${task.id}`,
       lines: iterationSummary(result, commitUrl),
-      outputs: iterationOutputs(result),
+      outputs: { ...iterationOutputs(result), ...proposalUrlOutput(ctx) },
     };
   } catch (error) {
     await reportFailure(ctx, issue.number, {

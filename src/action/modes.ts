@@ -15,6 +15,7 @@ import {
   claimOnGitHub,
   evaluateProposalsInAction,
   fetchProposalBranches,
+  proposalUrlOutput,
   publishVotes,
   runConsensusMode,
 } from './consensus-mode.js';
@@ -108,7 +109,7 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
     status: 'done',
     title,
     lines: iterationSummary(result, commitUrl),
-    outputs: iterationOutputs(result),
+    outputs: { ...iterationOutputs(result), ...proposalUrlOutput(ctx) },
   };
 };
 
@@ -192,7 +193,7 @@ export const runLearningMode: ModeHandler = async (ctx) => {
     status: result.commits.length > 0 ? 'learned' : 'nothing-learned',
     title: `${agent} · learning run`,
     lines,
-    outputs: last ? { 'commit-sha': last.sha } : {},
+    outputs: { ...(last ? { 'commit-sha': last.sha } : {}), ...proposalUrlOutput(ctx) },
   };
 };
 
