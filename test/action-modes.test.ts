@@ -241,25 +241,19 @@ describe('action: scheduled and dispatched runs, modes and inputs', () => {
     expect(await remoteLog(remote)).toHaveLength(before.length);
   });
 
-  it('fails clearly for a mode this version does not have', async () => {
+  it('a review of a pull request that is not a proposal is skipped, saying why', async () => {
+    // Behaviour changed by design: the consensus mode exists now, and evaluates proposals only.
     const remote = await makeRemote();
-    for (const [eventName, payload, mode] of [
-      ['pull_request_review', examplePayload('pull_request_review', 'submitted'), 'auto'],
-    ] as const) {
-      const run = await runAction({
-        workspace: (await cloneWorkspace(remote)).dir,
-        apiUrl: api.url,
-        eventName,
-        payload,
-        inputs: { mode },
-      });
-      expect(run.code).toBe(1);
-      const expected = mode === 'auto' ? 'consensus' : mode;
-      expect(run.stdout).toContain(
-        `::error::mode ${expected} is not available in this version of AgentOS`,
-      );
-      expect(run.outputs.status).toBe('failed');
-    }
+    const run = await runAction({
+      workspace: (await cloneWorkspace(remote)).dir,
+      apiUrl: api.url,
+      eventName: 'pull_request_review',
+      payload: examplePayload('pull_request_review', 'submitted'),
+      inputs: { mode: 'auto' },
+    });
+    expect(run.code).toBe(0);
+    expect(run.outputs.status).toBe('skipped');
+    expect(run.summary).toContain('is not a proposal branch (agentos/proposal-NNN)');
   });
 
   it('fails naming the input for a bad input', async () => {

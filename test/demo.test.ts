@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { DEMO_TASKS, runDemo } from '../src/demo/demo.js';
@@ -7,7 +7,7 @@ import { tempDir } from './helpers/repo.js';
 import { repoRewardRecords } from './helpers/rewards.js';
 
 describe('agentos demo', () => {
-  it('runs every task with the offline model, one commit each, and says where the repository is', async () => {
+  it('runs every task with the offline model, one commit each, ends with a shared truth merged by quorum, and says where the repository is', async () => {
     const dir = join(tempDir(), 'demo');
     const out = new PassThrough();
     const chunks: string[] = [];
@@ -25,8 +25,11 @@ describe('agentos demo', () => {
 
       const git = Git.create(dir);
       const subjects = (await git.exec(['log', '--format=%s'])).stdout.trim().split('\n');
-      expect(subjects).toHaveLength(DEMO_TASKS.length + 2); // init, enqueue, one per task
-      const taskCommits = subjects.slice(0, DEMO_TASKS.length).reverse();
+      // init, enqueue, one commit per task of orion's, before iris's tasks and the learning runs.
+      const first = subjects.slice(-(DEMO_TASKS.length + 2));
+      expect(first.at(-1)).toBe('Initialise AgentOS agent repository');
+      expect(first.at(-2)).toBe(`orion: enqueue ${DEMO_TASKS.length} tasks`);
+      const taskCommits = first.slice(0, DEMO_TASKS.length).reverse();
       report.results.forEach((result, i) =>
         expect(taskCommits[i]).toContain(`(${result.task.id})`),
       );
@@ -44,6 +47,24 @@ describe('agentos demo', () => {
       expect(await git.isTracked('agents/orion/context.md')).toBe(false);
       expect(records.find((r) => r.task.includes('no rate limit'))?.world_model_update).toContain(
         'world/hypotheses/rate-limiter.md',
+      );
+
+      // It ends with a proposal from orion merged by quorum and its segment written.
+      expect(text).toMatch(
+        /\n {2}orion: proposed prop-001 \(Cursor pagination\) on agentos\/proposal-001\n/,
+      );
+      expect(text).toMatch(
+        /\n {2}iris: voted yes on prop-001: matches my belief "Cursor pagination"/,
+      );
+      expect(text).toContain('  iris: merged prop-001: quorum reached: 1/1 agent yes (iris)');
+      expect(text).toMatch(
+        /\n {2}prop-001 {2}Cursor pagination \(by orion\): merged \d{4}-\d\d-\d\d into shared\/iac\/segments\/api\.md\n/,
+      );
+      expect(subjects).toContain('consensus: merge prop-001 — Cursor pagination');
+      const segment = readFileSync(join(dir, 'shared/iac/segments/api.md'), 'utf8');
+      expect(segment).toContain('Agreed in prop-001');
+      expect(readFileSync(join(dir, 'shared/iac/proposals/prop-001.md'), 'utf8')).toMatch(
+        /status: merged/,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
 // shell text ran.
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SolveOutput } from '../src/llm/solve-output.js';
+import type { SolveOutput } from '../src/memory/solve-output.js';
 import { TOKEN } from './helpers/action.js';
 import { runCli } from './helpers/cli.js';
 import {

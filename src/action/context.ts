@@ -15,6 +15,7 @@ import { GitHubPlatform } from '../platform/github.js';
 import { agentosLabels } from '../platform/labels.js';
 import { LocalPlatform } from '../platform/local.js';
 import { createGitHubClient } from '../platform/octokit.js';
+import { GitHubPulls } from '../platform/pulls.js';
 import type { Platform } from '../platform/platform.js';
 import type { KnownSecret } from '../security/redact.js';
 import type { ActionEvent } from './event.js';
@@ -39,6 +40,8 @@ export interface ActionContext {
   platform: Platform;
   logger: Logger;
   now: () => Date;
+  /** Pull requests on GitHub (proposals); undefined in a dry run. */
+  readonly pulls: GitHubPulls | undefined;
   /** Makes sure the workspace is on the remote's latest commit and says where pushes go. */
   prepareToWrite(): Promise<PublishTarget | undefined>;
   /** The run's model: made on first use, answering each task once. */
@@ -85,6 +88,7 @@ export function createActionContext(input: {
     config: [...safeDirectoryConfig(runner.workspace), ...auth],
   });
   let platform: Platform | undefined;
+  let pulls: GitHubPulls | undefined;
   let model: Model | undefined;
   let target: Promise<PublishTarget | undefined> | undefined;
   return {
@@ -111,6 +115,19 @@ export function createActionContext(input: {
             { known: agentosLabels(settings.triggerLabel), logger },
           );
       return platform;
+    },
+    get pulls(): GitHubPulls | undefined {
+      if (settings.dryRun) return undefined;
+      pulls ??= new GitHubPulls(
+        createGitHubClient({
+          token: requireToken(settings, 'working with pull requests'),
+          baseUrl: runner.apiUrl,
+          logger,
+        }),
+        { owner: runner.owner, repo: runner.repo },
+        input.redact,
+      );
+      return pulls;
     },
     prepareToWrite() {
       target ??= prepare(git, runner, settings, logger);
@@ -150,7 +167,11 @@ async function prepare(
     logger.info('dry run: commits stay in the workspace; nothing is pushed or posted');
     return undefined;
   }
-  const branch = runner.branch;
+  // A review event runs on refs/pull/N/merge; its job checks out the default branch, which is
+  // where a merged proposal and a closed one's record go.
+  const branch =
+    runner.branch ??
+    (runner.eventName === 'pull_request_review' ? await git.currentBranch() : undefined);
   if (!branch)
     throw new InputError(
       'GITHUB_REF is not a branch (refs/heads/...): AgentOS commits to the branch the workflow runs on',

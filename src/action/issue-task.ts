@@ -10,6 +10,7 @@ import { agentPaths } from '../memory/layout.js';
 import { sanitiseUntrustedText } from '../platform/untrusted-text.js';
 import { runRedactor } from '../security/run-redactor.js';
 import { authorizeIssue } from './authorize.js';
+import { claimOnGitHub, proposalUrlOutput } from './consensus-mode.js';
 import type { ActionContext } from './context.js';
 import type { IssueInfo } from './event.js';
 import {
@@ -150,7 +151,15 @@ export async function handleIssueTask(
       logger,
       work: () =>
         runIteration(
-          { repoRoot: ctx.repoRoot, git: ctx.git, model, logger, now: ctx.now, budget: ctx.budget },
+          {
+            repoRoot: ctx.repoRoot,
+            git: ctx.git,
+            model,
+            logger,
+            now: ctx.now,
+            budget: ctx.budget,
+            ...(target && ctx.pulls ? { claimProposal: claimOnGitHub(ctx, target.branch) } : {}),
+          },
           task,
         ),
     });
@@ -184,7 +193,7 @@ export async function handleIssueTask(
         ...iterationSummary(result, commitUrl),
         ...(result.record ? ['', ...readTaskComparison(ctx.repoRoot, result.record)] : []),
       ],
-      outputs: iterationOutputs(result),
+      outputs: { ...iterationOutputs(result), ...proposalUrlOutput(ctx) },
     };
   } catch (error) {
     await reportFailure(ctx, issue.number, {

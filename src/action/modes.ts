@@ -15,17 +15,20 @@ import { readTaskComparison } from '../metrics/task-comparison.js';
 import { DEFAULT_WINDOW } from '../metrics/windows.js';
 import { findAgent, loadRegistry } from '../memory/registry.js';
 import { sanitiseUntrustedText } from '../platform/untrusted-text.js';
+import {
+  claimOnGitHub,
+  evaluateProposalsInAction,
+  fetchProposalBranches,
+  proposalUrlOutput,
+  publishVotes,
+  runConsensusMode,
+} from './consensus-mode.js';
 import type { ActionContext } from './context.js';
 import type { Mode } from './inputs.js';
 import { iterationOutputs, iterationSummary, type ActionReport } from './report.js';
 
 export type ModeName = Exclude<Mode, 'auto'>;
 export type ModeHandler = (ctx: ActionContext) => Promise<ActionReport>;
-
-/** A mode this build of the action does not have. */
-export class ModeUnavailableError extends AgentOSError {
-  override name = 'ModeUnavailableError';
-}
 
 /** The task a scheduled or dispatched run works on: the dispatch's `task` text, else the queue's next. */
 function scheduledTask(
@@ -88,6 +91,7 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
           logger: ctx.logger,
           now: ctx.now,
           budget: ctx.budget,
+          ...(target && ctx.pulls ? { claimProposal: claimOnGitHub(ctx, target.branch) } : {}),
         },
         task,
       );
@@ -116,7 +120,7 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
       ...iterationSummary(result, commitUrl),
       ...(result.record ? ['', ...readTaskComparison(ctx.repoRoot, result.record)] : []),
     ],
-    outputs: iterationOutputs(result),
+    outputs: { ...iterationOutputs(result), ...proposalUrlOutput(ctx) },
   };
 };
 
@@ -130,12 +134,6 @@ export const listAgents: ModeHandler = async (ctx) => {
   };
 };
 
-function unavailable(mode: ModeName): ModeHandler {
-  return async () => {
-    throw new ModeUnavailableError(`mode ${mode} is not available in this version of AgentOS`);
-  };
-}
-
 /**
  * The nightly learning run of one agent (SPEC §7): one commit per step that changed something,
  * pushed like any other memory change. Under `learning: constrained` the promotions wait on a
@@ -144,6 +142,10 @@ function unavailable(mode: ModeName): ModeHandler {
 export const runLearningMode: ModeHandler = async (ctx) => {
   const target = await ctx.prepareToWrite();
   const agent = findAgent(loadRegistry(ctx.repoRoot), ctx.settings.agent).name;
+  // On GitHub, proposals are pull requests: vote on what GitHub has, publish what is new, and
+  // evaluate with people's reviews (consensus-mode.ts) rather than on plain git.
+  const onGitHub = target !== undefined && ctx.pulls !== undefined;
+  if (onGitHub) await fetchProposalBranches(ctx);
   const { value: result } = await publishWork<LearningResult>({
     git: ctx.git,
     target,
@@ -155,11 +157,31 @@ export const runLearningMode: ModeHandler = async (ctx) => {
         agent,
         now: ctx.now,
         logger: ctx.logger,
+        ...(onGitHub && target
+          ? { consensus: { claimRemote: claimOnGitHub(ctx, target.branch), evaluate: false } }
+          : {}),
       }),
   });
   if (result.proposalBranch && target) {
     await ctx.git.pushBranch(target.remote, result.proposalBranch);
     ctx.logger.info(`pushed the promotions awaiting review to ${result.proposalBranch}`);
+    const pulls = ctx.pulls;
+    if (pulls && (await pulls.listByHeadPrefix(result.proposalBranch, 'open')).length === 0) {
+      const pull = await pulls.create({
+        head: result.proposalBranch,
+        base: target.branch,
+        title: `${agent}: promotions awaiting review`,
+        body: `learning: constrained — ${agent}'s learning run promotes these hypotheses only when a person merges this pull request.`,
+      });
+      ctx.logger.info(`opened pull request #${pull.number} for the promotions`);
+    }
+  }
+  const consensusLines: string[] = [];
+  if (onGitHub && result.consensus) {
+    await publishVotes(ctx, agent, result.consensus);
+    for (const outcome of await evaluateProposalsInAction(ctx))
+      if (outcome.kind === 'merged' || outcome.kind === 'expired')
+        consensusLines.push(`- prop-${String(outcome.number).padStart(3, '0')}: ${outcome.kind}`);
   }
   const lines = [
     result.summary,
@@ -171,13 +193,14 @@ export const runLearningMode: ModeHandler = async (ctx) => {
       : []),
     // The committed metrics.md, whose own title the summary's heading already says.
     ...(result.metrics ? ['', ...result.metrics.split('\n').slice(1)] : []),
+    ...(consensusLines.length > 0 ? ['', 'Proposals:', ...consensusLines] : []),
   ];
   const last = result.commits.at(-1);
   return {
     status: result.commits.length > 0 ? 'learned' : 'nothing-learned',
     title: `${agent} · learning run`,
     lines,
-    outputs: last ? { 'commit-sha': last.sha } : {},
+    outputs: { ...(last ? { 'commit-sha': last.sha } : {}), ...proposalUrlOutput(ctx) },
   };
 };
 
@@ -208,7 +231,7 @@ export const reportMetrics: ModeHandler = async (ctx) => {
 export const MODE_HANDLERS: Readonly<Record<ModeName, ModeHandler>> = {
   task: runQueuedTask,
   learn: runLearningMode,
-  consensus: unavailable('consensus'),
+  consensus: runConsensusMode,
   metrics: reportMetrics,
   'list-agents': listAgents,
 };

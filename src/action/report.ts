@@ -31,6 +31,8 @@ export type RunStatus =
   | 'learned'
   | 'nothing-learned'
   | 'reported'
+  | 'evaluated'
+  | 'merged'
   | 'skipped'
   | 'failed';
 

@@ -5,6 +5,7 @@ import { redactedStream } from '../security/redacted-stream.js';
 import { declareRunSecrets } from '../security/run-redactor.js';
 import type { CliIo, Command } from './command.js';
 import { benchCommand } from './commands/bench.js';
+import { consensusCommand } from './commands/consensus.js';
 import { daemonCommand } from './commands/daemon.js';
 import { demoCommand } from './commands/demo.js';
 import { enqueueCommand } from './commands/enqueue.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   retryCommand,
   learnCommand,
   feedbackCommand,
+  consensusCommand,
   daemonCommand,
   metricsCommand,
   benchCommand,

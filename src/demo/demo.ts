@@ -1,5 +1,7 @@
 // `agentos demo`: a fresh agent repository from the template, the seed's task and related ones run
-// with the offline model, and a readable account of what the agent did and learned.
+// with the offline model, and a readable account of what the agent did and learned — ending with a
+// shared truth: orion proposes what it learned, iris (who met the same ground) votes yes, and the
+// quorum merges it into a segment.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +15,8 @@ import { runIteration, type IterationResult } from '../loop/iteration.js';
 import { taskFromQueue } from '../loop/task.js';
 import { agentRelative } from '../memory/layout.js';
 import { initRepository } from '../scaffold/init.js';
+import { runLearning, type LearningResult } from '../learning/run.js';
+import { listProposals } from '../consensus/branches.js';
 
 export const DEMO_AGENT = 'orion';
 
@@ -35,9 +39,20 @@ export const DEMO_TASKS: NewTask[] = [
   { text: 'Write a haiku for the team offsite.', priority: 'low' },
 ];
 
+/** The second agent's tasks: the same ground from incident work, so it can ground a vote. */
+export const DEMO_VOTER = 'iris';
+export const DEMO_VOTER_TASKS: NewTask[] = [
+  { text: 'A paginated vendor sync stalled: find where the cursor pagination lost its place.' },
+  { text: 'Triage duplicate rows after a retried page of a cursor-paginated API export.' },
+  { text: 'Write a runbook for resuming a paginated API backfill from its last cursor.' },
+];
+
 export interface DemoReport {
   dir: string;
   results: IterationResult[];
+  /** iris's tasks, run so that it can vote from its own world model. */
+  voterResults: IterationResult[];
+  learning: LearningResult[];
 }
 
 export async function runDemo(options: {
@@ -66,6 +81,23 @@ export async function runDemo(options: {
       await runIteration({ repoRoot: dir, git, model, logger: silentLogger }, task, memory),
     );
   }
+
+  const voterResults: IterationResult[] = [];
+  await enqueueTasks({ repoRoot: dir, git, agent: DEMO_VOTER, tasks: DEMO_VOTER_TASKS });
+  for (;;) {
+    const memory = loadAgentMemory(dir, DEMO_VOTER);
+    const task = taskFromQueue(DEMO_VOTER, memory.queue);
+    if (!task) break;
+    voterResults.push(
+      await runIteration({ repoRoot: dir, git, model, logger: silentLogger }, task, memory),
+    );
+  }
+  // orion's learning run promotes and proposes; iris's votes from its own world model, and the
+  // quorum (agents.yaml: 1 agent besides the proposer) merges.
+  const learning = [
+    await runLearning({ repoRoot: dir, git, agent: DEMO_AGENT }),
+    await runLearning({ repoRoot: dir, git, agent: DEMO_VOTER }),
+  ];
 
   out('Tasks');
   out();
@@ -100,6 +132,24 @@ export async function runDemo(options: {
     );
   }
   out();
+  out('Consensus (shared/iac/)');
+  out();
+  out(
+    `  ${DEMO_VOTER} worked on ${voterResults.length} tasks on the same ground, then both agents ran a learning run:`,
+  );
+  for (const run of learning) {
+    for (const line of run.consensus?.lines ?? []) out(`  ${run.agent}: ${line}`);
+  }
+  out();
+  for (const proposal of await listProposals(git)) {
+    const d = proposal.data;
+    const where =
+      d.status === 'merged'
+        ? `merged ${d.merged_at?.slice(0, 10)} into shared/iac/segments/${d.topic}.md`
+        : d.status;
+    out(`  ${d.proposal}  ${d.subject} (by ${d.proposer}): ${where}`);
+  }
+  out();
   out('git log --oneline');
   out();
   for (const line of await git.logOneline()) out(`  ${line}`);
@@ -107,9 +157,7 @@ export async function runDemo(options: {
   out(
     `Look around: cd ${dir} && cat agents/${DEMO_AGENT}/rewards/recent/*.md && git show --stat HEAD~1`,
   );
-  out(
-    `Then learn from it: npx agentos learn --dir ${dir}  (promotions and a reflection, each its own commit)`,
-  );
+  out(`Shared truths: cd ${dir} && cat shared/iac/segments/*.md && npx agentos consensus --list`);
   out(`The agent repository is at ${dir}`);
-  return { dir, results };
+  return { dir, results, voterResults, learning };
 }

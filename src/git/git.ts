@@ -253,9 +253,15 @@ export class Git {
    * HEAD, and returns the new commit; undefined when they already match HEAD. The commit is built in
    * a private index (GIT_INDEX_FILE) and HEAD moves by compare-and-swap, so whatever else a person
    * has staged or changed is neither committed nor touched; afterwards the person's index holds the
-   * committed version of these paths and of nothing else.
+   * committed version of these paths and of nothing else. With `mergeParent`, the commit is a
+   * merge of that commit into HEAD whose tree is HEAD's plus `paths` (the caller has written the
+   * merge's result of every path the merged branch changed).
    */
-  async commitPaths(paths: string[], message: string): Promise<string | undefined> {
+  async commitPaths(
+    paths: string[],
+    message: string,
+    options: { mergeParent?: string } = {},
+  ): Promise<string | undefined> {
     const head = await this.headShaIfAny();
     const scratch = await this.gitPath('agentos');
     mkdirSync(scratch, { recursive: true });
@@ -271,9 +277,17 @@ export class Git {
         });
       }
       const tree = (await this.exec(['write-tree'], { env })).stdout.trim();
-      if (head && tree === (await this.exec(['rev-parse', `${head}^{tree}`])).stdout.trim())
+      // A merge commit is made even when the tree is HEAD's: it records that the branch merged.
+      if (
+        !options.mergeParent &&
+        head &&
+        tree === (await this.exec(['rev-parse', `${head}^{tree}`])).stdout.trim()
+      )
         return undefined;
-      const parents = head ? ['-p', head] : [];
+      const parents = [
+        ...(head ? ['-p', head] : []),
+        ...(options.mergeParent ? ['-p', options.mergeParent] : []),
+      ];
       const commit = (
         await this.exec(['commit-tree', tree, ...parents, '-F', '-'], { input: message })
       ).stdout.trim();
@@ -303,6 +317,94 @@ export class Git {
     const differing = new Set(staged.stdout.split('\0'));
     const changed = paths.filter((path) => differing.has(path));
     if (changed.length > 0) await this.resetIndexPaths(commit, changed);
+  }
+
+  /**
+   * Makes a commit on `branch` without checking it out or touching the working tree or the user's
+   * index: `parent`'s tree with `files` written, built in a private index. The branch moves by
+   * compare-and-swap from `expected` (undefined: the branch must not exist yet); returns undefined
+   * when someone else moved or created it first, so the caller can re-read and try again.
+   */
+  async commitFilesOnBranch(options: {
+    branch: string;
+    parent: string;
+    expected: string | undefined;
+    files: readonly { path: string; content: string }[];
+    message: string;
+  }): Promise<string | undefined> {
+    const scratch = await this.gitPath('agentos');
+    mkdirSync(scratch, { recursive: true });
+    const indexFile = join(scratch, `index-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const env = { GIT_INDEX_FILE: indexFile };
+    try {
+      await this.exec(['read-tree', options.parent], { env });
+      for (const file of options.files) {
+        const blob = (
+          await this.exec(['hash-object', '-w', '--stdin'], { input: file.content })
+        ).stdout.trim();
+        await this.exec(['update-index', '--add', '--cacheinfo', `100644,${blob},${file.path}`], {
+          env,
+        });
+      }
+      const tree = (await this.exec(['write-tree'], { env })).stdout.trim();
+      const commit = (
+        await this.exec(['commit-tree', tree, '-p', options.parent, '-F', '-'], {
+          input: options.message,
+        })
+      ).stdout.trim();
+      const moved = await this.tryUpdateRef(
+        `refs/heads/${options.branch}`,
+        commit,
+        options.expected,
+      );
+      return moved ? commit : undefined;
+    } finally {
+      rmSync(indexFile, { force: true });
+      rmSync(`${indexFile}.lock`, { force: true });
+    }
+  }
+
+  /** Moves `ref` to `sha` if it is at `expected` (undefined: only if it does not exist). */
+  async tryUpdateRef(ref: string, sha: string, expected: string | undefined): Promise<boolean> {
+    const result = await this.exec(
+      ['update-ref', '-m', 'agentos: consensus', ref, sha, expected ?? '0'.repeat(40)],
+      { allowFailure: true },
+    );
+    return result.exitCode === 0;
+  }
+
+  /** Deletes a local branch if it is at `expected`; false when it moved or is gone. */
+  async tryDeleteBranch(branch: string, expected: string): Promise<boolean> {
+    const result = await this.exec(['update-ref', '-d', `refs/heads/${branch}`, expected], {
+      allowFailure: true,
+    });
+    return result.exitCode === 0;
+  }
+
+  /** A file's content at a commit or branch; undefined when it does not have the file. */
+  async fileAt(revision: string, path: string): Promise<string | undefined> {
+    const result = await this.exec(['show', `${revision}:${path}`], { allowFailure: true });
+    return result.exitCode === 0 ? result.stdout : undefined;
+  }
+
+  /** A ref's commit; undefined when it does not exist. */
+  async resolveRef(ref: string): Promise<string | undefined> {
+    const result = await this.exec(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
+      allowFailure: true,
+    });
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
+  }
+
+  /** Short names of the refs under `prefix` (e.g. "refs/heads/agentos/"). */
+  async refsUnder(prefix: string): Promise<string[]> {
+    const result = await this.exec(['for-each-ref', '--format=%(refname)', prefix]);
+    return result.stdout.split('\n').filter(Boolean);
+  }
+
+  /** The best common ancestor of two commits; undefined when they share none. */
+  async mergeBase(a: string, b: string): Promise<string | undefined> {
+    const result = await this.exec(['merge-base', a, b], { allowFailure: true });
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
   }
 
   /** Sets the user's index entries of `paths` to their version in `commit`; nothing else changes. */

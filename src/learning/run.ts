@@ -25,6 +25,12 @@ import type { Transition } from '../world/lifecycle.js';
 import { agentMetricsFile } from '../metrics/agent-file.js';
 import { composeReflection, reflectedThrough } from './reflection.js';
 import {
+  describeVoters,
+  runConsensusRound,
+  type ConsensusRound,
+  type ConsensusRoundInput,
+} from './consensus-round.js';
+import {
   applyOutcome,
   isEmpty,
   LEARNING_STEPS,
@@ -45,6 +51,8 @@ export interface LearningRunInput {
   agent?: string;
   now?: () => Date;
   logger?: Logger;
+  /** Proposals, votes and quorum after the steps (default on); false leaves them out. */
+  consensus?: false | Pick<ConsensusRoundInput, 'claimRemote' | 'evaluate'>;
 }
 
 export interface LearningCommit {
@@ -67,6 +75,8 @@ export interface LearningResult {
   transitions: Transition[];
   /** Under `constrained`: the branch that holds promotions awaiting review (new or not). */
   proposalBranch?: string;
+  /** What the run proposed, voted and merged (learning/consensus-round.ts). */
+  consensus?: ConsensusRound;
   /** One line for people: what the run did. */
   summary: string;
   /**
@@ -201,6 +211,18 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     [...renderWorldIndexPages(agent, state.world), ...renderSkillsIndexPages(agent, state.skills)],
   );
 
+  const round =
+    input.consensus === false
+      ? undefined
+      : await runConsensusRound({
+          repoRoot: input.repoRoot,
+          git: input.git,
+          agent,
+          ...(input.now ? { now: input.now } : {}),
+          logger,
+          ...(input.consensus ?? {}),
+        });
+
   const reflectionsText = readTextIfExists(join(input.repoRoot, paths.reflections));
   const previous = reflectedThrough(reflectionsText);
   // The reflection covers every record since the last one: only the files changed since are read.
@@ -214,15 +236,29 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     skills: state.skills,
     ...(proposalBranch && outcomes.some((o) => o.step === 'promote') ? { proposalBranch } : {}),
   });
-  if (reflection) {
+  const consensusText =
+    round && round.lines.length > 0
+      ? [
+          '',
+          'Consensus:',
+          ...round.lines.map((line) => `- ${line}`),
+          ...describeVoters(round.voters).map((line) => `- voting record of ${line}`),
+        ].join('\n')
+      : '';
+  const reflectionText = reflection ? `${reflection.text}${consensusText}` : consensusText.trim();
+  if (reflectionText) {
+    const flagged = round?.lines.filter((line) => line.startsWith('rubber stamp:')) ?? [];
     await commit(
       'reflection',
       `learn — reflection for ${now.slice(0, 10)}`,
-      ['A dated reflection from the reward log and this run’s changes.'],
+      [
+        'A dated reflection from the reward log and this run’s changes.',
+        ...flagged.map((line) => `Flagged: ${line}`),
+      ],
       [
         {
           path: paths.reflections,
-          content: appendReflectionText(reflectionsText, agent, now.slice(0, 10), reflection.text),
+          content: appendReflectionText(reflectionsText, agent, now.slice(0, 10), reflectionText),
         },
       ],
     );
@@ -250,7 +286,11 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     commits,
     transitions,
     ...(proposalBranch ? { proposalBranch } : {}),
-    summary,
+    ...(round ? { consensus: round } : {}),
+    summary:
+      round && round.lines.length > 0
+        ? `${summary}; consensus: ${round.lines.join('; ')}`
+        : summary,
     ...(metrics ? { metrics: metrics.content } : {}),
   };
 }

@@ -2,7 +2,7 @@
 // time while the answer stays invalid (after its one repair) or the model itself reports failure,
 // never past the strongest tier. Pure policy: the calls are the caller's.
 import { TIERS, type Tier } from '../memory/registry.js';
-import type { SolveOutput } from './solve-output.js';
+import type { SolveOutput } from '../memory/solve-output.js';
 
 export interface TierAttempt {
   tier: Tier;

@@ -3,7 +3,7 @@
 // (additionalProperties: false) with every property required, integer enums instead of unions of
 // constants, no length keywords. Validation after the call still uses the full zod schema.
 import { z } from 'zod';
-import { SolveOutputSchema } from './solve-output.js';
+import { SolveOutputSchema } from '../memory/solve-output.js';
 
 export type JsonSchema = { [key: string]: JsonValue };
 type JsonValue = string | number | boolean | null | JsonValue[] | JsonSchema;

@@ -6,7 +6,7 @@ import type { Constraints } from '../memory/human.js';
 import type { AgentSpec, Tier } from '../memory/registry.js';
 import type { ReasoningDemand } from '../memory/rewards.js';
 import type { RunBudget } from './budget.js';
-import type { SolveOutput } from './solve-output.js';
+import type { SolveOutput } from '../memory/solve-output.js';
 
 export interface SolveRequest {
   taskId: string;

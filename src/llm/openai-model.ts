@@ -12,7 +12,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { Tier } from '../memory/registry.js';
 import { BudgetExhaustedError } from './budget.js';
 import { cascadeTiers, runCascade, type TierAttempt } from './cascade.js';
-import type { SolveOutput } from './solve-output.js';
+import type { SolveOutput } from '../memory/solve-output.js';
 import type { StreamedReply } from './stream-reply.js';
 import { solveOutputJsonSchema, SOLVE_OUTPUT_SCHEMA_NAME } from './json-schema.js';
 import {
@@ -27,8 +27,8 @@ import { callCost, priceOf, servedModelCost, sumCosts } from './prices.js';
 import { repairMessages, solveMessages, type ChatMessage } from './prompt.js';
 import { runRedactor } from '../security/run-redactor.js';
 import type { EndpointSettings, StructuredOutputMode } from './settings.js';
+import { parseSolveOutput, type OutputProblemKind } from '../memory/solve-output.js';
 import { retryWaitMs } from './retry-wait.js';
-import { parseSolveOutput, type OutputProblemKind } from './solve-output.js';
 import { innermostMessage, readStreamedCompletion, StreamFault } from './stream-reply.js';
 
 /** Completion tokens a call is expected to take when max_output_tokens is not set (budget checks). */

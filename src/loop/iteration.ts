@@ -12,6 +12,8 @@ import { planQueueWrites } from '../memory/queue-archive.js';
 import { entryField, loadQueue, setEntryFields, withoutEntryFields } from '../memory/queue.js';
 import { writeRewardRecord } from '../memory/reward-log.js';
 import type { RewardRecord } from '../memory/rewards.js';
+import { planAnswerProposal } from '../consensus/answer-proposal.js';
+import { openProposal } from '../consensus/branches.js';
 import { landChange } from '../memory/change.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import { MemoryWriter } from '../memory/writer.js';
@@ -36,6 +38,8 @@ export interface IterationDeps {
   budget?: RunBudget;
   now?: () => Date;
   logger?: Logger;
+  /** Publishes a proposal branch the answer opened (GitHub: push it and open its pull request). */
+  claimProposal?: (branch: string) => Promise<boolean>;
 }
 
 export interface IterationResult {
@@ -57,6 +61,8 @@ export interface IterationResult {
   failure?: ModelFailure;
   /** The rule that stopped the task, when status is "refused" or "awaiting-approval". */
   policy?: PolicyStop;
+  /** The shared proposal the answer opened (prop-NNN on its branch), or why it was refused. */
+  proposal?: { id: string; branch: string } | { refused: string };
 }
 
 export async function runIteration(
@@ -247,6 +253,7 @@ export async function runIteration(
   });
   const { record, created, updated, refused } = landed.value;
   const commit = landed.commit;
+  const proposal = await openAnswerProposal(deps, agent, task.id, commit, result.output);
   const summary =
     `${agent} ${task.id}: ${record.outcome} (${formatReward(record.reward)}) on ${record.model_used} ` +
     `[${record.model_name}], ${created.length} created, ${updated.length} updated` +
@@ -263,7 +270,31 @@ export async function runIteration(
     created,
     updated,
     refused,
+    ...(proposal ? { proposal } : {}),
   };
+}
+
+/** The answer's shared proposal, validated, as a proposal branch of its own (consensus/). */
+async function openAnswerProposal(
+  deps: IterationDeps,
+  agent: string,
+  taskId: string,
+  commit: string | undefined,
+  output: SolveResult['output'],
+): Promise<IterationResult['proposal']> {
+  const shared = output.memory.shared_proposal;
+  if (!shared) return undefined;
+  const plan = planAnswerProposal({ agent, taskId, commit, proposal: shared });
+  if (!plan.ok) {
+    deps.logger?.warn(`${taskId}: shared proposal refused: ${plan.reason}`);
+    return { refused: plan.reason };
+  }
+  const opened = await openProposal(
+    deps,
+    plan.draft,
+    deps.claimProposal ? { claimRemote: deps.claimProposal } : {},
+  );
+  return { id: opened.data.proposal, branch: opened.branch };
 }
 
 /**

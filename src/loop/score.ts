@@ -1,5 +1,6 @@
 // Scoring a task (SPEC §6): verification first (schema, constraints), then the reward record from
 // the verified outcome, the model's self-assessment and what the runtime measured.
+import { SEGMENTS_DIR } from '../memory/layout.js';
 import { contextItems, type AssembledContext } from '../context/assemble.js';
 import type { ModelFailure, SolveResult } from '../llm/model.js';
 import type { Constraints } from '../memory/human.js';
@@ -87,6 +88,7 @@ export function scoreTask(input: {
     },
     world_model_update: input.worldUpdates,
     skills_used: input.skillsUsed,
+    ...segmentsUsed(output.used_context, shown),
     ...(input.violations.length > 0 ? { violations: input.violations } : {}),
     feedback: null,
   };
@@ -144,4 +146,13 @@ function availableItems(context: AssembledContext): number {
 /** Text on one line, for YAML fields and queue.md. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The shared segments among the context items the model used: which shared truths served. */
+function segmentsUsed(
+  used: readonly string[],
+  shown: ReadonlySet<string>,
+): { segments_used?: string[] } {
+  const segments = used.filter((id) => shown.has(id) && id.startsWith(`${SEGMENTS_DIR}/`));
+  return segments.length > 0 ? { segments_used: [...new Set(segments)] } : {};
 }

@@ -1,6 +1,6 @@
 // Planning one iteration's memory changes from the validated model output, under the agent's
 // learning policy (SPEC §7). Pure: it returns the files to write and what it refused.
-import type { SolveOutput } from '../llm/solve-output.js';
+import type { SolveOutput } from '../memory/solve-output.js';
 import { agentPaths, agentRelative } from '../memory/layout.js';
 import type { AgentSpec } from '../memory/registry.js';
 import type { Outcome } from '../memory/rewards.js';

@@ -32,20 +32,33 @@ export async function landChange<T>(
     logger?: Logger;
     /** Redacts every file and the commit message; the run's redactor when absent. */
     redactor?: Redactor;
+    /**
+     * Lands the change as the merge of this commit (an accepted proposal's branch head): the commit
+     * gets it as a second parent, and the writer may write shared segments (consensus/merge.ts).
+     */
+    mergeParent?: string;
   },
   make: (writer: MemoryWriter) => Promise<{ message: string; value: T }>,
 ): Promise<LandedChange<T>> {
   const logger = input.logger ?? silentLogger;
   const journal = await ChangeJournal.begin({ ...input, logger });
   const redactor = input.redactor ?? runRedactor();
-  const writer = new MemoryWriter(input.repoRoot, input.agent, logger, journal, redactor);
+  const merging = input.mergeParent !== undefined;
+  const writer = new MemoryWriter(input.repoRoot, input.agent, logger, journal, {
+    redactor,
+    segments: merging,
+  });
   let landed: LandedChange<T>;
   try {
     const { message, value } = await make(writer);
     const commit =
       writer.written.length === 0
         ? undefined
-        : await input.git.commitPaths(writer.written, commitText(message, redactor));
+        : await input.git.commitPaths(
+            writer.written,
+            commitText(message, redactor),
+            merging ? { mergeParent: input.mergeParent } : {},
+          );
     landed = { value, commit, written: writer.written };
   } catch (error) {
     journal.rollback();

@@ -1,9 +1,10 @@
 // The path guard (SPEC §12): every write of the runtime goes through it. It admits only the agent's
-// own memory and shared proposals, never a human-owned file, and never through a symlink.
+// own memory and shared proposals, never a human-owned file, and never through a symlink; shared
+// segments only in the merge of an accepted proposal (consensus/), the one way they are written.
 import { lstatSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { PathRefusedError } from '../errors.js';
-import { PROPOSALS_DIR } from './layout.js';
+import { PROPOSALS_DIR, SEGMENTS_DIR } from './layout.js';
 
 /** Files in an agent's folder that belong to people; the runtime reads them and never writes them. */
 export const HUMAN_OWNED_FILES = ['persona.md', 'constraints.md', 'goals.md'] as const;
@@ -18,7 +19,11 @@ export const MAX_MEMORY_FILE_BYTES = 256 * 1024;
  * The lexical half of the guard, with no file-system access: returns the normalised
  * repository-relative path, or throws a PathRefusedError that says why the agent may not write it.
  */
-export function checkMemoryPath(agent: string, path: string): string {
+export function checkMemoryPath(
+  agent: string,
+  path: string,
+  options: { segments?: boolean } = {},
+): string {
   if (path.length === 0) throw new PathRefusedError(path, 'empty path');
   if (path.includes('\\') || path.includes('\0')) {
     throw new PathRefusedError(path, 'backslashes and NUL are not allowed');
@@ -41,6 +46,7 @@ export function checkMemoryPath(agent: string, path: string): string {
     return normal;
   }
   if (normal.startsWith(`${PROPOSALS_DIR}/`)) return normal;
+  if (options.segments && normal.startsWith(`${SEGMENTS_DIR}/`)) return normal;
   throw new PathRefusedError(
     path,
     `outside the memory of agent "${agent}" (${own}) and ${PROPOSALS_DIR}/`,
@@ -51,6 +57,8 @@ export class PathGuard {
   constructor(
     private readonly repoRoot: string,
     private readonly agent: string,
+    /** Admits shared/iac/segments/: only the merge of an accepted proposal asks for it. */
+    private readonly options: { segments?: boolean } = {},
   ) {}
 
   /**
@@ -58,7 +66,7 @@ export class PathGuard {
    * PathRefusedError that says why not.
    */
   resolve(path: string, byteLength = 0): string {
-    const relative = checkMemoryPath(this.agent, path);
+    const relative = checkMemoryPath(this.agent, path, this.options);
     if (byteLength > MAX_MEMORY_FILE_BYTES) {
       throw new PathRefusedError(
         path,

@@ -61,6 +61,8 @@ export const RewardRecordSchema = z.looseObject({
   }),
   world_model_update: z.array(z.string()).default([]),
   skills_used: z.array(z.string()).default([]),
+  /** Shared segments (shared/iac/segments/…) the model said it used; absent when none. */
+  segments_used: z.array(z.string()).optional(),
   feedback: FeedbackSchema.nullable().default(null),
   /**
    * Why the model finally failed (retries exhausted, timeout, invalid at the top tier, budget).

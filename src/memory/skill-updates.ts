@@ -1,6 +1,6 @@
 // Procedural learning (SPEC §7): skills are added only from successful, verified tasks, and the
 // counters of every skill a task used move with its outcome.
-import type { ProposedSkill } from '../llm/solve-output.js';
+import type { ProposedSkill } from './solve-output.js';
 import { agentPaths, isSlug } from './layout.js';
 import type { Outcome } from './rewards.js';
 import type { Skill } from './skills.js';

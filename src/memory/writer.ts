@@ -18,15 +18,17 @@ export type FileChange = { path: string; content: string } | { path: string; del
 export class MemoryWriter {
   private readonly guard: PathGuard;
   private readonly paths = new Set<string>();
+  private readonly redactor: Redactor;
 
   constructor(
     repoRoot: string,
     agent: string,
     private readonly logger: Logger,
     private readonly journal?: ChangeJournal,
-    private readonly redactor: Redactor = runRedactor(),
+    options: { redactor?: Redactor; segments?: boolean } = {},
   ) {
-    this.guard = new PathGuard(repoRoot, agent);
+    this.guard = new PathGuard(repoRoot, agent, { segments: options.segments ?? false });
+    this.redactor = options.redactor ?? runRedactor();
   }
 
   /** Writes a repository-relative file; throws PathRefusedError when the guard refuses it. */

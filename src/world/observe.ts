@@ -8,7 +8,7 @@ import type {
   NominatedDuplicate,
   ProposedEvidence,
   ProposedHypothesis,
-} from '../llm/solve-output.js';
+} from '../memory/solve-output.js';
 import type { EvidenceSource } from '../memory/evidence-source.js';
 import { agentPaths, isSlug, slugify } from '../memory/layout.js';
 import { checkMemoryPath } from '../memory/path-guard.js';

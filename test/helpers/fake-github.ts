@@ -1,6 +1,9 @@
 // A local stand-in for GitHub's REST API (127.0.0.1, port 0) for the calls the action makes:
-// issue comments, labels (the repository's and each issue's), reactions and collaborator permissions. It keeps issue state, records
-// every request, checks the token, and can fail requests on demand to exercise retries.
+// issue comments, labels (the repository's and each issue's), reactions, collaborator permissions,
+// and pull requests (create, list, get, close, reviews, merge pinned to a sha with 405 and 409
+// answers, merging for real in a bare git remote). It keeps state, records every request, checks
+// the token, and can fail requests on demand to exercise retries.
+import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -29,6 +32,30 @@ interface Failure {
   path: RegExp;
   status: number;
   times: number;
+  /** The answer's message (default "Server Error"), e.g. "Base branch was modified…". */
+  message?: string;
+}
+
+export interface FakeReview {
+  id: number;
+  user: string;
+  state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
+  commit_id: string;
+}
+
+export interface FakePull {
+  number: number;
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  merged: boolean;
+  merged_at: string | null;
+  closed_at: string | null;
+  created_at: string;
+  merge_commit_sha: string | null;
+  reviews: FakeReview[];
 }
 
 export interface FakeGitHub {
@@ -47,6 +74,11 @@ export interface FakeGitHub {
   reactions: { commentId: number; content: string }[];
   /** The next `times` requests matching method and path get `status`. */
   failNext(failure: Failure): void;
+  pulls: Map<number, FakePull>;
+  /** A person's review of the pull request's current head (or of `commitId`). */
+  review(pull: number, user: string, state: FakeReview['state'], commitId?: string): FakeReview;
+  /** Dismisses the user's latest review, as a maintainer would. */
+  dismiss(pull: number, user: string): void;
   close(): Promise<void>;
 }
 
@@ -79,6 +111,8 @@ export async function startFakeGitHub(options: {
   token: string;
   /** The repository's labels at the start (default: AgentOS's, as after a first run). */
   labels?: string[];
+  /** The bare repository standing in for GitHub's: heads are read from it, merges made in it. */
+  gitDir?: string;
 }): Promise<FakeGitHub> {
   const { owner, repo, token } = options;
   const repositoryLabels = new Map<string, RepositoryLabel>(
@@ -87,6 +121,54 @@ export async function startFakeGitHub(options: {
       { name, color: 'ededed', description: null },
     ]),
   );
+  const pulls = new Map<number, FakePull>();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: options.gitDir,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'GitHub',
+        GIT_AUTHOR_EMAIL: 'noreply@github.com',
+        GIT_COMMITTER_NAME: 'GitHub',
+        GIT_COMMITTER_EMAIL: 'noreply@github.com',
+      },
+    }).trim();
+  const headOf = (pull: FakePull) => {
+    try {
+      return git('rev-parse', `refs/heads/${pull.head}`);
+    } catch {
+      return '0'.repeat(40); // the branch was deleted
+    }
+  };
+  const pullJson = (pull: FakePull) => ({
+    url: `${url}/repos/${owner}/${repo}/pulls/${pull.number}`,
+    id: pull.number * 10,
+    node_id: `PR_${pull.number}`,
+    html_url: `${url}/${owner}/${repo}/pull/${pull.number}`,
+    number: pull.number,
+    state: pull.state,
+    locked: false,
+    title: pull.title,
+    body: pull.body,
+    user: BOT,
+    created_at: pull.created_at,
+    updated_at: pull.created_at,
+    closed_at: pull.closed_at,
+    merged_at: pull.merged_at,
+    merge_commit_sha: pull.merge_commit_sha,
+    draft: false,
+    head: { label: `${owner}:${pull.head}`, ref: pull.head, sha: headOf(pull), user: BOT },
+    base: {
+      label: `${owner}:${pull.base}`,
+      ref: pull.base,
+      sha: git('rev-parse', `refs/heads/${pull.base}`),
+      user: BOT,
+    },
+    merged: pull.merged,
+    mergeable: pull.state === 'open' ? true : null,
+    author_association: 'NONE',
+  });
   const issues = new Map<number, IssueState>();
   const permissions = new Map<string, string>();
   const requests: RecordedRequest[] = [];
@@ -132,7 +214,7 @@ export async function startFakeGitHub(options: {
     const failure = failures.find((f) => f.times > 0 && f.method === method && f.path.test(path));
     if (failure) {
       failure.times--;
-      return send(res, failure.status, { message: 'Server Error' });
+      return send(res, failure.status, { message: failure.message ?? 'Server Error' });
     }
     if (req.headers.authorization !== `token ${token}`)
       return send(res, 401, { message: 'Bad credentials', status: '401' });
@@ -251,6 +333,102 @@ export async function startFakeGitHub(options: {
         created_at: new Date().toISOString(),
       });
     }
+    const pullInput = (body ?? {}) as {
+      head?: string;
+      base?: string;
+      title?: string;
+      body?: string;
+      state?: string;
+      sha?: string;
+      commit_title?: string;
+      commit_message?: string;
+    };
+    if (rest === '/pulls' && method === 'POST') {
+      const { head, base, title } = pullInput;
+      if (!head || !base || !title) return send(res, 422, { message: 'Validation Failed' });
+      if ([...pulls.values()].some((p) => p.head === head && p.state === 'open'))
+        return send(res, 422, { message: `A pull request already exists for ${owner}:${head}.` });
+      const pull: FakePull = {
+        number: nextId++,
+        head,
+        base,
+        title,
+        body: pullInput.body ?? '',
+        state: 'open',
+        merged: false,
+        merged_at: null,
+        closed_at: null,
+        created_at: new Date().toISOString(),
+        merge_commit_sha: null,
+        reviews: [],
+      };
+      pulls.set(pull.number, pull);
+      return send(res, 201, pullJson(pull));
+    }
+    if (rest === '/pulls' && method === 'GET') {
+      const state = parsed.searchParams.get('state') ?? 'open';
+      const list = [...pulls.values()]
+        .filter((p) => state === 'all' || p.state === state)
+        .sort((a, b) => b.number - a.number);
+      return send(res, 200, list.map(pullJson));
+    }
+    if ((match = /^\/pulls\/(\d+)$/.exec(rest))) {
+      const pull = pulls.get(Number(match[1]));
+      if (!pull) return notFound(res);
+      if (method === 'GET') return send(res, 200, pullJson(pull));
+      if (method === 'PATCH') {
+        if (pullInput.state === 'closed' && pull.state === 'open') {
+          pull.state = 'closed';
+          pull.closed_at = new Date().toISOString();
+        }
+        return send(res, 200, pullJson(pull));
+      }
+    }
+    if ((match = /^\/pulls\/(\d+)\/reviews$/.exec(rest)) && method === 'GET') {
+      const pull = pulls.get(Number(match[1]));
+      if (!pull) return notFound(res);
+      return send(
+        res,
+        200,
+        pull.reviews.map((r) => ({
+          id: r.id,
+          node_id: `PRR_${r.id}`,
+          user: { login: r.user, id: r.id, type: 'User' },
+          body: '',
+          state: r.state,
+          html_url: `${url}/${owner}/${repo}/pull/${pull.number}#pullrequestreview-${r.id}`,
+          pull_request_url: `${url}/repos/${owner}/${repo}/pulls/${pull.number}`,
+          author_association: 'COLLABORATOR',
+          submitted_at: new Date().toISOString(),
+          commit_id: r.commit_id,
+        })),
+      );
+    }
+    if ((match = /^\/pulls\/(\d+)\/merge$/.exec(rest)) && method === 'PUT') {
+      const pull = pulls.get(Number(match[1]));
+      if (!pull) return notFound(res);
+      if (pull.merged || pull.state !== 'open')
+        return send(res, 405, { message: 'Pull Request is not mergeable' });
+      const head = headOf(pull);
+      if (pullInput.sha && pullInput.sha !== head)
+        return send(res, 409, {
+          message: 'Head branch was modified. Review and try the merge again.',
+        });
+      const base = git('rev-parse', `refs/heads/${pull.base}`);
+      const tree = git('merge-tree', '--write-tree', base, head);
+      const message = `${pullInput.commit_title ?? `Merge pull request #${pull.number}`}\n\n${pullInput.commit_message ?? ''}`;
+      const commit = git('commit-tree', tree, '-p', base, '-p', head, '-m', message);
+      git('update-ref', `refs/heads/${pull.base}`, commit, base);
+      pull.merged = true;
+      pull.state = 'closed';
+      pull.merged_at = pull.closed_at = new Date().toISOString();
+      pull.merge_commit_sha = commit;
+      return send(res, 200, {
+        sha: commit,
+        merged: true,
+        message: 'Pull Request successfully merged',
+      });
+    }
     if ((match = /^\/collaborators\/([^/]+)\/permission$/.exec(rest)) && method === 'GET') {
       const user = match[1] ?? '';
       const role = permissions.get(user) ?? 'read';
@@ -282,6 +460,21 @@ export async function startFakeGitHub(options: {
     setPermission: (user, permission) => permissions.set(user, permission),
     reactions,
     failNext: (failure) => failures.push({ ...failure }),
+    pulls,
+    review: (number, user, state, commitId) => {
+      const pull = pulls.get(number);
+      if (!pull) throw new Error(`no pull request #${number}`);
+      const review: FakeReview = { id: nextId++, user, state, commit_id: commitId ?? headOf(pull) };
+      pull.reviews.push(review);
+      return review;
+    },
+    dismiss: (number, user) => {
+      const review = pulls
+        .get(number)
+        ?.reviews.filter((r) => r.user === user && r.state !== 'COMMENTED')
+        .at(-1);
+      if (review) review.state = 'DISMISSED';
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

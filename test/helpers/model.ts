@@ -6,12 +6,15 @@ import {
   type ProposedEvidence,
   type ProposedHypothesis,
   type SolveOutput,
-} from '../../src/llm/solve-output.js';
+} from '../../src/memory/solve-output.js';
 
 export interface ScriptedMemory {
   hypotheses?: ProposedHypothesis[];
   evidence?: ProposedEvidence[];
   duplicates?: SolveOutput['memory']['duplicates'];
+  shared_proposal?: SolveOutput['memory']['shared_proposal'];
+  /** Ids of context items the answer says it used. */
+  used_context?: string[];
 }
 
 export function entityProposal(
@@ -40,7 +43,7 @@ export function scriptedModel(script: (request: SolveRequest) => ScriptedMemory)
       const output = SolveOutputSchema.parse({
         answer: `Scripted answer for ${request.taskId}.`,
         outcome: 'success',
-        used_context: [],
+        used_context: memory.used_context ?? [],
         reward_decomposition: { correctness: 1, efficiency: 0, novelty: 0, generality: 0 },
         context_tags: ['api'],
         reasoning_demand: 'moderate',
@@ -50,7 +53,7 @@ export function scriptedModel(script: (request: SolveRequest) => ScriptedMemory)
           hypotheses: memory.hypotheses ?? [],
           evidence: memory.evidence ?? [],
           duplicates: memory.duplicates ?? [],
-          shared_proposal: null,
+          shared_proposal: memory.shared_proposal ?? null,
         },
       });
       return {

@@ -5,7 +5,7 @@
 import { makeRepo, type TestRepo } from './repo.js';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SolveOutput } from '../../src/llm/solve-output.js';
+import type { SolveOutput } from '../../src/memory/solve-output.js';
 
 export interface ChatMessageBody {
   role: string;

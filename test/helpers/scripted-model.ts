@@ -1,6 +1,6 @@
 // A model that returns a scripted answer, to drive the loop through exact proposals.
 import type { Model, SolveRequest, SolveResult } from '../../src/llm/model.js';
-import type { SolveOutput } from '../../src/llm/solve-output.js';
+import type { SolveOutput } from '../../src/memory/solve-output.js';
 
 export function scriptedOutput(
   overrides: Omit<Partial<SolveOutput>, 'memory'> & {

@@ -5,7 +5,7 @@ import {
   solveOutputJsonSchema,
   type JsonSchema,
 } from '../../src/llm/json-schema.js';
-import { SolveOutputSchema } from '../../src/llm/solve-output.js';
+import { SolveOutputSchema } from '../../src/memory/solve-output.js';
 import { syncAnswer } from '../helpers/openai-server.js';
 import { z } from 'zod';
 

@@ -6,7 +6,7 @@ import type {
   NominatedDuplicate,
   ProposedEvidence,
   ProposedHypothesis,
-} from '../../llm/solve-output.js';
+} from '../../memory/solve-output.js';
 import { agentRelative, slugify } from '../../memory/layout.js';
 import { learnInMemory } from '../../learning/steps.js';
 import { familyOf, isLive, tripleOf, type Belief } from '../../world/beliefs.js';

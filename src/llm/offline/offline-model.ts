@@ -12,7 +12,7 @@ import type {
   ProposedHypothesis,
   ProposedSkill,
   SolveOutput,
-} from '../solve-output.js';
+} from '../../memory/solve-output.js';
 import { CONCEPT_RELATIONS, findConcepts, type Concept } from './lexicon.js';
 
 export const OFFLINE_MODEL_NAME = 'offline-rules';

@@ -1,9 +1,10 @@
-// The structured answer a model returns for one task (SPEC §4): the answer, what it used, its
-// self-assessment and the memory updates it proposes. Every field is required (nullable where it
-// may be empty) so the same schema serves strict JSON-schema structured output.
+// The structured answer a model returns for one task (SPEC §4), a memory proposal: the answer, what
+// it used, its self-assessment and the memory updates it proposes (shared_proposal included).
+// Every field is required (nullable where it may be empty) so the same schema serves strict
+// JSON-schema structured output. It lives with memory: world, llm and context all read it.
 import { z } from 'zod';
-import { OUTCOMES, REASONING_DEMANDS } from '../memory/rewards.js';
-import { signedUnit } from '../memory/schema-parts.js';
+import { OUTCOMES, REASONING_DEMANDS } from './rewards.js';
+import { signedUnit } from './schema-parts.js';
 
 const ProposedSkill = z.strictObject({
   slug: z.string().describe('lowercase-hyphenated file name for the skill'),
