@@ -4,7 +4,7 @@
 // checks the exit code, the exact refusal, that nothing was written outside agents/orion/ and
 // shared/iac/proposals/, that no secret reached a file, commit, log, output or summary, and that no
 // shell text ran.
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SolveOutput } from '../src/memory/solve-output.js';
 import { TOKEN } from './helpers/action.js';
@@ -374,25 +374,29 @@ describe('hostile: model answers that propose paths outside the memory', () => {
     expect(run.log).toContain(warning(issue, item, reason));
   });
 
-  it('a symlinked skill is not written through', async () => {
+  it('a symlinked skill stops the task before anything is read or written', async () => {
+    // A symbolic link anywhere in an agent's tree is refused when memory is read (tree-check.ts):
+    // the run fails naming the link, the model is never asked, and nothing is written through it.
     const outside = join(repo.dir, '..', 'outside-skill.md');
     writeFileSync(outside, 'not memory\n');
     mkdirSync(join(repo.dir, 'agents/orion/skills'), { recursive: true });
-    symlinkSync(outside, join(repo.dir, 'agents/orion/skills/trap.md'));
-    const { run, issue } = await hostileIssue({
-      title: 'Save the trap skill',
-      body: 'Save it as trap.',
-      output: withSkill('trap'),
-    });
-    expect(run.code).toBe(0);
-    expect(run.log).toContain(
-      warning(
-        issue,
-        'agents/orion/skills/trap.md',
-        '"agents/orion/skills/trap.md" is a symbolic link',
-      ),
-    );
-    expect(readFileSync(outside, 'utf8')).toBe('not memory\n');
+    const link = join(repo.dir, 'agents/orion/skills/trap.md');
+    symlinkSync(outside, link);
+    try {
+      const { run, prompts } = await hostileIssue({
+        title: 'Save the trap skill',
+        body: 'Save it as trap.',
+        output: withSkill('trap'),
+      });
+      expect(run.code).toBe(1);
+      expect(run.log).toContain(
+        'agents/orion/skills/trap.md: is a symbolic link: memory files and folders must be plain files and folders in the repository',
+      );
+      expect(prompts).toEqual([]);
+      expect(readFileSync(outside, 'utf8')).toBe('not memory\n');
+    } finally {
+      rmSync(link);
+    }
   });
 
   it('a 5,000-file update lands 20 new files and refuses the rest', async () => {
