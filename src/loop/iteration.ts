@@ -1,5 +1,6 @@
 // One loop iteration (SPEC §4): receive → assemble context → choose tier → solve → score → update
 // skills and world → commit. Each step is a module of its own; this file only composes them.
+import { runRedactor } from '../security/run-redactor.js';
 import { assembleContext, renderContextMarkdown } from '../context/assemble.js';
 import { PathRefusedError } from '../errors.js';
 import type { Git } from '../git/git.js';
@@ -137,6 +138,13 @@ export async function runIteration(
     agent,
     label: `${agent} ${task.id}`,
     logger,
+    // The agent's privacy patterns join the run's redactor for every file and message this lands.
+    redactor: runRedactor().withPatterns(
+      privacy.map((rule) => ({
+        kind: rule.name.replaceAll(' ', '-').toLowerCase(),
+        pattern: rule.regex,
+      })),
+    ),
   };
   let result: SolveResult;
   try {
