@@ -1,6 +1,8 @@
 // The benchmarks `agentos bench <name>` runs: each parses its configuration (defaults, then a file,
 // then flags) and returns plain results, printed as one JSON object {bench, config, results}.
 import type { z } from 'zod';
+import { runRoutingBench } from './routing/driver.js';
+import { RoutingBenchConfigSchema } from './routing/simulation.js';
 import { LongevityBenchConfigSchema, runLongevityBench } from './longevity/driver.js';
 import { runWorldBench } from './world/driver.js';
 import { WorldBenchConfigSchema } from './world/simulation.js';
@@ -31,5 +33,12 @@ export const BENCHES: readonly BenchDefinition[] = [
     run: async (config) => ({
       ...(await runLongevityBench(LongevityBenchConfigSchema.parse(config))),
     }),
+  },
+  {
+    name: 'routing',
+    summary:
+      "a task stream with hidden difficulty routed by every baseline and by the learned policy (the product's own module)",
+    schema: RoutingBenchConfigSchema,
+    run: (config) => ({ ...runRoutingBench(RoutingBenchConfigSchema.parse(config)) }),
   },
 ];
