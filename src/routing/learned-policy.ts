@@ -31,7 +31,9 @@ export const MIN_EVIDENCE = 5;
 /** Weight (in pseudo-observations) of the demand-wide estimate as the prior of a cluster's. */
 export const POOL_WEIGHT = 4;
 /** Share of the static prior on "the static route's tier is the weakest that succeeds"; the rest is spread evenly. */
-export const PRIOR_AT_ROUTE = 0.5;
+export const PRIOR_AT_ROUTE = 0.2;
+/** Starts whose cost per success is within this share of the lowest count as tied; the weakest of them wins. */
+export const INFORMATION_SLACK = 0.05;
 /** Weight of the static prior, in pseudo-observations. */
 export const PRIOR_WEIGHT = 2;
 /**
@@ -193,17 +195,19 @@ function levelCounts(
   sharedBy?: readonly number[],
 ): number[] {
   const levels = tiers.length + 1;
+  // A success on the weakest tier's first call is exact: nothing is weaker.
   const exact = prior.map((p, j) =>
-    j < tiers.length ? p + (cluster?.exact[tiers[j] ?? ''] ?? 0) : p + (cluster?.unsolved ?? 0),
+    j < tiers.length
+      ? p +
+        (cluster?.exact[tiers[j] ?? ''] ?? 0) +
+        (j === 0 ? (cluster?.atMost[tiers[0] ?? ''] ?? 0) : 0)
+      : p + (cluster?.unsolved ?? 0),
   );
   if (!cluster) return exact;
-  const atMost = tiers.map((t) => cluster.atMost[t] ?? 0);
+  const atMost = tiers.map((t, s) => (s === 0 ? 0 : (cluster.atMost[t] ?? 0)));
   const above = tiers.map((t) => cluster.above[t] ?? 0);
   if (atMost.every((n) => n === 0) && above.every((n) => n === 0)) return exact;
-  let completed = exact;
-  const rounds = sharedBy ? 1 : EM_ROUNDS;
-  for (let round = 0; round < rounds; round++) {
-    const probability = sharedBy ?? normalise(completed);
+  const share = (probability: readonly number[]): number[] => {
     const next = [...exact];
     for (let s = 0; s < tiers.length; s++) {
       const below = probability.slice(0, s + 1).reduce((a, b) => a + b, 0);
@@ -215,8 +219,13 @@ function levelCounts(
         for (let j = s + 1; j < levels; j++)
           next[j] = (next[j] ?? 0) + ((above[s] ?? 0) * (probability[j] ?? 0)) / upper;
     }
-    completed = next;
-  }
+    return next;
+  };
+  if (sharedBy) return share(sharedBy);
+  // EM from an even split of each censored count (slow to move where only censored evidence
+  // speaks, which keeps an untried split near even rather than near the prior).
+  let completed = share(new Array<number>(levels).fill(1 / levels));
+  for (let round = 0; round < EM_ROUNDS; round++) completed = share(normalise(completed));
   return completed;
 }
 
@@ -370,16 +379,16 @@ function bestStart(
   starts.forEach((s, i) => {
     if (eligible[i]) bestSuccess = Math.max(bestSuccess, s.success);
   });
-  let chosen = -1;
-  let chosenRatio = Infinity;
-  starts.forEach((s, i) => {
-    if (!eligible[i] || s.success < bestSuccess - tolerance) return;
+  let lowest = Infinity;
+  const ratios = starts.map((s, i) => {
+    if (!eligible[i] || s.success < bestSuccess - tolerance) return Infinity;
     const ratio = s.cost / Math.max(s.success, 1e-9);
-    if (ratio < chosenRatio) {
-      chosen = i;
-      chosenRatio = ratio;
-    }
+    lowest = Math.min(lowest, ratio);
+    return ratio;
   });
+  // Near a tie the weaker start wins: it also shows which tier the task needed, where a stronger
+  // start only shows that the task needed at most that tier.
+  const chosen = ratios.findIndex((ratio) => ratio <= lowest * (1 + INFORMATION_SLACK));
   return chosen < 0 ? eligible.lastIndexOf(true) : chosen;
 }
 
