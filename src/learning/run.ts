@@ -23,6 +23,7 @@ import { renderSkill, renderSkillsIndexPages } from '../memory/skills.js';
 import { renderBelief, renderWorldIndexPages } from '../world/beliefs.js';
 import type { Transition } from '../world/lifecycle.js';
 import { composeReflection, reflectedThrough } from './reflection.js';
+import { planRoutingUpdate } from './routing-step.js';
 import {
   applyOutcome,
   isEmpty,
@@ -47,7 +48,7 @@ export interface LearningRunInput {
 }
 
 export interface LearningCommit {
-  step: LearningStepName | 'indexes' | 'reflection';
+  step: LearningStepName | 'indexes' | 'reflection' | 'routing';
   /** The commit's subject line. */
   subject: string;
   sha: string;
@@ -194,6 +195,22 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     ['The generated indexes had drifted from the files they list (edited by hand or by a merge).'],
     [...renderWorldIndexPages(agent, state.world), ...renderSkillsIndexPages(agent, state.skills)],
   );
+
+  const routing = planRoutingUpdate(input.repoRoot, memory);
+  if (routing) {
+    await commit(
+      'routing',
+      'learn — routing policy from the reward log',
+      [
+        'routing.md rewritten from every reward record (feedback wins over self-assessment).',
+        '',
+        ...(routing.lines.length > 0
+          ? routing.lines
+          : ['- evidence updated; every cluster keeps its tier']),
+      ],
+      [{ path: routing.path, content: routing.content }],
+    );
+  }
 
   const reflectionsText = readTextIfExists(join(input.repoRoot, paths.reflections));
   const previous = reflectedThrough(reflectionsText);

@@ -9,7 +9,7 @@ import { errorMessage, InputError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Tier } from '../memory/registry.js';
 import { BudgetExhaustedError } from './budget.js';
-import { cascadeTiers, runCascade, type TierAttempt } from './cascade.js';
+import { cascadeTiers, runRequestCascade, type TierAttempt } from './cascade.js';
 import { solveOutputJsonSchema, SOLVE_OUTPUT_SCHEMA_NAME } from './json-schema.js';
 import {
   ModelFailure,
@@ -120,7 +120,7 @@ export class OpenAIModel implements Model {
     const spend = new Spend(request.tier);
     this.checkPricesForCostBudget(request);
     const schema = solveOutputJsonSchema();
-    const result = await runCascade(request.tier, async (tier): Promise<TierAttempt> => {
+    const result = await runRequestCascade(request, async (tier): Promise<TierAttempt> => {
       const model = this.settings.models[tier];
       spend.enter(tier, model);
       const messages = (mode: StructuredOutputMode) => solveMessages(request, mode, schema);
@@ -172,7 +172,7 @@ export class OpenAIModel implements Model {
   /** A cost budget needs a price for every model the cascade may call: checked before any call. */
   private checkPricesForCostBudget(request: SolveRequest): void {
     if (request.budget?.limits.maxCostUsd === undefined) return;
-    for (const tier of cascadeTiers(request.tier)) {
+    for (const tier of cascadeTiers(request.tier, request.maxEscalations)) {
       const model = this.settings.models[tier];
       request.budget.check({
         model,

@@ -5,6 +5,7 @@ import { Document, isMap, isSeq } from 'yaml';
 import { z } from 'zod';
 import { MemoryFileError } from '../errors.js';
 import { TIERS } from './registry.js';
+import { RouteRecordSchema } from './route-record.js';
 import { signedUnit, timestamp } from './schema-parts.js';
 import { parseYaml, validateYaml } from './yaml-source.js';
 
@@ -60,6 +61,8 @@ export const RewardRecordSchema = z.looseObject({
    * Such a record keeps the task retryable: a later run replaces it.
    */
   error: z.string().min(1).optional(),
+  /** How the tier was chosen (routing/runtime-policy.ts); absent on older records. */
+  route: RouteRecordSchema.optional(),
 });
 export type RewardRecord = z.infer<typeof RewardRecordSchema>;
 
@@ -94,7 +97,9 @@ export function isPlainRewardRecord(value: unknown): value is RewardRecord {
     isStringList(v.world_model_update) &&
     isStringList(v.skills_used) &&
     v.feedback === null &&
-    (v.error === undefined || nonEmptyString(v.error))
+    (v.error === undefined || nonEmptyString(v.error)) &&
+    // A record with a route is checked by the schema (the route has nested estimates).
+    v.route === undefined
   );
 }
 
