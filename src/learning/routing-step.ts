@@ -31,6 +31,10 @@ export function planRoutingUpdate(
     const changed = recordChangedAt(record);
     if (through === '' || Date.parse(changed) > Date.parse(through)) through = changed;
   }
+  const previous = memory.routing.status === 'ok' ? memory.routing.data : undefined;
+  // Nothing changed in the log since the file was written: keep it (and its "what changed").
+  if (previous && previous.records === records.length && previous.updated === through)
+    return undefined;
   const content = renderRoutingFile({
     agent,
     through,
@@ -39,7 +43,7 @@ export function planRoutingUpdate(
     tiers: configuredTierCosts(memory.registry, memory.registry.context.token_budget),
     budget: memory.agent.budget,
     maxEscalations: memory.registry.llm.max_escalations,
-    previous: memory.routing.status === 'ok' ? memory.routing.data : undefined,
+    previous,
   });
   if (readTextIfExists(join(repoRoot, path)) === content) return undefined;
   const section = /## What changed since the last run\n\n([\s\S]*?)\n\n/.exec(content)?.[1] ?? '';

@@ -3,7 +3,6 @@
 import { contextItems, type AssembledContext } from '../context/assemble.js';
 import type { ModelFailure, SolveResult } from '../llm/model.js';
 import type { Constraints } from '../memory/human.js';
-import type { Tier } from '../memory/registry.js';
 import {
   rewardTaskTitle,
   type Outcome,
