@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { Random } from '../src/bench/random.js';
 import { formatCommitMessage } from '../src/git/message.js';
 import { runLearning } from '../src/learning/run.js';
+import { runRequestCascade } from '../src/llm/cascade.js';
 import { OfflineModel } from '../src/llm/offline/offline-model.js';
 import { memoryLogger, silentLogger } from '../src/log.js';
 import { readAgentMemory } from '../src/loop/agent-memory.js';
@@ -346,5 +347,64 @@ describe('exploration', () => {
     expect(explored).toBeGreaterThan(0);
     expect(explored / decisions).toBeLessThanOrEqual(MAX_EXPLORATION);
     expect(explorationRate(10_000)).toBeLessThan(MAX_EXPLORATION);
+  });
+});
+
+describe('escalation on quality', () => {
+  const answer = (text: string) =>
+    ({
+      answer: text,
+      outcome: 'success',
+    }) as unknown as import('../src/llm/solve-output.js').SolveOutput;
+
+  it('climbs on a failed verification, at most max_escalations tiers, and records each tier', async () => {
+    const verify = (output: { answer: string }) =>
+      output.answer.includes('ftp') ? ['the answer uses forbidden tool "ftp"'] : [];
+    const byTier = { 'cheap-fast': 'use ftp', balanced: 'use ftp again', strongest: 'use https' };
+    const attempt = async (tier: Tier) => ({
+      tier,
+      output: answer(byTier[tier]),
+      problems: undefined,
+    });
+
+    const full = await runRequestCascade(
+      { tier: 'cheap-fast', maxEscalations: 2, verify },
+      attempt,
+    );
+    expect(full.attempts.map((a) => a.tier)).toEqual(['cheap-fast', 'balanced', 'strongest']);
+    expect(full.accepted?.tier).toBe('strongest');
+    expect(full.attempts[0]?.unverified).toEqual(['the answer uses forbidden tool "ftp"']);
+
+    const bounded = await runRequestCascade(
+      { tier: 'cheap-fast', maxEscalations: 1, verify },
+      attempt,
+    );
+    expect(bounded.attempts.map((a) => a.tier)).toEqual(['cheap-fast', 'balanced']);
+  });
+
+  it('the offline model fails a task too hard for its tier and moves up', async () => {
+    const repo = await makeRepo();
+    try {
+      // Two hardness cues (tricky, subtle): hardness 0.6, beyond balanced's 0.5 for novel work,
+      // within strongest's 0.75. The task starts on balanced by a fixed policy.
+      const result = await runIteration(
+        {
+          repoRoot: repo.dir,
+          git: repo.git,
+          model: new OfflineModel(),
+          now: steppingClock(),
+          routing: { choose: () => ({ tier: 'balanced', reason: 'fixed for the test' }) },
+        },
+        taskFromText(AGENT, 'Fix a tricky, subtle pagination bug in the API sync.', 'hard-one'),
+      );
+      expect(result.status).toBe('done');
+      const stored = repoRewardRecords(repo.dir, AGENT).find((r) => r.task_id === 'hard-one');
+      expect(stored?.reasoning_demand).toBe('novel');
+      expect(stored?.tiers_tried).toEqual(['balanced', 'strongest']);
+      expect(stored?.model_used).toBe('strongest');
+      expect(stored?.outcome).toBe('success');
+    } finally {
+      repo.cleanup();
+    }
   });
 });
