@@ -408,3 +408,35 @@ describe('escalation on quality', () => {
     }
   });
 });
+
+describe('a run cost budget', () => {
+  it('moves to cheaper tiers as it drains, before it has to stop', () => {
+    const evidence = emptyEvidence();
+    // novel work: cheap-fast solves 9 in 10 on its own, balanced every one
+    for (let n = 0; n < 40; n++)
+      addObservation(
+        evidence,
+        {
+          demand: 'novel',
+          tags: ['queue'],
+          attempts: [{ tier: n < 20 ? 'balanced' : 'cheap-fast', success: n < 20 || n % 10 !== 0 }],
+          cost: null,
+        },
+        'strongest',
+      );
+    const choose = (spent: number) =>
+      chooseRoute(evidence, {
+        demand: 'novel',
+        tags: ['queue'],
+        tiers: TIERS,
+        budget: 'premium',
+        maxEscalations: 0,
+        run: { spent, limit: 100 },
+        random: () => 1,
+      });
+    expect(choose(0).tier).toBe('balanced');
+    expect(choose(40).tier).toBe('balanced');
+    expect(choose(90).tier).toBe('cheap-fast');
+    expect(choose(90).tolerance).toBeGreaterThan(choose(40).tolerance);
+  });
+});
