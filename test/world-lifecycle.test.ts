@@ -69,6 +69,7 @@ describe('the belief lifecycle', () => {
     const promoted = await learn();
     expect(promoted.commits.map((c) => c.subject)).toEqual([
       'learn — promote 1 hypothesis',
+      'learn — routing policy from the reward log',
       'learn — reflection for 2026-05-01',
     ]);
     const [promotion] = promoted.commits;
