@@ -106,7 +106,8 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
       task_id: 'sync-1',
       outcome: 'failure',
       reward: -1,
-      model_appropriate: 'unknown',
+      // filled for failures by the after-the-fact rule: nothing stronger than the strongest tier
+      model_appropriate: 'yes',
       model_used: 'strongest',
       model_name: 'o3',
       tiers_tried: ['strongest'],

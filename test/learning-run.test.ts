@@ -223,7 +223,7 @@ describe('agentos learn', () => {
     const cli = await runCli(['learn', '--dir', repo.dir, '--agent', 'orion']);
     expect(cli.code).toBe(0);
     expect(cli.stdout.split('\n')[0]).toBe(
-      'orion: 4 learning commit(s): decay confidence of 1 unused belief; archive 1 skill; reflection for ' +
+      'orion: 5 learning commit(s): decay confidence of 1 unused belief; archive 1 skill; routing policy from the reward log; reflection for ' +
         new Date().toISOString().slice(0, 10) +
         '; metrics report',
     );

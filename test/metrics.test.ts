@@ -56,9 +56,9 @@ function record(taskId: string, at: string, fields: RecordFields): RewardRecord 
 
 function estimates(cheapSuccess: number) {
   return {
-    'cheap-fast': { success_rate: cheapSuccess, cost_usd: 0.01 },
-    balanced: { success_rate: 0.9, cost_usd: 0.02 },
-    strongest: { success_rate: 0.95, cost_usd: 0.1 },
+    'cheap-fast': { success: cheapSuccess, cost: 0.01, start_success: 0.95, start_cost: 0.02 },
+    balanced: { success: 0.9, cost: 0.02, start_success: 0.95, start_cost: 0.03 },
+    strongest: { success: 0.95, cost: 0.1, start_success: 0.95, start_cost: 0.1 },
   };
 }
 
@@ -84,6 +84,10 @@ const CURRENT: RewardRecord[] = [
       default_tier: 'balanced',
       reason: 'learned',
       explored: false,
+      source: 'routing.md',
+      demand_reason: 'fixture',
+      cluster: 'routine',
+      tags: [],
       estimates: estimates(0.8),
     },
   }),
@@ -98,6 +102,10 @@ const CURRENT: RewardRecord[] = [
       default_tier: 'balanced',
       reason: 'learned',
       explored: true,
+      source: 'routing.md',
+      demand_reason: 'fixture',
+      cluster: 'routine',
+      tags: [],
       estimates: estimates(0.3),
     },
   }),

@@ -498,6 +498,24 @@ describe('the reward log', () => {
 
   it('checks a record by hand as the schema would, and leaves the rest to the schema', () => {
     const valid = sampleRecord('x', 0);
+    // A route as the runtime records it (src/memory/route-record.ts).
+    const route = {
+      tier: 'cheap-fast',
+      default_tier: 'balanced',
+      reason: 'lowest expected cost per success',
+      explored: false,
+      source: 'routing.md',
+      demand_reason: 'short task, known tags',
+      cluster: 'routine/api',
+      tags: ['api'],
+      exploration_rate: 0.05,
+      tolerance: 0.02,
+      estimates: {
+        'cheap-fast': { success: 0.9, cost: 0.001, start_success: 0.97, start_cost: 0.004 },
+        balanced: { success: 0.95, cost: 0.02, start_success: 0.97, start_cost: 0.025 },
+      },
+      expected: { success: 0.97, cost: 0.004 },
+    };
     const dimensions = valid.reward_decomposition;
     const variants: unknown[] = [
       valid,
@@ -544,6 +562,14 @@ describe('the reward log', () => {
       { ...valid, world_model_update: 'world/x.md' },
       { ...valid, skills_used: [null] },
       { ...valid, violations: ['the answer uses forbidden tool "curl"'] },
+      { ...valid, route },
+      { ...valid, route: { ...route, tier: 'huge' } },
+      { ...valid, route: { ...route, explored: 'no' } },
+      { ...valid, route: { ...route, exploration_rate: 2 } },
+      { ...valid, route: { ...route, estimates: { balanced: { success: 0.9, cost: 0.1 } } } },
+      { ...valid, route: { ...route, estimates: undefined } },
+      { ...valid, route: { ...route, expected: { success: 0.9, cost: -1 } } },
+      { ...valid, route: { ...route, note: 'loose objects keep other fields' } },
       null,
       [],
       'a record',
@@ -559,6 +585,7 @@ describe('the reward log', () => {
       isPlainRewardRecord({
         ...valid,
         context: { included: 4, used: 1, tokens: 9, available: 7, used_ids: ['a'], used_tokens: 3 },
+        route,
       }),
     ).toBe(true);
   });

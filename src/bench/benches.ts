@@ -1,6 +1,8 @@
 // The benchmarks `agentos bench <name>` runs: each parses its configuration (defaults, then a file,
 // then flags) and returns plain results, printed as one JSON object {bench, config, results}.
 import type { z } from 'zod';
+import { runRoutingBench } from './routing/driver.js';
+import { RoutingBenchConfigSchema } from './routing/simulation.js';
 import { LongevityBenchConfigSchema, runLongevityBench } from './longevity/driver.js';
 import { MetricsBenchConfigSchema, runMetricsBench } from './metrics/driver.js';
 import { runWorldBench } from './world/driver.js';
@@ -39,5 +41,12 @@ export const BENCHES: readonly BenchDefinition[] = [
       'agentos metrics --json on 100,000 reward records, 10,000 world files, 3 agents and 5,000 commits: seconds and peak memory',
     schema: MetricsBenchConfigSchema,
     run: async (config) => ({ ...(await runMetricsBench(MetricsBenchConfigSchema.parse(config))) }),
+  },
+  {
+    name: 'routing',
+    summary:
+      "a task stream with hidden difficulty routed by every baseline and by the learned policy (the product's own module)",
+    schema: RoutingBenchConfigSchema,
+    run: (config) => ({ ...runRoutingBench(RoutingBenchConfigSchema.parse(config)) }),
   },
 ];

@@ -24,6 +24,7 @@ import { renderBelief, renderWorldIndexPages } from '../world/beliefs.js';
 import type { Transition } from '../world/lifecycle.js';
 import { agentMetricsFile } from '../metrics/agent-file.js';
 import { composeReflection, reflectedThrough } from './reflection.js';
+import { planRoutingUpdate } from './routing-step.js';
 import {
   describeVoters,
   runConsensusRound,
@@ -56,7 +57,7 @@ export interface LearningRunInput {
 }
 
 export interface LearningCommit {
-  step: LearningStepName | 'indexes' | 'reflection' | 'metrics';
+  step: LearningStepName | 'indexes' | 'reflection' | 'routing' | 'metrics';
   /** The commit's subject line. */
   subject: string;
   sha: string;
@@ -211,6 +212,21 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     [...renderWorldIndexPages(agent, state.world), ...renderSkillsIndexPages(agent, state.skills)],
   );
 
+  const routing = planRoutingUpdate(input.repoRoot, memory);
+  if (routing) {
+    await commit(
+      'routing',
+      'learn — routing policy from the reward log',
+      [
+        'routing.md rewritten from every reward record (feedback wins over self-assessment).',
+        '',
+        ...(routing.lines.length > 0
+          ? routing.lines
+          : ['- evidence updated; every cluster keeps its tier']),
+      ],
+      [{ path: routing.path, content: routing.content }],
+    );
+  }
   const round =
     input.consensus === false
       ? undefined

@@ -1,8 +1,11 @@
 // The bounded cascade (SPEC §4, §5): a task starts on its routed tier and moves up one tier at a
-// time while the answer stays invalid (after its one repair) or the model itself reports failure,
-// never past the strongest tier. Pure policy: the calls are the caller's.
+// time while the answer stays invalid (after its one repair), the model itself reports failure, or
+// verification finds problems in a valid answer (constraint violations, a failed self-check), at
+// most `maxEscalations` times and never past the strongest tier. Pure policy: the calls are the
+// caller's.
 import { TIERS, type Tier } from '../memory/registry.js';
 import type { SolveOutput } from '../memory/solve-output.js';
+import type { SolveRequest } from './model.js';
 
 export interface TierAttempt {
   tier: Tier;
@@ -10,16 +13,23 @@ export interface TierAttempt {
   output: SolveOutput | undefined;
   /** Why the answer was invalid, when it was. */
   problems: string | undefined;
+  /** What verification found wrong with a valid answer (escalates like an invalid one). */
+  unverified?: string[];
 }
 
-/** The tiers a task may try, from its routed tier up. */
-export function cascadeTiers(start: Tier): Tier[] {
-  return TIERS.slice(TIERS.indexOf(start));
+/** The tiers a task may try, from its routed tier up, at most `maxEscalations` above it. */
+export function cascadeTiers(start: Tier, maxEscalations = TIERS.length - 1): Tier[] {
+  const from = TIERS.indexOf(start);
+  return TIERS.slice(from, from + 1 + Math.max(0, maxEscalations));
 }
 
-/** An invalid answer, or one the model itself calls a failure, goes one tier up. */
+/** An invalid answer, one the model itself calls a failure, or one verification rejects goes one tier up. */
 export function needsEscalation(attempt: TierAttempt): boolean {
-  return attempt.output === undefined || attempt.output.outcome === 'failure';
+  return (
+    attempt.output === undefined ||
+    attempt.output.outcome === 'failure' ||
+    (attempt.unverified?.length ?? 0) > 0
+  );
 }
 
 export interface CascadeResult {
@@ -31,14 +41,36 @@ export interface CascadeResult {
 export async function runCascade(
   start: Tier,
   attemptTier: (tier: Tier) => Promise<TierAttempt>,
+  options: { maxEscalations?: number; verify?: (output: SolveOutput) => string[] } = {},
 ): Promise<CascadeResult> {
   const attempts: TierAttempt[] = [];
   let accepted: CascadeResult['accepted'];
-  for (const tier of cascadeTiers(start)) {
-    const attempt = await attemptTier(tier);
+  for (const tier of cascadeTiers(start, options.maxEscalations)) {
+    const tried = await attemptTier(tier);
+    const unverified = tried.output && options.verify ? options.verify(tried.output) : [];
+    const attempt = unverified.length > 0 ? { ...tried, unverified } : tried;
     attempts.push(attempt);
     if (attempt.output !== undefined) accepted = { ...attempt, output: attempt.output };
     if (!needsEscalation(attempt)) break;
   }
   return { accepted, attempts };
+}
+
+/** The cascade's bounds and verification from a solve request. */
+export function cascadeOptions(request: Pick<SolveRequest, 'maxEscalations' | 'verify'>): {
+  maxEscalations?: number;
+  verify?: (output: SolveOutput) => string[];
+} {
+  return {
+    ...(request.maxEscalations !== undefined ? { maxEscalations: request.maxEscalations } : {}),
+    ...(request.verify ? { verify: request.verify } : {}),
+  };
+}
+
+/** The cascade of a solve request: its routed tier, its escalation bound and its verification. */
+export function runRequestCascade(
+  request: Pick<SolveRequest, 'tier' | 'maxEscalations' | 'verify'>,
+  attemptTier: (tier: Tier) => Promise<TierAttempt>,
+): Promise<CascadeResult> {
+  return runCascade(request.tier, attemptTier, cascadeOptions(request));
 }

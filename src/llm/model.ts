@@ -18,6 +18,10 @@ export interface SolveRequest {
   constraints: Constraints;
   /** The run's budget, checked before every call the model makes. */
   budget?: RunBudget;
+  /** Tiers the cascade may climb after a failed answer (llm.max_escalations); all when absent. */
+  maxEscalations?: number;
+  /** Verification of a valid answer (e.g. constraint checks): problems found make the cascade escalate. */
+  verify?: (output: SolveOutput) => string[];
 }
 
 export interface TokenUsage {

@@ -13,6 +13,8 @@ import { withRegistryPriors } from '../memory/registry-priors.js';
 import { readRewardIndex, type RewardIndex } from '../memory/reward-log.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import { loadSkills, type Skill } from '../memory/skills.js';
+import { agentPaths } from '../memory/layout.js';
+import { readRoutingFile, type RoutingFileRead } from '../routing/routing-file.js';
 import { loadWorld, type Belief } from '../world/beliefs.js';
 
 export interface AgentMemory {
@@ -30,6 +32,8 @@ export interface AgentMemory {
   /** Each task's status and file in the reward log, for the already-processed check and writes. */
   rewardIndex: RewardIndex;
   queue: Queue;
+  /** routing.md: the learned routing policy, or why it cannot be used (missing, invalid). */
+  routing: RoutingFileRead;
   /** The reads behind this memory: parsed values (and derived ones, like context terms) by file. */
   cache: ParseCache;
 }
@@ -58,6 +62,7 @@ export function loadAgentMemory(
     rewards: rewardIndex.recent(TAG_LEARNING_WINDOW),
     rewardIndex,
     queue: loadQueue(repoRoot, agent.name),
+    routing: readRoutingFile(cache, agentPaths(agent.name).routing),
     cache,
   };
 }

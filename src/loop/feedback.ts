@@ -25,6 +25,7 @@ import { readAgentMemory, type AgentMemory } from './agent-memory.js';
 import { formatReward } from './commit-message.js';
 import { parseRewardArguments } from './feedback-arguments.js';
 import type { EvidenceSource } from '../memory/evidence-source.js';
+import { refreshedAppropriate } from '../routing/appropriate.js';
 
 export interface FeedbackInput {
   /** Who gave it (a GitHub login, or "cli"). */
@@ -95,13 +96,15 @@ export function planFeedback(input: {
     scores: input.feedback.scores,
     note: input.feedback.note,
   };
-  const record: RewardRecord = {
+  const rescored: RewardRecord = {
     ...before,
     outcome,
     reward: REWARD_OF_OUTCOME[outcome],
     reward_decomposition: decomposition,
     feedback,
   };
+  // The feedback may change whether the tier fitted: the after-the-fact rule decides again.
+  const record: RewardRecord = { ...rescored, model_appropriate: refreshedAppropriate(rescored) };
   const same =
     before.feedback !== null &&
     JSON.stringify({ ...before.feedback, at: '' }) === JSON.stringify({ ...feedback, at: '' });

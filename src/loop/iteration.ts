@@ -19,9 +19,10 @@ import { landChange } from '../memory/change.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import { MemoryWriter } from '../memory/writer.js';
 import { estimateDemand } from '../routing/demand.js';
-import { staticRoutingPolicy, type RoutingPolicy } from '../routing/policy.js';
+import type { RoutingPolicy } from '../routing/policy.js';
 import { privacyPatterns, redactPrivate, redactPrivateDeep } from '../policy/privacy.js';
 import { describePolicyStop, decideTaskPolicy } from '../policy/task-policy.js';
+import { chooseTier } from './route-choice.js';
 import type { Refusal } from '../world/observe.js';
 import { readAgentMemory, saveMemoryIndex, type AgentMemory } from './agent-memory.js';
 import { formatReward, iterationCommitMessage } from './commit-message.js';
@@ -124,10 +125,7 @@ export async function runIteration(
   );
 
   const estimate = estimateDemand(context);
-  const choice = (deps.routing ?? staticRoutingPolicy).choose({
-    demand: estimate.demand,
-    tags: context.learnedTags,
-  });
+  const { choice, route } = chooseTier(deps, memory, estimate, context, task.id, logger);
   logger.debug(
     `${task.id}: ${estimate.demand} demand (${estimate.reason}) → ${choice.tier} (${choice.reason})`,
   );
@@ -157,12 +155,21 @@ export async function runIteration(
       context,
       constraints: memory.human.constraints,
       ...(deps.budget ? { budget: deps.budget } : {}),
+      maxEscalations: memory.registry.llm.max_escalations,
+      verify: (output) => checkConstraints(output.answer, memory.human.constraints),
     });
     result = { ...result, output: redactPrivateDeep(result.output, privacy) };
   } catch (error) {
     if (!(error instanceof ModelFailure)) throw error;
     // No answer: no memory file changes. Only the record of the attempt and the queue's count.
-    const record = failureRecord({ task, at, failure: error, demand: estimate.demand, context });
+    const record = failureRecord({
+      task,
+      at,
+      failure: error,
+      demand: estimate.demand,
+      context,
+      ...(route ? { route } : {}),
+    });
     const { commit } = await landChange(change, async (writer) => {
       const sealed = writeRewardRecord(writer, deps.repoRoot, memory.rewardIndex, record);
       writeQueueAttempt(writer, deps.repoRoot, task, at, {
@@ -241,6 +248,7 @@ export async function runIteration(
         (p) => created.includes(`${paths.root}/${p}`) || updated.includes(`${paths.root}/${p}`),
       ),
       skillsUsed: plan.skillsUsed,
+      ...(route ? { route } : {}),
     });
     const sealed = writeRewardRecord(writer, deps.repoRoot, memory.rewardIndex, record);
     writeQueueAttempt(writer, deps.repoRoot, task, at, {

@@ -5,14 +5,14 @@ import { contextItems, type AssembledContext } from '../context/assemble.js';
 import type { ModelFailure, SolveResult } from '../llm/model.js';
 import type { Constraints } from '../memory/human.js';
 import { mentions, ruleTerms } from '../policy/rule-terms.js';
-import type { Tier } from '../memory/registry.js';
 import {
   rewardTaskTitle,
   type Outcome,
   type ReasoningDemand,
   type RewardRecord,
 } from '../memory/rewards.js';
-import { DEFAULT_ROUTES, tierRank } from '../routing/policy.js';
+import type { RouteRecord } from '../memory/route-record.js';
+import { modelAppropriateAfterTheFact } from '../routing/appropriate.js';
 import { taskProvenance, type Task } from './task.js';
 
 const OUTCOME_REWARD = { success: 1, partial: 0, failure: -1 } as const;
@@ -26,19 +26,6 @@ export function checkConstraints(answer: string, constraints: Constraints): stri
     .map((tool) => `the answer uses forbidden tool "${tool}"`);
 }
 
-/**
- * Whether the tier fitted the task: a failed or partial answer below the strongest tier was
- * underpowered; a success on a tier stronger than the task's assessed demand needed was wasteful.
- */
-export function modelAppropriate(
-  outcome: Outcome,
-  tier: Tier,
-  assessed: ReasoningDemand,
-): 'yes' | 'no' {
-  if (outcome !== 'success') return tier === 'strongest' ? 'yes' : 'no';
-  return tierRank(tier) > tierRank(DEFAULT_ROUTES[assessed]) ? 'no' : 'yes';
-}
-
 export function scoreTask(input: {
   task: Task;
   at: string;
@@ -48,6 +35,7 @@ export function scoreTask(input: {
   violations: string[];
   worldUpdates: string[];
   skillsUsed: string[];
+  route?: RouteRecord;
 }): RewardRecord {
   const { output } = input.result;
   const outcome: Outcome = input.violations.length > 0 ? 'failure' : output.outcome;
@@ -72,7 +60,11 @@ export function scoreTask(input: {
     assessed_demand: output.reasoning_demand,
     model_used: input.result.tier,
     model_name: input.result.modelName,
-    model_appropriate: modelAppropriate(outcome, input.result.tier, output.reasoning_demand),
+    model_appropriate: modelAppropriateAfterTheFact({
+      success: outcome === 'success',
+      tier: input.result.tier,
+      route: input.route,
+    }),
     tiers_tried: input.result.tiersTried,
     tokens: input.result.usage,
     cost_usd: input.result.costUsd,
@@ -91,6 +83,7 @@ export function scoreTask(input: {
     ...segmentsUsed(output.used_context, shown),
     ...(input.violations.length > 0 ? { violations: input.violations } : {}),
     feedback: null,
+    ...(input.route ? { route: input.route } : {}),
   };
 }
 
@@ -104,6 +97,7 @@ export function failureRecord(input: {
   failure: ModelFailure;
   demand: ReasoningDemand;
   context: AssembledContext;
+  route?: RouteRecord;
 }): RewardRecord {
   const { spent } = input.failure;
   return {
@@ -119,7 +113,11 @@ export function failureRecord(input: {
     reasoning_demand: input.demand,
     model_used: spent.tier,
     model_name: spent.modelName,
-    model_appropriate: 'unknown',
+    model_appropriate: modelAppropriateAfterTheFact({
+      success: false,
+      tier: spent.tier,
+      route: input.route,
+    }),
     tiers_tried: spent.tiersTried,
     tokens: spent.usage,
     cost_usd: spent.costUsd,
@@ -135,6 +133,7 @@ export function failureRecord(input: {
     skills_used: [],
     feedback: null,
     error: `${input.failure.kind}: ${oneLine(input.failure.message)}`,
+    ...(input.route ? { route: input.route } : {}),
   };
 }
 

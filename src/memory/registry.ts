@@ -59,6 +59,13 @@ export const LlmSchema = z.strictObject({
   retry_backoff_ms: z.number().int().min(0).max(60_000).default(500),
   max_output_tokens: z.number().int().min(1).nullable().default(null),
   structured_output: z.enum(STRUCTURED_OUTPUT_MODES).default('json_schema'),
+  /** Tiers a task may climb after a failed or unverified answer (SPEC §5: the bounded cascade). */
+  max_escalations: z
+    .number()
+    .int()
+    .min(0)
+    .max(TIERS.length - 1)
+    .default(TIERS.length - 1),
 });
 export type LlmConfig = z.infer<typeof LlmSchema>;
 

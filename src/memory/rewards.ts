@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MemoryFileError } from '../errors.js';
 import { EvidenceSourceSchema, isEvidenceSource } from './evidence-source.js';
 import { TIERS } from './registry.js';
+import { RouteRecordSchema } from './route-record.js';
 import { signedUnit, timestamp } from './schema-parts.js';
 import { parseYaml, validateYaml } from './yaml-source.js';
 
@@ -71,6 +72,8 @@ export const RewardRecordSchema = z.looseObject({
   error: z.string().min(1).optional(),
   /** Where the task came from: an issue's author and association, the CLI, the schedule… */
   source: EvidenceSourceSchema.optional(),
+  /** How the tier was chosen (routing/runtime-policy.ts); absent on older records. */
+  route: RouteRecordSchema.optional(),
 });
 export type RewardRecord = z.infer<typeof RewardRecordSchema>;
 
@@ -106,7 +109,8 @@ export function isPlainRewardRecord(value: unknown): value is RewardRecord {
     isStringList(v.skills_used) &&
     v.feedback === null &&
     (v.error === undefined || nonEmptyString(v.error)) &&
-    (v.source === undefined || isEvidenceSource(v.source))
+    (v.source === undefined || isEvidenceSource(v.source)) &&
+    (v.route === undefined || isRoute(v.route))
   );
 }
 
@@ -168,6 +172,52 @@ function isContext(value: unknown): boolean {
       const check = Object.hasOwn(optional, key) ? optional[key] : undefined;
       return check !== undefined && value[key] !== undefined && check(value[key]);
     })
+  );
+}
+
+function isProbability(value: unknown): boolean {
+  return typeof value === 'number' && value >= 0 && value <= 1;
+}
+
+function isCost(value: unknown): boolean {
+  return typeof value === 'number' && isFiniteAtLeastZero(value);
+}
+
+/** Optional `key` of `value` passes `check` when present (a loose object's optional field). */
+function optionalField(
+  value: Record<string, unknown>,
+  key: string,
+  check: (v: unknown) => boolean,
+): boolean {
+  return value[key] === undefined ? !Object.hasOwn(value, key) : check(value[key]);
+}
+
+/** The record's `route` as the runtime writes it (RouteRecordSchema, a loose object). */
+function isRoute(value: unknown): boolean {
+  if (!isObject(value)) return false;
+  const isEstimate = (e: unknown) =>
+    isObject(e) &&
+    isProbability(e.success) &&
+    isCost(e.cost) &&
+    isProbability(e.start_success) &&
+    isCost(e.start_cost);
+  return (
+    oneOf(TIERS, value.tier) &&
+    oneOf(TIERS, value.default_tier) &&
+    typeof value.reason === 'string' &&
+    typeof value.explored === 'boolean' &&
+    oneOf(['routing.md', 'static'], value.source) &&
+    typeof value.demand_reason === 'string' &&
+    typeof value.cluster === 'string' &&
+    isStringList(value.tags) &&
+    optionalField(value, 'exploration_rate', isProbability) &&
+    optionalField(value, 'tolerance', isCost) &&
+    optionalField(value, 'estimates', (e) => isObject(e) && Object.values(e).every(isEstimate)) &&
+    optionalField(
+      value,
+      'expected',
+      (e) => isObject(e) && isProbability(e.success) && isCost(e.cost),
+    )
   );
 }
 

@@ -19,7 +19,8 @@ export interface TierEstimate {
 
 /**
  * A record's `route`, as the learned routing policy writes it:
- * `route: {tier, default_tier, reason, explored, estimates: {<tier>: {success_rate, cost_usd}}}`.
+ * `route: {tier, default_tier, reason, explored, estimates: {<tier>: {success, cost, …}}}`
+ * (src/memory/route-record.ts): `success` and `cost` are one call's on that tier.
  */
 export interface RouteFacts {
   tier: Tier;
@@ -58,8 +59,8 @@ export function routeOf(record: RewardRecord): RouteFacts | undefined {
     const estimate = field(raw, candidate);
     if (estimate === undefined) continue;
     estimates[candidate] = {
-      successRate: finiteOrNull(field(estimate, 'success_rate'), 0, 1),
-      costUsd: finiteOrNull(field(estimate, 'cost_usd')),
+      successRate: finiteOrNull(field(estimate, 'success'), 0, 1),
+      costUsd: finiteOrNull(field(estimate, 'cost')),
     };
   }
   return {

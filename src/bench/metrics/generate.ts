@@ -81,8 +81,10 @@ function rewardRecord(
     TIERS.map((t, rank) => [
       t,
       {
-        success_rate: Math.min(1, 0.55 + rank * 0.15 + random.next() * 0.1),
-        cost_usd: TIER_COST[t],
+        success: Math.min(1, 0.55 + rank * 0.15 + random.next() * 0.1),
+        cost: TIER_COST[t],
+        start_success: Math.min(1, 0.7 + rank * 0.1),
+        start_cost: TIER_COST[t] * 1.2,
       },
     ]),
   );
@@ -119,6 +121,10 @@ function rewardRecord(
       default_tier: random.pick(TIERS),
       reason: 'bench',
       explored: random.chance(0.05),
+      source: 'routing.md',
+      demand_reason: 'bench',
+      cluster: 'routine',
+      tags: [],
       estimates,
     },
   } as RewardRecord;

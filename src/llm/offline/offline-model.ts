@@ -6,7 +6,10 @@ import { contextItems, type ContextItem } from '../../context/assemble.js';
 import { estimateTokens } from '../../context/text.js';
 import { slugify } from '../../memory/layout.js';
 import type { Outcome, ReasoningDemand } from '../../memory/rewards.js';
+import type { Tier } from '../../memory/registry.js';
+import { cascadeTiers } from '../cascade.js';
 import type { Model, SolveRequest, SolveResult } from '../model.js';
+import { taskHardness, tooHardFor } from './tier-outcome.js';
 import type {
   ProposedEvidence,
   ProposedHypothesis,
@@ -25,21 +28,34 @@ export class OfflineModel implements Model {
 
   async solve(request: SolveRequest): Promise<SolveResult> {
     // Its "tokens" are estimates and it costs nothing, but a token budget still counts them.
-    request.budget?.check({
-      model: OFFLINE_MODEL_NAME,
-      tokens: request.context.tokens,
-      costUsd: 0,
-    });
-    const output = solveOffline(request);
-    const usage = { prompt: request.context.tokens, completion: estimateTokens(output.answer) };
-    request.budget?.record(usage, 0);
+    // A task too hard for a tier fails there and moves up (tier-outcome.ts), as a real cascade does.
+    const hardness = taskHardness(request.task);
+    const tiersTried: Tier[] = [];
+    const usage = { prompt: 0, completion: 0 };
+    let output: SolveOutput | undefined;
+    let tier = request.tier;
+    for (tier of cascadeTiers(request.tier, request.maxEscalations)) {
+      request.budget?.check({
+        model: OFFLINE_MODEL_NAME,
+        tokens: request.context.tokens,
+        costUsd: 0,
+      });
+      tiersTried.push(tier);
+      const tooHard = tooHardFor(tier, request.demand, hardness);
+      output = solveOffline({ ...request, tier }, tooHard);
+      const call = { prompt: request.context.tokens, completion: estimateTokens(output.answer) };
+      request.budget?.record(call, 0);
+      usage.prompt += call.prompt;
+      usage.completion += call.completion;
+      if (tooHard === undefined) break;
+    }
     return {
-      output,
-      tier: request.tier,
+      output: output ?? solveOffline(request),
+      tier,
       modelName: OFFLINE_MODEL_NAME,
       usage,
       costUsd: 0,
-      tiersTried: [request.tier],
+      tiersTried,
     };
   }
 }
@@ -56,7 +72,7 @@ function covers(skill: ContextItem, concept: Concept): boolean {
   return concept.tags.every((tag) => skill.tags.includes(tag)) || skill.text.includes(concept.slug);
 }
 
-export function solveOffline(request: SolveRequest): SolveOutput {
+export function solveOffline(request: SolveRequest, tooHard?: string): SolveOutput {
   const items = contextItems(request.context);
   const mentions = findConcepts(request.task);
   const present = mentions.filter((m) => !m.negated).map((m) => m.concept);
@@ -149,7 +165,11 @@ export function solveOffline(request: SolveRequest): SolveOutput {
   let source: string;
   const newSkills: ProposedSkill[] = [];
   const skillsUsed: string[] = [];
-  if (present.length === 0) {
+  if (tooHard !== undefined) {
+    outcome = 'failure';
+    steps = [];
+    source = `The ${request.tier} tier gives up: ${tooHard}.`;
+  } else if (present.length === 0) {
     outcome = 'failure';
     steps = [];
     source =
