@@ -214,8 +214,9 @@ describe('agentos daemon', () => {
         .map((e) => e.kind === 'learning' && e.result.agent),
     ).toEqual(['orion', 'iris']);
     expect(health(repo)?.last_learning_day).toBe('2026-11-26');
+    // orion has run tasks in this repository: its learning run commits its metrics report.
     expect(events.flatMap((e) => (e.kind === 'learning' ? [e.result.summary] : []))).toEqual([
-      'orion: nothing new to learn (learning: active)',
+      'orion: 1 learning commit(s): metrics report',
       'iris: nothing new to learn (learning: active)',
     ]);
     // The same day again (a restart): no second learning run.
