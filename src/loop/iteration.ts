@@ -88,6 +88,11 @@ export async function runIteration(
     return { status: 'already-processed', task, summary, created: [], updated: [], refused: [] };
   }
 
+  if (memory.agent.autonomy === 'assistant')
+    // Said on every run so that nobody mistakes it for the pull-request flow it is not yet.
+    logger.warn(
+      `${agent}: autonomy: assistant is not yet served by pull requests in this version: its memory changes are committed as for semi-autonomous, and its human review points pause tasks`,
+    );
   const at = isoSeconds(now());
   const policy = decideTaskPolicy({
     task: received.text,
