@@ -7,36 +7,15 @@ import type { ConsensusRound } from '../learning/consensus-round.js';
 import {
   parseProposal,
   parseProposalNumber,
-  proposalId,
   proposalPath,
   PROPOSAL_BRANCH_PREFIX,
 } from '../consensus/proposal.js';
-import { settleProposal, type SettleOutcome } from '../consensus/settle.js';
+import { describeSettleOutcome, settleProposal, type SettleOutcome } from '../consensus/settle.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import { publishWork } from '../loop/publish.js';
 import type { ActionContext } from './context.js';
 import { REMOTE } from './context.js';
 import type { ActionReport } from './report.js';
-
-function describe(outcome: SettleOutcome): string {
-  const id = proposalId(outcome.number);
-  switch (outcome.kind) {
-    case 'merged':
-      return `${id}: merged — ${outcome.decision.reason}`;
-    case 'already-merged':
-      return `${id}: already merged`;
-    case 'expired':
-      return `${id}: closed — ${outcome.reason}`;
-    case 'open':
-      return `${id}: stays open — ${outcome.decision.reason}`;
-    case 'ignored':
-      return `${id}: ${outcome.reason}`;
-    case 'busy':
-      return `${id}: another evaluation is running`;
-    case 'gave-up':
-      return `${id}: not merged — ${outcome.reason}`;
-  }
-}
 
 /** Evaluates proposals on GitHub (or on plain git in a dry run); closes' records are pushed. */
 export async function evaluateProposalsInAction(
@@ -100,7 +79,7 @@ export async function runConsensusMode(ctx: ActionContext): Promise<ActionReport
   return {
     status: merged > 0 ? 'merged' : 'evaluated',
     title: 'consensus',
-    lines: outcomes.length > 0 ? outcomes.map(describe) : ['No open proposals.'],
+    lines: outcomes.length > 0 ? outcomes.map(describeSettleOutcome) : ['No open proposals.'],
     outputs: {},
   };
 }

@@ -2,6 +2,7 @@
 // evaluated head, close it when expired, or leave it open — under a per-proposal lock. The same
 // steps run on GitHub (pull requests) and on plain git (branches): each is a ProposalHost.
 import { silentLogger, type Logger } from '../log.js';
+import { proposalId } from './proposal.js';
 import {
   evaluateProposal,
   type Ballot,
@@ -130,5 +131,26 @@ async function settleLocked(
         continue;
       }
     }
+  }
+}
+
+/** One line saying how a proposal's evaluation ended: for the CLI and the job summary. */
+export function describeSettleOutcome(outcome: SettleOutcome): string {
+  const id = proposalId(outcome.number);
+  switch (outcome.kind) {
+    case 'merged':
+      return `${id}: merged — ${outcome.decision.reason}`;
+    case 'already-merged':
+      return `${id}: already merged`;
+    case 'expired':
+      return `${id}: closed — ${outcome.reason}`;
+    case 'open':
+      return `${id}: stays open — ${outcome.decision.reason}`;
+    case 'ignored':
+      return `${id}: ${outcome.reason}`;
+    case 'busy':
+      return `${id}: another evaluation is running; skipped`;
+    case 'gave-up':
+      return `${id}: not merged — ${outcome.reason}`;
   }
 }

@@ -15,7 +15,7 @@ import {
 import { castVote, listProposals, localProposalHost } from '../../consensus/branches.js';
 import { VOTE_CHOICES, type VoteChoice } from '../../consensus/proposal.js';
 import { evaluateProposal, expiresAt, stillNeeded } from '../../consensus/quorum.js';
-import type { SettleOutcome } from '../../consensus/settle.js';
+import { describeSettleOutcome } from '../../consensus/settle.js';
 import {
   parse,
   repositoryDir,
@@ -40,26 +40,6 @@ function proposalNumber(value: string): number {
   if (!match?.[1] || Number(match[1]) < 1)
     throw new UsageError(`--vote: "${value}" is not a proposal number (such as 1 or prop-001)`);
   return Number(match[1]);
-}
-
-function describeOutcome(outcome: SettleOutcome): string {
-  const id = `prop-${String(outcome.number).padStart(3, '0')}`;
-  switch (outcome.kind) {
-    case 'merged':
-      return `${id}: merged — ${outcome.decision.reason}`;
-    case 'already-merged':
-      return `${id}: already merged`;
-    case 'expired':
-      return `${id}: closed — ${outcome.reason}`;
-    case 'open':
-      return `${id}: stays open — ${outcome.decision.reason}`;
-    case 'ignored':
-      return `${id}: ${outcome.reason}`;
-    case 'busy':
-      return `${id}: another evaluation is running; skipped`;
-    case 'gave-up':
-      return `${id}: not merged — ${outcome.reason}`;
-  }
 }
 
 export const consensusCommand: Command = {
@@ -165,7 +145,7 @@ ${REPOSITORY_HELP}`,
     if (values.evaluate) {
       const outcomes = await evaluateOpenProposals(repo);
       if (outcomes.length === 0) out('No open proposals.');
-      for (const outcome of outcomes) out(describeOutcome(outcome));
+      for (const outcome of outcomes) out(describeSettleOutcome(outcome));
       return 0;
     }
 
