@@ -64,6 +64,17 @@ function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+/** An environment variable's number when it is set, else agents.yaml's `fallback`. */
+function numberFromEnv(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  rule: { check: (n: number) => boolean; expected: string },
+): number {
+  const raw = envValue(env, name);
+  return raw === undefined ? fallback : parseNumber(raw, name, rule.check, rule.expected);
+}
+
 function parseNumber(
   raw: string,
   name: string,
@@ -155,47 +166,27 @@ export function modelSettings(registry: Registry, env: NodeJS.ProcessEnv): Model
     );
   }
 
-  const timeoutRaw = envValue(env, 'LLM_TIMEOUT_SECONDS');
-  const timeoutSeconds =
-    timeoutRaw === undefined
-      ? llm.timeout_seconds
-      : parseNumber(
-          timeoutRaw,
-          'LLM_TIMEOUT_SECONDS',
-          (n) => n > 0 && n <= 3600,
-          'a number of seconds above 0 and at most 3600',
-        );
-  const retriesRaw = envValue(env, 'LLM_MAX_RETRIES');
-  const maxRetries =
-    retriesRaw === undefined
-      ? llm.max_retries
-      : parseNumber(
-          retriesRaw,
-          'LLM_MAX_RETRIES',
-          (n) => Number.isInteger(n) && n >= 0 && n <= 10,
-          'a whole number from 0 to 10',
-        );
-
-  const responseRaw = envValue(env, 'LLM_MAX_RESPONSE_SECONDS');
-  const maxResponseSeconds =
-    responseRaw === undefined
-      ? llm.max_response_seconds
-      : parseNumber(
-          responseRaw,
-          'LLM_MAX_RESPONSE_SECONDS',
-          (n) => n > 0 && n <= 86_400,
-          'a number of seconds above 0 and at most 86400',
-        );
-  const backoffRaw = envValue(env, 'LLM_RETRY_BACKOFF_MS');
-  const retryBackoffMs =
-    backoffRaw === undefined
-      ? llm.retry_backoff_ms
-      : parseNumber(
-          backoffRaw,
-          'LLM_RETRY_BACKOFF_MS',
-          (n) => Number.isInteger(n) && n >= 0 && n <= 60_000,
-          'a whole number of milliseconds from 0 to 60000',
-        );
+  const timeoutSeconds = numberFromEnv(env, 'LLM_TIMEOUT_SECONDS', llm.timeout_seconds, {
+    check: (n) => n > 0 && n <= 3600,
+    expected: 'a number of seconds above 0 and at most 3600',
+  });
+  const maxRetries = numberFromEnv(env, 'LLM_MAX_RETRIES', llm.max_retries, {
+    check: (n) => Number.isInteger(n) && n >= 0 && n <= 10,
+    expected: 'a whole number from 0 to 10',
+  });
+  const maxResponseSeconds = numberFromEnv(
+    env,
+    'LLM_MAX_RESPONSE_SECONDS',
+    llm.max_response_seconds,
+    {
+      check: (n) => n > 0 && n <= 86_400,
+      expected: 'a number of seconds above 0 and at most 86400',
+    },
+  );
+  const retryBackoffMs = numberFromEnv(env, 'LLM_RETRY_BACKOFF_MS', llm.retry_backoff_ms, {
+    check: (n) => Number.isInteger(n) && n >= 0 && n <= 60_000,
+    expected: 'a whole number of milliseconds from 0 to 60000',
+  });
 
   const models = Object.freeze(
     Object.fromEntries(TIERS.map((tier) => [tier, model ?? registry.models[tier]])) as Record<
