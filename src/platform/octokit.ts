@@ -10,6 +10,12 @@ export type GitHubClient = ReturnType<typeof getOctokit>;
 
 /** Retries of one request after a 5xx or a network failure (the retry plugin's waits: 1 s, 4 s, 9 s). */
 const REQUEST_RETRIES = 3;
+/**
+ * Answers the retry plugin must hand back at once: its own list, plus 405 and 409, which a merge
+ * answers when the base moved or the head is not the one evaluated. Those mean "re-read and decide
+ * again" (consensus/settle.ts), never "send the same request after 1, 4 and 9 s".
+ */
+const DO_NOT_RETRY = [400, 401, 403, 404, 405, 409, 410, 422, 451];
 /** Rate-limit waits a request may sit out before it fails, and the longest wait accepted. */
 const RATE_LIMIT_RETRIES = 2;
 const LONGEST_RATE_LIMIT_WAIT_S = 120;
@@ -48,7 +54,7 @@ export function createGitHubClient(options: {
         error: (message: string) => logger.warn(message),
       },
       // Not `request.retries`: set there, the retry plugin would retry every error, 4xx included.
-      retry: { retries: REQUEST_RETRIES },
+      retry: { retries: REQUEST_RETRIES, doNotRetry: DO_NOT_RETRY },
       throttle: {
         onRateLimit: waitOrGiveUp('rate limit'),
         onSecondaryRateLimit: waitOrGiveUp('secondary rate limit'),
