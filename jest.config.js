@@ -9,4 +9,7 @@ export default {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/helpers/compile-source.ts',
   testTimeout: 60000,
+  // Most of a test's time is spent waiting on git and child processes: two workers keep a 2-core
+  // machine busy (jest's default there is one).
+  maxWorkers: 2,
 };
