@@ -35877,20 +35877,6 @@ module.exports = {
 
 /***/ }),
 
-/***/ 907:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-module.exports = __nccwpck_require__.p + "789b253d6ff0a5914971.js";
-
-/***/ }),
-
-/***/ 5762:
-/***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
-
-module.exports = __nccwpck_require__.p + "fe522462c16fc21893a4.js?../../";
-
-/***/ }),
-
 /***/ 2613:
 /***/ ((module) => {
 
@@ -56019,13 +56005,17 @@ const TEMPLATE_FOLDER = 'template';
 /** What the template holds, relative to its folder and to the agent repository it makes. */
 const TEMPLATE_ENTRIES = [layout/* REGISTRY_FILE */.vd, 'agents', 'shared/iac'];
 /**
- * The packaged template folder. This file sits two levels below the package root both as source
+ * The installed package's root. This file sits two levels below it both as source
  * (src/scaffold/template.ts) and installed (lib/scaffold/template.js), so the path is fixed: a
- * search upwards could land on a clone's root agents.yaml, which is live, learned memory.
+ * search upwards could land on a clone's root agents.yaml, which is live, learned memory. (Not
+ * `new URL('../../', import.meta.url)`: a bundler takes that for an asset to copy.)
  */
+function packageRoot() {
+    return (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url)), '..', '..');
+}
+/** The packaged template folder. */
 function templateRoot() {
-    const packageRoot = (0,external_node_url_.fileURLToPath)(new URL(/* asset import */ __nccwpck_require__(5762), __nccwpck_require__.b));
-    const folder = (0,external_node_path_.join)(packageRoot, TEMPLATE_FOLDER);
+    const folder = (0,external_node_path_.join)(packageRoot(), TEMPLATE_FOLDER);
     if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(folder, layout/* REGISTRY_FILE */.vd)))
         throw new errors/* AgentOSError */.EA(`the AgentOS template is missing from this installation: ${(0,external_node_path_.join)(folder, layout/* REGISTRY_FILE */.vd)} does not exist (reinstall agentos)`);
     return folder;
@@ -56845,7 +56835,8 @@ const MetricsBenchConfigSchema = schemas/* strictObject */.rej({
     runs: schemas/* number */.aig().int().min(1).max(20).default(3),
 });
 const METRICS_TARGETS = { seconds: 3, peak_rss_mb: 400 };
-const CLI_MAIN = (0,external_node_url_.fileURLToPath)(new URL(/* asset import */ __nccwpck_require__(907), __nccwpck_require__.b));
+// This file sits in lib/bench/metrics/ (src/ in the tests); the CLI two levels up.
+const CLI_MAIN = (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url)), '..', '..', 'cli', 'main.js');
 /**
  * One `agentos metrics --json` in a fresh Node process: its wall time (start-up included), its
  * peak RSS, and the JSON it printed, checked against the schema.
@@ -58933,10 +58924,6 @@ ${REPOSITORY_HELP}`,
 const WORKFLOW_PATH = '.github/workflows/agentos.yml';
 /** `uses: ./` as a step of the shipped workflow writes it (with or without the list dash). */
 const LOCAL_ACTION = /^(\s*(?:-\s+)?uses:\s*)\.\/?\s*(#.*)?$/gm;
-/** The package root: this file sits two levels below it, as source and as compiled (lib/). */
-function packageRoot() {
-    return (0,external_node_url_.fileURLToPath)(new URL(/* asset import */ __nccwpck_require__(5762), __nccwpck_require__.b));
-}
 /** The release of the installed package: its `repository` (GitHub) and `v<version>`. */
 function installedRelease() {
     const file = (0,external_node_path_.join)(packageRoot(), 'package.json');
@@ -100746,20 +100733,9 @@ function constantCatch(value) {
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/publicPath */
-/******/ (() => {
-/******/ 	var scriptUrl;
-/******/ 	if (typeof import.meta.url === "string") scriptUrl = import.meta.url
-/******/ 	// When supporting browsers where an automatic publicPath is not supported you must specify an output.publicPath manually via configuration
-/******/ 	// or pass an empty string ("") and set the __webpack_public_path__ variable from your code to use your own logic.
-/******/ 	if (!scriptUrl) throw new Error("Automatic publicPath is not supported in this browser");
-/******/ 	scriptUrl = scriptUrl.replace(/#.*$/, "").replace(/\?.*$/, "").replace(/\/[^\/]+$/, "/");
-/******/ 	__nccwpck_require__.p = scriptUrl;
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/import chunk loading */
 /******/ (() => {
-/******/ 	__nccwpck_require__.b = new URL("./", import.meta.url);
+/******/ 	// no baseURI
 /******/ 	
 /******/ 	// object to store loaded and loading chunks
 /******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched

@@ -4,7 +4,7 @@
 // schedule, and a job added to the shipped workflow reaches new repositories with no second copy.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from './template.js';
 import { parse } from 'yaml';
 import { AgentOSError } from '../errors.js';
 
@@ -21,11 +21,6 @@ export interface ActionRelease {
 
 /** `uses: ./` as a step of the shipped workflow writes it (with or without the list dash). */
 const LOCAL_ACTION = /^(\s*(?:-\s+)?uses:\s*)\.\/?\s*(#.*)?$/gm;
-
-/** The package root: this file sits two levels below it, as source and as compiled (lib/). */
-function packageRoot(): string {
-  return fileURLToPath(new URL('../../', import.meta.url));
-}
 
 /** The release of the installed package: its `repository` (GitHub) and `v<version>`. */
 export function installedRelease(): ActionRelease {

@@ -1,7 +1,7 @@
 // The template `agentos init` writes: the `template/` folder shipped inside the package
 // (agents.yaml, agents/, shared/iac/), never the memory of the repository `init` runs in.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AgentOSError } from '../errors.js';
 import { REGISTRY_FILE } from '../memory/layout.js';
@@ -13,13 +13,18 @@ export const TEMPLATE_FOLDER = 'template';
 export const TEMPLATE_ENTRIES = [REGISTRY_FILE, 'agents', 'shared/iac'] as const;
 
 /**
- * The packaged template folder. This file sits two levels below the package root both as source
+ * The installed package's root. This file sits two levels below it both as source
  * (src/scaffold/template.ts) and installed (lib/scaffold/template.js), so the path is fixed: a
- * search upwards could land on a clone's root agents.yaml, which is live, learned memory.
+ * search upwards could land on a clone's root agents.yaml, which is live, learned memory. (Not
+ * `new URL('../../', import.meta.url)`: a bundler takes that for an asset to copy.)
  */
+export function packageRoot(): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+}
+
+/** The packaged template folder. */
 export function templateRoot(): string {
-  const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
-  const folder = join(packageRoot, TEMPLATE_FOLDER);
+  const folder = join(packageRoot(), TEMPLATE_FOLDER);
   if (!existsSync(join(folder, REGISTRY_FILE)))
     throw new AgentOSError(
       `the AgentOS template is missing from this installation: ${join(folder, REGISTRY_FILE)} does not exist (reinstall agentos)`,

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
@@ -30,7 +30,8 @@ export type MetricsBenchConfig = z.infer<typeof MetricsBenchConfigSchema>;
 
 export const METRICS_TARGETS = { seconds: 3, peak_rss_mb: 400 };
 
-const CLI_MAIN = fileURLToPath(new URL('../../cli/main.js', import.meta.url));
+// This file sits in lib/bench/metrics/ (src/ in the tests); the CLI two levels up.
+const CLI_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'main.js');
 
 /**
  * One `agentos metrics --json` in a fresh Node process: its wall time (start-up included), its
