@@ -42,19 +42,25 @@ export async function evaluateProposalsInAction(
     now: ctx.now,
     logger: ctx.logger,
   });
+  // A merge on GitHub moves the base branch, so the push after it is rejected and the work is
+  // replayed: the replay finds the proposal already merged, and the merge it made is what counts.
+  const mergedEarlier = new Map<number, SettleOutcome>();
   const { value } = await publishWork<SettleOutcome[]>({
     git: ctx.git,
     target,
     logger: ctx.logger,
     work: async () => {
       const outcomes: SettleOutcome[] = [];
-      for (const number of numbers)
+      for (const number of numbers) {
+        const outcome = await settleProposal(host, number, {
+          now: () => isoSeconds(ctx.now()),
+          logger: ctx.logger,
+        });
+        if (outcome.kind === 'merged') mergedEarlier.set(number, outcome);
         outcomes.push(
-          await settleProposal(host, number, {
-            now: () => isoSeconds(ctx.now()),
-            logger: ctx.logger,
-          }),
+          outcome.kind === 'already-merged' ? (mergedEarlier.get(number) ?? outcome) : outcome,
         );
+      }
       return outcomes;
     },
   });
