@@ -54132,17 +54132,24 @@ async function evaluateProposalsInAction(ctx, only) {
         now: ctx.now,
         logger: ctx.logger,
     });
+    // A merge on GitHub moves the base branch, so the push after it is rejected and the work is
+    // replayed: the replay finds the proposal already merged, and the merge it made is what counts.
+    const mergedEarlier = new Map();
     const { value } = await (0,publish/* publishWork */.F)({
         git: ctx.git,
         target,
         logger: ctx.logger,
         work: async () => {
             const outcomes = [];
-            for (const number of numbers)
-                outcomes.push(await (0,settle/* settleProposal */.C)(host, number, {
+            for (const number of numbers) {
+                const outcome = await (0,settle/* settleProposal */.C)(host, number, {
                     now: () => (0,schema_parts/* isoSeconds */.nE)(ctx.now()),
                     logger: ctx.logger,
-                }));
+                });
+                if (outcome.kind === 'merged')
+                    mergedEarlier.set(number, outcome);
+                outcomes.push(outcome.kind === 'already-merged' ? (mergedEarlier.get(number) ?? outcome) : outcome);
+            }
             return outcomes;
         },
     });
