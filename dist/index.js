@@ -53840,8 +53840,6 @@ var iteration = __nccwpck_require__(8434);
 var agent_proposals = __nccwpck_require__(3309);
 // EXTERNAL MODULE: ./lib/consensus/branch-commit.js
 var branch_commit = __nccwpck_require__(2853);
-// EXTERNAL MODULE: ./lib/memory/change.js
-var change = __nccwpck_require__(3467);
 // EXTERNAL MODULE: ./lib/memory/path-guard.js
 var path_guard = __nccwpck_require__(2040);
 // EXTERNAL MODULE: ./lib/memory/schema-parts.js
@@ -53863,7 +53861,6 @@ var segment_update = __nccwpck_require__(7154);
 // merged record on the branch, and merges pinned to that head (409: decide again; 405 "base branch
 // was modified": retry; already merged: done). One evaluation per proposal at a time is the
 // workflow's concurrency group.
-
 
 
 
@@ -54027,26 +54024,7 @@ function githubProposalHost(input) {
             if (!data)
                 return;
             // The record of a closed proposal stays on the default branch for the metrics.
-            const record = {
-                ...data,
-                status: 'closed',
-                closed_at: now(),
-                outcome: 'expired',
-                close_reason: reason,
-            };
-            await (0,change/* landChange */.M)({
-                repoRoot: input.repoRoot,
-                git,
-                agent: data.proposer,
-                label: `close ${data.proposal}`,
-                logger,
-            }, async (writer) => {
-                writer.write((0,proposal/* proposalPath */.qm)(snapshot.number), (0,proposal/* renderProposal */.t7)(record));
-                return {
-                    message: `consensus: close ${data.proposal} (expired) — ${data.subject}\n\nClosed: ${reason}.\n\nAgentOS-Proposal: ${data.proposal}\nAgentOS-Outcome: expired\n`,
-                    value: undefined,
-                };
-            });
+            await (0,branches/* landClosedRecord */.Tv)({ repoRoot: input.repoRoot, git, logger }, (0,proposal/* proposalPath */.qm)(snapshot.number), data, { reason, at: now() });
         },
         async lock() {
             return async () => { };
@@ -60617,6 +60595,7 @@ async function commitOnBranch(git, options) {
 /* harmony export */   Bb: () => (/* binding */ openProposal),
 /* harmony export */   IP: () => (/* binding */ localProposalHost),
 /* harmony export */   Rb: () => (/* binding */ registryAt),
+/* harmony export */   Tv: () => (/* binding */ landClosedRecord),
 /* harmony export */   sU: () => (/* binding */ castVote),
 /* harmony export */   wV: () => (/* binding */ listProposals),
 /* harmony export */   ws: () => (/* binding */ mergeMessage)
@@ -60897,37 +60876,7 @@ function localProposalHost(repo) {
             const current = await readBranchProposal(git, snapshot.number);
             if (!current || current.data.status !== 'open')
                 return;
-            const data = {
-                ...current.data,
-                status: 'closed',
-                closed_at: nowOf(repo),
-                outcome: 'expired',
-                close_reason: reason,
-            };
-            await (0,_memory_change_js__WEBPACK_IMPORTED_MODULE_5__/* .landChange */ .M)({
-                repoRoot: repo.repoRoot,
-                git,
-                agent: data.proposer,
-                label: `close ${data.proposal}`,
-                logger,
-            }, async (writer) => {
-                writer.write(current.path, (0,_proposal_js__WEBPACK_IMPORTED_MODULE_12__/* .renderProposal */ .t7)(data));
-                return {
-                    message: (0,_git_message_js__WEBPACK_IMPORTED_MODULE_14__/* .formatCommitMessage */ .E)({
-                        subject: `consensus: close ${data.proposal} (expired) — ${data.subject}`,
-                        body: [
-                            `Closed: ${reason}.`,
-                            '',
-                            'The record stays here for the metrics; its branch is deleted.',
-                        ],
-                        trailers: [
-                            ['AgentOS-Proposal', data.proposal],
-                            ['AgentOS-Outcome', 'expired'],
-                        ],
-                    }),
-                    value: undefined,
-                };
-            });
+            const data = await landClosedRecord({ repoRoot: repo.repoRoot, git, logger }, current.path, current.data, { reason, at: nowOf(repo) });
             await git.tryDeleteBranch(current.branch, current.head);
             logger.info(`closed ${data.proposal}: ${reason}`);
         },
@@ -60963,6 +60912,34 @@ async function refuseForeignChanges(git, proposal) {
     const foreign = changed.filter((path) => path !== proposal.path);
     if (foreign.length > 0)
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .InputError */ .dz(`${proposal.branch} changes ${foreign.join(', ')} besides ${proposal.path}: a proposal adds its file only, so it is not merged`);
+}
+/**
+ * Commits a proposal's closed record to the default branch (for the metrics), on plain git and on
+ * GitHub alike, and returns it.
+ */
+async function landClosedRecord(repo, path, open, close) {
+    const data = {
+        ...open,
+        status: 'closed',
+        closed_at: close.at,
+        outcome: 'expired',
+        close_reason: close.reason,
+    };
+    await (0,_memory_change_js__WEBPACK_IMPORTED_MODULE_5__/* .landChange */ .M)({ ...repo, agent: data.proposer, label: `close ${data.proposal}` }, async (writer) => {
+        writer.write(path, (0,_proposal_js__WEBPACK_IMPORTED_MODULE_12__/* .renderProposal */ .t7)(data));
+        return {
+            message: (0,_git_message_js__WEBPACK_IMPORTED_MODULE_14__/* .formatCommitMessage */ .E)({
+                subject: `consensus: close ${data.proposal} (expired) — ${data.subject}`,
+                body: [`Closed: ${close.reason}.`, '', 'The record stays here for the metrics.'],
+                trailers: [
+                    ['AgentOS-Proposal', data.proposal],
+                    ['AgentOS-Outcome', 'expired'],
+                ],
+            }),
+            value: undefined,
+        };
+    });
+    return data;
 }
 function mergeMessage(data, decision) {
     const { tally } = decision;

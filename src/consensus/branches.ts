@@ -332,39 +332,11 @@ export function localProposalHost(repo: ConsensusRepo): ProposalHost {
     async close(snapshot, reason) {
       const current = await readBranchProposal(git, snapshot.number);
       if (!current || current.data.status !== 'open') return;
-      const data: ProposalData = {
-        ...current.data,
-        status: 'closed',
-        closed_at: nowOf(repo),
-        outcome: 'expired',
-        close_reason: reason,
-      };
-      await landChange(
-        {
-          repoRoot: repo.repoRoot,
-          git,
-          agent: data.proposer,
-          label: `close ${data.proposal}`,
-          logger,
-        },
-        async (writer) => {
-          writer.write(current.path, renderProposal(data));
-          return {
-            message: formatCommitMessage({
-              subject: `consensus: close ${data.proposal} (expired) — ${data.subject}`,
-              body: [
-                `Closed: ${reason}.`,
-                '',
-                'The record stays here for the metrics; its branch is deleted.',
-              ],
-              trailers: [
-                ['AgentOS-Proposal', data.proposal],
-                ['AgentOS-Outcome', 'expired'],
-              ],
-            }),
-            value: undefined,
-          };
-        },
+      const data = await landClosedRecord(
+        { repoRoot: repo.repoRoot, git, logger },
+        current.path,
+        current.data,
+        { reason, at: nowOf(repo) },
       );
       await git.tryDeleteBranch(current.branch, current.head!);
       logger.info(`closed ${data.proposal}: ${reason}`);
@@ -400,6 +372,43 @@ async function refuseForeignChanges(git: Git, proposal: BranchProposal): Promise
     throw new InputError(
       `${proposal.branch} changes ${foreign.join(', ')} besides ${proposal.path}: a proposal adds its file only, so it is not merged`,
     );
+}
+
+/**
+ * Commits a proposal's closed record to the default branch (for the metrics), on plain git and on
+ * GitHub alike, and returns it.
+ */
+export async function landClosedRecord(
+  repo: { repoRoot: string; git: Git; logger: Logger },
+  path: string,
+  open: ProposalData,
+  close: { reason: string; at: string },
+): Promise<ProposalData> {
+  const data: ProposalData = {
+    ...open,
+    status: 'closed',
+    closed_at: close.at,
+    outcome: 'expired',
+    close_reason: close.reason,
+  };
+  await landChange(
+    { ...repo, agent: data.proposer, label: `close ${data.proposal}` },
+    async (writer) => {
+      writer.write(path, renderProposal(data));
+      return {
+        message: formatCommitMessage({
+          subject: `consensus: close ${data.proposal} (expired) — ${data.subject}`,
+          body: [`Closed: ${close.reason}.`, '', 'The record stays here for the metrics.'],
+          trailers: [
+            ['AgentOS-Proposal', data.proposal],
+            ['AgentOS-Outcome', 'expired'],
+          ],
+        }),
+        value: undefined,
+      };
+    },
+  );
+  return data;
 }
 
 export function mergeMessage(data: ProposalData, decision: Decision & { action: 'merge' }): string {

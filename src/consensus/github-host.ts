@@ -8,7 +8,6 @@ import { commitOnBranch } from './branch-commit.js';
 import { InputError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import { silentLogger, type Logger } from '../log.js';
-import { landChange } from '../memory/change.js';
 import { checkMemoryPath } from '../memory/path-guard.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import type { Platform } from '../platform/platform.js';
@@ -20,6 +19,7 @@ import {
   registryAt,
   type OpenedProposal,
   type ProposalDraft,
+  landClosedRecord,
 } from './branches.js';
 import {
   parseProposal,
@@ -204,28 +204,11 @@ export function githubProposalHost(input: GitHubHostInput): ProposalHost {
       await pulls.close(pr.number);
       if (!data) return;
       // The record of a closed proposal stays on the default branch for the metrics.
-      const record: ProposalData = {
-        ...data,
-        status: 'closed',
-        closed_at: now(),
-        outcome: 'expired',
-        close_reason: reason,
-      };
-      await landChange(
-        {
-          repoRoot: input.repoRoot,
-          git,
-          agent: data.proposer,
-          label: `close ${data.proposal}`,
-          logger,
-        },
-        async (writer) => {
-          writer.write(proposalPath(snapshot.number), renderProposal(record));
-          return {
-            message: `consensus: close ${data.proposal} (expired) — ${data.subject}\n\nClosed: ${reason}.\n\nAgentOS-Proposal: ${data.proposal}\nAgentOS-Outcome: expired\n`,
-            value: undefined,
-          };
-        },
+      await landClosedRecord(
+        { repoRoot: input.repoRoot, git, logger },
+        proposalPath(snapshot.number),
+        data,
+        { reason, at: now() },
       );
     },
 
