@@ -2,12 +2,11 @@
 // the previous window with the trend between them, what routing saved, and the series the charts
 // draw (success, cost per success and tier mix per window, beliefs by status, proposals by outcome).
 import { TIERS, type Tier } from '../memory/registry.js';
-import type { RewardRecord } from '../memory/rewards.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import { METRICS, type MetricId, type MetricUnit, type MetricValue } from './definitions.js';
 import { routeOf, type ProposalStatus } from './expected-shapes.js';
-import type { MetricsSources } from './sources.js';
 import { SERIES_WINDOWS, windowsEndingAt, type MetricsWindow, type WindowSpec } from './windows.js';
+import type { MetricRecord, MetricsSources } from './sources.js';
 
 export type Trend = 'better' | 'worse' | 'same' | 'unknown';
 
@@ -116,7 +115,7 @@ export function trendOf(
   return change > 0 === (better === 'higher') ? 'better' : 'worse';
 }
 
-export function routingSavings(records: readonly RewardRecord[]): RoutingSavings {
+export function routingSavings(records: readonly MetricRecord[]): RoutingSavings {
   let tasks = 0;
   let actual = 0;
   let strongest = 0;

@@ -3,10 +3,9 @@
 // denominator, window, and what "not enough data" means. docs/metrics.md says the same in prose.
 // A metric without data says so and why; it never gives 0 in place of "unknown".
 import { TIERS } from '../memory/registry.js';
-import type { RewardRecord } from '../memory/rewards.js';
 import { segmentsUsedOf } from './expected-shapes.js';
-import type { MetricsSources } from './sources.js';
 import { inWindow, type MetricsWindow } from './windows.js';
+import type { MetricRecord, MetricsSources } from './sources.js';
 
 export const METRIC_IDS = [
   'task_success',
@@ -124,7 +123,7 @@ function count<T>(items: readonly T[], test: (item: T) => boolean): number {
 }
 
 /** Each model call of a task: every tier the cascade tried, and whether that call succeeded. */
-function calls(record: RewardRecord): { tier: string; failed: boolean }[] {
+function calls(record: MetricRecord): { tier: string; failed: boolean }[] {
   const tiers =
     record.tiers_tried && record.tiers_tried.length > 0 ? record.tiers_tried : [record.model_used];
   // Every tier but the last was escalated from (its answer was failed or invalid); the last call

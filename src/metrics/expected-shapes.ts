@@ -4,7 +4,7 @@
 // what is missing, so a metric says "no data yet" and why instead of guessing; when the writers'
 // shapes settle, this file is the one to reconcile (docs/metrics.md lists the fields).
 import { TIERS, type Tier } from '../memory/registry.js';
-import type { RewardRecord } from '../memory/rewards.js';
+import type { MetricRecord } from './sources.js';
 
 /** Where shared segments live: an id under it in `context.used_ids` is a segment the model used. */
 export const SEGMENT_ID_PREFIX = 'shared/iac/segments/';
@@ -48,7 +48,7 @@ function finiteOrNull(value: unknown, min = 0, max = Infinity): number | null {
 }
 
 /** The record's route, or undefined when the record has none (written before routing recorded it). */
-export function routeOf(record: RewardRecord): RouteFacts | undefined {
+export function routeOf(record: MetricRecord): RouteFacts | undefined {
   const route = field(record, 'route');
   const tier = tierOrNull(field(route, 'tier'));
   if (tier === null) return undefined;
@@ -75,7 +75,7 @@ export function routeOf(record: RewardRecord): RouteFacts | undefined {
  * The shared segments the model used on the task: `segments_used` when consensus recorded it,
  * else the segment ids among `context.used_ids`; undefined when the record kept neither.
  */
-export function segmentsUsedOf(record: RewardRecord): string[] | undefined {
+export function segmentsUsedOf(record: MetricRecord): string[] | undefined {
   const explicit = field(record, 'segments_used');
   if (Array.isArray(explicit) && explicit.every((item) => typeof item === 'string'))
     return explicit as string[];

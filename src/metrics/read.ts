@@ -5,18 +5,20 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Git } from '../git/git.js';
 import { listMarkdown } from '../memory/files.js';
-import { agentPaths, PROPOSALS_DIR, SEGMENTS_DIR } from '../memory/layout.js';
+import { agentPaths, PROPOSALS_DIR, SEGMENTS_DIR, WORLD_KINDS } from '../memory/layout.js';
 import { parseMarkdown } from '../memory/markdown.js';
 import { directReads, type ParseCache } from '../memory/parse-cache.js';
-import { readRewardLog } from '../memory/reward-log.js';
-import type { RewardRecord } from '../memory/rewards.js';
-import { loadWorld, type Belief } from '../world/beliefs.js';
+import { parseBelief, type Belief, type BeliefData } from '../world/beliefs.js';
+import { fastBeliefData } from './belief-frontmatter.js';
 import { proposalOf, type ProposalFacts } from './expected-shapes.js';
-import type { Available, BeliefFacts, MetricsSources } from './sources.js';
+import { readMetricRecords } from './record-facts.js';
+import type { Available, BeliefFacts, MetricRecord, MetricsSources } from './sources.js';
 
 /** Names the proposal reader in the parse cache; bump it when proposalOf changes. */
 const PROPOSAL_KIND = 'metrics-proposal@1';
 const PROPOSAL_FILE = /^prop-[\w-]+\.md$/;
+/** Names the world-file reader in the parse cache; bump it when beliefFacts changes. */
+const BELIEF_FACTS_KIND = 'metrics-belief@1';
 
 const FrontmatterSchema = z.looseObject({});
 
@@ -34,7 +36,7 @@ function latest(times: readonly (string | null | undefined)[]): string {
   return best;
 }
 
-export function beliefFacts(belief: Belief): BeliefFacts {
+export function beliefFacts(belief: Pick<Belief, 'path' | 'data'>): BeliefFacts {
   const data = belief.data;
   const contradictedAt = data.evidence
     .filter((e) => !e.supports && e.withdrawn !== true)
@@ -60,7 +62,7 @@ export function beliefFacts(belief: Belief): BeliefFacts {
 }
 
 /** Records oldest first by time, then task id (each time parsed once: a log holds 100,000). */
-export function sortByTime(records: readonly RewardRecord[]): RewardRecord[] {
+export function sortByTime<R extends MetricRecord>(records: readonly R[]): R[] {
   const times = records.map((record) => Date.parse(record.at));
   const order = records.map((_, i) => i);
   order.sort((i, j) => {
@@ -71,7 +73,28 @@ export function sortByTime(records: readonly RewardRecord[]): RewardRecord[] {
     const b = records[j]?.task_id ?? '';
     return a < b ? -1 : a > b ? 1 : 0;
   });
-  return order.map((i) => records[i] as RewardRecord);
+  return order.map((i) => records[i] as R);
+}
+
+/**
+ * What the metrics need of each of the agent's world files, in loadWorld's order. A file the
+ * runtime wrote is read by the fast frontmatter reader; any other (or one that breaks its schema)
+ * the full way, which throws naming the file, as loadWorld does. Only the facts are cached.
+ */
+export function readBeliefFacts(repoRoot: string, agent: string, cache: ParseCache): BeliefFacts[] {
+  const paths = agentPaths(agent);
+  return WORLD_KINDS.flatMap((kind) =>
+    listMarkdown(repoRoot, paths.worldFolder(kind)).flatMap((name) => {
+      const slug = name.slice(0, -'.md'.length);
+      const path = paths.world(kind, slug);
+      const facts = cache.parse(path, BELIEF_FACTS_KIND, (text) => {
+        const data: BeliefData =
+          fastBeliefData(kind, text) ?? parseBelief(kind, slug, path, text).data;
+        return beliefFacts({ path, data });
+      });
+      return facts ? [facts] : [];
+    }),
+  );
 }
 
 /** The proposals `agent` proposed, or why the repository has none to read. */
@@ -125,19 +148,21 @@ export async function readMetricsSources(input: {
   git?: Git;
   agent: string;
   cache?: ParseCache;
+  /** The agent's routing revisions when the caller started reading them already. */
+  routingRevisions?: Promise<string[]>;
 }): Promise<MetricsSources> {
   const cache = input.cache ?? directReads(input.repoRoot);
-  // The log's files are parsed directly: a line is one JSON.parse, cheaper than bringing 100,000
-  // parsed records back out of the memory index (and keeping them in it).
-  const records = sortByTime(
-    readRewardLog(input.repoRoot, input.agent, directReads(input.repoRoot)).records,
-  );
+  // git reads routing.md's history in its own process while this one parses files.
+  const routingRevisions = input.routingRevisions ?? readRoutingRevisions(input.git, input.agent);
+  // Awaited below; marked handled now so a parse error thrown first is the one the caller sees.
+  routingRevisions.catch(() => undefined);
+  const records = sortByTime(readMetricRecords(input.repoRoot, input.agent, cache));
   return {
     agent: input.agent,
     records,
-    beliefs: loadWorld(input.repoRoot, input.agent, cache).map(beliefFacts),
+    beliefs: readBeliefFacts(input.repoRoot, input.agent, cache),
     proposals: readProposals(input.repoRoot, input.agent, cache),
     segments: readSegmentPaths(input.repoRoot),
-    routingRevisions: await readRoutingRevisions(input.git, input.agent),
+    routingRevisions: await routingRevisions,
   };
 }

@@ -7,7 +7,7 @@ import { directReads, type ParseCache } from '../memory/parse-cache.js';
 import { findAgent, loadRegistry } from '../memory/registry.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import { computeAgentMetrics, type AgentMetrics } from './compute.js';
-import { readMetricsSources } from './read.js';
+import { readMetricsSources, readRoutingRevisions } from './read.js';
 import type { MetricsSources } from './sources.js';
 import { DEFAULT_WINDOW, formatWindow, type WindowSpec } from './windows.js';
 
@@ -86,16 +86,23 @@ export async function buildMetricsReport(request: MetricsRequest): Promise<Metri
       ? [findAgent(registry, request.agent).name]
       : registry.agents.map((agent) => agent.name);
   const spec = request.window ?? DEFAULT_WINDOW;
+  // Every agent's routing.md history is read by git in the background while files are parsed.
+  const revisions = agents.map((agent) => {
+    const read = readRoutingRevisions(request.git, agent);
+    read.catch(() => undefined);
+    return read;
+  });
   const opened = request.cache
     ? { cache: request.cache, save: () => {} }
     : await openCache(request.repoRoot, request.git);
   const results: AgentMetrics[] = [];
-  for (const agent of agents) {
+  for (const [i, agent] of agents.entries()) {
     const sources = await readMetricsSources({
       repoRoot: request.repoRoot,
       ...(request.git ? { git: request.git } : {}),
       agent,
       cache: opened.cache,
+      ...(revisions[i] ? { routingRevisions: revisions[i] } : {}),
     });
     results.push(computeAgentMetrics(sourcesSince(sources, request.since), spec));
   }

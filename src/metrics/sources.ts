@@ -4,6 +4,29 @@ import type { WorldKind } from '../memory/layout.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import type { ProposalFacts } from './expected-shapes.js';
 
+/**
+ * What the metrics read of one reward record: every field a metric, a window or a chart looks at,
+ * and nothing else (record-facts.ts keeps these, not whole records, for a 100,000-record log).
+ * A whole RewardRecord is one too.
+ */
+export type MetricRecord = Pick<
+  RewardRecord,
+  | 'task_id'
+  | 'at'
+  | 'outcome'
+  | 'reward'
+  | 'model_used'
+  | 'model_appropriate'
+  | 'tiers_tried'
+  | 'cost_usd'
+  | 'context'
+  | 'skills_used'
+  | 'segments_used'
+> & {
+  /** Read loosely by expected-shapes.ts (routeOf): tier, default_tier, explored, estimates. */
+  route?: unknown;
+};
+
 /** What the metrics need of one world-model file. */
 export interface BeliefFacts {
   path: string;
@@ -28,7 +51,7 @@ export type Available<T> = { available: true; items: T } | { available: false; r
 export interface MetricsSources {
   agent: string;
   /** One record per task, oldest first by time (then task id). */
-  records: readonly RewardRecord[];
+  records: readonly MetricRecord[];
   beliefs: readonly BeliefFacts[];
   /** The agent's proposals (those it proposed), when the repository has a proposals folder. */
   proposals: Available<readonly ProposalFacts[]>;

@@ -2,7 +2,7 @@
 // the series of windows the charts draw. A window is a span of time, (start, end], plus the records
 // in it, so metrics over other files (beliefs, proposals) use the same span as the task metrics.
 import { InputError } from '../errors.js';
-import type { RewardRecord } from '../memory/rewards.js';
+import type { MetricRecord } from './sources.js';
 
 export type WindowSpec = { kind: 'days'; size: number } | { kind: 'tasks'; size: number };
 
@@ -34,7 +34,7 @@ export interface MetricsWindow {
   /** Inclusive end, in ms since the epoch. */
   end: number;
   /** The records whose time is in (start, end], oldest first. */
-  records: readonly RewardRecord[];
+  records: readonly MetricRecord[];
 }
 
 /** Whether a time (an ISO string) falls in the window. */
@@ -51,7 +51,7 @@ export function inWindow(window: MetricsWindow, at: string | null): boolean {
  */
 export function windowsEndingAt(
   spec: WindowSpec,
-  records: readonly RewardRecord[],
+  records: readonly MetricRecord[],
   anchor: number,
   firstAt: number,
   count: number,

@@ -1,0 +1,184 @@
+// The reward log as the metrics read it: each file's records cut down to what a metric looks at
+// (a flat row per record), cached per file in the memory index under a kind of its own, so a later
+// run reads a 100,000-record log from small cached rows instead of parsing every record again. The files
+// are parsed by the log's own parsers (same validation, same errors), and read in the log's own
+// order, so the records are those readRewardLog returns, one per task (a later copy wins).
+import { listRewardFiles, type RewardFile } from '../memory/reward-log.js';
+import { parseRewardLines } from '../memory/reward-lines.js';
+import { TIERS, type Tier } from '../memory/registry.js';
+import { parseRewards } from '../memory/rewards.js';
+import type { ParseCache } from '../memory/parse-cache.js';
+import { routeOf, segmentsUsedOf } from './expected-shapes.js';
+import type { MetricRecord } from './sources.js';
+
+/** Names the cached values in the memory index; bump when a row's layout changes. */
+const ROWS_KIND = 'metrics-rows@2';
+const LEGACY_ROWS_KIND = 'metrics-legacy-rows@2';
+
+/** A tier's estimate as routeOf reads it (success rate, cost), or null when the route has none. */
+type EstimateCell = [number | null, number | null] | null;
+/** routeOf's reading of a route: tier, default tier, explored, then one cell per tier of TIERS. */
+type RouteCell = [Tier, Tier | null, boolean | null, ...EstimateCell[]];
+
+/**
+ * One record as the metrics cache keeps it: a flat array (a tenth of the record's size, and far
+ * cheaper to parse back than objects), in this order. Optional fields are null when absent.
+ */
+type RecordRow = [
+  task_id: string,
+  at: string,
+  outcome: MetricRecord['outcome'],
+  reward: MetricRecord['reward'],
+  model_used: MetricRecord['model_used'],
+  model_appropriate: MetricRecord['model_appropriate'],
+  cost_usd: number | null,
+  tiers_tried: MetricRecord['tiers_tried'] | null,
+  included: number,
+  used: number,
+  tokens: number,
+  available: number | null,
+  used_tokens: number | null,
+  skills_used: string[],
+  segments: string[] | null,
+  route: RouteCell | null,
+];
+
+/** A record's row: what each metric reads of it, the route and segments already as read. */
+export function recordRow(record: MetricRecord): RecordRow {
+  const route = routeOf(record);
+  const segments = segmentsUsedOf(record);
+  return [
+    record.task_id,
+    record.at,
+    record.outcome,
+    record.reward,
+    record.model_used,
+    record.model_appropriate,
+    record.cost_usd,
+    record.tiers_tried ?? null,
+    record.context.included,
+    record.context.used,
+    record.context.tokens,
+    record.context.available ?? null,
+    record.context.used_tokens ?? null,
+    record.skills_used,
+    segments ?? null,
+    route
+      ? [
+          route.tier,
+          route.defaultTier,
+          route.explored,
+          ...TIERS.map((tier): EstimateCell => {
+            const estimate = route.estimates[tier];
+            return estimate ? [estimate.successRate, estimate.costUsd] : null;
+          }),
+        ]
+      : null,
+  ];
+}
+
+/**
+ * The record a row stands for, as the metrics see it: routeOf and segmentsUsedOf read the same
+ * from it as from the record (the route holds only what routeOf reads; the segments the task used
+ * are in segments_used, and context keeps no used_ids, which only segmentsUsedOf reads).
+ */
+export function rowRecord(row: RecordRow): MetricRecord {
+  const [taskId, at, outcome, reward, modelUsed, appropriate, cost, tiersTried] = row;
+  const [, , , , , , , , included, used, tokens, available, usedTokens, skills, segments, route] =
+    row;
+  const record: MetricRecord = {
+    task_id: taskId,
+    at,
+    outcome,
+    reward,
+    model_used: modelUsed,
+    model_appropriate: appropriate,
+    cost_usd: cost,
+    context: {
+      included,
+      used,
+      tokens,
+      ...(available !== null ? { available } : {}),
+      ...(usedTokens !== null ? { used_tokens: usedTokens } : {}),
+    },
+    skills_used: skills,
+  };
+  if (tiersTried !== null) record.tiers_tried = tiersTried;
+  if (segments !== null) record.segments_used = segments;
+  if (route !== null) {
+    const [tier, defaultTier, explored, ...cells] = route;
+    const estimates: Record<string, { success: number | null; cost: number | null }> = {};
+    TIERS.forEach((name, i) => {
+      const cell = cells[i];
+      if (cell) estimates[name] = { success: cell[0], cost: cell[1] };
+    });
+    record.route = { tier, default_tier: defaultTier, explored, estimates };
+  }
+  return record;
+}
+
+/**
+ * A file's records. The rows are cached as one JSON text, not as arrays: the memory index then
+ * reads (and freezes) a single string per file instead of a million small values, and the rows are
+ * parsed here only once, straight into records.
+ */
+function fileRecords(cache: ParseCache, file: RewardFile): MetricRecord[] {
+  const rows =
+    file.kind === 'legacy'
+      ? cache.parse(file.path, LEGACY_ROWS_KIND, (text) =>
+          JSON.stringify(parseRewards(file.path, text).map(recordRow)),
+        )
+      : cache.parse(file.path, ROWS_KIND, (text) =>
+          JSON.stringify(parseRewardLines(file.path, text).map(recordRow)),
+        );
+  return rows === undefined ? [] : (JSON.parse(rows) as RecordRow[]).map(rowRecord);
+}
+
+/** reward-log.ts's reading order within a group: by time (as written), then task id; stable. */
+function byTimeThenId(a: MetricRecord, b: MetricRecord): number {
+  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
+  return a.task_id < b.task_id ? -1 : a.task_id > b.task_id ? 1 : 0;
+}
+
+/**
+ * The sealed files in the log's reading groups: the legacy file alone, then the shards of each
+ * date together (names of one date sort by hash, not by time), as reward-log.ts groups them.
+ */
+function sealedGroups(files: readonly RewardFile[]): RewardFile[][] {
+  const groups: RewardFile[][] = [];
+  let date: string | undefined;
+  for (const file of files) {
+    if (file.kind === 'recent') continue;
+    const fileDate = file.kind === 'shard' ? (file.path.split('/').at(-1) ?? '').slice(0, 10) : '';
+    const last = groups.at(-1);
+    if (last && file.kind === 'shard' && fileDate === date) last.push(file);
+    else groups.push([file]);
+    date = file.kind === 'shard' ? fileDate : undefined;
+  }
+  return groups;
+}
+
+/** Every record of the agent's log, one per task (the last copy in reading order wins). */
+export function readMetricRecords(
+  repoRoot: string,
+  agent: string,
+  cache: ParseCache,
+): MetricRecord[] {
+  const files = listRewardFiles(repoRoot, agent);
+  const copies: MetricRecord[] = [];
+  for (const group of sealedGroups(files)) {
+    const read = group.flatMap((file) => fileRecords(cache, file));
+    if (group.length > 1) read.sort(byTimeThenId);
+    for (const record of read) copies.push(record);
+  }
+  const recent = files
+    .filter((file) => file.kind === 'recent')
+    .flatMap((file) => fileRecords(cache, file))
+    .sort(byTimeThenId);
+  for (const record of recent) copies.push(record);
+  const lastCopy = new Map<string, number>();
+  copies.forEach((record, position) => lastCopy.set(record.task_id, position));
+  return lastCopy.size === copies.length
+    ? copies
+    : copies.filter((record, position) => lastCopy.get(record.task_id) === position);
+}
