@@ -38,6 +38,20 @@ const CORE_SPECIAL = [
   /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
   /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
 ];
+/** Only a text starting with one of these, or one of the words below, can match CORE_SPECIAL. */
+const CORE_SPECIAL_START = /^[-+.0-9~]/;
+const CORE_SPECIAL_WORDS = new Set([
+  '',
+  'Null',
+  'NULL',
+  'null',
+  'True',
+  'TRUE',
+  'true',
+  'False',
+  'FALSE',
+  'false',
+]);
 const SIMPLE_INT = /^-?(?:0|[1-9][0-9]{0,14})$/;
 const SIMPLE_FLOAT = /^-?(?:0|[1-9][0-9]{0,14})\.[0-9]{1,17}$/;
 /** A double-quoted scalar whose escapes mean the same in JSON (raw control characters: JSON.parse throws). */
@@ -45,6 +59,11 @@ const JSON_STRING = /^"(?:[^"\\]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"$/;
 const SINGLE_QUOTED = /^'(?:[^']|'')*'$/;
 /** First characters that make a plain scalar something else (or that the writer quotes). */
 const PLAIN_REFUSED_START = /^[-?:,[\]{}#&*!|>'"%@`\s]/;
+
+function isCoreSpecial(text: string): boolean {
+  if (!CORE_SPECIAL_START.test(text) && !CORE_SPECIAL_WORDS.has(text)) return false;
+  return CORE_SPECIAL.some((pattern) => pattern.test(text));
+}
 
 function scalar(text: string): Value | typeof UNSURE {
   if (text === '[]') return [];
@@ -65,7 +84,7 @@ function scalar(text: string): Value | typeof UNSURE {
   if (text === 'null') return null;
   if (text === 'true') return true;
   if (text === 'false') return false;
-  if (CORE_SPECIAL.some((pattern) => pattern.test(text))) return UNSURE;
+  if (isCoreSpecial(text)) return UNSURE;
   if (PLAIN_REFUSED_START.test(text) || /[[\]{}\t]| #|: |:$|\s$/.test(text)) return UNSURE;
   return text;
 }
@@ -86,12 +105,7 @@ class Reader {
       const match = KEY_LINE.exec(line.text);
       if (!match) return UNSURE;
       const key = match[1] ?? '';
-      if (
-        REFUSED_KEYS.has(key) ||
-        Object.hasOwn(result, key) ||
-        CORE_SPECIAL.some((p) => p.test(key))
-      )
-        return UNSURE;
+      if (REFUSED_KEYS.has(key) || Object.hasOwn(result, key) || isCoreSpecial(key)) return UNSURE;
       this.position++;
       const inline = match[2];
       let value: Value | typeof UNSURE;
