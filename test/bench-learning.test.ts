@@ -79,17 +79,17 @@ function figures(variant: Variant | undefined): Omit<Variant, 'seconds'> | undef
 
 describe('agentos bench learning', () => {
   it('runs every variant through the loop, each switching off what it names, the same for a seed', async () => {
-    const small = { tasks: 24, learn_every: 8 };
+    const small = { tasks: 10, learn_every: 4 };
     const first = await bench(small, 3);
     expect(first.bench).toBe('learning');
-    expect(first.config).toMatchObject({ seed: 3, tasks: 24, learn_every: 8 });
+    expect(first.config).toMatchObject({ seed: 3, tasks: 10, learn_every: 4 });
     const { variants } = first.results;
     expect(Object.keys(variants).sort()).toEqual(
       ['agentos', 'load-everything', 'no-learning-runs', 'no-memory', 'static-routing'].sort(),
     );
     for (const variant of Object.values(variants)) {
       expect(Object.keys(variant).sort()).toEqual([...VARIANT_KEYS].sort());
-      expect(variant.tasks).toBe(24);
+      expect(variant.tasks).toBe(10);
       expect(variant.success_series).toHaveLength(10);
       expect(Object.keys(variant.metrics).sort()).toEqual([...METRIC_IDS].sort());
     }
@@ -108,7 +108,7 @@ describe('agentos bench learning', () => {
     expect(agentos?.tasks_with_memory_in_context).toBeGreaterThan(0);
     // load-everything: every live item until the budget is full, so more tokens than the ranked context.
     expect(all?.context_tokens_median).toBeGreaterThan(agentos?.context_tokens_median ?? Infinity);
-    // no-learning-runs: none; the others one after every 8 tasks but the last.
+    // no-learning-runs: none; the others one after every 4 tasks but the last.
     expect(frozen?.learning_runs).toBe(0);
     expect(agentos?.learning_runs).toBe(2);
     // static-routing: the default table, by demand, never the learned routing.md (no "route" records).
