@@ -6,6 +6,7 @@ import { RoutingBenchConfigSchema } from './routing/simulation.js';
 import { LongevityBenchConfigSchema, runLongevityBench } from './longevity/driver.js';
 import { MetricsBenchConfigSchema, runMetricsBench } from './metrics/driver.js';
 import { runWorldBench } from './world/driver.js';
+import { LearningBenchConfigSchema, runLearningBench } from './learning/driver.js';
 import { WorldBenchConfigSchema } from './world/simulation.js';
 
 export type BenchResults = Record<string, unknown> & { targets_met?: Record<string, boolean> };
@@ -48,5 +49,14 @@ export const BENCHES: readonly BenchDefinition[] = [
       "a task stream with hidden difficulty routed by every baseline and by the learned policy (the product's own module)",
     schema: RoutingBenchConfigSchema,
     run: (config) => ({ ...runRoutingBench(RoutingBenchConfigSchema.parse(config)) }),
+  },
+  {
+    name: 'learning',
+    summary:
+      'a task stream from a hidden world through the real loop with a simulated model: agentos against no-memory, load-everything, no-learning-runs and static-routing',
+    schema: LearningBenchConfigSchema,
+    run: async (config) => ({
+      ...(await runLearningBench(LearningBenchConfigSchema.parse(config))),
+    }),
   },
 ];

@@ -10,6 +10,7 @@ import { isLive, type Belief } from '../world/beliefs.js';
 import { isTrusted } from '../world/provenance.js';
 import { Bm25Index, countTerms, type Bm25Match, type TermCounts } from './bm25.js';
 import { estimateTokensOfLength, terms } from './text.js';
+import { everythingInMemoryOrder, type ContextScope } from './scope.js';
 
 export type ContextItemKind =
   | 'persona'
@@ -89,19 +90,48 @@ export function assembleContext(input: {
   task: string;
   sources: ContextSources;
   budget: number;
+  /** What the context may draw on (scope.ts); the ranked selection when absent. */
+  scope?: ContextScope;
 }): AssembledContext {
   const { task } = input;
+  const scope = input.scope ?? 'ranked';
   // A failed attempt (a record with an error) taught nothing about the task: it is not context.
   const sources = {
     ...input.sources,
     rewards: input.sources.rewards.filter((record) => record.error === undefined),
   };
   const always = alwaysItems(sources);
+  if (scope === 'persona-and-constraints')
+    return {
+      taskId: input.taskId,
+      task,
+      budget: input.budget,
+      always,
+      included: [],
+      excluded: [],
+      learnedTags: [],
+      tokens: always.reduce((sum, item) => sum + item.tokens, 0),
+    };
   const query = terms(task);
   const learnedTags = learnTags(query, sources.rewards);
   const wanted = new Set([...query, ...learnedTags.flatMap((tag) => terms(tag))]);
 
   const { candidates, dormant } = candidateItems(sources);
+  if (scope === 'everything') {
+    const items = candidates.map((candidate) => candidate.item);
+    const loaded = everythingInMemoryOrder(always, items, input.budget);
+    const asleep = dormant.map(({ item, reason }) => excludedItem(item, 0, reason));
+    const { taskId, budget } = input;
+    return {
+      taskId,
+      task,
+      budget,
+      always,
+      ...loaded,
+      excluded: [...asleep, ...loaded.excluded],
+      learnedTags,
+    };
+  }
   const documents = candidates.map((candidate) => itemTerms(candidate, sources.cache));
   const index = new Bm25Index(documents.map((document) => document.text));
   // Only items that share a term with the task (or its learned tags) are scored: tags are part of

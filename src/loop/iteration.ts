@@ -2,6 +2,7 @@
 // skills and world → commit. Each step is a module of its own; this file only composes them.
 import { runRedactor } from '../security/run-redactor.js';
 import { assembleContext, renderContextMarkdown } from '../context/assemble.js';
+import type { ContextScope } from '../context/scope.js';
 import { PathRefusedError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import type { RunBudget } from '../llm/budget.js';
@@ -42,6 +43,11 @@ export interface IterationDeps {
   logger?: Logger;
   /** Publishes a proposal branch the answer opened (GitHub: push it and open its pull request). */
   claimProposal?: (branch: string) => Promise<boolean>;
+  /**
+   * What the context may draw on (context/scope.ts): the ranked selection when absent; the
+   * baselines of `agentos bench learning` pass persona and constraints only, or everything.
+   */
+  contextScope?: ContextScope;
 }
 
 export interface IterationResult {
@@ -121,6 +127,7 @@ export async function runIteration(
     task: task.text,
     sources: { ...memory, agent },
     budget: memory.registry.context.token_budget,
+    ...(deps.contextScope ? { scope: deps.contextScope } : {}),
   });
   // Before the plan below changes any loaded value: the index keeps the objects it served.
   saveMemoryIndex(memory);
