@@ -23,6 +23,7 @@ import {
 import { reportPolicyStop } from './policy-stop-report.js';
 import { readTaskComparison } from '../metrics/task-comparison.js';
 import { iterationOutputs, iterationSummary, type ActionReport } from './report.js';
+import { openReviewOf, publishTaskReview, reviewLines } from './review.js';
 
 export const STATUS_LABELS = {
   running: 'agentos:running',
@@ -138,6 +139,17 @@ export async function handleIssueTask(
       return { status: 'already-processed', title, lines: [line], outputs: { 'task-id': task.id } };
     }
 
+    // autonomy: assistant — while the task's memory change awaits review, the task is not run again.
+    const inReview =
+      memory.agent.autonomy === 'assistant'
+        ? await openReviewOf(ctx, target, agent, task.id)
+        : undefined;
+    if (inReview) {
+      const line = `${agent} ${task.id}: its memory change awaits review in pull request #${inReview.number} (${inReview.url}); not run again.`;
+      logger.info(line);
+      return { status: 'already-processed', title, lines: [line], outputs: { 'task-id': task.id } };
+    }
+
     await platform.addLabels(issue.number, [STATUS_LABELS.running]);
     running = true;
     if (issue.labels.includes(STATUS_LABELS.failed))
@@ -184,13 +196,22 @@ export async function handleIssueTask(
       );
     }
     const commitUrl = result.commit ? platform.commitUrl(result.commit) : undefined;
-    await platform.comment(issue.number, answerComment({ result, commitUrl }));
+    const reviewPull = await publishTaskReview(ctx, target, result);
+    await platform.comment(
+      issue.number,
+      answerComment({
+        result,
+        commitUrl,
+        review: reviewLines(result, reviewPull).join('\n').trim(),
+      }),
+    );
     await platform.addLabels(issue.number, [STATUS_LABELS.done]);
     return {
       status: 'done',
       title: `${agent} · #${issue.number} · ${task.id}`,
       lines: [
         ...iterationSummary(result, commitUrl),
+        ...reviewLines(result, reviewPull),
         ...(result.record ? ['', ...readTaskComparison(ctx.repoRoot, result.record)] : []),
       ],
       outputs: { ...iterationOutputs(result), ...proposalUrlOutput(ctx) },
