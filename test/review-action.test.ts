@@ -2,7 +2,7 @@
 // queued task is pushed to its review branch with one pull request (a re-run opens no second one),
 // main gets only the queue's bookkeeping, and merging the pull request makes the memory live and the
 // task done; a constrained learning run opens a pull request for its promotions.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Git } from '../src/git/git.js';
 import { cloneWorkspace, makeRemote, OWNER, REPO, runAction, TOKEN } from './helpers/action.js';
@@ -18,7 +18,7 @@ async function remoteShow(remote: string, ref: string): Promise<string | undefin
   return out.exitCode === 0 ? out.stdout : undefined;
 }
 
-/** A remote whose orion runs under `policy` (a line of agents.yaml), with `files` added. */
+/** A remote whose agents.yaml has `replace` done, with `files` added and `queued` enqueued. */
 async function remoteWith(
   replace: [string, string],
   files: Record<string, string>,
@@ -29,7 +29,6 @@ async function remoteWith(
   await seed.git.exec(['config', 'user.name', 'Person']);
   await seed.git.exec(['config', 'user.email', 'person@example.com']);
   const registry = join(seed.dir, 'agents.yaml');
-  const { readFileSync } = await import('node:fs');
   writeFileSync(registry, readFileSync(registry, 'utf8').replace(replace[0], replace[1]));
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(seed.dir, path)), { recursive: true });
@@ -101,6 +100,61 @@ describe('action: memory changes for review on GitHub', () => {
     expect({ code: third.code, stderr: third.stderr }).toEqual({ code: 0, stderr: '' });
     const queue = (await remoteShow(remote, 'main:agents/orion/queue.md')) ?? '';
     expect(queue).not.toContain('sync-1');
+    expect(github.pulls.size).toBe(1);
+  });
+
+  it('a constrained learning run opens one pull request for its promotions; main stays as it was', async () => {
+    const at = '2026-05-01T09:00:00Z';
+    const hypothesis = [
+      '---',
+      'kind: hypothesis',
+      'name: "Webhook retries"',
+      'confidence: 0.8',
+      'status: open',
+      'proposes: entity',
+      'claim: "Vendor webhooks are retried with exponential backoff for a day."',
+      `created: ${at}`,
+      'evidence:',
+      ...['t1', 't2', 't3'].flatMap((task) => [
+        `  - task: ${task}`,
+        '    supports: true',
+        `    at: ${at}`,
+      ]),
+      '---',
+      '',
+      'Vendor webhooks are retried with exponential backoff for a day.',
+      '',
+    ].join('\n');
+    const path = 'agents/orion/world/hypotheses/webhook-retries.md';
+    const remote = await remoteWith(['learning: active', 'learning: constrained'], {
+      [path]: hypothesis,
+    });
+    github = await startFakeGitHub({ owner: OWNER, repo: REPO, token: TOKEN, gitDir: remote });
+    const learn = async () =>
+      runAction({
+        workspace: (await cloneWorkspace(remote)).dir,
+        apiUrl: github.url,
+        eventName: 'schedule',
+        payload: { schedule: '17 2 * * *' },
+        inputs: { mode: 'learn', agent: 'orion' },
+      });
+
+    const first = await learn();
+    expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
+    const pulls = [...github.pulls.values()];
+    expect(pulls).toHaveLength(1);
+    const pull = pulls[0]!;
+    expect(pull.head).toMatch(/^agentos\/promotions-orion-\d{4}-\d{2}-\d{2}$/);
+    expect(pull).toMatchObject({ base: 'main', state: 'open' });
+    expect(pull.body).toContain('`learning: constrained`');
+    expect(pull.body).toContain(`- \`${path}\``);
+    expect(pull.body).toContain('propose: promote 1 hypothesis');
+    expect(first.summary).toContain(`pull request [#${pull.number}]`);
+    expect(await remoteShow(remote, `main:${path}`)).toMatch(/^status: open$/m);
+    expect(await remoteShow(remote, `${pull.head}:${path}`)).toMatch(/^status: promoted$/m);
+
+    const second = await learn();
+    expect({ code: second.code, stderr: second.stderr }).toEqual({ code: 0, stderr: '' });
     expect(github.pulls.size).toBe(1);
   });
 });
