@@ -23,7 +23,7 @@ import {
 import { reportPolicyStop } from './policy-stop-report.js';
 import { readTaskComparison } from '../metrics/task-comparison.js';
 import { iterationOutputs, iterationSummary, type ActionReport } from './report.js';
-import { openReviewOf, publishTaskReview, reviewLines } from './review.js';
+import { forgetLocalReview, openReviewOf, publishTaskReview, reviewLines } from './review.js';
 
 export const STATUS_LABELS = {
   running: 'agentos:running',
@@ -161,8 +161,10 @@ export async function handleIssueTask(
       git: ctx.git,
       target,
       logger,
-      work: () =>
-        runIteration(
+      work: async () => {
+        // Its pull request is not open (checked above): a local review branch is left over.
+        if (memory.agent.autonomy === 'assistant') await forgetLocalReview(ctx, agent, task.id);
+        return runIteration(
           {
             repoRoot: ctx.repoRoot,
             git: ctx.git,
@@ -173,7 +175,8 @@ export async function handleIssueTask(
             ...(target && ctx.pulls ? { claimProposal: claimOnGitHub(ctx, target.branch) } : {}),
           },
           task,
-        ),
+        );
+      },
     });
     landed = result.commit;
     await platform.removeLabel(issue.number, STATUS_LABELS.running);

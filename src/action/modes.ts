@@ -27,7 +27,7 @@ import {
   runConsensusMode,
 } from './consensus-mode.js';
 import type { ActionContext } from './context.js';
-import { prepareReviews, publishTaskReview, reviewLines } from './review.js';
+import { forgetLocalReview, prepareReviews, publishTaskReview, reviewLines } from './review.js';
 import type { Mode } from './inputs.js';
 import { iterationOutputs, iterationSummary, type ActionReport } from './report.js';
 
@@ -89,6 +89,9 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
     logger: ctx.logger,
     work: async () => {
       await repair();
+      // The task is pending, so any local review branch of it is left over (see forgetLocalReview).
+      if (memory.agent.autonomy === 'assistant' && task.source === 'queue')
+        await forgetLocalReview(ctx, agent, task.id);
       return runIteration(
         {
           repoRoot: ctx.repoRoot,

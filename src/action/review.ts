@@ -69,6 +69,21 @@ export async function openReviewOf(
   return undefined;
 }
 
+/**
+ * Before an iteration of a task that is not in review (its pull request is not open): a local
+ * review branch of the task is left over (from a closed pull request, or from this run's own first
+ * attempt when a rejected push replays the work), so it must not make the task look in review.
+ */
+export async function forgetLocalReview(
+  ctx: ActionContext,
+  agent: string,
+  taskId: string,
+): Promise<void> {
+  const branch = taskReviewBranch(agent, taskId);
+  const tip = await ctx.git.resolveRef(`refs/heads/${branch}`);
+  if (tip) await ctx.git.tryDeleteBranch(branch, tip);
+}
+
 /** Pushes an iteration's review branch and returns its pull request (opened once per branch). */
 export async function publishTaskReview(
   ctx: ActionContext,
