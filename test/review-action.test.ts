@@ -5,7 +5,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Git } from '../src/git/git.js';
-import { cloneWorkspace, makeRemote, OWNER, REPO, runAction, TOKEN } from './helpers/action.js';
+import {
+  cloneWorkspace,
+  issuePayload,
+  makeRemote,
+  OWNER,
+  REPO,
+  runAction,
+  TOKEN,
+} from './helpers/action.js';
 import { runCli } from './helpers/cli.js';
 import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js';
 import { commitStaged } from './helpers/person.js';
@@ -156,5 +164,40 @@ describe('action: memory changes for review on GitHub', () => {
     const second = await learn();
     expect({ code: second.code, stderr: second.stderr }).toEqual({ code: 0, stderr: '' });
     expect(github.pulls.size).toBe(1);
+  });
+
+  it('an assistant’s issue task answers once with a link to its pull request, and is not run again while it is open', async () => {
+    const remote = await remoteWith(['autonomy: semi-autonomous', 'autonomy: assistant'], {});
+    github = await startFakeGitHub({ owner: OWNER, repo: REPO, token: TOKEN, gitDir: remote });
+    github.seedIssue(42, ['agentos']);
+    const runIssue = async () =>
+      runAction({
+        workspace: (await cloneWorkspace(remote)).dir,
+        apiUrl: github.url,
+        eventName: 'issues',
+        payload: issuePayload('opened', {
+          number: 42,
+          title: 'Sync a paginated API with rate limits',
+          body: 'The vendor answers 429 with Retry-After.',
+          labels: ['agentos'],
+        }),
+      });
+    const first = await runIssue();
+    expect({ code: first.code, stderr: first.stderr }).toEqual({ code: 0, stderr: '' });
+    const pulls = [...github.pulls.values()];
+    expect(pulls).toHaveLength(1);
+    const pull = pulls[0]!;
+    expect(pull.head).toBe('agentos/review/orion/issue-42');
+    const answers = github.issue(42).comments;
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.body).toContain(
+      `Memory change awaiting review: pull request [#${pull.number}]`,
+    );
+
+    const second = await runIssue();
+    expect({ code: second.code, stderr: second.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(second.summary).toContain(`awaits review in pull request #${pull.number}`);
+    expect(github.pulls.size).toBe(1);
+    expect(github.issue(42).comments).toHaveLength(1);
   });
 });
