@@ -135,7 +135,7 @@ describe('queue.md task text', () => {
       ['no-text', 'the task has no text (a "task:" line)'],
       ['bad id!', '"bad id!" is not a task id (letters, digits, ".", "_", "-")'],
       ['late', 'created "yesterday" is not an ISO-8601 timestamp'],
-      ['odd', 'status "later" is not one of pending, done, failed'],
+      ['odd', 'status "later" is not one of pending, done, failed, review'],
       ['big', 'the task text is 65537 bytes, over the 64 KiB limit (65536 bytes)'],
       ['good', undefined],
     ]);

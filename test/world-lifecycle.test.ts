@@ -221,7 +221,12 @@ describe('the belief lifecycle', () => {
       await run(id);
     }
     const head = await repo.git.headSha();
+    // No clean working tree needed: the promotions are committed on their branch without a checkout.
+    repo.write('agents/orion/goals.md', '# Goals\n\n- [ ] Edited by hand, not committed\n');
     const result = await learn();
+    expect(repo.read('agents/orion/goals.md')).toBe(
+      '# Goals\n\n- [ ] Edited by hand, not committed\n',
+    );
     const branch = 'agentos/promotions-orion-2026-05-01';
     expect(result.proposalBranch).toBe(branch);
     expect(result.commits.map((c) => [c.branch, c.subject])).toEqual([

@@ -23,6 +23,7 @@ import {
 import { reportPolicyStop } from './policy-stop-report.js';
 import { readTaskComparison } from '../metrics/task-comparison.js';
 import { iterationOutputs, iterationSummary, type ActionReport } from './report.js';
+import { forgetLocalReview, openReviewOf, publishTaskReview, reviewLines } from './review.js';
 
 export const STATUS_LABELS = {
   running: 'agentos:running',
@@ -138,6 +139,17 @@ export async function handleIssueTask(
       return { status: 'already-processed', title, lines: [line], outputs: { 'task-id': task.id } };
     }
 
+    // autonomy: assistant — while the task's memory change awaits review, the task is not run again.
+    const inReview =
+      memory.agent.autonomy === 'assistant'
+        ? await openReviewOf(ctx, target, agent, task.id)
+        : undefined;
+    if (inReview) {
+      const line = `${agent} ${task.id}: its memory change awaits review in pull request #${inReview.number} (${inReview.url}); not run again.`;
+      logger.info(line);
+      return { status: 'already-processed', title, lines: [line], outputs: { 'task-id': task.id } };
+    }
+
     await platform.addLabels(issue.number, [STATUS_LABELS.running]);
     running = true;
     if (issue.labels.includes(STATUS_LABELS.failed))
@@ -149,8 +161,10 @@ export async function handleIssueTask(
       git: ctx.git,
       target,
       logger,
-      work: () =>
-        runIteration(
+      work: async () => {
+        // Its pull request is not open (checked above): a local review branch is left over.
+        if (memory.agent.autonomy === 'assistant') await forgetLocalReview(ctx, agent, task.id);
+        return runIteration(
           {
             repoRoot: ctx.repoRoot,
             git: ctx.git,
@@ -161,7 +175,8 @@ export async function handleIssueTask(
             ...(target && ctx.pulls ? { claimProposal: claimOnGitHub(ctx, target.branch) } : {}),
           },
           task,
-        ),
+        );
+      },
     });
     landed = result.commit;
     await platform.removeLabel(issue.number, STATUS_LABELS.running);
@@ -184,13 +199,22 @@ export async function handleIssueTask(
       );
     }
     const commitUrl = result.commit ? platform.commitUrl(result.commit) : undefined;
-    await platform.comment(issue.number, answerComment({ result, commitUrl }));
+    const reviewPull = await publishTaskReview(ctx, target, result);
+    await platform.comment(
+      issue.number,
+      answerComment({
+        result,
+        commitUrl,
+        review: reviewLines(result, reviewPull).join('\n').trim(),
+      }),
+    );
     await platform.addLabels(issue.number, [STATUS_LABELS.done]);
     return {
       status: 'done',
       title: `${agent} · #${issue.number} · ${task.id}`,
       lines: [
         ...iterationSummary(result, commitUrl),
+        ...reviewLines(result, reviewPull),
         ...(result.record ? ['', ...readTaskComparison(ctx.repoRoot, result.record)] : []),
       ],
       outputs: { ...iterationOutputs(result), ...proposalUrlOutput(ctx) },

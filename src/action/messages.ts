@@ -57,6 +57,8 @@ export function answerFooter(input: {
 export function answerComment(input: {
   result: IterationResult;
   commitUrl: string | undefined;
+  /** autonomy: assistant — where the memory change awaits review (one line). */
+  review?: string;
 }): string {
   const { result } = input;
   const record = result.record;
@@ -64,6 +66,7 @@ export function answerComment(input: {
   return [
     result.answer ?? '',
     '',
+    ...(input.review ? [input.review, ''] : []),
     '---',
     answerFooter({
       record,

@@ -14,7 +14,10 @@ import { renderAgentMetrics } from '../metrics/render.js';
 import { readTaskComparison } from '../metrics/task-comparison.js';
 import { DEFAULT_WINDOW } from '../metrics/windows.js';
 import { findAgent, loadRegistry } from '../memory/registry.js';
+import type { PullRequest } from '../platform/pulls.js';
 import { sanitiseUntrustedText } from '../platform/untrusted-text.js';
+import { fetchReviewBranches, publishReview } from '../review/github.js';
+import { promotionsReviewBody, promotionsReviewTitle } from '../review/pull-body.js';
 import {
   claimOnGitHub,
   evaluateProposalsInAction,
@@ -24,6 +27,7 @@ import {
   runConsensusMode,
 } from './consensus-mode.js';
 import type { ActionContext } from './context.js';
+import { forgetLocalReview, prepareReviews, publishTaskReview, reviewLines } from './review.js';
 import type { Mode } from './inputs.js';
 import { iterationOutputs, iterationSummary, type ActionReport } from './report.js';
 
@@ -50,6 +54,8 @@ function scheduledTask(
 
 export const runQueuedTask: ModeHandler = async (ctx) => {
   const target = await ctx.prepareToWrite();
+  // Reviews merged or closed on GitHub since the last run settle their queue entries first.
+  await prepareReviews(ctx, target, findAgent(loadRegistry(ctx.repoRoot), ctx.settings.agent).name);
   const memory = await readAgentMemory(ctx.repoRoot, ctx.git, ctx.settings.agent);
   const agent = memory.agent.name;
   // An entry that already has a reward record is settled by the repair below, not run.
@@ -83,6 +89,9 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
     logger: ctx.logger,
     work: async () => {
       await repair();
+      // The task is pending, so any local review branch of it is left over (see forgetLocalReview).
+      if (memory.agent.autonomy === 'assistant' && task.source === 'queue')
+        await forgetLocalReview(ctx, agent, task.id);
       return runIteration(
         {
           repoRoot: ctx.repoRoot,
@@ -113,11 +122,13 @@ export const runQueuedTask: ModeHandler = async (ctx) => {
       outputs: { 'task-id': task.id },
     };
   const commitUrl = result.commit ? ctx.platform.commitUrl(result.commit) : undefined;
+  const reviewPull = await publishTaskReview(ctx, target, result);
   return {
     status: 'done',
     title,
     lines: [
       ...iterationSummary(result, commitUrl),
+      ...reviewLines(result, reviewPull),
       ...(result.record ? ['', ...readTaskComparison(ctx.repoRoot, result.record)] : []),
     ],
     outputs: { ...iterationOutputs(result), ...proposalUrlOutput(ctx) },
@@ -146,6 +157,8 @@ export const runLearningMode: ModeHandler = async (ctx) => {
   // evaluate with people's reviews (consensus-mode.ts) rather than on plain git.
   const onGitHub = target !== undefined && ctx.pulls !== undefined;
   if (onGitHub) await fetchProposalBranches(ctx);
+  // Promotions proposed earlier today go on top of their branch, not in place of it.
+  if (target) await fetchReviewBranches(ctx.git, target.remote);
   const { value: result } = await publishWork<LearningResult>({
     git: ctx.git,
     target,
@@ -162,19 +175,25 @@ export const runLearningMode: ModeHandler = async (ctx) => {
           : {}),
       }),
   });
+  let promotionsPull: PullRequest | undefined;
   if (result.proposalBranch && target) {
-    await ctx.git.pushBranch(target.remote, result.proposalBranch);
-    ctx.logger.info(`pushed the promotions awaiting review to ${result.proposalBranch}`);
-    const pulls = ctx.pulls;
-    if (pulls && (await pulls.listByHeadPrefix(result.proposalBranch, 'open')).length === 0) {
-      const pull = await pulls.create({
-        head: result.proposalBranch,
+    // The same review path as an assistant's task (src/review/): one pull request per branch.
+    const branch = result.proposalBranch;
+    const { pull } = await publishReview({
+      git: ctx.git,
+      remote: target.remote,
+      pulls: ctx.pulls,
+      branch,
+      base: target.branch,
+      title: promotionsReviewTitle(agent, branch),
+      body: promotionsReviewBody({
+        agent,
+        commits: await promotionsOnBranch(ctx, branch, target.branch),
         base: target.branch,
-        title: `${agent}: promotions awaiting review`,
-        body: `learning: constrained — ${agent}'s learning run promotes these hypotheses only when a person merges this pull request.`,
-      });
-      ctx.logger.info(`opened pull request #${pull.number} for the promotions`);
-    }
+      }),
+      logger: ctx.logger,
+    });
+    promotionsPull = pull;
   }
   const consensusLines: string[] = [];
   if (onGitHub && result.consensus) {
@@ -189,7 +208,12 @@ export const runLearningMode: ModeHandler = async (ctx) => {
       ? ['', ...result.commits.map((c) => `- ${c.subject} (${c.sha.slice(0, 7)})`)]
       : []),
     ...(result.proposalBranch
-      ? ['', `Promotions awaiting review: branch \`${result.proposalBranch}\`.`]
+      ? [
+          '',
+          promotionsPull
+            ? `Promotions awaiting review: pull request [#${promotionsPull.number}](${promotionsPull.url}) from \`${result.proposalBranch}\`.`
+            : `Promotions awaiting review: branch \`${result.proposalBranch}\`.`,
+        ]
       : []),
     // The committed metrics.md, whose own title the summary's heading already says.
     ...(result.metrics ? ['', ...result.metrics.split('\n').slice(1)] : []),
@@ -203,6 +227,28 @@ export const runLearningMode: ModeHandler = async (ctx) => {
     outputs: { ...(last ? { 'commit-sha': last.sha } : {}), ...proposalUrlOutput(ctx) },
   };
 };
+
+/** The promotions commits a branch holds beyond the base: what its pull request's body lists. */
+async function promotionsOnBranch(
+  ctx: ActionContext,
+  branch: string,
+  base: string,
+): Promise<{ subject: string; changed: string[] }[]> {
+  const log = await ctx.git.exec([
+    'log',
+    '--format=%x1e%s',
+    '--name-only',
+    '--no-renames',
+    `refs/heads/${base}..refs/heads/${branch}`,
+  ]);
+  return log.stdout
+    .split('\x1e')
+    .filter((chunk) => chunk.trim() !== '')
+    .map((chunk) => {
+      const [subject = '', ...files] = chunk.split('\n').filter(Boolean);
+      return { subject, changed: files };
+    });
+}
 
 /**
  * The metrics report (SPEC §9) in the job summary: every agent of agents.yaml, or the one the

@@ -321,15 +321,18 @@ export class Git {
 
   /**
    * Makes a commit on `branch` without checking it out or touching the working tree or the user's
-   * index: `parent`'s tree with `files` written, built in a private index. The branch moves by
-   * compare-and-swap from `expected` (undefined: the branch must not exist yet); returns undefined
-   * when someone else moved or created it first, so the caller can re-read and try again.
+   * index: `parent`'s tree with `files` written and `removals` deleted, built in a private index.
+   * The branch moves by compare-and-swap from `expected` (undefined: the branch must not exist
+   * yet); returns undefined when someone else moved or created it first, so the caller can re-read
+   * and try again.
    */
   async commitFilesOnBranch(options: {
     branch: string;
     parent: string;
     expected: string | undefined;
     files: readonly { path: string; content: string }[];
+    /** Paths the commit deletes (a path `parent` does not have is ignored). */
+    removals?: readonly string[];
     message: string;
   }): Promise<string | undefined> {
     const scratch = await this.gitPath('agentos');
@@ -346,6 +349,12 @@ export class Git {
           env,
         });
       }
+      const removals = options.removals ?? [];
+      if (removals.length > 0)
+        await this.exec(['update-index', '--force-remove', '-z', '--stdin'], {
+          env,
+          input: `${removals.join('\0')}\0`,
+        });
       const tree = (await this.exec(['write-tree'], { env })).stdout.trim();
       const commit = (
         await this.exec(['commit-tree', tree, '-p', options.parent, '-F', '-'], {
@@ -371,6 +380,16 @@ export class Git {
       { allowFailure: true },
     );
     return result.exitCode === 0;
+  }
+
+  /** The tree of a commit. */
+  async treeOf(revision: string): Promise<string> {
+    return (await this.exec(['rev-parse', `${revision}^{tree}`])).stdout.trim();
+  }
+
+  /** Pushes a local branch to the same name on `remote`, replacing what is there (a branch the runtime owns). */
+  async forcePushBranch(remote: string, branch: string): Promise<void> {
+    await this.exec(['push', '--quiet', remote, `+refs/heads/${branch}:refs/heads/${branch}`]);
   }
 
   /** Deletes a local branch if it is at `expected`; false when it moved or is gone. */

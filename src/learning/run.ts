@@ -5,7 +5,6 @@
 // `learning: constrained` promotions are proposed on a branch for review instead of committed to
 // the current one; under `learning: none` no belief or skill changes.
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import { silentLogger, type Logger } from '../log.js';
 import { readAgentMemory, saveMemoryIndex } from '../loop/agent-memory.js';
@@ -23,6 +22,8 @@ import { renderSkill, renderSkillsIndexPages } from '../memory/skills.js';
 import { renderBelief, renderWorldIndexPages } from '../world/beliefs.js';
 import type { Transition } from '../world/lifecycle.js';
 import { agentMetricsFile } from '../metrics/agent-file.js';
+import { promotionsBranch } from '../review/branches.js';
+import { commitForReview } from '../review/land-review.js';
 import { composeReflection, reflectedThrough } from './reflection.js';
 import { planRoutingUpdate } from './routing-step.js';
 import {
@@ -108,7 +109,6 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     subject: string,
     body: string[],
     writes: { path: string; content: string }[],
-    onBranch = branch,
   ): Promise<string | undefined> => {
     const landed = await landChange(
       { repoRoot: input.repoRoot, git: input.git, agent, label: `${agent} ${step}`, logger },
@@ -130,7 +130,7 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     );
     const sha = landed.commit;
     if (sha === undefined) return undefined;
-    commits.push({ step, subject, sha, branch: onBranch, changed: landed.written });
+    commits.push({ step, subject, sha, branch, changed: landed.written });
     logger.info(`${agent}: ${subject} (${sha.slice(0, 7)})`);
     return sha;
   };
@@ -173,20 +173,39 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
         if (isEmpty(result)) continue;
         const after = applyOutcome(state, result);
         if (proposeOnly) {
-          let sha: string | undefined;
-          proposalBranch = await proposeOnBranch(input.git, branch, agent, now, async (name) => {
-            sha = await commit(
-              step.name,
-              `propose: ${result.title}`,
-              [
+          // The review path of src/review/: a commit on the day's promotions branch, made without a
+          // checkout, so the working tree and the person's index are never touched.
+          proposalBranch = promotionsBranch(agent, now);
+          const subject = `propose: ${result.title}`;
+          const writes = stepWrites(result, after);
+          const sha = await commitForReview(input.git, {
+            agent,
+            branch: proposalBranch,
+            files: writes,
+            message: formatCommitMessage({
+              subject: `${agent}: ${subject}`,
+              body: [
                 'learning: constrained — promotions wait for a person to review and merge this branch.',
                 '',
                 ...stepBody(result),
               ],
-              stepWrites(result, after),
-              name,
-            );
+              trailers: [
+                ['AgentOS-Agent', agent],
+                ['AgentOS-Learning-Step', step.name],
+              ],
+            }),
+            mode: 'stack',
           });
+          if (sha !== undefined) {
+            commits.push({
+              step: step.name,
+              subject,
+              sha,
+              branch: proposalBranch,
+              changed: writes.map((w) => w.path),
+            });
+            logger.info(`${agent}: ${subject} on ${proposalBranch} (${sha.slice(0, 7)})`);
+          }
           // Proposed before and unchanged: nothing new to reflect on.
           if (sha !== undefined) outcomes.push(result);
           continue;
@@ -309,34 +328,4 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
         : summary,
     ...(metrics ? { metrics: metrics.content } : {}),
   };
-}
-
-/**
- * Runs `write` with the promotions branch checked out (made from the current commit the first time,
- * reused after), then returns to the current branch. The working tree must be clean, so that
- * switching branches cannot carry or lose anyone's edits.
- */
-async function proposeOnBranch(
-  git: Git,
-  base: string | undefined,
-  agent: string,
-  now: string,
-  write: (branch: string) => Promise<void>,
-): Promise<string> {
-  if (base === undefined)
-    throw new InputError(
-      'HEAD is detached: check out a branch before a constrained learning run proposes promotions',
-    );
-  if (!(await git.isClean()))
-    throw new InputError(
-      `the working tree has uncommitted changes: commit or stash them before a constrained learning run proposes promotions on a branch`,
-    );
-  const branch = `agentos/promotions-${agent}-${now.slice(0, 10)}`;
-  await git.checkout(branch, { create: !(await git.branchExists(branch)) });
-  try {
-    await write(branch);
-  } finally {
-    await git.checkout(base);
-  }
-  return branch;
 }

@@ -23,6 +23,11 @@ import { estimateDemand } from '../routing/demand.js';
 import type { RoutingPolicy } from '../routing/policy.js';
 import { privacyPatterns, redactPrivate, redactPrivateDeep } from '../policy/privacy.js';
 import { describePolicyStop, decideTaskPolicy } from '../policy/task-policy.js';
+import { formatCommitMessage } from '../git/message.js';
+import { archiveDir } from '../memory/queue-archive.js';
+import { taskReviewBranch } from '../review/branches.js';
+import { landForReview } from '../review/land-review.js';
+import { localReviewState, REVIEW_BRANCH_FIELD, REVIEW_REJECTED_FIELD } from '../review/settle.js';
 import { chooseTier } from './route-choice.js';
 import type { Refusal } from '../world/observe.js';
 import { readAgentMemory, saveMemoryIndex, type AgentMemory } from './agent-memory.js';
@@ -71,6 +76,11 @@ export interface IterationResult {
   policy?: PolicyStop;
   /** The shared proposal the answer opened (prop-NNN on its branch), or why it was refused. */
   proposal?: { id: string; branch: string } | { refused: string };
+  /**
+   * `autonomy: assistant`: the memory change awaits review on this branch (its commit there);
+   * `commit` is then only the queue's bookkeeping on the working branch.
+   */
+  review?: { branch: string; commit: string | undefined; files: string[] };
 }
 
 export async function runIteration(
@@ -94,11 +104,15 @@ export async function runIteration(
     return { status: 'already-processed', task, summary, created: [], updated: [], refused: [] };
   }
 
-  if (memory.agent.autonomy === 'assistant')
-    // Said on every run so that nobody mistakes it for the pull-request flow it is not yet.
-    logger.warn(
-      `${agent}: autonomy: assistant is not yet served by pull requests in this version: its memory changes are committed as for semi-autonomous, and its human review points pause tasks`,
-    );
+  // `autonomy: assistant`: the memory change goes to a review branch (src/review/); while that
+  // review is open the task is not run again.
+  const reviewBranch =
+    memory.agent.autonomy === 'assistant' ? taskReviewBranch(agent, task.id) : undefined;
+  if (reviewBranch && (await deps.git.resolveRef(`refs/heads/${reviewBranch}`)))
+    if ((await localReviewState(deps.git, reviewBranch)) === 'open') {
+      const summary = `${agent} ${task.id}: awaiting review on ${reviewBranch}; not run again`;
+      return { status: 'already-processed', task, summary, created: [], updated: [], refused: [] };
+    }
   const at = isoSeconds(now());
   const policy = decideTaskPolicy({
     task: received.text,
@@ -229,7 +243,7 @@ export async function runIteration(
     indexPages: existingIndexPages(deps.repoRoot, agent),
   });
 
-  const landed = await landChange(change, async (writer) => {
+  const landAnswer = async (writer: MemoryWriter) => {
     const refused = [...plan.refused];
     const created: string[] = [];
     const updated: string[] = [];
@@ -263,10 +277,15 @@ export async function runIteration(
       ...(route ? { route } : {}),
     });
     const sealed = writeRewardRecord(writer, deps.repoRoot, memory.rewardIndex, record);
-    writeQueueAttempt(writer, deps.repoRoot, task, at, {
-      status: 'done',
-      done_at: at,
-    });
+    writeQueueAttempt(
+      writer,
+      deps.repoRoot,
+      task,
+      at,
+      reviewBranch
+        ? { status: 'review', [REVIEW_BRANCH_FIELD]: reviewBranch }
+        : { status: 'done', done_at: at },
+    );
     const message = iterationCommitMessage({
       task,
       record,
@@ -278,15 +297,51 @@ export async function runIteration(
       sealed,
     });
     return { message, value: { record, created, updated, refused } };
-  });
+  };
+  const landed = reviewBranch
+    ? await landForReview(
+        {
+          ...change,
+          branch: reviewBranch,
+          isBookkeeping: (path) => path === paths.queue || path.startsWith(`${archiveDir(agent)}/`),
+        },
+        async (writer) => {
+          const made = await landAnswer(writer);
+          const bookkeepingMessage = formatCommitMessage({
+            subject: `${agent}: ${task.id} awaits review on ${reviewBranch}`,
+            body: [
+              `autonomy: assistant — the memory change lands when a person merges ${reviewBranch}.`,
+            ],
+            trailers: [
+              ['AgentOS-Agent', agent],
+              ['AgentOS-Review', reviewBranch],
+            ],
+          });
+          return { ...made, bookkeepingMessage };
+        },
+      )
+    : await landChange(change, landAnswer);
   const { record, created, updated, refused } = landed.value;
   const commit = landed.commit;
-  const proposal = await openAnswerProposal(deps, agent, task.id, commit, result.output);
+  const reviewCommit = 'reviewCommit' in landed ? landed.reviewCommit : undefined;
+  const review =
+    reviewBranch && 'reviewed' in landed
+      ? { branch: reviewBranch, commit: reviewCommit, files: landed.reviewed }
+      : undefined;
+  const proposal = await openAnswerProposal(
+    deps,
+    agent,
+    task.id,
+    review ? reviewCommit : commit,
+    result.output,
+  );
   const summary =
     `${agent} ${task.id}: ${record.outcome} (${formatReward(record.reward)}) on ${record.model_used} ` +
     `[${record.model_name}], ${created.length} created, ${updated.length} updated` +
     (refused.length > 0 ? `, ${refused.length} refused` : '') +
-    `, commit ${commit?.slice(0, 7) ?? 'none'}`;
+    (review
+      ? `, awaiting review on ${review.branch} (commit ${reviewCommit?.slice(0, 7) ?? 'none'})`
+      : `, commit ${commit?.slice(0, 7) ?? 'none'}`);
   logger.info(summary);
   return {
     status: 'done',
@@ -299,6 +354,7 @@ export async function runIteration(
     updated,
     refused,
     ...(proposal ? { proposal } : {}),
+    ...(review ? { review } : {}),
   };
 }
 
@@ -353,7 +409,9 @@ function writeQueueAttempt(
     : {
         ...withFields,
         entries: withFields.entries.map((e) =>
-          e.id === task.id && e.problem === undefined ? withoutEntryFields(e, ['last_error']) : e,
+          e.id === task.id && e.problem === undefined
+            ? withoutEntryFields(e, ['last_error', REVIEW_REJECTED_FIELD])
+            : e,
         ),
       };
   for (const write of planQueueWrites(repoRoot, task.agent, updated, at))

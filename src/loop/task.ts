@@ -12,6 +12,7 @@ import {
   type Queue,
   type QueueEntry,
 } from '../memory/queue.js';
+import { isReviewRejected } from '../review/settle.js';
 import { approvedBy, isAwaitingApproval } from './policy-stop.js';
 
 export type TaskSource = 'queue' | 'cli' | 'issue' | 'dispatch';
@@ -66,7 +67,10 @@ export function taskFromQueue(
 ): Task | undefined {
   if (id === undefined) {
     // A task waiting at a human review point is passed over until a person approves it.
-    const next = pendingEntries(queue).find((e) => !passOver.has(e.id) && !isAwaitingApproval(e));
+    // So is one whose review was rejected, until `agentos retry` runs it again (src/review/).
+    const next = pendingEntries(queue).find(
+      (e) => !passOver.has(e.id) && !isAwaitingApproval(e) && !isReviewRejected(e),
+    );
     return next && queueTask(agent, next);
   }
   const inQueue =

@@ -11,7 +11,9 @@ export type Priority = (typeof PRIORITIES)[number];
 const PRIORITY_RANK: Record<Priority, number> = { high: 0, medium: 1, normal: 1, low: 2 };
 
 /** `pending` waits in queue.md; `done` and `failed` entries leave it for the archive. */
-export const QUEUE_STATUSES = ['pending', 'done', 'failed'] as const;
+// `review`: an `autonomy: assistant` task whose memory change waits on a review branch (src/review/);
+// it stays in queue.md until the review is merged (done) or rejected (pending again, passed over).
+export const QUEUE_STATUSES = ['pending', 'done', 'failed', 'review'] as const;
 export type QueueStatus = (typeof QUEUE_STATUSES)[number];
 
 /** Task ids: letters, digits, dots, underscores and hyphens. */
@@ -327,10 +329,11 @@ export function markEntryFailed(
 
 /** The queue without its done and failed entries, and those entries: they go to the archive. */
 export function takeFinishedEntries(queue: Queue): { queue: Queue; finished: QueueEntry[] } {
-  const finished = queue.entries.filter((entry) => entry.status !== 'pending');
+  const isFinished = (entry: QueueEntry) => entry.status === 'done' || entry.status === 'failed';
+  const finished = queue.entries.filter(isFinished);
   if (finished.length === 0) return { queue, finished };
   return {
-    queue: { ...queue, entries: queue.entries.filter((entry) => entry.status === 'pending') },
+    queue: { ...queue, entries: queue.entries.filter((entry) => !isFinished(entry)) },
     finished,
   };
 }

@@ -109,7 +109,10 @@ export function planNewAgent(answers: Answers, at: string): NewAgentPlan {
   );
   changes.push(
     `AUTONOMY_LEVEL ${answers.AUTONOMY_LEVEL} → agents.yaml autonomy: ${answers.AUTONOMY_LEVEL}` +
-      (pause ? '' : ' (human review points are advice in context, they do not pause tasks)'),
+      (pause ? '' : ' (human review points are advice in context, they do not pause tasks)') +
+      (answers.AUTONOMY_LEVEL === 'assistant'
+        ? ` (each task's memory change waits on a review branch agentos/review/${name}/<task>, a pull request on GitHub, and lands when a person merges it)`
+        : ''),
   );
 
   const constraints = constraintsFile(name, answers, warnings);

@@ -10,6 +10,9 @@ import { recoverInterruptedChange } from '../../memory/journal.js';
 import { formatReward } from '../../loop/commit-message.js';
 import { runIteration, type IterationResult } from '../../loop/iteration.js';
 import { readTaskHistory, taskToRetry } from '../../loop/task-history.js';
+import { taskFromQueue } from '../../loop/task.js';
+import { reviewInstructions } from '../../review/instructions.js';
+import { isReviewRejected } from '../../review/settle.js';
 import {
   parse,
   repositoryDir,
@@ -24,7 +27,9 @@ export const retryCommand: Command = {
   summary: 'run again a task whose last attempt failed',
   help: `Usage: agentos retry [options] TASK_ID
 
-Runs again a task whose reward record is a failed attempt (the model gave no usable answer):
+Runs again a task whose reward record is a failed attempt (the model gave no usable answer), or
+a queued task whose review was rejected (autonomy: assistant: its review branch deleted or its
+pull request closed unmerged):
 a queued task from its entry in queue.md, an ad-hoc or issue task from the text its failed
 commit kept. The new record replaces the failed one; the memory changes land as one commit.
 A task that succeeded is not run again: correct its score with "agentos feedback".
@@ -64,7 +69,11 @@ pending); 2 bad usage, an unknown task, or one that did not fail; 3 stopped by a
     const agent = memory.agent.name;
     const history = await readTaskHistory({ repoRoot, git, agent, taskId });
     const { record } = history;
-    if (!record) {
+    // A queued task whose review was rejected (autonomy: assistant) has no record on this branch.
+    const rejectedInReview = memory.queue.entries.some(
+      (entry) => entry.id === taskId && entry.status === 'pending' && isReviewRejected(entry),
+    );
+    if (!record && !rejectedInReview) {
       const queued = memory.queue.entries.some((entry) => entry.id === taskId);
       throw new InputError(
         queued
@@ -72,13 +81,15 @@ pending); 2 bad usage, an unknown task, or one that did not fail; 3 stopped by a
           : `no task "${taskId}" for agent ${agent}: it has no reward record, so there is nothing to retry`,
       );
     }
-    if (record.error === undefined) {
+    if (record && record.error === undefined) {
       throw new InputError(
         `task "${taskId}" of agent ${agent} is already processed (${record.outcome}, reward ${formatReward(record.reward)}): ` +
           `it is not run again; to correct its score, use "agentos feedback ${taskId} correctness=-1 note=..."`,
       );
     }
-    const task = taskToRetry(history, memory.queue);
+    const task =
+      (rejectedInReview ? taskFromQueue(agent, memory.queue, taskId) : undefined) ??
+      taskToRetry(history, memory.queue);
     const deps = {
       repoRoot,
       git,
@@ -99,6 +110,10 @@ pending); 2 bad usage, an unknown task, or one that did not fail; 3 stopped by a
     io.stdout.write(`${result.summary}\n`);
     if (result.status === 'failed') return reportFailure(io, 'retry', result, repoRoot);
     if (result.answer) io.stdout.write(`\n${result.answer}\n`);
+    if (result.review)
+      io.stdout.write(
+        `\n${reviewInstructions(result.review.branch, (await git.currentBranch()) ?? 'HEAD').join('\n')}\n`,
+      );
     reportBudget(io, budget);
     return 0;
   },

@@ -11,6 +11,8 @@ import { readAgentMemory } from '../../loop/agent-memory.js';
 import { recoverInterruptedChange } from '../../memory/journal.js';
 import { runIteration, type IterationResult } from '../../loop/iteration.js';
 import { repairQueue } from '../../loop/queue-repair.js';
+import { reviewInstructions } from '../../review/instructions.js';
+import { settleReviews } from '../../review/settle.js';
 import { taskFromQueue, taskFromText } from '../../loop/task.js';
 import {
   parse,
@@ -36,7 +38,9 @@ export const runCommand: Command = {
 
 Runs one loop iteration for the agent: the next pending task of its queue.md, the queued task
 --task-id names, or the ad-hoc task --text gives. The memory changes land as one commit.
-A task that already has a reward record is not run again.
+A task that already has a reward record is not run again. Under "autonomy: assistant" the memory
+changes land on a review branch (agentos/review/AGENT/TASK) instead, and the task waits there until
+the branch is merged (done) or deleted unmerged (rejected: "agentos retry TASK" runs it again).
 
 Options:
   --task-id ID       run this task of queue.md
@@ -98,6 +102,8 @@ and the task stays pending for a retry; --all goes on with the next task and exi
     if (values.text === undefined) {
       const agent = findAgent(loadRegistry(repoRoot), values.agent).name;
       await repairQueue({ repoRoot, git: deps.git, agent, logger });
+      // Tasks whose review was merged are done; rejected ones wait for `agentos retry`.
+      await settleReviews({ repoRoot, git: deps.git, agent, logger });
     }
     // Queue tasks that turn out to be processed already are passed over, so --all always ends.
     const passed = new Set<string>();
@@ -154,6 +160,10 @@ and the task stays pending for a retry; --all goes on with the next task and exi
         exitCode = reportFailure(io, 'run', result, repoRoot);
       }
       if (result.answer && !values.all) io.stdout.write(`\n${result.answer}\n`);
+      if (result.review && !values.all)
+        io.stdout.write(
+          `\n${reviewInstructions(result.review.branch, (await git.currentBranch()) ?? 'HEAD').join('\n')}\n`,
+        );
       passed.add(task.id);
       if (!values.all) {
         reportBudget(io, budget);
