@@ -3,14 +3,15 @@
 // kill mid-iteration leaves each task done or pending, never half. The long-lived runs are real
 // processes (the compiled source) that get real signals.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDaemon, type DaemonEvent } from '../src/daemon/daemon.js';
 import type { DaemonHealth } from '../src/daemon/health.js';
 import { isLearningDue } from '../src/daemon/schedule.js';
 import { readDaemonSettings } from '../src/daemon/settings.js';
-import type { Git } from '../src/git/git.js';
+import { Git } from '../src/git/git.js';
 import { cloneWorkspace, makeRemote, remoteLog } from './helpers/action.js';
+import { commitStaged } from './helpers/person.js';
 import { runCli } from './helpers/cli.js';
 import { answer, startOpenAIServer, syncAnswer } from './helpers/openai-server.js';
 import { compiledSource, makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
@@ -31,11 +32,11 @@ async function taskCommits(git: Git, id: string): Promise<string[]> {
   return log.stdout.split('\n').filter(Boolean);
 }
 
-function queueStatus(repo: TestRepo, agent: string, id: string): string | undefined {
-  const queue = repo.read(`agents/${agent}/queue.md`);
+function queueStatus(dir: string, agent: string, id: string): string | undefined {
+  const queue = readFileSync(join(dir, `agents/${agent}/queue.md`), 'utf8');
   const entry = queue.split(/^## /m).find((block) => block.startsWith(`${id}\n`));
   if (entry === undefined)
-    return existsSync(join(repo.dir, `agents/${agent}/queue`)) ? 'archived' : undefined;
+    return existsSync(join(dir, `agents/${agent}/queue`)) ? 'archived' : undefined;
   return /^status: (\w+)/m.exec(entry)?.[1] ?? 'pending';
 }
 
@@ -177,6 +178,58 @@ describe('agentos daemon', () => {
       push_target: 'origin/main',
       last_task: { task: 'iris/retry-429', commit: after[0]!.sha },
     });
+  });
+
+  it('autonomy: assistant: pushes the review branch, leaves main’s memory alone, and marks the task done once the branch is merged', async () => {
+    const remote = await makeRemote();
+    const workspace = await cloneWorkspace(remote);
+    const registry = join(workspace.dir, 'agents.yaml');
+    writeFileSync(
+      registry,
+      readFileSync(registry, 'utf8').replace('autonomy: semi-autonomous', 'autonomy: assistant'),
+    );
+    appendFileSync(
+      join(workspace.dir, 'agents/orion/queue.md'),
+      queueEntry('sync-1', 'Build a Python sync process for a paginated API with rate limits.'),
+    );
+    await workspace.git.add(['agents.yaml', 'agents/orion/queue.md']);
+    await commitStaged(workspace.git, 'Orion works under review\n');
+    await workspace.git.exec(['push', '--quiet', 'origin', 'main']);
+    const branch = 'agentos/review/orion/sync-1';
+
+    const first = await runCli(['daemon', '--dir', workspace.dir, '--once', '--learn-hour', 'off']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(
+      new RegExp(` orion sync-1: \\w+ .* \\(pushed\\); awaits review on ${branch}\n`),
+    );
+    const origin = Git.create(remote);
+    const recordPath = (await origin.exec(['ls-tree', '-r', '--name-only', branch])).stdout
+      .split('\n')
+      .find((path) => path.startsWith('agents/orion/rewards/') && path.includes('sync-1'));
+    expect(recordPath).toBeDefined();
+    expect((await origin.exec(['ls-tree', '-r', '--name-only', 'main'])).stdout).not.toContain(
+      recordPath!,
+    );
+    expect(queueStatus(workspace.dir, 'orion', 'sync-1')).toBe('review');
+
+    // A person merges the review (as the pull request's merge button would) and pushes it.
+    await workspace.git.exec(['merge', '--quiet', '--no-edit', branch]);
+    await workspace.git.exec(['push', '--quiet', 'origin', 'main']);
+    const second = await runCli([
+      'daemon',
+      '--dir',
+      workspace.dir,
+      '--once',
+      '--learn-hour',
+      'off',
+    ]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).not.toContain('sync-1:');
+    expect(queueStatus(workspace.dir, 'orion', 'sync-1')).toBe('archived');
+    expect((await remoteLog(remote))[0]!.message).toContain(
+      'reviews settled — 1 merged, 0 rejected',
+    );
+    expect(await status(workspace.git)).toBe('');
   });
 
   it('goes on with the other agents when one agent’s queue.md is broken, naming the file', async () => {
@@ -339,7 +392,7 @@ describe('agentos daemon', () => {
         expect((await daemon.exited).signal).toBe('SIGKILL');
         // Not a half commit: the task is still pending, with no record and no commit of its own.
         expect(await repo.git.headSha()).toBe(headBefore);
-        expect(queueStatus(repo, 'orion', 'killed-sync')).toBe('pending');
+        expect(queueStatus(repo.dir, 'orion', 'killed-sync')).toBe('pending');
         expect(repoRewardRecords(repo.dir, 'orion')).toEqual([]);
 
         const again = await runCli(['daemon', '--dir', repo.dir, '--once', ...QUIET], {

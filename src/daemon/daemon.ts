@@ -18,6 +18,7 @@ import { queueNeedsRepair, repairQueue } from '../loop/queue-repair.js';
 import { taskFromQueue, type Task } from '../loop/task.js';
 import { ChangeInProgressError, recoverInterruptedChange } from '../memory/journal.js';
 import { loadRegistry } from '../memory/registry.js';
+import { settleReviews } from '../review/settle.js';
 import { HealthFile, readHealth } from './health.js';
 import { isLearningDue, utcDay } from './schedule.js';
 import type { DaemonSettings } from './settings.js';
@@ -160,6 +161,12 @@ export async function runDaemon(deps: DaemonDeps): Promise<DaemonSummary> {
           await publish(() => repairQueue({ repoRoot, git, agent, now, logger }));
           memory = await readAgentMemory(repoRoot, git, agent);
         }
+        // An assistant's reviews merged since the last poll make their tasks done; rejected
+        // ones (a review branch deleted unmerged) wait for `agentos retry`.
+        if (memory.queue.entries.some((entry) => entry.status === 'review')) {
+          const settled = await publish(() => settleReviews({ repoRoot, git, agent, now, logger }));
+          if (settled.value.commit) memory = await readAgentMemory(repoRoot, git, agent);
+        }
         agentProblems.delete(agent);
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
@@ -194,6 +201,8 @@ export async function runDaemon(deps: DaemonDeps): Promise<DaemonSummary> {
       );
       result = published.value;
       pushed = published.push !== undefined;
+      // An assistant's memory change waits on its review branch: the remote gets it too.
+      if (result.review && target) await git.forcePushBranch(target.remote, result.review.branch);
     } catch (error) {
       if (!(error instanceof BudgetExhaustedError)) throw error;
       failedTasks.add(key(task));

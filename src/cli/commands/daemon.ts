@@ -16,7 +16,8 @@ function eventLine(event: DaemonEvent): string {
     }
     case 'task': {
       const commit = event.result.commit ? ` commit ${event.result.commit.slice(0, 7)}` : '';
-      return `${taskLine(event.result)}${commit}${event.pushed ? ' (pushed)' : ''}`;
+      const review = event.result.review ? `; awaits review on ${event.result.review.branch}` : '';
+      return `${taskLine(event.result)}${commit}${event.pushed ? ' (pushed)' : ''}${review}`;
     }
     case 'learning':
       return `${event.result.summary}${event.pushed ? ' (pushed)' : ''}`;
