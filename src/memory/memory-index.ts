@@ -112,6 +112,10 @@ export class MemoryIndex implements ParseCache {
     return new MemoryIndex(repoRoot, folder, indexed, tracked);
   }
 
+  blobOf(path: string): string | undefined {
+    return this.cleanBlobs.get(path);
+  }
+
   parse<T>(path: string, kind: string, parse: (text: string) => T): T | undefined {
     let blob = this.cleanBlobs.get(path);
     let text: string | undefined;
