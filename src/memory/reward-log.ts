@@ -91,6 +91,12 @@ export interface RewardIndex extends RewardPlacement {
   record(taskId: string): RewardRecord | undefined;
   /** The last `n` records in reading order (one per task), read from the newest files only. */
   recent(n: number): RewardRecord[];
+  /**
+   * The latest time a record of the log changed (its own time or its feedback's), from the files'
+   * summaries without reading a record; undefined for an empty log. A copy of a task that a later
+   * one replaces counts too, so it may be later than the kept records' latest, never earlier.
+   */
+  latestChange(): string | undefined;
 }
 
 export function recentRecordPath(agent: string, taskId: string): string {
@@ -418,8 +424,20 @@ export function readRewardIndex(
     return newestFirst.reverse();
   };
 
+  const latestChange = (): string | undefined => {
+    let latest: string | undefined;
+    const consider = (at: string | null) => {
+      if (at !== null && (latest === undefined || Date.parse(at) > Date.parse(latest))) latest = at;
+    };
+    for (const file of sealed) consider(fileSummary(reader, file).latest);
+    for (const { record } of recentRecords) consider(recordChangedAt(record));
+    reader.store.save(false);
+    return latest;
+  };
+
   return {
     agent,
+    latestChange,
     get size() {
       return everyTask().size;
     },
