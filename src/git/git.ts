@@ -4,7 +4,7 @@
 // environment (GIT_CONFIG_COUNT), and pushes retry what is transient and rebase what was rejected.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { AgentOSError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
@@ -23,6 +23,44 @@ export interface GitResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+}
+
+/**
+ * The private index of the runtime's last commit is kept as `.git/agentos/commit-index-<commit>`:
+ * named by the commit whose tree it holds, so it is used only while HEAD is that commit, and a
+ * crash can never leave an index paired with the wrong commit.
+ */
+const COMMIT_INDEX_PREFIX = 'commit-index-';
+
+/** Copies `from` to `to`; false when `from` does not exist (or cannot be copied). */
+function copiedIfExists(from: string, to: string): boolean {
+  try {
+    copyFileSync(from, to);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Keeps `indexFile` (the private index just committed as `commit`) for the next commit and drops
+ * the ones kept before. Best effort: without it the next commit reads HEAD's tree.
+ */
+function keepCommitIndex(scratch: string, indexFile: string, commit: string): boolean {
+  try {
+    renameSync(indexFile, join(scratch, `${COMMIT_INDEX_PREFIX}${commit}`));
+  } catch {
+    return false;
+  }
+  try {
+    for (const name of readdirSync(scratch)) {
+      if (name.startsWith(COMMIT_INDEX_PREFIX) && name !== `${COMMIT_INDEX_PREFIX}${commit}`)
+        rmSync(join(scratch, name), { force: true });
+    }
+  } catch {
+    // Another process removed them first.
+  }
+  return true;
 }
 
 export class GitError extends AgentOSError {
@@ -267,8 +305,14 @@ export class Git {
     mkdirSync(scratch, { recursive: true });
     const indexFile = join(scratch, `index-${process.pid}-${randomBytes(4).toString('hex')}`);
     const env = { GIT_INDEX_FILE: indexFile };
+    let kept = false;
     try {
-      if (head) await this.exec(['read-tree', head], { env });
+      // The index of the runtime's last commit, when HEAD is still that commit: a copy of it is
+      // HEAD's tree without reading the whole tree again (10,000 entries in a long-lived agent).
+      const last = head ? join(scratch, `${COMMIT_INDEX_PREFIX}${head}`) : undefined;
+      if (last && copiedIfExists(last, indexFile)) {
+        // Nothing to do: the copy holds HEAD's tree.
+      } else if (head) await this.exec(['read-tree', head], { env });
       else await this.exec(['read-tree', '--empty'], { env });
       if (paths.length > 0) {
         await this.exec(['update-index', '--add', '--remove', '-z', '--stdin'], {
@@ -293,10 +337,11 @@ export class Git {
       ).stdout.trim();
       const subject = message.split('\n')[0] ?? '';
       await this.exec(['update-ref', '-m', `agentos: ${subject}`, 'HEAD', commit, head ?? '']);
+      kept = keepCommitIndex(scratch, indexFile, commit);
       if (paths.length > 0) await this.stageCommittedPaths(commit, paths);
       return commit;
     } finally {
-      rmSync(indexFile, { force: true });
+      if (!kept) rmSync(indexFile, { force: true });
       rmSync(`${indexFile}.lock`, { force: true });
     }
   }

@@ -6,7 +6,7 @@ import type { AgentMemory } from '../loop/agent-memory.js';
 import { readTextIfExists } from '../memory/files.js';
 import { agentPaths } from '../memory/layout.js';
 import { TIERS } from '../memory/registry.js';
-import { readRewardLog, recordChangedAt } from '../memory/reward-log.js';
+import { readRewardIndex, readRewardLog, recordChangedAt } from '../memory/reward-log.js';
 import { evidenceFromLog } from '../routing/log-evidence.js';
 import { renderRoutingFile } from '../routing/routing-file.js';
 import { configuredTierCosts } from '../routing/runtime-policy.js';
@@ -24,6 +24,14 @@ export function planRoutingUpdate(
 ): RoutingUpdate | undefined {
   const agent = memory.agent.name;
   const path = agentPaths(agent).routing;
+  const previous = memory.routing.status === 'ok' ? memory.routing.data : undefined;
+  // Nothing changed in the log since the file was written, seen from the log's summaries: no need
+  // to read 100,000 records (an answer that cannot tell is settled by the full read below).
+  if (previous) {
+    const index = readRewardIndex(repoRoot, agent, memory.cache);
+    if (previous.records === index.size && previous.updated === index.latestChange())
+      return undefined;
+  }
   const { records } = readRewardLog(repoRoot, agent, memory.cache);
   if (records.length === 0) return undefined;
   let through = '';
@@ -31,7 +39,6 @@ export function planRoutingUpdate(
     const changed = recordChangedAt(record);
     if (through === '' || Date.parse(changed) > Date.parse(through)) through = changed;
   }
-  const previous = memory.routing.status === 'ok' ? memory.routing.data : undefined;
   // Nothing changed in the log since the file was written: keep it (and its "what changed").
   if (previous && previous.records === records.length && previous.updated === through)
     return undefined;

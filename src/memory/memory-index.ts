@@ -15,7 +15,9 @@ import {
 import type { ParseCache } from './parse-cache.js';
 
 /** Bump when the stored shape changes: an index of another version is rebuilt from the files. */
-export const MEMORY_INDEX_FORMAT = 3;
+// 4: sealed reward shards left the index for their own store (sealed-shards.ts); an index of 3
+// holds their records, which a run would load for nothing.
+export const MEMORY_INDEX_FORMAT = 4;
 /** Where the index lives, inside the git directory (never in the committed tree). */
 export const MEMORY_INDEX_DIR = `agentos/memory-index-v${MEMORY_INDEX_FORMAT}`;
 /**
@@ -110,6 +112,10 @@ export class MemoryIndex implements ParseCache {
     const tracked = new Set(indexed.keys());
     for (const path of changed) indexed.delete(path);
     return new MemoryIndex(repoRoot, folder, indexed, tracked);
+  }
+
+  blobOf(path: string): string | undefined {
+    return this.cleanBlobs.get(path);
   }
 
   parse<T>(path: string, kind: string, parse: (text: string) => T): T | undefined {

@@ -11,6 +11,11 @@ export interface ParseCache {
    * caller every time, naming the file.
    */
   parse<T>(path: string, kind: string, parse: (text: string) => T): T | undefined;
+  /**
+   * The git blob id of the file's content when git vouches for it (tracked and unchanged in the
+   * work tree), else undefined: lets derived copies keyed by blob id skip hashing the file.
+   */
+  blobOf?(path: string): string | undefined;
 }
 
 /** No cache: every read parses the file. */

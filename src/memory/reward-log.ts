@@ -13,7 +13,7 @@
 // later copy wins, so there is one record per task.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { listMarkdown, readTextIfExists } from './files.js';
+import { listMarkdown, readMemoryTextIfExists, readTextIfExists } from './files.js';
 import { agentPaths } from './layout.js';
 import { directReads, type ParseCache } from './parse-cache.js';
 import {
@@ -23,6 +23,12 @@ import {
   replaceRewardLine,
 } from './reward-lines.js';
 import { parseRewards, replaceRewardText, type RewardRecord } from './rewards.js';
+import {
+  recordChangedAt,
+  SealedShardStore,
+  summarizeRecords,
+  type ShardSummary,
+} from './sealed-shards.js';
 import type { FileChange, MemoryWriter } from './writer.js';
 
 /** `recent/` is sealed into shards by the iteration that brings it to this many records. */
@@ -35,6 +41,7 @@ export const MAX_SHARD_BYTES = 128 * 1024;
 /** Parser kinds for the parse cache: bump the version when the parse or summary changes. */
 const RECORDS_KIND = 'reward-shard@1';
 const SUMMARY_KIND = 'reward-summary@2';
+// Sealed shards are read through the SealedShardStore (sealed-shards.ts), not the parse cache.
 const LEGACY_KIND = 'reward-legacy@1';
 const LEGACY_SUMMARY_KIND = 'reward-legacy-summary@2';
 
@@ -84,6 +91,12 @@ export interface RewardIndex extends RewardPlacement {
   record(taskId: string): RewardRecord | undefined;
   /** The last `n` records in reading order (one per task), read from the newest files only. */
   recent(n: number): RewardRecord[];
+  /**
+   * The latest time a record of the log changed (its own time or its feedback's), from the files'
+   * summaries without reading a record; undefined for an empty log. A copy of a task that a later
+   * one replaces counts too, so it may be later than the kept records' latest, never earlier.
+   */
+  latestChange(): string | undefined;
 }
 
 export function recentRecordPath(agent: string, taskId: string): string {
@@ -105,53 +118,53 @@ export function listRewardFiles(repoRoot: string, agent: string): RewardFile[] {
   ];
 }
 
-function fileRecords(cache: ParseCache, file: RewardFile): RewardRecord[] {
-  const records =
-    file.kind === 'legacy'
-      ? cache.parse(file.path, LEGACY_KIND, (text) => parseRewards(file.path, text))
-      : cache.parse(file.path, RECORDS_KIND, (text) => parseRewardLines(file.path, text));
-  return records ?? [];
+export { recordChangedAt };
+
+/**
+ * How the log's files are read: the legacy file and `recent/` through the parse cache, sealed
+ * shards through the agent's store of derived copies (keyed by blob id, so the files always win).
+ */
+interface LogReader {
+  repoRoot: string;
+  cache: ParseCache;
+  store: SealedShardStore;
 }
 
-/** When a record last changed: its own time, or the time of the human feedback on it. */
-export function recordChangedAt(record: RewardRecord): string {
-  const feedback = record.feedback?.at;
-  return feedback !== undefined && Date.parse(feedback) > Date.parse(record.at)
-    ? feedback
-    : record.at;
+function openReader(repoRoot: string, agent: string, cache: ParseCache): LogReader {
+  const blobOf = cache.blobOf ? (path: string) => cache.blobOf?.(path) : undefined;
+  return { repoRoot, cache, store: SealedShardStore.open(repoRoot, agent, blobOf) };
+}
+
+function shardRecords(reader: LogReader, path: string): RewardRecord[] {
+  return reader.store.records(path, () => {
+    const text = readMemoryTextIfExists(reader.repoRoot, path);
+    return text === undefined ? [] : parseRewardLines(path, text);
+  });
+}
+
+function fileRecords(reader: LogReader, file: RewardFile): RewardRecord[] {
+  if (file.kind === 'shard') return shardRecords(reader, file.path);
+  const records =
+    file.kind === 'legacy'
+      ? reader.cache.parse(file.path, LEGACY_KIND, (text) => parseRewards(file.path, text))
+      : reader.cache.parse(file.path, RECORDS_KIND, (text) => parseRewardLines(file.path, text));
+  return records ?? [];
 }
 
 /**
  * Per-file summary for the index: the task ids of a file, which of them are failed attempts, and the
  * latest time one of its records changed (null when it holds none), for a reflection's read.
  */
-interface FileSummary {
-  tasks: string[];
-  failed: string[];
-  latest: string | null;
-}
-
-function summarize(records: RewardRecord[]): FileSummary {
-  return {
-    tasks: records.map((r) => r.task_id),
-    failed: records.filter((r) => r.error !== undefined).map((r) => r.task_id),
-    latest: records
-      .map(recordChangedAt)
-      .reduce<string | null>(
-        (last, at) => (last === null || Date.parse(at) > Date.parse(last) ? at : last),
-        null,
-      ),
-  };
-}
-
-function fileSummary(cache: ParseCache, file: RewardFile): FileSummary {
+function fileSummary(reader: LogReader, file: RewardFile): ShardSummary {
+  if (file.kind === 'shard')
+    return reader.store.summary(file.path, () => summarizeRecords(shardRecords(reader, file.path)));
   const summary =
     file.kind === 'legacy'
-      ? cache.parse(file.path, LEGACY_SUMMARY_KIND, (text) =>
-          summarize(parseRewards(file.path, text)),
+      ? reader.cache.parse(file.path, LEGACY_SUMMARY_KIND, (text) =>
+          summarizeRecords(parseRewards(file.path, text)),
         )
-      : cache.parse(file.path, SUMMARY_KIND, (text) =>
-          summarize(parseRewardLines(file.path, text)),
+      : reader.cache.parse(file.path, SUMMARY_KIND, (text) =>
+          summarizeRecords(parseRewardLines(file.path, text)),
         );
   return summary ?? { tasks: [], failed: [], latest: null };
 }
@@ -183,13 +196,13 @@ function sealedGroups(files: readonly RewardFile[]): RewardFile[][] {
 
 /** The records of a group of files in reading order, each with the file it lives in. */
 function groupRecords(
-  cache: ParseCache,
+  reader: LogReader,
   group: readonly RewardFile[],
 ): { records: RewardRecord[]; files: RewardFile[] } {
   const records: RewardRecord[] = [];
   const files: RewardFile[] = [];
   for (const file of group) {
-    for (const record of fileRecords(cache, file)) {
+    for (const record of fileRecords(reader, file)) {
       records.push(record);
       files.push(file);
     }
@@ -203,10 +216,10 @@ function groupRecords(
   };
 }
 
-function readRecent(cache: ParseCache, files: RewardFile[]): RecentRecord[] {
+function readRecent(reader: LogReader, files: RewardFile[]): RecentRecord[] {
   return files
     .filter((file) => file.kind === 'recent')
-    .flatMap((file) => fileRecords(cache, file).map((record) => ({ path: file.path, record })))
+    .flatMap((file) => fileRecords(reader, file).map((record) => ({ path: file.path, record })))
     .sort((a, b) => byTimeThenId(a.record, b.record));
 }
 
@@ -217,13 +230,14 @@ export function readRewardLog(
   cache: ParseCache = directReads(repoRoot),
 ): RewardLog {
   const files = listRewardFiles(repoRoot, agent);
-  const recentRecords = readRecent(cache, files);
+  const reader = openReader(repoRoot, agent, cache);
+  const recentRecords = readRecent(reader, files);
   // Every copy in reading order, and for each task the position of its last copy: plain numbers,
   // so a 100,000-record log makes no object per record beyond the records themselves.
   const copies: RewardRecord[] = [];
   const fileOfCopy: RewardFile[] = [];
   for (const group of sealedGroups(files)) {
-    const read = groupRecords(cache, group);
+    const read = groupRecords(reader, group);
     for (let i = 0; i < read.records.length; i++) {
       copies.push(read.records[i] as RewardRecord);
       fileOfCopy.push(read.files[i] as RewardFile);
@@ -233,6 +247,7 @@ export function readRewardLog(
     copies.push(record);
     fileOfCopy.push({ path, kind: 'recent' });
   }
+  reader.store.save(true);
   const lastCopy = new Map<string, number>();
   copies.forEach((record, position) => lastCopy.set(record.task_id, position));
   const records =
@@ -282,17 +297,22 @@ export function readRewardsChangedSince(
   if (since === undefined) return readRewardLog(repoRoot, agent).records;
   const after = Date.parse(since);
   const files = listRewardFiles(repoRoot, agent);
+  const reader = openReader(repoRoot, agent, cache);
   // The sealed groups, then recent/ as one more group: reading order, group after group.
   const groups = [...sealedGroups(files), files.filter((file) => file.kind === 'recent')];
   const changed = groups.map((group) =>
     group.some((file) => {
-      const latest = fileSummary(cache, file).latest;
+      const latest = fileSummary(reader, file).latest;
       return latest !== null && Date.parse(latest) > after;
     }),
   );
   const first = changed.indexOf(true);
-  if (first === -1) return [];
-  const direct = directReads(repoRoot);
+  if (first === -1) {
+    reader.store.save(false);
+    return [];
+  }
+  // Records straight from the files (recent/ and the legacy file are not kept in the cache whole).
+  const direct: LogReader = { ...reader, cache: directReads(repoRoot) };
   const read = groups.map((group, g) => {
     if (!changed[g]) return [];
     if (g === groups.length - 1) return readRecent(direct, group).map((entry) => entry.record);
@@ -304,10 +324,11 @@ export function readRewardsChangedSince(
   const lastGroup = new Map<string, number>();
   for (let g = first; g < groups.length; g++) {
     for (const file of groups[g] ?? []) {
-      for (const task of fileSummary(cache, file).tasks)
+      for (const task of fileSummary(reader, file).tasks)
         if (wanted.has(task)) lastGroup.set(task, g);
     }
   }
+  reader.store.save(false);
   const records: RewardRecord[] = [];
   read.forEach((group, g) => {
     const lastInGroup = new Map<string, number>();
@@ -330,7 +351,8 @@ export function readRewardIndex(
   cache: ParseCache = directReads(repoRoot),
 ): RewardIndex {
   const files = listRewardFiles(repoRoot, agent);
-  const recentRecords = readRecent(cache, files);
+  const reader = openReader(repoRoot, agent, cache);
+  const recentRecords = readRecent(reader, files);
   const groups = sealedGroups(files);
   const sealed = groups.flat();
 
@@ -345,13 +367,14 @@ export function readRewardIndex(
     // it (its copies share their time and task id, so sorting a date's records keeps their order).
     where = new Map();
     for (const file of sealed) {
-      const { tasks, failed } = fileSummary(cache, file);
+      const { tasks, failed } = fileSummary(reader, file);
       const failedHere = new Set(failed);
       for (const task of tasks)
         where.set(task, { file, status: failedHere.has(task) ? 'failed' : 'done' });
     }
     for (const { path, record } of recentRecords)
       where.set(record.task_id, recentPlace(path, record));
+    reader.store.save(true);
     return where;
   };
   const place = (taskId: string): TaskPlace | undefined => {
@@ -363,17 +386,20 @@ export function readRewardIndex(
     }
     for (let i = sealed.length - 1; i >= 0; i--) {
       const file = sealed[i] as RewardFile;
-      const { tasks, failed } = fileSummary(cache, file);
-      if (tasks.includes(taskId))
+      const { tasks, failed } = fileSummary(reader, file);
+      if (tasks.includes(taskId)) {
+        reader.store.save(false);
         return { file, status: failed.includes(taskId) ? 'failed' : 'done' };
+      }
     }
+    reader.store.save(false);
     return undefined;
   };
 
   const record = (taskId: string): RewardRecord | undefined => {
     const file = place(taskId)?.file;
     if (!file) return undefined;
-    return fileRecords(cache, file).findLast((r) => r.task_id === taskId);
+    return fileRecords(reader, file).findLast((r) => r.task_id === taskId);
   };
 
   const recent = (n: number): RewardRecord[] => {
@@ -392,13 +418,26 @@ export function readRewardIndex(
     take(recentRecords.map((entry) => entry.record));
     for (let i = groups.length - 1; i >= 0 && newestFirst.length < n; i--) {
       const group = groups[i];
-      if (group) take(groupRecords(cache, group).records);
+      if (group) take(groupRecords(reader, group).records);
     }
+    reader.store.save(false);
     return newestFirst.reverse();
+  };
+
+  const latestChange = (): string | undefined => {
+    let latest: string | undefined;
+    const consider = (at: string | null) => {
+      if (at !== null && (latest === undefined || Date.parse(at) > Date.parse(latest))) latest = at;
+    };
+    for (const file of sealed) consider(fileSummary(reader, file).latest);
+    for (const { record } of recentRecords) consider(recordChangedAt(record));
+    reader.store.save(false);
+    return latest;
   };
 
   return {
     agent,
+    latestChange,
     get size() {
       return everyTask().size;
     },

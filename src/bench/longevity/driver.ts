@@ -8,14 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import type { Git } from '../../git/git.js';
-import { runLearning } from '../../learning/run.js';
-import type { Model } from '../../llm/model.js';
-import { OfflineModel } from '../../llm/offline/offline-model.js';
-import { runIteration } from '../../loop/iteration.js';
-import { readRewardLog } from '../../memory/reward-log.js';
-import { Random } from '../random.js';
-import { BENCH_AGENT, generateAgent, phrase } from './generate.js';
+import { generateAgent } from './generate.js';
+import { phasesRunInChildProcess, runPhase, runPhaseInChild, type PhaseName } from './phase.js';
 
 export const LongevityBenchConfigSchema = z.strictObject({
   seed: z.number().int().default(1),
@@ -51,30 +45,25 @@ export interface SizeResult {
   records: number;
   iteration_ms: number;
   iterations_ms: number[];
+  /** The first iteration of the process: warms it up and builds the memory index (not in the median). */
+  first_iteration_ms: number;
   learn_ms: number;
   read_rewards_ms: number;
+  /** The first of the three reads, which builds the derived copy of the sealed shards under .git/. */
+  read_rewards_first_ms: number;
   records_read: number;
+  /** The largest peak resident memory of the phases' processes (see peak_rss_scope). */
   peak_rss_mb: number;
+  /** 'phase processes': each phase ran in its own process; 'bench process': all in this one. */
+  peak_rss_scope: 'phase processes' | 'bench process';
+  /**
+   * Each phase's process. `settle` is the learning run that catches up with the generated memory
+   * before `learn` is measured: reported, not part of peak_rss_mb.
+   */
+  peak_rss_by_phase_mb: { read_rewards: number; iterations: number; settle: number; learn: number };
   largest_file_kb: number;
   /** How long each part of the measurement took, to see where the bench's own time goes. */
   timings_ms: { generate: number; iterations: number; learn: number; read_rewards: number };
-}
-
-/** The model's own time is left out: it is the iteration around it that is measured. */
-function timedModel(model: Model): Model & { spentMs: number } {
-  const timed = {
-    spentMs: 0,
-    kind: model.kind,
-    async solve(request: Parameters<Model['solve']>[0]) {
-      const start = performance.now();
-      try {
-        return await model.solve(request);
-      } finally {
-        timed.spentMs += performance.now() - start;
-      }
-    },
-  };
-  return timed;
 }
 
 function median(values: number[]): number {
@@ -95,7 +84,6 @@ function largestFileKb(folder: string): number {
   return Math.round((largest / 1024) * 10) / 10;
 }
 
-const rssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
 const round = (ms: number): number => Math.round(ms);
 
 async function measureSize(
@@ -106,52 +94,57 @@ async function measureSize(
   const dir = mkdtempSync(join(tmpdir(), 'agentos-bench-longevity-'));
   try {
     let start = performance.now();
-    const git: Git = await generateAgent({ dir, ...size, seed });
+    await generateAgent({ dir, ...size, seed });
     const generate = performance.now() - start;
 
-    // The whole log, as a learning run or a metrics report reads it: the median of three reads.
+    // Each phase in a fresh process (as `agentos run` and `agentos learn` are), so its peak memory is
+    // its own; from TypeScript sources (the tests), in this process.
+    const inChild = phasesRunInChildProcess();
+    const run = (phase: PhaseName) =>
+      (inChild ? runPhaseInChild : runPhase)({
+        phase,
+        dir,
+        seed,
+        iterations: config.iterations,
+      });
+    // Three reads, each in its own process as `agentos metrics` is: the first also builds the
+    // derived copy of the sealed shards under .git/agentos/ that the others read.
     start = performance.now();
-    const reads: number[] = [];
-    let recordsRead = 0;
-    for (let i = 0; i < 3; i++) {
-      const began = performance.now();
-      recordsRead = readRewardLog(dir, BENCH_AGENT).records.length;
-      reads.push(performance.now() - began);
-    }
+    const reads = [await run('read'), await run('read'), await run('read')];
     const readRewards = performance.now() - start;
-
-    const model = timedModel(new OfflineModel());
-    const random = new Random(seed + 1);
-    const times: number[] = [];
+    const read = {
+      times_ms: reads.map((r) => r.times_ms[0] ?? 0),
+      first_ms: reads[0]?.times_ms[0] ?? 0,
+      records_read: Math.min(...reads.map((r) => r.records_read)),
+      peak_rss_mb: Math.max(...reads.map((r) => r.peak_rss_mb)),
+    };
     start = performance.now();
-    for (let i = 0; i <= config.iterations; i++) {
-      const text = `Fix the ${phrase(random, 3)} with ${phrase(random, 2)} and retry`;
-      model.spentMs = 0;
-      const began = performance.now();
-      await runIteration(
-        { repoRoot: dir, git, model },
-        { id: `bench-${i}`, text, agent: BENCH_AGENT, source: 'cli' },
-      );
-      // The first iteration warms the process (module loading, the JIT) and builds the memory
-      // index, as an agent's first run after an upgrade does; the rest are what every run costs.
-      if (i > 0) times.push(performance.now() - began - model.spentMs);
-    }
+    const iterated = await run('iterations');
     const iterations = performance.now() - start;
-
-    // A learning run settles whatever the generated memory calls for; the second has nothing new.
-    await runLearning({ repoRoot: dir, git, agent: BENCH_AGENT });
+    const settled = await run('settle');
     start = performance.now();
-    await runLearning({ repoRoot: dir, git, agent: BENCH_AGENT });
+    const learned = await run('learn');
     const learn = performance.now() - start;
 
     return {
       ...size,
-      iteration_ms: round(median(times)),
-      iterations_ms: times.map(round),
-      learn_ms: round(learn),
-      read_rewards_ms: round(median(reads)),
-      records_read: recordsRead,
-      peak_rss_mb: rssMb(),
+      iteration_ms: round(median(iterated.times_ms)),
+      iterations_ms: iterated.times_ms.map(round),
+      first_iteration_ms: round(iterated.first_ms),
+      learn_ms: round(learned.times_ms[0] ?? 0),
+      read_rewards_ms: round(median(read.times_ms)),
+      read_rewards_first_ms: round(read.first_ms),
+      records_read: read.records_read,
+      peak_rss_mb: inChild
+        ? Math.max(read.peak_rss_mb, iterated.peak_rss_mb, learned.peak_rss_mb)
+        : Math.round(process.resourceUsage().maxRSS / 1024),
+      peak_rss_scope: inChild ? 'phase processes' : 'bench process',
+      peak_rss_by_phase_mb: {
+        read_rewards: read.peak_rss_mb,
+        iterations: iterated.peak_rss_mb,
+        settle: settled.peak_rss_mb,
+        learn: learned.peak_rss_mb,
+      },
       largest_file_kb: largestFileKb(join(dir, 'agents')),
       timings_ms: {
         generate: round(generate),
@@ -167,7 +160,6 @@ async function measureSize(
 
 export async function runLongevityBench(config: LongevityBenchConfig) {
   const began = performance.now();
-  // Small first: peak RSS only grows within a process, so the large size's figure is its own.
   const small = await measureSize(config.small, config, config.seed);
   const large = await measureSize(config.large, config, config.seed + 100);
   const growth = Math.round((large.iteration_ms / Math.max(1, small.iteration_ms)) * 100) / 100;

@@ -1,0 +1,135 @@
+// One measured phase of `agentos bench longevity` (reading the log, iterations, learning) on an
+// already generated agent, run in a fresh Node process as a user's `agentos run` or `agentos learn`
+// would be, so its peak memory is the phase's own and not the generator's or another phase's.
+// A Node process, not git: the rule that sends git through src/git/git.ts does not apply.
+// eslint-disable-next-line no-restricted-imports
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { Git } from '../../git/git.js';
+import { runLearning } from '../../learning/run.js';
+import type { Model } from '../../llm/model.js';
+import { OfflineModel } from '../../llm/offline/offline-model.js';
+import { runIteration } from '../../loop/iteration.js';
+import { readRewardLog } from '../../memory/reward-log.js';
+import { Random } from '../random.js';
+import { BENCH_AGENT, phrase } from './generate.js';
+
+export type PhaseName = 'read' | 'iterations' | 'settle' | 'learn';
+
+export interface PhaseInput {
+  phase: PhaseName;
+  dir: string;
+  seed: number;
+  iterations: number;
+}
+
+export interface PhaseResult {
+  /** read: the read; iterations: each iteration after the first, model time left out; settle, learn: the run. */
+  times_ms: number[];
+  /** iterations: the first iteration; others: 0. */
+  first_ms: number;
+  records_read: number;
+  /** The phase's process: its peak resident memory. */
+  peak_rss_mb: number;
+}
+
+/** The model's own time is left out: it is the iteration around it that is measured. */
+function timedModel(model: Model): Model & { spentMs: number } {
+  const timed = {
+    spentMs: 0,
+    kind: model.kind,
+    async solve(request: Parameters<Model['solve']>[0]) {
+      const start = performance.now();
+      try {
+        return await model.solve(request);
+      } finally {
+        timed.spentMs += performance.now() - start;
+      }
+    },
+  };
+  return timed;
+}
+
+const rssMb = (): number => Math.round(process.resourceUsage().maxRSS / 1024);
+
+/** Runs the phase in this process. */
+export async function runPhase(input: PhaseInput): Promise<PhaseResult> {
+  const { dir } = input;
+  const git = Git.create(dir);
+  const times: number[] = [];
+  let first = 0;
+  let recordsRead = 0;
+  if (input.phase === 'read') {
+    // The whole log, as a learning run or a metrics report reads it, once per process.
+    const began = performance.now();
+    recordsRead = readRewardLog(dir, BENCH_AGENT).records.length;
+    times.push(performance.now() - began);
+  } else if (input.phase === 'iterations') {
+    const model = timedModel(new OfflineModel());
+    const random = new Random(input.seed + 1);
+    for (let i = 0; i <= input.iterations; i++) {
+      const text = `Fix the ${phrase(random, 3)} with ${phrase(random, 2)} and retry`;
+      model.spentMs = 0;
+      const began = performance.now();
+      await runIteration(
+        { repoRoot: dir, git, model },
+        { id: `bench-${i}`, text, agent: BENCH_AGENT, source: 'cli' },
+      );
+      // The first iteration warms the process (module loading, the JIT) and builds the memory
+      // index, as an agent's first run after an upgrade does; the rest are what every run costs.
+      if (i > 0) times.push(performance.now() - began - model.spentMs);
+      else first = performance.now() - began - model.spentMs;
+    }
+  } else if (input.phase === 'settle') {
+    // A learning run that settles whatever the generated memory calls for (thousands of index
+    // pages and promotions): the catch-up the measured run below must not include.
+    const began = performance.now();
+    await runLearning({ repoRoot: dir, git, agent: BENCH_AGENT });
+    times.push(performance.now() - began);
+  } else {
+    // A learning run with nothing new to learn, in a fresh process as a nightly `agentos learn`.
+    const began = performance.now();
+    await runLearning({ repoRoot: dir, git, agent: BENCH_AGENT });
+    times.push(performance.now() - began);
+  }
+  return { times_ms: times, first_ms: first, records_read: recordsRead, peak_rss_mb: rssMb() };
+}
+
+/** This file, compiled: absent when the bench runs from TypeScript sources (the tests). */
+const PHASE_SCRIPT = fileURLToPath(import.meta.url);
+
+/** Whether phases can run in their own process (the compiled product), or only in this one. */
+export function phasesRunInChildProcess(): boolean {
+  return PHASE_SCRIPT.endsWith('.js') && existsSync(PHASE_SCRIPT);
+}
+
+/** Runs the phase in a fresh Node process and returns what it measured. */
+export function runPhaseInChild(input: PhaseInput): Promise<PhaseResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [PHASE_SCRIPT, JSON.stringify(input)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        if (code !== 0) throw new Error(`exit ${code}`);
+        resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as PhaseResult);
+      } catch (error) {
+        const stderr = Buffer.concat(err).toString('utf8').slice(0, 2000);
+        reject(new Error(`longevity ${input.phase} phase failed (${String(error)}): ${stderr}`));
+      }
+    });
+  });
+}
+
+// Run as a script: the phase named by the JSON argument, its result as JSON on standard output.
+if (process.argv[1] === PHASE_SCRIPT && process.argv[2] !== undefined) {
+  const input = JSON.parse(process.argv[2]) as PhaseInput;
+  process.stdout.write(JSON.stringify(await runPhase(input)));
+}

@@ -1,0 +1,366 @@
+// A derived copy of an agent's sealed reward shards, kept under .git/agentos/ (never committed) and
+// keyed by each shard's git blob id, so reading 100,000 records is reading compact column files and
+// one small summary instead of parsing and validating 60 MB of record lines. The files always win:
+// a shard whose blob id has no entry (new, edited by hand, merged) is parsed and its entry rebuilt;
+// an entry that cannot be read or does not match its shape is ignored and rebuilt.
+//
+//   .git/agentos/reward-shards-v1/<agent>/summary.json   per blob: task ids, failed ones, latest time;
+//                                                         per path: the stat stamp its blob id was seen with
+//   .git/agentos/reward-shards-v1/<agent>/<blob>.json     a shard's validated records, as columns
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { readTextIfExists, writeFileAtomic } from './files.js';
+import type { RewardRecord } from './rewards.js';
+
+/** Bump when a stored shape changes: a store of another version is never read. */
+export const SEALED_SHARDS_FORMAT = 1;
+const STORE_DIR = `reward-shards-v${SEALED_SHARDS_FORMAT}`;
+
+/**
+ * What the log needs to know of a shard without its records: the task ids, which of them are failed
+ * attempts, and the latest time one of its records changed (null when it holds none).
+ */
+export interface ShardSummary {
+  tasks: string[];
+  failed: string[];
+  latest: string | null;
+}
+
+/** A shard's records as columns: one array per field, and each record's field names in order. */
+interface StoredColumns {
+  format: number;
+  blob: string;
+  /** The distinct field-name lists (a record's keys in their order). */
+  shapes: string[][];
+  /** For each record, its shape's position in `shapes`. */
+  shapeOf: number[];
+  /** For each field, the values of the records that have it, in record order. */
+  columns: Record<string, unknown[]>;
+}
+
+/** How a path's content was identified: the stat data seen with its blob id. */
+interface Stamp {
+  blob: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+interface StoredSummary {
+  format: number;
+  /** When the stamps were taken (ms): a file modified since then, or just before, is hashed again. */
+  taken: number;
+  stamps: Record<string, Stamp>;
+  summaries: Record<string, ShardSummary>;
+}
+
+/**
+ * A stamp is trusted only for files last modified well before it was taken, as git does for its own
+ * index: a file written in the same instant as the stamp could change again without its mtime moving.
+ */
+const RACY_WINDOW_MS = 2_000;
+
+/** The id git gives a file's content: sha1 of `blob <length>\0<content>`. */
+export function gitBlobId(content: Buffer): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+
+/** The git directory of the repository at `repoRoot`, found without running git; undefined if none. */
+function gitDirOf(repoRoot: string): string | undefined {
+  const dotGit = join(repoRoot, '.git');
+  try {
+    const stat = lstatSync(dotGit);
+    if (stat.isDirectory()) return dotGit;
+    if (!stat.isFile()) return undefined;
+    // A worktree or submodule: `.git` is a file naming the git directory.
+    const match = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'));
+    if (!match?.[1]) return undefined;
+    return isAbsolute(match[1]) ? match[1] : resolve(repoRoot, match[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records as columns (only defined fields are kept, as JSON would keep them). */
+export function encodeColumns(blob: string, records: readonly RewardRecord[]): StoredColumns {
+  const shapes: string[][] = [];
+  const shapeIds = new Map<string, number>();
+  const shapeOf: number[] = [];
+  const columns: Record<string, unknown[]> = {};
+  for (const record of records) {
+    const keys = Object.keys(record).filter(
+      (key) => (record as Record<string, unknown>)[key] !== undefined,
+    );
+    const name = keys.join('\0');
+    let id = shapeIds.get(name);
+    if (id === undefined) {
+      id = shapes.length;
+      shapes.push(keys);
+      shapeIds.set(name, id);
+    }
+    shapeOf.push(id);
+    for (const key of keys) (columns[key] ??= []).push((record as Record<string, unknown>)[key]);
+  }
+  return { format: SEALED_SHARDS_FORMAT, blob, shapes, shapeOf, columns };
+}
+
+/** The records of stored columns, or undefined when they do not hold together (a damaged file). */
+export function decodeColumns(value: unknown, blob: string): RewardRecord[] | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const stored = value as Partial<StoredColumns>;
+  const { shapes, shapeOf, columns } = stored;
+  if (stored.format !== SEALED_SHARDS_FORMAT || stored.blob !== blob) return undefined;
+  if (!Array.isArray(shapes) || !Array.isArray(shapeOf)) return undefined;
+  if (typeof columns !== 'object' || columns === null) return undefined;
+  // Every column must hold exactly the values its shapes call for.
+  const wanted = new Map<string, number>();
+  for (const id of shapeOf) {
+    const shape: unknown = shapes[id];
+    if (!Array.isArray(shape)) return undefined;
+    for (const key of shape as unknown[]) {
+      if (typeof key !== 'string') return undefined;
+      wanted.set(key, (wanted.get(key) ?? 0) + 1);
+    }
+  }
+  for (const [key, count] of wanted) {
+    const column: unknown = Object.hasOwn(columns, key) ? columns[key] : undefined;
+    if (!Array.isArray(column) || column.length !== count) return undefined;
+  }
+  // Each shape's columns and a cursor per field, so a record is built from plain array reads.
+  const fields = Object.keys(columns);
+  const fieldAt = new Map(fields.map((key, i) => [key, i]));
+  const values = fields.map((key) => columns[key] as unknown[]);
+  const cursors = new Array<number>(fields.length).fill(0);
+  const shapeFields = (shapes as string[][]).map((shape) =>
+    shape.map((key) => fieldAt.get(key) ?? 0),
+  );
+  const records = new Array<RewardRecord>(shapeOf.length);
+  for (let i = 0; i < shapeOf.length; i++) {
+    const shapeId = shapeOf[i] as number;
+    const shape = shapes[shapeId] as string[];
+    const at = shapeFields[shapeId] as number[];
+    const record: Record<string, unknown> = {};
+    for (let k = 0; k < shape.length; k++) {
+      const field = at[k] as number;
+      record[shape[k] as string] = (values[field] as unknown[])[cursors[field] as number];
+      cursors[field] = (cursors[field] as number) + 1;
+    }
+    records[i] = record as RewardRecord;
+  }
+  return records;
+}
+
+function isSummary(value: unknown): value is ShardSummary {
+  if (typeof value !== 'object' || value === null) return false;
+  const { tasks, failed, latest } = value as Partial<ShardSummary>;
+  return (
+    Array.isArray(tasks) && Array.isArray(failed) && (latest === null || typeof latest === 'string')
+  );
+}
+
+function readStoredSummary(file: string): StoredSummary | undefined {
+  try {
+    const text = readTextIfExists(file);
+    if (text === undefined) return undefined;
+    const value = JSON.parse(text) as Partial<StoredSummary>;
+    if (value.format !== SEALED_SHARDS_FORMAT || typeof value.taken !== 'number') return undefined;
+    if (typeof value.stamps !== 'object' || value.stamps === null) return undefined;
+    if (typeof value.summaries !== 'object' || value.summaries === null) return undefined;
+    return value as StoredSummary;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The sealed shards of one agent, read through the store. `blobOf` names a file's blob id when
+ * something cheaper than hashing it knows it (git's index, for files git vouches for).
+ */
+export class SealedShardStore {
+  private readonly summaryFile: string | undefined;
+  private loaded: StoredSummary | undefined;
+  private readonly known = new Map<string, string>();
+  private dirty = false;
+  /** Blob ids seen in this session, so a save can forget the ones no shard has any more. */
+  private readonly seen = new Set<string>();
+
+  private constructor(
+    private readonly repoRoot: string,
+    private readonly folder: string | undefined,
+    private readonly blobOf: (path: string) => string | undefined,
+  ) {
+    this.summaryFile = folder === undefined ? undefined : join(folder, 'summary.json');
+  }
+
+  /** The stored summary, read on first use (a read served by git's blob ids and records alone skips it). */
+  private get stored(): StoredSummary {
+    this.loaded ??= (this.summaryFile && readStoredSummary(this.summaryFile)) || {
+      format: SEALED_SHARDS_FORMAT,
+      taken: 0,
+      stamps: {},
+      summaries: {},
+    };
+    return this.loaded;
+  }
+
+  static open(
+    repoRoot: string,
+    agent: string,
+    blobOf: (path: string) => string | undefined = () => undefined,
+  ): SealedShardStore {
+    const gitDir = gitDirOf(repoRoot);
+    const folder = gitDir === undefined ? undefined : join(gitDir, 'agentos', STORE_DIR, agent);
+    return new SealedShardStore(repoRoot, folder, blobOf);
+  }
+
+  /**
+   * The blob id of a shard's current content, or undefined when the file is gone. From git when it
+   * vouches for the file, from a stamp when the file's stat data is unchanged since it was hashed
+   * (and not racily so), and otherwise by hashing the file.
+   */
+  blob(path: string): string | undefined {
+    const known = this.known.get(path) ?? this.blobOf(path);
+    if (known !== undefined) {
+      this.known.set(path, known);
+      return known;
+    }
+    let stat;
+    try {
+      stat = statSync(join(this.repoRoot, path));
+    } catch {
+      return undefined;
+    }
+    const stamp = Object.hasOwn(this.stored.stamps, path) ? this.stored.stamps[path] : undefined;
+    if (
+      stamp &&
+      stamp.size === stat.size &&
+      stamp.mtimeMs === stat.mtimeMs &&
+      stamp.ino === stat.ino &&
+      stat.mtimeMs < this.stored.taken - RACY_WINDOW_MS
+    ) {
+      this.known.set(path, stamp.blob);
+      return stamp.blob;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(this.repoRoot, path));
+    } catch {
+      return undefined;
+    }
+    const blob = gitBlobId(bytes);
+    this.known.set(path, blob);
+    this.stored.stamps[path] = { blob, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
+    this.dirty = true;
+    return blob;
+  }
+
+  /** The stored summary of a shard's content, computing it with `summarize` on a miss. */
+  summary(path: string, summarize: () => ShardSummary): ShardSummary {
+    const blob = this.blob(path);
+    if (blob === undefined) return summarize();
+    this.seen.add(blob);
+    const cached = Object.hasOwn(this.stored.summaries, blob)
+      ? this.stored.summaries[blob]
+      : undefined;
+    if (isSummary(cached)) return cached;
+    const summary = summarize();
+    this.stored.summaries[blob] = summary;
+    this.dirty = true;
+    return summary;
+  }
+
+  /** The stored records of a shard's content, parsing them with `parse` on a miss (and storing them). */
+  records(path: string, parse: () => RewardRecord[]): RewardRecord[] {
+    const blob = this.blob(path);
+    if (blob === undefined || this.folder === undefined) return parse();
+    this.seen.add(blob);
+    const file = join(this.folder, `${blob}.json`);
+    try {
+      const text = readTextIfExists(file);
+      if (text !== undefined) {
+        const records = decodeColumns(JSON.parse(text), blob);
+        if (records) return records;
+      }
+    } catch {
+      // A damaged entry: rebuilt below from the shard itself.
+    }
+    const records = parse();
+    try {
+      writeFileAtomic(file, JSON.stringify(encodeColumns(blob, records)));
+    } catch {
+      // A read-only git directory: the next read parses the shard again.
+    }
+    if (!Object.hasOwn(this.stored.summaries, blob)) {
+      this.stored.summaries[blob] = summarizeRecords(records);
+      this.dirty = true;
+    }
+    return records;
+  }
+
+  /**
+   * Writes what changed. With `complete` (every shard of the agent was looked at), entries of blobs
+   * no shard has any more are dropped, so the store does not grow with edits. Best effort: a store
+   * that cannot be written is rebuilt by a later read.
+   */
+  save(complete: boolean): void {
+    if (this.summaryFile === undefined || this.folder === undefined) return;
+    if (!this.dirty && !complete) return;
+    if (complete) {
+      for (const blob of Object.keys(this.stored.summaries)) {
+        if (this.seen.has(blob)) continue;
+        delete this.stored.summaries[blob];
+        this.dirty = true;
+      }
+      for (const [path, stamp] of Object.entries(this.stored.stamps)) {
+        if (this.known.get(path) === stamp.blob) continue;
+        delete this.stored.stamps[path];
+        this.dirty = true;
+      }
+    }
+    try {
+      if (this.dirty) {
+        mkdirSync(dirname(this.summaryFile), { recursive: true });
+        const taken = Date.now();
+        writeFileAtomic(this.summaryFile, JSON.stringify({ ...this.stored, taken }));
+        this.stored.taken = taken;
+        this.dirty = false;
+      }
+      if (complete) {
+        for (const name of readdirSync(this.folder)) {
+          const blob = name.endsWith('.json') ? name.slice(0, -'.json'.length) : undefined;
+          if (blob && /^[0-9a-f]{40}$/.test(blob) && !this.seen.has(blob))
+            rmSync(join(this.folder, name), { force: true });
+        }
+      }
+    } catch {
+      // Read-only or full: nothing is lost but time.
+    }
+  }
+}
+
+/** When a record last changed: its own time, or the time of the human feedback on it. */
+export function recordChangedAt(record: RewardRecord): string {
+  const feedback = record.feedback?.at;
+  return feedback !== undefined && Date.parse(feedback) > Date.parse(record.at)
+    ? feedback
+    : record.at;
+}
+
+export function summarizeRecords(records: readonly RewardRecord[]): ShardSummary {
+  let latest: string | null = null;
+  let latestMs = -Infinity;
+  for (const record of records) {
+    const at = recordChangedAt(record);
+    const ms = Date.parse(at);
+    if (latest === null || ms > latestMs) {
+      latest = at;
+      latestMs = ms;
+    }
+  }
+  return {
+    tasks: records.map((r) => r.task_id),
+    failed: records.filter((r) => r.error !== undefined).map((r) => r.task_id),
+    latest,
+  };
+}

@@ -1,0 +1,185 @@
+// The derived copy of sealed reward shards under .git/agentos/: reading through it gives exactly what
+// parsing the shards gives (records, their field order, the index's answers), and it is never
+// trusted over the files: an edited shard, a damaged or tampered entry, a removed shard.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseRewardLines } from '../src/memory/reward-lines.js';
+import {
+  planSeal,
+  readRewardIndex,
+  readRewardLog,
+  readRewardsChangedSince,
+  recentRecordPath,
+} from '../src/memory/reward-log.js';
+import type { RewardRecord } from '../src/memory/rewards.js';
+import { appendRewardText } from '../src/memory/rewards.js';
+import { renderRewardLine } from '../src/memory/reward-lines.js';
+import { makeRepo, type TestRepo } from './helpers/repo.js';
+
+const AGENT = 'orion';
+const REWARDS = `agents/${AGENT}/rewards`;
+
+function record(taskId: string, minute: number, fields: Partial<RewardRecord> = {}): RewardRecord {
+  const at = new Date(Date.parse('2026-05-01T09:00:00Z') + minute * 60_000)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+  return {
+    task: `Sync the ${taskId} API page by page`,
+    task_id: taskId,
+    agent: AGENT,
+    at,
+    outcome: 'success',
+    reward: 1,
+    reward_decomposition: { correctness: 1, efficiency: 0, novelty: 1, generality: 1 },
+    context_tags: ['api', 'pagination'],
+    reasoning_demand: 'moderate',
+    model_used: 'balanced',
+    model_name: 'gpt-4o',
+    model_appropriate: 'yes',
+    tokens: { prompt: 3120, completion: 640 },
+    cost_usd: 0.0132,
+    context: { included: 14, used: 6, tokens: 2870 },
+    world_model_update: [],
+    skills_used: [],
+    feedback: null,
+    ...fields,
+  };
+}
+
+function storeDir(repo: TestRepo): string {
+  return join(repo.dir, '.git', 'agentos', 'reward-shards-v1', AGENT);
+}
+
+/** Every record of the shards, legacy file and recent/, parsed from the files alone. */
+function rawShardRecords(repo: TestRepo): RewardRecord[] {
+  return readdirSync(join(repo.dir, REWARDS))
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .flatMap((name) => parseRewardLines(name, readFileSync(join(repo.dir, REWARDS, name), 'utf8')));
+}
+
+function seal(repo: TestRepo, added: RewardRecord[]): string[] {
+  const plan = planSeal(
+    AGENT,
+    added.map((r) => ({ path: 'unused', record: r })),
+  );
+  for (const change of plan.changes)
+    if ('content' in change) repo.write(change.path, change.content);
+  return plan.shards;
+}
+
+describe('the derived copy of sealed reward shards', () => {
+  let repo: TestRepo;
+  beforeEach(async () => {
+    repo = await makeRepo();
+  });
+  afterEach(() => repo.cleanup());
+
+  it('reads the same records, field order included, as parsing the shards, before and after it exists', () => {
+    repo.write(
+      `agents/${AGENT}/rewards.md`,
+      appendRewardText(undefined, AGENT, record('legacy', 0, { outcome: 'failure', reward: -1 })),
+    );
+    const day = 24 * 60;
+    seal(repo, [
+      ...Array.from({ length: 40 }, (_, i) => record(`a-${i}`, 1 + i)),
+      // Fields a record may or may not have: a failed attempt, a source, human feedback.
+      record('failed', 50, { outcome: 'failure', reward: -1, error: 'timeout: slow' }),
+      record('sourced', 51, { source: { kind: 'cli' } } as Partial<RewardRecord>),
+      record('scored', 52, {
+        feedback: { by: 'ada', at: '2026-05-04T09:00:00Z', scores: {}, note: 'wrong page' },
+      }),
+    ]);
+    seal(repo, [record('twice', day), record('b-1', day + 1)]);
+    seal(repo, [record('twice', 2 * day, { outcome: 'partial', reward: 0 })]);
+    repo.write(
+      recentRecordPath(AGENT, 'newest'),
+      `# hand-made\n${renderRewardLine(record('newest', 3 * day))}\n`,
+    );
+
+    expect(existsSync(storeDir(repo))).toBe(false);
+    const first = readRewardLog(repo.dir, AGENT);
+    // The first read built the copy: one entry per shard and a summary.
+    const entries = readdirSync(storeDir(repo)).filter((name) => /^[0-9a-f]{40}\.json$/.test(name));
+    expect(entries).toHaveLength(3);
+    expect(existsSync(join(storeDir(repo), 'summary.json'))).toBe(true);
+    const second = readRewardLog(repo.dir, AGENT);
+
+    const raw = rawShardRecords(repo);
+    expect(raw.length).toBe(46); // the shards' lines: not the legacy file nor recent/
+    for (const log of [first, second]) {
+      expect(JSON.stringify(log.records)).toBe(JSON.stringify(second.records));
+      expect(log.records.map((r) => r.task_id)).toEqual([
+        'legacy',
+        ...Array.from({ length: 40 }, (_, i) => `a-${i}`),
+        'failed',
+        'sourced',
+        'scored',
+        'b-1',
+        'twice',
+        'newest',
+      ]);
+      expect(log.records.find((r) => r.task_id === 'twice')?.outcome).toBe('partial');
+    }
+    // Each shard's records, through the copy, are the parsed lines byte for byte once serialized.
+    const byTask = new Map(second.records.map((r) => [r.task_id, r]));
+    for (const parsed of raw.filter((r) => r.task_id !== 'twice'))
+      expect(JSON.stringify(byTask.get(parsed.task_id))).toBe(JSON.stringify(parsed));
+
+    // The index answers the same through the copy as the full read does.
+    const index = readRewardIndex(repo.dir, AGENT);
+    expect(index.size).toBe(second.records.length);
+    expect([...index.taskIds()].sort()).toEqual(second.records.map((r) => r.task_id).sort());
+    expect(index.status('failed')).toBe('failed');
+    expect(index.record('scored')).toEqual(byTask.get('scored'));
+    for (const task of ['legacy', 'a-3', 'twice', 'newest', 'never'])
+      expect(index.locate(task)).toEqual(second.locate(task));
+    for (const n of [1, 5, 30, 100]) expect(index.recent(n)).toEqual(second.records.slice(-n));
+    // Changed since day 3: the first shard (feedback on "scored"), the last one and recent/.
+    const changed = readRewardsChangedSince(repo.dir, AGENT, '2026-05-03T00:00:00Z');
+    expect(changed).toEqual(second.records.filter((r) => !['legacy', 'b-1'].includes(r.task_id)));
+  });
+
+  it('never trusts the copy over the files: an edited shard, damaged entries, removed shards', () => {
+    const [path] = seal(repo, [record('one', 0), record('two', 1)]);
+    if (!path) throw new Error('no shard');
+    expect(readRewardLog(repo.dir, AGENT).records.map((r) => r.outcome)).toEqual([
+      'success',
+      'success',
+    ]);
+
+    // A hand edit of the same size, right away: the file is read again.
+    const text = readFileSync(join(repo.dir, path), 'utf8');
+    repo.write(path, text.replace('"outcome": "success"', '"outcome": "partial"'));
+    expect(readRewardLog(repo.dir, AGENT).records.map((r) => r.outcome)).toEqual([
+      'partial',
+      'success',
+    ]);
+
+    // A damaged entry and a tampered one (a column short of values) are rebuilt from the shard.
+    for (const name of readdirSync(storeDir(repo)).filter((n) => /^[0-9a-f]{40}\.json$/.test(n))) {
+      const file = join(storeDir(repo), name);
+      const stored = JSON.parse(readFileSync(file, 'utf8')) as { columns: { task: string[] } };
+      stored.columns.task.pop();
+      writeFileSync(file, JSON.stringify(stored));
+    }
+    expect(readRewardLog(repo.dir, AGENT).records.map((r) => r.task_id)).toEqual(['one', 'two']);
+    for (const name of readdirSync(storeDir(repo)).filter((n) => n.endsWith('.json')))
+      writeFileSync(join(storeDir(repo), name), '{not json');
+    expect(readRewardIndex(repo.dir, AGENT).status('two')).toBe('done');
+    expect(readRewardLog(repo.dir, AGENT).records.map((r) => r.outcome)).toEqual([
+      'partial',
+      'success',
+    ]);
+
+    // A broken shard is an error naming it, every time, copy or not.
+    repo.write(path, `${text}- {"task_id": "broken"}\n`);
+    expect(() => readRewardLog(repo.dir, AGENT)).toThrow(path);
+    expect(() => readRewardLog(repo.dir, AGENT)).toThrow(path);
+
+    // A shard that is gone leaves nothing behind after a full read.
+    rmSync(join(repo.dir, path));
+    expect(readRewardLog(repo.dir, AGENT).records).toEqual([]);
+    expect(readdirSync(storeDir(repo)).filter((n) => /^[0-9a-f]{40}\.json$/.test(n))).toEqual([]);
+  });
+});
