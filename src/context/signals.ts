@@ -139,7 +139,7 @@ export function nameTerms(text: string): string {
 /**
  * Whether `phrase` (terms joined by spaces, as `nameTerms` gives) contains `name` as whole
  * consecutive terms: "tenant queue" is in "fix tenant queue lag", not in "tenant queues" (a
- * different stem) nor in "tenant and queue".
+ * different stem) nor in "tenant cache queue".
  */
 export function mentions(phrase: string, name: string): boolean {
   if (name === '') return false;

@@ -8,7 +8,7 @@ export const ContextBenchConfigSchema = z.strictObject({
   /** Memory items: skills, entities, relations, hypotheses and shared segments. */
   files: z.number().int().min(50).max(50000).default(2000),
   /** Tasks whose context is assembled and scored. */
-  tasks: z.number().int().min(1).max(5000).default(200),
+  tasks: z.number().int().min(1).max(5000).default(100),
   /** Past tasks in the reward log (what tag learning and skill experience learn from). */
   history: z.number().int().min(0).max(20000).default(400),
   /** Share of the items of each kind (relations take what is left). */

@@ -31,7 +31,6 @@ export interface ContextBenchResults {
   memory_tokens: number;
   tasks: number;
   needed_per_task: number;
-  seconds: number;
   targets: Record<string, string>;
   targets_met: Record<string, boolean>;
 }
@@ -103,7 +102,6 @@ function round(value: number): number {
 }
 
 export function runContextBench(config: ContextBenchConfig): ContextBenchResults {
-  const started = performance.now();
   const world = generateContextWorld(config);
   const counter = tokenCounter(config.model);
   const sources = {
@@ -208,7 +206,6 @@ export function runContextBench(config: ContextBenchConfig): ContextBenchResults
     memory_tokens: totalTokens,
     tasks: world.tasks.length,
     needed_per_task: round(mean(world.tasks.map((task) => task.needed.length))),
-    seconds: round((performance.now() - started) / 1000),
     targets: {
       agentos_recall: `>= ${target}`,
       agentos_token_share: `<= ${TOKEN_SHARE_TARGET}`,
