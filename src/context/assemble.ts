@@ -160,6 +160,9 @@ export function assembleContext(input: {
 
   // Scores as plain numbers: objects are made once per item, for the list it ends up in.
   const order: number[] = [];
+  // Below the floor an item is unrelated whatever its rank: those are listed in memory order,
+  // unsorted (sorting every item a broad learned tag reaches is what would cost the time).
+  const weak: number[] = [];
   const scores = new Float64Array(candidates.length);
   for (let i = 0; i < candidates.length; i++) {
     if ((relevance[i] as number) <= 0) continue;
@@ -167,7 +170,8 @@ export function assembleContext(input: {
     scores[i] = round(
       (relevance[i] as number) * trustOf(candidate.item) * recencyFactor(candidate.at, newest),
     );
-    order.push(i);
+    if ((scores[i] as number) >= RELEVANCE_FLOOR) order.push(i);
+    else weak.push(i);
   }
   const ids = candidates.map((candidate) => candidate.item.id);
   order.sort((a, b) => (scores[b] as number) - (scores[a] as number) || compareIds(ids[a], ids[b]));
@@ -176,7 +180,7 @@ export function assembleContext(input: {
   const included: RankedItem[] = [];
   const excluded: ExcludedItem[] = dormant.map(({ item, reason }) => excludedItem(item, 0, reason));
   let rewardItems = 0;
-  for (const i of order) {
+  for (const i of [...order, ...weak]) {
     const item = (candidates[i] as Candidate).item;
     const score = scores[i] as number;
     if (score < RELEVANCE_FLOOR) excluded.push(excludedItem(item, score, 'unrelated'));
