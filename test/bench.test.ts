@@ -83,7 +83,7 @@ describe('agentos bench world', () => {
     const unknown = await runCli(['bench', 'nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim()).toBe(
-      'agentos bench: name one benchmark (world, longevity, metrics, routing, learning), not "nope"',
+      'agentos bench: name one benchmark (world, longevity, metrics, routing, learning, context), not "nope"',
     );
     const dir = tempDir();
     writeFileSync(join(dir, 'bad.yaml'), 'false_claim_rate: 2\n');

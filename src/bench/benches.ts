@@ -5,6 +5,8 @@ import { runRoutingBench } from './routing/driver.js';
 import { RoutingBenchConfigSchema } from './routing/simulation.js';
 import { LongevityBenchConfigSchema, runLongevityBench } from './longevity/driver.js';
 import { MetricsBenchConfigSchema, runMetricsBench } from './metrics/driver.js';
+import { ContextBenchConfigSchema } from './context/config.js';
+import { runContextBench } from './context/driver.js';
 import { runWorldBench } from './world/driver.js';
 import { LearningBenchConfigSchema, runLearningBench } from './learning/driver.js';
 import { WorldBenchConfigSchema } from './world/simulation.js';
@@ -58,5 +60,12 @@ export const BENCHES: readonly BenchDefinition[] = [
     run: async (config) => ({
       ...(await runLearningBench(LearningBenchConfigSchema.parse(config))),
     }),
+  },
+  {
+    name: 'context',
+    summary:
+      "a generated memory with the items each task needs: recall and token share of load-everything, tags-only, bm25-only and the product's own context assembly",
+    schema: ContextBenchConfigSchema,
+    run: (config) => ({ ...runContextBench(ContextBenchConfigSchema.parse(config)) }),
   },
 ];

@@ -8,7 +8,16 @@ import type { RewardRecord } from '../memory/rewards.js';
 import { skillSuccessRate, type Skill } from '../memory/skills.js';
 import { isLive, type Belief } from '../world/beliefs.js';
 import { isTrusted } from '../world/provenance.js';
-import { Bm25Index, countTerms, type Bm25Match, type TermCounts } from './bm25.js';
+import { Bm25Index, countTerms, type TermCounts } from './bm25.js';
+import {
+  learnFromExperience,
+  linkedRelevance,
+  mentions,
+  NAME_MENTION,
+  nameTerms,
+  recencyFactor,
+  TagSpecificity,
+} from './signals.js';
 import { estimateTokensOfLength, terms } from './text.js';
 import { everythingInMemoryOrder, type ContextScope } from './scope.js';
 
@@ -81,7 +90,8 @@ const RECENT_REWARDS = 20;
  */
 export const TAG_LEARNING_WINDOW = 1000;
 const MAX_REWARD_ITEMS = 5;
-const SIMILAR_TASKS = 3;
+/** How much a skill the most similar past tasks applied with success adds to its relevance. */
+export const SKILL_EXPERIENCE = 0.5;
 /** Below this score an item is unrelated to the task, however much budget is left. */
 export const RELEVANCE_FLOOR = 0.2;
 
@@ -113,8 +123,13 @@ export function assembleContext(input: {
       tokens: always.reduce((sum, item) => sum + item.tokens, 0),
     };
   const query = terms(task);
-  const learnedTags = learnTags(query, sources.rewards);
-  const wanted = new Set([...query, ...learnedTags.flatMap((tag) => terms(tag))]);
+  const experience = learnFromExperience(query, sources.rewards.slice(-TAG_LEARNING_WINDOW));
+  const learnedTags = experience.tags;
+  // What a tag match is worth: 1 for the task's own words, a learned tag's weight for its terms.
+  const wanted = new Map<string, number>();
+  for (const [tag, weight] of experience.tagWeights)
+    for (const term of terms(tag)) wanted.set(term, Math.max(wanted.get(term) ?? 0, weight));
+  for (const term of query) wanted.set(term, 1);
 
   const { candidates, dormant } = candidateItems(sources);
   if (scope === 'everything') {
@@ -134,33 +149,70 @@ export function assembleContext(input: {
   }
   const documents = candidates.map((candidate) => itemTerms(candidate, sources.cache));
   const index = new Bm25Index(documents.map((document) => document.text));
-  // Only items that share a term with the task (or its learned tags) are scored: tags are part of
-  // an item's text terms, so any other item has no text and no tag relevance and scores 0.
-  const matches = index.matches([...wanted], query);
+  const specificity = new TagSpecificity(documents.map((document) => document.tags));
+  // Text relevance is the task's own words; learned tags reach items through their tags only, so
+  // an item that merely repeats a learned tag in its text does not outrank the task's own subject.
+  const matches = index.matches(query, query);
   const maxText = matches.reduce((max, match) => Math.max(max, match.score), 0);
 
-  // Scores first, as plain numbers: objects are made once per item, for the list it ends up in.
-  const scores = matches.map(({ document: i, score: textScore, coverage }) => {
-    const item = (candidates[i] as Candidate).item;
-    // BM25 ranks items against each other; coverage of the task's own terms keeps a weak best
-    // match (one shared common word) from looking like a strong one.
-    const text = maxText > 0 ? (textScore / maxText) * Math.min(1, 2 * coverage) : 0;
-    const tagTerms = documents[i]?.tags ?? [];
-    const tag = tagTerms.length > 0 ? distinctHits(tagTerms, wanted) / tagTerms.length : 0;
-    const relevance = 0.6 * text + 0.4 * tag;
-    return round(relevance * trustOf(item));
+  // Direct relevance: BM25 ranks items against each other; coverage of the task's own terms keeps
+  // a weak best match (one shared common word) from looking like a strong one; a matched tag
+  // counts by how specific it is and how much the task wants it.
+  const relevance = new Float64Array(candidates.length);
+  for (const { document: i, score: textScore, coverage } of matches)
+    relevance[i] = maxText > 0 ? 0.6 * (textScore / maxText) * Math.min(1, 2 * coverage) : 0;
+  for (let i = 0; i < candidates.length; i++)
+    relevance[i] = (relevance[i] as number) + 0.4 * specificity.score(i, wanted);
+  // Names: a thing the task names (by name or alias) is what the task is about.
+  const taskPhrase = nameTerms(task);
+  documents.forEach((document, i) => {
+    if (document.names.some((name) => mentions(taskPhrase, name)))
+      relevance[i] = Math.max(relevance[i] as number, NAME_MENTION);
   });
-  const ids = matches.map(({ document: i }) => (candidates[i] as Candidate).item.id);
-  const order = matches.map((_, m) => m);
+  // Experience: a skill the most similar past tasks applied with success.
+  for (let i = 0; i < candidates.length; i++) {
+    const credit = experience.skills.get((candidates[i] as Candidate).item.id);
+    if (credit !== undefined)
+      relevance[i] = Math.min(1, (relevance[i] as number) + SKILL_EXPERIENCE * credit);
+  }
+  // Links: a fact or claim about a relevant thing is relevant with it.
+  const entityScores = new Map<string, number>();
+  candidates.forEach((candidate, i) => {
+    if (candidate.entity !== undefined)
+      entityScores.set(candidate.entity, (relevance[i] as number) * trustOf(candidate.item));
+  });
+  candidates.forEach((candidate, i) => {
+    if (candidate.link === undefined) return;
+    const linked = linkedRelevance(candidate.link, (slug) => entityScores.get(slug));
+    if (linked > (relevance[i] as number)) relevance[i] = linked;
+  });
+  const newest = candidates.reduce((max, c) => Math.max(max, c.at ?? -Infinity), -Infinity);
+
+  // Scores as plain numbers: objects are made once per item, for the list it ends up in.
+  const order: number[] = [];
+  // Below the floor an item is unrelated whatever its rank: those are listed in memory order,
+  // unsorted (sorting every item a broad learned tag reaches is what would cost the time).
+  const weak: number[] = [];
+  const scores = new Float64Array(candidates.length);
+  for (let i = 0; i < candidates.length; i++) {
+    if ((relevance[i] as number) <= 0) continue;
+    const candidate = candidates[i] as Candidate;
+    scores[i] = round(
+      (relevance[i] as number) * trustOf(candidate.item) * recencyFactor(candidate.at, newest),
+    );
+    if ((scores[i] as number) >= RELEVANCE_FLOOR) order.push(i);
+    else weak.push(i);
+  }
+  const ids = candidates.map((candidate) => candidate.item.id);
   order.sort((a, b) => (scores[b] as number) - (scores[a] as number) || compareIds(ids[a], ids[b]));
 
   let tokens = always.reduce((sum, item) => sum + item.tokens, 0);
   const included: RankedItem[] = [];
   const excluded: ExcludedItem[] = dormant.map(({ item, reason }) => excludedItem(item, 0, reason));
   let rewardItems = 0;
-  for (const m of order) {
-    const item = (candidates[(matches[m] as Bm25Match).document] as Candidate).item;
-    const score = scores[m] as number;
+  for (const i of [...order, ...weak]) {
+    const item = (candidates[i] as Candidate).item;
+    const score = scores[i] as number;
     if (score < RELEVANCE_FLOOR) excluded.push(excludedItem(item, score, 'unrelated'));
     else if (tokens + item.tokens > input.budget)
       excluded.push(excludedItem(item, score, 'over token budget'));
@@ -172,13 +224,9 @@ export function assembleContext(input: {
       if (item.kind === 'reward') rewardItems++;
     }
   }
-  // The items that share no term with the task, last and in memory order: unrelated, scoring 0.
-  let match = 0;
+  // The items nothing relates to the task, last and in memory order: unrelated, scoring 0.
   for (let i = 0; i < candidates.length; i++) {
-    if (matches[match]?.document === i) {
-      match++;
-      continue;
-    }
+    if ((relevance[i] as number) > 0) continue;
     const item = (candidates[i] as Candidate).item;
     excluded.push(excludedItem(item, round(0 * trustOf(item)), 'unrelated'));
   }
@@ -212,6 +260,14 @@ function alwaysItems(sources: ContextSources): ContextItem[] {
 interface Candidate {
   item: ContextItem;
   path?: string;
+  /** An entity's slug: what facts and claims name it by. */
+  entity?: string;
+  /** An entity's name and aliases. */
+  names?: string[];
+  /** The things a relation or claim is about (slugs). */
+  link?: { subject?: string | undefined; object?: string | undefined };
+  /** When the item was last used or became valid (ms since the epoch). */
+  at?: number;
 }
 
 function candidateItems(sources: ContextSources): {
@@ -232,7 +288,12 @@ function candidateItems(sources: ContextSources): {
       skillSuccessRate(skill.data),
     );
     if (skill.data.status === 'archived') dormant.push({ item: entry, reason: 'archived' });
-    else candidates.push({ item: entry, path: skill.path });
+    else
+      candidates.push({
+        item: entry,
+        path: skill.path,
+        at: timeOf(skill.data.last_used ?? skill.data.created),
+      });
   }
   for (const belief of sources.world) {
     const data = belief.data;
@@ -251,7 +312,17 @@ function candidateItems(sources: ContextSources): {
     if (!isLive(belief)) dormant.push({ item: entry, reason: 'superseded or refuted' });
     else if (!isTrusted(belief))
       dormant.push({ item: entry, reason: 'unverified: only untrusted authors support it' });
-    else candidates.push({ item: entry, path: belief.path });
+    else {
+      const triple = data as { subject?: string; object?: string };
+      candidates.push({
+        item: entry,
+        path: belief.path,
+        at: timeOf(data.valid_at ?? data.created),
+        ...(data.kind === 'entity'
+          ? { entity: belief.slug, names: [data.name, ...data.aliases] }
+          : { link: { subject: triple.subject, object: triple.object } }),
+      });
+    }
   }
   for (const segment of sources.segments) {
     candidates.push({
@@ -266,6 +337,11 @@ function candidateItems(sources: ContextSources): {
     });
   }
   return { candidates, dormant };
+}
+
+function timeOf(timestamp: string | null | undefined): number | undefined {
+  const ms = timestamp ? Date.parse(timestamp) : NaN;
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 function item(
@@ -296,10 +372,12 @@ function withConfidence(entry: ContextItem, confidence: number | undefined): Con
 interface ItemTerms {
   text: TermCounts;
   tags: string[];
+  /** An entity's names (name and aliases), each as its terms joined by spaces. */
+  names: string[];
 }
 
 /** Names the derived value in the memory index; bump it when `item` or `terms` change. */
-const ITEM_TERMS = 'context-terms@2';
+const ITEM_TERMS = 'context-terms@3';
 
 /**
  * The item's terms, from the memory index when its file is unchanged: tokenizing every file on
@@ -312,29 +390,11 @@ function itemTerms(candidate: Candidate, cache: ParseCache | undefined): ItemTer
     return {
       text: countTerms(terms(`${title} ${tags.join(' ')} ${text}`)),
       tags: [...new Set(tags.flatMap((tag) => terms(tag)))],
+      names: (candidate.names ?? []).map(nameTerms).filter((name) => name !== ''),
     };
   };
   if (!cache || candidate.path === undefined) return derive();
   return cache.parse(candidate.path, ITEM_TERMS, derive) ?? derive();
-}
-
-/**
- * Context tags of the most similar past tasks among the last TAG_LEARNING_WINDOW records: what
- * recent experience says this task is about.
- */
-function learnTags(query: string[], rewards: RewardRecord[]): string[] {
-  if (rewards.length === 0 || query.length === 0) return [];
-  const window = rewards.slice(-TAG_LEARNING_WINDOW);
-  const index = new Bm25Index(window.map((r) => terms(r.task)));
-  const scores = index.score(query);
-  const similar = scores
-    .map((score, i) => ({ score, record: window[i] }))
-    .filter((entry) => entry.score > 0 && entry.record !== undefined)
-    .sort((a, b) => b.score - a.score)
-    .slice(0, SIMILAR_TASKS);
-  const tags = new Set<string>();
-  for (const { record } of similar) for (const tag of record?.context_tags ?? []) tags.add(tag);
-  return [...tags].sort();
 }
 
 /** How far an item's own confidence lets its relevance count. */
@@ -355,16 +415,6 @@ function compareIds(a: string | undefined, b: string | undefined): number {
 /** Best first; equal scores by id, so the order never depends on the order items came in. */
 function byScoreThenId(a: RankedItem, b: RankedItem): number {
   return b.score - a.score || compareIds(a.id, b.id);
-}
-
-/** How many distinct terms of `terms` are wanted. */
-function distinctHits(terms: readonly string[], wanted: ReadonlySet<string>): number {
-  let hits = 0;
-  for (let i = 0; i < terms.length; i++) {
-    const term = terms[i] as string;
-    if (wanted.has(term) && terms.indexOf(term) === i) hits++;
-  }
-  return hits;
 }
 
 /**

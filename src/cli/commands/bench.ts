@@ -20,6 +20,7 @@ The keys are documented in bench/README.md.
 Options:
   --json          print one JSON object
   --seed N        the seed (overrides the config file)
+  --files N       memory items to generate (bench context; overrides the config file)
   --config FILE   a JSON or YAML file of configuration keys; missing keys take their defaults
   --check         exit 1 when a target of the benchmark is missed
   -h, --help      show this help`,
@@ -30,6 +31,7 @@ Options:
       {
         json: { type: 'boolean' },
         seed: { type: 'string' },
+        files: { type: 'string' },
         config: { type: 'string' },
         check: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -68,11 +70,16 @@ Options:
         throw new UsageError(`bench: --seed must be a whole number, not "${values.seed}"`);
       raw = { ...raw, seed: Number(values.seed) };
     }
+    if (values.files !== undefined) {
+      if (!/^\d+$/.test(values.files))
+        throw new UsageError(`bench: --files must be a whole number, not "${values.files}"`);
+      raw = { ...raw, files: Number(values.files) };
+    }
     const checked = bench.schema.safeParse(raw);
     if (!checked.success) {
       const issue = checked.error.issues[0];
       throw new InputError(
-        `${values.config ?? '--seed'}: field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`,
+        `${values.config ?? (values.files !== undefined ? '--files' : '--seed')}: field "${issue?.path.join('.') ?? ''}": ${issue?.message ?? 'invalid'}`,
       );
     }
     const config = checked.data;

@@ -1,0 +1,147 @@
+// The ranking signals of context assembly besides text relevance, each a pure function over plain
+// data: how specific a matched tag is, what similar past tasks used, links from a relevant thing
+// to the facts and claims about it, and how recent an item is.
+import type { RewardRecord } from '../memory/rewards.js';
+import { Bm25Index } from './bm25.js';
+import { terms } from './text.js';
+
+/** Similar past tasks whose tags and skills are learned from. */
+export const SIMILAR_TASKS = 5;
+
+export interface Experience {
+  /** Context tags of the similar past tasks, sorted. */
+  tags: string[];
+  /** Per tag, in (0, 1]: the similarity-weighted share of the similar past tasks that carry it. */
+  tagWeights: Map<string, number>;
+  /**
+   * Per skill id ("skills/x.md"), in [0, 1]: how strongly the similar past tasks say it works here
+   * (similarity-weighted successes minus failures, over the similar tasks' total weight).
+   */
+  skills: Map<string, number>;
+}
+
+/**
+ * What recent experience says about a task: the tags and skills of the most similar past tasks
+ * (BM25 over their task texts). A record without a positive score is not similar at all.
+ */
+export function learnFromExperience(
+  query: readonly string[],
+  rewards: readonly RewardRecord[],
+): Experience {
+  const skills = new Map<string, number>();
+  const tagWeights = new Map<string, number>();
+  if (rewards.length === 0 || query.length === 0) return { tags: [], tagWeights, skills };
+  const index = new Bm25Index(rewards.map((r) => terms(r.task)));
+  const similar = index
+    .score(query)
+    .map((score, i) => ({ score, record: rewards[i] as RewardRecord, i }))
+    .filter((entry) => entry.score > 0)
+    // Equal scores: the newer record first.
+    .sort((a, b) => b.score - a.score || b.i - a.i)
+    .slice(0, SIMILAR_TASKS);
+  const top = similar[0]?.score ?? 0;
+  const tags = new Set<string>();
+  let weights = 0;
+  const credit = new Map<string, number>();
+  for (const { score, record } of similar) {
+    const weight = score / top;
+    for (const tag of new Set(record.context_tags)) {
+      tags.add(tag);
+      tagWeights.set(tag, (tagWeights.get(tag) ?? 0) + weight);
+    }
+    weights += weight;
+    const sign = record.reward > 0 ? 1 : record.reward < 0 ? -1 : 0;
+    for (const skill of new Set(record.skills_used))
+      credit.set(skill, (credit.get(skill) ?? 0) + sign * weight);
+  }
+  for (const [skill, value] of credit)
+    if (value > 0 && weights > 0) skills.set(skill, Math.min(1, value / weights));
+  for (const [tag, weight] of tagWeights) tagWeights.set(tag, weight / weights);
+  return { tags: [...tags].sort(), tagWeights, skills };
+}
+
+/**
+ * Tag specificity: a tag term's inverse frequency among the items' tags, over the highest an idf can
+ * be (a tag only one item carries), so a broad tag half the memory carries counts little and a tag
+ * a handful of items carry counts nearly fully.
+ */
+export class TagSpecificity {
+  private readonly frequency = new Map<string, number>();
+  private readonly ceiling: number;
+
+  constructor(private readonly itemTags: readonly (readonly string[])[]) {
+    for (const tags of itemTags)
+      for (const tag of tags) this.frequency.set(tag, (this.frequency.get(tag) ?? 0) + 1);
+    this.ceiling = this.idf(1);
+  }
+
+  private idf(df: number): number {
+    const n = this.itemTags.length;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /**
+   * The best of the item's wanted tag terms, in [0, 1]: its specificity times how much it is wanted
+   * (`wanted` maps a term to a weight in [0, 1]); 0 when no tag term is wanted.
+   */
+  score(item: number, wanted: ReadonlyMap<string, number>): number {
+    let best = 0;
+    for (const tag of this.itemTags[item] ?? []) {
+      const weight = wanted.get(tag);
+      if (weight === undefined) continue;
+      best = Math.max(best, weight * this.idf(this.frequency.get(tag) ?? 1));
+    }
+    return this.ceiling > 0 ? Math.min(1, best / this.ceiling) : 0;
+  }
+}
+
+/** How much of a linked thing's relevance a fact or claim about it inherits. */
+export const SUBJECT_LINK = 0.9;
+export const OBJECT_LINK = 0.5;
+
+/**
+ * A fact or claim is as relevant as the thing it is about: `SUBJECT_LINK` of its subject's score,
+ * `OBJECT_LINK` of its object's (the facts from a thing tell what it does; the ones pointing at it
+ * tell less). `entityScore` gives a thing's own score by slug, undefined when it is not an item.
+ */
+export function linkedRelevance(
+  link: { subject?: string | undefined; object?: string | undefined },
+  entityScore: (slug: string) => number | undefined,
+): number {
+  const subject = link.subject === undefined ? 0 : (entityScore(link.subject) ?? 0);
+  const object = link.object === undefined ? 0 : (entityScore(link.object) ?? 0);
+  return Math.max(SUBJECT_LINK * subject, OBJECT_LINK * object);
+}
+
+/** Days after which an item's recency weight halves. */
+export const RECENCY_HALF_LIFE_DAYS = 90;
+/** The least an old item's score keeps: recency breaks near-ties, it never buries a strong match. */
+export const RECENCY_FLOOR = 0.85;
+
+/**
+ * A factor in [RECENCY_FLOOR, 1] from the item's last use or validity, against the newest item's
+ * time: items without a time keep 1.
+ */
+export function recencyFactor(at: number | undefined, newest: number): number {
+  if (at === undefined || !Number.isFinite(at) || !Number.isFinite(newest)) return 1;
+  const days = Math.max(0, (newest - at) / 86_400_000);
+  return RECENCY_FLOOR + (1 - RECENCY_FLOOR) * 0.5 ** (days / RECENCY_HALF_LIFE_DAYS);
+}
+
+/** The relevance of a thing the task names: as high as a strong text match. */
+export const NAME_MENTION = 0.9;
+
+/** A name (or any text) as its terms joined by single spaces: how names are compared. */
+export function nameTerms(text: string): string {
+  return terms(text).join(' ');
+}
+
+/**
+ * Whether `phrase` (terms joined by spaces, as `nameTerms` gives) contains `name` as whole
+ * consecutive terms: "tenant queue" is in "fix tenant queue lag", not in "tenant queues" (a
+ * different stem) nor in "tenant cache queue".
+ */
+export function mentions(phrase: string, name: string): boolean {
+  if (name === '') return false;
+  return ` ${phrase} `.includes(` ${name} `);
+}

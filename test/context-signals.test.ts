@@ -1,0 +1,242 @@
+// Context ranking's signals, each shown changing the ranking as documented: a thing the task names
+// (by name or alias), links from it to the facts and claims about it, skills similar past tasks
+// applied, how specific a matched tag is, and recency.
+import { assembleContext, type AssembledContext } from '../src/context/assemble.js';
+import {
+  linkedRelevance,
+  mentions,
+  nameTerms,
+  recencyFactor,
+  RECENCY_FLOOR,
+  TagSpecificity,
+} from '../src/context/signals.js';
+import type { HumanFiles } from '../src/memory/human.js';
+import type { RewardRecord } from '../src/memory/rewards.js';
+import { SkillSchema, type Skill } from '../src/memory/skills.js';
+import { EntitySchema, RelationSchema, type Belief } from '../src/world/beliefs.js';
+
+const AGENT = 'orion';
+const HUMAN: HumanFiles = {
+  persona: { path: 'agents/orion/persona.md', text: 'An engineer.' },
+  constraints: {
+    path: 'agents/orion/constraints.md',
+    text: '',
+    rules: [],
+    toolsAllowed: [],
+    toolsForbidden: [],
+    reviewPoints: [],
+    dataSourcesAllowed: [],
+    dataSourcesForbidden: [],
+    privacy: [],
+  },
+  goals: [],
+};
+const AT = '2026-03-01T00:00:00Z';
+
+function skill(slug: string, title: string, body: string, extra: object = {}): Skill {
+  const data = SkillSchema.parse({ title, tags: [], created: AT, last_used: AT, ...extra });
+  return { slug, path: `agents/${AGENT}/skills/${slug}.md`, data, body };
+}
+
+function entity(slug: string, name: string, body: string, aliases: string[] = []): Belief {
+  const data = EntitySchema.parse({ kind: 'entity', name, aliases, confidence: 0.8, created: AT });
+  return { slug, path: `agents/${AGENT}/world/entities/${slug}.md`, data, body };
+}
+
+function relation(slug: string, name: string, subject: string, object: string): Belief {
+  const data = RelationSchema.parse({
+    kind: 'relation',
+    name,
+    aliases: [],
+    confidence: 0.8,
+    created: AT,
+    subject,
+    predicate: 'writes to',
+    object,
+  });
+  return { slug, path: `agents/${AGENT}/world/relations/${slug}.md`, data, body: `${name}.` };
+}
+
+function past(
+  task: string,
+  skillsUsed: string[],
+  reward: 1 | -1,
+  tags: string[] = [],
+): RewardRecord {
+  return {
+    task,
+    task_id: `past-${task.length}-${reward}`,
+    agent: AGENT,
+    at: AT,
+    outcome: reward > 0 ? 'success' : 'failure',
+    reward,
+    reward_decomposition: { correctness: reward, efficiency: 0, novelty: 0, generality: 0 },
+    context_tags: tags,
+    reasoning_demand: 'moderate',
+    model_used: 'balanced',
+    model_name: 'gpt-4o',
+    model_appropriate: 'yes',
+    tiers_tried: ['balanced'],
+    tokens: { prompt: 1, completion: 1 },
+    cost_usd: 0,
+    context: { included: 1, used: 1, tokens: 1 },
+    world_model_update: [],
+    skills_used: skillsUsed,
+    feedback: null,
+  };
+}
+
+function assemble(
+  task: string,
+  sources: { skills?: Skill[]; world?: Belief[]; rewards?: RewardRecord[] },
+): AssembledContext {
+  return assembleContext({
+    taskId: 'task-1',
+    task,
+    budget: 4000,
+    sources: {
+      agent: AGENT,
+      human: HUMAN,
+      skills: sources.skills ?? [],
+      world: sources.world ?? [],
+      segments: [],
+      rewards: sources.rewards ?? [],
+    },
+  });
+}
+
+const score = (context: AssembledContext, id: string) =>
+  [...context.included, ...context.excluded].find((item) => item.id === id)?.score;
+const includedIds = (context: AssembledContext) => context.included.map((item) => item.id);
+
+describe('context ranking signals', () => {
+  it('puts a thing the task names by its alias first, above things sharing its words', () => {
+    const world = [
+      entity('billing-cache', 'Billing cache', 'Caches invoices for the billing API.', [
+        'Falcon 12',
+      ]),
+      entity('lag-monitor', 'Lag monitor', 'Watches replication lag and lag alerts.'),
+    ];
+    const named = assemble('Fix the replication lag in Falcon 12', { world });
+    expect(includedIds(named)[0]).toBe('world/entities/billing-cache.md');
+    // Without the alias in the task, the word-sharing thing wins and the aliased one is unrelated.
+    const unnamed = assemble('Fix the replication lag in falcon', { world });
+    expect(includedIds(unnamed)).toEqual(['world/entities/lag-monitor.md']);
+  });
+
+  it('brings in the facts from a named thing, even when they share no word with the task', () => {
+    const world = [
+      entity('billing-cache', 'Billing cache', 'Caches invoices.', ['Falcon 12']),
+      entity('ledger-queue', 'Ledger queue', 'Queues ledger entries.'),
+      relation(
+        'falcon-writes-ledger',
+        'Falcon 12 writes to Ledger queue',
+        'billing-cache',
+        'ledger-queue',
+      ),
+      relation(
+        'ledger-writes-falcon',
+        'Ledger queue writes to Falcon 12',
+        'ledger-queue',
+        'billing-cache',
+      ),
+    ];
+    const context = assemble('Billing cache drops entries', { world });
+    const ids = includedIds(context);
+    expect(ids).toContain('world/relations/falcon-writes-ledger.md');
+    // A fact from the thing inherits more than one pointing at it.
+    expect(score(context, 'world/relations/falcon-writes-ledger.md')).toBeGreaterThan(
+      score(context, 'world/relations/ledger-writes-falcon.md') ?? 0,
+    );
+    // Without a link to a named thing, the same fact is unrelated to the task.
+    const unlinked = assemble('Billing cache drops entries', { world: world.slice(2) });
+    expect(includedIds(unlinked)).toEqual([]);
+  });
+
+  it('ranks the skill similar past tasks applied with success above an identical one', () => {
+    const skills = [
+      skill('throttle-a', 'Throttle webhook senders', 'Slow the sender down.'),
+      skill('throttle-b', 'Throttle webhook senders', 'Slow the sender down.'),
+    ];
+    const before = assemble('Webhook senders flood the gateway', { skills });
+    expect(score(before, 'skills/throttle-a.md')).toBe(score(before, 'skills/throttle-b.md'));
+    const rewards = [
+      past('Webhook senders flood the gateway again', ['skills/throttle-b.md'], 1),
+      past('Webhook senders flood the proxy', ['skills/throttle-a.md'], -1),
+    ];
+    const after = assemble('Webhook senders flood the gateway', { skills, rewards });
+    expect(score(after, 'skills/throttle-b.md')).toBeGreaterThan(
+      score(after, 'skills/throttle-a.md') ?? 0,
+    );
+    expect(includedIds(after)).toContain('skills/throttle-b.md');
+    // A skill that failed on a similar task gains nothing from it: with the past tasks' own text
+    // now the best text match, it falls below the relevance floor.
+    expect(includedIds(after)).not.toContain('skills/throttle-a.md');
+  });
+
+  it('counts a learned tag by how specific it is', () => {
+    const common = Array.from({ length: 30 }, (_, i) =>
+      skill(`other-${i}`, `Other procedure ${i}`, 'Unrelated steps.', { tags: ['reliability'] }),
+    );
+    const skills = [
+      skill('broad', 'Procedure', 'Steps.', { tags: ['reliability'] }),
+      skill('specific', 'Procedure', 'Steps.', { tags: ['cache-invalidation'] }),
+      ...common,
+    ];
+    const rewards = [
+      past('Stale prices after deploy', [], 1, ['reliability', 'cache-invalidation']),
+    ];
+    const context = assemble('Stale prices after deploy', { skills, rewards });
+    expect(context.learnedTags).toEqual(['cache-invalidation', 'reliability']);
+    expect(score(context, 'skills/specific.md')).toBeGreaterThan(
+      2 * (score(context, 'skills/broad.md') ?? 0),
+    );
+  });
+
+  it('breaks a tie between equal items by recency, within the recency floor', () => {
+    const skills = [
+      skill('old', 'Rotate certificates', 'Rotate them.', { last_used: '2025-01-01T00:00:00Z' }),
+      skill('new', 'Rotate certificates', 'Rotate them.', { last_used: AT }),
+    ];
+    const context = assemble('Rotate certificates', { skills });
+    expect(includedIds(context)).toEqual(['skills/new.md', 'skills/old.md']);
+    const ratio = (score(context, 'skills/old.md') ?? 0) / (score(context, 'skills/new.md') ?? 1);
+    expect(ratio).toBeGreaterThanOrEqual(RECENCY_FLOOR - 0.01);
+    expect(ratio).toBeLessThan(1);
+  });
+});
+
+describe('signal functions', () => {
+  it('match names on whole consecutive terms', () => {
+    expect(
+      mentions(nameTerms('Fix lag in the Tenant queue today'), nameTerms('Tenant queue')),
+    ).toBe(true);
+    expect(mentions(nameTerms('Tenant cache queue'), nameTerms('Tenant queue'))).toBe(false);
+    expect(mentions(nameTerms('Tenant queue east'), nameTerms('Tenant queue v2'))).toBe(false);
+    expect(mentions('anything', '')).toBe(false);
+  });
+
+  it('link a fact to its subject more than to its object', () => {
+    const scores = new Map([['a', 0.8]]);
+    expect(linkedRelevance({ subject: 'a', object: 'b' }, (s) => scores.get(s))).toBeCloseTo(0.72);
+    expect(linkedRelevance({ subject: 'b', object: 'a' }, (s) => scores.get(s))).toBeCloseTo(0.4);
+    expect(linkedRelevance({}, (s) => scores.get(s))).toBe(0);
+  });
+
+  it('weigh rare tags above common ones and recent items above old ones', () => {
+    const tags = new TagSpecificity([['rare'], ['common'], ['common'], ['common'], ['common']]);
+    const wanted = new Map([
+      ['rare', 1],
+      ['common', 1],
+    ]);
+    expect(tags.score(0, wanted)).toBe(1);
+    expect(tags.score(1, wanted)).toBeLessThan(0.5);
+    expect(tags.score(1, new Map())).toBe(0);
+    const now = Date.parse(AT);
+    expect(recencyFactor(now, now)).toBe(1);
+    expect(recencyFactor(now - 90 * 86_400_000, now)).toBeCloseTo(
+      RECENCY_FLOOR + (1 - RECENCY_FLOOR) / 2,
+    );
+    expect(recencyFactor(undefined, now)).toBe(1);
+  });
+});
