@@ -8,6 +8,8 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   globalSetup: '<rootDir>/test/helpers/compile-source.ts',
+  // A test fails when the GitHub stand-in saw a request or sent an answer unlike GitHub's.
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/shape-check.ts'],
   testTimeout: 60000,
   // Most of a test's time is spent waiting on git and child processes: two workers keep a 2-core
   // machine busy (jest's default there is one).
