@@ -62,7 +62,13 @@ async function fixture(options: { humanApprovals?: number } = {}): Promise<Fixtu
   await ws.git.exec(['push', '--quiet', 'origin', 'main']);
 
   const github = await startFakeGitHub({ owner: 'o', repo: 'r', token: TOKEN, gitDir: remote });
-  const client = createGitHubClient({ token: TOKEN, baseUrl: github.url, logger: silentLogger });
+  // No spacing between writes: the stand-in is local (the product keeps GitHub's spacing).
+  const client = createGitHubClient({
+    token: TOKEN,
+    baseUrl: github.url,
+    logger: silentLogger,
+    writeSpacingMs: 0,
+  });
   const platform = new GitHubPlatform(client, { owner: 'o', repo: 'r' }, github.url);
   const pulls = new GitHubPulls(client, { owner: 'o', repo: 'r' });
   github.setPermission('ada', 'write');

@@ -2,7 +2,7 @@
 // fresh repository (more than the old single-file log allowed). Every task is done in a commit of its
 // own, every record is read back, queue.md is back to its empty size, and no file the runtime wrote is
 // over the memory file limit. Minutes long on 2 cores, so not part of `npm test`: `.ci/run` runs it
-// with AGENTOS_LONG_TESTS=1 (`AGENTOS_LONG_TESTS=1 npm test -- test/longevity.test.ts`).
+// as `npm run test:long` (AGENTOS_LONG_TESTS=1, which jest.config.js needs to include this file).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { enqueueTasks } from '../src/loop/enqueue.js';

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Git } from '../../src/git/git.js';
+import { WRITE_SPACING_VARIABLE } from '../../src/platform/octokit.js';
 import { initRepository } from '../../src/scaffold/init.js';
 import { compiledSource, tempDir } from './repo.js';
 
@@ -128,6 +129,8 @@ export async function runAction(options: {
     GITHUB_RUN_ID: '4242',
     GITHUB_OUTPUT: outputPath,
     GITHUB_STEP_SUMMARY: summaryPath,
+    // The stand-in is local: no spacing between writes (against GitHub the product keeps its own).
+    [WRITE_SPACING_VARIABLE]: '0',
     ...Object.fromEntries(
       Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value]),
     ),

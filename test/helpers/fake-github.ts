@@ -2,10 +2,24 @@
 // issue comments, labels (the repository's and each issue's), reactions, collaborator permissions,
 // and pull requests (create, list, get, close, reviews, merge pinned to a sha with 405 and 409
 // answers, merging for real in a bare git remote). It keeps state, records every request, checks
-// the token, and can fail requests on demand to exercise retries.
+// the token, and can fail requests on demand to exercise retries. Every request body it receives
+// and every answer it sends is checked against GitHub's REST description (./github-openapi.ts); a
+// mismatch fails the running test (./shape-check.ts).
 import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { requestMismatch, responseMismatch } from './github-openapi.js';
+import {
+  BOT_LOGIN,
+  botJson,
+  commentJson,
+  labelJson,
+  pullJson as pullShape,
+  reviewJson,
+  userJson,
+  type Site,
+} from './github-shapes.js';
+import { reportShapeViolation } from './shape-violations.js';
 
 export interface RecordedRequest {
   method: string;
@@ -63,6 +77,8 @@ export interface FakeGitHub {
   owner: string;
   repo: string;
   requests: RecordedRequest[];
+  /** Requests and answers that did not match GitHub's REST description (each also fails the test). */
+  violations: string[];
   /** Requests that changed something (not GETs). */
   writes(): RecordedRequest[];
   issue(number: number): IssueState;
@@ -91,19 +107,8 @@ export interface RepositoryLabel {
 /** A repository AgentOS already ran in has its labels; a test of a fresh one passes `labels: []`. */
 const SET_UP_LABELS = ['agentos', 'agentos:running', 'agentos:done', 'agentos:failed'];
 
-const BOT = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
-
-function label(name: string, id: number) {
-  return {
-    id,
-    node_id: `LA_${id}`,
-    url: `https://api.github.com/repos/o/r/labels/${encodeURIComponent(name)}`,
-    name,
-    color: 'ededed',
-    default: false,
-    description: null,
-  };
-}
+/** What GitHub's error answers link to. */
+const DOCS = 'https://docs.github.com/rest';
 
 export async function startFakeGitHub(options: {
   owner: string;
@@ -141,41 +146,29 @@ export async function startFakeGitHub(options: {
       return '0'.repeat(40); // the branch was deleted
     }
   };
-  const pullJson = (pull: FakePull) => ({
-    url: `${url}/repos/${owner}/${repo}/pulls/${pull.number}`,
-    id: pull.number * 10,
-    node_id: `PR_${pull.number}`,
-    html_url: `${url}/${owner}/${repo}/pull/${pull.number}`,
-    number: pull.number,
-    state: pull.state,
-    locked: false,
-    title: pull.title,
-    body: pull.body,
-    user: BOT,
-    created_at: pull.created_at,
-    updated_at: pull.created_at,
-    closed_at: pull.closed_at,
-    merged_at: pull.merged_at,
-    merge_commit_sha: pull.merge_commit_sha,
-    draft: false,
-    head: { label: `${owner}:${pull.head}`, ref: pull.head, sha: headOf(pull), user: BOT },
-    base: {
-      label: `${owner}:${pull.base}`,
-      ref: pull.base,
-      sha: git('rev-parse', `refs/heads/${pull.base}`),
-      user: BOT,
-    },
-    merged: pull.merged,
-    mergeable: pull.state === 'open' ? true : null,
-    author_association: 'NONE',
-  });
+  const pullJson = (pull: FakePull, full = true) =>
+    pullShape(
+      site,
+      pull,
+      { head: headOf(pull), base: git('rev-parse', `refs/heads/${pull.base}`) },
+      full,
+    );
   const issues = new Map<number, IssueState>();
   const permissions = new Map<string, string>();
   const requests: RecordedRequest[] = [];
+  const violations: string[] = [];
+  const violation = (text: string) => {
+    violations.push(text);
+    reportShapeViolation(text);
+  };
+  /** The request being answered (handle() answers synchronously). */
+  let current = { method: 'GET', rawPath: '/' };
   const reactions: { commentId: number; content: string }[] = [];
   const failures: Failure[] = [];
   let nextId = 1000;
   let url = '';
+  const site: Site = { url: '', owner, repo };
+  const createdAt = new Map<number, string>();
 
   const issueState = (number: number): IssueState => {
     let state = issues.get(number);
@@ -189,13 +182,15 @@ export async function startFakeGitHub(options: {
   const send = (res: ServerResponse, status: number, body: unknown) => {
     const last = requests[requests.length - 1];
     if (last) last.status = status;
+    const mismatch = responseMismatch(current.method, current.rawPath, status, body);
+    if (mismatch) violation(mismatch);
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(body));
   };
   const notFound = (res: ServerResponse) =>
     send(res, 404, {
       message: 'Not Found',
-      documentation_url: 'https://docs.github.com/rest',
+      documentation_url: DOCS,
       status: '404',
     });
 
@@ -210,14 +205,26 @@ export async function startFakeGitHub(options: {
       body = raw;
     }
     requests.push({ method, path, body, authorization: req.headers.authorization });
+    current = { method, rawPath: parsed.pathname };
+    const mismatch = requestMismatch(method, parsed.pathname, body);
+    if (mismatch) violation(mismatch.text);
+    // As GitHub does, a body its schema refuses is answered 422 and changes nothing.
+    if (mismatch?.kind === 'body')
+      return send(res, 422, {
+        documentation_url: DOCS,
+        message: `Invalid request: ${mismatch.text}`,
+      });
 
     const failure = failures.find((f) => f.times > 0 && f.method === method && f.path.test(path));
     if (failure) {
       failure.times--;
-      return send(res, failure.status, { message: failure.message ?? 'Server Error' });
+      return send(res, failure.status, {
+        documentation_url: DOCS,
+        message: failure.message ?? 'Server Error',
+      });
     }
     if (req.headers.authorization !== `token ${token}`)
-      return send(res, 401, { message: 'Bad credentials', status: '401' });
+      return send(res, 401, { documentation_url: DOCS, message: 'Bad credentials', status: '401' });
 
     const prefix = `/repos/${owner}/${repo}`;
     if (!path.startsWith(`${prefix}/`)) return notFound(res);
@@ -238,48 +245,44 @@ export async function startFakeGitHub(options: {
         return send(
           res,
           200,
-          state.comments.map((c) => ({
-            id: c.id,
-            node_id: `IC_${c.id}`,
-            body: c.body,
-            user: c.user,
-            html_url: `${url}/${owner}/${repo}/issues/${match?.[1]}#issuecomment-${c.id}`,
-            author_association: 'NONE',
-          })),
+          state.comments.map((c) =>
+            commentJson(site, Number(match?.[1]), {
+              ...c,
+              created_at: createdAt.get(c.id) ?? '2026-01-01T00:00:00Z',
+            }),
+          ),
         );
       }
       if (method === 'POST') {
         if (typeof input.body !== 'string' || input.body === '')
-          return send(res, 422, { message: 'Validation Failed' });
+          return send(res, 422, { documentation_url: DOCS, message: 'Validation Failed' });
         const comment = {
           id: nextId++,
           body: input.body,
-          user: { login: BOT.login, type: BOT.type },
+          user: { login: BOT_LOGIN, type: 'Bot' },
         };
         state.comments.push(comment);
-        return send(res, 201, {
-          id: comment.id,
-          node_id: `IC_${comment.id}`,
-          url: `${url}/repos/${owner}/${repo}/issues/comments/${comment.id}`,
-          html_url: `${url}/${owner}/${repo}/issues/${match[1]}#issuecomment-${comment.id}`,
-          issue_url: `${url}/repos/${owner}/${repo}/issues/${match[1]}`,
-          body: comment.body,
-          user: BOT,
-          author_association: 'NONE',
-          created_at: new Date().toISOString(),
-          updated_at: new Date().toISOString(),
-        });
+        createdAt.set(comment.id, new Date().toISOString());
+        return send(
+          res,
+          201,
+          commentJson(site, Number(match[1]), {
+            ...comment,
+            created_at: createdAt.get(comment.id) ?? '',
+          }),
+        );
       }
     }
     if ((match = /^\/labels\/(.+)$/.exec(rest)) && method === 'GET') {
       const found = repositoryLabels.get(match[1] ?? '');
       if (!found) return notFound(res);
-      return send(res, 200, { ...label(found.name, 1), ...found });
+      return send(res, 200, labelJson(site, found.name, 1, found));
     }
     if (rest === '/labels' && method === 'POST') {
       const name = input.name ?? '';
       if (name === '' || repositoryLabels.has(name))
         return send(res, 422, {
+          documentation_url: DOCS,
           message: 'Validation Failed',
           errors: [
             {
@@ -295,7 +298,7 @@ export async function startFakeGitHub(options: {
         description: input.description ?? null,
       };
       repositoryLabels.set(name, created);
-      return send(res, 201, { ...label(name, nextId++), ...created });
+      return send(res, 201, labelJson(site, name, nextId++, created));
     }
     if ((match = /^\/issues\/(\d+)\/labels$/.exec(rest)) && method === 'POST') {
       const state = issueState(Number(match[1]));
@@ -308,19 +311,23 @@ export async function startFakeGitHub(options: {
       return send(
         res,
         200,
-        state.labels.map((name, i) => label(name, i + 1)),
+        state.labels.map((name, i) => labelJson(site, name, i + 1, repositoryLabels.get(name))),
       );
     }
     if ((match = /^\/issues\/(\d+)\/labels\/(.+)$/.exec(rest)) && method === 'DELETE') {
       const state = issueState(Number(match[1]));
       const name = match[2] ?? '';
       if (!state.labels.includes(name))
-        return send(res, 404, { message: 'Label does not exist', status: '404' });
+        return send(res, 404, {
+          documentation_url: DOCS,
+          message: 'Label does not exist',
+          status: '404',
+        });
       state.labels = state.labels.filter((l) => l !== name);
       return send(
         res,
         200,
-        state.labels.map((n, i) => label(n, i + 1)),
+        state.labels.map((n, i) => labelJson(site, n, i + 1, repositoryLabels.get(n))),
       );
     }
     if ((match = /^\/issues\/comments\/(\d+)\/reactions$/.exec(rest)) && method === 'POST') {
@@ -328,7 +335,7 @@ export async function startFakeGitHub(options: {
       return send(res, 201, {
         id: nextId++,
         node_id: 'REA_1',
-        user: BOT,
+        user: botJson(site),
         content: input.content,
         created_at: new Date().toISOString(),
       });
@@ -345,9 +352,13 @@ export async function startFakeGitHub(options: {
     };
     if (rest === '/pulls' && method === 'POST') {
       const { head, base, title } = pullInput;
-      if (!head || !base || !title) return send(res, 422, { message: 'Validation Failed' });
+      if (!head || !base || !title)
+        return send(res, 422, { documentation_url: DOCS, message: 'Validation Failed' });
       if ([...pulls.values()].some((p) => p.head === head && p.state === 'open'))
-        return send(res, 422, { message: `A pull request already exists for ${owner}:${head}.` });
+        return send(res, 422, {
+          documentation_url: DOCS,
+          message: `A pull request already exists for ${owner}:${head}.`,
+        });
       const pull: FakePull = {
         number: nextId++,
         head,
@@ -370,7 +381,11 @@ export async function startFakeGitHub(options: {
       const list = [...pulls.values()]
         .filter((p) => state === 'all' || p.state === state)
         .sort((a, b) => b.number - a.number);
-      return send(res, 200, list.map(pullJson));
+      return send(
+        res,
+        200,
+        list.map((pull) => pullJson(pull, false)),
+      );
     }
     if ((match = /^\/pulls\/(\d+)$/.exec(rest))) {
       const pull = pulls.get(Number(match[1]));
@@ -390,28 +405,21 @@ export async function startFakeGitHub(options: {
       return send(
         res,
         200,
-        pull.reviews.map((r) => ({
-          id: r.id,
-          node_id: `PRR_${r.id}`,
-          user: { login: r.user, id: r.id, type: 'User' },
-          body: '',
-          state: r.state,
-          html_url: `${url}/${owner}/${repo}/pull/${pull.number}#pullrequestreview-${r.id}`,
-          pull_request_url: `${url}/repos/${owner}/${repo}/pulls/${pull.number}`,
-          author_association: 'COLLABORATOR',
-          submitted_at: new Date().toISOString(),
-          commit_id: r.commit_id,
-        })),
+        pull.reviews.map((r) => reviewJson(site, pull.number, r)),
       );
     }
     if ((match = /^\/pulls\/(\d+)\/merge$/.exec(rest)) && method === 'PUT') {
       const pull = pulls.get(Number(match[1]));
       if (!pull) return notFound(res);
       if (pull.merged || pull.state !== 'open')
-        return send(res, 405, { message: 'Pull Request is not mergeable' });
+        return send(res, 405, {
+          documentation_url: DOCS,
+          message: 'Pull Request is not mergeable',
+        });
       const head = headOf(pull);
       if (pullInput.sha && pullInput.sha !== head)
         return send(res, 409, {
+          documentation_url: DOCS,
           message: 'Head branch was modified. Review and try the merge again.',
         });
       const base = git('rev-parse', `refs/heads/${pull.base}`);
@@ -433,7 +441,11 @@ export async function startFakeGitHub(options: {
       const user = match[1] ?? '';
       const role = permissions.get(user) ?? 'read';
       const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
-      return send(res, 200, { permission, role_name: role, user: { login: user, type: 'User' } });
+      return send(res, 200, {
+        permission,
+        role_name: role,
+        user: { ...userJson(site, user), role_name: role },
+      });
     }
     return notFound(res);
   };
@@ -445,12 +457,14 @@ export async function startFakeGitHub(options: {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  site.url = url;
 
   return {
     url,
     owner,
     repo,
     requests,
+    violations,
     writes: () => requests.filter((r) => r.method !== 'GET'),
     issue: issueState,
     seedIssue: (number, labels) => {

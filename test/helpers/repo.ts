@@ -1,5 +1,13 @@
 // Test fixtures: real temporary agent repositories made by the product's own `init`.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Git } from '../../src/git/git.js';
@@ -19,10 +27,29 @@ export function tempDir(prefix = 'agentos-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+let template: Promise<string> | undefined;
+
+/**
+ * One repository made by the product's `init` per test file, copied for each test: a copy costs a
+ * fraction of an `init` (several git processes and commits). Removed when the worker exits.
+ */
+function initializedTemplate(): Promise<string> {
+  template ??= (async () => {
+    const dir = tempDir('agentos-template-');
+    await initRepository(dir, { git: Git.create(dir) });
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  })();
+  return template;
+}
+
 export async function makeRepo(): Promise<TestRepo> {
   const dir = tempDir();
   const git = Git.create(dir);
-  await initRepository(dir, { git });
+  cpSync(await initializedTemplate(), dir, { recursive: true });
+  // The copy's files have new times and inodes: refresh the index so that git's plumbing
+  // (diff-files) sees a clean tree, as it does right after `init`.
+  await git.exec(['update-index', '-q', '--refresh']);
   return {
     dir,
     git,
