@@ -49,6 +49,7 @@ describe('duplicate detection', () => {
     ['Billing services', 'billing service', /same words up to plural and order/],
     ['Report caches', 'Report cache', /same words up to plural and order/],
     ['Rate Limitter', 'Rate limiter', /one letter apart in a long word/],
+    ['Invoiice reader', 'Invoice readers', /one letter apart in a long word/],
   ])('"%s" and "%s" are one thing', (a, b, reason) => {
     expect(duplicateReason(thing('a', a), thing('b', b))).toMatch(reason);
   });
@@ -57,6 +58,7 @@ describe('duplicate detection', () => {
     ['API', 'APM'],
     ['SLA', 'SLO'],
     ['Feed reader', 'Feed header'],
+    ['Audit headers', 'Audit readers'],
     ['Kafka consumer', 'Kafka producer'],
     ['Payment webhook', 'Payment webhook handler'],
   ])('"%s" and "%s" stay apart', (a, b) => {

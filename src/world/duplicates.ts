@@ -5,7 +5,7 @@
 import { familyOf, isLive, tripleOf, type Belief, type DuplicateNomination } from './beliefs.js';
 import { beliefConfidence, mergeEvidence, tallyEvidence } from './confidence.js';
 import { emptyUpdate, relativeLink, type Transition, type WorldUpdate } from './lifecycle.js';
-import { editDistance, nameKey, nameTokens, nameWords } from './names.js';
+import { editDistance, nameKey, nameTokens, nameWords, singular } from './names.js';
 import { beliefKeys, WorldIndex } from './resolve.js';
 import { factAgreement, factProfiles, type FactProfiles } from './fact-agreement.js';
 
@@ -15,8 +15,9 @@ import { factAgreement, factProfiles, type FactProfiles } from './fact-agreement
  *    and punctuation are ignored ("Rate Limiter", "rate-limiter", "RateLimiter");
  * 2. same words — the same singular words in any order ("Billing services" / "billing service");
  * 3. token similarity — the same words but one, and that one a long word (at least
- *    `fuzzyWordLength` letters) one edit away: a typo ("Rate Limitter"). Shorter words never
- *    count as typos, so "API" and "APM", or "Feed reader" and "Feed header", stay apart;
+ *    `fuzzyWordLength` letters in the singular) one edit away: a typo ("Rate Limitter"). Shorter
+ *    words never count as typos, so "API" and "APM", or "Feed reader" and "Feed header" — and
+ *    their plurals "Feed readers" and "Feed headers" — stay apart;
  * 4. nominated — at least `nominationsNeeded` distinct tasks said so (`memory.duplicates`, or a
  *    task naming one thing by the other's name), at least one of the two is still a hypothesis (a
  *    model's word folds a name nobody has established into a thing, but never merges two things
@@ -49,6 +50,11 @@ function namesOf(belief: Belief): string[] {
 
 function sortedTokens(name: string): string {
   return [...nameTokens(name)].sort().join(' ');
+}
+
+/** A name's words in the singular: the typo check compares these, so a plural is never a typo. */
+function singularWords(name: string): string[] {
+  return nameWords(name).map(singular);
 }
 
 function oneTypoApart(a: string[], b: string[]): boolean {
@@ -156,7 +162,8 @@ export function duplicateReason(
       const tokensA = sortedTokens(nameA);
       if (tokensA !== '' && tokensA === sortedTokens(nameB))
         return `same words up to plural and order ("${nameA}" / "${nameB}")`;
-      if (oneTypoApart(nameWords(nameA), nameWords(nameB)))
+      // In the singular: "Audit headers" / "Audit readers" are two things, not a typo.
+      if (oneTypoApart(singularWords(nameA), singularWords(nameB)))
         return `one letter apart in a long word ("${nameA}" / "${nameB}")`;
     }
   }
@@ -204,7 +211,7 @@ function candidatePairs(
     for (const name of namesOf(thing)) {
       const tokens = sortedTokens(name);
       if (tokens !== '') put(`words\u0000${tokens}`, i);
-      const words = nameWords(name);
+      const words = singularWords(name);
       words.forEach((word, at) => {
         if (word.length < DUPLICATE_RULES.fuzzyWordLength) return;
         const others = [...words.slice(0, at), '', ...words.slice(at + 1)].join(' ');
