@@ -49,6 +49,7 @@ describe('duplicate detection', () => {
     ['Billing services', 'billing service', /same words up to plural and order/],
     ['Report caches', 'Report cache', /same words up to plural and order/],
     ['Rate Limitter', 'Rate limiter', /one letter apart in a long word/],
+    ['Invoiice reader', 'Invoice readers', /one letter apart in a long word/],
   ])('"%s" and "%s" are one thing', (a, b, reason) => {
     expect(duplicateReason(thing('a', a), thing('b', b))).toMatch(reason);
   });
@@ -57,6 +58,7 @@ describe('duplicate detection', () => {
     ['API', 'APM'],
     ['SLA', 'SLO'],
     ['Feed reader', 'Feed header'],
+    ['Audit headers', 'Audit readers'],
     ['Kafka consumer', 'Kafka producer'],
     ['Payment webhook', 'Payment webhook handler'],
   ])('"%s" and "%s" stay apart', (a, b) => {
@@ -107,6 +109,142 @@ describe('duplicate detection', () => {
     expect(
       collapseDuplicates([usual, rival, torn], { agent: 'orion', now: AT }).transitions,
     ).toEqual([]);
+  });
+});
+
+describe('duplicate collapse corroborated by agreeing facts', () => {
+  const nominate = (tasks: string[], of: string) =>
+    tasks.map((task) => ({ of, task, at: AT, note: null }));
+  /** An active fact between two things, named by their slugs. */
+  function fact(subject: string, predicate: string, object: string): Belief {
+    const slug = `${subject}-${predicate}-${object}`;
+    return {
+      slug,
+      path: `agents/orion/world/relations/${slug}.md`,
+      body: '',
+      data: {
+        kind: 'relation',
+        name: `${subject} ${predicate} ${object}`,
+        aliases: [],
+        tags: [],
+        subject,
+        predicate,
+        object,
+        confidence: 0.6,
+        evidence: [support('seed')],
+        created: AT,
+        valid_at: null,
+        invalid_at: null,
+        superseded_by: null,
+        status: 'active',
+      } as Belief['data'],
+    };
+  }
+  const ledger = thing('ledger-service', 'Ledger service');
+  const orders = thing('order-queue', 'Order queue');
+  const usual = thing('billing-cache', 'Billing cache');
+  const usualFacts = [
+    fact('billing-cache', 'calls', 'ledger-service'),
+    fact('billing-cache', 'reads-from', 'order-queue'),
+  ];
+  const collapse = (world: Belief[]) => collapseDuplicates(world, { agent: 'orion', now: AT });
+
+  it('merges an established codename nominated once whose two facts are the usual name’s', () => {
+    const falcon = thing('falcon', 'Falcon', {
+      duplicate_nominations: nominate(['t7'], usual.path),
+    } as Partial<Belief['data']>);
+    const falconFacts = [
+      fact('falcon', 'calls', 'ledger-service'),
+      fact('falcon', 'reads-from', 'order-queue'),
+    ];
+    const result = collapse([ledger, orders, usual, falcon, ...usualFacts, ...falconFacts]);
+    expect(result.transitions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'merge',
+          path: falcon.path,
+          target: usual.path,
+          reason: 'nominated as duplicates by 1 task (t7), and 2 of 2 facts agree',
+        }),
+      ]),
+    );
+    expect(result.beliefs.get(usual.path)?.data.aliases).toEqual(['Falcon']);
+    expect(result.beliefs.get(falcon.path)?.data).toMatchObject({ merged_into: usual.path });
+    // The codename's facts now name the usual thing and fold into the facts it already had.
+    for (const f of falconFacts)
+      expect(result.beliefs.get(f.path)?.data).toMatchObject({
+        subject: 'billing-cache',
+        merged_into: expect.stringMatching(/relations\/billing-cache-/),
+      });
+  });
+
+  it('merges on two nominations and one agreeing fact, not on one of each', () => {
+    const falcon = (tasks: string[]) =>
+      thing('falcon', 'Falcon', {
+        kind: 'hypothesis',
+        duplicate_nominations: nominate(tasks, usual.path),
+      } as Partial<Belief['data']>);
+    const oneFact = [fact('falcon', 'calls', 'ledger-service')];
+    const world = (tasks: string[]) => [
+      ledger,
+      orders,
+      usual,
+      falcon(tasks),
+      ...usualFacts,
+      ...oneFact,
+    ];
+    expect(collapse(world(['t1'])).transitions).toEqual([]);
+    expect(collapse(world(['t1', 't2'])).transitions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          path: falcon([]).path,
+          reason: 'nominated as duplicates by 2 tasks (t1, t2), and 1 of 1 facts agree',
+        }),
+      ]),
+    );
+  });
+
+  it('never merges on agreeing facts alone, nor when most facts disagree', () => {
+    const falcon = thing('falcon', 'Falcon');
+    const falconFacts = [
+      fact('falcon', 'calls', 'ledger-service'),
+      fact('falcon', 'reads-from', 'order-queue'),
+    ];
+    expect(
+      collapse([ledger, orders, usual, falcon, ...usualFacts, ...falconFacts]).transitions,
+    ).toEqual([]);
+
+    // "Billing cache" and "Billing queue" share words and one fact, and a confused task nominated
+    // them, but the queue's other facts are its own.
+    const queue = thing('billing-queue', 'Billing queue', {
+      duplicate_nominations: nominate(['t1', 't2'], usual.path),
+    } as Partial<Belief['data']>);
+    const queueFacts = [
+      fact('billing-queue', 'calls', 'ledger-service'),
+      fact('billing-queue', 'publishes-to', 'order-queue'),
+      fact('billing-queue', 'writes-to', 'ledger-service'),
+    ];
+    expect(duplicateReason(usual, queue)).toBeUndefined();
+    expect(
+      collapse([ledger, orders, usual, queue, ...usualFacts, ...queueFacts]).transitions,
+    ).toEqual([]);
+  });
+
+  it('never merges two things a fact relates, however their other facts agree', () => {
+    const falcon = thing('falcon', 'Falcon', {
+      duplicate_nominations: nominate(['t1', 't2', 't3'], usual.path),
+    } as Partial<Belief['data']>);
+    const world = [
+      ledger,
+      orders,
+      usual,
+      falcon,
+      ...usualFacts,
+      fact('falcon', 'calls', 'ledger-service'),
+      fact('falcon', 'reads-from', 'order-queue'),
+      fact('falcon', 'caches', 'billing-cache'),
+    ];
+    expect(collapse(world).transitions).toEqual([]);
   });
 });
 

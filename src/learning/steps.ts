@@ -121,7 +121,7 @@ const collapse: LearningStep = {
   run(state, context) {
     const result = outcome(
       'collapse',
-      `Two things are one when a name or alias is the same once case and punctuation are ignored, when they have the same words up to plural and order, when a word of ${DUPLICATE_RULES.fuzzyWordLength}+ letters differs by one letter, or when ${DUPLICATE_RULES.nominationsNeeded}+ tasks nominated them and no rival pairing is as strong; never two things a fact relates. The canonical file keeps the other names as aliases, the other becomes a stub that redirects, and facts naming it are re-pointed.`,
+      `Two things are one when a name or alias is the same once case and punctuation are ignored, when they have the same words up to plural and order, when a word of ${DUPLICATE_RULES.fuzzyWordLength}+ letters differs by one letter, when ${DUPLICATE_RULES.nominationsNeeded}+ tasks nominated them and no rival pairing is as strong, or when they were nominated, no rival pairing is as strong and their facts agree (the same predicate and other end for ${Math.round(DUPLICATE_RULES.agreeingShare * 100)}%+ of the sparser one's facts; nominating tasks plus agreeing facts ${DUPLICATE_RULES.corroborationNeeded}+); never two things a fact relates. The canonical file keeps the other names as aliases, the other becomes a stub that redirects, and facts naming it are re-pointed.`,
     );
     const update = collapseDuplicates(visibleWorld(state, context), context);
     result.beliefs = update.beliefs;

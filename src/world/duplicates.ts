@@ -5,8 +5,9 @@
 import { familyOf, isLive, tripleOf, type Belief, type DuplicateNomination } from './beliefs.js';
 import { beliefConfidence, mergeEvidence, tallyEvidence } from './confidence.js';
 import { emptyUpdate, relativeLink, type Transition, type WorldUpdate } from './lifecycle.js';
-import { editDistance, nameKey, nameTokens, nameWords } from './names.js';
+import { editDistance, nameKey, nameTokens, nameWords, singular } from './names.js';
 import { beliefKeys, WorldIndex } from './resolve.js';
+import { factAgreement, factProfiles, type FactProfiles } from './fact-agreement.js';
 
 /**
  * The cheap checks, in order; the first that holds names the reason:
@@ -14,8 +15,9 @@ import { beliefKeys, WorldIndex } from './resolve.js';
  *    and punctuation are ignored ("Rate Limiter", "rate-limiter", "RateLimiter");
  * 2. same words — the same singular words in any order ("Billing services" / "billing service");
  * 3. token similarity — the same words but one, and that one a long word (at least
- *    `fuzzyWordLength` letters) one edit away: a typo ("Rate Limitter"). Shorter words never
- *    count as typos, so "API" and "APM", or "Feed reader" and "Feed header", stay apart;
+ *    `fuzzyWordLength` letters in the singular) one edit away: a typo ("Rate Limitter"). Shorter
+ *    words never count as typos, so "API" and "APM", or "Feed reader" and "Feed header" — and
+ *    their plurals "Feed readers" and "Feed headers" — stay apart;
  * 4. nominated — at least `nominationsNeeded` distinct tasks said so (`memory.duplicates`, or a
  *    task naming one thing by the other's name), at least one of the two is still a hypothesis (a
  *    model's word folds a name nobody has established into a thing, but never merges two things
@@ -23,12 +25,23 @@ import { beliefKeys, WorldIndex } from './resolve.js';
  *    nominated this pair than any other pairing of either that no fact rules out (confused
  *    nominations scatter, true ones repeat). Never two differing short names (under `shortName`
  *    letters): models confuse acronyms.
+ * 5. nominated and their facts agree — the pair is each one's clear favourite as in 4, and the
+ *    two things' live facts agree: facts with the same predicate and the same thing at the other
+ *    end make at least `agreeingShare` of the facts of the one with fewer, and the nominating
+ *    tasks plus the agreeing facts number at least `corroborationNeeded`, at least one of each (a
+ *    task calling one thing by the other's name counts as a nomination). Tasks state the same
+ *    facts about a thing under either of its names (a codename such as "Falcon" that no name
+ *    check can match), while two different things that share words ("Billing cache" / "Billing
+ *    queue") or that a model confuses rarely share a fact and are rarely nominated together. This
+ *    also merges two established things: the model's word, and the facts as evidence.
  * Never merged, whatever the checks say: two things some fact (live or not) names as its two ends.
  */
 export const DUPLICATE_RULES = {
   fuzzyWordLength: 7,
   shortName: 5,
   nominationsNeeded: 3,
+  agreeingShare: 2 / 3,
+  corroborationNeeded: 3,
 } as const;
 
 function namesOf(belief: Belief): string[] {
@@ -37,6 +50,11 @@ function namesOf(belief: Belief): string[] {
 
 function sortedTokens(name: string): string {
   return [...nameTokens(name)].sort().join(' ');
+}
+
+/** A name's words in the singular: the typo check compares these, so a plural is never a typo. */
+function singularWords(name: string): string[] {
+  return nameWords(name).map(singular);
 }
 
 function oneTypoApart(a: string[], b: string[]): boolean {
@@ -78,19 +96,20 @@ export function nominationCounts(
 }
 
 /**
- * Whether the model's nominations settle that a and b are one: enough distinct tasks, one of them
- * still a hypothesis, not two differing short names, and b is a's clear favourite and a is b's
- * (more nominations than any rival pairing of either), since confused nominations scatter.
+ * Whether the model's nominations settle that a and b are one: not two differing short names, b is
+ * a's clear favourite and a is b's (more nominations than any rival pairing of either), since
+ * confused nominations scatter; then either enough distinct tasks with one of them still a
+ * hypothesis (rule 4), or any nomination whose two things' facts agree (rule 5).
  */
 function nominatedReason(
   a: Belief,
   b: Belief,
   counts: Map<string, Set<string>>,
   related: Set<string>,
+  profiles: FactProfiles | undefined,
 ): string | undefined {
   const tasks = counts.get(pairKey(a.path, b.path));
-  if (!tasks || tasks.size < DUPLICATE_RULES.nominationsNeeded) return undefined;
-  if (a.data.kind !== 'hypothesis' && b.data.kind !== 'hypothesis') return undefined;
+  if (!tasks || tasks.size === 0) return undefined;
   const keyA = nameKey(a.data.name);
   const keyB = nameKey(b.data.name);
   if (keyA.length < DUPLICATE_RULES.shortName && keyB.length < DUPLICATE_RULES.shortName)
@@ -102,14 +121,32 @@ function nominatedReason(
     const involves = x === a.path || y === a.path || x === b.path || y === b.path;
     if (involves && others.size >= tasks.size) return undefined;
   }
-  return `nominated as duplicates by ${tasks.size} tasks (${[...tasks].sort().join(', ')})`;
+  const byTasks = `${tasks.size === 1 ? '1 task' : `${tasks.size} tasks`} (${[...tasks].sort().join(', ')})`;
+  const oneOpen = a.data.kind === 'hypothesis' || b.data.kind === 'hypothesis';
+  if (tasks.size >= DUPLICATE_RULES.nominationsNeeded && oneOpen)
+    return `nominated as duplicates by ${byTasks}`;
+  if (!profiles) return undefined;
+  const { shared, fewer } = factAgreement(profiles, a.path, b.path);
+  if (
+    shared > 0 &&
+    // (less a rounding margin: 3 × 2/3 must count as 2)
+    shared >= fewer * DUPLICATE_RULES.agreeingShare - 1e-9 &&
+    tasks.size + shared >= DUPLICATE_RULES.corroborationNeeded
+  )
+    return `nominated as duplicates by ${byTasks}, and ${shared} of ${fewer} facts agree`;
+  return undefined;
 }
 
 /** Why two things are one, or undefined when the cheap checks do not say so. */
 export function duplicateReason(
   a: Belief,
   b: Belief,
-  nominations?: { counts: Map<string, Set<string>>; related: Set<string> },
+  nominations?: {
+    counts: Map<string, Set<string>>;
+    related: Set<string>;
+    /** The things' live facts (fact-agreement.ts); without them rule 5 does not apply. */
+    profiles?: FactProfiles;
+  },
 ): string | undefined {
   if (familyOf(a) !== 'entity' || familyOf(b) !== 'entity' || a.path === b.path) return undefined;
   const keysA = new Set(beliefKeys(a));
@@ -125,11 +162,14 @@ export function duplicateReason(
       const tokensA = sortedTokens(nameA);
       if (tokensA !== '' && tokensA === sortedTokens(nameB))
         return `same words up to plural and order ("${nameA}" / "${nameB}")`;
-      if (oneTypoApart(nameWords(nameA), nameWords(nameB)))
+      // In the singular: "Audit headers" / "Audit readers" are two things, not a typo.
+      if (oneTypoApart(singularWords(nameA), singularWords(nameB)))
         return `one letter apart in a long word ("${nameA}" / "${nameB}")`;
     }
   }
-  return nominations ? nominatedReason(a, b, nominations.counts, nominations.related) : undefined;
+  return nominations
+    ? nominatedReason(a, b, nominations.counts, nominations.related, nominations.profiles)
+    : undefined;
 }
 
 /**
@@ -151,7 +191,7 @@ function relatedPairs(world: readonly Belief[], index: WorldIndex): Set<string> 
 /**
  * The pairs [i, j] (i < j, in that order) of `things` that a cheap check could join: sharing a
  * normalised key, the same words, the same words but one long word one edit apart, or nominated
- * often enough. Found through buckets instead of comparing every pair, so a learning run stays
+ * at all. Found through buckets instead of comparing every pair, so a learning run stays
  * linear in the number of things; duplicateReason still decides each pair. Two words one edit apart
  * share a word with one letter deleted (or one is the other with one deleted), so the typo check's
  * pairs meet in a bucket keyed by the other words and one such deletion.
@@ -171,7 +211,7 @@ function candidatePairs(
     for (const name of namesOf(thing)) {
       const tokens = sortedTokens(name);
       if (tokens !== '') put(`words\u0000${tokens}`, i);
-      const words = nameWords(name);
+      const words = singularWords(name);
       words.forEach((word, at) => {
         if (word.length < DUPLICATE_RULES.fuzzyWordLength) return;
         const others = [...words.slice(0, at), '', ...words.slice(at + 1)].join(' ');
@@ -192,8 +232,8 @@ function candidatePairs(
     for (let x = 0; x < bucket.length; x++)
       for (let y = x + 1; y < bucket.length; y++) add(bucket[x]!, bucket[y]!);
   const position = new Map(things.map((thing, i) => [thing.path, i]));
-  for (const [key, tasks] of counts) {
-    if (tasks.size < DUPLICATE_RULES.nominationsNeeded) continue;
+  // Any nominated pair: rule 5 can settle it from one nomination when the facts agree.
+  for (const key of counts.keys()) {
     const [x, y] = key.split('\u0000');
     const i = position.get(x ?? '');
     const j = position.get(y ?? '');
@@ -278,6 +318,7 @@ export function collapseDuplicates(
   const things = [...current.values()].filter((b) => familyOf(b) === 'entity' && isLive(b));
   const clusters = new Clusters();
   const counts = nominationCounts([...current.values()], index);
+  const profiles = factProfiles([...current.values()], index);
   // In the order of comparing every pair, so clusters and their reasons come out the same.
   for (const [i, j] of candidatePairs(things, counts)) {
     const a = things[i]!;
@@ -285,7 +326,7 @@ export function collapseDuplicates(
     if (related.has(pairKey(a.path, b.path))) continue;
     // Already one cluster: joining again would change nothing.
     if (clusters.find(a.path) === clusters.find(b.path)) continue;
-    const reason = duplicateReason(a, b, { counts, related });
+    const reason = duplicateReason(a, b, { counts, related, profiles });
     if (reason) clusters.join(a.path, b.path, reason);
   }
   mergeGroups(
