@@ -61,7 +61,7 @@ function cliWidth(options) {
 /***/ 8428:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
-const Stream = __webpack_require__(2203)
+const Stream = __webpack_require__(4584)
 
 class MuteStream extends Stream {
   #isTTY = null
