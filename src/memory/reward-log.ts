@@ -169,7 +169,11 @@ function fileSummary(reader: LogReader, file: RewardFile): ShardSummary {
   return summary ?? { tasks: [], failed: [], latest: null };
 }
 
-function byTimeThenId(a: RewardRecord, b: RewardRecord): number {
+/** A group's reading order: by time (as written), then task id; used with a stable sort. */
+export function byTimeThenId(
+  a: Pick<RewardRecord, 'at' | 'task_id'>,
+  b: Pick<RewardRecord, 'at' | 'task_id'>,
+): number {
   if (a.at !== b.at) return a.at < b.at ? -1 : 1;
   return a.task_id < b.task_id ? -1 : a.task_id > b.task_id ? 1 : 0;
 }
@@ -180,7 +184,7 @@ function byTimeThenId(a: RewardRecord, b: RewardRecord): number {
  * not by time. A group's records are read sorted by time, then task id (a stable sort, so copies of
  * one task keep the order of their files' names).
  */
-function sealedGroups(files: readonly RewardFile[]): RewardFile[][] {
+export function sealedGroups(files: readonly RewardFile[]): RewardFile[][] {
   const groups: RewardFile[][] = [];
   let date: string | undefined;
   for (const file of files) {

@@ -3,7 +3,12 @@
 // run reads a 100,000-record log from small cached rows instead of parsing every record again. The files
 // are parsed by the log's own parsers (same validation, same errors), and read in the log's own
 // order, so the records are those readRewardLog returns, one per task (a later copy wins).
-import { listRewardFiles, type RewardFile } from '../memory/reward-log.js';
+import {
+  byTimeThenId,
+  listRewardFiles,
+  sealedGroups,
+  type RewardFile,
+} from '../memory/reward-log.js';
 import { parseRewardLines } from '../memory/reward-lines.js';
 import { TIERS, type Tier } from '../memory/registry.js';
 import { parseRewards } from '../memory/rewards.js';
@@ -132,30 +137,6 @@ function fileRecords(cache: ParseCache, file: RewardFile): MetricRecord[] {
           JSON.stringify(parseRewardLines(file.path, text).map(recordRow)),
         );
   return rows === undefined ? [] : (JSON.parse(rows) as RecordRow[]).map(rowRecord);
-}
-
-/** reward-log.ts's reading order within a group: by time (as written), then task id; stable. */
-function byTimeThenId(a: MetricRecord, b: MetricRecord): number {
-  if (a.at !== b.at) return a.at < b.at ? -1 : 1;
-  return a.task_id < b.task_id ? -1 : a.task_id > b.task_id ? 1 : 0;
-}
-
-/**
- * The sealed files in the log's reading groups: the legacy file alone, then the shards of each
- * date together (names of one date sort by hash, not by time), as reward-log.ts groups them.
- */
-function sealedGroups(files: readonly RewardFile[]): RewardFile[][] {
-  const groups: RewardFile[][] = [];
-  let date: string | undefined;
-  for (const file of files) {
-    if (file.kind === 'recent') continue;
-    const fileDate = file.kind === 'shard' ? (file.path.split('/').at(-1) ?? '').slice(0, 10) : '';
-    const last = groups.at(-1);
-    if (last && file.kind === 'shard' && fileDate === date) last.push(file);
-    else groups.push([file]);
-    date = file.kind === 'shard' ? fileDate : undefined;
-  }
-  return groups;
 }
 
 /** Every record of the agent's log, one per task (the last copy in reading order wins). */
