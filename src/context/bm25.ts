@@ -77,16 +77,11 @@ export class Bm25Index {
 
   /**
    * Per document, the share of the query's information (idf-weighted terms) the document contains:
-   * 1 when it has every query term memory knows, near 0 when it shares only common words. A term no
-   * document holds is left out: no item can cover it, and in a small memory those words (most of a
-   * task's words) would otherwise push every match under the relevance floor.
+   * 1 when it has every query term, near 0 when it shares only common words.
    */
   coverage(query: readonly string[]): number[] {
     const { unique, tf, weights } = this.query(query);
-    const total = weights.reduce(
-      (sum, weight, i) => ((tf[i] ?? []).some((f) => f > 0) ? sum + weight : sum),
-      0,
-    );
+    const total = weights.reduce((sum, weight) => sum + weight, 0);
     return this.documents.map((_, d) => {
       if (total === 0) return 0;
       let sum = 0;
@@ -144,11 +139,7 @@ export class Bm25Index {
     const scoreColumns = scored.map((term) => column.get(term) as number);
     const coverWeights = coveredTerms.map(weight);
     const coverColumns = coveredTerms.map((term) => column.get(term) as number);
-    // Only terms some document holds count towards coverage (see coverage()).
-    const total = coverWeights.reduce(
-      (sum, w, i) => ((df[coverColumns[i] as number] as number) > 0 ? sum + w : sum),
-      0,
-    );
+    const total = coverWeights.reduce((sum, w) => sum + w, 0);
     return found.map(({ document: d, tf }) => {
       const length = (this.documents[d] as TermCounts).length;
       let score = 0;
