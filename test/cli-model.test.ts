@@ -184,8 +184,10 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
     expect(run.code).toBe(3);
     expect(endpoint.requests).toHaveLength(1);
     expect(run.stdout).toMatch(/^orion first: success/);
+    // The next task (OAuth refresh) matches nothing the first one taught well enough to be
+    // routine or moderate, so it is routed to the strongest tier (o3 in the template).
     expect(run.stderr).toMatch(
-      /^agentos run: stopped: token budget exhausted: 51000 of 52000 tokens used, and the next call to gpt-4o needs about \d+; still pending in agents\/orion\/queue\.md: second, third\n$/,
+      /^agentos run: stopped: token budget exhausted: 51000 of 52000 tokens used, and the next call to o3 needs about \d+; still pending in agents\/orion\/queue\.md: second, third\n$/,
     );
     expect(repoRewardRecords(fixture.repo.dir, 'orion').map((r) => r.task_id)).toEqual(['first']);
     expect((await fixture.repo.subjects()).length).toBe(before + 1);
