@@ -5,6 +5,7 @@
 // eslint-disable-next-line no-restricted-imports
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { Git } from '../../git/git.js';
@@ -99,10 +100,16 @@ export async function runPhase(input: PhaseInput): Promise<PhaseResult> {
 
 /** This file, compiled: absent when the bench runs from TypeScript sources (the tests). */
 const PHASE_SCRIPT = fileURLToPath(import.meta.url);
+/**
+ * Only the compiled file of its own is the phase script. Inside a bundle (the action's
+ * dist/index.js, which also serves `agentos daemon`) this module's URL is the bundle's, whose
+ * arguments are a command, not a phase: there phases run in the bench's process.
+ */
+const IS_OWN_SCRIPT = basename(PHASE_SCRIPT) === 'phase.js';
 
 /** Whether phases can run in their own process (the compiled product), or only in this one. */
 export function phasesRunInChildProcess(): boolean {
-  return PHASE_SCRIPT.endsWith('.js') && existsSync(PHASE_SCRIPT);
+  return IS_OWN_SCRIPT && existsSync(PHASE_SCRIPT);
 }
 
 /** Runs the phase in a fresh Node process and returns what it measured. */
@@ -129,7 +136,7 @@ export function runPhaseInChild(input: PhaseInput): Promise<PhaseResult> {
 }
 
 // Run as a script: the phase named by the JSON argument, its result as JSON on standard output.
-if (process.argv[1] === PHASE_SCRIPT && process.argv[2] !== undefined) {
+if (IS_OWN_SCRIPT && process.argv[1] === PHASE_SCRIPT && process.argv[2] !== undefined) {
   const input = JSON.parse(process.argv[2]) as PhaseInput;
   process.stdout.write(JSON.stringify(await runPhase(input)));
 }
