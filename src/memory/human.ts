@@ -71,8 +71,7 @@ export function loadHumanFiles(
 ): HumanFiles {
   const paths = agentPaths(agent);
   const persona = readHuman(cache, paths.persona);
-  const constraintsDoc = readHuman(cache, paths.constraints);
-  const sections = bulletsBySection(constraintsDoc.text);
+  const constraints = constraintsOf(readHuman(cache, paths.constraints));
   const goalsDoc = readHuman(cache, paths.goals);
   const goals = goalsDoc.text
     .split('\n')
@@ -81,16 +80,22 @@ export function loadHumanFiles(
     .map((match) => ({ text: match[2] ?? '', done: (match[1] ?? ' ').toLowerCase() === 'x' }));
   return {
     persona,
-    constraints: {
-      ...constraintsDoc,
-      rules: section(sections, 'rules'),
-      toolsAllowed: section(sections, 'tools allowed', 'allowed tools'),
-      toolsForbidden: section(sections, 'tools forbidden', 'forbidden tools'),
-      reviewPoints: section(sections, 'review points', 'human review points'),
-      dataSourcesAllowed: section(sections, 'data sources allowed', 'data sources'),
-      dataSourcesForbidden: section(sections, 'data sources forbidden', 'forbidden data sources'),
-      privacy: section(sections, 'privacy', 'privacy requirements'),
-    },
+    constraints,
     goals,
+  };
+}
+
+/** constraints.md's sections read from its text: an empty text gives no rules of any kind. */
+export function constraintsOf(doc: HumanDocument): Constraints {
+  const sections = bulletsBySection(doc.text);
+  return {
+    ...doc,
+    rules: section(sections, 'rules'),
+    toolsAllowed: section(sections, 'tools allowed', 'allowed tools'),
+    toolsForbidden: section(sections, 'tools forbidden', 'forbidden tools'),
+    reviewPoints: section(sections, 'review points', 'human review points'),
+    dataSourcesAllowed: section(sections, 'data sources allowed', 'data sources'),
+    dataSourcesForbidden: section(sections, 'data sources forbidden', 'forbidden data sources'),
+    privacy: section(sections, 'privacy', 'privacy requirements'),
   };
 }

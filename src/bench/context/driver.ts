@@ -4,7 +4,7 @@
 import { assembleContext, TAG_LEARNING_WINDOW, type ContextItem } from '../../context/assemble.js';
 import { Bm25Index, countTerms } from '../../context/bm25.js';
 import { terms } from '../../context/text.js';
-import type { HumanFiles } from '../../memory/human.js';
+import { constraintsOf, type HumanFiles } from '../../memory/human.js';
 import type { ParseCache } from '../../memory/parse-cache.js';
 import type { ContextBenchConfig } from './config.js';
 import { CONTEXT_BENCH_AGENT, generateContextWorld, type ContextBenchTask } from './generate.js';
@@ -40,17 +40,7 @@ const HUMAN: HumanFiles = {
     path: `agents/${CONTEXT_BENCH_AGENT}/persona.md`,
     text: 'A careful platform engineer.',
   },
-  constraints: {
-    path: `agents/${CONTEXT_BENCH_AGENT}/constraints.md`,
-    text: '',
-    rules: [],
-    toolsAllowed: [],
-    toolsForbidden: [],
-    reviewPoints: [],
-    dataSourcesAllowed: [],
-    dataSourcesForbidden: [],
-    privacy: [],
-  },
+  constraints: constraintsOf({ path: `agents/${CONTEXT_BENCH_AGENT}/constraints.md`, text: '' }),
   goals: [],
 };
 
