@@ -47,7 +47,7 @@ function record(taskId: string, minute: number, fields: Partial<RewardRecord> = 
 }
 
 function storeDir(repo: TestRepo): string {
-  return join(repo.dir, '.git', 'agentos', 'reward-shards-v1', AGENT);
+  return join(repo.dir, '.git', 'agentos', 'reward-shards-v2', AGENT);
 }
 
 /** Every record of the shards, legacy file and recent/, parsed from the files alone. */
@@ -159,8 +159,10 @@ describe('the derived copy of sealed reward shards', () => {
     // A damaged entry and a tampered one (a column short of values) are rebuilt from the shard.
     for (const name of readdirSync(storeDir(repo)).filter((n) => /^[0-9a-f]{40}\.json$/.test(n))) {
       const file = join(storeDir(repo), name);
-      const stored = JSON.parse(readFileSync(file, 'utf8')) as { columns: { task: string[] } };
-      stored.columns.task.pop();
+      const stored = JSON.parse(readFileSync(file, 'utf8')) as {
+        records: { fields: { task: { values: string[] } } };
+      };
+      stored.records.fields.task.values.pop();
       writeFileSync(file, JSON.stringify(stored));
     }
     expect(readRewardLog(repo.dir, AGENT).records.map((r) => r.task_id)).toEqual(['one', 'two']);
@@ -181,5 +183,27 @@ describe('the derived copy of sealed reward shards', () => {
     rmSync(join(repo.dir, path));
     expect(readRewardLog(repo.dir, AGENT).records).toEqual([]);
     expect(readdirSync(storeDir(repo)).filter((n) => /^[0-9a-f]{40}\.json$/.test(n))).toEqual([]);
+  });
+
+  it("answers a task's status from the shards' filters, and maps every task without the ids file", () => {
+    const many = Array.from({ length: 300 }, (_, i) => record(`t-${i}`, i));
+    seal(repo, many.slice(0, 150));
+    seal(repo, [...many.slice(150), record('failed', 400, { error: 'timeout: slow' })]);
+    readRewardLog(repo.dir, AGENT);
+    expect(existsSync(join(storeDir(repo), 'tasks.json'))).toBe(true);
+    // The summary holds filters, not 300 ids.
+    const summary = readFileSync(join(storeDir(repo), 'summary.json'), 'utf8');
+    expect(summary).not.toContain('"t-17"');
+
+    rmSync(join(storeDir(repo), 'tasks.json'));
+    const index = readRewardIndex(repo.dir, AGENT);
+    expect(index.status('t-0')).toBe('done');
+    expect(index.status('t-299')).toBe('done');
+    expect(index.status('failed')).toBe('failed');
+    expect(index.status('never-run')).toBeUndefined();
+    expect(existsSync(join(storeDir(repo), 'tasks.json'))).toBe(false);
+    expect(index.size).toBe(301);
+    expect(existsSync(join(storeDir(repo), 'tasks.json'))).toBe(true);
+    expect(readRewardIndex(repo.dir, AGENT).size).toBe(301);
   });
 });

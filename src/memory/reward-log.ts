@@ -12,6 +12,7 @@
 // recent (by time, then id); when a task occurs twice (two branches sealed overlapping sets), the
 // later copy wins, so there is one record per task.
 import { createHash } from 'node:crypto';
+import { bloomMayHold } from './bloom-filter.js';
 import { join } from 'node:path';
 import { listMarkdown, readMemoryTextIfExists, readTextIfExists } from './files.js';
 import { agentPaths } from './layout.js';
@@ -151,13 +152,16 @@ function fileRecords(reader: LogReader, file: RewardFile): RewardRecord[] {
   return records ?? [];
 }
 
-/**
- * Per-file summary for the index: the task ids of a file, which of them are failed attempts, and the
- * latest time one of its records changed (null when it holds none), for a reflection's read.
- */
-function fileSummary(reader: LogReader, file: RewardFile): ShardSummary {
-  if (file.kind === 'shard')
-    return reader.store.summary(file.path, () => summarizeRecords(shardRecords(reader, file.path)));
+/** What a lookup needs of a file: which tasks it may hold, the failed ones, its latest change. */
+interface FileFacts {
+  /** False when the file certainly holds no record of the task. */
+  mayHold(taskId: string): boolean;
+  failed: readonly string[];
+  /** The latest time one of its records changed (null when it holds none), for a reflection's read. */
+  latest: string | null;
+}
+
+function summaryOf(reader: LogReader, file: RewardFile): ShardSummary {
   const summary =
     file.kind === 'legacy'
       ? reader.cache.parse(file.path, LEGACY_SUMMARY_KIND, (text) =>
@@ -167,6 +171,28 @@ function fileSummary(reader: LogReader, file: RewardFile): ShardSummary {
           summarizeRecords(parseRewardLines(file.path, text)),
         );
   return summary ?? { tasks: [], failed: [], latest: null };
+}
+
+/**
+ * A file's facts: a sealed shard's from the store (a filter of its task ids, not the ids), the
+ * others' from the parse cache.
+ */
+function fileFacts(reader: LogReader, file: RewardFile): FileFacts {
+  if (file.kind === 'shard') {
+    const stored = reader.store.summary(file.path, () =>
+      summarizeRecords(shardRecords(reader, file.path)),
+    );
+    return { ...stored, mayHold: (taskId) => bloomMayHold(stored.bloom, taskId) };
+  }
+  const summary = summaryOf(reader, file);
+  return { ...summary, mayHold: (taskId) => summary.tasks.includes(taskId) };
+}
+
+/** The task ids of a file, in its order. */
+function fileTasks(reader: LogReader, file: RewardFile): readonly string[] {
+  if (file.kind === 'shard')
+    return reader.store.tasks(file.path, () => summarizeRecords(shardRecords(reader, file.path)));
+  return summaryOf(reader, file).tasks;
 }
 
 /** A group's reading order: by time (as written), then task id; used with a stable sort. */
@@ -306,7 +332,7 @@ export function readRewardsChangedSince(
   const groups = [...sealedGroups(files), files.filter((file) => file.kind === 'recent')];
   const changed = groups.map((group) =>
     group.some((file) => {
-      const latest = fileSummary(reader, file).latest;
+      const latest = fileFacts(reader, file).latest;
       return latest !== null && Date.parse(latest) > after;
     }),
   );
@@ -328,8 +354,7 @@ export function readRewardsChangedSince(
   const lastGroup = new Map<string, number>();
   for (let g = first; g < groups.length; g++) {
     for (const file of groups[g] ?? []) {
-      for (const task of fileSummary(reader, file).tasks)
-        if (wanted.has(task)) lastGroup.set(task, g);
+      for (const task of fileTasks(reader, file)) if (wanted.has(task)) lastGroup.set(task, g);
     }
   }
   reader.store.save(false);
@@ -371,9 +396,8 @@ export function readRewardIndex(
     // it (its copies share their time and task id, so sorting a date's records keeps their order).
     where = new Map();
     for (const file of sealed) {
-      const { tasks, failed } = fileSummary(reader, file);
-      const failedHere = new Set(failed);
-      for (const task of tasks)
+      const failedHere = new Set(fileFacts(reader, file).failed);
+      for (const task of fileTasks(reader, file))
         where.set(task, { file, status: failedHere.has(task) ? 'failed' : 'done' });
     }
     for (const { path, record } of recentRecords)
@@ -390,8 +414,9 @@ export function readRewardIndex(
     }
     for (let i = sealed.length - 1; i >= 0; i--) {
       const file = sealed[i] as RewardFile;
-      const { tasks, failed } = fileSummary(reader, file);
-      if (tasks.includes(taskId)) {
+      const { mayHold, failed } = fileFacts(reader, file);
+      // A filter's "maybe" is confirmed from the shard's own records.
+      if (mayHold(taskId) && fileRecords(reader, file).some((r) => r.task_id === taskId)) {
         reader.store.save(false);
         return { file, status: failed.includes(taskId) ? 'failed' : 'done' };
       }
@@ -433,7 +458,7 @@ export function readRewardIndex(
     const consider = (at: string | null) => {
       if (at !== null && (latest === undefined || Date.parse(at) > Date.parse(latest))) latest = at;
     };
-    for (const file of sealed) consider(fileSummary(reader, file).latest);
+    for (const file of sealed) consider(fileFacts(reader, file).latest);
     for (const { record } of recentRecords) consider(recordChangedAt(record));
     reader.store.save(false);
     return latest;

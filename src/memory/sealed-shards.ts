@@ -4,17 +4,24 @@
 // a shard whose blob id has no entry (new, edited by hand, merged) is parsed and its entry rebuilt;
 // an entry that cannot be read or does not match its shape is ignored and rebuilt.
 //
-//   .git/agentos/reward-shards-v1/<agent>/summary.json   per blob: task ids, failed ones, latest time;
-//                                                         per path: the stat stamp its blob id was seen with
-//   .git/agentos/reward-shards-v1/<agent>/<blob>.json     a shard's validated records, as columns
+//   .git/agentos/reward-shards-v2/<agent>/summary.json   per blob: a Bloom filter of its task ids, the
+//                                                         failed ones, the latest time; per path: the
+//                                                         stat stamp its blob id was seen with
+//   .git/agentos/reward-shards-v2/<agent>/tasks.json     per blob: its task ids (read only to map them all)
+//   .git/agentos/reward-shards-v2/<agent>/<blob>.json     a shard's validated records, as columns
+//
+// An iteration asks whether its task already has a record: the filters answer "no" for a new task
+// from a summary of a few hundred kilobytes, where the ids of 100,000 tasks would take megabytes.
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { readTextIfExists, writeFileAtomic } from './files.js';
+import { bloomOf } from './bloom-filter.js';
+import { decodeColumn, encodeColumn, type Column } from './json-columns.js';
 import type { RewardRecord } from './rewards.js';
 
 /** Bump when a stored shape changes: a store of another version is never read. */
-export const SEALED_SHARDS_FORMAT = 1;
+export const SEALED_SHARDS_FORMAT = 2;
 const STORE_DIR = `reward-shards-v${SEALED_SHARDS_FORMAT}`;
 
 /**
@@ -27,16 +34,21 @@ export interface ShardSummary {
   latest: string | null;
 }
 
-/** A shard's records as columns: one array per field, and each record's field names in order. */
+/** As stored: the task ids as a filter (the ids themselves are in tasks.json). */
+export interface StoredShardSummary {
+  count: number;
+  /** bloom-filter.ts: false means the task certainly has no record in this shard. */
+  bloom: string;
+  failed: string[];
+  latest: string | null;
+}
+
+/** A shard's records as columns (json-columns.ts), with the blob they were read from. */
 interface StoredColumns {
   format: number;
   blob: string;
-  /** The distinct field-name lists (a record's keys in their order). */
-  shapes: string[][];
-  /** For each record, its shape's position in `shapes`. */
-  shapeOf: number[];
-  /** For each field, the values of the records that have it, in record order. */
-  columns: Record<string, unknown[]>;
+  count: number;
+  records: Column;
 }
 
 /** How a path's content was identified: the stat data seen with its blob id. */
@@ -52,7 +64,12 @@ interface StoredSummary {
   /** When the stamps were taken (ms): a file modified since then, or just before, is hashed again. */
   taken: number;
   stamps: Record<string, Stamp>;
-  summaries: Record<string, ShardSummary>;
+  summaries: Record<string, StoredShardSummary>;
+}
+
+interface StoredTasks {
+  format: number;
+  tasks: Record<string, string[]>;
 }
 
 /**
@@ -84,79 +101,58 @@ function gitDirOf(repoRoot: string): string | undefined {
 
 /** Records as columns (only defined fields are kept, as JSON would keep them). */
 export function encodeColumns(blob: string, records: readonly RewardRecord[]): StoredColumns {
-  const shapes: string[][] = [];
-  const shapeIds = new Map<string, number>();
-  const shapeOf: number[] = [];
-  const columns: Record<string, unknown[]> = {};
-  for (const record of records) {
-    const keys = Object.keys(record).filter(
-      (key) => (record as Record<string, unknown>)[key] !== undefined,
-    );
-    const name = keys.join('\0');
-    let id = shapeIds.get(name);
-    if (id === undefined) {
-      id = shapes.length;
-      shapes.push(keys);
-      shapeIds.set(name, id);
-    }
-    shapeOf.push(id);
-    for (const key of keys) (columns[key] ??= []).push((record as Record<string, unknown>)[key]);
-  }
-  return { format: SEALED_SHARDS_FORMAT, blob, shapes, shapeOf, columns };
+  return {
+    format: SEALED_SHARDS_FORMAT,
+    blob,
+    count: records.length,
+    records: encodeColumn(records),
+  };
 }
 
 /** The records of stored columns, or undefined when they do not hold together (a damaged file). */
 export function decodeColumns(value: unknown, blob: string): RewardRecord[] | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const stored = value as Partial<StoredColumns>;
-  const { shapes, shapeOf, columns } = stored;
   if (stored.format !== SEALED_SHARDS_FORMAT || stored.blob !== blob) return undefined;
-  if (!Array.isArray(shapes) || !Array.isArray(shapeOf)) return undefined;
-  if (typeof columns !== 'object' || columns === null) return undefined;
-  // Every column must hold exactly the values its shapes call for.
-  const wanted = new Map<string, number>();
-  for (const id of shapeOf) {
-    const shape: unknown = shapes[id];
-    if (!Array.isArray(shape)) return undefined;
-    for (const key of shape as unknown[]) {
-      if (typeof key !== 'string') return undefined;
-      wanted.set(key, (wanted.get(key) ?? 0) + 1);
-    }
-  }
-  for (const [key, count] of wanted) {
-    const column: unknown = Object.hasOwn(columns, key) ? columns[key] : undefined;
-    if (!Array.isArray(column) || column.length !== count) return undefined;
-  }
-  // Each shape's columns and a cursor per field, so a record is built from plain array reads.
-  const fields = Object.keys(columns);
-  const fieldAt = new Map(fields.map((key, i) => [key, i]));
-  const values = fields.map((key) => columns[key] as unknown[]);
-  const cursors = new Array<number>(fields.length).fill(0);
-  const shapeFields = (shapes as string[][]).map((shape) =>
-    shape.map((key) => fieldAt.get(key) ?? 0),
-  );
-  const records = new Array<RewardRecord>(shapeOf.length);
-  for (let i = 0; i < shapeOf.length; i++) {
-    const shapeId = shapeOf[i] as number;
-    const shape = shapes[shapeId] as string[];
-    const at = shapeFields[shapeId] as number[];
-    const record: Record<string, unknown> = {};
-    for (let k = 0; k < shape.length; k++) {
-      const field = at[k] as number;
-      record[shape[k] as string] = (values[field] as unknown[])[cursors[field] as number];
-      cursors[field] = (cursors[field] as number) + 1;
-    }
-    records[i] = record as RewardRecord;
-  }
-  return records;
+  const { count } = stored;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) return undefined;
+  const records = decodeColumn(stored.records, count);
+  if (records === undefined || !records.every((r) => typeof r === 'object' && r !== null))
+    return undefined;
+  return records as RewardRecord[];
 }
 
-function isSummary(value: unknown): value is ShardSummary {
+function isSummary(value: unknown): value is StoredShardSummary {
   if (typeof value !== 'object' || value === null) return false;
-  const { tasks, failed, latest } = value as Partial<ShardSummary>;
+  const { count, bloom, failed, latest } = value as Partial<StoredShardSummary>;
   return (
-    Array.isArray(tasks) && Array.isArray(failed) && (latest === null || typeof latest === 'string')
+    typeof count === 'number' &&
+    typeof bloom === 'string' &&
+    Array.isArray(failed) &&
+    (latest === null || typeof latest === 'string')
   );
+}
+
+function storedSummaryOf(summary: ShardSummary): StoredShardSummary {
+  return {
+    count: summary.tasks.length,
+    bloom: bloomOf(summary.tasks),
+    failed: summary.failed,
+    latest: summary.latest,
+  };
+}
+
+function readStoredTasks(file: string): StoredTasks | undefined {
+  try {
+    const text = readTextIfExists(file);
+    if (text === undefined) return undefined;
+    const value = JSON.parse(text) as Partial<StoredTasks>;
+    if (value.format !== SEALED_SHARDS_FORMAT) return undefined;
+    if (typeof value.tasks !== 'object' || value.tasks === null) return undefined;
+    return value as StoredTasks;
+  } catch {
+    return undefined;
+  }
 }
 
 function readStoredSummary(file: string): StoredSummary | undefined {
@@ -179,9 +175,12 @@ function readStoredSummary(file: string): StoredSummary | undefined {
  */
 export class SealedShardStore {
   private readonly summaryFile: string | undefined;
+  private readonly tasksFile: string | undefined;
   private loaded: StoredSummary | undefined;
+  private loadedTasks: StoredTasks | undefined;
   private readonly known = new Map<string, string>();
   private dirty = false;
+  private tasksDirty = false;
   /** Blob ids seen in this session, so a save can forget the ones no shard has any more. */
   private readonly seen = new Set<string>();
 
@@ -191,6 +190,28 @@ export class SealedShardStore {
     private readonly blobOf: (path: string) => string | undefined,
   ) {
     this.summaryFile = folder === undefined ? undefined : join(folder, 'summary.json');
+    this.tasksFile = folder === undefined ? undefined : join(folder, 'tasks.json');
+  }
+
+  /** The stored task ids of every shard, read only when asked for (megabytes in a long log). */
+  private get storedTasks(): StoredTasks {
+    this.loadedTasks ??= (this.tasksFile && readStoredTasks(this.tasksFile)) || {
+      format: SEALED_SHARDS_FORMAT,
+      tasks: {},
+    };
+    return this.loadedTasks;
+  }
+
+  /** Keeps what summarising a shard's records found: its summary and, apart, its task ids. */
+  private remember(blob: string, summary: ShardSummary): StoredShardSummary {
+    const stored = storedSummaryOf(summary);
+    this.stored.summaries[blob] = stored;
+    this.dirty = true;
+    if (this.tasksFile !== undefined) {
+      this.storedTasks.tasks[blob] = summary.tasks;
+      this.tasksDirty = true;
+    }
+    return stored;
   }
 
   /** The stored summary, read on first use (a read served by git's blob ids and records alone skips it). */
@@ -256,18 +277,29 @@ export class SealedShardStore {
   }
 
   /** The stored summary of a shard's content, computing it with `summarize` on a miss. */
-  summary(path: string, summarize: () => ShardSummary): ShardSummary {
+  summary(path: string, summarize: () => ShardSummary): StoredShardSummary {
     const blob = this.blob(path);
-    if (blob === undefined) return summarize();
+    if (blob === undefined) return storedSummaryOf(summarize());
     this.seen.add(blob);
     const cached = Object.hasOwn(this.stored.summaries, blob)
       ? this.stored.summaries[blob]
       : undefined;
     if (isSummary(cached)) return cached;
+    return this.remember(blob, summarize());
+  }
+
+  /** The task ids of a shard's content, in its order, computing them with `summarize` on a miss. */
+  tasks(path: string, summarize: () => ShardSummary): string[] {
+    const blob = this.blob(path);
+    if (blob === undefined) return summarize().tasks;
+    this.seen.add(blob);
+    const cached = Object.hasOwn(this.storedTasks.tasks, blob)
+      ? this.storedTasks.tasks[blob]
+      : undefined;
+    if (Array.isArray(cached) && cached.every((id) => typeof id === 'string')) return cached;
     const summary = summarize();
-    this.stored.summaries[blob] = summary;
-    this.dirty = true;
-    return summary;
+    this.remember(blob, summary);
+    return summary.tasks;
   }
 
   /** The stored records of a shard's content, parsing them with `parse` on a miss (and storing them). */
@@ -291,10 +323,7 @@ export class SealedShardStore {
     } catch {
       // A read-only git directory: the next read parses the shard again.
     }
-    if (!Object.hasOwn(this.stored.summaries, blob)) {
-      this.stored.summaries[blob] = summarizeRecords(records);
-      this.dirty = true;
-    }
+    if (!Object.hasOwn(this.stored.summaries, blob)) this.remember(blob, summarizeRecords(records));
     return records;
   }
 
@@ -305,12 +334,18 @@ export class SealedShardStore {
    */
   save(complete: boolean): void {
     if (this.summaryFile === undefined || this.folder === undefined) return;
-    if (!this.dirty && !complete) return;
+    if (!this.dirty && !this.tasksDirty && !complete) return;
     if (complete) {
       for (const blob of Object.keys(this.stored.summaries)) {
         if (this.seen.has(blob)) continue;
         delete this.stored.summaries[blob];
         this.dirty = true;
+      }
+      // The ids file is pruned when it was read anyway: stale entries only cost space until then.
+      for (const blob of Object.keys(this.loadedTasks?.tasks ?? {})) {
+        if (this.seen.has(blob)) continue;
+        delete this.storedTasks.tasks[blob];
+        this.tasksDirty = true;
       }
       for (const [path, stamp] of Object.entries(this.stored.stamps)) {
         if (this.known.get(path) === stamp.blob) continue;
@@ -325,6 +360,11 @@ export class SealedShardStore {
         writeFileAtomic(this.summaryFile, JSON.stringify({ ...this.stored, taken }));
         this.stored.taken = taken;
         this.dirty = false;
+      }
+      if (this.tasksDirty && this.tasksFile !== undefined) {
+        mkdirSync(dirname(this.tasksFile), { recursive: true });
+        writeFileAtomic(this.tasksFile, JSON.stringify(this.storedTasks));
+        this.tasksDirty = false;
       }
       if (complete) {
         for (const name of readdirSync(this.folder)) {
