@@ -11,7 +11,22 @@ import type { RewardRecord } from '../src/memory/rewards.js';
 import { fastBeliefData } from '../src/metrics/belief-frontmatter.js';
 import { routeOf, segmentsUsedOf } from '../src/metrics/expected-shapes.js';
 import { readMetricRecords, recordRow, rowRecord } from '../src/metrics/record-facts.js';
-import { parseBelief, renderBelief, type BeliefData } from '../src/world/beliefs.js';
+import type { z } from 'zod';
+import { parseMarkdownFull } from '../src/memory/markdown.js';
+import {
+  EntitySchema,
+  HypothesisSchema,
+  parseBelief,
+  RelationSchema,
+  renderBelief,
+  type BeliefData,
+} from '../src/world/beliefs.js';
+
+const SCHEMAS: Record<WorldKind, z.ZodType<BeliefData>> = {
+  entity: EntitySchema,
+  relation: RelationSchema,
+  hypothesis: HypothesisSchema,
+};
 import type { WorldKind } from '../src/memory/layout.js';
 import { runCli } from './helpers/cli.js';
 import { commitStaged } from './helpers/person.js';
@@ -123,7 +138,12 @@ describe('the fast frontmatter reader', () => {
     for (const { kind, data } of cases) {
       const path = paths.world(kind, 'case');
       const text = renderBelief({ slug: 'case', path, data, body: 'Body.' });
-      const full = parseBelief(kind, 'case', path, text).data;
+      // The reference: the full YAML parser; parseBelief itself now takes the fast way when it can.
+      const full: BeliefData = parseMarkdownFull<BeliefData>(path, text, SCHEMAS[kind]).data;
+      expect({ text, data: parseBelief(kind, 'case', path, text).data }).toEqual({
+        text,
+        data: full,
+      });
       const read = fastBeliefData(kind, text);
       if (read !== undefined) {
         fast++;

@@ -4,6 +4,7 @@ import matter from 'gray-matter';
 import { stringify, type Document } from 'yaml';
 import type { z } from 'zod';
 import { MemoryFileError } from '../errors.js';
+import { fastFrontmatter } from './fast-frontmatter.js';
 import { parseYaml, validateYaml, type YamlSource } from './yaml-source.js';
 
 export interface MarkdownDocument<T> {
@@ -15,6 +16,22 @@ const FRONTMATTER_LANGUAGE = /^\uFEFF?---[ \t]*([^\s]*)/;
 
 /** Parses a frontmatter document and validates its data; errors name the file, field and line. */
 export function parseMarkdown<T>(
+  file: string,
+  text: string,
+  schema: z.ZodType<T>,
+): MarkdownDocument<T> {
+  // Files as the runtime writes them are read without the full YAML parser; anything else, or data
+  // that breaks the schema, takes the full path below, which names the field and line at fault.
+  const fast = fastFrontmatter(text);
+  if (fast) {
+    const result = schema.safeParse(fast.data);
+    if (result.success) return { data: result.data, body: fast.body };
+  }
+  return parseMarkdownFull(file, text, schema);
+}
+
+/** parseMarkdown through the full YAML parser, whatever the text (the reference for the fast way). */
+export function parseMarkdownFull<T>(
   file: string,
   text: string,
   schema: z.ZodType<T>,

@@ -405,8 +405,18 @@ export function readRewardIndex(
     reader.store.save(true);
     return where;
   };
+  // The index is a snapshot: a task looked up twice (the iteration's check, then its write) is
+  // scanned for once.
+  const scanned = new Map<string, TaskPlace | undefined>();
   const place = (taskId: string): TaskPlace | undefined => {
-    if (where || ++scans > SCANS_BEFORE_MAP) return everyTask().get(taskId);
+    if (where) return where.get(taskId);
+    if (scanned.has(taskId)) return scanned.get(taskId);
+    if (++scans > SCANS_BEFORE_MAP) return everyTask().get(taskId);
+    const found = scan(taskId);
+    scanned.set(taskId, found);
+    return found;
+  };
+  const scan = (taskId: string): TaskPlace | undefined => {
     // The same answer the map gives: the last copy in reading order, so the newest file first.
     for (let i = recentRecords.length - 1; i >= 0; i--) {
       const entry = recentRecords[i] as RecentRecord;
