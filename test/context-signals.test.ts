@@ -206,6 +206,39 @@ describe('context ranking signals', () => {
   });
 });
 
+describe('context items of memory read through the memory index', () => {
+  it('are built once per loaded value, and again for a changed file', () => {
+    // The memory index hands out frozen values: the same object while a file is unchanged.
+    const deepFreeze = <T>(value: T): T => {
+      if (typeof value === 'object' && value !== null) {
+        Object.values(value).forEach(deepFreeze);
+        Object.freeze(value);
+      }
+      return value;
+    };
+    const before = deepFreeze(entity('billing-cache', 'Billing cache', 'Caches invoices.'));
+    const first = assemble('Warm the billing cache', { world: [before] });
+    expect(assemble('Warm the billing cache', { world: [before] })).toEqual(first);
+    // The file changed: a new value, whose new text and confidence the context shows.
+    const after = deepFreeze({
+      ...before,
+      data: { ...before.data, confidence: 0.2 },
+      body: 'Caches invoices and refunds.',
+    });
+    const changed = assemble('Warm the billing cache', { world: [after] });
+    expect(changed.included[0]?.text).toBe('Caches invoices and refunds.');
+    expect(changed.included[0]?.confidence).toBe(0.2);
+    expect(first.included[0]?.confidence).toBe(0.8);
+    // A value that is not frozen may change in place: it is never taken from an earlier task.
+    const loose = entity('billing-cache', 'Billing cache', 'Caches invoices.');
+    assemble('Warm the billing cache', { world: [loose] });
+    loose.body = 'Caches receipts.';
+    expect(assemble('Warm the billing cache', { world: [loose] }).included[0]?.text).toBe(
+      'Caches receipts.',
+    );
+  });
+});
+
 describe('signal functions', () => {
   it('match names on whole consecutive terms', () => {
     expect(

@@ -55,12 +55,15 @@ describe('parseMarkdown through the fast frontmatter reader', () => {
           title: `Skill ${text}`,
           tags: [text || 'x'],
           uses: 3,
-          success_rate: 0.5,
+          successes: 2,
+          failures: 1,
           created: '2026-05-01T00:00:00Z',
           last_used: null,
+          source_tasks: [`task ${text}`],
+          status: 'active',
         },
         body: `## Procedure\n\n1. ${text}\n`,
-      } as Parameters<typeof renderSkill>[0]);
+      });
       expect(parseMarkdown('skill.md', rendered, ANY)).toEqual(
         parseMarkdownFull('skill.md', rendered, ANY),
       );

@@ -276,54 +276,14 @@ function candidateItems(sources: ContextSources): {
 } {
   const candidates: Candidate[] = [];
   const dormant: { item: ContextItem; reason: ExcludedItem['reason'] }[] = [];
-  for (const skill of sources.skills) {
-    const entry = withConfidence(
-      item(
-        agentRelative(sources.agent, skill.path),
-        'skill',
-        skill.data.title,
-        skill.data.tags,
-        skill.body,
-      ),
-      skillSuccessRate(skill.data),
-    );
-    if (skill.data.status === 'archived') dormant.push({ item: entry, reason: 'archived' });
-    else
-      candidates.push({
-        item: entry,
-        path: skill.path,
-        at: timeOf(skill.data.last_used ?? skill.data.created),
-      });
-  }
-  for (const belief of sources.world) {
-    const data = belief.data;
-    const described = [
-      data.kind === 'hypothesis' ? data.claim : '',
-      data.aliases.join(', '),
-      belief.body,
-    ]
-      .filter(Boolean)
-      .join('\n');
-    const entry = withConfidence(
-      item(agentRelative(sources.agent, belief.path), data.kind, data.name, data.tags, described),
-      data.confidence,
-    );
-    // A claim only untrusted authors support is never shown to a task, as fact or otherwise.
-    if (!isLive(belief)) dormant.push({ item: entry, reason: 'superseded or refuted' });
-    else if (!isTrusted(belief))
-      dormant.push({ item: entry, reason: 'unverified: only untrusted authors support it' });
-    else {
-      const triple = data as { subject?: string; object?: string };
-      candidates.push({
-        item: entry,
-        path: belief.path,
-        at: timeOf(data.valid_at ?? data.created),
-        ...(data.kind === 'entity'
-          ? { entity: belief.slug, names: [data.name, ...data.aliases] }
-          : { link: { subject: triple.subject, object: triple.object } }),
-      });
-    }
-  }
+  const place = (entry: CandidateOrDormant): void => {
+    if ('reason' in entry) dormant.push(entry);
+    else candidates.push(entry);
+  };
+  for (const skill of sources.skills)
+    place(memoized(skillEntries, skill, sources.agent, () => skillEntry(sources.agent, skill)));
+  for (const belief of sources.world)
+    place(memoized(beliefEntries, belief, sources.agent, () => beliefEntry(sources.agent, belief)));
   for (const segment of sources.segments) {
     candidates.push({
       item: item(segment.path, 'segment', segment.title, segment.tags, segment.body),
@@ -337,6 +297,69 @@ function candidateItems(sources: ContextSources): {
     });
   }
   return { candidates, dormant };
+}
+
+type Dormant = { item: ContextItem; reason: ExcludedItem['reason'] };
+type CandidateOrDormant = Candidate | Dormant;
+
+/**
+ * A file's candidate (or why it is dormant), kept per loaded value while that value lives: memory
+ * read through the memory index hands out the same frozen value for unchanged content, so a
+ * process that runs many tasks (`run --all`, the daemon) builds each item once, not once a task.
+ * A value that is not frozen may change, so it is built every time.
+ */
+const skillEntries = new WeakMap<Skill, { agent: string; entry: CandidateOrDormant }>();
+const beliefEntries = new WeakMap<Belief, { agent: string; entry: CandidateOrDormant }>();
+
+function memoized<K extends object>(
+  memo: WeakMap<K, { agent: string; entry: CandidateOrDormant }>,
+  key: K,
+  agent: string,
+  build: () => CandidateOrDormant,
+): CandidateOrDormant {
+  if (!Object.isFrozen(key)) return build();
+  const known = memo.get(key);
+  if (known?.agent === agent) return known.entry;
+  const entry = build();
+  memo.set(key, { agent, entry });
+  return entry;
+}
+
+function skillEntry(agent: string, skill: Skill): CandidateOrDormant {
+  const entry = withConfidence(
+    item(agentRelative(agent, skill.path), 'skill', skill.data.title, skill.data.tags, skill.body),
+    skillSuccessRate(skill.data),
+  );
+  if (skill.data.status === 'archived') return { item: entry, reason: 'archived' };
+  return { item: entry, path: skill.path, at: timeOf(skill.data.last_used ?? skill.data.created) };
+}
+
+function beliefEntry(agent: string, belief: Belief): CandidateOrDormant {
+  const data = belief.data;
+  const described = [
+    data.kind === 'hypothesis' ? data.claim : '',
+    data.aliases.join(', '),
+    belief.body,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  const entry = withConfidence(
+    item(agentRelative(agent, belief.path), data.kind, data.name, data.tags, described),
+    data.confidence,
+  );
+  // A claim only untrusted authors support is never shown to a task, as fact or otherwise.
+  if (!isLive(belief)) return { item: entry, reason: 'superseded or refuted' };
+  if (!isTrusted(belief))
+    return { item: entry, reason: 'unverified: only untrusted authors support it' };
+  const triple = data as { subject?: string; object?: string };
+  return {
+    item: entry,
+    path: belief.path,
+    at: timeOf(data.valid_at ?? data.created),
+    ...(data.kind === 'entity'
+      ? { entity: belief.slug, names: [data.name, ...data.aliases] }
+      : { link: { subject: triple.subject, object: triple.object } }),
+  };
 }
 
 function timeOf(timestamp: string | null | undefined): number | undefined {
