@@ -37,6 +37,18 @@ describe('json columns', () => {
     expect(decoded[1]).toEqual({ tags: ['a'], tokens: { prompt: 1 } });
   });
 
+  it('keeps a "__proto__" key an own field, never the prototype', () => {
+    const hostile = JSON.parse('[{"__proto__": {"polluted": true}, "a": 1}, {"a": 2}]') as object[];
+    const decoded = decodeColumn(JSON.parse(JSON.stringify(encodeColumn(hostile))), 2) as Record<
+      string,
+      unknown
+    >[];
+    expect(Object.getPrototypeOf(decoded[0])).toBe(Object.prototype);
+    expect(Object.keys(decoded[0] ?? {})).toEqual(['__proto__', 'a']);
+    expect(JSON.stringify(decoded)).toBe(JSON.stringify(hostile));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('reads mixed, empty and primitive columns', () => {
     for (const list of [[], [1, 'a', null, true], [[1], 'a'], [null, { a: 1 }], [1.5, 1.5, 1.5]]) {
       const stored: unknown = JSON.parse(JSON.stringify(encodeColumn(list)));
