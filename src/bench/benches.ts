@@ -66,6 +66,8 @@ export const BENCHES: readonly BenchDefinition[] = [
     summary:
       "a generated memory with the items each task needs: recall and token share of load-everything, tags-only, bm25-only and the product's own context assembly",
     schema: ContextBenchConfigSchema,
-    run: (config) => ({ ...runContextBench(ContextBenchConfigSchema.parse(config)) }),
+    run: async (config) => ({
+      ...(await runContextBench(ContextBenchConfigSchema.parse(config))),
+    }),
   },
 ];

@@ -91,9 +91,9 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-export function runContextBench(config: ContextBenchConfig): ContextBenchResults {
+export async function runContextBench(config: ContextBenchConfig): Promise<ContextBenchResults> {
   const world = generateContextWorld(config);
-  const counter = tokenCounter(config.model);
+  const counter = await tokenCounter(config.model);
   const sources = {
     agent: CONTEXT_BENCH_AGENT,
     human: HUMAN,
