@@ -129,30 +129,31 @@ describe('the windowed read', () => {
     const full = await readMetricsSources({ repoRoot: dir, git, agent: AGENT });
     expect(full.records.length).toBe(size.records + 1);
     let trimmed = 0;
-    for (const window of ['7d', '2d', '400d', '50tasks', '3tasks', '5000tasks'])
-      for (const since of [undefined, '2025-01-20', '2025-02-05T12:00:00Z', '2031-01-01']) {
+    let read = 0;
+    for (const window of ['7d', '1d', '400d', '50tasks', '3tasks', '5000tasks'])
+      for (const since of [undefined, '2026-10-20T12:00:00Z']) {
         const spec = parseWindow(window);
         const expected = computeAgentMetrics(sourcesSince(full, since), spec);
-        for (const cache of [directReads(dir), await MemoryIndex.open(dir, git)]) {
-          const windowed = await readWindowedSources({
-            repoRoot: dir,
-            git,
-            agent: AGENT,
-            cache,
-            spec,
-            ...(since ? { since } : {}),
-          });
-          expect([window, since, computeAgentMetrics(windowed, spec)]).toEqual([
-            window,
-            since,
-            expected,
-          ]);
-          if (windowed.records.length < sourcesSince(full, since).records.length) trimmed++;
-          if (cache instanceof MemoryIndex) cache.save();
-        }
+        // Without a cache and through the memory index, in turn.
+        const cache = read++ % 2 === 0 ? directReads(dir) : await MemoryIndex.open(dir, git);
+        const windowed = await readWindowedSources({
+          repoRoot: dir,
+          git,
+          agent: AGENT,
+          cache,
+          spec,
+          ...(since ? { since } : {}),
+        });
+        expect([window, since, computeAgentMetrics(windowed, spec)]).toEqual([
+          window,
+          since,
+          expected,
+        ]);
+        if (windowed.records.length < sourcesSince(full, since).records.length) trimmed++;
+        if (cache instanceof MemoryIndex) cache.save();
       }
     // The short windows leave most of the log unread.
-    expect(trimmed).toBeGreaterThanOrEqual(12);
+    expect(trimmed).toBeGreaterThanOrEqual(6);
   });
 
   it('still reports a damaged record: a line it cannot read, or one in a window', async () => {
