@@ -78,7 +78,8 @@ function valueEnd(text: string, at: number, end: number): number {
 function stringValue(text: string, from: number, to: number): string | undefined {
   if (text.charCodeAt(from) !== QUOTE) return undefined;
   const raw = text.slice(from + 1, to - 1);
-  if (!raw.includes('\\')) return raw;
+  // A copy, not a slice: a slice keeps the whole file's text alive as long as the id or time is kept.
+  if (!raw.includes('\\')) return (' ' + raw).slice(1);
   try {
     const value: unknown = JSON.parse(text.slice(from, to));
     return typeof value === 'string' ? value : undefined;
