@@ -76,8 +76,13 @@ function summary(window: MetricsWindow): WindowSummary {
   return { start: iso(window.start), end: iso(window.end) ?? '', tasks: window.records.length };
 }
 
+/** What timeSpan reads of the sources: of the records, only the times of the first and last. */
+export type TimedSources = Pick<MetricsSources, 'beliefs' | 'proposals'> & {
+  records: readonly Pick<MetricRecord, 'at'>[];
+};
+
 /** The first and last times anywhere in the sources (ms), or undefined when there are none. */
-function timeSpan(sources: MetricsSources): { first: number; last: number } | undefined {
+export function timeSpan(sources: TimedSources): { first: number; last: number } | undefined {
   let first = Infinity;
   let last = -Infinity;
   const see = (at: string | null | undefined) => {

@@ -11,8 +11,10 @@ import { directReads, type ParseCache } from '../memory/parse-cache.js';
 import { parseBelief, type Belief, type BeliefData } from '../world/beliefs.js';
 import { fastBeliefData } from './belief-frontmatter.js';
 import { proposalOf, type ProposalFacts } from './expected-shapes.js';
-import { readMetricRecords } from './record-facts.js';
+import { timeSpan } from './compute.js';
+import { readMetricRecords, readRecordTimeline } from './record-facts.js';
 import type { Available, BeliefFacts, MetricRecord, MetricsSources } from './sources.js';
+import { atOrAfter, positionsTheWindowsReach, SERIES_WINDOWS, type WindowSpec } from './windows.js';
 
 /** Names the proposal reader in the parse cache; bump it when proposalOf changes. */
 const PROPOSAL_KIND = 'metrics-proposal@1';
@@ -62,7 +64,9 @@ export function beliefFacts(belief: Pick<Belief, 'path' | 'data'>): BeliefFacts 
 }
 
 /** Records oldest first by time, then task id (each time parsed once: a log holds 100,000). */
-export function sortByTime<R extends MetricRecord>(records: readonly R[]): R[] {
+export function sortByTime<R extends Pick<MetricRecord, 'at' | 'task_id'>>(
+  records: readonly R[],
+): R[] {
   const times = records.map((record) => Date.parse(record.at));
   const order = records.map((_, i) => i);
   order.sort((i, j) => {
@@ -164,5 +168,55 @@ export async function readMetricsSources(input: {
     proposals: readProposals(input.repoRoot, input.agent, cache),
     segments: readSegmentPaths(input.repoRoot),
     routingRevisions: await routingRevisions,
+  };
+}
+
+/**
+ * The sources as the metrics of `spec` see them after `since`: what readMetricsSources reads, with
+ * the records --since leaves out already left out, and of the rest only those the windows reach
+ * read whole (the others are read for their task id and time). computeAgentMetrics gives the same
+ * over these as over every record: the windows hold the same records and start at the same times.
+ */
+export async function readWindowedSources(input: {
+  repoRoot: string;
+  git?: Git;
+  agent: string;
+  cache?: ParseCache;
+  routingRevisions?: Promise<string[]>;
+  spec: WindowSpec;
+  since?: string;
+}): Promise<MetricsSources> {
+  const cache = input.cache ?? directReads(input.repoRoot);
+  const routingRevisions = input.routingRevisions ?? readRoutingRevisions(input.git, input.agent);
+  routingRevisions.catch(() => undefined);
+  const timeline = readRecordTimeline(input.repoRoot, input.agent, cache);
+  const kept = input.since === undefined ? () => true : atOrAfter(input.since);
+  const entries = sortByTime(timeline.entries.filter((entry) => kept(entry.at)));
+  const beliefs = readBeliefFacts(input.repoRoot, input.agent, cache).filter((b) => kept(b.lastAt));
+  const allProposals = readProposals(input.repoRoot, input.agent, cache);
+  const proposals: MetricsSources['proposals'] = allProposals.available
+    ? {
+        available: true,
+        items: allProposals.items.filter(
+          (p) => kept(p.openedAt) || kept(p.mergedAt) || kept(p.closedAt),
+        ),
+      }
+    : allProposals;
+  const span = timeSpan({ records: entries, beliefs, proposals });
+  const reached = span
+    ? positionsTheWindowsReach(
+        input.spec,
+        entries.map((entry) => Date.parse(entry.at)),
+        span.last,
+        SERIES_WINDOWS,
+      )
+    : [];
+  return {
+    agent: input.agent,
+    records: timeline.records(reached.map((i) => entries[i] as (typeof entries)[number])),
+    beliefs,
+    proposals,
+    segments: readSegmentPaths(input.repoRoot),
+    routingRevisions: (await routingRevisions).filter((at) => kept(at)),
   };
 }

@@ -3,6 +3,7 @@
 // run reads a 100,000-record log from small cached rows instead of parsing every record again. The files
 // are parsed by the log's own parsers (same validation, same errors), and read in the log's own
 // order, so the records are those readRewardLog returns, one per task (a later copy wins).
+import { MemoryFileError } from '../errors.js';
 import {
   byTimeThenId,
   listRewardFiles,
@@ -14,10 +15,13 @@ import { TIERS, type Tier } from '../memory/registry.js';
 import { parseRewards } from '../memory/rewards.js';
 import type { ParseCache } from '../memory/parse-cache.js';
 import { routeOf, segmentsUsedOf } from './expected-shapes.js';
+import { scanRecordTimes, type RecordTimes } from './record-times.js';
 import type { MetricRecord } from './sources.js';
 
 /** Names the cached values in the memory index; bump when a row's layout changes. */
 const ROWS_KIND = 'metrics-rows@2';
+/** Names a file's record ids and times (record-times.ts) in the memory index; null: not scannable. */
+const TIMES_KIND = 'metrics-times@1';
 const LEGACY_ROWS_KIND = 'metrics-legacy-rows@2';
 
 /** A tier's estimate as routeOf reads it (success rate, cost), or null when the route has none. */
@@ -128,15 +132,18 @@ export function rowRecord(row: RecordRow): MetricRecord {
  * parsed here only once, straight into records.
  */
 function fileRecords(cache: ParseCache, file: RewardFile): MetricRecord[] {
+  // Rows parsed just now are used as they are, not read back from the text cached for later runs.
+  let fresh: RecordRow[] | undefined;
+  const cacheRows = (records: readonly MetricRecord[]): string => {
+    fresh = records.map(recordRow);
+    return JSON.stringify(fresh);
+  };
   const rows =
     file.kind === 'legacy'
-      ? cache.parse(file.path, LEGACY_ROWS_KIND, (text) =>
-          JSON.stringify(parseRewards(file.path, text).map(recordRow)),
-        )
-      : cache.parse(file.path, ROWS_KIND, (text) =>
-          JSON.stringify(parseRewardLines(file.path, text).map(recordRow)),
-        );
-  return rows === undefined ? [] : (JSON.parse(rows) as RecordRow[]).map(rowRecord);
+      ? cache.parse(file.path, LEGACY_ROWS_KIND, (text) => cacheRows(parseRewards(file.path, text)))
+      : cache.parse(file.path, ROWS_KIND, (text) => cacheRows(parseRewardLines(file.path, text)));
+  if (rows === undefined) return [];
+  return (fresh ?? (JSON.parse(rows) as RecordRow[])).map(rowRecord);
 }
 
 /** Every record of the agent's log, one per task (the last copy in reading order wins). */
@@ -162,4 +169,91 @@ export function readMetricRecords(
   return lastCopy.size === copies.length
     ? copies
     : copies.filter((record, position) => lastCopy.get(record.task_id) === position);
+}
+
+/** A task's last copy in the log, as the timeline knows it: its id, time, and where it lives. */
+export interface TimelineEntry {
+  task_id: string;
+  at: string;
+  /** The file's position in listRewardFiles, and the record's among that file's records. */
+  file: number;
+  record: number;
+}
+
+export interface RecordTimeline {
+  /** One entry per task (its last copy, as readMetricRecords keeps it), in reading order. */
+  entries: TimelineEntry[];
+  /** The whole records of `entries`, in the same order (each file read and validated in full). */
+  records(entries: readonly TimelineEntry[]): MetricRecord[];
+}
+
+/**
+ * The agent's log as task ids and times, with its whole records on demand: what readMetricRecords
+ * returns, without parsing the records no window reaches. A file the time reader does not read for
+ * certain (record-times.ts) is read whole at once, which reports what is wrong with it as before.
+ */
+export function readRecordTimeline(
+  repoRoot: string,
+  agent: string,
+  cache: ParseCache,
+): RecordTimeline {
+  const files = listRewardFiles(repoRoot, agent);
+  const whole = new Map<number, MetricRecord[]>();
+  const timesOf = (index: number): RecordTimes => {
+    const file = files[index] as RewardFile;
+    const scanned =
+      file.kind === 'legacy'
+        ? null
+        : cache.parse(file.path, TIMES_KIND, (text) => scanRecordTimes(text) ?? null);
+    if (scanned === undefined) return { ids: [], ats: [] };
+    if (scanned !== null) return scanned;
+    const records = fileRecords(cache, file);
+    whole.set(index, records);
+    return { ids: records.map((r) => r.task_id), ats: records.map((r) => r.at) };
+  };
+  const copiesOf = (indexes: readonly number[]): TimelineEntry[] =>
+    indexes.flatMap((file) => {
+      const { ids, ats } = timesOf(file);
+      return ids.map((id, record) => ({ task_id: id, at: ats[record] ?? '', file, record }));
+    });
+  const position = new Map(files.map((file, index) => [file, index]));
+  const indexesOf = (group: readonly RewardFile[]) => group.map((file) => position.get(file) ?? 0);
+
+  const copies: TimelineEntry[] = [];
+  for (const group of sealedGroups(files)) {
+    const read = copiesOf(indexesOf(group));
+    if (group.length > 1) read.sort(byTimeThenId);
+    for (const entry of read) copies.push(entry);
+  }
+  const recent = copiesOf(indexesOf(files.filter((file) => file.kind === 'recent'))).sort(
+    byTimeThenId,
+  );
+  for (const entry of recent) copies.push(entry);
+  const lastCopy = new Map<string, number>();
+  copies.forEach((entry, at) => lastCopy.set(entry.task_id, at));
+  const entries =
+    lastCopy.size === copies.length
+      ? copies
+      : copies.filter((entry, at) => lastCopy.get(entry.task_id) === at);
+
+  return {
+    entries,
+    records(wanted) {
+      return wanted.map((entry) => {
+        const file = files[entry.file] as RewardFile;
+        let records = whole.get(entry.file);
+        if (!records) {
+          records = fileRecords(cache, file);
+          whole.set(entry.file, records);
+        }
+        const record = records[entry.record];
+        if (record?.task_id !== entry.task_id || record.at !== entry.at)
+          throw new MemoryFileError(
+            file.path,
+            'changed while the metrics read it (run agentos metrics again)',
+          );
+        return record;
+      });
+    },
+  };
 }

@@ -7,9 +7,9 @@ import { directReads, type ParseCache } from '../memory/parse-cache.js';
 import { findAgent, loadRegistry } from '../memory/registry.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import { computeAgentMetrics, type AgentMetrics } from './compute.js';
-import { readMetricsSources, readRoutingRevisions } from './read.js';
+import { readRoutingRevisions, readWindowedSources } from './read.js';
 import type { MetricsSources } from './sources.js';
-import { DEFAULT_WINDOW, formatWindow, type WindowSpec } from './windows.js';
+import { atOrAfter, DEFAULT_WINDOW, formatWindow, type WindowSpec } from './windows.js';
 
 /** The version of the JSON schema (metrics/json-schema.ts, docs/metrics.md); bumped on any breaking change. */
 export const METRICS_SCHEMA_VERSION = 1;
@@ -45,8 +45,7 @@ export function parseSince(text: string): string {
 /** The sources with everything before `since` left out. */
 export function sourcesSince(sources: MetricsSources, since: string | undefined): MetricsSources {
   if (since === undefined) return sources;
-  const from = Date.parse(since);
-  const after = (at: string | null) => at !== null && Date.parse(at) >= from;
+  const after = atOrAfter(since);
   return {
     ...sources,
     records: sources.records.filter((r) => after(r.at)),
@@ -97,14 +96,17 @@ export async function buildMetricsReport(request: MetricsRequest): Promise<Metri
     : await openCache(request.repoRoot, request.git);
   const results: AgentMetrics[] = [];
   for (const [i, agent] of agents.entries()) {
-    const sources = await readMetricsSources({
+    // Only the records the windows reach are read whole (read.ts); --since is applied there.
+    const sources = await readWindowedSources({
       repoRoot: request.repoRoot,
       ...(request.git ? { git: request.git } : {}),
       agent,
       cache: opened.cache,
       ...(revisions[i] ? { routingRevisions: revisions[i] } : {}),
+      spec,
+      ...(request.since !== undefined ? { since: request.since } : {}),
     });
-    results.push(computeAgentMetrics(sourcesSince(sources, request.since), spec));
+    results.push(computeAgentMetrics(sources, spec));
   }
   opened.save();
   return {

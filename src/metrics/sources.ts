@@ -50,7 +50,10 @@ export type Available<T> = { available: true; items: T } | { available: false; r
 
 export interface MetricsSources {
   agent: string;
-  /** One record per task, oldest first by time (then task id). */
+  /**
+   * One record per task, oldest first by time (then task id). From readWindowedSources, only those
+   * the report's windows reach (and the oldest): the others change no metric.
+   */
   records: readonly MetricRecord[];
   beliefs: readonly BeliefFacts[];
   /** The agent's proposals (those it proposed), when the repository has a proposals folder. */

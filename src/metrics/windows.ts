@@ -84,3 +84,32 @@ export function windowsEndingAt(
   }
   return windows;
 }
+
+/**
+ * The positions of the records (oldest first, their times in ms) that the `count` windows of `spec`
+ * ending at `anchor` can reach, in order: every record a window may hold, for task windows the one
+ * before the oldest window (its time starts that window), and the oldest record (its time bounds
+ * the day windows). windowsEndingAt over just these records gives the same windows as over all.
+ */
+export function positionsTheWindowsReach(
+  spec: WindowSpec,
+  times: readonly number[],
+  anchor: number,
+  count: number,
+): number[] {
+  let from: number;
+  if (spec.kind === 'days') {
+    const start = anchor - count * spec.size * DAY_MS;
+    from = times.length;
+    while (from > 0 && (times[from - 1] ?? 0) > start) from--;
+  } else from = Math.max(0, times.length - count * spec.size - 1);
+  const positions: number[] = from > 0 ? [0] : [];
+  for (let i = from; i < times.length; i++) positions.push(i);
+  return positions;
+}
+
+/** Whether a time is at or after `since` (--since keeps these; null and unparsable times are not). */
+export function atOrAfter(since: string): (at: string | null) => boolean {
+  const from = Date.parse(since);
+  return (at) => at !== null && Date.parse(at) >= from;
+}

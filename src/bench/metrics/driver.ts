@@ -1,7 +1,7 @@
 // `agentos bench metrics`: how long `agentos metrics --json` takes, and how much memory it needs,
 // on a long-lived repository (by default 100,000 reward records and 10,000 world files across 3
 // agents, 5,000 commits). Each run is a fresh process, as a person or a workflow runs the CLI: the
-// first builds the memory index (every file parsed), the later ones reuse it.
+// first builds the memory index (as a fresh clone would, every file read), the later ones reuse it.
 // A fresh Node process per run, not git: its wall time and peak RSS are what a user of the CLI sees.
 // eslint-disable-next-line no-restricted-imports
 import { spawn } from 'node:child_process';

@@ -39,7 +39,13 @@ export interface MetricsRepoSize {
   segments: number;
 }
 
-const START = Date.parse('2025-01-01T00:00:00Z');
+/**
+ * When the agents' newest records were written: after the template's own world files (dated
+ * 2026-04-30), so the newest data in the repository is the agents' work and the report's windows,
+ * which end at the newest data, hold tasks, as in a repository the agents work in. The history
+ * starts as long before as its records need.
+ */
+const END = Date.parse('2026-11-01T00:00:00Z');
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** Minutes between two tasks of one agent: 33,000 tasks span most of a year. */
@@ -62,6 +68,7 @@ function rewardRecord(
   agent: string,
   index: number,
   segments: readonly string[],
+  start: number,
 ): RewardRecord {
   const tier = random.pick(TIERS);
   const weak = tier !== 'strongest' && random.chance(0.25);
@@ -92,7 +99,7 @@ function rewardRecord(
     task: `Fix the ${phrase(random, 4)}`,
     task_id: `${agent}-${index}`,
     agent,
-    at: isoSeconds(new Date(START + index * TASK_MINUTES * MINUTE)),
+    at: isoSeconds(new Date(start + index * TASK_MINUTES * MINUTE)),
     outcome,
     reward,
     reward_decomposition: { correctness: reward, efficiency: 0, novelty: 0, generality: 1 },
@@ -136,14 +143,15 @@ function rewardFiles(
   agent: string,
   records: number,
   segments: readonly string[],
+  start: number,
 ): Dated[] {
   const files: Dated[] = [];
   const inRecent = records % SEAL_AT_RECENT_RECORDS || Math.min(records, 50);
   const sealed = records - inRecent;
-  for (let start = 0; start < sealed; start += SEAL_AT_RECENT_RECORDS) {
+  for (let first = 0; first < sealed; first += SEAL_AT_RECENT_RECORDS) {
     const batch = [];
-    for (let i = start; i < Math.min(sealed, start + SEAL_AT_RECENT_RECORDS); i++) {
-      const record = rewardRecord(random, agent, i, segments);
+    for (let i = first; i < Math.min(sealed, first + SEAL_AT_RECENT_RECORDS); i++) {
+      const record = rewardRecord(random, agent, i, segments, start);
       batch.push({ path: recentRecordPath(agent, record.task_id), record });
     }
     const at = Date.parse(batch.at(-1)?.record.at ?? '');
@@ -151,7 +159,7 @@ function rewardFiles(
       if (!('delete' in change)) files.push({ path: change.path, content: change.content, at });
   }
   for (let i = sealed; i < records; i++) {
-    const record = rewardRecord(random, agent, i, segments);
+    const record = rewardRecord(random, agent, i, segments, start);
     files.push({
       path: recentRecordPath(agent, record.task_id),
       content: renderRewardFile(`Reward record of agent ${agent}`, [renderRewardLine(record)]),
@@ -162,11 +170,17 @@ function rewardFiles(
 }
 
 /** World files of every kind and status, some contradicted, merged or nominated as duplicates. */
-function worldFiles(random: Random, agent: string, count: number, span: number): Dated[] {
+function worldFiles(
+  random: Random,
+  agent: string,
+  count: number,
+  span: number,
+  start: number,
+): Dated[] {
   const paths = agentPaths(agent);
   const files: Dated[] = [];
   for (let i = 0; i < count; i++) {
-    const createdAt = START + Math.floor((i / count) * span);
+    const createdAt = start + Math.floor((i / count) * span);
     const created = isoSeconds(new Date(createdAt));
     const name = `${phrase(random, 2)} ${i}`;
     const slug = slugify(name);
@@ -255,9 +269,10 @@ function proposalFiles(
   agents: readonly string[],
   count: number,
   span: number,
+  start: number,
 ): Dated[] {
   return Array.from({ length: count }, (_, i) => {
-    const opened = START + Math.floor(((i + 0.5) / count) * span);
+    const opened = start + Math.floor(((i + 0.5) / count) * span);
     const status = random.pick(['merged', 'merged', 'closed', 'open'] as const);
     const decided = isoSeconds(new Date(opened + random.int(1, 72) * HOUR));
     const id = String(i + 1).padStart(3, '0');
@@ -313,12 +328,13 @@ export async function generateMetricsRepository(
   const random = new Random(seed);
   const agents = benchAgents(size.agents);
   const span = Math.ceil(size.records / size.agents) * TASK_MINUTES * MINUTE;
+  const start = END - span;
   const segments = segmentPaths(size.segments);
   const files: Dated[] = [
     {
       path: REGISTRY_FILE,
       content: registryText(readFileSync(join(dir, REGISTRY_FILE), 'utf8'), agents),
-      at: START,
+      at: start,
     },
     ...segments.map((path, i) => ({
       path,
@@ -326,9 +342,9 @@ export async function generateMetricsRepository(
         { title: `Topic ${i + 1}`, tags: [WORDS[i % WORDS.length]] },
         `${phrase(random, 20)}.`,
       ),
-      at: START,
+      at: start,
     })),
-    ...proposalFiles(random, agents, size.proposals, span),
+    ...proposalFiles(random, agents, size.proposals, span, start),
   ];
   agents.forEach((agent, a) => {
     const records =
@@ -336,8 +352,8 @@ export async function generateMetricsRepository(
     const worlds =
       Math.floor(size.world_files / size.agents) + (a < size.world_files % size.agents ? 1 : 0);
     files.push(
-      ...rewardFiles(random, agent, records, segments),
-      ...worldFiles(random, agent, worlds, span),
+      ...rewardFiles(random, agent, records, segments, start),
+      ...worldFiles(random, agent, worlds, span, start),
     );
   });
   files.sort((x, y) => x.at - y.at);
@@ -356,7 +372,7 @@ export async function generateMetricsRepository(
     // Every 50th commit revises one agent's routing policy, as its learning runs would.
     const routing =
       c % 50 === 0 ? [{ path: agentPaths(agent).routing, content: routingFile(agent, c) }] : [];
-    const at = Math.floor((batch.at(-1)?.at ?? START + (c / commits) * span) / 1000);
+    const at = Math.floor((batch.at(-1)?.at ?? start + (c / commits) * span) / 1000);
     const message = formatCommitMessage({
       subject: `${agent}: bench history ${c + 1} of ${commits} (${batch.length + routing.length} files)`,
       trailers: [['AgentOS-Agent', agent]],
