@@ -77,8 +77,10 @@ async function taskCommits(git: Git, id: string): Promise<{ sha: string; files: 
 
 const KILL_POINTS: { name: string; env: (state: string) => NodeJS.ProcessEnv }[] = [
   {
-    name: 'before writing (as the change begins)',
-    env: (state) => ({ KILL_ON_GIT: 'symbolic-ref', KILL_STATE_DIR: state }),
+    // The run's first git process is the memory index's `ls-files` (HEAD and the branch are read
+    // from the git directory's files, no longer by `git symbolic-ref`).
+    name: 'before writing (as memory is read)',
+    env: (state) => ({ KILL_ON_GIT: 'ls-files', KILL_STATE_DIR: state }),
   },
   { name: 'mid-write (after two files)', env: () => ({ KILL_AFTER_RENAMES: '2' }) },
   {

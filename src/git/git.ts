@@ -4,10 +4,11 @@
 // environment (GIT_CONFIG_COUNT), and pushes retry what is transient and rebase what was rejected.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { AgentOSError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
+import { gitDirFiles, headFromFiles, readHeadFile } from './ref-files.js';
 
 export interface GitIdentity {
   name: string;
@@ -207,6 +208,10 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
 export class Git {
   /** Answers of `gitPath`, by name; forgotten when `init` makes a repository here. */
   private readonly gitPaths = new Map<string, string>();
+  /** The tree of the last commit `commitPaths` made (a commit's tree never changes). */
+  private lastCommitTree: { commit: string; tree: string } | undefined;
+  /** HEAD read from the git directory's files instead of a `git rev-parse` process. */
+  private readonly files = gitDirFiles((name) => this.gitPath(name));
 
   private constructor(
     readonly workdir: string,
@@ -314,6 +319,9 @@ export class Git {
         // Nothing to do: the copy holds HEAD's tree.
       } else if (head) await this.exec(['read-tree', head], { env });
       else await this.exec(['read-tree', '--empty'], { env });
+      // What the files hold as they are committed: read again after the person's index is
+      // staged, so a file changed in between is noticed without asking git (stageCommittedPaths).
+      const committed = new Map(paths.map((path) => [path, this.fileBytes(path)]));
       if (paths.length > 0) {
         await this.exec(['update-index', '--add', '--remove', '-z', '--stdin'], {
           env,
@@ -322,12 +330,7 @@ export class Git {
       }
       const tree = (await this.exec(['write-tree'], { env })).stdout.trim();
       // A merge commit is made even when the tree is HEAD's: it records that the branch merged.
-      if (
-        !options.mergeParent &&
-        head &&
-        tree === (await this.exec(['rev-parse', `${head}^{tree}`])).stdout.trim()
-      )
-        return undefined;
+      if (!options.mergeParent && head && tree === (await this.treeOfHead(head))) return undefined;
       const parents = [
         ...(head ? ['-p', head] : []),
         ...(options.mergeParent ? ['-p', options.mergeParent] : []),
@@ -337,8 +340,9 @@ export class Git {
       ).stdout.trim();
       const subject = message.split('\n')[0] ?? '';
       await this.exec(['update-ref', '-m', `agentos: ${subject}`, 'HEAD', commit, head ?? '']);
+      this.lastCommitTree = { commit, tree };
       kept = keepCommitIndex(scratch, indexFile, commit);
-      if (paths.length > 0) await this.stageCommittedPaths(commit, paths);
+      if (paths.length > 0) await this.stageCommittedPaths(commit, paths, committed);
       return commit;
     } finally {
       if (!kept) rmSync(indexFile, { force: true });
@@ -352,16 +356,35 @@ export class Git {
    * data too; a reset would also refresh every other entry of the index, which at 10,000 files is
    * most of the cost of a commit. A file changed since the commit is reset to the commit's version.
    */
-  private async stageCommittedPaths(commit: string, paths: string[]): Promise<void> {
+  private async stageCommittedPaths(
+    commit: string,
+    paths: string[],
+    committed: ReadonlyMap<string, Buffer | null>,
+  ): Promise<void> {
     const updated = await this.exec(['update-index', '--add', '--remove', '-z', '--stdin'], {
       input: `${paths.join('\0')}\0`,
       allowFailure: true,
     });
     if (updated.exitCode !== 0) return this.resetIndexPaths(commit, paths);
-    const staged = await this.exec(['diff-index', '--cached', '--name-only', '-z', commit]);
-    const differing = new Set(staged.stdout.split('\0'));
-    const changed = paths.filter((path) => differing.has(path));
+    // A file whose bytes moved between the two reads may have been staged in another version than
+    // the commit's: its entry is reset to the commit's (when in doubt, reset; it is always right).
+    const changed = paths.filter((path) => !sameBytes(committed.get(path), this.fileBytes(path)));
     if (changed.length > 0) await this.resetIndexPaths(commit, changed);
+  }
+
+  /** A working-tree file's bytes; null when it does not exist. */
+  private fileBytes(path: string): Buffer | null {
+    try {
+      return readFileSync(join(this.workdir, path));
+    } catch {
+      return null;
+    }
+  }
+
+  /** HEAD's tree: known when HEAD is the last commit made here, else asked of git. */
+  private async treeOfHead(head: string): Promise<string> {
+    if (this.lastCommitTree?.commit === head) return this.lastCommitTree.tree;
+    return (await this.exec(['rev-parse', `${head}^{tree}`])).stdout.trim();
   }
 
   /**
@@ -529,6 +552,9 @@ export class Git {
 
   /** HEAD's commit, or undefined in a repository with no commit yet. */
   async headShaIfAny(): Promise<string | undefined> {
+    // The files answer most of the time; an unborn branch or an unusual ref store asks git.
+    const fromFiles = await headFromFiles(this.files);
+    if (fromFiles !== undefined) return fromFiles;
     const result = await this.exec(['rev-parse', '--verify', '--quiet', 'HEAD'], {
       allowFailure: true,
     });
@@ -603,6 +629,9 @@ export class Git {
 
   /** The checked-out branch, or undefined on a detached HEAD. */
   async currentBranch(): Promise<string | undefined> {
+    const head = await readHeadFile(this.files);
+    if (head?.kind === 'detached') return undefined;
+    if (head?.kind === 'branch') return head.ref.slice('refs/heads/'.length);
     const result = await this.exec(['symbolic-ref', '--quiet', '--short', 'HEAD'], {
       allowFailure: true,
     });
@@ -725,4 +754,10 @@ function firstMeaningfulLine(output: string): string {
     .map((line) => line.trim())
     .filter((line) => line !== '' && line !== 'Done' && !line.startsWith('To '));
   return lines.find((line) => /rejected|error|fatal/i.test(line)) ?? lines[0] ?? 'no output';
+}
+
+function sameBytes(a: Buffer | null | undefined, b: Buffer | null): boolean {
+  if (a === undefined) return false;
+  if (a === null || b === null) return a === b;
+  return a.equals(b);
 }

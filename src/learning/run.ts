@@ -16,7 +16,7 @@ import { recoverInterruptedChange } from '../memory/journal.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import { agentPaths } from '../memory/layout.js';
 import { appendReflectionText } from '../memory/reflections.js';
-import { readRewardsChangedSince } from '../memory/reward-log.js';
+import { readRewardLog, readRewardsChangedSince } from '../memory/reward-log.js';
 import type { AgentSpec } from '../memory/registry.js';
 import { renderSkill, renderSkillsIndexPages } from '../memory/skills.js';
 import { renderBelief, renderWorldIndexPages } from '../world/beliefs.js';
@@ -25,6 +25,7 @@ import { agentMetricsFile } from '../metrics/agent-file.js';
 import { promotionsBranch } from '../review/branches.js';
 import { commitForReview } from '../review/land-review.js';
 import { composeReflection, reflectedThrough } from './reflection.js';
+import { beliefUses } from './belief-outcomes.js';
 import { planRoutingUpdate } from './routing-step.js';
 import {
   describeVoters,
@@ -96,7 +97,16 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
   const learning = memory.agent.learning;
   const paths = agentPaths(agent);
   const now = isoSeconds((input.now ?? (() => new Date()))());
-  const context = { agent, now, learning };
+  const context = {
+    agent,
+    now,
+    learning,
+    // What tasks did with the beliefs they used: the discredit step's evidence.
+    uses:
+      learning === 'none'
+        ? new Map()
+        : beliefUses(readRewardLog(input.repoRoot, agent, memory.cache).records),
+  };
   const branch = await input.git.currentBranch();
 
   const commits: LearningCommit[] = [];

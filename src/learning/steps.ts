@@ -19,8 +19,10 @@ import {
   type Transition,
 } from '../world/lifecycle.js';
 import { holdBackUnverified } from '../world/provenance.js';
+import { discreditFailingBeliefs, FAILING_BELIEF, type BeliefUses } from './belief-outcomes.js';
 
-export type LearningStepName = 'settle' | 'collapse' | 'promote' | 'decay' | 'archive';
+export type LearningStepName =
+  'discredit' | 'settle' | 'collapse' | 'promote' | 'decay' | 'archive';
 
 export interface LearningState {
   world: Belief[];
@@ -32,6 +34,8 @@ export interface LearningContext {
   /** ISO timestamp of the run. */
   now: string;
   learning: AgentSpec['learning'];
+  /** The tasks that used each belief, from the reward log (absent: the discredit step is skipped). */
+  uses?: BeliefUses;
 }
 
 export interface StepOutcome {
@@ -81,6 +85,26 @@ function visibleWorld(state: LearningState, context: LearningContext): Belief[] 
     ? state.world.filter((belief) => belief.data.kind === 'hypothesis')
     : state.world;
 }
+
+const discredit: LearningStep = {
+  name: 'discredit',
+  run(state, context) {
+    const result = outcome(
+      'discredit',
+      `A belief used by ${FAILING_BELIEF.minUses}+ tasks of which fewer than ${FAILING_BELIEF.belowRate * 100}% succeeded is suspect: each failed task that used it now counts against it, as a "wrong" verdict would, and the settle step applies the contradiction rules.`,
+    );
+    if (!context.uses) return result;
+    const update = discreditFailingBeliefs(state.world, context.uses, {
+      agent: context.agent,
+      now: context.now,
+      hypothesesOnly: context.learning === 'constrained',
+    });
+    result.beliefs = update.beliefs;
+    result.lines = update.lines;
+    result.title = `count failed uses against ${count(update.beliefs.size, 'belief')}`;
+    return result;
+  },
+};
 
 const settle: LearningStep = {
   name: 'settle',
@@ -193,7 +217,14 @@ const archive: LearningStep = {
 };
 
 /** The order matters: merging evidence first can make a hypothesis promotable. */
-export const LEARNING_STEPS: readonly LearningStep[] = [settle, collapse, promote, decay, archive];
+export const LEARNING_STEPS: readonly LearningStep[] = [
+  discredit,
+  settle,
+  collapse,
+  promote,
+  decay,
+  archive,
+];
 
 /** Rounds of all steps until nothing changes; settles what one step's change makes due. */
 export const MAX_LEARNING_ROUNDS = 3;

@@ -2,8 +2,9 @@
 // reward records is folded into per-cluster counts (a cluster is the estimated demand and the
 // task's first tag); a task's start tier is the one with the lowest expected cost per success,
 // escalation included, among those whose expected success is within the budget's tolerance of the
-// best; exploration is Thompson sampling, taken at a rate that shrinks with evidence and never
-// exceeds MAX_EXPLORATION. Tiers are plain names, so any 2 to 5 tiers work; their order is the
+// best; exploration (at a rate that shrinks with evidence and never exceeds MAX_EXPLORATION)
+// first tries a cheaper start that has hardly been tried, since censored successes cannot tell
+// which tier a task needed, else takes a Thompson draw. Tiers are plain names, so any 2 to 5 tiers work; their order is the
 // escalation order, their costs decide the choice. The bench runs this same module.
 
 /** One configured tier, in escalation order (weakest first), with its expected cost per call. */
@@ -419,6 +420,32 @@ function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
+/**
+ * A cheaper start than the greedy one that has hardly been tried (fewer than MIN_EVIDENCE starts in
+ * the cluster and its demand together) and could still win: its cost per success when it solves
+ * every task the greedy start solves (the best case the censored evidence allows) is lower than
+ * the greedy's. Starting there is the only way to learn which tier a task needs: a success on a
+ * stronger start says only "this tier or a weaker one", so without it the estimate of a weaker
+ * tier stays where the prior put it. The weakest such tier; -1 when there is none.
+ */
+function thinCheaperStart(
+  model: ClusterModel,
+  starts: readonly { success: number; cost: number }[],
+  greedy: number,
+  costs: readonly number[],
+  affordable: (i: number) => boolean,
+): number {
+  const best = starts[greedy];
+  if (!best || best.success <= 0) return -1;
+  const greedyPerSuccess = best.cost / best.success;
+  for (let i = 0; i < greedy; i++) {
+    const tried = model.evidence[i];
+    if (!tried || tried.cluster + tried.demand >= MIN_EVIDENCE || !affordable(i)) continue;
+    if ((costs[i] ?? Infinity) / best.success < greedyPerSuccess) return i;
+  }
+  return -1;
+}
+
 /** The policy's choice for one task. */
 export function chooseRoute(evidence: RoutingEvidence, request: RouteRequest): RouteDecision {
   const tiers = effectiveCosts(request.tiers, evidence);
@@ -443,7 +470,10 @@ export function chooseRoute(evidence: RoutingEvidence, request: RouteRequest): R
   const decisions = evidence.clusters[key]?.decisions ?? 0;
   const rate = explorationRate(decisions);
   let chosen = greedy;
-  if (request.random() < rate) {
+  const exploring = request.random() < rate;
+  const untried = exploring ? thinCheaperStart(model, starts, greedy, costs, affordable) : -1;
+  if (untried >= 0) chosen = untried;
+  else if (exploring) {
     const drawn = clusterModel(evidence, request.demand, key, names, request.random).counts;
     const sampled = tiers.map((_, i) =>
       cascadeExpectation(drawn, costs, i, request.maxEscalations),
@@ -472,7 +502,14 @@ export function chooseRoute(evidence: RoutingEvidence, request: RouteRequest): R
     tier,
     defaultTier,
     cluster: key,
-    reason: decisionReason({ picked, explored, tolerance, defaultTier, decisions }),
+    reason: decisionReason({
+      picked,
+      explored,
+      untried: untried >= 0,
+      tolerance,
+      defaultTier,
+      decisions,
+    }),
     explored,
     explorationRate: rate,
     tolerance,
@@ -483,6 +520,8 @@ export function chooseRoute(evidence: RoutingEvidence, request: RouteRequest): R
 function decisionReason(input: {
   picked: TierEstimate | undefined;
   explored: boolean;
+  /** The exploration tried a cheaper start that has hardly been tried. */
+  untried: boolean;
   tolerance: number;
   defaultTier: string;
   decisions: number;
@@ -491,6 +530,8 @@ function decisionReason(input: {
   if (!picked) return `static route ${input.defaultTier}`;
   const perSuccess = picked.start.cost / Math.max(picked.start.success, 1e-9);
   const numbers = `expected success ${picked.start.success.toFixed(2)}, cost per success ${formatCost(perSuccess)}`;
+  if (input.explored && input.untried)
+    return `exploring ${picked.tier} (fewer than ${MIN_EVIDENCE} starts there yet, and it could cost less per success; ${numbers}; ${input.decisions} decisions in the cluster)`;
   if (input.explored)
     return `exploring ${picked.tier} (a Thompson draw; ${numbers}; ${input.decisions} decisions in the cluster)`;
   if (input.decisions === 0 && picked.tier === input.defaultTier)

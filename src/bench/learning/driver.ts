@@ -20,6 +20,7 @@ import { staticRoutingPolicy } from '../../routing/policy.js';
 import { initRepository } from '../../scaffold/init.js';
 import { isLive, loadWorld } from '../../world/beliefs.js';
 import { SimulatedModel, type ContextReading } from './simulated-model.js';
+import { runVariantInChild, variantsRunInChildProcesses } from './variant-process.js';
 import { generateStream, generateWorld, HARDNESS } from './world.js';
 
 export const LEARNING_VARIANTS = [
@@ -153,7 +154,8 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
-async function runVariant(
+/** One variant on its own fresh repository (exported for variant-process.ts). */
+export async function runVariant(
   variant: LearningVariant,
   config: LearningBenchConfig,
 ): Promise<VariantResult> {
@@ -274,8 +276,10 @@ function summarize(
 
 export async function runLearningBench(config: LearningBenchConfig) {
   const began = performance.now();
-  // The variants run side by side: each on its own repository, so their git processes use every core.
-  const results = await Promise.all(config.variants.map((variant) => runVariant(variant, config)));
+  // The variants run side by side, each on its own repository and, compiled, in its own process:
+  // their git processes and their own work use every core.
+  const run = variantsRunInChildProcesses() ? runVariantInChild : runVariant;
+  const results = await Promise.all(config.variants.map((variant) => run(variant, config)));
   const variants = Object.fromEntries(config.variants.map((v, i) => [v, results[i]])) as Partial<
     Record<LearningVariant, VariantResult>
   >;

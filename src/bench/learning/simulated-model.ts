@@ -1,5 +1,5 @@
 // The learning benchmark's scripted model: the product's Model interface, answering in the real
-// answer schema. Its chance of success depends on the tier, the task's hidden hardness and the
+// answer schema through the real clients' bounded cascade (llm/cascade.ts). Its chance of success depends on the tier, the task's hidden hardness and the
 // share of the items the task truly needs that its context holds; a false belief about a needed fact
 // misleads it; it proposes skills, hypotheses, aliases and contradictions as a real model would,
 // wrong facts included at a configured rate. Every rule is in bench/README.md.
@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { contextItems, type ContextItem } from '../../context/assemble.js';
 import { estimateTokens } from '../../context/text.js';
 import type { Model, SolveRequest, SolveResult } from '../../llm/model.js';
+import { runRequestCascade } from '../../llm/cascade.js';
 import { callCost, type PriceTable } from '../../llm/prices.js';
 import { slugify } from '../../memory/layout.js';
 import type { Tier } from '../../memory/registry.js';
@@ -83,12 +84,9 @@ export class SimulatedModel implements Model {
   async solve(request: SolveRequest): Promise<SolveResult> {
     const task = this.tasks.get(request.taskId);
     if (!task) throw new Error(`the simulated model knows no task ${request.taskId}`);
-    const modelName = this.models[request.tier];
     const items = contextItems(request.context);
     const promptTokens =
       request.context.tokens + estimateTokens(request.task) + PROMPT_OVERHEAD_TOKENS;
-    request.budget?.check({ model: modelName, tokens: promptTokens, costUsd: 0 });
-
     const heldSkills = task.skills.map((s) => this.skillItem(items, s));
     const heldFacts = task.facts.map((f) => this.factItems(items, f));
     const needed = task.skills.length + task.facts.length;
@@ -96,34 +94,59 @@ export class SimulatedModel implements Model {
       heldSkills.filter((item) => item !== undefined).length +
       heldFacts.filter((f) => f.truth !== undefined).length;
     const coverage = held / needed;
-    const competence = this.rules.competence[request.tier][task.hardness];
-    let chance = competence * (this.rules.rederive + (1 - this.rules.rederive) * coverage);
-    for (const f of heldFacts) {
-      if (f.falsehood === undefined) continue;
-      // Told both, it trusts the false one half as often as when told only the false one.
-      chance *= 1 - (f.truth === undefined ? this.rules.misled : this.rules.misled / 2);
-    }
-    const success = taskDraw(this.seed, task.id) < chance;
+    const draw = taskDraw(this.seed, task.id);
     const falseItems = items
       .filter((item) => isBelief(item) && this.statesFalsehood(`${item.title}\n${item.text}`))
       .map((item) => item.id);
+
+    // The bounded cascade of the real clients (llm/cascade.ts): an answer that reports failure
+    // goes one tier up, within llm.max_escalations; every call is paid for.
+    const usage = { prompt: 0, completion: 0 };
+    let costUsd: number | null = 0;
+    let succeeded = false;
+    const { accepted, attempts } = await runRequestCascade(request, async (tier) => {
+      const modelName = this.models[tier];
+      request.budget?.check({ model: modelName, tokens: promptTokens, costUsd: 0 });
+      let chance =
+        this.rules.competence[tier][task.hardness] *
+        (this.rules.rederive + (1 - this.rules.rederive) * coverage);
+      for (const f of heldFacts) {
+        if (f.falsehood === undefined) continue;
+        // Told both, it trusts the false one half as often as when told only the false one.
+        chance *= 1 - (f.truth === undefined ? this.rules.misled : this.rules.misled / 2);
+      }
+      // One draw per task for every tier: a stronger tier solves what a weaker one solves.
+      const success = draw < chance;
+      const output = this.answer(task, success, heldSkills, heldFacts);
+      const call = {
+        prompt: promptTokens,
+        completion: COMPLETION_TOKENS + estimateTokens(JSON.stringify(output.memory)),
+      };
+      const cost = callCost(this.prices, [modelName], call);
+      request.budget?.record(call, cost);
+      usage.prompt += call.prompt;
+      usage.completion += call.completion;
+      costUsd = cost === null || costUsd === null ? null : costUsd + cost;
+      succeeded = success;
+      return { tier, output, problems: undefined };
+    });
+    if (!accepted) throw new Error(`the simulated model gave no answer to ${task.id}`);
     this.readings.set(task.id, {
       neededHeld: held,
       needed,
       falseItems,
       memoryItems: items.filter((i) => !['persona', 'constraints', 'goals'].includes(i.kind))
         .length,
-      success,
+      success: succeeded,
     });
-
-    const output = this.answer(task, success, heldSkills, heldFacts);
-    const usage = {
-      prompt: promptTokens,
-      completion: COMPLETION_TOKENS + estimateTokens(JSON.stringify(output.memory)),
+    return {
+      output: accepted.output,
+      tier: accepted.tier,
+      modelName: this.models[accepted.tier],
+      usage,
+      costUsd,
+      tiersTried: attempts.map((attempt) => attempt.tier),
     };
-    const costUsd = callCost(this.prices, [modelName], usage);
-    request.budget?.record(usage, costUsd);
-    return { output, tier: request.tier, modelName, usage, costUsd, tiersTried: [request.tier] };
   }
 
   private answer(
