@@ -9,6 +9,7 @@
 // without the test's module mapping: it cannot import the project's other .ts files.)
 import { createHash } from 'node:crypto';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -27,13 +28,16 @@ import ts from 'typescript';
 /**
  * Where the compiled source lives (the tests run from the project root, as `npm test` does): under
  * node_modules/ so that the product's imports of its dependencies resolve, with a package.json of
- * its own, because Node looks for no package scope above a node_modules folder. Named after the
- * checkout, so checkouts that share one node_modules (a symlink) never run each other's code.
+ * its own, because Node looks for no package scope above a node_modules folder. Laid out as an
+ * installed package (`lib/` with a copy of `template/` beside it, where `init` looks for it) in a
+ * folder named after the checkout, so checkouts that share one node_modules (a symlink) never run
+ * each other's code.
  */
-const COMPILED_SOURCE = resolve(
+const INSTALLED = resolve(
   'node_modules/.cache/agentos',
-  `lib-${createHash('sha256').update(realpathSync('.')).digest('hex').slice(0, 12)}`,
+  `package-${createHash('sha256').update(realpathSync('.')).digest('hex').slice(0, 12)}`,
 );
+const COMPILED_SOURCE = join(INSTALLED, 'lib');
 /** How the tests learn where it is: test workers inherit the setup's environment. */
 const COMPILED_SOURCE_VARIABLE = 'AGENTOS_COMPILED_SOURCE';
 const MANIFEST = join(COMPILED_SOURCE, 'manifest.json');
@@ -106,6 +110,9 @@ export function compileSource(): number {
   for (const key of Object.keys(previous.files))
     if (!(key in next.files)) rmSync(output(key), { force: true });
   writeFileSync(join(COMPILED_SOURCE, 'package.json'), '{ "type": "module" }\n');
+  // The template as this checkout has it now, copied (a link would be copied as a link by init).
+  rmSync(join(INSTALLED, 'template'), { recursive: true, force: true });
+  cpSync(resolve('template'), join(INSTALLED, 'template'), { recursive: true });
   writeFileSync(MANIFEST, `${JSON.stringify(next, null, 2)}\n`);
   return transpiled;
 }
