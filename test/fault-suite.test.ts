@@ -8,7 +8,7 @@ import { Random } from '../src/bench/random.js';
 import { loadAgentMemory } from '../src/loop/agent-memory.js';
 import { addEntry, parseQueue, renderQueue, loadQueue } from '../src/memory/queue.js';
 import { parseRewardLines } from '../src/memory/reward-lines.js';
-import { runCli } from './helpers/cli.js';
+import { runCliProcess } from './helpers/cli.js';
 import {
   answer,
   apiError,
@@ -109,7 +109,10 @@ describe('the fault suite', () => {
     const base = await commitStaged(repo.git, 'Queue 100 tasks');
 
     const started = Date.now();
-    const run = await runCli(['run', '--dir', repo.dir, '--all'], {
+    // The CLI's own process, as a user runs it: a plain Node process forks its 100s of git
+    // processes at a fraction of what jest's worker, many times its size, pays for each.
+    const run = await runCliProcess(['run', '--dir', repo.dir, '--all'], {
+      cwd: repo.dir,
       env: {
         LLM_BASE_URL: endpoint.url,
         LLM_API_KEY: KEY,

@@ -1,17 +1,22 @@
 // An agent that outlives a demo: 500 tasks through `agentos run --all` with the offline model on a
 // fresh repository (more than the old single-file log allowed). Every task is done in a commit of its
 // own, every record is read back, queue.md is back to its empty size, and no file the runtime wrote is
-// over the memory file limit. Minutes long on 2 cores, so not part of `npm test`: `.ci/run` runs it
-// as `npm run test:long` (AGENTOS_LONG_TESTS=1, which jest.config.js needs to include this file).
+// over the memory file limit. `agentos run --all` runs as the CLI's own process, as a user runs it
+// (and about twice as fast as in jest's module sandbox). Over a minute on 2 cores, so not part of
+// `npm test`: `.ci/run` runs it as `npm run test:long` (AGENTOS_LONG_TESTS=1, which jest.config.js
+// needs to include this file).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { enqueueTasks } from '../src/loop/enqueue.js';
 import { MAX_MEMORY_FILE_BYTES } from '../src/memory/path-guard.js';
-import { runCli } from './helpers/cli.js';
+import { runCliProcess } from './helpers/cli.js';
 import { makeRepo } from './helpers/repo.js';
 import { repoRewardRecords } from './helpers/rewards.js';
 
 const TASKS = 500;
+/** queue.md as `init` writes it, and as it is again once every task is done. */
+const EMPTY_QUEUE =
+  '# Queue — orion\n\nTasks waiting for the agent. Add one with `agentos enqueue` or by hand:\n';
 const KINDS = [
   'Sync a paginated API with rate limits',
   'Add retries with exponential backoff when the export returns 429',
@@ -35,6 +40,7 @@ long(
     try {
       const queue = join(repo.dir, 'agents/orion/queue.md');
       const empty = readFileSync(queue, 'utf8');
+      expect(empty).toBe(EMPTY_QUEUE);
       const { ids } = await enqueueTasks({
         repoRoot: repo.dir,
         git: repo.git,
@@ -44,7 +50,7 @@ long(
           text: `${KINDS[i % KINDS.length]} for vendor ${i % 37} (batch ${i}).`,
         })),
       });
-      const run = await runCli(['run', '--dir', repo.dir, '--all']);
+      const run = await runCliProcess(['run', '--dir', repo.dir, '--all'], { cwd: repo.dir });
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const lines = run.stdout.trim().split('\n');

@@ -1,8 +1,10 @@
-// Running the CLI in-process from src/ (what a developer changed), capturing what a user would see.
+// Running the CLI from src/ (what a developer changed), capturing what a user would see: in-process,
+// or as the `agentos` process itself (compiled by jest's global setup).
+import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import { tempDir } from './repo.js';
+import { compiledSource, tempDir } from './repo.js';
 
 export interface CliRun {
   code: number;
@@ -39,4 +41,33 @@ export async function runCli(
     },
   );
   return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+/**
+ * Runs `agentos argv…` as a process of its own, with only `PATH`, `HOME` and `env` in its
+ * environment. For the long scenarios too: a plain Node process runs the product about twice as
+ * fast as jest's module sandbox does in-process.
+ */
+export async function runCliProcess(
+  argv: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<CliRun> {
+  const child = spawn(process.execPath, [compiledSource('cli/index.js'), ...argv], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  const code = await new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (exit) => resolve(exit ?? 1));
+  });
+  return {
+    code,
+    stdout: Buffer.concat(out).toString('utf8'),
+    stderr: Buffer.concat(err).toString('utf8'),
+  };
 }

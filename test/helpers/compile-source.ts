@@ -2,30 +2,42 @@
 // process (the action's entry), so they run what a developer changed, never a stale lib/ or
 // dist/. Each file is transpiled on its own (tsconfig sets isolatedModules, so this is what tsc
 // emits, byte for byte but the source map line) and kept by content hash: an unchanged tree costs
-// a hash per file, a change one transpile per changed file.
+// a hash per file, a change one transpile per changed file. It also picks the folder the tests'
+// temporary repositories live in: one of this run's own on a RAM-backed file system when the machine
+// has one (/dev/shm), so that git's and the runtime's fsyncs and renames wait for no disk; the
+// system's temporary folder otherwise. global-teardown.ts removes it. (Jest loads this file alone,
+// without the test's module mapping: it cannot import the project's other .ts files.)
 import { createHash } from 'node:crypto';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
 /**
  * Where the compiled source lives (the tests run from the project root, as `npm test` does): under
  * node_modules/ so that the product's imports of its dependencies resolve, with a package.json of
- * its own, because Node looks for no package scope above a node_modules folder. Named after the
- * checkout, so checkouts that share one node_modules (a symlink) never run each other's code.
+ * its own, because Node looks for no package scope above a node_modules folder. Laid out as an
+ * installed package (`lib/` with a copy of `template/` beside it, where `init` looks for it) in a
+ * folder named after the checkout, so checkouts that share one node_modules (a symlink) never run
+ * each other's code.
  */
-const COMPILED_SOURCE = resolve(
+const INSTALLED = resolve(
   'node_modules/.cache/agentos',
-  `lib-${createHash('sha256').update(realpathSync('.')).digest('hex').slice(0, 12)}`,
+  `package-${createHash('sha256').update(realpathSync('.')).digest('hex').slice(0, 12)}`,
 );
+const COMPILED_SOURCE = join(INSTALLED, 'lib');
 /** How the tests learn where it is: test workers inherit the setup's environment. */
 const COMPILED_SOURCE_VARIABLE = 'AGENTOS_COMPILED_SOURCE';
 const MANIFEST = join(COMPILED_SOURCE, 'manifest.json');
@@ -98,11 +110,85 @@ export function compileSource(): number {
   for (const key of Object.keys(previous.files))
     if (!(key in next.files)) rmSync(output(key), { force: true });
   writeFileSync(join(COMPILED_SOURCE, 'package.json'), '{ "type": "module" }\n');
+  // The template as this checkout has it now, copied (a link would be copied as a link by init).
+  rmSync(join(INSTALLED, 'template'), { recursive: true, force: true });
+  cpSync(resolve('template'), join(INSTALLED, 'template'), { recursive: true });
   writeFileSync(MANIFEST, `${JSON.stringify(next, null, 2)}\n`);
   return transpiled;
 }
 
+const RAM_BACKED = '/dev/shm';
+/** The folder's name starts with this and the jest process's id. */
+const PREFIX = 'agentos-tests-';
+/** Set it to keep the tests' files in a folder of your choice (it is then left in place). */
+const TEST_TMPDIR_VARIABLE = 'AGENTOS_TEST_TMPDIR';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A running suite makes folders in its own all the time: an hour without one means it is gone. */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * Folders of earlier runs killed before their teardown: their jest process is gone (or is not one
+ * this process can see) and nothing was made in them for an hour.
+ */
+function removeAbandoned(base: string): void {
+  for (const name of readdirSync(base)) {
+    const pid = Number(new RegExp(`^${PREFIX}(\\d+)-`).exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid <= 0 || alive(pid)) continue;
+    const folder = join(base, name);
+    try {
+      if (Date.now() - statSync(folder).mtimeMs > ABANDONED_AFTER_MS)
+        rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // Removed by another run first.
+    }
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes this run's folder and points TMPDIR at it (jest's workers and every child process inherit
+ * it, and `os.tmpdir()` reads it); returns the folder to remove at the end, if any.
+ */
+export function useTestTempRoot(): string | undefined {
+  if (process.env[TEST_TMPDIR_VARIABLE]) {
+    process.env.TMPDIR = process.env[TEST_TMPDIR_VARIABLE];
+    return undefined;
+  }
+  const base = isFolder(RAM_BACKED) ? RAM_BACKED : tmpdir();
+  let root: string;
+  try {
+    removeAbandoned(base);
+    root = mkdtempSync(join(base, `${PREFIX}${process.pid}-`));
+  } catch {
+    // /dev/shm exists but is not ours to write: the system's temporary folder will do.
+    root = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
+  }
+  process.env.TMPDIR = root;
+  return root;
+}
+
+/** How the teardown (global-teardown.ts, run in this same process) learns what to remove. */
+const TEMP_ROOT_VARIABLE = 'AGENTOS_TEST_TEMP_ROOT';
+
 export default function globalSetup(): void {
+  const root = useTestTempRoot();
+  if (root) process.env[TEMP_ROOT_VARIABLE] = root;
   compileSource();
   process.env[COMPILED_SOURCE_VARIABLE] = COMPILED_SOURCE;
 }
