@@ -230,6 +230,86 @@ describe('duplicate collapse corroborated by agreeing facts', () => {
     ).toEqual([]);
   });
 
+  /** The same fact, found wrong: a refuted hypothesis that proposed it. */
+  function refuted(subject: string, predicate: string, object: string): Belief {
+    const live = fact(subject, predicate, object);
+    return {
+      ...live,
+      path: `agents/orion/world/hypotheses/${live.slug}.md`,
+      data: {
+        ...live.data,
+        kind: 'hypothesis',
+        claim: `${live.data.name}.`,
+        proposes: 'relation',
+        status: 'refuted',
+        invalid_at: AT,
+      } as Belief['data'],
+    };
+  }
+
+  it('counts a claim found wrong under one name that stands under the other', () => {
+    // Tasks stated three facts under each name; noise refuted one under each, a different one.
+    const falcon = thing('falcon', 'Falcon', {
+      kind: 'hypothesis',
+      duplicate_nominations: nominate(['t7'], usual.path),
+    } as Partial<Belief['data']>);
+    const world = (extra: Belief[]) => [
+      ledger,
+      orders,
+      usual,
+      falcon,
+      ...usualFacts,
+      fact('falcon', 'calls', 'ledger-service'),
+      fact('falcon', 'writes-to', 'ledger-service'),
+      ...extra,
+    ];
+    // Live facts alone: 1 of 2 agree, and one task with one fact is not enough.
+    expect(collapse(world([])).transitions).toEqual([]);
+    const result = collapse(
+      world([
+        refuted('falcon', 'reads-from', 'order-queue'),
+        refuted('billing-cache', 'writes-to', 'ledger-service'),
+      ]),
+    );
+    expect(result.transitions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'merge',
+          path: falcon.path,
+          target: usual.path,
+          reason: 'nominated as duplicates by 1 task (t7), and 3 of 3 facts agree',
+        }),
+      ]),
+    );
+  });
+
+  it('does not merge things that share words on a confused claim found wrong', () => {
+    // A confused task said the queue calls the ledger service (the cache does) and nominated the
+    // pair; the claim was refuted, and the queue's standing facts are its own.
+    const queue = thing('billing-queue', 'Billing queue', {
+      kind: 'hypothesis',
+      duplicate_nominations: nominate(['t1', 't2'], usual.path),
+    } as Partial<Belief['data']>);
+    const own = fact('billing-queue', 'publishes-to', 'order-queue');
+    const confused = refuted('billing-queue', 'calls', 'ledger-service');
+    expect(
+      collapse([ledger, orders, usual, queue, ...usualFacts, own, confused]).transitions,
+    ).toEqual([]);
+    // A claim found wrong under both names is no agreement: all that was said of the queue was
+    // wrong of the cache too.
+    expect(
+      collapse([
+        ledger,
+        orders,
+        usual,
+        queue,
+        fact('billing-cache', 'reads-from', 'order-queue'),
+        refuted('billing-cache', 'calls', 'ledger-service'),
+        confused,
+      ]).transitions,
+    ).toEqual([]);
+  });
+
   it('never merges two things a fact relates, however their other facts agree', () => {
     const falcon = thing('falcon', 'Falcon', {
       duplicate_nominations: nominate(['t1', 't2', 't3'], usual.path),

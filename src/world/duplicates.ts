@@ -33,7 +33,10 @@ import { factAgreement, factProfiles, type FactProfiles } from './fact-agreement
  *    facts about a thing under either of its names (a codename such as "Falcon" that no name
  *    check can match), while two different things that share words ("Billing cache" / "Billing
  *    queue") or that a model confuses rarely share a fact and are rarely nominated together. This
- *    also merges two established things: the model's word, and the facts as evidence.
+ *    also merges two established things: the model's word, and the facts as evidence. A fact live
+ *    under one name agrees with the same fact stated under the other and since refuted there:
+ *    noise refutes a true fact stated once or twice, and a codename's facts are stated only a few
+ *    times; a claim refuted under both names, or a refuted claim only one name had, does not.
  * Never merged, whatever the checks say: two things some fact (live or not) names as its two ends.
  */
 export const DUPLICATE_RULES = {
