@@ -3,6 +3,8 @@
 // measured on what its whole life depends on: one loop iteration (everything but the model call),
 // a learning run with nothing new to learn, reading the whole reward log, peak memory, and the
 // biggest file the runtime wrote. Growth is the large iteration's time over the small one's.
+// eslint-disable-next-line no-restricted-imports
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +73,12 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
+/** Flushes the system's pending writes (`sync`), where there is such a command. */
+function settleWrites(): void {
+  // A system command, not git: the rule that sends git through src/git/git.ts does not apply.
+  spawnSync('sync', [], { stdio: 'ignore' });
+}
+
 function largestFileKb(folder: string): number {
   let largest = 0;
   const walk = (path: string): void => {
@@ -96,6 +104,9 @@ async function measureSize(
     let start = performance.now();
     await generateAgent({ dir, ...size, seed });
     const generate = performance.now() - start;
+    // The generator has just written hundreds of megabytes: let the system write them out before
+    // anything is timed, as it has long done for a user's memory, so no phase pays for its flush.
+    settleWrites();
 
     // Each phase in a fresh process (as `agentos run` and `agentos learn` are), so its peak memory is
     // its own; from TypeScript sources (the tests), in this process.
