@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS } from '../src/cli/main.js';
 import { findTask } from '../src/memory/queue-archive.js';
+import { byTimeThenId } from '../src/memory/reward-log.js';
 import { runCli } from './helpers/cli.js';
 import { makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
 import { commitStaged } from './helpers/person.js';
@@ -139,17 +140,17 @@ describe('agentos run --all', () => {
       expect((await runCli(['run', '--dir', repo.dir, '--all'])).stdout).toBe(
         'No pending task in agents/orion/queue.md.\n',
       );
-      expect(loadRewardIds(repo.dir)).toEqual([
-        'sync-a-paginated-api',
+      // One record per task (the reopened one was not run again), in the log's reading order:
+      // by time, then id, so tasks that ended within the same second are listed by id.
+      const records = repoRewardRecords(repo.dir, 'orion');
+      expect(records.map((record) => record.task_id).sort()).toEqual([
         'add-retries-to-the-export',
+        'sync-a-paginated-api',
         'verify-webhook-signatures',
       ]);
+      expect(records).toEqual([...records].sort(byTimeThenId));
     } finally {
       repo.cleanup();
     }
   });
 });
-
-function loadRewardIds(dir: string): string[] {
-  return repoRewardRecords(dir, 'orion').map((record) => record.task_id);
-}
