@@ -2,9 +2,6 @@
 // (context assembly, the world rules, the learning runs) uses every core instead of sharing one
 // event loop. Only the compiled file runs as a script; from TypeScript sources (the tests) or
 // inside a bundle the variants run in the bench's process.
-// A Node process of the bench's own, not git: git still runs through src/git/git.ts.
-// eslint-disable-next-line no-restricted-imports
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +11,7 @@ import {
   type LearningVariant,
   type VariantResult,
 } from './driver.js';
+import { runNodeForJson } from '../node-process.js';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 /** Inside a bundle this module's URL is the bundle's, whose arguments are a command, not a variant. */
@@ -25,29 +23,14 @@ export function variantsRunInChildProcesses(): boolean {
 }
 
 /** Runs one variant in a fresh Node process and returns its figures. */
-export function runVariantInChild(
+export async function runVariantInChild(
   variant: LearningVariant,
   config: LearningBenchConfig,
 ): Promise<VariantResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT, JSON.stringify({ variant, config })], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      try {
-        if (code !== 0) throw new Error(`exit ${code}`);
-        resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as VariantResult);
-      } catch (error) {
-        const stderr = Buffer.concat(err).toString('utf8').slice(0, 2000);
-        reject(new Error(`learning bench variant ${variant} failed (${String(error)}): ${stderr}`));
-      }
-    });
-  });
+  return (await runNodeForJson(
+    [SCRIPT, JSON.stringify({ variant, config })],
+    `learning bench variant ${variant}`,
+  )) as VariantResult;
 }
 
 // Run as a script: the variant named by the JSON argument, its figures as JSON on standard output.

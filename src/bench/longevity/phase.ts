@@ -1,9 +1,6 @@
 // One measured phase of `agentos bench longevity` (reading the log, iterations, learning) on an
 // already generated agent, run in a fresh Node process as a user's `agentos run` or `agentos learn`
 // would be, so its peak memory is the phase's own and not the generator's or another phase's.
-// A Node process, not git: the rule that sends git through src/git/git.ts does not apply.
-// eslint-disable-next-line no-restricted-imports
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +11,7 @@ import type { Model } from '../../llm/model.js';
 import { OfflineModel } from '../../llm/offline/offline-model.js';
 import { runIteration } from '../../loop/iteration.js';
 import { readRewardLog } from '../../memory/reward-log.js';
+import { runNodeForJson } from '../node-process.js';
 import { Random } from '../random.js';
 import { BENCH_AGENT, phrase } from './generate.js';
 
@@ -113,26 +111,11 @@ export function phasesRunInChildProcess(): boolean {
 }
 
 /** Runs the phase in a fresh Node process and returns what it measured. */
-export function runPhaseInChild(input: PhaseInput): Promise<PhaseResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PHASE_SCRIPT, JSON.stringify(input)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      try {
-        if (code !== 0) throw new Error(`exit ${code}`);
-        resolve(JSON.parse(Buffer.concat(out).toString('utf8')) as PhaseResult);
-      } catch (error) {
-        const stderr = Buffer.concat(err).toString('utf8').slice(0, 2000);
-        reject(new Error(`longevity ${input.phase} phase failed (${String(error)}): ${stderr}`));
-      }
-    });
-  });
+export async function runPhaseInChild(input: PhaseInput): Promise<PhaseResult> {
+  return (await runNodeForJson(
+    [PHASE_SCRIPT, JSON.stringify(input)],
+    `longevity ${input.phase} phase`,
+  )) as PhaseResult;
 }
 
 // Run as a script: the phase named by the JSON argument, its result as JSON on standard output.
