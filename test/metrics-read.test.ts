@@ -30,6 +30,7 @@ const SCHEMAS: Record<WorldKind, z.ZodType<BeliefData>> = {
 import type { WorldKind } from '../src/memory/layout.js';
 import { runCli } from './helpers/cli.js';
 import { commitStaged } from './helpers/person.js';
+import { rewardRecordFixture } from './helpers/rewards.js';
 import { makeRepo, type TestRepo } from './helpers/repo.js';
 
 const AGENT = 'orion';
@@ -180,27 +181,7 @@ function rewardRecord(
   at: string,
   extra: Record<string, unknown> = {},
 ): RewardRecord {
-  return {
-    task: `Task ${taskId}`,
-    task_id: taskId,
-    agent: AGENT,
-    at,
-    outcome: 'success',
-    reward: 1,
-    reward_decomposition: { correctness: 1, efficiency: 0, novelty: 0, generality: 0 },
-    context_tags: [],
-    reasoning_demand: 'routine',
-    model_used: 'balanced',
-    model_name: 'gpt-4o',
-    model_appropriate: 'yes',
-    tokens: { prompt: 10, completion: 5 },
-    cost_usd: 0.01,
-    context: { included: 3, used: 1, tokens: 100 },
-    world_model_update: [],
-    skills_used: [],
-    feedback: null,
-    ...extra,
-  } as RewardRecord;
+  return rewardRecordFixture(AGENT, taskId, at, extra);
 }
 
 describe('the reward rows', () => {

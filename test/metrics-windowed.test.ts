@@ -2,6 +2,7 @@
 // the log's parser on every record line the runtime writes (and gives up on anything else), and the
 // windowed read gives the same metrics as reading every record, for day and task windows, --since,
 // copies of a task across files and times out of order; a damaged file is still reported.
+import { rewardRecordFixture } from './helpers/rewards.js';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -34,27 +35,7 @@ afterEach(() => {
 });
 
 function record(taskId: string, at: string, extra: Record<string, unknown> = {}): RewardRecord {
-  return {
-    task: `Task ${taskId}`,
-    task_id: taskId,
-    agent: AGENT,
-    at,
-    outcome: 'success',
-    reward: 1,
-    reward_decomposition: { correctness: 1, efficiency: 0, novelty: 0, generality: 0 },
-    context_tags: [],
-    reasoning_demand: 'routine',
-    model_used: 'balanced',
-    model_name: 'm',
-    model_appropriate: 'yes',
-    tokens: { prompt: 1, completion: 1 },
-    cost_usd: 0.01,
-    context: { included: 2, used: 1, tokens: 100 },
-    world_model_update: [],
-    skills_used: [],
-    feedback: null,
-    ...extra,
-  } as RewardRecord;
+  return rewardRecordFixture(AGENT, taskId, at, extra);
 }
 
 describe('the record time reader', () => {

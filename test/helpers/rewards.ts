@@ -60,3 +60,33 @@ export async function remoteRewardLogText(
     texts.push((await git.exec(['show', `${ref}:${path}`])).stdout);
   return texts.join('\n');
 }
+
+/** A successful record of a task with plain figures, for tests that build reward logs by hand. */
+export function rewardRecordFixture(
+  agent: string,
+  taskId: string,
+  at: string,
+  extra: Record<string, unknown> = {},
+): RewardRecord {
+  return {
+    task: `Task ${taskId}`,
+    task_id: taskId,
+    agent,
+    at,
+    outcome: 'success',
+    reward: 1,
+    reward_decomposition: { correctness: 1, efficiency: 0, novelty: 0, generality: 0 },
+    context_tags: [],
+    reasoning_demand: 'routine',
+    model_used: 'balanced',
+    model_name: 'gpt-4o',
+    model_appropriate: 'yes',
+    tokens: { prompt: 10, completion: 5 },
+    cost_usd: 0.01,
+    context: { included: 3, used: 1, tokens: 100 },
+    world_model_update: [],
+    skills_used: [],
+    feedback: null,
+    ...extra,
+  } as RewardRecord;
+}
