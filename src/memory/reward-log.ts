@@ -154,8 +154,8 @@ function fileRecords(reader: LogReader, file: RewardFile): RewardRecord[] {
 
 /** What a lookup needs of a file: which tasks it may hold, the failed ones, its latest change. */
 interface FileFacts {
-  /** False when the file certainly holds no record of the task. */
-  mayHold(taskId: string): boolean;
+  /** Whether the file holds a record of the task. */
+  holds(taskId: string): boolean;
   failed: readonly string[];
   /** The latest time one of its records changed (null when it holds none), for a reflection's read. */
   latest: string | null;
@@ -182,10 +182,14 @@ function fileFacts(reader: LogReader, file: RewardFile): FileFacts {
     const stored = reader.store.summary(file.path, () =>
       summarizeRecords(shardRecords(reader, file.path)),
     );
-    return { ...stored, mayHold: (taskId) => bloomMayHold(stored.bloom, taskId) };
+    // The filter's "maybe" is confirmed from the shard's own records.
+    const holds = (taskId: string) =>
+      bloomMayHold(stored.bloom, taskId) &&
+      shardRecords(reader, file.path).some((r) => r.task_id === taskId);
+    return { ...stored, holds };
   }
   const summary = summaryOf(reader, file);
-  return { ...summary, mayHold: (taskId) => summary.tasks.includes(taskId) };
+  return { ...summary, holds: (taskId) => summary.tasks.includes(taskId) };
 }
 
 /** The task ids of a file, in its order. */
@@ -424,9 +428,8 @@ export function readRewardIndex(
     }
     for (let i = sealed.length - 1; i >= 0; i--) {
       const file = sealed[i] as RewardFile;
-      const { mayHold, failed } = fileFacts(reader, file);
-      // A filter's "maybe" is confirmed from the shard's own records.
-      if (mayHold(taskId) && fileRecords(reader, file).some((r) => r.task_id === taskId)) {
+      const { holds, failed } = fileFacts(reader, file);
+      if (holds(taskId)) {
         reader.store.save(false);
         return { file, status: failed.includes(taskId) ? 'failed' : 'done' };
       }
