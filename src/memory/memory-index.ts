@@ -86,10 +86,10 @@ export class MemoryIndex implements ParseCache {
   private constructor(
     private readonly repoRoot: string,
     private readonly folder: string,
-    /** Blob ids of the files whose work-tree content is what the git index holds. */
-    private readonly cleanBlobs: Map<string, string>,
-    /** Every path the git index holds under the memory roots, changed or not. */
-    private readonly tracked: Set<string>,
+    /** Every path the git index holds under the memory roots, with its blob id there. */
+    private readonly indexed: Map<string, string>,
+    /** Indexed paths whose work-tree file may differ from what the git index holds. */
+    private readonly changed: Set<string>,
   ) {}
 
   /**
@@ -109,17 +109,16 @@ export class MemoryIndex implements ParseCache {
         git.changedInWorkTree(MEMORY_ROOTS),
       ]);
     }
-    const tracked = new Set(indexed.keys());
-    for (const path of changed) indexed.delete(path);
-    return new MemoryIndex(repoRoot, folder, indexed, tracked);
+    return new MemoryIndex(repoRoot, folder, indexed, new Set(changed));
   }
 
+  /** The blob id git vouches for: the file is indexed and unchanged in the work tree. */
   blobOf(path: string): string | undefined {
-    return this.cleanBlobs.get(path);
+    return this.changed.has(path) ? undefined : this.indexed.get(path);
   }
 
   parse<T>(path: string, kind: string, parse: (text: string) => T): T | undefined {
-    let blob = this.cleanBlobs.get(path);
+    let blob = this.blobOf(path);
     let text: string | undefined;
     if (blob === undefined) {
       // Changed, new or untracked: the file's own bytes say what it holds.
@@ -157,17 +156,18 @@ export class MemoryIndex implements ParseCache {
    * that cannot be written is rebuilt on the next run, so a failure here is not an error.
    */
   save(): void {
-    for (const [number, shard] of this.shards) {
-      // Entries added since a shard was pruned are of files read now, which exist.
-      if (this.pruned.has(number)) continue;
-      this.pruned.add(number);
-      for (const path of shard.entries.keys()) {
-        if (this.touched.has(path) || this.tracked.has(path)) continue;
-        shard.entries.delete(path);
-        this.dirty.add(number);
-      }
-    }
     if (this.dirty.size === 0) return;
+    // A shard is rid of the entries of files that are gone when it is written anyway: an entry of
+    // a gone file is never served (its path has no blob), and every shard is written again as new
+    // files land in it, so stale entries stay few without a pass over all 10,000 on every save.
+    for (const number of this.dirty) {
+      const shard = this.shards.get(number);
+      // Entries added since a shard was pruned are of files read now, which exist.
+      if (shard === undefined || this.pruned.has(number)) continue;
+      this.pruned.add(number);
+      for (const path of shard.entries.keys())
+        if (!this.touched.has(path) && !this.indexed.has(path)) shard.entries.delete(path);
+    }
     try {
       if (!existsSync(this.folder)) {
         mkdirSync(this.folder, { recursive: true });

@@ -1,6 +1,6 @@
 // The seam between the memory readers and the memory index: a reader asks for a file's parsed value
 // and gets it from the index when the file's content is unchanged since it was cached.
-import { readMemoryTextIfExists } from './files.js';
+import { listMarkdown, readMemoryTextIfExists } from './files.js';
 
 export interface ParseCache {
   /**
@@ -16,6 +16,16 @@ export interface ParseCache {
    * work tree), else undefined: lets derived copies keyed by blob id skip hashing the file.
    */
   blobOf?(path: string): string | undefined;
+  /**
+   * The Markdown files of a repository folder, sorted, when this read has already listed it (the
+   * tree check walks the agent's folders first); undefined to list it from the disk.
+   */
+  listed?(folder: string): string[] | undefined;
+}
+
+/** The Markdown files of `folder`: as the read already listed them, else from the disk. */
+export function markdownFiles(cache: ParseCache, repoRoot: string, folder: string): string[] {
+  return cache.listed?.(folder) ?? listMarkdown(repoRoot, folder);
 }
 
 /** No cache: every read parses the file. */

@@ -1,6 +1,5 @@
 // Skills: procedural knowledge, one Markdown file per skill, and the generated skills.md index.
 import { z } from 'zod';
-import { listMarkdown } from './files.js';
 import {
   INDEX_PAGE_ROWS,
   isSelected,
@@ -10,7 +9,7 @@ import {
 } from './index-pages.js';
 import { agentPaths } from './layout.js';
 import { parseMarkdown, renderMarkdown } from './markdown.js';
-import { directReads, type ParseCache } from './parse-cache.js';
+import { directReads, markdownFiles, type ParseCache } from './parse-cache.js';
 import { tagList, timestamp } from './schema-parts.js';
 
 export const SkillSchema = z.looseObject({
@@ -44,7 +43,7 @@ export function loadSkills(
   cache: ParseCache = directReads(repoRoot),
 ): Skill[] {
   const paths = agentPaths(agent);
-  return listMarkdown(repoRoot, paths.skillsDir).flatMap((name) => {
+  return markdownFiles(cache, repoRoot, paths.skillsDir).flatMap((name) => {
     const slug = name.slice(0, -'.md'.length);
     const path = paths.skill(slug);
     const parsed = cache.parse(path, SKILL_PARSER, (text) =>

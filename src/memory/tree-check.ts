@@ -11,8 +11,20 @@ import { agentPaths } from './layout.js';
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
-/** Throws a MemoryFileError naming the first symbolic link or badly named entry of the tree. */
-export function checkAgentTree(repoRoot: string, agent: string): void {
+/**
+ * What the check saw: the Markdown files of each folder of the agent's tree (sorted, as
+ * `listMarkdown` gives them), so the readers that follow need not list the folders again.
+ */
+export interface AgentTree {
+  /** The folder's Markdown file names, or undefined for a folder outside the tree or absent. */
+  markdown(folder: string): string[] | undefined;
+}
+
+/**
+ * Throws a MemoryFileError naming the first symbolic link or badly named entry of the tree; returns
+ * the tree's Markdown files by folder.
+ */
+export function checkAgentTree(repoRoot: string, agent: string): AgentTree {
   const root = agentPaths(agent).root;
   for (const path of ['agents', root]) {
     let link = false;
@@ -23,6 +35,7 @@ export function checkAgentTree(repoRoot: string, agent: string): void {
     }
     if (link) throw symbolicLink(path);
   }
+  const markdown = new Map<string, string[]>();
   const pending = [root];
   for (let folder = pending.pop(); folder !== undefined; folder = pending.pop()) {
     let entries;
@@ -32,6 +45,7 @@ export function checkAgentTree(repoRoot: string, agent: string): void {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw error;
     }
+    const files: string[] = [];
     for (const entry of entries) {
       const path = `${folder}/${entry.name}`;
       if (CONTROL_CHARACTER.test(entry.name)) {
@@ -42,6 +56,9 @@ export function checkAgentTree(repoRoot: string, agent: string): void {
       }
       if (entry.isSymbolicLink()) throw symbolicLink(path);
       if (entry.isDirectory()) pending.push(path);
+      else if (entry.isFile() && entry.name.endsWith('.md')) files.push(entry.name);
     }
+    markdown.set(folder, files.sort());
   }
+  return { markdown: (folder) => markdown.get(folder) };
 }

@@ -1,10 +1,9 @@
 // World-model files: entities, relations and hypotheses (SPEC §3), each with confidence, status
 // and evidence. A belief is never deleted: it is superseded or retired, and git keeps its history.
 import { z } from 'zod';
-import { listMarkdown } from '../memory/files.js';
 import { agentPaths, WORLD_KINDS, type WorldKind } from '../memory/layout.js';
 import { parseMarkdown, renderMarkdown } from '../memory/markdown.js';
-import { directReads, type ParseCache } from '../memory/parse-cache.js';
+import { directReads, markdownFiles, type ParseCache } from '../memory/parse-cache.js';
 import { EvidenceSourceSchema } from '../memory/evidence-source.js';
 import { tagList, timestamp } from '../memory/schema-parts.js';
 import {
@@ -120,7 +119,7 @@ export function loadWorld(
 ): Belief[] {
   const paths = agentPaths(agent);
   return WORLD_KINDS.flatMap((kind) =>
-    listMarkdown(repoRoot, paths.worldFolder(kind)).flatMap((name) => {
+    markdownFiles(cache, repoRoot, paths.worldFolder(kind)).flatMap((name) => {
       const slug = name.slice(0, -'.md'.length);
       const path = paths.world(kind, slug);
       const parsed = cache.parse(path, `${kind}-${BELIEF_PARSER}`, (text) =>
