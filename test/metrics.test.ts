@@ -379,6 +379,23 @@ describe('agentos metrics', () => {
     });
     expect(metric(agent, 'task_success').trend).toBe('unknown');
 
+    // One of a kind is said in the singular: iris's one merged proposal is too few to judge.
+    const iris = await runCli([
+      'metrics',
+      '--json',
+      '--dir',
+      repo.dir,
+      '--agent',
+      'iris',
+      '--window',
+      '7d',
+    ]);
+    const irisReport = MetricsReportSchema.parse(JSON.parse(iris.stdout)).agents[0]!;
+    expect(metric(irisReport, 'proposal_acceptance').current).toMatchObject({
+      status: 'not-enough-data',
+      reason: '1 proposal decided in the window; at least 2 needed',
+    });
+
     // Routing: c1 and c2 carry estimates; always-strongest $0.20, the oracle c1 on cheap-fast and
     // c2 on balanced (cheap-fast estimated at 0.3), $0.03, as paid.
     expect(agent.routing_savings).toEqual({

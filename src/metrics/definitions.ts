@@ -90,9 +90,14 @@ function tooLittle(
     value: null,
     numerator,
     denominator,
-    reason: `${denominator} ${what} in the window; at least ${minimum} needed`,
+    reason: `${denominator} ${denominator === 1 ? singular(what) : what} in the window; at least ${minimum} needed`,
     detail,
   };
+}
+
+/** "proposals decided" → "proposal decided": the phrase's first plural word made singular. */
+function singular(phrase: string): string {
+  return phrase.replace(/^(.*?\w)s\b/, '$1');
 }
 
 /** A share numerator / denominator, or the verdict that says why there is none. */
