@@ -32,38 +32,14 @@ import {
 import { MemoryWriter } from '../src/memory/writer.js';
 import { runCli } from './helpers/cli.js';
 import { makeRepo, steppingClock, type TestRepo } from './helpers/repo.js';
-import { repoRewardRecords } from './helpers/rewards.js';
+import { repoRewardRecords, sampleRewardRecord } from './helpers/rewards.js';
 import { commitStaged } from './helpers/person.js';
 
 const AGENT = 'orion';
 const REWARDS = `agents/${AGENT}/rewards`;
 
 function sampleRecord(taskId: string, minute: number, fields: Partial<RewardRecord> = {}) {
-  const at = new Date(Date.parse('2026-05-01T09:00:00Z') + minute * 60_000)
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z');
-  const record: RewardRecord = {
-    task: `Sync the ${taskId} API page by page`,
-    task_id: taskId,
-    agent: AGENT,
-    at,
-    outcome: 'success',
-    reward: 1,
-    reward_decomposition: { correctness: 1, efficiency: 0, novelty: 1, generality: 1 },
-    context_tags: ['api', 'pagination'],
-    reasoning_demand: 'moderate',
-    model_used: 'balanced',
-    model_name: 'gpt-4o',
-    model_appropriate: 'yes',
-    tokens: { prompt: 3120, completion: 640 },
-    cost_usd: 0.0132,
-    context: { included: 14, used: 6, tokens: 2870 },
-    world_model_update: [],
-    skills_used: [],
-    feedback: null,
-    ...fields,
-  };
-  return record;
+  return sampleRewardRecord(AGENT, taskId, minute, fields);
 }
 
 function records(prefix: string, count: number, firstMinute: number): RewardRecord[] {

@@ -90,3 +90,39 @@ export function rewardRecordFixture(
     ...extra,
   } as RewardRecord;
 }
+
+/**
+ * A realistic record of a pagination task, `minute` minutes after 2026-05-01T09:00:00Z: the reward
+ * log's tests write many of these and check that every field comes back as written.
+ */
+export function sampleRewardRecord(
+  agent: string,
+  taskId: string,
+  minute: number,
+  fields: Partial<RewardRecord> = {},
+): RewardRecord {
+  const at = new Date(Date.parse('2026-05-01T09:00:00Z') + minute * 60_000)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+  return {
+    task: `Sync the ${taskId} API page by page`,
+    task_id: taskId,
+    agent,
+    at,
+    outcome: 'success',
+    reward: 1,
+    reward_decomposition: { correctness: 1, efficiency: 0, novelty: 1, generality: 1 },
+    context_tags: ['api', 'pagination'],
+    reasoning_demand: 'moderate',
+    model_used: 'balanced',
+    model_name: 'gpt-4o',
+    model_appropriate: 'yes',
+    tokens: { prompt: 3120, completion: 640 },
+    cost_usd: 0.0132,
+    context: { included: 14, used: 6, tokens: 2870 },
+    world_model_update: [],
+    skills_used: [],
+    feedback: null,
+    ...fields,
+  };
+}
