@@ -47,16 +47,16 @@ export function checkAgentTree(repoRoot: string, agent: string): AgentTree {
     }
     const files: string[] = [];
     for (const entry of entries) {
-      const path = `${folder}/${entry.name}`;
-      if (CONTROL_CHARACTER.test(entry.name)) {
+      const { name } = entry;
+      if (CONTROL_CHARACTER.test(name)) {
         throw new MemoryFileError(
-          JSON.stringify(path),
+          JSON.stringify(`${folder}/${name}`),
           'the name holds a control character: rename it (letters, digits, dots, hyphens)',
         );
       }
-      if (entry.isSymbolicLink()) throw symbolicLink(path);
-      if (entry.isDirectory()) pending.push(path);
-      else if (entry.isFile() && entry.name.endsWith('.md')) files.push(entry.name);
+      if (entry.isSymbolicLink()) throw symbolicLink(`${folder}/${name}`);
+      if (entry.isDirectory()) pending.push(`${folder}/${name}`);
+      else if (entry.isFile() && name.endsWith('.md')) files.push(name);
     }
     markdown.set(folder, files.sort());
   }
