@@ -46,9 +46,9 @@ function decodedCounts(document: TermCounts): Map<string, number> {
   return counts;
 }
 
-/** A document that shares a term with a query: its index among the documents and its results. */
-export interface Bm25Match {
-  document: number;
+/** A document that shares a term with a query: the document (its index, or itself) and its results. */
+export interface Bm25Match<D = number> {
+  document: D;
   score: number;
   coverage: number;
 }
@@ -112,52 +112,23 @@ export class Bm25Index {
    * costs a lookup per document and distinct term, not 10,000 results per term.
    */
   matches(query: readonly string[], covered: readonly string[]): Bm25Match[] {
-    const scored = [...new Set(query)];
-    const coveredTerms = [...new Set(covered)];
-    const terms = [...new Set([...scored, ...coveredTerms])];
-    const column = new Map(terms.map((term, i) => [term, i]));
-    const df = new Array<number>(terms.length).fill(0);
-    const found: { document: number; tf: number[] }[] = [];
+    const columns = queryColumns(query, covered);
+    const df = new Array<number>(columns.terms.length).fill(0);
+    const found: Found<number>[] = [];
     for (let d = 0; d < this.documents.length; d++) {
-      const counts = decodedCounts(this.documents[d] as TermCounts);
+      const document = this.documents[d] as TermCounts;
+      const counts = decodedCounts(document);
       let tf: number[] | undefined;
-      for (let i = 0; i < terms.length; i++) {
-        const frequency = counts.get(terms[i] as string);
+      for (let i = 0; i < columns.terms.length; i++) {
+        const frequency = counts.get(columns.terms[i] as string);
         if (frequency === undefined || frequency === 0) continue;
-        tf ??= new Array<number>(terms.length).fill(0);
+        tf ??= new Array<number>(columns.terms.length).fill(0);
         tf[i] = frequency;
         df[i] = (df[i] as number) + 1;
       }
-      if (tf) found.push({ document: d, tf });
+      if (tf) found.push({ document: d, tf, length: document.length });
     }
-    const n = this.documents.length;
-    const weight = (term: string): number => {
-      const count = df[column.get(term) as number] as number;
-      return Math.log(1 + (n - count + 0.5) / (count + 0.5));
-    };
-    const scoreWeights = scored.map(weight);
-    const scoreColumns = scored.map((term) => column.get(term) as number);
-    const coverWeights = coveredTerms.map(weight);
-    const coverColumns = coveredTerms.map((term) => column.get(term) as number);
-    const total = coverWeights.reduce((sum, w) => sum + w, 0);
-    return found.map(({ document: d, tf }) => {
-      const length = (this.documents[d] as TermCounts).length;
-      let score = 0;
-      for (let i = 0; i < scored.length; i++) {
-        const frequency = tf[scoreColumns[i] as number] as number;
-        if (frequency === 0) continue;
-        const norm = frequency + K1 * (1 - B + (B * length) / (this.averageLength || 1));
-        score += ((scoreWeights[i] ?? 0) * frequency * (K1 + 1)) / norm;
-      }
-      let coverage = 0;
-      if (total !== 0) {
-        let sum = 0;
-        for (let i = 0; i < coveredTerms.length; i++)
-          if ((tf[coverColumns[i] as number] as number) > 0) sum += coverWeights[i] ?? 0;
-        coverage = sum / total;
-      }
-      return { document: d, score, coverage };
-    });
+    return scoreFound(columns, df, this.documents.length, this.averageLength, found);
   }
 
   /** The query's distinct terms, their frequency in each document and their idf: one pass. */
@@ -189,4 +160,133 @@ export class Bm25Index {
 
 function isTermList(document: readonly string[] | TermCounts): document is readonly string[] {
   return Array.isArray(document);
+}
+
+/** A query's distinct scored and covered terms, and a column per distinct term of either. */
+interface QueryColumns {
+  scored: string[];
+  covered: string[];
+  terms: string[];
+  column: Map<string, number>;
+}
+
+function queryColumns(query: readonly string[], covered: readonly string[]): QueryColumns {
+  const scored = [...new Set(query)];
+  const coveredTerms = [...new Set(covered)];
+  const terms = [...new Set([...scored, ...coveredTerms])];
+  return {
+    scored,
+    covered: coveredTerms,
+    terms,
+    column: new Map(terms.map((term, i) => [term, i])),
+  };
+}
+
+/** A document sharing a term with the query: its frequency of each query column, and its length. */
+interface Found<D> {
+  document: D;
+  tf: number[];
+  length: number;
+}
+
+/**
+ * `score(query)` and `coverage(covered)` of the documents found, from each column's document
+ * frequency among `n` documents: one computation for an index built per query and for postings
+ * kept across queries, so both give the same numbers.
+ */
+function scoreFound<D>(
+  columns: QueryColumns,
+  df: readonly number[],
+  n: number,
+  averageLength: number,
+  found: readonly Found<D>[],
+): Bm25Match<D>[] {
+  const { scored, covered, column } = columns;
+  const weight = (term: string): number => {
+    const count = df[column.get(term) as number] as number;
+    return Math.log(1 + (n - count + 0.5) / (count + 0.5));
+  };
+  const scoreWeights = scored.map(weight);
+  const scoreColumns = scored.map((term) => column.get(term) as number);
+  const coverWeights = covered.map(weight);
+  const coverColumns = covered.map((term) => column.get(term) as number);
+  const total = coverWeights.reduce((sum, w) => sum + w, 0);
+  return found.map(({ document, tf, length }) => {
+    let score = 0;
+    for (let i = 0; i < scored.length; i++) {
+      const frequency = tf[scoreColumns[i] as number] as number;
+      if (frequency === 0) continue;
+      const norm = frequency + K1 * (1 - B + (B * length) / (averageLength || 1));
+      score += ((scoreWeights[i] ?? 0) * frequency * (K1 + 1)) / norm;
+    }
+    let coverage = 0;
+    if (total !== 0) {
+      let sum = 0;
+      for (let i = 0; i < covered.length; i++)
+        if ((tf[coverColumns[i] as number] as number) > 0) sum += coverWeights[i] ?? 0;
+      coverage = sum / total;
+    }
+    return { document, score, coverage };
+  });
+}
+
+/**
+ * BM25 over documents that come and go: postings (term → document → frequency) kept as documents
+ * are added and removed, so a query costs the documents that hold its terms, not a look at every
+ * document. `matches` gives what `Bm25Index.matches` gives over the same documents.
+ */
+export class Bm25Postings<D> {
+  private readonly postings = new Map<string, Map<D, number>>();
+  private readonly documents = new Map<D, TermCounts>();
+  private totalLength = 0;
+
+  get size(): number {
+    return this.documents.size;
+  }
+
+  add(document: D, counts: TermCounts): void {
+    if (this.documents.has(document)) return;
+    this.documents.set(document, counts);
+    this.totalLength += counts.length;
+    for (const [term, frequency] of decodedCounts(counts)) {
+      if (frequency === 0) continue;
+      let posting = this.postings.get(term);
+      if (posting === undefined) this.postings.set(term, (posting = new Map()));
+      posting.set(document, frequency);
+    }
+  }
+
+  remove(document: D): void {
+    const counts = this.documents.get(document);
+    if (counts === undefined) return;
+    this.documents.delete(document);
+    this.totalLength -= counts.length;
+    for (const term of decodedCounts(counts).keys()) {
+      const posting = this.postings.get(term);
+      if (posting === undefined) continue;
+      posting.delete(document);
+      if (posting.size === 0) this.postings.delete(term);
+    }
+  }
+
+  /** The documents that share a term with `query` or `covered`, in no particular order. */
+  matches(query: readonly string[], covered: readonly string[]): Bm25Match<D>[] {
+    const columns = queryColumns(query, covered);
+    const df = columns.terms.map((term) => this.postings.get(term)?.size ?? 0);
+    const found = new Map<D, Found<D>>();
+    columns.terms.forEach((term, i) => {
+      for (const [document, frequency] of this.postings.get(term) ?? []) {
+        let entry = found.get(document);
+        if (entry === undefined) {
+          const length = (this.documents.get(document) as TermCounts).length;
+          const tf = new Array<number>(columns.terms.length).fill(0);
+          found.set(document, (entry = { document, tf, length }));
+        }
+        entry.tf[i] = frequency;
+      }
+    });
+    const n = this.documents.size;
+    const averageLength = n > 0 ? this.totalLength / n : 0;
+    return scoreFound(columns, df, n, averageLength, [...found.values()]);
+  }
 }

@@ -67,17 +67,10 @@ export function learnFromExperience(
  */
 export class TagSpecificity {
   private readonly frequency = new Map<string, number>();
-  private readonly ceiling: number;
 
   constructor(private readonly itemTags: readonly (readonly string[])[]) {
     for (const tags of itemTags)
       for (const tag of tags) this.frequency.set(tag, (this.frequency.get(tag) ?? 0) + 1);
-    this.ceiling = this.idf(1);
-  }
-
-  private idf(df: number): number {
-    const n = this.itemTags.length;
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
   /**
@@ -85,14 +78,31 @@ export class TagSpecificity {
    * (`wanted` maps a term to a weight in [0, 1]); 0 when no tag term is wanted.
    */
   score(item: number, wanted: ReadonlyMap<string, number>): number {
-    let best = 0;
-    for (const tag of this.itemTags[item] ?? []) {
-      const weight = wanted.get(tag);
-      if (weight === undefined) continue;
-      best = Math.max(best, weight * this.idf(this.frequency.get(tag) ?? 1));
-    }
-    return this.ceiling > 0 ? Math.min(1, best / this.ceiling) : 0;
+    return tagSpecificity(this.itemTags[item] ?? [], wanted, this.itemTags.length, (tag) =>
+      this.frequency.get(tag),
+    );
   }
+}
+
+/**
+ * `TagSpecificity.score` of an item with the tag terms `tags` among `items` items, where
+ * `frequency` tells how many items carry a tag term: for callers that keep the counts themselves.
+ */
+export function tagSpecificity(
+  tags: readonly string[],
+  wanted: ReadonlyMap<string, number>,
+  items: number,
+  frequency: (tag: string) => number | undefined,
+): number {
+  const idf = (df: number): number => Math.log(1 + (items - df + 0.5) / (df + 0.5));
+  let best = 0;
+  for (const tag of tags) {
+    const weight = wanted.get(tag);
+    if (weight === undefined) continue;
+    best = Math.max(best, weight * idf(frequency(tag) ?? 1));
+  }
+  const ceiling = idf(1);
+  return ceiling > 0 ? Math.min(1, best / ceiling) : 0;
 }
 
 /** How much of a linked thing's relevance a fact or claim about it inherits. */
