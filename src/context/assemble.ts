@@ -151,41 +151,66 @@ export function assembleContext(input: {
     };
   }
   // Relevance of the candidates the task reaches (by its words, wanted tags, names, the skills
-  // experience credits and links from those); every other candidate's is 0.
-  const relevance = new Map<ContextDocument, number>();
-  const of = (document: ContextDocument): number => relevance.get(document) ?? 0;
+  // experience credits and links from those), kept on each document for this ranking; every other
+  // candidate's is 0.
+  const ranking = ++rankings;
+  const reached: ContextDocument[] = [];
+  const reach = (document: ContextDocument): void => {
+    if (document.reached === ranking) return;
+    document.reached = ranking;
+    document.relevance = 0;
+    reached.push(document);
+  };
   // Text relevance is the task's own words; learned tags reach items through their tags only, so
   // an item that merely repeats a learned tag in its text does not outrank the task's own subject.
-  const matches = corpus.text.matches(query, query);
-  const maxText = matches.reduce((max, match) => Math.max(max, match.score), 0);
+  let maxText = 0;
+  corpus.text.eachMatch(query, query, (document, textScore, coverage) => {
+    reach(document);
+    document.score = textScore;
+    document.relevance = coverage;
+    maxText = Math.max(maxText, textScore);
+  });
 
   // Direct relevance: BM25 ranks items against each other; coverage of the task's own terms keeps
   // a weak best match (one shared common word) from looking like a strong one; a matched tag
   // counts by how specific it is and how much the task wants it.
-  for (const { document, score: textScore, coverage } of matches)
-    relevance.set(
-      document,
-      maxText > 0 ? 0.6 * (textScore / maxText) * Math.min(1, 2 * coverage) : 0,
-    );
-  for (const document of corpus.holdingTags(wanted.keys()))
-    relevance.set(document, of(document) + 0.4 * corpus.tagSpecificity(document, wanted));
+  for (const document of reached) {
+    // Until now the text score and the coverage.
+    const coverage = document.relevance;
+    document.relevance =
+      maxText > 0 ? 0.6 * (document.score / maxText) * Math.min(1, 2 * coverage) : 0;
+  }
+  const specificity = corpus.tagSpecificity(wanted);
+  for (const tag of wanted.keys())
+    for (const document of corpus.holdingTag(tag)) {
+      if (document.tagged === ranking) continue;
+      document.tagged = ranking;
+      reach(document);
+      document.relevance = document.relevance + 0.4 * specificity(document);
+    }
   // Names: a thing the task names (by name or alias) is what the task is about.
   const taskPhrase = nameTerms(task);
   for (const document of corpus.namedIn(taskPhrase))
-    if (document.terms?.names.some((name) => mentions(taskPhrase, name)))
-      relevance.set(document, Math.max(of(document), NAME_MENTION));
+    if (document.terms?.names.some((name) => mentions(taskPhrase, name))) {
+      reach(document);
+      document.relevance = Math.max(document.relevance, NAME_MENTION);
+    }
   // Experience: a skill the most similar past tasks applied with success.
   for (const [id, credit] of experience.skills)
-    for (const document of corpus.withId(id))
-      relevance.set(document, Math.min(1, of(document) + SKILL_EXPERIENCE * credit));
+    for (const document of corpus.withId(id)) {
+      reach(document);
+      document.relevance = Math.min(1, document.relevance + SKILL_EXPERIENCE * credit);
+    }
   // Links: a fact or claim about a relevant thing is relevant with it. A thing's score is its last
   // entity's (as a map filled in memory order keeps it).
+  const relevanceOf = (document: ContextDocument): number =>
+    document.reached === ranking ? document.relevance : 0;
   const entityScore = (slug: string): number | undefined => {
     const entity = corpus.entity(slug);
-    return entity === undefined ? undefined : of(entity) * entity.trust;
+    return entity === undefined ? undefined : relevanceOf(entity) * entity.trust;
   };
   const linked = new Set<ContextDocument>();
-  for (const document of relevance.keys()) {
+  for (const document of reached) {
     const slug = document.candidate?.entity;
     if (slug !== undefined) for (const fact of corpus.linkedTo(slug)) linked.add(fact);
   }
@@ -193,38 +218,40 @@ export function assembleContext(input: {
     const link = (document.candidate as Candidate).link;
     if (link === undefined) continue;
     const value = linkedRelevance(link, entityScore);
-    if (value > of(document)) relevance.set(document, value);
+    if (value > relevanceOf(document)) {
+      reach(document);
+      document.relevance = value;
+    }
   }
   const newest = corpus.newest;
 
   // Below the floor an item is unrelated whatever its rank: those are listed in memory order,
   // unsorted (sorting every item a broad learned tag reaches is what would cost the time).
-  const order: Scored[] = [];
-  const weak: Scored[] = [];
-  const ranking = ++rankings;
-  for (const [document, value] of relevance) {
-    if (value <= 0) continue;
-    if (value > 0) document.related = ranking;
+  const order: ContextDocument[] = [];
+  for (const document of reached) {
+    const value = document.relevance;
+    if (!(value > 0)) continue;
+    document.related = ranking;
     const candidate = document.candidate as Candidate;
-    const score = round(value * document.trust * recencyFactor(candidate.at, newest));
-    (score >= RELEVANCE_FLOOR ? order : weak).push({ document, item: candidate.item, score });
+    document.score = round(value * document.trust * recencyFactor(candidate.at, newest));
+    if (document.score >= RELEVANCE_FLOOR) order.push(document);
   }
   // Equal scores by id, then in memory order (as a stable sort of items in memory order gives).
   order.sort(
     (a, b) =>
       b.score - a.score ||
-      compareIds(a.item.id, b.item.id) ||
-      a.document.position - b.document.position,
+      compareIds((a.candidate as Candidate).item.id, (b.candidate as Candidate).item.id) ||
+      a.position - b.position,
   );
-  weak.sort((a, b) => a.document.position - b.document.position);
 
   let tokens = always.reduce((sum, item) => sum + item.tokens, 0);
   const included: RankedItem[] = [];
   const excluded: ExcludedItem[] = [...corpus.dormant];
   let rewardItems = 0;
-  for (const { item, score } of [...order, ...weak]) {
-    if (score < RELEVANCE_FLOOR) excluded.push(excludedItem(item, score, 'unrelated'));
-    else if (tokens + item.tokens > input.budget)
+  for (const document of order) {
+    const { item } = document.candidate as Candidate;
+    const score = document.score;
+    if (tokens + item.tokens > input.budget)
       excluded.push(excludedItem(item, score, 'over token budget'));
     else if (item.kind === 'reward' && rewardItems >= MAX_REWARD_ITEMS) {
       excluded.push(excludedItem(item, score, 'over token budget'));
@@ -234,9 +261,17 @@ export function assembleContext(input: {
       if (item.kind === 'reward') rewardItems++;
     }
   }
-  // The items nothing relates to the task, last and in memory order: unrelated, scoring 0.
-  for (const document of corpus.candidates)
-    if (document.related !== ranking) excluded.push(document.excluded);
+  // Then the reached items below the floor, then those nothing relates to the task (scoring 0),
+  // each in memory order: one pass over the candidates, which are in that order.
+  const unrelated: ExcludedItem[] = [];
+  for (const document of corpus.candidates) {
+    if (document.related !== ranking) unrelated.push(document.excluded);
+    else if (!(document.score >= RELEVANCE_FLOOR))
+      excluded.push(
+        excludedItem((document.candidate as Candidate).item, document.score, 'unrelated'),
+      );
+  }
+  for (const item of unrelated) excluded.push(item);
   return {
     taskId: input.taskId,
     task,
@@ -249,14 +284,7 @@ export function assembleContext(input: {
   };
 }
 
-/** A candidate the task reaches, with its score. */
-interface Scored {
-  document: ContextDocument;
-  item: ContextItem;
-  score: number;
-}
-
-/** Counts rankings, so a document knows whether the current one found it related. */
+/** Counts rankings, so a document knows whether the current one reached it. */
 let rankings = 0;
 
 function alwaysItems(sources: ContextSources): ContextItem[] {

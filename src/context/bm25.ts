@@ -113,22 +113,34 @@ export class Bm25Index {
    */
   matches(query: readonly string[], covered: readonly string[]): Bm25Match[] {
     const columns = queryColumns(query, covered);
-    const df = new Array<number>(columns.terms.length).fill(0);
-    const found: Found<number>[] = [];
+    const width = columns.terms.length;
+    const df = new Array<number>(width).fill(0);
+    const found: Rows = { tf: [], lengths: [] };
+    const documents: number[] = [];
     for (let d = 0; d < this.documents.length; d++) {
       const document = this.documents[d] as TermCounts;
       const counts = decodedCounts(document);
-      let tf: number[] | undefined;
-      for (let i = 0; i < columns.terms.length; i++) {
+      let row = -1;
+      for (let i = 0; i < width; i++) {
         const frequency = counts.get(columns.terms[i] as string);
         if (frequency === undefined || frequency === 0) continue;
-        tf ??= new Array<number>(columns.terms.length).fill(0);
-        tf[i] = frequency;
+        if (row < 0) row = addRow(found, width, document.length);
+        found.tf[row * width + i] = frequency;
         df[i] = (df[i] as number) + 1;
       }
-      if (tf) found.push({ document: d, tf, length: document.length });
+      if (row >= 0) documents.push(d);
     }
-    return scoreFound(columns, df, this.documents.length, this.averageLength, found);
+    const matches: Bm25Match[] = [];
+    scoreRows(
+      columns,
+      df,
+      this.documents.length,
+      this.averageLength,
+      found,
+      (row, score, coverage) =>
+        matches.push({ document: documents[row] as number, score, coverage }),
+    );
+    return matches;
   }
 
   /** The query's distinct terms, their frequency in each document and their idf: one pass. */
@@ -182,26 +194,35 @@ function queryColumns(query: readonly string[], covered: readonly string[]): Que
   };
 }
 
-/** A document sharing a term with the query: its frequency of each query column, and its length. */
-interface Found<D> {
-  document: D;
+/**
+ * The documents sharing a term with a query, one row each: each column's frequency (row-major, a
+ * row per document, a column per query term) and the document's length.
+ */
+interface Rows {
   tf: number[];
-  length: number;
+  lengths: number[];
+}
+
+function addRow(rows: Rows, width: number, length: number): number {
+  for (let i = 0; i < width; i++) rows.tf.push(0);
+  return rows.lengths.push(length) - 1;
 }
 
 /**
- * `score(query)` and `coverage(covered)` of the documents found, from each column's document
- * frequency among `n` documents: one computation for an index built per query and for postings
- * kept across queries, so both give the same numbers.
+ * `score(query)` and `coverage(covered)` of each row, from each column's document frequency among
+ * `n` documents: one computation for an index built per query and for postings kept across
+ * queries, so both give the same numbers.
  */
-function scoreFound<D>(
+function scoreRows(
   columns: QueryColumns,
   df: readonly number[],
   n: number,
   averageLength: number,
-  found: readonly Found<D>[],
-): Bm25Match<D>[] {
+  rows: Rows,
+  visit: (row: number, score: number, coverage: number) => void,
+): void {
   const { scored, covered, column } = columns;
+  const width = columns.terms.length;
   const weight = (term: string): number => {
     const count = df[column.get(term) as number] as number;
     return Math.log(1 + (n - count + 0.5) / (count + 0.5));
@@ -211,10 +232,13 @@ function scoreFound<D>(
   const coverWeights = covered.map(weight);
   const coverColumns = covered.map((term) => column.get(term) as number);
   const total = coverWeights.reduce((sum, w) => sum + w, 0);
-  return found.map(({ document, tf, length }) => {
+  const { tf, lengths } = rows;
+  for (let row = 0; row < lengths.length; row++) {
+    const length = lengths[row] as number;
+    const at = row * width;
     let score = 0;
     for (let i = 0; i < scored.length; i++) {
-      const frequency = tf[scoreColumns[i] as number] as number;
+      const frequency = tf[at + (scoreColumns[i] as number)] as number;
       if (frequency === 0) continue;
       const norm = frequency + K1 * (1 - B + (B * length) / (averageLength || 1));
       score += ((scoreWeights[i] ?? 0) * frequency * (K1 + 1)) / norm;
@@ -223,70 +247,107 @@ function scoreFound<D>(
     if (total !== 0) {
       let sum = 0;
       for (let i = 0; i < covered.length; i++)
-        if ((tf[coverColumns[i] as number] as number) > 0) sum += coverWeights[i] ?? 0;
+        if ((tf[at + (coverColumns[i] as number)] as number) > 0) sum += coverWeights[i] ?? 0;
       coverage = sum / total;
     }
-    return { document, score, coverage };
-  });
+    visit(row, score, coverage);
+  }
 }
 
 /**
  * BM25 over documents that come and go: postings (term → document → frequency) kept as documents
  * are added and removed, so a query costs the documents that hold its terms, not a look at every
- * document. `matches` gives what `Bm25Index.matches` gives over the same documents.
+ * document. `matches` gives what `Bm25Index.matches` gives over the same documents. Documents sit
+ * in numbered slots, so that a query tells the ones it found by number, not through a map.
  */
 export class Bm25Postings<D> {
-  private readonly postings = new Map<string, Map<D, number>>();
-  private readonly documents = new Map<D, TermCounts>();
+  /** Term → slot → frequency. */
+  private readonly postings = new Map<string, Map<number, number>>();
+  private readonly slots = new Map<D, number>();
+  private readonly documents: (D | undefined)[] = [];
+  private readonly counts: (TermCounts | undefined)[] = [];
+  private readonly free: number[] = [];
   private totalLength = 0;
+  /** Per slot, the query that last found it and its row there. */
+  private readonly foundBy: number[] = [];
+  private readonly rowOf: number[] = [];
+  private queries = 0;
 
   get size(): number {
-    return this.documents.size;
+    return this.slots.size;
   }
 
   add(document: D, counts: TermCounts): void {
-    if (this.documents.has(document)) return;
-    this.documents.set(document, counts);
+    if (this.slots.has(document)) return;
+    const slot = this.free.pop() ?? this.documents.length;
+    this.slots.set(document, slot);
+    this.documents[slot] = document;
+    this.counts[slot] = counts;
+    this.foundBy[slot] = 0;
+    this.rowOf[slot] = 0;
     this.totalLength += counts.length;
     for (const [term, frequency] of decodedCounts(counts)) {
       if (frequency === 0) continue;
       let posting = this.postings.get(term);
       if (posting === undefined) this.postings.set(term, (posting = new Map()));
-      posting.set(document, frequency);
+      posting.set(slot, frequency);
     }
   }
 
   remove(document: D): void {
-    const counts = this.documents.get(document);
-    if (counts === undefined) return;
-    this.documents.delete(document);
+    const slot = this.slots.get(document);
+    if (slot === undefined) return;
+    const counts = this.counts[slot] as TermCounts;
+    this.slots.delete(document);
+    this.documents[slot] = undefined;
+    this.counts[slot] = undefined;
+    this.free.push(slot);
     this.totalLength -= counts.length;
     for (const term of decodedCounts(counts).keys()) {
       const posting = this.postings.get(term);
       if (posting === undefined) continue;
-      posting.delete(document);
+      posting.delete(slot);
       if (posting.size === 0) this.postings.delete(term);
     }
   }
 
   /** The documents that share a term with `query` or `covered`, in no particular order. */
   matches(query: readonly string[], covered: readonly string[]): Bm25Match<D>[] {
+    const matches: Bm25Match<D>[] = [];
+    this.eachMatch(query, covered, (document, score, coverage) =>
+      matches.push({ document, score, coverage }),
+    );
+    return matches;
+  }
+
+  /** `matches` one document at a time, without an object for each. */
+  eachMatch(
+    query: readonly string[],
+    covered: readonly string[],
+    visit: (document: D, score: number, coverage: number) => void,
+  ): void {
     const columns = queryColumns(query, covered);
+    const width = columns.terms.length;
     const df = columns.terms.map((term) => this.postings.get(term)?.size ?? 0);
-    const found = new Map<D, Found<D>>();
+    const search = ++this.queries;
+    const found: Rows = { tf: [], lengths: [] };
+    const slots: number[] = [];
     columns.terms.forEach((term, i) => {
-      for (const [document, frequency] of this.postings.get(term) ?? []) {
-        let entry = found.get(document);
-        if (entry === undefined) {
-          const length = (this.documents.get(document) as TermCounts).length;
-          const tf = new Array<number>(columns.terms.length).fill(0);
-          found.set(document, (entry = { document, tf, length }));
+      for (const [slot, frequency] of this.postings.get(term) ?? []) {
+        let row = this.rowOf[slot] as number;
+        if (this.foundBy[slot] !== search) {
+          this.foundBy[slot] = search;
+          row = addRow(found, width, (this.counts[slot] as TermCounts).length);
+          this.rowOf[slot] = row;
+          slots.push(slot);
         }
-        entry.tf[i] = frequency;
+        found.tf[row * width + i] = frequency;
       }
     });
-    const n = this.documents.size;
+    const n = this.slots.size;
     const averageLength = n > 0 ? this.totalLength / n : 0;
-    return scoreFound(columns, df, n, averageLength, [...found.values()]);
+    scoreRows(columns, df, n, averageLength, found, (row, score, coverage) =>
+      visit(this.documents[slots[row] as number] as D, score, coverage),
+    );
   }
 }

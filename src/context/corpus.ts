@@ -40,7 +40,15 @@ export class ContextDocument {
   seen = 0;
   /** Whether the indexes hold it. */
   member = false;
-  /** The ranking that last found it related to its task (relevance above 0). */
+  /**
+   * Scratch of the ranking under way (assemble.ts), so that ranking thousands of reached items
+   * needs no map per task: the ranking that last reached it, its relevance there, whether its tags
+   * were counted, its score, and whether it was related (relevance above 0).
+   */
+  reached = 0;
+  relevance = 0;
+  tagged = 0;
+  score = 0;
   related = 0;
 
   constructor(
@@ -75,10 +83,12 @@ export interface CorpusSources {
 /** One update's walk over the new memory, beside the previous update's documents. */
 interface Walk {
   previous: readonly ContextDocument[];
-  next: ContextDocument[];
+  /** The documents so far, made only once they differ from the previous ones. */
+  next: ContextDocument[] | undefined;
+  /** How many documents are taken so far. */
+  taken: number;
   /** Where in `previous` the next value is expected. */
   cursor: number;
-  unchanged: boolean;
   update: number;
   agent: string;
   cache: ParseCache | undefined;
@@ -123,25 +133,37 @@ export class ContextCorpus {
     if (this.agent !== sources.agent) this.clear(sources.agent);
     const walk: Walk = {
       previous: this.documents,
-      next: [],
+      next: undefined,
+      taken: 0,
       cursor: 0,
-      unchanged: true,
       update: ++this.updates,
       agent: sources.agent,
       cache: sources.cache,
     };
-    for (const skill of sources.skills) this.take(walk, 'skill', skill);
+    // Where the previous task had the same value (the usual case), it is kept without a lookup.
+    for (const skill of sources.skills) {
+      const document = walk.previous[walk.cursor];
+      if (
+        document?.key === skill.data &&
+        document.skill?.path === skill.path &&
+        document.skill.body === skill.body &&
+        document.seen !== walk.update
+      )
+        keep(walk, document);
+      else this.find(walk, 'skill', skill);
+    }
     for (const belief of sources.world) this.take(walk, 'belief', belief);
     for (const segment of sources.segments) this.take(walk, 'segment', segment);
     for (const record of sources.rewards) this.take(walk, 'reward', record);
-    if (walk.unchanged && walk.next.length === walk.previous.length) return;
+    if (walk.next === undefined && walk.taken === walk.previous.length) return;
+    const next = walk.next ?? walk.previous.slice(0, walk.taken);
     // Added first, then removed: a changed item usually replaces the newest time, rarely lowers it.
-    for (const document of walk.next) if (!document.member) this.add(document);
+    for (const document of next) if (!document.member) this.add(document);
     for (const document of walk.previous) if (document.seen !== walk.update) this.remove(document);
-    this.documents = walk.next;
+    this.documents = next;
     this.candidateList = [];
     this.dormantList = [];
-    walk.next.forEach((document, i) => {
+    next.forEach((document, i) => {
       document.sequence = i;
       if (document.candidate === undefined) this.dormantList.push(document.excluded);
       else {
@@ -151,16 +173,15 @@ export class ContextCorpus {
     });
   }
 
-  /** The candidates with any of the tag terms. */
-  holdingTags(tags: Iterable<string>): Set<ContextDocument> {
-    return this.tags.union(tags);
+  /** The candidates with the tag term. */
+  holdingTag(tag: string): ReadonlySet<ContextDocument> {
+    return this.tags.get(tag) ?? NONE;
   }
 
-  /** `TagSpecificity.score` of a candidate among all the candidates. */
-  tagSpecificity(document: ContextDocument, wanted: ReadonlyMap<string, number>): number {
-    return tagSpecificity(document.terms?.tags ?? [], wanted, this.candidateList.length, (tag) =>
-      this.tags.count(tag),
-    );
+  /** `TagSpecificity.score` among all the candidates, for the tag terms of one candidate. */
+  tagSpecificity(wanted: ReadonlyMap<string, number>): (document: ContextDocument) => number {
+    const score = tagSpecificity(wanted, this.candidateList.length, (tag) => this.tags.count(tag));
+    return (document) => score(document.terms?.tags ?? []);
   }
 
   /** The entities one of whose names starts with a term of `phrase` (terms joined by spaces). */
@@ -196,36 +217,31 @@ export class ContextCorpus {
     this.dormantList = [];
   }
 
-  /** The document of the next memory value: where it was last time, or built now. */
+  /** The document of a belief, segment or reward: where it was last time, or found or built. */
   private take(walk: Walk, kind: SourceKind, value: SourceValue): void {
+    const document = walk.previous[walk.cursor];
+    if (document?.key === value && document.kind === kind && document.seen !== walk.update)
+      keep(walk, document);
+    else this.find(walk, kind, value);
+  }
+
+  /** The document of a value not where the previous update had it: moved, back, new or changed. */
+  private find(walk: Walk, kind: SourceKind, value: SourceValue): void {
     const key = kind === 'skill' ? (value as Skill).data : value;
-    let document = walk.previous[walk.cursor];
-    if (
-      document !== undefined &&
-      document.key === key &&
-      document.kind === kind &&
-      this.reusable(document, walk, value)
-    )
-      walk.cursor++;
-    else {
-      walk.unchanged = false;
-      document = this.byKey.get(key);
-      if (
-        document !== undefined &&
-        document.kind === kind &&
-        this.reusable(document, walk, value)
-      ) {
-        // Found further on (values before it are gone) or back after an absence.
-        if (document.member) walk.cursor = document.sequence + 1;
-      } else {
-        // A value twice in one memory is two candidates: the second gets its own document.
-        const again = document !== undefined && document.seen === walk.update;
-        document = build(walk, kind, value, key, !again && Object.isFrozen(key));
-        if (document.key !== undefined) this.byKey.set(key, document);
-      }
+    walk.next ??= walk.previous.slice(0, walk.taken);
+    let document = this.byKey.get(key);
+    if (document !== undefined && document.kind === kind && this.reusable(document, walk, value)) {
+      // Further on (the values before it are gone) or back after an absence.
+      if (document.member) walk.cursor = document.sequence + 1;
+    } else {
+      // A value twice in one memory is two candidates: the second gets its own document.
+      const again = document !== undefined && document.seen === walk.update;
+      document = build(walk, kind, value, key, !again && Object.isFrozen(key));
+      if (document.key !== undefined) this.byKey.set(key, document);
     }
     document.seen = walk.update;
     walk.next.push(document);
+    walk.taken++;
   }
 
   private reusable(document: ContextDocument, walk: Walk, value: SourceValue): boolean {
@@ -280,6 +296,14 @@ export class ContextCorpus {
       }
     }
   }
+}
+
+/** The document where the previous update had it. */
+function keep(walk: Walk, document: ContextDocument): void {
+  document.seen = walk.update;
+  walk.next?.push(document);
+  walk.taken++;
+  walk.cursor++;
 }
 
 function build(

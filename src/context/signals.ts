@@ -78,31 +78,33 @@ export class TagSpecificity {
    * (`wanted` maps a term to a weight in [0, 1]); 0 when no tag term is wanted.
    */
   score(item: number, wanted: ReadonlyMap<string, number>): number {
-    return tagSpecificity(this.itemTags[item] ?? [], wanted, this.itemTags.length, (tag) =>
-      this.frequency.get(tag),
-    );
+    const score = tagSpecificity(wanted, this.itemTags.length, (tag) => this.frequency.get(tag));
+    return score(this.itemTags[item] ?? []);
   }
 }
 
 /**
- * `TagSpecificity.score` of an item with the tag terms `tags` among `items` items, where
- * `frequency` tells how many items carry a tag term: for callers that keep the counts themselves.
+ * `TagSpecificity.score` for `wanted` among `items` items, where `frequency` tells how many items
+ * carry a tag term: each wanted term's worth computed once, then an item costs a lookup per tag.
  */
 export function tagSpecificity(
-  tags: readonly string[],
   wanted: ReadonlyMap<string, number>,
   items: number,
   frequency: (tag: string) => number | undefined,
-): number {
+): (tags: readonly string[]) => number {
   const idf = (df: number): number => Math.log(1 + (items - df + 0.5) / (df + 0.5));
-  let best = 0;
-  for (const tag of tags) {
-    const weight = wanted.get(tag);
-    if (weight === undefined) continue;
-    best = Math.max(best, weight * idf(frequency(tag) ?? 1));
-  }
+  const worth = new Map<string, number>();
+  for (const [tag, weight] of wanted) worth.set(tag, weight * idf(frequency(tag) ?? 1));
   const ceiling = idf(1);
-  return ceiling > 0 ? Math.min(1, best / ceiling) : 0;
+  return (tags) => {
+    let best = 0;
+    for (const tag of tags) {
+      const value = worth.get(tag);
+      if (value === undefined) continue;
+      best = Math.max(best, value);
+    }
+    return ceiling > 0 ? Math.min(1, best / ceiling) : 0;
+  };
 }
 
 /** How much of a linked thing's relevance a fact or claim about it inherits. */
