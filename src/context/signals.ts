@@ -2,7 +2,7 @@
 // data: how specific a matched tag is, what similar past tasks used, links from a relevant thing
 // to the facts and claims about it, and how recent an item is.
 import type { RewardRecord } from '../memory/rewards.js';
-import { Bm25Index } from './bm25.js';
+import { Bm25Index, countTerms, type TermCounts } from './bm25.js';
 import { terms } from './text.js';
 
 /** Similar past tasks whose tags and skills are learned from. */
@@ -31,7 +31,7 @@ export function learnFromExperience(
   const skills = new Map<string, number>();
   const tagWeights = new Map<string, number>();
   if (rewards.length === 0 || query.length === 0) return { tags: [], tagWeights, skills };
-  const index = new Bm25Index(rewards.map((r) => terms(r.task)));
+  const index = new Bm25Index(rewards.map((r) => taskTerms(r.task)));
   const similar = index
     .score(query)
     .map((score, i) => ({ score, record: rewards[i] as RewardRecord, i }))
@@ -58,6 +58,24 @@ export function learnFromExperience(
     if (value > 0 && weights > 0) skills.set(skill, Math.min(1, value / weights));
   for (const [tag, weight] of tagWeights) tagWeights.set(tag, weight / weights);
   return { tags: [...tags].sort(), tagWeights, skills };
+}
+
+/**
+ * A past task's text as counted terms, kept by text: every task looks at the same recent records
+ * (read anew, so not the same objects), and tokenizing a thousand of them per task is what it
+ * would cost. Dropped whole past this many texts, so a long-running process keeps it bounded.
+ */
+const KEPT_TASK_TERMS = 8192;
+const taskTermCounts = new Map<string, TermCounts>();
+
+function taskTerms(task: string): TermCounts {
+  let counts = taskTermCounts.get(task);
+  if (counts === undefined) {
+    if (taskTermCounts.size >= KEPT_TASK_TERMS) taskTermCounts.clear();
+    counts = countTerms(terms(task));
+    taskTermCounts.set(task, counts);
+  }
+  return counts;
 }
 
 /**
