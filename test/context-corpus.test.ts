@@ -29,6 +29,7 @@ import {
   type Dormant,
 } from '../src/context/candidates.js';
 import { ContextCorpus } from '../src/context/corpus.js';
+import { everythingInMemoryOrder } from '../src/context/scope.js';
 import {
   learnFromExperience,
   linkedRelevance,
@@ -368,7 +369,12 @@ function sourcesOf(memory: Memory): ContextSources {
  * The ranked context as a pass over every candidate computes it: BM25 and tag specificity over all
  * of them, every signal checked on every item. What the corpus must reproduce.
  */
-function everyCandidate(task: string, sources: ContextSources, budget: number): AssembledContext {
+function everyCandidate(
+  task: string,
+  sources: ContextSources,
+  budget: number,
+  scope: 'ranked' | 'everything' = 'ranked',
+): AssembledContext {
   const rewards = sources.rewards.filter((record) => record.error === undefined);
   const always = [
     item('persona.md', 'persona', 'Persona', [], sources.human.persona.text),
@@ -388,6 +394,23 @@ function everyCandidate(task: string, sources: ContextSources, budget: number): 
   ];
   const dormant = entries.filter(isDormant) as Dormant[];
   const candidates = entries.filter((entry) => !isDormant(entry)) as Candidate[];
+  if (scope === 'everything') {
+    const loaded = everythingInMemoryOrder(
+      always,
+      candidates.map((candidate) => candidate.item),
+      budget,
+    );
+    const asleep = dormant.map((d) => excludedItem(d.item, 0, d.reason));
+    return {
+      taskId: 'task',
+      task,
+      budget,
+      always,
+      ...loaded,
+      excluded: [...asleep, ...loaded.excluded],
+      learnedTags: experience.tags,
+    };
+  }
   const documents = candidates.map((candidate) => itemTerms(candidate, undefined));
   const matches = new Bm25Index(documents.map((d) => d.text)).matches(query, query);
   const specificity = new TagSpecificity(documents.map((d) => d.tags));
@@ -484,6 +507,10 @@ describe('context assembly through the process corpus', () => {
           expect(assembleContext(input)).toStrictEqual(expected);
           expect(assembleContext({ ...input, corpus: new ContextCorpus() })).toStrictEqual(
             expected,
+          );
+          // The baseline that loads every item in memory order draws on the same corpus.
+          expect(assembleContext({ ...input, scope: 'everything' })).toStrictEqual(
+            everyCandidate(task, sources, budget, 'everything'),
           );
         }
       }),
