@@ -212,7 +212,7 @@ export function assembleContext(input: {
   const linked = new Set<ContextDocument>();
   for (const document of reached) {
     const slug = document.candidate?.entity;
-    if (slug !== undefined) for (const fact of corpus.linkedTo(slug)) linked.add(fact);
+    if (slug !== undefined) corpus.addLinkedTo(slug, linked);
   }
   for (const document of linked) {
     const link = (document.candidate as Candidate).link;

@@ -332,17 +332,18 @@ export class Bm25Postings<D> {
     const search = ++this.queries;
     const found: Rows = { tf: [], lengths: [] };
     const slots: number[] = [];
+    const { foundBy, rowOf, counts } = this;
     columns.terms.forEach((term, i) => {
-      for (const [slot, frequency] of this.postings.get(term) ?? []) {
-        let row = this.rowOf[slot] as number;
-        if (this.foundBy[slot] !== search) {
-          this.foundBy[slot] = search;
-          row = addRow(found, width, (this.counts[slot] as TermCounts).length);
-          this.rowOf[slot] = row;
+      this.postings.get(term)?.forEach((frequency, slot) => {
+        let row = rowOf[slot] as number;
+        if (foundBy[slot] !== search) {
+          foundBy[slot] = search;
+          row = addRow(found, width, (counts[slot] as TermCounts).length);
+          rowOf[slot] = row;
           slots.push(slot);
         }
         found.tf[row * width + i] = frequency;
-      }
+      });
     });
     const n = this.slots.size;
     const averageLength = n > 0 ? this.totalLength / n : 0;

@@ -193,11 +193,10 @@ export class ContextCorpus {
     return this.ids.get(id) ?? NONE;
   }
 
-  /** The facts and claims about the thing `slug` names, as subject or object. */
-  linkedTo(slug: string): Set<ContextDocument> {
-    const linked = this.subjects.union([slug]);
-    for (const document of this.objects.get(slug) ?? NONE) linked.add(document);
-    return linked;
+  /** The facts and claims about the thing `slug` names, as subject or object, added to `found`. */
+  addLinkedTo(slug: string, found: Set<ContextDocument>): void {
+    for (const document of this.subjects.get(slug) ?? NONE) found.add(document);
+    for (const document of this.objects.get(slug) ?? NONE) found.add(document);
   }
 
   /** The candidate that gives the thing `slug` names its score: the last entity with that slug. */
