@@ -1,6 +1,6 @@
 // Context ranking's BM25: scoring only the documents that share a term with the query gives the
 // same scores and coverage as scoring every document.
-import { Bm25Index } from '../src/context/bm25.js';
+import { Bm25Index, Bm25Postings, countTerms } from '../src/context/bm25.js';
 import { terms } from '../src/context/text.js';
 
 const DOCUMENTS = [
@@ -32,5 +32,32 @@ describe('Bm25Index.matches', () => {
 
   it('finds nothing for a query that shares no term', () => {
     expect(new Bm25Index(DOCUMENTS).matches(terms('quantum lattice'), [])).toEqual([]);
+  });
+});
+
+describe('Bm25Postings', () => {
+  const byDocument = <D>(matches: { document: D; score: number; coverage: number }[]) =>
+    new Map(matches.map(({ document, score, coverage }) => [document, [score, coverage]]));
+
+  it('matches as an index over the documents it holds, after documents come and go', () => {
+    const postings = new Bm25Postings<string>();
+    const counts = DOCUMENTS.map((document) => countTerms(document));
+    counts.forEach((document, i) => postings.add(`d${i}`, document));
+    postings.remove('d2');
+    postings.remove('d4');
+    postings.add('d4', counts[4] as (typeof counts)[number]);
+    postings.add('d0', counts[0] as (typeof counts)[number]);
+    const held = [0, 1, 3, 5, 4];
+    const query = terms('retry the payment webhook with backoff, then cache');
+    const covered = terms('retry payment');
+
+    const index = new Bm25Index(held.map((i) => counts[i] as (typeof counts)[number]));
+    const expected = index
+      .matches(query, covered)
+      .map((match) => ({ ...match, document: `d${held[match.document]}` }));
+
+    expect(postings.size).toBe(5);
+    expect(byDocument(postings.matches(query, covered))).toEqual(byDocument(expected));
+    expect([...byDocument(expected).keys()].sort()).toEqual(['d0', 'd3', 'd4']);
   });
 });

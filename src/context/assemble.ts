@@ -3,12 +3,11 @@
 import type { Segment } from '../consensus/segments.js';
 import type { HumanFiles } from '../memory/human.js';
 import type { ParseCache } from '../memory/parse-cache.js';
-import { agentRelative } from '../memory/layout.js';
 import type { RewardRecord } from '../memory/rewards.js';
-import { skillSuccessRate, type Skill } from '../memory/skills.js';
-import { isLive, type Belief } from '../world/beliefs.js';
-import { isTrusted } from '../world/provenance.js';
-import { Bm25Index, countTerms, type TermCounts } from './bm25.js';
+import type { Skill } from '../memory/skills.js';
+import type { Belief } from '../world/beliefs.js';
+import { excludedItem, item, rankedItem, round, type Candidate } from './candidates.js';
+import { corpusOf, type ContextCorpus, type ContextDocument } from './corpus.js';
 import {
   learnFromExperience,
   linkedRelevance,
@@ -16,9 +15,8 @@ import {
   NAME_MENTION,
   nameTerms,
   recencyFactor,
-  TagSpecificity,
 } from './signals.js';
-import { estimateTokensOfLength, terms } from './text.js';
+import { terms } from './text.js';
 import { everythingInMemoryOrder, type ContextScope } from './scope.js';
 
 export type ContextItemKind =
@@ -102,6 +100,11 @@ export function assembleContext(input: {
   budget: number;
   /** What the context may draw on (scope.ts); the ranked selection when absent. */
   scope?: ContextScope;
+  /**
+   * The corpus to rank in (corpus.ts): the process's corpus of the agent when absent, so a task
+   * costs what changed since the last one. A new corpus builds everything from the sources.
+   */
+  corpus?: ContextCorpus;
 }): AssembledContext {
   const { task } = input;
   const scope = input.scope ?? 'ranked';
@@ -131,11 +134,11 @@ export function assembleContext(input: {
     for (const term of terms(tag)) wanted.set(term, Math.max(wanted.get(term) ?? 0, weight));
   for (const term of query) wanted.set(term, 1);
 
-  const { candidates, dormant } = candidateItems(sources);
+  const corpus = input.corpus ?? corpusOf(sources.agent);
+  corpus.update({ ...sources, rewards: sources.rewards.slice(-RECENT_REWARDS) });
   if (scope === 'everything') {
-    const items = candidates.map((candidate) => candidate.item);
+    const items = corpus.candidates.map((document) => (document.candidate as Candidate).item);
     const loaded = everythingInMemoryOrder(always, items, input.budget);
-    const asleep = dormant.map(({ item, reason }) => excludedItem(item, 0, reason));
     const { taskId, budget } = input;
     return {
       taskId,
@@ -143,78 +146,112 @@ export function assembleContext(input: {
       budget,
       always,
       ...loaded,
-      excluded: [...asleep, ...loaded.excluded],
+      excluded: [...corpus.dormant, ...loaded.excluded],
       learnedTags,
     };
   }
-  const documents = candidates.map((candidate) => itemTerms(candidate, sources.cache));
-  const index = new Bm25Index(documents.map((document) => document.text));
-  const specificity = new TagSpecificity(documents.map((document) => document.tags));
+  // Relevance of the candidates the task reaches (by its words, wanted tags, names, the skills
+  // experience credits and links from those), kept on each document for this ranking; every other
+  // candidate's is 0.
+  const ranking = ++rankings;
+  const reached: ContextDocument[] = [];
+  const reach = (document: ContextDocument): void => {
+    if (document.reached === ranking) return;
+    document.reached = ranking;
+    document.relevance = 0;
+    reached.push(document);
+  };
   // Text relevance is the task's own words; learned tags reach items through their tags only, so
   // an item that merely repeats a learned tag in its text does not outrank the task's own subject.
-  const matches = index.matches(query, query);
-  const maxText = matches.reduce((max, match) => Math.max(max, match.score), 0);
+  let maxText = 0;
+  corpus.text.eachMatch(query, query, (document, textScore, coverage) => {
+    reach(document);
+    document.score = textScore;
+    document.relevance = coverage;
+    maxText = Math.max(maxText, textScore);
+  });
 
   // Direct relevance: BM25 ranks items against each other; coverage of the task's own terms keeps
   // a weak best match (one shared common word) from looking like a strong one; a matched tag
   // counts by how specific it is and how much the task wants it.
-  const relevance = new Float64Array(candidates.length);
-  for (const { document: i, score: textScore, coverage } of matches)
-    relevance[i] = maxText > 0 ? 0.6 * (textScore / maxText) * Math.min(1, 2 * coverage) : 0;
-  for (let i = 0; i < candidates.length; i++)
-    relevance[i] = (relevance[i] as number) + 0.4 * specificity.score(i, wanted);
+  for (const document of reached) {
+    // Until now the text score and the coverage.
+    const coverage = document.relevance;
+    document.relevance =
+      maxText > 0 ? 0.6 * (document.score / maxText) * Math.min(1, 2 * coverage) : 0;
+  }
+  const specificity = corpus.tagSpecificity(wanted);
+  for (const tag of wanted.keys())
+    for (const document of corpus.holdingTag(tag)) {
+      if (document.tagged === ranking) continue;
+      document.tagged = ranking;
+      reach(document);
+      document.relevance = document.relevance + 0.4 * specificity(document);
+    }
   // Names: a thing the task names (by name or alias) is what the task is about.
   const taskPhrase = nameTerms(task);
-  documents.forEach((document, i) => {
-    if (document.names.some((name) => mentions(taskPhrase, name)))
-      relevance[i] = Math.max(relevance[i] as number, NAME_MENTION);
-  });
+  for (const document of corpus.namedIn(taskPhrase))
+    if (document.terms?.names.some((name) => mentions(taskPhrase, name))) {
+      reach(document);
+      document.relevance = Math.max(document.relevance, NAME_MENTION);
+    }
   // Experience: a skill the most similar past tasks applied with success.
-  for (let i = 0; i < candidates.length; i++) {
-    const credit = experience.skills.get((candidates[i] as Candidate).item.id);
-    if (credit !== undefined)
-      relevance[i] = Math.min(1, (relevance[i] as number) + SKILL_EXPERIENCE * credit);
+  for (const [id, credit] of experience.skills)
+    for (const document of corpus.withId(id)) {
+      reach(document);
+      document.relevance = Math.min(1, document.relevance + SKILL_EXPERIENCE * credit);
+    }
+  // Links: a fact or claim about a relevant thing is relevant with it. A thing's score is its last
+  // entity's (as a map filled in memory order keeps it).
+  const relevanceOf = (document: ContextDocument): number =>
+    document.reached === ranking ? document.relevance : 0;
+  const entityScore = (slug: string): number | undefined => {
+    const entity = corpus.entity(slug);
+    return entity === undefined ? undefined : relevanceOf(entity) * entity.trust;
+  };
+  const linked = new Set<ContextDocument>();
+  for (const document of reached) {
+    const slug = document.candidate?.entity;
+    if (slug !== undefined) corpus.addLinkedTo(slug, linked);
   }
-  // Links: a fact or claim about a relevant thing is relevant with it.
-  const entityScores = new Map<string, number>();
-  candidates.forEach((candidate, i) => {
-    if (candidate.entity !== undefined)
-      entityScores.set(candidate.entity, (relevance[i] as number) * trustOf(candidate.item));
-  });
-  candidates.forEach((candidate, i) => {
-    if (candidate.link === undefined) return;
-    const linked = linkedRelevance(candidate.link, (slug) => entityScores.get(slug));
-    if (linked > (relevance[i] as number)) relevance[i] = linked;
-  });
-  const newest = candidates.reduce((max, c) => Math.max(max, c.at ?? -Infinity), -Infinity);
+  for (const document of linked) {
+    const link = (document.candidate as Candidate).link;
+    if (link === undefined) continue;
+    const value = linkedRelevance(link, entityScore);
+    if (value > relevanceOf(document)) {
+      reach(document);
+      document.relevance = value;
+    }
+  }
+  const newest = corpus.newest;
 
-  // Scores as plain numbers: objects are made once per item, for the list it ends up in.
-  const order: number[] = [];
   // Below the floor an item is unrelated whatever its rank: those are listed in memory order,
   // unsorted (sorting every item a broad learned tag reaches is what would cost the time).
-  const weak: number[] = [];
-  const scores = new Float64Array(candidates.length);
-  for (let i = 0; i < candidates.length; i++) {
-    if ((relevance[i] as number) <= 0) continue;
-    const candidate = candidates[i] as Candidate;
-    scores[i] = round(
-      (relevance[i] as number) * trustOf(candidate.item) * recencyFactor(candidate.at, newest),
-    );
-    if ((scores[i] as number) >= RELEVANCE_FLOOR) order.push(i);
-    else weak.push(i);
+  const order: ContextDocument[] = [];
+  for (const document of reached) {
+    const value = document.relevance;
+    if (!(value > 0)) continue;
+    document.related = ranking;
+    const candidate = document.candidate as Candidate;
+    document.score = round(value * document.trust * recencyFactor(candidate.at, newest));
+    if (document.score >= RELEVANCE_FLOOR) order.push(document);
   }
-  const ids = candidates.map((candidate) => candidate.item.id);
-  order.sort((a, b) => (scores[b] as number) - (scores[a] as number) || compareIds(ids[a], ids[b]));
+  // Equal scores by id, then in memory order (as a stable sort of items in memory order gives).
+  order.sort(
+    (a, b) =>
+      b.score - a.score ||
+      compareIds((a.candidate as Candidate).item.id, (b.candidate as Candidate).item.id) ||
+      a.position - b.position,
+  );
 
   let tokens = always.reduce((sum, item) => sum + item.tokens, 0);
   const included: RankedItem[] = [];
-  const excluded: ExcludedItem[] = dormant.map(({ item, reason }) => excludedItem(item, 0, reason));
+  const excluded: ExcludedItem[] = [...corpus.dormant];
   let rewardItems = 0;
-  for (const i of [...order, ...weak]) {
-    const item = (candidates[i] as Candidate).item;
-    const score = scores[i] as number;
-    if (score < RELEVANCE_FLOOR) excluded.push(excludedItem(item, score, 'unrelated'));
-    else if (tokens + item.tokens > input.budget)
+  for (const document of order) {
+    const { item } = document.candidate as Candidate;
+    const score = document.score;
+    if (tokens + item.tokens > input.budget)
       excluded.push(excludedItem(item, score, 'over token budget'));
     else if (item.kind === 'reward' && rewardItems >= MAX_REWARD_ITEMS) {
       excluded.push(excludedItem(item, score, 'over token budget'));
@@ -224,12 +261,17 @@ export function assembleContext(input: {
       if (item.kind === 'reward') rewardItems++;
     }
   }
-  // The items nothing relates to the task, last and in memory order: unrelated, scoring 0.
-  for (let i = 0; i < candidates.length; i++) {
-    if ((relevance[i] as number) > 0) continue;
-    const item = (candidates[i] as Candidate).item;
-    excluded.push(excludedItem(item, round(0 * trustOf(item)), 'unrelated'));
+  // Then the reached items below the floor, then those nothing relates to the task (scoring 0),
+  // each in memory order: one pass over the candidates, which are in that order.
+  const unrelated: ExcludedItem[] = [];
+  for (const document of corpus.candidates) {
+    if (document.related !== ranking) unrelated.push(document.excluded);
+    else if (!(document.score >= RELEVANCE_FLOOR))
+      excluded.push(
+        excludedItem((document.candidate as Candidate).item, document.score, 'unrelated'),
+      );
   }
+  for (const item of unrelated) excluded.push(item);
   return {
     taskId: input.taskId,
     task,
@@ -241,6 +283,9 @@ export function assembleContext(input: {
     tokens,
   };
 }
+
+/** Counts rankings, so a document knows whether the current one reached it. */
+let rankings = 0;
 
 function alwaysItems(sources: ContextSources): ContextItem[] {
   const { persona, constraints, goals } = sources.human;
@@ -254,175 +299,6 @@ function alwaysItems(sources: ContextSources): ContextItem[] {
   ];
   if (open) items.push(item('goals.md', 'goals', 'Open goals', [], open));
   return items;
-}
-
-/** A candidate item and the file it comes from, when it has one. */
-interface Candidate {
-  item: ContextItem;
-  path?: string;
-  /** An entity's slug: what facts and claims name it by. */
-  entity?: string;
-  /** An entity's name and aliases. */
-  names?: string[];
-  /** The things a relation or claim is about (slugs). */
-  link?: { subject?: string | undefined; object?: string | undefined };
-  /** When the item was last used or became valid (ms since the epoch). */
-  at?: number;
-}
-
-function candidateItems(sources: ContextSources): {
-  candidates: Candidate[];
-  dormant: { item: ContextItem; reason: ExcludedItem['reason'] }[];
-} {
-  const candidates: Candidate[] = [];
-  const dormant: { item: ContextItem; reason: ExcludedItem['reason'] }[] = [];
-  const place = (entry: CandidateOrDormant): void => {
-    if ('reason' in entry) dormant.push(entry);
-    else candidates.push(entry);
-  };
-  for (const skill of sources.skills)
-    place(memoized(skillEntries, skill, sources.agent, () => skillEntry(sources.agent, skill)));
-  for (const belief of sources.world)
-    place(memoized(beliefEntries, belief, sources.agent, () => beliefEntry(sources.agent, belief)));
-  for (const segment of sources.segments) {
-    candidates.push({
-      item: item(segment.path, 'segment', segment.title, segment.tags, segment.body),
-      path: segment.path,
-    });
-  }
-  for (const record of sources.rewards.slice(-RECENT_REWARDS)) {
-    const summary = `${record.task} — ${record.outcome} (reward ${record.reward}) on ${record.model_used}; demand ${record.reasoning_demand}`;
-    candidates.push({
-      item: item(`rewards#${record.task_id}`, 'reward', record.task, record.context_tags, summary),
-    });
-  }
-  return { candidates, dormant };
-}
-
-type Dormant = { item: ContextItem; reason: ExcludedItem['reason'] };
-type CandidateOrDormant = Candidate | Dormant;
-
-/**
- * A file's candidate (or why it is dormant), kept per loaded value while that value lives: memory
- * read through the memory index hands out the same frozen value for unchanged content, so a
- * process that runs many tasks (`run --all`, the daemon) builds each item once, not once a task.
- * A value that is not frozen may change, so it is built every time.
- */
-const skillEntries = new WeakMap<Skill, { agent: string; entry: CandidateOrDormant }>();
-const beliefEntries = new WeakMap<Belief, { agent: string; entry: CandidateOrDormant }>();
-
-function memoized<K extends object>(
-  memo: WeakMap<K, { agent: string; entry: CandidateOrDormant }>,
-  key: K,
-  agent: string,
-  build: () => CandidateOrDormant,
-): CandidateOrDormant {
-  if (!Object.isFrozen(key)) return build();
-  const known = memo.get(key);
-  if (known?.agent === agent) return known.entry;
-  const entry = build();
-  memo.set(key, { agent, entry });
-  return entry;
-}
-
-function skillEntry(agent: string, skill: Skill): CandidateOrDormant {
-  const entry = withConfidence(
-    item(agentRelative(agent, skill.path), 'skill', skill.data.title, skill.data.tags, skill.body),
-    skillSuccessRate(skill.data),
-  );
-  if (skill.data.status === 'archived') return { item: entry, reason: 'archived' };
-  return { item: entry, path: skill.path, at: timeOf(skill.data.last_used ?? skill.data.created) };
-}
-
-function beliefEntry(agent: string, belief: Belief): CandidateOrDormant {
-  const data = belief.data;
-  const described = [
-    data.kind === 'hypothesis' ? data.claim : '',
-    data.aliases.join(', '),
-    belief.body,
-  ]
-    .filter(Boolean)
-    .join('\n');
-  const entry = withConfidence(
-    item(agentRelative(agent, belief.path), data.kind, data.name, data.tags, described),
-    data.confidence,
-  );
-  // A claim only untrusted authors support is never shown to a task, as fact or otherwise.
-  if (!isLive(belief)) return { item: entry, reason: 'superseded or refuted' };
-  if (!isTrusted(belief))
-    return { item: entry, reason: 'unverified: only untrusted authors support it' };
-  const triple = data as { subject?: string; object?: string };
-  return {
-    item: entry,
-    path: belief.path,
-    at: timeOf(data.valid_at ?? data.created),
-    ...(data.kind === 'entity'
-      ? { entity: belief.slug, names: [data.name, ...data.aliases] }
-      : { link: { subject: triple.subject, object: triple.object } }),
-  };
-}
-
-function timeOf(timestamp: string | null | undefined): number | undefined {
-  const ms = timestamp ? Date.parse(timestamp) : NaN;
-  return Number.isFinite(ms) ? ms : undefined;
-}
-
-function item(
-  id: string,
-  kind: ContextItemKind,
-  title: string,
-  tags: string[],
-  text: string,
-): ContextItem {
-  // The tokens of `${title}\n${text}`, counted without building that string for every item.
-  return {
-    id,
-    kind,
-    title,
-    tags,
-    text,
-    tokens: estimateTokensOfLength(title.length + 1 + text.length),
-  };
-}
-
-/** The item with its confidence set in place: 10,000 items a task, so no copy of each. */
-function withConfidence(entry: ContextItem, confidence: number | undefined): ContextItem {
-  entry.confidence = confidence;
-  return entry;
-}
-
-/** What ranking needs of an item's words: its text's term counts and its tags' distinct terms. */
-interface ItemTerms {
-  text: TermCounts;
-  tags: string[];
-  /** An entity's names (name and aliases), each as its terms joined by spaces. */
-  names: string[];
-}
-
-/** Names the derived value in the memory index; bump it when `item` or `terms` change. */
-const ITEM_TERMS = 'context-terms@3';
-
-/**
- * The item's terms, from the memory index when its file is unchanged: tokenizing every file on
- * every task is what made context assembly grow with memory. An item is built from its file as
- * loaded in this same read, so terms derived from it belong to that content.
- */
-function itemTerms(candidate: Candidate, cache: ParseCache | undefined): ItemTerms {
-  const derive = (): ItemTerms => {
-    const { title, tags, text } = candidate.item;
-    return {
-      text: countTerms(terms(`${title} ${tags.join(' ')} ${text}`)),
-      tags: [...new Set(tags.flatMap((tag) => terms(tag)))],
-      names: (candidate.names ?? []).map(nameTerms).filter((name) => name !== ''),
-    };
-  };
-  if (!cache || candidate.path === undefined) return derive();
-  return cache.parse(candidate.path, ITEM_TERMS, derive) ?? derive();
-}
-
-/** How far an item's own confidence lets its relevance count. */
-function trustOf(item: ContextItem): number {
-  return item.confidence === undefined ? 1 : 0.5 + 0.5 * item.confidence;
 }
 
 /**
@@ -440,28 +316,6 @@ function byScoreThenId(a: RankedItem, b: RankedItem): number {
   return b.score - a.score || compareIds(a.id, b.id);
 }
 
-/**
- * The item with its score, as `{ ...item, score }` would make it (same keys in the same order), by
- * a literal: a spread per item was most of the cost of ranking 10,000 of them.
- */
-function rankedItem(item: ContextItem, score: number): RankedItem {
-  const { id, kind, title, tags, text, tokens } = item;
-  return Object.hasOwn(item, 'confidence')
-    ? { id, kind, title, tags, text, tokens, confidence: item.confidence, score }
-    : { id, kind, title, tags, text, tokens, score };
-}
-
-function excludedItem(
-  item: ContextItem,
-  score: number,
-  reason: ExcludedItem['reason'],
-): ExcludedItem {
-  const { id, kind, title, tags, text, tokens } = item;
-  return Object.hasOwn(item, 'confidence')
-    ? { id, kind, title, tags, text, tokens, confidence: item.confidence, score, reason }
-    : { id, kind, title, tags, text, tokens, score, reason };
-}
-
 /** The `n` first items by `byScoreThenId`, without sorting them all. */
 function highestScoring<T extends RankedItem>(items: readonly T[], n: number): T[] {
   const best: T[] = [];
@@ -474,10 +328,6 @@ function highestScoring<T extends RankedItem>(items: readonly T[], n: number): T
     if (best.length > n) best.pop();
   }
   return best;
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }
 
 /** Every item the model was shown, by id. */

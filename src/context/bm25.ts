@@ -46,9 +46,9 @@ function decodedCounts(document: TermCounts): Map<string, number> {
   return counts;
 }
 
-/** A document that shares a term with a query: its index among the documents and its results. */
-export interface Bm25Match {
-  document: number;
+/** A document that shares a term with a query: the document (its index, or itself) and its results. */
+export interface Bm25Match<D = number> {
+  document: D;
   score: number;
   coverage: number;
 }
@@ -112,52 +112,35 @@ export class Bm25Index {
    * costs a lookup per document and distinct term, not 10,000 results per term.
    */
   matches(query: readonly string[], covered: readonly string[]): Bm25Match[] {
-    const scored = [...new Set(query)];
-    const coveredTerms = [...new Set(covered)];
-    const terms = [...new Set([...scored, ...coveredTerms])];
-    const column = new Map(terms.map((term, i) => [term, i]));
-    const df = new Array<number>(terms.length).fill(0);
-    const found: { document: number; tf: number[] }[] = [];
+    const columns = queryColumns(query, covered);
+    const width = columns.terms.length;
+    const df = new Array<number>(width).fill(0);
+    const found: Rows = { tf: [], lengths: [] };
+    const documents: number[] = [];
     for (let d = 0; d < this.documents.length; d++) {
-      const counts = decodedCounts(this.documents[d] as TermCounts);
-      let tf: number[] | undefined;
-      for (let i = 0; i < terms.length; i++) {
-        const frequency = counts.get(terms[i] as string);
+      const document = this.documents[d] as TermCounts;
+      const counts = decodedCounts(document);
+      let row = -1;
+      for (let i = 0; i < width; i++) {
+        const frequency = counts.get(columns.terms[i] as string);
         if (frequency === undefined || frequency === 0) continue;
-        tf ??= new Array<number>(terms.length).fill(0);
-        tf[i] = frequency;
+        if (row < 0) row = addRow(found, width, document.length);
+        found.tf[row * width + i] = frequency;
         df[i] = (df[i] as number) + 1;
       }
-      if (tf) found.push({ document: d, tf });
+      if (row >= 0) documents.push(d);
     }
-    const n = this.documents.length;
-    const weight = (term: string): number => {
-      const count = df[column.get(term) as number] as number;
-      return Math.log(1 + (n - count + 0.5) / (count + 0.5));
-    };
-    const scoreWeights = scored.map(weight);
-    const scoreColumns = scored.map((term) => column.get(term) as number);
-    const coverWeights = coveredTerms.map(weight);
-    const coverColumns = coveredTerms.map((term) => column.get(term) as number);
-    const total = coverWeights.reduce((sum, w) => sum + w, 0);
-    return found.map(({ document: d, tf }) => {
-      const length = (this.documents[d] as TermCounts).length;
-      let score = 0;
-      for (let i = 0; i < scored.length; i++) {
-        const frequency = tf[scoreColumns[i] as number] as number;
-        if (frequency === 0) continue;
-        const norm = frequency + K1 * (1 - B + (B * length) / (this.averageLength || 1));
-        score += ((scoreWeights[i] ?? 0) * frequency * (K1 + 1)) / norm;
-      }
-      let coverage = 0;
-      if (total !== 0) {
-        let sum = 0;
-        for (let i = 0; i < coveredTerms.length; i++)
-          if ((tf[coverColumns[i] as number] as number) > 0) sum += coverWeights[i] ?? 0;
-        coverage = sum / total;
-      }
-      return { document: d, score, coverage };
-    });
+    const matches: Bm25Match[] = [];
+    scoreRows(
+      columns,
+      df,
+      this.documents.length,
+      this.averageLength,
+      found,
+      (row, score, coverage) =>
+        matches.push({ document: documents[row] as number, score, coverage }),
+    );
+    return matches;
   }
 
   /** The query's distinct terms, their frequency in each document and their idf: one pass. */
@@ -189,4 +172,183 @@ export class Bm25Index {
 
 function isTermList(document: readonly string[] | TermCounts): document is readonly string[] {
   return Array.isArray(document);
+}
+
+/** A query's distinct scored and covered terms, and a column per distinct term of either. */
+interface QueryColumns {
+  scored: string[];
+  covered: string[];
+  terms: string[];
+  column: Map<string, number>;
+}
+
+function queryColumns(query: readonly string[], covered: readonly string[]): QueryColumns {
+  const scored = [...new Set(query)];
+  const coveredTerms = [...new Set(covered)];
+  const terms = [...new Set([...scored, ...coveredTerms])];
+  return {
+    scored,
+    covered: coveredTerms,
+    terms,
+    column: new Map(terms.map((term, i) => [term, i])),
+  };
+}
+
+/**
+ * The documents sharing a term with a query, one row each: each column's frequency (row-major, a
+ * row per document, a column per query term) and the document's length.
+ */
+interface Rows {
+  tf: number[];
+  lengths: number[];
+}
+
+function addRow(rows: Rows, width: number, length: number): number {
+  for (let i = 0; i < width; i++) rows.tf.push(0);
+  return rows.lengths.push(length) - 1;
+}
+
+/**
+ * `score(query)` and `coverage(covered)` of each row, from each column's document frequency among
+ * `n` documents: one computation for an index built per query and for postings kept across
+ * queries, so both give the same numbers.
+ */
+function scoreRows(
+  columns: QueryColumns,
+  df: readonly number[],
+  n: number,
+  averageLength: number,
+  rows: Rows,
+  visit: (row: number, score: number, coverage: number) => void,
+): void {
+  const { scored, covered, column } = columns;
+  const width = columns.terms.length;
+  const weight = (term: string): number => {
+    const count = df[column.get(term) as number] as number;
+    return Math.log(1 + (n - count + 0.5) / (count + 0.5));
+  };
+  const scoreWeights = scored.map(weight);
+  const scoreColumns = scored.map((term) => column.get(term) as number);
+  const coverWeights = covered.map(weight);
+  const coverColumns = covered.map((term) => column.get(term) as number);
+  const total = coverWeights.reduce((sum, w) => sum + w, 0);
+  const { tf, lengths } = rows;
+  for (let row = 0; row < lengths.length; row++) {
+    const length = lengths[row] as number;
+    const at = row * width;
+    let score = 0;
+    for (let i = 0; i < scored.length; i++) {
+      const frequency = tf[at + (scoreColumns[i] as number)] as number;
+      if (frequency === 0) continue;
+      const norm = frequency + K1 * (1 - B + (B * length) / (averageLength || 1));
+      score += ((scoreWeights[i] ?? 0) * frequency * (K1 + 1)) / norm;
+    }
+    let coverage = 0;
+    if (total !== 0) {
+      let sum = 0;
+      for (let i = 0; i < covered.length; i++)
+        if ((tf[at + (coverColumns[i] as number)] as number) > 0) sum += coverWeights[i] ?? 0;
+      coverage = sum / total;
+    }
+    visit(row, score, coverage);
+  }
+}
+
+/**
+ * BM25 over documents that come and go: postings (term → document → frequency) kept as documents
+ * are added and removed, so a query costs the documents that hold its terms, not a look at every
+ * document. `matches` gives what `Bm25Index.matches` gives over the same documents. Documents sit
+ * in numbered slots, so that a query tells the ones it found by number, not through a map.
+ */
+export class Bm25Postings<D> {
+  /** Term → slot → frequency. */
+  private readonly postings = new Map<string, Map<number, number>>();
+  private readonly slots = new Map<D, number>();
+  private readonly documents: (D | undefined)[] = [];
+  private readonly counts: (TermCounts | undefined)[] = [];
+  private readonly free: number[] = [];
+  private totalLength = 0;
+  /** Per slot, the query that last found it and its row there. */
+  private readonly foundBy: number[] = [];
+  private readonly rowOf: number[] = [];
+  private queries = 0;
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  add(document: D, counts: TermCounts): void {
+    if (this.slots.has(document)) return;
+    const slot = this.free.pop() ?? this.documents.length;
+    this.slots.set(document, slot);
+    this.documents[slot] = document;
+    this.counts[slot] = counts;
+    this.foundBy[slot] = 0;
+    this.rowOf[slot] = 0;
+    this.totalLength += counts.length;
+    for (const [term, frequency] of decodedCounts(counts)) {
+      if (frequency === 0) continue;
+      let posting = this.postings.get(term);
+      if (posting === undefined) this.postings.set(term, (posting = new Map()));
+      posting.set(slot, frequency);
+    }
+  }
+
+  remove(document: D): void {
+    const slot = this.slots.get(document);
+    if (slot === undefined) return;
+    const counts = this.counts[slot] as TermCounts;
+    this.slots.delete(document);
+    this.documents[slot] = undefined;
+    this.counts[slot] = undefined;
+    this.free.push(slot);
+    this.totalLength -= counts.length;
+    for (const term of decodedCounts(counts).keys()) {
+      const posting = this.postings.get(term);
+      if (posting === undefined) continue;
+      posting.delete(slot);
+      if (posting.size === 0) this.postings.delete(term);
+    }
+  }
+
+  /** The documents that share a term with `query` or `covered`, in no particular order. */
+  matches(query: readonly string[], covered: readonly string[]): Bm25Match<D>[] {
+    const matches: Bm25Match<D>[] = [];
+    this.eachMatch(query, covered, (document, score, coverage) =>
+      matches.push({ document, score, coverage }),
+    );
+    return matches;
+  }
+
+  /** `matches` one document at a time, without an object for each. */
+  eachMatch(
+    query: readonly string[],
+    covered: readonly string[],
+    visit: (document: D, score: number, coverage: number) => void,
+  ): void {
+    const columns = queryColumns(query, covered);
+    const width = columns.terms.length;
+    const df = columns.terms.map((term) => this.postings.get(term)?.size ?? 0);
+    const search = ++this.queries;
+    const found: Rows = { tf: [], lengths: [] };
+    const slots: number[] = [];
+    const { foundBy, rowOf, counts } = this;
+    columns.terms.forEach((term, i) => {
+      this.postings.get(term)?.forEach((frequency, slot) => {
+        let row = rowOf[slot] as number;
+        if (foundBy[slot] !== search) {
+          foundBy[slot] = search;
+          row = addRow(found, width, (counts[slot] as TermCounts).length);
+          rowOf[slot] = row;
+          slots.push(slot);
+        }
+        found.tf[row * width + i] = frequency;
+      });
+    });
+    const n = this.slots.size;
+    const averageLength = n > 0 ? this.totalLength / n : 0;
+    scoreRows(columns, df, n, averageLength, found, (row, score, coverage) =>
+      visit(this.documents[slots[row] as number] as D, score, coverage),
+    );
+  }
 }

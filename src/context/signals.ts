@@ -2,7 +2,7 @@
 // data: how specific a matched tag is, what similar past tasks used, links from a relevant thing
 // to the facts and claims about it, and how recent an item is.
 import type { RewardRecord } from '../memory/rewards.js';
-import { Bm25Index } from './bm25.js';
+import { Bm25Index, countTerms, type TermCounts } from './bm25.js';
 import { terms } from './text.js';
 
 /** Similar past tasks whose tags and skills are learned from. */
@@ -31,7 +31,7 @@ export function learnFromExperience(
   const skills = new Map<string, number>();
   const tagWeights = new Map<string, number>();
   if (rewards.length === 0 || query.length === 0) return { tags: [], tagWeights, skills };
-  const index = new Bm25Index(rewards.map((r) => terms(r.task)));
+  const index = new Bm25Index(rewards.map((r) => taskTerms(r.task)));
   const similar = index
     .score(query)
     .map((score, i) => ({ score, record: rewards[i] as RewardRecord, i }))
@@ -61,23 +61,34 @@ export function learnFromExperience(
 }
 
 /**
+ * A past task's text as counted terms, kept by text: every task looks at the same recent records
+ * (read anew, so not the same objects), and tokenizing a thousand of them per task is what it
+ * would cost. Dropped whole past this many texts, so a long-running process keeps it bounded.
+ */
+const KEPT_TASK_TERMS = 8192;
+const taskTermCounts = new Map<string, TermCounts>();
+
+function taskTerms(task: string): TermCounts {
+  let counts = taskTermCounts.get(task);
+  if (counts === undefined) {
+    if (taskTermCounts.size >= KEPT_TASK_TERMS) taskTermCounts.clear();
+    counts = countTerms(terms(task));
+    taskTermCounts.set(task, counts);
+  }
+  return counts;
+}
+
+/**
  * Tag specificity: a tag term's inverse frequency among the items' tags, over the highest an idf can
  * be (a tag only one item carries), so a broad tag half the memory carries counts little and a tag
  * a handful of items carry counts nearly fully.
  */
 export class TagSpecificity {
   private readonly frequency = new Map<string, number>();
-  private readonly ceiling: number;
 
   constructor(private readonly itemTags: readonly (readonly string[])[]) {
     for (const tags of itemTags)
       for (const tag of tags) this.frequency.set(tag, (this.frequency.get(tag) ?? 0) + 1);
-    this.ceiling = this.idf(1);
-  }
-
-  private idf(df: number): number {
-    const n = this.itemTags.length;
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
   /**
@@ -85,14 +96,33 @@ export class TagSpecificity {
    * (`wanted` maps a term to a weight in [0, 1]); 0 when no tag term is wanted.
    */
   score(item: number, wanted: ReadonlyMap<string, number>): number {
-    let best = 0;
-    for (const tag of this.itemTags[item] ?? []) {
-      const weight = wanted.get(tag);
-      if (weight === undefined) continue;
-      best = Math.max(best, weight * this.idf(this.frequency.get(tag) ?? 1));
-    }
-    return this.ceiling > 0 ? Math.min(1, best / this.ceiling) : 0;
+    const score = tagSpecificity(wanted, this.itemTags.length, (tag) => this.frequency.get(tag));
+    return score(this.itemTags[item] ?? []);
   }
+}
+
+/**
+ * `TagSpecificity.score` for `wanted` among `items` items, where `frequency` tells how many items
+ * carry a tag term: each wanted term's worth computed once, then an item costs a lookup per tag.
+ */
+export function tagSpecificity(
+  wanted: ReadonlyMap<string, number>,
+  items: number,
+  frequency: (tag: string) => number | undefined,
+): (tags: readonly string[]) => number {
+  const idf = (df: number): number => Math.log(1 + (items - df + 0.5) / (df + 0.5));
+  const worth = new Map<string, number>();
+  for (const [tag, weight] of wanted) worth.set(tag, weight * idf(frequency(tag) ?? 1));
+  const ceiling = idf(1);
+  return (tags) => {
+    let best = 0;
+    for (const tag of tags) {
+      const value = worth.get(tag);
+      if (value === undefined) continue;
+      best = Math.max(best, value);
+    }
+    return ceiling > 0 ? Math.min(1, best / ceiling) : 0;
+  };
 }
 
 /** How much of a linked thing's relevance a fact or claim about it inherits. */

@@ -278,8 +278,11 @@ function stampOf(file: string): string | undefined {
   }
 }
 
-/** Freezes a plain-data value and everything in it (children first, so a frozen root means all). */
-function deepFreeze<T>(value: T): T {
+/**
+ * Freezes a plain-data value and everything in it (children first, so a frozen root means all):
+ * what the index serves, and what a reader may keep derived data for by the value's identity.
+ */
+export function deepFreeze<T>(value: T): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
   for (const child of Object.values(value)) deepFreeze(child);
   return Object.freeze(value);

@@ -5,6 +5,7 @@ import { assembleContext, TAG_LEARNING_WINDOW, type ContextItem } from '../../co
 import { Bm25Index, countTerms } from '../../context/bm25.js';
 import { terms } from '../../context/text.js';
 import { constraintsOf, type HumanFiles } from '../../memory/human.js';
+import { deepFreeze } from '../../memory/memory-index.js';
 import type { ParseCache } from '../../memory/parse-cache.js';
 import type { ContextBenchConfig } from './config.js';
 import { CONTEXT_BENCH_AGENT, generateContextWorld, type ContextBenchTask } from './generate.js';
@@ -94,13 +95,15 @@ function round(value: number): number {
 export async function runContextBench(config: ContextBenchConfig): Promise<ContextBenchResults> {
   const world = generateContextWorld(config);
   const counter = await tokenCounter(config.model);
+  // Memory as the memory index serves it to the loop: frozen values, the same on every task, so
+  // the assembly keeps what it derived from them from one task to the next.
   const sources = {
     agent: CONTEXT_BENCH_AGENT,
     human: HUMAN,
-    skills: world.skills,
-    world: world.beliefs,
-    segments: world.segments,
-    rewards: world.rewards.slice(-TAG_LEARNING_WINDOW),
+    skills: deepFreeze(world.skills),
+    world: deepFreeze(world.beliefs),
+    segments: deepFreeze(world.segments),
+    rewards: deepFreeze(world.rewards.slice(-TAG_LEARNING_WINDOW)),
     cache: memoryIndex(),
   };
   const assemble = (task: ContextBenchTask) =>

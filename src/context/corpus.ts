@@ -1,0 +1,400 @@
+// The context corpus: an agent's candidates indexed for ranking (BM25 postings, tag holders, names,
+// ids, entities and the facts that link to them, the newest time), kept from task to task in a
+// process. Each task's memory is compared with the previous task's by value identity: a frozen value
+// (the memory index hands out the same frozen value while a file is unchanged) keeps its document;
+// anything else is built anew. A task then costs what changed and what its words reach, not a pass
+// over every item (`run --all` and the daemon run thousands of tasks over 10,000 files).
+import type { Segment } from '../consensus/segments.js';
+import type { ParseCache } from '../memory/parse-cache.js';
+import type { RewardRecord } from '../memory/rewards.js';
+import type { Skill } from '../memory/skills.js';
+import type { Belief } from '../world/beliefs.js';
+import type { ExcludedItem } from './assemble.js';
+import { Bm25Postings } from './bm25.js';
+import {
+  beliefEntry,
+  excludedItem,
+  isDormant,
+  itemTerms,
+  rewardEntry,
+  round,
+  segmentEntry,
+  skillEntry,
+  trustOf,
+  type Candidate,
+  type CandidateOrDormant,
+  type ItemTerms,
+} from './candidates.js';
+import { tagSpecificity } from './signals.js';
+
+type SourceKind = 'skill' | 'belief' | 'segment' | 'reward';
+type SourceValue = Skill | Belief | Segment | RewardRecord;
+
+/** One memory value as the corpus holds it: a candidate with its terms, or a dormant item. */
+export class ContextDocument {
+  /** Place among the candidates (memory order) as of the last update. */
+  position = -1;
+  /** Place among all documents, dormant ones too, as of the last update. */
+  sequence = -1;
+  /** The update that last saw this document. */
+  seen = 0;
+  /** Whether the indexes hold it. */
+  member = false;
+  /**
+   * Scratch of the ranking under way (assemble.ts), so that ranking thousands of reached items
+   * needs no map per task: the ranking that last reached it, its relevance there, whether its tags
+   * were counted, its score, and whether it was related (relevance above 0).
+   */
+  reached = 0;
+  relevance = 0;
+  tagged = 0;
+  score = 0;
+  related = 0;
+
+  constructor(
+    readonly kind: SourceKind,
+    /** The frozen value it was built from; undefined when it is never reused. */
+    readonly key: object | undefined,
+    /** A skill's path and body: a skill is reused by its frozen data, and these come with it. */
+    readonly skill: { path: string; body: string } | undefined,
+    /** Undefined for a dormant item. */
+    readonly candidate: Candidate | undefined,
+    readonly terms: ItemTerms | undefined,
+    readonly trust: number,
+    /**
+     * How it is listed when excluded without a score: why it is dormant, or, for a candidate,
+     * unrelated with a score of 0. Frozen: every task that excludes it lists the same object.
+     */
+    readonly excluded: ExcludedItem,
+  ) {}
+}
+
+/** What the corpus is built from: the agent's memory, with the rewards that are candidates. */
+export interface CorpusSources {
+  agent: string;
+  skills: readonly Skill[];
+  world: readonly Belief[];
+  segments: readonly Segment[];
+  /** The reward records that are candidates (the most recent successful ones). */
+  rewards: readonly RewardRecord[];
+  cache?: ParseCache | undefined;
+}
+
+/** One update's walk over the new memory, beside the previous update's documents. */
+interface Walk {
+  previous: readonly ContextDocument[];
+  /** The documents so far, made only once they differ from the previous ones. */
+  next: ContextDocument[] | undefined;
+  /** How many documents are taken so far. */
+  taken: number;
+  /** Where in `previous` the next value is expected. */
+  cursor: number;
+  update: number;
+  agent: string;
+  cache: ParseCache | undefined;
+}
+
+export class ContextCorpus {
+  private agent: string | undefined;
+  private documents: ContextDocument[] = [];
+  private byKey = new WeakMap<object, ContextDocument>();
+  private updates = 0;
+  private candidateList: ContextDocument[] = [];
+  private dormantList: ExcludedItem[] = [];
+  readonly text = new Bm25Postings<ContextDocument>();
+  private readonly tags = new Holders();
+  /** Entities by the first term of each of their names. */
+  private readonly names = new Holders();
+  private readonly ids = new Holders();
+  private readonly entities = new Holders();
+  private readonly subjects = new Holders();
+  private readonly objects = new Holders();
+  /** How many candidates have each time; the newest of them. */
+  private readonly times = new Map<number, number>();
+  private newestTime = -Infinity;
+
+  /** The candidates in memory order (skills, beliefs, segments, rewards). */
+  get candidates(): readonly ContextDocument[] {
+    return this.candidateList;
+  }
+
+  /** The dormant items in memory order, as excluded. */
+  get dormant(): readonly ExcludedItem[] {
+    return this.dormantList;
+  }
+
+  /** The newest time of any candidate; -Infinity when none has one. */
+  get newest(): number {
+    return this.newestTime;
+  }
+
+  /** Brings the corpus to `sources`: the values seen last time keep their documents. */
+  update(sources: CorpusSources): void {
+    if (this.agent !== sources.agent) this.clear(sources.agent);
+    const walk: Walk = {
+      previous: this.documents,
+      next: undefined,
+      taken: 0,
+      cursor: 0,
+      update: ++this.updates,
+      agent: sources.agent,
+      cache: sources.cache,
+    };
+    // Where the previous task had the same value (the usual case), it is kept without a lookup.
+    for (const skill of sources.skills) {
+      const document = walk.previous[walk.cursor];
+      if (
+        document?.key === skill.data &&
+        document.skill?.path === skill.path &&
+        document.skill.body === skill.body &&
+        document.seen !== walk.update
+      )
+        keep(walk, document);
+      else this.find(walk, 'skill', skill);
+    }
+    for (const belief of sources.world) this.take(walk, 'belief', belief);
+    for (const segment of sources.segments) this.take(walk, 'segment', segment);
+    for (const record of sources.rewards) this.take(walk, 'reward', record);
+    if (walk.next === undefined && walk.taken === walk.previous.length) return;
+    const next = walk.next ?? walk.previous.slice(0, walk.taken);
+    // Added first, then removed: a changed item usually replaces the newest time, rarely lowers it.
+    for (const document of next) if (!document.member) this.add(document);
+    for (const document of walk.previous) if (document.seen !== walk.update) this.remove(document);
+    this.documents = next;
+    this.candidateList = [];
+    this.dormantList = [];
+    next.forEach((document, i) => {
+      document.sequence = i;
+      if (document.candidate === undefined) this.dormantList.push(document.excluded);
+      else {
+        document.position = this.candidateList.length;
+        this.candidateList.push(document);
+      }
+    });
+  }
+
+  /** The candidates with the tag term. */
+  holdingTag(tag: string): ReadonlySet<ContextDocument> {
+    return this.tags.get(tag) ?? NONE;
+  }
+
+  /** `TagSpecificity.score` among all the candidates, for the tag terms of one candidate. */
+  tagSpecificity(wanted: ReadonlyMap<string, number>): (document: ContextDocument) => number {
+    const score = tagSpecificity(wanted, this.candidateList.length, (tag) => this.tags.count(tag));
+    return (document) => score(document.terms?.tags ?? []);
+  }
+
+  /** The entities one of whose names starts with a term of `phrase` (terms joined by spaces). */
+  namedIn(phrase: string): Set<ContextDocument> {
+    return this.names.union(new Set(phrase.split(' ')));
+  }
+
+  withId(id: string): ReadonlySet<ContextDocument> {
+    return this.ids.get(id) ?? NONE;
+  }
+
+  /** The facts and claims about the thing `slug` names, as subject or object, added to `found`. */
+  addLinkedTo(slug: string, found: Set<ContextDocument>): void {
+    for (const document of this.subjects.get(slug) ?? NONE) found.add(document);
+    for (const document of this.objects.get(slug) ?? NONE) found.add(document);
+  }
+
+  /** The candidate that gives the thing `slug` names its score: the last entity with that slug. */
+  entity(slug: string): ContextDocument | undefined {
+    let last: ContextDocument | undefined;
+    for (const document of this.entities.get(slug) ?? NONE)
+      if (last === undefined || document.position > last.position) last = document;
+    return last;
+  }
+
+  private clear(agent: string): void {
+    for (const document of this.documents) this.remove(document);
+    this.agent = agent;
+    this.documents = [];
+    this.byKey = new WeakMap();
+    this.candidateList = [];
+    this.dormantList = [];
+  }
+
+  /** The document of a belief, segment or reward: where it was last time, or found or built. */
+  private take(walk: Walk, kind: SourceKind, value: SourceValue): void {
+    const document = walk.previous[walk.cursor];
+    if (document?.key === value && document.kind === kind && document.seen !== walk.update)
+      keep(walk, document);
+    else this.find(walk, kind, value);
+  }
+
+  /** The document of a value not where the previous update had it: moved, back, new or changed. */
+  private find(walk: Walk, kind: SourceKind, value: SourceValue): void {
+    const key = kind === 'skill' ? (value as Skill).data : value;
+    walk.next ??= walk.previous.slice(0, walk.taken);
+    let document = this.byKey.get(key);
+    if (document !== undefined && document.kind === kind && this.reusable(document, walk, value)) {
+      // Further on (the values before it are gone) or back after an absence.
+      if (document.member) walk.cursor = document.sequence + 1;
+    } else {
+      // A value twice in one memory is two candidates: the second gets its own document.
+      const again = document !== undefined && document.seen === walk.update;
+      document = build(walk, kind, value, key, !again && Object.isFrozen(key));
+      if (document.key !== undefined) this.byKey.set(key, document);
+    }
+    document.seen = walk.update;
+    walk.next.push(document);
+    walk.taken++;
+  }
+
+  private reusable(document: ContextDocument, walk: Walk, value: SourceValue): boolean {
+    if (document.seen === walk.update) return false;
+    const skill = document.skill;
+    return (
+      skill === undefined ||
+      (skill.path === (value as Skill).path && skill.body === (value as Skill).body)
+    );
+  }
+
+  private add(document: ContextDocument): void {
+    document.member = true;
+    const { candidate, terms } = document;
+    if (candidate === undefined || terms === undefined) return;
+    this.text.add(document, terms.text);
+    for (const tag of terms.tags) this.tags.add(tag, document);
+    for (const name of terms.names) this.names.add(firstTerm(name), document);
+    this.ids.add(candidate.item.id, document);
+    if (candidate.entity !== undefined) this.entities.add(candidate.entity, document);
+    if (candidate.link?.subject !== undefined) this.subjects.add(candidate.link.subject, document);
+    if (candidate.link?.object !== undefined) this.objects.add(candidate.link.object, document);
+    if (candidate.at !== undefined) {
+      this.times.set(candidate.at, (this.times.get(candidate.at) ?? 0) + 1);
+      if (candidate.at > this.newestTime) this.newestTime = candidate.at;
+    }
+  }
+
+  private remove(document: ContextDocument): void {
+    if (!document.member) return;
+    document.member = false;
+    const { candidate, terms } = document;
+    if (candidate === undefined || terms === undefined) return;
+    this.text.remove(document);
+    for (const tag of terms.tags) this.tags.remove(tag, document);
+    for (const name of terms.names) this.names.remove(firstTerm(name), document);
+    this.ids.remove(candidate.item.id, document);
+    if (candidate.entity !== undefined) this.entities.remove(candidate.entity, document);
+    if (candidate.link?.subject !== undefined)
+      this.subjects.remove(candidate.link.subject, document);
+    if (candidate.link?.object !== undefined) this.objects.remove(candidate.link.object, document);
+    if (candidate.at !== undefined) {
+      const left = (this.times.get(candidate.at) ?? 1) - 1;
+      if (left > 0) this.times.set(candidate.at, left);
+      else {
+        this.times.delete(candidate.at);
+        if (candidate.at === this.newestTime)
+          this.newestTime = [...this.times.keys()].reduce(
+            (max, at) => Math.max(max, at),
+            -Infinity,
+          );
+      }
+    }
+  }
+}
+
+/** The document where the previous update had it. */
+function keep(walk: Walk, document: ContextDocument): void {
+  document.seen = walk.update;
+  walk.next?.push(document);
+  walk.taken++;
+  walk.cursor++;
+}
+
+function build(
+  walk: Walk,
+  kind: SourceKind,
+  value: SourceValue,
+  key: object,
+  keep: boolean,
+): ContextDocument {
+  const entry = entryOf(walk.agent, kind, value);
+  const skill =
+    kind === 'skill' ? { path: (value as Skill).path, body: (value as Skill).body } : undefined;
+  if (isDormant(entry)) {
+    const excluded = Object.freeze(excludedItem(entry.item, 0, entry.reason));
+    return new ContextDocument(
+      kind,
+      keep ? key : undefined,
+      skill,
+      undefined,
+      undefined,
+      0,
+      excluded,
+    );
+  }
+  const trust = trustOf(entry.item);
+  const unrelated = Object.freeze(excludedItem(entry.item, round(0 * trust), 'unrelated'));
+  const terms = itemTerms(entry, walk.cache);
+  return new ContextDocument(kind, keep ? key : undefined, skill, entry, terms, trust, unrelated);
+}
+
+function entryOf(agent: string, kind: SourceKind, value: SourceValue): CandidateOrDormant {
+  switch (kind) {
+    case 'skill':
+      return skillEntry(agent, value as Skill);
+    case 'belief':
+      return beliefEntry(agent, value as Belief);
+    case 'segment':
+      return segmentEntry(value as Segment);
+    case 'reward':
+      return rewardEntry(value as RewardRecord);
+  }
+}
+
+function firstTerm(name: string): string {
+  const space = name.indexOf(' ');
+  return space < 0 ? name : name.slice(0, space);
+}
+
+const NONE: ReadonlySet<ContextDocument> = new Set();
+
+/** Documents by a string they hold (a tag term, a name's first term, an id, a slug). */
+class Holders {
+  private readonly holders = new Map<string, Set<ContextDocument>>();
+
+  add(key: string, document: ContextDocument): void {
+    let set = this.holders.get(key);
+    if (set === undefined) this.holders.set(key, (set = new Set()));
+    set.add(document);
+  }
+
+  remove(key: string, document: ContextDocument): void {
+    const set = this.holders.get(key);
+    if (set === undefined) return;
+    set.delete(document);
+    if (set.size === 0) this.holders.delete(key);
+  }
+
+  get(key: string): ReadonlySet<ContextDocument> | undefined {
+    return this.holders.get(key);
+  }
+
+  count(key: string): number | undefined {
+    return this.holders.get(key)?.size;
+  }
+
+  union(keys: Iterable<string>): Set<ContextDocument> {
+    const found = new Set<ContextDocument>();
+    for (const key of keys)
+      for (const document of this.holders.get(key) ?? NONE) found.add(document);
+    return found;
+  }
+}
+
+/** Corpora kept in a process, one per agent, the least recently used dropped past this many. */
+const KEPT_CORPORA = 8;
+const corpora = new Map<string, ContextCorpus>();
+
+/** The process's corpus of `agent`'s memory. */
+export function corpusOf(agent: string): ContextCorpus {
+  const corpus = corpora.get(agent) ?? new ContextCorpus();
+  corpora.delete(agent);
+  corpora.set(agent, corpus);
+  if (corpora.size > KEPT_CORPORA) corpora.delete(corpora.keys().next().value as string);
+  return corpus;
+}

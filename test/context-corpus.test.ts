@@ -1,0 +1,600 @@
+// Context assembly through the process's corpus, kept from task to task and brought up to date by
+// what changed, gives exactly what a pass over every candidate gives: over random memories, changed
+// between tasks (files added, changed, removed, listed twice, edited in place when not frozen).
+import fc from 'fast-check';
+import {
+  assembleContext,
+  RELEVANCE_FLOOR,
+  SKILL_EXPERIENCE,
+  TAG_LEARNING_WINDOW,
+  type AssembledContext,
+  type ContextSources,
+  type ExcludedItem,
+  type RankedItem,
+} from '../src/context/assemble.js';
+import { Bm25Index } from '../src/context/bm25.js';
+import {
+  beliefEntry,
+  excludedItem,
+  isDormant,
+  item,
+  itemTerms,
+  rankedItem,
+  rewardEntry,
+  round,
+  segmentEntry,
+  skillEntry,
+  trustOf,
+  type Candidate,
+  type Dormant,
+} from '../src/context/candidates.js';
+import { ContextCorpus } from '../src/context/corpus.js';
+import { everythingInMemoryOrder } from '../src/context/scope.js';
+import {
+  learnFromExperience,
+  linkedRelevance,
+  mentions,
+  NAME_MENTION,
+  nameTerms,
+  recencyFactor,
+  TagSpecificity,
+} from '../src/context/signals.js';
+import { terms } from '../src/context/text.js';
+import type { Segment } from '../src/consensus/segments.js';
+import type { HumanFiles } from '../src/memory/human.js';
+import type { RewardRecord } from '../src/memory/rewards.js';
+import { SkillSchema, type Skill } from '../src/memory/skills.js';
+import {
+  EntitySchema,
+  HypothesisSchema,
+  RelationSchema,
+  type Belief,
+} from '../src/world/beliefs.js';
+
+const AGENT = 'orion';
+const HUMAN: HumanFiles = {
+  persona: { path: 'agents/orion/persona.md', text: 'An engineer.' },
+  constraints: {
+    path: 'agents/orion/constraints.md',
+    text: '',
+    rules: [],
+    toolsAllowed: [],
+    toolsForbidden: [],
+    reviewPoints: [],
+    dataSourcesAllowed: [],
+    dataSourcesForbidden: [],
+    privacy: [],
+  },
+  goals: [],
+};
+const VOCABULARY = [
+  'retry',
+  'payment',
+  'webhook',
+  'queue',
+  'tenant',
+  'cache',
+  'lag',
+  'cursor',
+  'token',
+  'region',
+  'shard',
+  'billing',
+];
+/** Entity slugs: relations and claims name them, and two entities may share one. */
+const SLUGS = ['e0', 'e1', 'e2'];
+const DAY = 86_400_000;
+const EPOCH = Date.parse('2026-01-01T00:00:00Z');
+const day = (n: number) => new Date(EPOCH + n * DAY).toISOString().replace('.000', '');
+
+const word = fc.constantFrom(...VOCABULARY);
+const phrase = (min: number, max: number) =>
+  fc.array(word, { minLength: min, maxLength: max }).map((words) => words.join(' '));
+const tagList = fc.array(word, { maxLength: 3 });
+const confidence = fc.integer({ min: 0, max: 10 }).map((n) => n / 10);
+
+/** A memory value built from its arbitrary fields; `frozen` as the memory index hands them out. */
+type Value = Skill | Belief | Segment | RewardRecord;
+type Kind = 'skills' | 'world' | 'segments' | 'rewards';
+
+const skillValue = fc
+  .record({
+    slug: fc.integer({ min: 0, max: 30 }),
+    title: phrase(1, 3),
+    tags: tagList,
+    body: phrase(0, 8),
+    archived: fc.boolean(),
+    uses: fc.integer({ min: 0, max: 5 }),
+    lastUsed: fc.option(fc.integer({ min: 0, max: 400 })),
+  })
+  .map(({ slug, title, tags, body, archived, uses, lastUsed }): Value => {
+    const data = SkillSchema.parse({
+      title,
+      tags,
+      uses,
+      successes: Math.floor(uses / 2),
+      created: day(0),
+      last_used: lastUsed === null ? null : day(lastUsed),
+      status: archived ? 'archived' : 'active',
+    });
+    return { slug: `s${slug}`, path: `agents/${AGENT}/skills/s${slug}.md`, data, body };
+  });
+
+const evidence = (untrusted: boolean) =>
+  untrusted
+    ? [
+        {
+          task: 'issue-1',
+          supports: true,
+          at: day(1),
+          source: { kind: 'issue', association: 'NONE', login: 'someone' },
+        },
+      ]
+    : [];
+
+const beliefValue = fc
+  .record({
+    kind: fc.constantFrom('entity', 'relation', 'hypothesis'),
+    slug: fc.constantFrom(...SLUGS),
+    index: fc.integer({ min: 0, max: 30 }),
+    name: phrase(1, 3),
+    aliases: fc.array(phrase(1, 2), { maxLength: 2 }),
+    tags: tagList,
+    body: phrase(0, 8),
+    confidence,
+    inactive: fc.boolean(),
+    untrusted: fc.boolean(),
+    subject: fc.option(fc.constantFrom(...SLUGS, 'elsewhere')),
+    object: fc.option(fc.constantFrom(...SLUGS, 'elsewhere')),
+    validAt: fc.option(fc.integer({ min: 0, max: 400 })),
+  })
+  .map((spec): Value => {
+    const common = {
+      name: spec.name,
+      aliases: spec.aliases,
+      tags: spec.tags,
+      confidence: spec.confidence,
+      evidence: evidence(spec.untrusted),
+      created: day(0),
+      valid_at: spec.validAt === null ? null : day(spec.validAt),
+    };
+    const subject = spec.subject ?? 'e0';
+    const object = spec.object ?? 'e1';
+    if (spec.kind === 'entity') {
+      const data = EntitySchema.parse({
+        kind: 'entity',
+        ...common,
+        status: spec.inactive ? 'retired' : 'active',
+      });
+      const path = `agents/${AGENT}/world/entities/${spec.slug}.md`;
+      return { slug: spec.slug, path, data, body: spec.body } as Belief;
+    }
+    const slug = `${spec.kind[0]}${spec.index}`;
+    const data =
+      spec.kind === 'relation'
+        ? RelationSchema.parse({
+            kind: 'relation',
+            ...common,
+            subject,
+            predicate: 'feeds',
+            object,
+            status: spec.inactive ? 'superseded' : 'active',
+          })
+        : HypothesisSchema.parse({
+            kind: 'hypothesis',
+            ...common,
+            claim: `${spec.name} ${spec.body}`.trim(),
+            proposes: 'relation',
+            ...(spec.subject === null ? {} : { subject: spec.subject }),
+            ...(spec.object === null ? {} : { object: spec.object }),
+            status: spec.inactive ? 'refuted' : 'open',
+          });
+    const folder = spec.kind === 'relation' ? 'relations' : 'hypotheses';
+    return {
+      slug,
+      path: `agents/${AGENT}/world/${folder}/${slug}.md`,
+      data,
+      body: spec.body,
+    } as Belief;
+  });
+
+const segmentValue = fc
+  .record({
+    topic: fc.integer({ min: 0, max: 5 }),
+    title: phrase(1, 3),
+    tags: tagList,
+    body: phrase(0, 8),
+  })
+  .map(({ topic, title, tags, body }): Value => ({
+    topic: `t${topic}`,
+    path: `shared/segments/t${topic}.md`,
+    title,
+    tags,
+    body,
+  }));
+
+const rewardValue = fc
+  .record({
+    id: fc.integer({ min: 0, max: 50 }),
+    task: phrase(1, 5),
+    tags: tagList,
+    skills: fc.array(fc.integer({ min: 0, max: 30 }), { maxLength: 2 }),
+    reward: fc.constantFrom(1, -1),
+    failed: fc.boolean(),
+  })
+  .map(({ id, task, tags, skills, reward, failed }): Value => ({
+    task,
+    task_id: `task-${id}`,
+    agent: AGENT,
+    at: day(1),
+    outcome: reward > 0 ? 'success' : 'failure',
+    reward,
+    reward_decomposition: { correctness: reward, efficiency: 0, novelty: 0, generality: 0 },
+    context_tags: tags,
+    reasoning_demand: 'moderate',
+    model_used: 'balanced',
+    model_name: 'gpt-4o',
+    model_appropriate: 'yes',
+    tiers_tried: ['balanced'],
+    tokens: { prompt: 1, completion: 1 },
+    cost_usd: 0,
+    context: { included: 1, used: 1, tokens: 1 },
+    world_model_update: [],
+    skills_used: skills.map((n) => `skills/s${n}.md`),
+    feedback: null,
+    ...(failed ? { error: 'timeout: no answer' } : {}),
+  }));
+
+const VALUES: Record<Kind, fc.Arbitrary<Value>> = {
+  skills: skillValue,
+  world: beliefValue,
+  segments: segmentValue,
+  rewards: rewardValue,
+};
+const kind = fc.constantFrom<Kind>('skills', 'world', 'segments', 'rewards');
+/** Where in a list an operation applies, as a share of its length. */
+const place = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
+
+type Operation =
+  | { op: 'add'; kind: Kind; value: Value; frozen: boolean; at: number }
+  | { op: 'change'; kind: Kind; value: Value; frozen: boolean; at: number }
+  | { op: 'remove'; kind: Kind; at: number }
+  | { op: 'repeat'; kind: Kind; at: number }
+  | { op: 'edit'; kind: Kind; at: number; body: string };
+
+const operation: fc.Arbitrary<Operation> = kind.chain((k) =>
+  fc.oneof(
+    fc.record({
+      op: fc.constant('add' as const),
+      kind: fc.constant(k),
+      value: VALUES[k],
+      frozen: fc.constantFrom(true, true, true, false),
+      at: place,
+    }),
+    fc.record({
+      op: fc.constant('change' as const),
+      kind: fc.constant(k),
+      value: VALUES[k],
+      frozen: fc.boolean(),
+      at: place,
+    }),
+    fc.record({ op: fc.constant('remove' as const), kind: fc.constant(k), at: place }),
+    fc.record({ op: fc.constant('repeat' as const), kind: fc.constant(k), at: place }),
+    fc.record({
+      op: fc.constant('edit' as const),
+      kind: fc.constant(k),
+      at: place,
+      body: phrase(0, 4),
+    }),
+  ),
+);
+
+interface Step {
+  operations: Operation[];
+  task: string;
+  budget: number;
+}
+
+const step: fc.Arbitrary<Step> = fc.record({
+  operations: fc.array(operation, { maxLength: 4 }),
+  task: phrase(1, 5),
+  budget: fc.constantFrom(20, 60, 200, 4000),
+});
+
+type Memory = Record<Kind, Value[]>;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** A value as loaded: frozen, except a skill's wrapper, which the loader builds on every read. */
+function loaded(kind: Kind, value: Value, frozen: boolean): Value {
+  const copy = structuredClone(value);
+  if (!frozen) return copy;
+  if (kind === 'skills') {
+    deepFreeze((copy as Skill).data);
+    return copy;
+  }
+  return deepFreeze(copy);
+}
+
+function apply(memory: Memory, operation: Operation): void {
+  const list = memory[operation.kind];
+  const at = Math.floor(operation.at * list.length);
+  const value = list[at];
+  switch (operation.op) {
+    case 'add':
+      list.splice(
+        Math.floor(operation.at * (list.length + 1)),
+        0,
+        loaded(operation.kind, operation.value, operation.frozen),
+      );
+      return;
+    case 'change':
+      if (value) list[at] = loaded(operation.kind, operation.value, operation.frozen);
+      return;
+    case 'remove':
+      if (value) list.splice(at, 1);
+      return;
+    case 'repeat':
+      if (value) list.splice(at, 0, value);
+      return;
+    case 'edit':
+      // Changed in place: only a value that is not frozen can be.
+      if (value && !Object.isFrozen(value) && 'body' in value)
+        (value as { body: string }).body = operation.body;
+      return;
+  }
+}
+
+/** What the loop passes: a skill's wrapper is new on every read, its data the same frozen value. */
+function sourcesOf(memory: Memory): ContextSources {
+  return {
+    agent: AGENT,
+    human: HUMAN,
+    skills: memory.skills.map((skill) =>
+      Object.isFrozen((skill as Skill).data) ? { ...(skill as Skill) } : (skill as Skill),
+    ),
+    world: memory.world as Belief[],
+    segments: memory.segments as Segment[],
+    rewards: memory.rewards as RewardRecord[],
+  };
+}
+
+/**
+ * The ranked context as a pass over every candidate computes it: BM25 and tag specificity over all
+ * of them, every signal checked on every item. What the corpus must reproduce.
+ */
+function everyCandidate(
+  task: string,
+  sources: ContextSources,
+  budget: number,
+  scope: 'ranked' | 'everything' = 'ranked',
+): AssembledContext {
+  const rewards = sources.rewards.filter((record) => record.error === undefined);
+  const always = [
+    item('persona.md', 'persona', 'Persona', [], sources.human.persona.text),
+    item('constraints.md', 'constraints', 'Constraints', [], sources.human.constraints.text),
+  ];
+  const query = terms(task);
+  const experience = learnFromExperience(query, rewards.slice(-TAG_LEARNING_WINDOW));
+  const wanted = new Map<string, number>();
+  for (const [tag, weight] of experience.tagWeights)
+    for (const term of terms(tag)) wanted.set(term, Math.max(wanted.get(term) ?? 0, weight));
+  for (const term of query) wanted.set(term, 1);
+  const entries = [
+    ...sources.skills.map((skill) => skillEntry(AGENT, skill)),
+    ...sources.world.map((belief) => beliefEntry(AGENT, belief)),
+    ...sources.segments.map(segmentEntry),
+    ...rewards.slice(-20).map(rewardEntry),
+  ];
+  const dormant = entries.filter(isDormant) as Dormant[];
+  const candidates = entries.filter((entry) => !isDormant(entry)) as Candidate[];
+  if (scope === 'everything') {
+    const loaded = everythingInMemoryOrder(
+      always,
+      candidates.map((candidate) => candidate.item),
+      budget,
+    );
+    const asleep = dormant.map((d) => excludedItem(d.item, 0, d.reason));
+    return {
+      taskId: 'task',
+      task,
+      budget,
+      always,
+      ...loaded,
+      excluded: [...asleep, ...loaded.excluded],
+      learnedTags: experience.tags,
+    };
+  }
+  const documents = candidates.map((candidate) => itemTerms(candidate, undefined));
+  const matches = new Bm25Index(documents.map((d) => d.text)).matches(query, query);
+  const specificity = new TagSpecificity(documents.map((d) => d.tags));
+  const maxText = matches.reduce((max, match) => Math.max(max, match.score), 0);
+  const relevance = candidates.map(() => 0);
+  for (const { document: i, score, coverage } of matches)
+    relevance[i] = maxText > 0 ? 0.6 * (score / maxText) * Math.min(1, 2 * coverage) : 0;
+  const phrase = nameTerms(task);
+  candidates.forEach((candidate, i) => {
+    relevance[i] = (relevance[i] as number) + 0.4 * specificity.score(i, wanted);
+    if ((documents[i] as { names: string[] }).names.some((name) => mentions(phrase, name)))
+      relevance[i] = Math.max(relevance[i] as number, NAME_MENTION);
+    const credit = experience.skills.get(candidate.item.id);
+    if (credit !== undefined)
+      relevance[i] = Math.min(1, (relevance[i] as number) + SKILL_EXPERIENCE * credit);
+  });
+  const entityScores = new Map<string, number>();
+  candidates.forEach((candidate, i) => {
+    if (candidate.entity !== undefined)
+      entityScores.set(candidate.entity, (relevance[i] as number) * trustOf(candidate.item));
+  });
+  candidates.forEach((candidate, i) => {
+    if (candidate.link === undefined) return;
+    const linked = linkedRelevance(candidate.link, (slug) => entityScores.get(slug));
+    if (linked > (relevance[i] as number)) relevance[i] = linked;
+  });
+  const newest = candidates.reduce((max, c) => Math.max(max, c.at ?? -Infinity), -Infinity);
+  const scores = candidates.map((candidate, i) =>
+    round((relevance[i] as number) * trustOf(candidate.item) * recencyFactor(candidate.at, newest)),
+  );
+  const related = candidates.flatMap((_, i) => ((relevance[i] as number) > 0 ? [i] : []));
+  const order = related.filter((i) => (scores[i] as number) >= RELEVANCE_FLOOR);
+  const collator = new Intl.Collator();
+  order.sort(
+    (a, b) =>
+      (scores[b] as number) - (scores[a] as number) ||
+      collator.compare((candidates[a] as Candidate).item.id, (candidates[b] as Candidate).item.id),
+  );
+  const weak = related.filter((i) => (scores[i] as number) < RELEVANCE_FLOOR);
+  let tokens = always.reduce((sum, i) => sum + i.tokens, 0);
+  const included: RankedItem[] = [];
+  const excluded: ExcludedItem[] = dormant.map((d) => excludedItem(d.item, 0, d.reason));
+  let rewardItems = 0;
+  for (const i of [...order, ...weak]) {
+    const { item: it } = candidates[i] as Candidate;
+    const score = scores[i] as number;
+    if (score < RELEVANCE_FLOOR) excluded.push(excludedItem(it, score, 'unrelated'));
+    else if (tokens + it.tokens > budget || (it.kind === 'reward' && rewardItems >= 5))
+      excluded.push(excludedItem(it, score, 'over token budget'));
+    else {
+      included.push(rankedItem(it, score));
+      tokens += it.tokens;
+      if (it.kind === 'reward') rewardItems++;
+    }
+  }
+  candidates.forEach((candidate, i) => {
+    if (!((relevance[i] as number) > 0))
+      excluded.push(excludedItem(candidate.item, round(0 * trustOf(candidate.item)), 'unrelated'));
+  });
+  return {
+    taskId: 'task',
+    task,
+    budget,
+    always,
+    included,
+    excluded,
+    learnedTags: experience.tags,
+    tokens,
+  };
+}
+
+const initial = fc.record({
+  skills: fc.array(skillValue, { maxLength: 12 }),
+  world: fc.array(beliefValue, { maxLength: 16 }),
+  segments: fc.array(segmentValue, { maxLength: 3 }),
+  rewards: fc.array(rewardValue, { maxLength: 25 }),
+});
+
+describe('context assembly through the process corpus', () => {
+  it('gives what a pass over every candidate gives, task after task, as memory changes', () => {
+    fc.assert(
+      fc.property(initial, fc.array(step, { minLength: 1, maxLength: 6 }), (start, steps) => {
+        const memory: Memory = {
+          skills: start.skills.map((v) => loaded('skills', v, true)),
+          world: start.world.map((v) => loaded('world', v, true)),
+          segments: start.segments.map((v) => loaded('segments', v, true)),
+          rewards: start.rewards.map((v) => loaded('rewards', v, true)),
+        };
+        for (const { operations, task, budget } of steps) {
+          for (const operation of operations) apply(memory, operation);
+          const sources = sourcesOf(memory);
+          const input = { taskId: 'task', task, sources, budget };
+          const expected = everyCandidate(task, sources, budget);
+          expect(assembleContext(input)).toStrictEqual(expected);
+          expect(assembleContext({ ...input, corpus: new ContextCorpus() })).toStrictEqual(
+            expected,
+          );
+          // The baseline that loads every item in memory order draws on the same corpus.
+          expect(assembleContext({ ...input, scope: 'everything' })).toStrictEqual(
+            everyCandidate(task, sources, budget, 'everything'),
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives a thing the score of the last entity that names it, as the pass over every item does', () => {
+    const entity = (name: string): Belief =>
+      deepFreeze({
+        slug: 'e0',
+        path: `agents/${AGENT}/world/entities/e0.md`,
+        data: EntitySchema.parse({
+          kind: 'entity',
+          name,
+          aliases: [],
+          confidence: 0.5,
+          created: day(0),
+        }),
+        body: '',
+      });
+    const relation = deepFreeze({
+      slug: 'r0',
+      path: `agents/${AGENT}/world/relations/r0.md`,
+      data: RelationSchema.parse({
+        kind: 'relation',
+        name: 'Feeds',
+        aliases: [],
+        confidence: 1,
+        created: day(0),
+        subject: 'e0',
+        predicate: 'feeds',
+        object: 'e9',
+      }),
+      body: '',
+    });
+    for (const world of [
+      [entity('billing cache'), entity('lag monitor'), relation],
+      [entity('lag monitor'), entity('billing cache'), relation],
+    ]) {
+      const sources = { ...sourcesOf({ skills: [], world, segments: [], rewards: [] }) };
+      const context = assembleContext({
+        taskId: 'task',
+        task: 'lag monitor',
+        sources,
+        budget: 4000,
+      });
+      expect(context).toStrictEqual(everyCandidate('lag monitor', sources, 4000));
+    }
+  });
+
+  it('serves an unchanged memory from the corpus, and sees a file that changed', () => {
+    const skill = (body: string): Skill => {
+      const data = deepFreeze(
+        SkillSchema.parse({ title: 'Retry webhooks', tags: ['webhook'], created: day(0) }),
+      );
+      return { slug: 'retry', path: `agents/${AGENT}/skills/retry.md`, data, body };
+    };
+    const first = skill('Back off between attempts.');
+    const sources = (skills: Skill[]): ContextSources => ({
+      agent: AGENT,
+      human: HUMAN,
+      skills,
+      world: [],
+      segments: [],
+      rewards: [],
+    });
+    const assemble = (skills: Skill[], task: string) =>
+      assembleContext({ taskId: 'task', task, sources: sources(skills), budget: 4000 });
+
+    expect(assemble([first], 'retry the webhook').included.map((i) => i.text)).toEqual([
+      'Back off between attempts.',
+    ]);
+    // Same data, new body (a loader reads the wrapper anew): the new body is what is shown.
+    expect(
+      assemble([{ ...first, body: 'Use jitter.' }], 'retry the webhook').included.map(
+        (i) => i.text,
+      ),
+    ).toEqual(['Use jitter.']);
+    // An unrelated task excludes the same frozen object every time.
+    const a = assemble([first], 'rotate the signing secret').excluded;
+    const b = assemble([{ ...first }], 'rotate the signing secret').excluded;
+    expect(a).toHaveLength(1);
+    expect(a[0]).toBe(b[0]);
+    expect(Object.isFrozen(a[0])).toBe(true);
+  });
+});
