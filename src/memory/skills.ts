@@ -5,6 +5,7 @@ import {
   INDEX_PAGE_ROWS,
   isSelected,
   letterPages,
+  listsAny,
   type IndexPage,
   type PageSelection,
 } from './index-pages.js';
@@ -112,7 +113,7 @@ export function renderSkillsIndexPages(
   for (const page of letterPages(sorted)) {
     links.push(`[${page.label}](skills/index/${page.key}.md) (${page.members.length})`);
     const path = `${paths.skillsDir}/index/${page.key}.md`;
-    if (!isSelected(selection, path, page.group)) continue;
+    if (!isSelected(selection, path, listsAny(page.group))) continue;
     pages.push({
       path,
       content: [
