@@ -7,6 +7,7 @@ import type { Outcome } from '../memory/rewards.js';
 import { updateSkills } from '../memory/skill-updates.js';
 import { renderSkill, renderSkillsIndexPages, type Skill } from '../memory/skills.js';
 import { renderBelief, renderWorldIndexPages, type Belief } from '../world/beliefs.js';
+import { holdWorld } from '../world/held-world.js';
 import type { Transition } from '../world/lifecycle.js';
 import { observe, type Refusal, type WorldChange } from '../world/observe.js';
 import type { EvidenceSource } from '../memory/evidence-source.js';
@@ -70,19 +71,26 @@ export function planMemoryUpdate(input: {
         });
   refused.push(...skillChange.refused);
 
+  // The world this process held last iteration, brought to this one by what changed since: no pass
+  // over every belief to index or list it.
+  const held = learning === 'none' ? undefined : holdWorld(agent.name, input.world);
   const worldChange: WorldChange =
     learning === 'none'
       ? { beliefs: new Map<string, Belief>(), created: [], refused: [], transitions: [] }
-      : observe(input.world, {
-          agent: agent.name,
-          taskId: input.taskId,
-          at: input.at,
-          hypotheses: output.memory.hypotheses,
-          evidence: output.memory.evidence,
-          duplicates: output.memory.duplicates,
-          hypothesesOnly: learning === 'constrained',
-          ...(input.source ? { source: input.source } : {}),
-        });
+      : observe(
+          input.world,
+          {
+            agent: agent.name,
+            taskId: input.taskId,
+            at: input.at,
+            hypotheses: output.memory.hypotheses,
+            evidence: output.memory.evidence,
+            duplicates: output.memory.duplicates,
+            hypothesesOnly: learning === 'constrained',
+            ...(input.source ? { source: input.source } : {}),
+          },
+          held?.index.exact ? held.index : undefined,
+        );
   refused.push(...worldChange.refused);
 
   let budget = MAX_NEW_FILES_PER_ITERATION;
@@ -110,12 +118,12 @@ export function planMemoryUpdate(input: {
     writes.push({ path, content: renderSkill(skill) });
     (isNew ? created : updated).push(path);
   }
-  const world = new Map(input.world.map((b) => [b.path, b]));
+  const admitted: Belief[] = [];
   const worldUpdates: string[] = [];
   for (const [path, belief] of worldChange.beliefs) {
     const isNew = worldChange.created.includes(path);
     if (!admit(path, isNew)) continue;
-    world.set(path, belief);
+    admitted.push(belief);
     writes.push({ path, content: renderBelief(belief) });
     (isNew ? created : updated).push(path);
     worldUpdates.push(agentRelative(agent.name, path));
@@ -132,14 +140,15 @@ export function planMemoryUpdate(input: {
         selection(skillChange.skills.keys()),
       ),
     );
-  if (worldChange.beliefs.size > 0)
-    writes.push(
-      ...renderWorldIndexPages(
-        agent.name,
-        [...world.values()],
-        selection(worldChange.beliefs.keys()),
-      ),
+  if (worldChange.beliefs.size > 0) {
+    const pages = selection(worldChange.beliefs.keys());
+    const listed = held?.listingWith(admitted, (listing) =>
+      listing.exact ? renderWorldIndexPages(agent.name, listing, pages) : undefined,
     );
+    writes.push(
+      ...(listed ?? renderWorldIndexPages(agent.name, worldAfter(input.world, admitted), pages)),
+    );
+  }
   return {
     writes,
     created,
@@ -154,4 +163,11 @@ export function planMemoryUpdate(input: {
         : skillChange.used.map((path) => agentRelative(agent.name, path)),
     transitions: worldChange.transitions.filter((t) => writes.some((w) => w.path === t.path)),
   };
+}
+
+/** The world with `changed` beliefs put in, each replacing the belief at its path. */
+function worldAfter(world: readonly Belief[], changed: readonly Belief[]): Belief[] {
+  const after = new Map(world.map((b) => [b.path, b]));
+  for (const belief of changed) after.set(belief.path, belief);
+  return [...after.values()];
 }

@@ -1,0 +1,97 @@
+// The world model one process plans over, held across its iterations (SPEC §4): an index to
+// resolve names through and the listing of world/index.md, each brought to the next iteration's
+// world by the beliefs that changed. Beliefs are told apart by identity: the memory index serves an
+// unchanged file as the same frozen value, so a changed or hand-edited file is a new value. A world
+// with a value that is not frozen, or two beliefs at one path, is not held: callers use it directly.
+import type { Belief } from './beliefs.js';
+import { HeldWorldIndex, type BeliefChange } from './held-index.js';
+import { HeldWorldListing } from './held-listing.js';
+
+export class HeldWorld {
+  readonly index = new HeldWorldIndex();
+  readonly listing = new HeldWorldListing();
+  private readonly held = new Map<string, { belief: Belief; sweep: number }>();
+  private sweeps = 0;
+
+  /** Brings the index and the listing to `world`; false when it cannot be held. */
+  sync(world: readonly Belief[]): boolean {
+    const sweep = ++this.sweeps;
+    const changes: BeliefChange[] = [];
+    const added = new Map<string, Belief>();
+    let present = 0;
+    for (const belief of world) {
+      const entry = this.held.get(belief.path);
+      if (entry) {
+        if (entry.sweep === sweep) return false;
+        entry.sweep = sweep;
+        present++;
+        if (entry.belief === belief) continue;
+        if (!isFrozen(belief)) return false;
+        changes.push({ before: entry.belief, after: belief });
+      } else {
+        if (added.has(belief.path) || !isFrozen(belief)) return false;
+        added.set(belief.path, belief);
+      }
+    }
+    if (present < this.held.size)
+      for (const [path, entry] of this.held)
+        if (entry.sweep !== sweep) {
+          changes.push({ before: entry.belief });
+          this.held.delete(path);
+        }
+    for (const { after } of changes) {
+      const entry = after && this.held.get(after.path);
+      if (entry) entry.belief = after;
+    }
+    for (const belief of added.values()) {
+      this.held.set(belief.path, { belief, sweep });
+      changes.push({ after: belief });
+    }
+    this.index.update(changes);
+    this.listing.update(changes);
+    return true;
+  }
+
+  /**
+   * Runs `use` on the listing with `beliefs` put in (each replacing the belief at its path), then
+   * takes them out again: the held world stays the one synced.
+   */
+  listingWith<T>(beliefs: readonly Belief[], use: (listing: HeldWorldListing) => T): T {
+    const changes = beliefs.map((after) => ({ before: this.held.get(after.path)?.belief, after }));
+    const put = changes.map(({ before, after }) => (before ? { before, after } : { after }));
+    this.listing.update(put);
+    try {
+      return use(this.listing);
+    } finally {
+      this.listing.update(
+        changes.map(({ before, after }) =>
+          before ? { before: after, after: before } : { before: after },
+        ),
+      );
+    }
+  }
+}
+
+/** Worlds held by this process, by agent. */
+const worlds = new Map<string, HeldWorld>();
+
+/**
+ * The held world of `agent` brought to `world`, or undefined when `world` cannot be held (its
+ * values are not frozen, two share a path) or its listing cannot reproduce a fresh sort.
+ */
+export function holdWorld(agent: string, world: readonly Belief[]): HeldWorld | undefined {
+  const held = worlds.get(agent) ?? new HeldWorld();
+  let synced = false;
+  try {
+    synced = held.sync(world) && held.listing.exact;
+  } finally {
+    if (synced) worlds.set(agent, held);
+    else worlds.delete(agent);
+  }
+  return synced ? held : undefined;
+}
+
+/** Frozen by the memory index, which freezes a value's children first: a frozen root means all. */
+function isFrozen(belief: Belief): boolean {
+  return Object.isFrozen(belief) && Object.isFrozen(belief.data);
+}
