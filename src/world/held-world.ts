@@ -13,7 +13,10 @@ export class HeldWorld {
   private readonly held = new Map<string, { belief: Belief; sweep: number }>();
   private sweeps = 0;
 
-  /** Brings the index and the listing to `world`; false when it cannot be held. */
+  /**
+   * Brings the index and the listing to `world`; false, changing nothing, when it cannot be held
+   * (a changed value that is not frozen, two beliefs at one path).
+   */
   sync(world: readonly Belief[]): boolean {
     const sweep = ++this.sweeps;
     const changes: BeliefChange[] = [];
@@ -76,19 +79,20 @@ export class HeldWorld {
 const worlds = new Map<string, HeldWorld>();
 
 /**
- * The held world of `agent` brought to `world`, or undefined when `world` cannot be held (its
- * values are not frozen, two share a path) or its listing cannot reproduce a fresh sort.
+ * The held world of `agent` brought to `world`, or undefined when `world` cannot be held (a value
+ * not frozen, two at one path: the held world stays as it was) or its listing cannot reproduce a
+ * fresh sort (then it is dropped, and the next call starts afresh).
  */
 export function holdWorld(agent: string, world: readonly Belief[]): HeldWorld | undefined {
   const held = worlds.get(agent) ?? new HeldWorld();
-  let synced = false;
+  let synced: boolean | undefined;
   try {
-    synced = held.sync(world) && held.listing.exact;
+    synced = held.sync(world);
   } finally {
-    if (synced) worlds.set(agent, held);
-    else worlds.delete(agent);
+    if (synced === undefined || (synced && !held.listing.exact)) worlds.delete(agent);
+    else if (synced) worlds.set(agent, held);
   }
-  return synced ? held : undefined;
+  return synced && held.listing.exact ? held : undefined;
 }
 
 /** Frozen by the memory index, which freezes a value's children first: a frozen root means all. */
