@@ -41,6 +41,18 @@ export function existingIndexPages(repoRoot: string, agent: string): Set<string>
   );
 }
 
+/** A page of an index, however it was worked out: letterPages cuts the same pages. */
+export interface ListedPage<T> {
+  key: string;
+  label: string;
+  /** How many rows the page lists. */
+  size: number;
+  /** Its rows. */
+  members(): readonly T[];
+  /** Whether its letter's group holds one of these paths (a change there can shift the page). */
+  lists(paths: ReadonlySet<string>): boolean;
+}
+
 /** A generated index file: repository-relative path and content. */
 export interface IndexPage {
   path: string;

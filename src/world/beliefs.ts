@@ -13,6 +13,7 @@ import {
   letterPages,
   listsAny,
   type IndexPage,
+  type ListedPage,
   type PageSelection,
 } from '../memory/index-pages.js';
 import { tallyEvidence } from './confidence.js';
@@ -201,18 +202,7 @@ export interface KindListing {
   /** "N status, …" by status name. */
   statusCounts(): string;
   /** The kind's letter pages, as letterPages cuts them from `members()`. */
-  pages(): ListedPage[];
-}
-
-export interface ListedPage {
-  key: string;
-  label: string;
-  /** How many rows the page lists. */
-  size: number;
-  /** Its rows. */
-  members(): readonly Belief[];
-  /** Whether its letter's group holds one of these paths (a change there can shift the page). */
-  lists(paths: ReadonlySet<string>): boolean;
+  pages(): ListedPage<Belief>[];
 }
 
 /** The listing of `beliefs`, worked out from them alone. */

@@ -2,15 +2,10 @@
 // beliefs that changed, it stays equal to a fresh `new WorldIndex(world)` without a pass over every
 // belief. A fact's identity depends on how its subject and object resolve, so a change to a thing
 // re-keys only the facts that name it (or name a thing whose redirects pass through it).
+import type { ValueChange } from '../memory/held-values.js';
 import { familyOf, redirectOf, tripleOf, type Belief } from './beliefs.js';
 import { nameKey } from './names.js';
 import { add, beliefKeys, WorldIndex } from './resolve.js';
-
-/** One belief's change between two worlds: added (no `before`), removed (no `after`) or replaced. */
-export interface BeliefChange {
-  before?: Belief;
-  after?: Belief;
-}
 
 export class HeldWorldIndex extends WorldIndex {
   /** Things by the path their redirect names. */
@@ -31,7 +26,7 @@ export class HeldWorldIndex extends WorldIndex {
   }
 
   /** Applies the changes (one per path) that bring the indexed world to the next. */
-  update(changes: readonly BeliefChange[]): void {
+  update(changes: readonly ValueChange<Belief>[]): void {
     const changed = changes.map((c) => (c.before ?? c.after)?.path ?? '');
     const names = new Set<string>();
     this.namesResolvingThrough(changed, names);

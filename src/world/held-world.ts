@@ -4,52 +4,22 @@
 // unchanged file as the same frozen value, so a changed or hand-edited file is a new value. A world
 // with a value that is not frozen, or two beliefs at one path, is not held: callers use it directly.
 import type { Belief } from './beliefs.js';
-import { HeldWorldIndex, type BeliefChange } from './held-index.js';
+import { HeldValues, isHeldValue } from '../memory/held-values.js';
+import { HeldWorldIndex } from './held-index.js';
 import { HeldWorldListing } from './held-listing.js';
 
 export class HeldWorld {
   readonly index = new HeldWorldIndex();
   readonly listing = new HeldWorldListing();
-  private readonly held = new Map<string, { belief: Belief; sweep: number }>();
-  private sweeps = 0;
+  private readonly held = new HeldValues<Belief>();
 
   /**
    * Brings the index and the listing to `world`; false, changing nothing, when it cannot be held
    * (a changed value that is not frozen, two beliefs at one path).
    */
   sync(world: readonly Belief[]): boolean {
-    const sweep = ++this.sweeps;
-    const changes: BeliefChange[] = [];
-    const added = new Map<string, Belief>();
-    let present = 0;
-    for (const belief of world) {
-      const entry = this.held.get(belief.path);
-      if (entry) {
-        if (entry.sweep === sweep) return false;
-        entry.sweep = sweep;
-        present++;
-        if (entry.belief === belief) continue;
-        if (!isFrozen(belief)) return false;
-        changes.push({ before: entry.belief, after: belief });
-      } else {
-        if (added.has(belief.path) || !isFrozen(belief)) return false;
-        added.set(belief.path, belief);
-      }
-    }
-    if (present < this.held.size)
-      for (const [path, entry] of this.held)
-        if (entry.sweep !== sweep) {
-          changes.push({ before: entry.belief });
-          this.held.delete(path);
-        }
-    for (const { after } of changes) {
-      const entry = after && this.held.get(after.path);
-      if (entry) entry.belief = after;
-    }
-    for (const belief of added.values()) {
-      this.held.set(belief.path, { belief, sweep });
-      changes.push({ after: belief });
-    }
+    const changes = this.held.sync(world, isHeldValue);
+    if (!changes) return false;
     this.index.update(changes);
     this.listing.update(changes);
     return true;
@@ -60,7 +30,7 @@ export class HeldWorld {
    * takes them out again: the held world stays the one synced.
    */
   listingWith<T>(beliefs: readonly Belief[], use: (listing: HeldWorldListing) => T): T {
-    const changes = beliefs.map((after) => ({ before: this.held.get(after.path)?.belief, after }));
+    const changes = beliefs.map((after) => ({ before: this.held.get(after.path), after }));
     const put = changes.map(({ before, after }) => (before ? { before, after } : { after }));
     this.listing.update(put);
     try {
@@ -93,9 +63,4 @@ export function holdWorld(agent: string, world: readonly Belief[]): HeldWorld | 
     else if (synced) worlds.set(agent, held);
   }
   return synced && held.listing.exact ? held : undefined;
-}
-
-/** Frozen by the memory index, which freezes a value's children first: a frozen root means all. */
-function isFrozen(belief: Belief): boolean {
-  return Object.isFrozen(belief) && Object.isFrozen(belief.data);
 }

@@ -1,0 +1,177 @@
+// Values one process holds across iterations, and the orders kept over them: a memory file the
+// memory index serves unchanged is the same frozen value iteration after iteration, so what changed
+// is told by identity, and a sorted list follows it by the changed values alone.
+import { INDEX_PAGE_ROWS, letterOf, pageName, type ListedPage } from './index-pages.js';
+
+/** One value's change between two iterations: added (no `before`), removed (no `after`) or replaced. */
+export interface ValueChange<T> {
+  before?: T;
+  after?: T;
+}
+
+/** Values by path, brought to the next iteration's by identity. */
+export class HeldValues<T extends { path: string }> {
+  private readonly held = new Map<string, { value: T; sweep: number }>();
+  private sweeps = 0;
+
+  get size(): number {
+    return this.held.size;
+  }
+
+  get(path: string): T | undefined {
+    return this.held.get(path)?.value;
+  }
+
+  /**
+   * Becomes `values` and returns what changed; undefined, changing nothing, when a changed value is
+   * not `frozen` or two values share a path.
+   */
+  sync(values: readonly T[], frozen: (value: T) => boolean): ValueChange<T>[] | undefined {
+    const sweep = ++this.sweeps;
+    const changes: ValueChange<T>[] = [];
+    const added = new Map<string, T>();
+    let present = 0;
+    for (const value of values) {
+      const entry = this.held.get(value.path);
+      if (entry) {
+        if (entry.sweep === sweep) return undefined;
+        entry.sweep = sweep;
+        present++;
+        if (entry.value === value) continue;
+        if (!frozen(value)) return undefined;
+        changes.push({ before: entry.value, after: value });
+      } else {
+        if (added.has(value.path) || !frozen(value)) return undefined;
+        added.set(value.path, value);
+      }
+    }
+    if (present < this.held.size)
+      for (const [path, entry] of this.held)
+        if (entry.sweep !== sweep) {
+          changes.push({ before: entry.value });
+          this.held.delete(path);
+        }
+    for (const { after } of changes) {
+      const entry = after && this.held.get(after.path);
+      if (entry) entry.value = after;
+    }
+    for (const value of added.values()) {
+      this.held.set(value.path, { value, sweep });
+      changes.push({ after: value });
+    }
+    return changes;
+  }
+}
+
+/** Frozen by the memory index, which freezes a value's children first: a frozen root means all. */
+export function isHeldValue(value: { data: object }): boolean {
+  return Object.isFrozen(value) && Object.isFrozen(value.data);
+}
+
+/**
+ * Rows kept in the order of `compare`, as a stable sort of the same rows gives it while no two
+ * rows compare equal; once two do, `exact` is false (a sort would keep them in input order).
+ */
+export class SortedRows<T> {
+  rows: T[] = [];
+  exact = true;
+
+  constructor(
+    private readonly compare: (a: T, b: T) => number,
+    /** What a row stands for: removal finds the row by it. */
+    private readonly identity: (row: T) => unknown = (row) => row,
+  ) {}
+
+  reset(rows: T[]): void {
+    this.rows = rows.sort(this.compare);
+    for (let i = 1; i < rows.length; i++)
+      if (this.compare(rows[i - 1] as T, rows[i] as T) === 0) this.exact = false;
+  }
+
+  insert(row: T): void {
+    const at = this.lowerBound(row);
+    if (at < this.rows.length && this.compare(this.rows[at] as T, row) === 0) this.exact = false;
+    this.rows.splice(at, 0, row);
+  }
+
+  remove(row: T): void {
+    const target = this.identity(row);
+    const at = this.lowerBound(row);
+    const found =
+      at < this.rows.length && this.identity(this.rows[at] as T) === target
+        ? at
+        : this.rows.findIndex((r) => this.identity(r) === target);
+    if (found !== at) this.exact = false;
+    if (found >= 0) this.rows.splice(found, 1);
+  }
+
+  /** The first position whose row does not sort before `row`. */
+  private lowerBound(row: T): number {
+    let low = 0;
+    let high = this.rows.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.compare(this.rows[mid] as T, row) < 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+}
+
+const bySlug = (a: { slug: string }, b: { slug: string }) => a.slug.localeCompare(b.slug);
+
+/** Items in slug order and grouped by letter, as letterPages pages them. */
+export class LetterGroups<T extends { slug: string; path: string }> {
+  readonly members = new SortedRows<T>(bySlug);
+  private readonly letters = new Map<string, SortedRows<T>>();
+
+  get exact(): boolean {
+    return this.members.exact;
+  }
+
+  reset(items: T[]): void {
+    this.members.reset(items);
+    this.letters.clear();
+    for (const item of this.members.rows) this.group(letterOf(item.slug)).rows.push(item);
+  }
+
+  insert(item: T): void {
+    this.members.insert(item);
+    this.group(letterOf(item.slug)).insert(item);
+  }
+
+  remove(item: T): void {
+    this.members.remove(item);
+    const letter = letterOf(item.slug);
+    const group = this.group(letter);
+    group.remove(item);
+    if (group.rows.length === 0) this.letters.delete(letter);
+  }
+
+  /** The pages, letters in the order of their first slugs; `holds` tells a path's letter group. */
+  pages(holds: (letter: string, path: string) => boolean): ListedPage<T>[] {
+    const groups = [...this.letters].sort(([, a], [, b]) => bySlug(a.rows[0] as T, b.rows[0] as T));
+    const pages: ListedPage<T>[] = [];
+    for (const [letter, { rows }] of groups) {
+      const lists = (paths: ReadonlySet<string>) => [...paths].some((path) => holds(letter, path));
+      for (let start = 0, n = 1; start < rows.length; start += INDEX_PAGE_ROWS, n++) {
+        const from = start;
+        pages.push({
+          ...pageName(letter, n),
+          size: Math.min(INDEX_PAGE_ROWS, rows.length - start),
+          members: () => rows.slice(from, from + INDEX_PAGE_ROWS),
+          lists,
+        });
+      }
+    }
+    return pages;
+  }
+
+  private group(letter: string): SortedRows<T> {
+    const known = this.letters.get(letter);
+    if (known) return known;
+    const group = new SortedRows<T>(bySlug);
+    this.letters.set(letter, group);
+    return group;
+  }
+}
