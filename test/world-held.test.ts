@@ -1,8 +1,8 @@
-// The world one process holds across iterations (src/world/held-world.ts) must plan exactly what a
-// fresh computation over the same files plans: the same writes and contents, refusals and
-// transitions. Random worlds change between plans (the plan's own writes, read back as the loop
-// reads them, and hand edits: new, changed and deleted beliefs); each plan runs through the held
-// world (frozen values, as the memory index serves them) and afresh (values not frozen).
+// The world and skills one process holds across iterations (held-world.ts, held-skills.ts) must
+// plan exactly what a fresh computation over the same files plans: the same writes and contents,
+// refusals and transitions. Random worlds and skills change between plans (the plan's own writes,
+// read back as the loop reads them, and hand edits: new, changed and deleted beliefs); each plan runs
+// through the held values (frozen, as the memory index serves them) and afresh (not frozen).
 import fc from 'fast-check';
 import { planMemoryUpdate } from '../src/loop/update.js';
 import { agentPaths, slugify, type WorldKind } from '../src/memory/layout.js';
@@ -18,6 +18,14 @@ import {
   type Evidence,
 } from '../src/world/beliefs.js';
 import { holdWorld } from '../src/world/held-world.js';
+import { holdSkills } from '../src/memory/held-skills.js';
+import { parseMarkdown } from '../src/memory/markdown.js';
+import {
+  listSkills,
+  renderSkillsIndexPages,
+  SkillSchema,
+  type Skill,
+} from '../src/memory/skills.js';
 import { WorldIndex } from '../src/world/resolve.js';
 
 const AGENT = 'orion';
@@ -170,6 +178,36 @@ function world(dice: Dice): Map<string, Belief> {
   return all;
 }
 
+function skill(dice: Dice, slug: string): Skill {
+  const uses = dice.int(6);
+  return {
+    slug,
+    path: `${paths.skillsDir}/${slug}.md`,
+    body: 'Steps.',
+    data: {
+      title: `Do ${slug}`,
+      tags: [],
+      uses,
+      successes: dice.int(uses + 1),
+      failures: 0,
+      created: dice.pick(DATES),
+      last_used: null,
+      source_tasks: [],
+      status: dice.chance(0.8) ? 'active' : 'archived',
+    },
+  };
+}
+
+function skills(dice: Dice): Map<string, Skill> {
+  const all = new Map<string, Skill>();
+  const count = dice.chance(0.5) ? 200 + dice.int(120) : dice.int(30);
+  for (let i = 0; i < count; i++) {
+    const made = skill(dice, `${slugify(name(dice)) || 'x'}-s${i}`);
+    all.set(made.path, made);
+  }
+  return all;
+}
+
 /** A person's edits between iterations: new beliefs, changed ones, a deleted one. */
 function handEdit(dice: Dice, current: Map<string, Belief>, step: number): void {
   for (let i = dice.int(4); i > 0; i--) {
@@ -193,7 +231,12 @@ function handEdit(dice: Dice, current: Map<string, Belief>, step: number): void 
   if (dice.chance(0.3) && current.size > 0) current.delete(target(dice, current));
 }
 
-function output(dice: Dice, current: ReadonlyMap<string, Belief>): SolveOutput {
+function output(
+  dice: Dice,
+  current: ReadonlyMap<string, Belief>,
+  known: ReadonlyMap<string, Skill>,
+): SolveOutput {
+  const slugs = [...known.values()].map((s) => s.slug);
   const relative = (path: string) => path.slice(`${paths.root}/`.length);
   return {
     answer: 'done',
@@ -203,8 +246,15 @@ function output(dice: Dice, current: ReadonlyMap<string, Belief>): SolveOutput {
     context_tags: [],
     reasoning_demand: 'routine',
     memory: {
-      skills: [],
-      skills_used: [],
+      skills: Array.from({ length: dice.int(3) }, () => ({
+        slug: slugify(name(dice)) || 'x',
+        title: 'A way',
+        tags: [],
+        procedure: 'Steps.',
+      })),
+      skills_used: Array.from({ length: slugs.length === 0 ? 0 : dice.int(4) }, () =>
+        dice.chance(0.1) ? 'skills/none.md' : `skills/${dice.pick(slugs)}.md`,
+      ),
       hypotheses: Array.from({ length: dice.int(5) }, () => {
         const named = name(dice);
         const relation = dice.chance(0.5);
@@ -235,9 +285,19 @@ function output(dice: Dice, current: ReadonlyMap<string, Belief>): SolveOutput {
   };
 }
 
-/** Reads the plan's belief writes back as the next iteration would. */
-function readBack(current: Map<string, Belief>, plan: ReturnType<typeof planMemoryUpdate>): void {
+/** Reads the plan's belief and skill writes back as the next iteration would. */
+function readBack(
+  current: Map<string, Belief>,
+  known: Map<string, Skill>,
+  plan: ReturnType<typeof planMemoryUpdate>,
+): void {
   for (const write of plan.writes) {
+    const skillSlug = /\/skills\/([^/]+)\.md$/.exec(write.path)?.[1];
+    if (skillSlug !== undefined) {
+      const { data, body } = parseMarkdown(write.path, write.content, SkillSchema);
+      known.set(write.path, { slug: skillSlug, path: write.path, data, body });
+      continue;
+    }
     const match = /\/world\/(entities|relations|hypotheses)\/([^/]+)\.md$/.exec(write.path);
     if (!match) continue;
     const kind = (Object.keys(FOLDERS) as WorldKind[]).find((k) => FOLDERS[k] === match[1]);
@@ -266,6 +326,7 @@ describe('the world held across iterations', () => {
         const started = Date.now();
         const dice = new Dice(seed);
         const current = world(dice);
+        const known = skills(dice);
         const onDisk = new Set<string>();
         for (let step = 0; step < 6; step++) {
           const held = [...current.values()].map((b) => deepFreeze(structuredClone(b)));
@@ -276,18 +337,22 @@ describe('the world held across iterations', () => {
           });
           for (const b of held) current.set(b.path, b);
           const fresh = held.map((b) => structuredClone(b));
+          const heldSkills = [...known.values()].map((s) =>
+            Object.isFrozen(s) ? s : deepFreeze(structuredClone(s)),
+          );
+          for (const s of heldSkills) known.set(s.path, s);
+          const freshSkills = heldSkills.map((s) => structuredClone(s));
           const input = {
             agent: spec(dice.chance(0.8) ? 'active' : 'constrained'),
             taskId: `t-${step}`,
             at: dice.pick(DATES),
-            output: output(dice, current),
+            output: output(dice, current, known),
             outcome: 'success' as const,
             verified: true,
-            skills: [],
             ...(dice.chance(0.7) ? { indexPages: new Set(onDisk) } : {}),
           };
-          const viaHeld = planMemoryUpdate({ ...input, world: held });
-          const afresh = planMemoryUpdate({ ...input, world: fresh });
+          const viaHeld = planMemoryUpdate({ ...input, world: held, skills: heldSkills });
+          const afresh = planMemoryUpdate({ ...input, world: fresh, skills: freshSkills });
           expect(viaHeld).toEqual(afresh);
 
           // The held world itself answers as a fresh index and listing over the same world.
@@ -312,9 +377,16 @@ describe('the world held across iterations', () => {
             renderWorldIndexPages(AGENT, listWorld(fresh)),
           );
 
+          const keptSkills = holdSkills(AGENT, heldSkills);
+          if (keptSkills === undefined)
+            throw new Error('frozen skills with distinct paths are held');
+          expect(renderSkillsIndexPages(AGENT, keptSkills)).toEqual(
+            renderSkillsIndexPages(AGENT, listSkills(freshSkills)),
+          );
+
           for (const write of afresh.writes)
             if (write.path.includes('/index/')) onDisk.add(write.path);
-          readBack(current, afresh);
+          readBack(current, known, afresh);
           handEdit(dice, current, step);
         }
         if (process.env.HELD_TIMING) console.log(seed, current.size, Date.now() - started);

@@ -4,6 +4,7 @@ import type { SolveOutput } from '../memory/solve-output.js';
 import { agentPaths, agentRelative } from '../memory/layout.js';
 import type { AgentSpec } from '../memory/registry.js';
 import type { Outcome } from '../memory/rewards.js';
+import { holdSkills } from '../memory/held-skills.js';
 import { updateSkills } from '../memory/skill-updates.js';
 import { renderSkill, renderSkillsIndexPages, type Skill } from '../memory/skills.js';
 import { renderBelief, renderWorldIndexPages, type Belief } from '../world/beliefs.js';
@@ -110,11 +111,11 @@ export function planMemoryUpdate(input: {
   const writes: FileWrite[] = [];
   const created: string[] = [];
   const updated: string[] = [];
-  const skills = new Map(input.skills.map((s) => [s.path, s]));
+  const admittedSkills: Skill[] = [];
   for (const [path, skill] of skillChange.skills) {
     const isNew = skillChange.created.includes(path);
     if (!admit(path, isNew)) continue;
-    skills.set(path, skill);
+    admittedSkills.push(skill);
     writes.push({ path, content: renderSkill(skill) });
     (isNew ? created : updated).push(path);
   }
@@ -132,21 +133,23 @@ export function planMemoryUpdate(input: {
   // those whose content changed.
   const selection = (changed: Iterable<string>) =>
     input.indexPages ? { changed: new Set(changed), existing: input.indexPages } : undefined;
-  if (skillChange.skills.size > 0)
-    writes.push(
-      ...renderSkillsIndexPages(
-        agent.name,
-        [...skills.values()],
-        selection(skillChange.skills.keys()),
-      ),
+  if (skillChange.skills.size > 0) {
+    const pages = selection(skillChange.skills.keys());
+    const listed = holdSkills(agent.name, input.skills)?.listingWith(admittedSkills, (listing) =>
+      listing.exact ? renderSkillsIndexPages(agent.name, listing, pages) : undefined,
     );
+    writes.push(
+      ...(listed ??
+        renderSkillsIndexPages(agent.name, withChanges(input.skills, admittedSkills), pages)),
+    );
+  }
   if (worldChange.beliefs.size > 0) {
     const pages = selection(worldChange.beliefs.keys());
     const listed = held?.listingWith(admitted, (listing) =>
       listing.exact ? renderWorldIndexPages(agent.name, listing, pages) : undefined,
     );
     writes.push(
-      ...(listed ?? renderWorldIndexPages(agent.name, worldAfter(input.world, admitted), pages)),
+      ...(listed ?? renderWorldIndexPages(agent.name, withChanges(input.world, admitted), pages)),
     );
   }
   return {
@@ -165,9 +168,9 @@ export function planMemoryUpdate(input: {
   };
 }
 
-/** The world with `changed` beliefs put in, each replacing the belief at its path. */
-function worldAfter(world: readonly Belief[], changed: readonly Belief[]): Belief[] {
-  const after = new Map(world.map((b) => [b.path, b]));
-  for (const belief of changed) after.set(belief.path, belief);
+/** `values` with `changed` ones put in, each replacing the value at its path. */
+function withChanges<T extends { path: string }>(values: readonly T[], changed: readonly T[]): T[] {
+  const after = new Map(values.map((v) => [v.path, v]));
+  for (const value of changed) after.set(value.path, value);
   return [...after.values()];
 }
