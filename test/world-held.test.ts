@@ -337,10 +337,10 @@ describe('the world held across iterations', () => {
           });
           for (const b of held) current.set(b.path, b);
           const fresh = held.map((b) => structuredClone(b));
-          const heldSkills = [...known.values()].map((s) =>
-            Object.isFrozen(s) ? s : deepFreeze(structuredClone(s)),
-          );
-          for (const s of heldSkills) known.set(s.path, s);
+          for (const [path, s] of known)
+            if (!Object.isFrozen(s)) known.set(path, deepFreeze(structuredClone(s)));
+          // loadSkills wraps an unchanged file's frozen parse in a new object each time.
+          const heldSkills = [...known.values()].map((s) => (dice.chance(0.5) ? { ...s } : s));
           const freshSkills = heldSkills.map((s) => structuredClone(s));
           const input = {
             agent: spec(dice.chance(0.8) ? 'active' : 'constrained'),

@@ -4,9 +4,9 @@
 // would; skills that cannot be held (a value not frozen, two at one path) are listed afresh.
 import {
   HeldValues,
-  isHeldValue,
   LetterGroups,
   SortedRows,
+  type Holding,
   type ValueChange,
 } from './held-values.js';
 import { letterOf, type ListedPage } from './index-pages.js';
@@ -15,10 +15,29 @@ import { SKILLS_INDEX_TOP, type Skill, type SkillsListing } from './skills.js';
 /** More changes than one in this many skills: sorting afresh beats inserting one by one. */
 const REBUILD_RATIO = 16;
 
+/**
+ * loadSkills wraps the memory index's frozen parse of an unchanged file in a new object each time:
+ * a skill is the same while its frozen data, body, slug and path are; the wrapper is kept frozen.
+ */
+const SKILL_VALUES: Holding<Skill> = {
+  hold: (skill) =>
+    Object.isFrozen(skill.data)
+      ? Object.isFrozen(skill)
+        ? skill
+        : Object.freeze({ ...skill })
+      : undefined,
+  same: (held, skill) =>
+    held === skill ||
+    (held.data === skill.data &&
+      held.body === skill.body &&
+      held.slug === skill.slug &&
+      held.path === skill.path),
+};
+
 const byUse = (a: Skill, b: Skill) => b.data.uses - a.data.uses || a.slug.localeCompare(b.slug);
 
 export class HeldSkills implements SkillsListing {
-  private readonly held = new HeldValues<Skill>();
+  private readonly held = new HeldValues<Skill>(SKILL_VALUES);
   private readonly listed = new Map<string, Skill>();
   private groups = new LetterGroups<Skill>();
   private used = new SortedRows<Skill>(byUse);
@@ -43,7 +62,7 @@ export class HeldSkills implements SkillsListing {
 
   /** Brings the listing to `skills`; false, changing nothing, when they cannot be held. */
   sync(skills: readonly Skill[]): boolean {
-    const changes = this.held.sync(skills, isHeldValue);
+    const changes = this.held.sync(skills);
     if (!changes) return false;
     this.update(changes);
     return true;

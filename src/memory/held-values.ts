@@ -9,10 +9,20 @@ export interface ValueChange<T> {
   after?: T;
 }
 
+/** How values of one type are held: what may be kept, and when two are the same. */
+export interface Holding<T> {
+  /** The value to keep for `value` (frozen: it cannot change behind the holder's back), or undefined. */
+  hold(value: T): T | undefined;
+  /** Whether two values at one path are the same (identity, or identical frozen parts). */
+  same(held: T, value: T): boolean;
+}
+
 /** Values by path, brought to the next iteration's by identity. */
 export class HeldValues<T extends { path: string }> {
   private readonly held = new Map<string, { value: T; sweep: number }>();
   private sweeps = 0;
+
+  constructor(private readonly holding: Holding<T>) {}
 
   get size(): number {
     return this.held.size;
@@ -23,10 +33,10 @@ export class HeldValues<T extends { path: string }> {
   }
 
   /**
-   * Becomes `values` and returns what changed; undefined, changing nothing, when a changed value is
-   * not `frozen` or two values share a path.
+   * Becomes `values` and returns what changed; undefined, changing nothing, when a changed value
+   * cannot be held or two values share a path.
    */
-  sync(values: readonly T[], frozen: (value: T) => boolean): ValueChange<T>[] | undefined {
+  sync(values: readonly T[]): ValueChange<T>[] | undefined {
     const sweep = ++this.sweeps;
     const changes: ValueChange<T>[] = [];
     const added = new Map<string, T>();
@@ -37,12 +47,14 @@ export class HeldValues<T extends { path: string }> {
         if (entry.sweep === sweep) return undefined;
         entry.sweep = sweep;
         present++;
-        if (entry.value === value) continue;
-        if (!frozen(value)) return undefined;
-        changes.push({ before: entry.value, after: value });
+        if (this.holding.same(entry.value, value)) continue;
+        const kept = this.holding.hold(value);
+        if (kept === undefined) return undefined;
+        changes.push({ before: entry.value, after: kept });
       } else {
-        if (added.has(value.path) || !frozen(value)) return undefined;
-        added.set(value.path, value);
+        const kept = added.has(value.path) ? undefined : this.holding.hold(value);
+        if (kept === undefined) return undefined;
+        added.set(value.path, kept);
       }
     }
     if (present < this.held.size)
@@ -63,9 +75,15 @@ export class HeldValues<T extends { path: string }> {
   }
 }
 
-/** Frozen by the memory index, which freezes a value's children first: a frozen root means all. */
-export function isHeldValue(value: { data: object }): boolean {
-  return Object.isFrozen(value) && Object.isFrozen(value.data);
+/**
+ * Values the memory index serves: the same frozen value while the file is unchanged (it freezes a
+ * value's children first, so a frozen root means all).
+ */
+export function frozenValues<T extends { data: object }>(): Holding<T> {
+  return {
+    hold: (value) => (Object.isFrozen(value) && Object.isFrozen(value.data) ? value : undefined),
+    same: (held, value) => held === value,
+  };
 }
 
 /**

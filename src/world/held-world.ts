@@ -4,21 +4,21 @@
 // unchanged file as the same frozen value, so a changed or hand-edited file is a new value. A world
 // with a value that is not frozen, or two beliefs at one path, is not held: callers use it directly.
 import type { Belief } from './beliefs.js';
-import { HeldValues, isHeldValue } from '../memory/held-values.js';
+import { frozenValues, HeldValues } from '../memory/held-values.js';
 import { HeldWorldIndex } from './held-index.js';
 import { HeldWorldListing } from './held-listing.js';
 
 export class HeldWorld {
   readonly index = new HeldWorldIndex();
   readonly listing = new HeldWorldListing();
-  private readonly held = new HeldValues<Belief>();
+  private readonly held = new HeldValues<Belief>(frozenValues());
 
   /**
    * Brings the index and the listing to `world`; false, changing nothing, when it cannot be held
    * (a changed value that is not frozen, two beliefs at one path).
    */
   sync(world: readonly Belief[]): boolean {
-    const changes = this.held.sync(world, isHeldValue);
+    const changes = this.held.sync(world);
     if (!changes) return false;
     this.index.update(changes);
     this.listing.update(changes);
