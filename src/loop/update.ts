@@ -1,5 +1,7 @@
 // Planning one iteration's memory changes from the validated model output, under the agent's
-// learning policy (SPEC §7). Pure: it returns the files to write and what it refused.
+// learning policy (SPEC §7). Pure: it returns the files to write and what it refused. The world and
+// skills a process holds across iterations (world/held-world.ts, memory/held-skills.ts) only spare
+// it the passes over every belief and skill: the plan is the same with them as without.
 import type { SolveOutput } from '../memory/solve-output.js';
 import { agentPaths, agentRelative } from '../memory/layout.js';
 import type { AgentSpec } from '../memory/registry.js';
