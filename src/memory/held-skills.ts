@@ -17,7 +17,7 @@ const REBUILD_RATIO = 16;
 
 /**
  * loadSkills wraps the memory index's frozen parse of an unchanged file in a new object each time:
- * a skill is the same while its frozen data, body, slug and path are; the wrapper is kept frozen.
+ * a skill is the same while its frozen data, body, path and slug are; the wrapper is kept frozen.
  */
 const SKILL_VALUES: Holding<Skill> = {
   hold: (skill) =>
@@ -30,8 +30,8 @@ const SKILL_VALUES: Holding<Skill> = {
     held === skill ||
     (held.data === skill.data &&
       held.body === skill.body &&
-      held.slug === skill.slug &&
-      held.path === skill.path),
+      held.path === skill.path &&
+      held.slug === skill.slug),
 };
 
 const byUse = (a: Skill, b: Skill) => b.data.uses - a.data.uses || a.slug.localeCompare(b.slug);

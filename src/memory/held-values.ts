@@ -71,7 +71,7 @@ export class HeldValues<T extends { path: string }> {
     while (i < values.length && j < order.length) {
       const value = values[i] as T;
       const was = order[j] as T;
-      if (holding.same(was, value)) {
+      if (was === value || holding.same(was, value)) {
         next.push(was);
         i++;
         j++;
