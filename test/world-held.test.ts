@@ -29,7 +29,7 @@ import {
 import { WorldIndex } from '../src/world/resolve.js';
 
 const AGENT = 'orion';
-const RUNS = Number(process.env.HELD_RUNS ?? 40);
+const RUNS = 40;
 const paths = agentPaths(AGENT);
 const FOLDERS: Record<WorldKind, string> = {
   entity: 'entities',
@@ -323,7 +323,6 @@ describe('the world held across iterations', () => {
     let exact = 0;
     fc.assert(
       fc.property(fc.integer(), (seed) => {
-        const started = Date.now();
         const dice = new Dice(seed);
         const current = world(dice);
         const known = skills(dice);
@@ -389,7 +388,6 @@ describe('the world held across iterations', () => {
           readBack(current, known, afresh);
           handEdit(dice, current, step);
         }
-        if (process.env.HELD_TIMING) console.log(seed, current.size, Date.now() - started);
       }),
       { numRuns: RUNS },
     );
