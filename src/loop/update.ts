@@ -1,12 +1,16 @@
 // Planning one iteration's memory changes from the validated model output, under the agent's
-// learning policy (SPEC §7). Pure: it returns the files to write and what it refused.
+// learning policy (SPEC §7). Pure: it returns the files to write and what it refused. The world and
+// skills a process holds across iterations (world/held-world.ts, memory/held-skills.ts) only spare
+// it the passes over every belief and skill: the plan is the same with them as without.
 import type { SolveOutput } from '../memory/solve-output.js';
 import { agentPaths, agentRelative } from '../memory/layout.js';
 import type { AgentSpec } from '../memory/registry.js';
 import type { Outcome } from '../memory/rewards.js';
+import { holdSkills } from '../memory/held-skills.js';
 import { updateSkills } from '../memory/skill-updates.js';
 import { renderSkill, renderSkillsIndexPages, type Skill } from '../memory/skills.js';
 import { renderBelief, renderWorldIndexPages, type Belief } from '../world/beliefs.js';
+import { holdWorld } from '../world/held-world.js';
 import type { Transition } from '../world/lifecycle.js';
 import { observe, type Refusal, type WorldChange } from '../world/observe.js';
 import type { EvidenceSource } from '../memory/evidence-source.js';
@@ -70,19 +74,26 @@ export function planMemoryUpdate(input: {
         });
   refused.push(...skillChange.refused);
 
+  // The world this process held last iteration, brought to this one by what changed since: no pass
+  // over every belief to index or list it.
+  const held = learning === 'none' ? undefined : holdWorld(agent.name, input.world);
   const worldChange: WorldChange =
     learning === 'none'
       ? { beliefs: new Map<string, Belief>(), created: [], refused: [], transitions: [] }
-      : observe(input.world, {
-          agent: agent.name,
-          taskId: input.taskId,
-          at: input.at,
-          hypotheses: output.memory.hypotheses,
-          evidence: output.memory.evidence,
-          duplicates: output.memory.duplicates,
-          hypothesesOnly: learning === 'constrained',
-          ...(input.source ? { source: input.source } : {}),
-        });
+      : observe(
+          input.world,
+          {
+            agent: agent.name,
+            taskId: input.taskId,
+            at: input.at,
+            hypotheses: output.memory.hypotheses,
+            evidence: output.memory.evidence,
+            duplicates: output.memory.duplicates,
+            hypothesesOnly: learning === 'constrained',
+            ...(input.source ? { source: input.source } : {}),
+          },
+          held?.index.exact ? held.index : undefined,
+        );
   refused.push(...worldChange.refused);
 
   let budget = MAX_NEW_FILES_PER_ITERATION;
@@ -102,20 +113,20 @@ export function planMemoryUpdate(input: {
   const writes: FileWrite[] = [];
   const created: string[] = [];
   const updated: string[] = [];
-  const skills = new Map(input.skills.map((s) => [s.path, s]));
+  const admittedSkills: Skill[] = [];
   for (const [path, skill] of skillChange.skills) {
     const isNew = skillChange.created.includes(path);
     if (!admit(path, isNew)) continue;
-    skills.set(path, skill);
+    admittedSkills.push(skill);
     writes.push({ path, content: renderSkill(skill) });
     (isNew ? created : updated).push(path);
   }
-  const world = new Map(input.world.map((b) => [b.path, b]));
+  const admitted: Belief[] = [];
   const worldUpdates: string[] = [];
   for (const [path, belief] of worldChange.beliefs) {
     const isNew = worldChange.created.includes(path);
     if (!admit(path, isNew)) continue;
-    world.set(path, belief);
+    admitted.push(belief);
     writes.push({ path, content: renderBelief(belief) });
     (isNew ? created : updated).push(path);
     worldUpdates.push(agentRelative(agent.name, path));
@@ -124,22 +135,25 @@ export function planMemoryUpdate(input: {
   // those whose content changed.
   const selection = (changed: Iterable<string>) =>
     input.indexPages ? { changed: new Set(changed), existing: input.indexPages } : undefined;
-  if (skillChange.skills.size > 0)
-    writes.push(
-      ...renderSkillsIndexPages(
-        agent.name,
-        [...skills.values()],
-        selection(skillChange.skills.keys()),
-      ),
+  if (skillChange.skills.size > 0) {
+    const pages = selection(skillChange.skills.keys());
+    const listed = holdSkills(agent.name, input.skills)?.listingWith(admittedSkills, (listing) =>
+      listing.exact ? renderSkillsIndexPages(agent.name, listing, pages) : undefined,
     );
-  if (worldChange.beliefs.size > 0)
     writes.push(
-      ...renderWorldIndexPages(
-        agent.name,
-        [...world.values()],
-        selection(worldChange.beliefs.keys()),
-      ),
+      ...(listed ??
+        renderSkillsIndexPages(agent.name, withChanges(input.skills, admittedSkills), pages)),
     );
+  }
+  if (worldChange.beliefs.size > 0) {
+    const pages = selection(worldChange.beliefs.keys());
+    const listed = held?.listingWith(admitted, (listing) =>
+      listing.exact ? renderWorldIndexPages(agent.name, listing, pages) : undefined,
+    );
+    writes.push(
+      ...(listed ?? renderWorldIndexPages(agent.name, withChanges(input.world, admitted), pages)),
+    );
+  }
   return {
     writes,
     created,
@@ -154,4 +168,11 @@ export function planMemoryUpdate(input: {
         : skillChange.used.map((path) => agentRelative(agent.name, path)),
     transitions: worldChange.transitions.filter((t) => writes.some((w) => w.path === t.path)),
   };
+}
+
+/** `values` with `changed` ones put in, each replacing the value at its path. */
+function withChanges<T extends { path: string }>(values: readonly T[], changed: readonly T[]): T[] {
+  const after = new Map(values.map((v) => [v.path, v]));
+  for (const value of changed) after.set(value.path, value);
+  return [...after.values()];
 }

@@ -16,17 +16,20 @@ export interface PageSelection {
   existing: ReadonlySet<string>;
 }
 
-/** Whether a page (listing `group`'s rows) must be rendered under `selection`. */
+/** Whether a page must be rendered under `selection`; `lists` tells whether its group holds a path. */
 export function isSelected(
   selection: PageSelection | undefined,
   path: string,
-  group: readonly { path: string }[],
+  lists: (changed: ReadonlySet<string>) => boolean,
 ): boolean {
-  return (
-    selection === undefined ||
-    !selection.existing.has(path) ||
-    group.some((item) => selection.changed.has(item.path))
-  );
+  return selection === undefined || !selection.existing.has(path) || lists(selection.changed);
+}
+
+/** Whether one of `items` is among the `changed` paths. */
+export function listsAny(
+  items: readonly { path: string }[],
+): (changed: ReadonlySet<string>) => boolean {
+  return (changed) => items.some((item) => changed.has(item.path));
 }
 
 /** The index pages of an agent on disk (world/index/ and skills/index/), as repository paths. */
@@ -36,6 +39,18 @@ export function existingIndexPages(repoRoot: string, agent: string): Set<string>
   return new Set(
     folders.flatMap((folder) => listMarkdown(repoRoot, folder).map((name) => `${folder}/${name}`)),
   );
+}
+
+/** A page of an index, however it was worked out: letterPages cuts the same pages. */
+export interface ListedPage<T> {
+  key: string;
+  label: string;
+  /** How many rows the page lists. */
+  size: number;
+  /** Its rows. */
+  members(): readonly T[];
+  /** Whether its letter's group holds one of these paths (a change there can shift the page). */
+  lists(paths: ReadonlySet<string>): boolean;
 }
 
 /** A generated index file: repository-relative path and content. */
@@ -60,7 +75,7 @@ export function letterPages<T extends { slug: string }>(
 ): { key: string; label: string; members: T[]; group: T[] }[] {
   const groups = new Map<string, T[]>();
   for (const member of members) {
-    const letter = /^[a-z0-9]/.test(member.slug) ? (member.slug[0] ?? '_') : '_';
+    const letter = letterOf(member.slug);
     const group = groups.get(letter) ?? [];
     group.push(member);
     groups.set(letter, group);
@@ -69,14 +84,26 @@ export function letterPages<T extends { slug: string }>(
   for (const [letter, group] of groups) {
     for (let start = 0, n = 1; start < group.length; start += INDEX_PAGE_ROWS, n++) {
       pages.push({
-        key: n === 1 ? letter : `${letter}-${n}`,
-        label: n === 1 ? letter : `${letter} (${n})`,
+        ...pageName(letter, n),
         members: group.slice(start, start + INDEX_PAGE_ROWS),
         group,
       });
     }
   }
   return pages;
+}
+
+/** The letter a slug is paged under: its first character, or "_" when that is not [a-z0-9]. */
+export function letterOf(slug: string): string {
+  return /^[a-z0-9]/.test(slug) ? (slug[0] ?? '_') : '_';
+}
+
+/** The key and label of a letter's `n`th page: "a", "a-2", … and "a", "a (2)", …. */
+export function pageName(letter: string, n: number): { key: string; label: string } {
+  return {
+    key: n === 1 ? letter : `${letter}-${n}`,
+    label: n === 1 ? letter : `${letter} (${n})`,
+  };
 }
 
 /** True when the file already holds exactly this content: rewriting it would change nothing. */

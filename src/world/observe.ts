@@ -59,8 +59,16 @@ export function findBelief(world: Iterable<Belief>, slugOrName: string): Belief 
   return index.entity(slugOrName) ?? index.relationBySlug(slugify(slugOrName));
 }
 
-export function observe(world: readonly Belief[], observation: Observation): WorldChange {
-  const index = new WorldIndex(world);
+/**
+ * `held`, when given, must index exactly `world` (held-world.ts): the observation reads through
+ * it instead of indexing every belief, and leaves it unchanged.
+ */
+export function observe(
+  world: readonly Belief[],
+  observation: Observation,
+  held?: WorldIndex,
+): WorldChange {
+  const index = held ? held.fork(world) : new WorldIndex(world);
   const change: WorldChange = { beliefs: new Map(), created: [], refused: [], transitions: [] };
   const paths = agentPaths(observation.agent);
   const touched = new Set<string>();

@@ -38,16 +38,25 @@ function preference(a: Belief, b: Belief): number {
 }
 
 export class WorldIndex {
-  private readonly paths = new Map<string, Belief>();
-  private readonly entityKeys = new Map<string, Set<string>>();
-  private readonly relationSlugs = new Map<string, Set<string>>();
-  private readonly triples = new Map<string, Set<string>>();
+  protected readonly paths = new Map<string, Belief>();
+  protected readonly entityKeys = new Map<string, Set<string>>();
+  protected readonly relationSlugs = new Map<string, Set<string>>();
+  protected readonly triples = new Map<string, Set<string>>();
 
-  constructor(world: Iterable<Belief>) {
+  constructor(world: Iterable<Belief> = []) {
     const all = [...world];
     // Things first: a fact's subject and object are resolved through them.
     for (const belief of all) if (familyOf(belief) === 'entity') this.put(belief);
     for (const belief of all) if (familyOf(belief) === 'relation') this.put(belief);
+  }
+
+  /**
+   * An index over `world` that reads through this one, which must already index exactly `world`
+   * and stay unchanged while the fork is in use: puts go to the fork only. It answers every
+   * question as `new WorldIndex(world)` would, without the pass over every belief.
+   */
+  fork(world: readonly Belief[]): WorldIndex {
+    return new ForkedIndex(this, world);
   }
 
   /** Adds or replaces a belief (same path). Names only ever get added, so keys are add-only. */
@@ -75,7 +84,7 @@ export class WorldIndex {
     let current = belief;
     for (let hops = 0; hops < MAX_REDIRECTS; hops++) {
       const target = redirectOf(current);
-      const next = target === undefined ? undefined : this.paths.get(target);
+      const next = target === undefined ? undefined : this.get(target);
       if (!next || next === current) return current;
       current = next;
     }
@@ -84,7 +93,7 @@ export class WorldIndex {
 
   /** The thing a name, alias or slug refers to (after redirects), preferring the live record. */
   entity(nameOrSlug: string): Belief | undefined {
-    return this.best(this.entityKeys.get(nameKey(nameOrSlug)));
+    return this.best(this.listed('entityKeys', nameKey(nameOrSlug)));
   }
 
   /** The slug the world model uses for a thing: the resolved belief's, else the name slugified. */
@@ -94,12 +103,12 @@ export class WorldIndex {
 
   /** The fact with this subject, predicate and object (names or slugs), after redirects. */
   relation(subject: string, predicate: string, object: string): Belief | undefined {
-    return this.best(this.triples.get(this.tripleKey({ subject, predicate, object })));
+    return this.best(this.listed('triples', this.tripleKey({ subject, predicate, object })));
   }
 
   /** A relation or relation hypothesis by its file slug. */
   relationBySlug(slug: string): Belief | undefined {
-    return this.best(this.relationSlugs.get(slug));
+    return this.best(this.listed('relationSlugs', slug));
   }
 
   /** Identity of a fact: its subject and object resolved to the things they name. */
@@ -111,11 +120,16 @@ export class WorldIndex {
     ].join('|');
   }
 
-  private best(paths: Set<string> | undefined): Belief | undefined {
+  /** The paths one of the lookup tables lists under `key` (a fork reads its base through this). */
+  listed(table: LookupTable, key: string): Iterable<string> | undefined {
+    return this[table].get(key);
+  }
+
+  private best(paths: Iterable<string> | undefined): Belief | undefined {
     if (!paths) return undefined;
     const found = new Map<string, Belief>();
     for (const path of paths) {
-      const belief = this.paths.get(path);
+      const belief = this.get(path);
       if (belief) {
         const end = this.follow(belief);
         found.set(end.path, end);
@@ -125,7 +139,47 @@ export class WorldIndex {
   }
 }
 
-function add(map: Map<string, Set<string>>, key: string, path: string): void {
+export type LookupTable = 'entityKeys' | 'relationSlugs' | 'triples';
+
+/** A WorldIndex over a base index of the same world: what is put goes here, the rest is read there. */
+class ForkedIndex extends WorldIndex {
+  constructor(
+    private readonly base: WorldIndex,
+    private readonly world: readonly Belief[],
+  ) {
+    super();
+  }
+
+  override get(path: string): Belief | undefined {
+    return this.paths.get(path) ?? this.base.get(path);
+  }
+
+  /** In the order a fresh index holds them: things, then facts, then what was put since. */
+  override all(): Belief[] {
+    const seen = new Set<string>();
+    const all: Belief[] = [];
+    const visit = (path: string) => {
+      if (seen.has(path)) return;
+      seen.add(path);
+      const belief = this.get(path);
+      if (belief) all.push(belief);
+    };
+    for (const family of ['entity', 'relation'])
+      for (const belief of this.world) if (familyOf(belief) === family) visit(belief.path);
+    for (const path of this.paths.keys()) visit(path);
+    return all;
+  }
+
+  override listed(table: LookupTable, key: string): Iterable<string> | undefined {
+    const own = this[table].get(key);
+    const base = this.base.listed(table, key);
+    if (!own) return base;
+    if (!base) return own;
+    return [...base, ...own];
+  }
+}
+
+export function add(map: Map<string, Set<string>>, key: string, path: string): void {
   const set = map.get(key);
   if (set) set.add(path);
   else map.set(key, new Set([path]));
