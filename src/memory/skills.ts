@@ -36,8 +36,9 @@ export interface Skill {
   body: string;
 }
 
-/** Names the skill parser in the memory index; bump it when SkillSchema changes. */
-const SKILL_PARSER = 'skill@1';
+/** Names the skill parser in the memory index; bump it when SkillSchema or Skill changes. */
+// 2: the value is the whole Skill (slug and path too), not only the parsed data and body.
+const SKILL_PARSER = 'skill@2';
 
 export function loadSkills(
   repoRoot: string,
@@ -48,11 +49,14 @@ export function loadSkills(
   return markdownFiles(cache, repoRoot, paths.skillsDir).flatMap((name) => {
     const slug = name.slice(0, -'.md'.length);
     const path = paths.skill(slug);
-    const parsed = cache.parse(path, SKILL_PARSER, (text) =>
-      parseMarkdown(path, text, SkillSchema),
-    );
+    // The whole skill is the cached value: an unchanged file is the same frozen object on every
+    // read of a process, which is what lets later steps tell what changed by identity.
+    const skill = cache.parse(path, SKILL_PARSER, (text): Skill => {
+      const { data, body } = parseMarkdown(path, text, SkillSchema);
+      return { slug, path, data, body };
+    });
     // Gone between listing and reading (a concurrent rename): nothing to load.
-    return parsed ? [{ slug, path, data: parsed.data, body: parsed.body }] : [];
+    return skill ? [skill] : [];
   });
 }
 
