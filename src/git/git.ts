@@ -328,7 +328,7 @@ export class Git {
           input: `${paths.join('\0')}\0`,
         });
       }
-      const tree = (await this.exec(['write-tree'], { env })).stdout.trim();
+      const tree = (await this.writeTree(env)).stdout.trim();
       // A merge commit is made even when the tree is HEAD's: it records that the branch merged.
       if (!options.mergeParent && head && tree === (await this.treeOfHead(head))) return undefined;
       const parents = [
@@ -423,7 +423,7 @@ export class Git {
           env,
           input: `${removals.join('\0')}\0`,
         });
-      const tree = (await this.exec(['write-tree'], { env })).stdout.trim();
+      const tree = (await this.writeTree(env)).stdout.trim();
       const commit = (
         await this.exec(['commit-tree', tree, '-p', options.parent, '-F', '-'], {
           input: options.message,
@@ -711,6 +711,18 @@ export class Git {
       }
     }
     throw new PushFailedError(target, attempts, lastReason);
+  }
+
+  /**
+   * `write-tree` of the index `env` names, with the fastest zlib level for the objects it writes: a
+   * long-lived agent's folders hold thousands of files, so every commit writes tree objects of
+   * 100 KB or more, which compress in about half the time at level 1 for some 7% more bytes (mostly
+   * object ids, which do not compress). Only these loose objects: `git gc` packs them with the
+   * repository's own settings.
+   */
+  private writeTree(env: NodeJS.ProcessEnv): Promise<GitResult> {
+    const fast = configEnvironment(this.env, [['core.looseCompression', '1']]);
+    return this.exec(['write-tree'], { env: { ...env, ...fast } });
   }
 
   /**
