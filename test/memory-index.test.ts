@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { assembleContext, renderContextMarkdown } from '../src/context/assemble.js';
 import { MemoryFileError } from '../src/errors.js';
 import { agentPaths } from '../src/memory/layout.js';
-import { blobId, MemoryIndex, MEMORY_INDEX_DIR } from '../src/memory/memory-index.js';
+import {
+  blobId,
+  forgetShardsInMemory,
+  MemoryIndex,
+  MEMORY_INDEX_DIR,
+} from '../src/memory/memory-index.js';
 import { MAX_MEMORY_FILE_BYTES } from '../src/memory/path-guard.js';
 import { renderSkill, renderSkillsIndexPages, type Skill } from '../src/memory/skills.js';
 import { loadAgentMemory, readAgentMemory } from '../src/loop/agent-memory.js';
@@ -126,6 +131,8 @@ describe('memory index', () => {
     await titles();
     const folder = join(repo.dir, '.git', MEMORY_INDEX_DIR);
     for (const name of readdirSync(folder)) writeFileSync(join(folder, name), '{"format":1,"entr');
+    // A new process: this one holds the shards it wrote, and would not read them from disk again.
+    forgetShardsInMemory();
     const index = await MemoryIndex.open(repo.dir, repo.git);
     expect(loadAgentMemory(repo.dir, 'orion', index).skills).toHaveLength(2);
     expect(index.stats.hits).toBe(0);

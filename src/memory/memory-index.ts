@@ -3,7 +3,7 @@
 // which files are unchanged (their blob ids in the index, minus what differs in the work tree);
 // everything else is hashed from the file itself, so the files always win over the index.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Git } from '../git/git.js';
 import {
@@ -53,11 +53,18 @@ interface Shard {
 }
 
 /**
- * Shards this process has read or written, by file, with the file's stamp at that time: a process
- * that runs many iterations (`run --all`, the daemon) reads each shard from disk once, and again
- * only when another process rewrote it.
+ * Shards this process has read or written, by file: a process that runs many iterations (`run
+ * --all`, the daemon) reads each shard from disk once, without even a stat of each file on every
+ * iteration (1,024 of them). A shard another process rewrote since is not read again: every entry
+ * is keyed by its file's blob id, so a shard held here is never wrong, at worst missing what the
+ * other process parsed (which is then parsed again here).
  */
-const shardsInMemory = new Map<string, { stamp: string; shard: Shard }>();
+const shardsInMemory = new Map<string, Shard>();
+
+/** Forgets the shards this process holds: the next read takes them from disk, as a new process. */
+export function forgetShardsInMemory(): void {
+  shardsInMemory.clear();
+}
 
 /** What the index needs of git: the index's blob ids and what differs in the work tree. */
 export type MemoryIndexGit = Pick<
@@ -185,8 +192,7 @@ export class MemoryIndex implements ParseCache {
           entries: Object.fromEntries(shard.entries),
         };
         writeFileAtomic(file, JSON.stringify(stored));
-        const stamp = stampOf(file);
-        if (stamp) shardsInMemory.set(file, { stamp, shard });
+        shardsInMemory.set(file, shard);
       }
       this.dirty.clear();
     } catch {
@@ -198,10 +204,8 @@ export class MemoryIndex implements ParseCache {
     let shard = this.shards.get(number);
     if (shard === undefined) {
       const file = this.shardFile(number);
-      const stamp = stampOf(file);
-      const known = shardsInMemory.get(file);
-      shard = known && known.stamp === stamp ? known.shard : readShard(file);
-      if (shard && stamp) shardsInMemory.set(file, { stamp, shard });
+      shard = shardsInMemory.get(file) ?? readShard(file);
+      if (shard) shardsInMemory.set(file, shard);
       if (shard === undefined) {
         shard = { entries: new Map() };
         this.dirty.add(number);
@@ -268,16 +272,6 @@ function readBytesIfExists(path: string): Buffer | undefined {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR') return undefined;
     throw error;
-  }
-}
-
-/** The file's identity and state (inode, size, modification time), or undefined when it is absent. */
-function stampOf(file: string): string | undefined {
-  try {
-    const stat = statSync(file);
-    return `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
-  } catch {
-    return undefined;
   }
 }
 
