@@ -204,6 +204,57 @@ describe('duplicate collapse corroborated by agreeing facts', () => {
     );
   });
 
+  it('settles a tie between two nominated pairings by whose facts agree', () => {
+    // One task nominated "Falcon" as the billing cache, a confused one as the billing queue: the
+    // nominations tie, and Falcon's two facts are the cache's, none the queue's.
+    const queue = thing('billing-queue', 'Billing queue');
+    const queueFacts = [fact('billing-queue', 'publishes-to', 'order-queue')];
+    const falcon = (queueTasks: string[]) =>
+      thing('falcon', 'Falcon', {
+        kind: 'hypothesis',
+        duplicate_nominations: [
+          ...nominate(['t7'], usual.path),
+          ...nominate(queueTasks, queue.path),
+        ],
+      } as Partial<Belief['data']>);
+    const falconFacts = [
+      fact('falcon', 'calls', 'ledger-service'),
+      fact('falcon', 'reads-from', 'order-queue'),
+    ];
+    const world = (queueTasks: string[], extra: Belief[] = []) => [
+      ledger,
+      orders,
+      usual,
+      queue,
+      falcon(queueTasks),
+      ...usualFacts,
+      ...queueFacts,
+      ...falconFacts,
+      ...extra,
+    ];
+    const tied = collapse(world(['t8']));
+    expect(tied.transitions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'merge',
+          path: falcon([]).path,
+          target: usual.path,
+          reason:
+            'nominated as duplicates by 1 task (t7), and 2 of 2 facts agree; a rival pairing as often nominated has 0 agreeing',
+        }),
+      ]),
+    );
+    expect(tied.transitions.filter((t) => t.target === queue.path)).toEqual([]);
+    // Nominated more often, the rival still leaves the question open.
+    expect(collapse(world(['t8', 't9'])).transitions).toEqual([]);
+    // So does a rival whose facts agree as much: the facts cannot tell the two pairings apart.
+    const queueAgrees = [
+      fact('billing-queue', 'calls', 'ledger-service'),
+      fact('billing-queue', 'reads-from', 'order-queue'),
+    ];
+    expect(collapse(world(['t8'], queueAgrees)).transitions).toEqual([]);
+  });
+
   it('never merges on agreeing facts alone, nor when most facts disagree', () => {
     const falcon = thing('falcon', 'Falcon');
     const falconFacts = [
