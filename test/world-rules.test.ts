@@ -9,7 +9,7 @@ import {
 } from '../src/world/confidence.js';
 import { collapseDuplicates, duplicateReason } from '../src/world/duplicates.js';
 import { applyVerdict } from '../src/world/feedback.js';
-import { settleWorld } from '../src/world/lifecycle.js';
+import { promoteHypotheses, settleWorld } from '../src/world/lifecycle.js';
 import { observe } from '../src/world/observe.js';
 
 const AT = '2026-05-01T09:00:00Z';
@@ -204,6 +204,57 @@ describe('duplicate collapse corroborated by agreeing facts', () => {
     );
   });
 
+  it('settles a tie between two nominated pairings by whose facts agree', () => {
+    // One task nominated "Falcon" as the billing cache, a confused one as the billing queue: the
+    // nominations tie, and Falcon's two facts are the cache's, none the queue's.
+    const queue = thing('billing-queue', 'Billing queue');
+    const queueFacts = [fact('billing-queue', 'publishes-to', 'order-queue')];
+    const falcon = (queueTasks: string[]) =>
+      thing('falcon', 'Falcon', {
+        kind: 'hypothesis',
+        duplicate_nominations: [
+          ...nominate(['t7'], usual.path),
+          ...nominate(queueTasks, queue.path),
+        ],
+      } as Partial<Belief['data']>);
+    const falconFacts = [
+      fact('falcon', 'calls', 'ledger-service'),
+      fact('falcon', 'reads-from', 'order-queue'),
+    ];
+    const world = (queueTasks: string[], extra: Belief[] = []) => [
+      ledger,
+      orders,
+      usual,
+      queue,
+      falcon(queueTasks),
+      ...usualFacts,
+      ...queueFacts,
+      ...falconFacts,
+      ...extra,
+    ];
+    const tied = collapse(world(['t8']));
+    expect(tied.transitions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'merge',
+          path: falcon([]).path,
+          target: usual.path,
+          reason:
+            'nominated as duplicates by 1 task (t7), and 2 of 2 facts agree; a rival pairing as often nominated has 0 agreeing',
+        }),
+      ]),
+    );
+    expect(tied.transitions.filter((t) => t.target === queue.path)).toEqual([]);
+    // Nominated more often, the rival still leaves the question open.
+    expect(collapse(world(['t8', 't9'])).transitions).toEqual([]);
+    // So does a rival whose facts agree as much: the facts cannot tell the two pairings apart.
+    const queueAgrees = [
+      fact('billing-queue', 'calls', 'ledger-service'),
+      fact('billing-queue', 'reads-from', 'order-queue'),
+    ];
+    expect(collapse(world(['t8'], queueAgrees)).transitions).toEqual([]);
+  });
+
   it('never merges on agreeing facts alone, nor when most facts disagree', () => {
     const falcon = thing('falcon', 'Falcon');
     const falconFacts = [
@@ -325,6 +376,98 @@ describe('duplicate collapse corroborated by agreeing facts', () => {
       fact('falcon', 'caches', 'billing-cache'),
     ];
     expect(collapse(world).transitions).toEqual([]);
+  });
+});
+
+describe('promotion', () => {
+  const cache = thing('billing-cache', 'Billing cache');
+  const ledger = thing('ledger-service', 'Ledger service');
+  const audit = thing('audit-log', 'Audit log');
+  /** A proposed fact between two things, named by their slugs. */
+  function claim(
+    subject: string,
+    predicate: string,
+    object: string,
+    evidence: Evidence[],
+    status: 'open' | 'refuted' = 'open',
+  ): Belief {
+    const slug = `${subject}-${predicate}-${object}`;
+    return {
+      slug,
+      path: `agents/orion/world/hypotheses/${slug}.md`,
+      body: '',
+      data: {
+        kind: 'hypothesis',
+        name: `${subject} ${predicate} ${object}`,
+        claim: `${subject} ${predicate} ${object}.`,
+        proposes: 'relation',
+        aliases: [],
+        tags: [],
+        subject,
+        predicate,
+        object,
+        confidence: confidenceFromEvidence(evidence),
+        evidence,
+        created: AT,
+        valid_at: null,
+        invalid_at: status === 'refuted' ? AT : null,
+        superseded_by: null,
+        status,
+      } as Belief['data'],
+    };
+  }
+  const promote = (world: Belief[]) => promoteHypotheses(world, { agent: 'orion', now: AT });
+  const twoTasks = [support('t1'), support('t2')];
+
+  it('promotes a fact two tasks stated when nothing contests it', () => {
+    const fact = claim('billing-cache', 'calls', 'ledger-service', twoTasks);
+    const result = promote([cache, ledger, audit, fact]);
+    expect(result.transitions).toEqual([
+      expect.objectContaining({
+        kind: 'promote',
+        path: fact.path,
+        target: 'agents/orion/world/relations/billing-cache-calls-ledger-service.md',
+        supporting: 2,
+        reason:
+          '2 supporting and 0 contradicting task(s), confidence 0.60 ≥ 0.6, an uncontested fact: no contradiction and no live fact giving billing-cache calls another object',
+      }),
+    ]);
+    // A claim found wrong contests nothing.
+    const wrong = claim('billing-cache', 'calls', 'audit-log', [support('t3')], 'refuted');
+    expect(promote([cache, ledger, audit, fact, wrong]).transitions).toHaveLength(1);
+  });
+
+  it('waits for a third task when a live fact gives the subject and predicate another object', () => {
+    const fact = claim('billing-cache', 'calls', 'ledger-service', twoTasks);
+    const rival = claim('billing-cache', 'calls', 'audit-log', [support('t3')]);
+    expect(promote([cache, ledger, audit, fact, rival]).transitions).toEqual([]);
+    // Another predicate, or the same fact the other way round, is no rival.
+    const other = claim('billing-cache', 'reads-from', 'audit-log', [support('t3')]);
+    const reverse = claim('ledger-service', 'calls', 'billing-cache', [support('t4')]);
+    expect(
+      promote([cache, ledger, audit, fact, other, reverse]).transitions.map((t) => t.path),
+    ).toEqual([fact.path]);
+    // A third task settles it whatever the rival says.
+    const third = claim('billing-cache', 'calls', 'ledger-service', [...twoTasks, support('t5')]);
+    expect(promote([cache, ledger, audit, third, rival]).transitions.map((t) => t.path)).toEqual([
+      third.path,
+    ]);
+  });
+
+  it('waits for a third task when a task contradicted the fact, and for things', () => {
+    // Two supports after a contradiction: 3 / 6 = 0.5, under 0.6.
+    const doubted = claim('billing-cache', 'calls', 'ledger-service', [
+      support('t1'),
+      support('c1', false),
+      support('t2'),
+    ]);
+    expect(promote([cache, ledger, doubted]).transitions).toEqual([]);
+    // A thing two tasks named stays a hypothesis: the duplicate rules settle names first.
+    const named = thing('falcon', 'Falcon', {
+      kind: 'hypothesis',
+      evidence: twoTasks,
+    } as Partial<Belief['data']>);
+    expect(promote([named]).transitions).toEqual([]);
   });
 });
 

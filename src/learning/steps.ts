@@ -9,6 +9,7 @@ import { CONFIDENCE_DECAY } from '../world/confidence.js';
 import { collapseDuplicates, DUPLICATE_RULES } from '../world/duplicates.js';
 import {
   decayConfidence,
+  FactRivals,
   meetsPromotionNumbers,
   promoteHypotheses,
   PROMOTION,
@@ -145,7 +146,7 @@ const collapse: LearningStep = {
   run(state, context) {
     const result = outcome(
       'collapse',
-      `Two things are one when a name or alias is the same once case and punctuation are ignored, when they have the same words up to plural and order, when a word of ${DUPLICATE_RULES.fuzzyWordLength}+ letters differs by one letter, when ${DUPLICATE_RULES.nominationsNeeded}+ tasks nominated them and no rival pairing is as strong, or when they were nominated, no rival pairing is as strong and their facts agree (the same predicate and other end for ${Math.round(DUPLICATE_RULES.agreeingShare * 100)}%+ of the sparser one's facts, a fact refuted under one name counting when it stands under the other; nominating tasks plus agreeing facts ${DUPLICATE_RULES.corroborationNeeded}+); never two things a fact relates. The canonical file keeps the other names as aliases, the other becomes a stub that redirects, and facts naming it are re-pointed.`,
+      `Two things are one when a name or alias is the same once case and punctuation are ignored, when they have the same words up to plural and order, when a word of ${DUPLICATE_RULES.fuzzyWordLength}+ letters differs by one letter, when ${DUPLICATE_RULES.nominationsNeeded}+ tasks nominated them and no rival pairing is as strong, or when they were nominated, no rival pairing is nominated more often (one nominated as often agrees on fewer facts) and their facts agree (the same predicate and other end for ${Math.round(DUPLICATE_RULES.agreeingShare * 100)}%+ of the sparser one's facts, a fact refuted under one name counting when it stands under the other; nominating tasks plus agreeing facts ${DUPLICATE_RULES.corroborationNeeded}+); never two things a fact relates. The canonical file keeps the other names as aliases, the other becomes a stub that redirects, and facts naming it are re-pointed.`,
     );
     const update = collapseDuplicates(visibleWorld(state, context), context);
     result.beliefs = update.beliefs;
@@ -164,11 +165,14 @@ const promote: LearningStep = {
   run(state, context) {
     const result = outcome(
       'promote',
-      `A hypothesis becomes an entity or relation when at least ${PROMOTION.minSupportingTasks} distinct tasks support it, its confidence is at least ${PROMOTION.minConfidence}, its newest evidence is not a contradiction and a trusted source supports it (an issue by an OWNER, MEMBER or COLLABORATOR, the CLI, the schedule, the queue or a person's feedback). The hypothesis stays, marked promoted, pointing at the new file.`,
+      `A hypothesis becomes an entity or relation when at least ${PROMOTION.minSupportingTasks} distinct tasks support it (${PROMOTION.uncontestedFactSupportingTasks} for a fact no task contradicted and no live fact contests with another object for its subject and predicate), its confidence is at least ${PROMOTION.minConfidence}, its newest evidence is not a contradiction and a trusted source supports it (an issue by an OWNER, MEMBER or COLLABORATOR, the CLI, the schedule, the queue or a person's feedback). The hypothesis stays, marked promoted, pointing at the new file.`,
     );
     const update = promoteHypotheses(state.world, context);
     // The firewall (world/provenance.ts): a claim only outsiders back waits, and the commit says so.
-    const heldBack = holdBackUnverified(state.world, meetsPromotionNumbers);
+    const rivals = new FactRivals(state.world);
+    const heldBack = holdBackUnverified(state.world, (belief) =>
+      meetsPromotionNumbers(belief, rivals),
+    );
     result.beliefs = new Map([...heldBack.beliefs, ...update.beliefs]);
     result.created = update.created;
     result.transitions = update.transitions;

@@ -37,6 +37,11 @@ import { factAgreement, factProfiles, type FactProfiles } from './fact-agreement
  *    under one name agrees with the same fact stated under the other and since refuted there:
  *    noise refutes a true fact stated once or twice, and a codename's facts are stated only a few
  *    times; a claim refuted under both names, or a refuted claim only one name had, does not.
+ *    A tie on nominations is settled by the facts: when a rival pairing of either thing was
+ *    nominated by as many tasks, rule 4 does not apply, and rule 5 merges the pair only when more
+ *    of its facts agree than of the rival pair's. The nominations alone cannot tell which pairing
+ *    the model meant, the facts can: a confused nomination pairs a thing with one it is related
+ *    to, whose facts are its own, while two names of one thing carry the same facts.
  * Never merged, whatever the checks say: two things some fact (live or not) names as its two ends.
  */
 export const DUPLICATE_RULES = {
@@ -102,7 +107,8 @@ export function nominationCounts(
  * Whether the model's nominations settle that a and b are one: not two differing short names, b is
  * a's clear favourite and a is b's (more nominations than any rival pairing of either), since
  * confused nominations scatter; then either enough distinct tasks with one of them still a
- * hypothesis (rule 4), or any nomination whose two things' facts agree (rule 5).
+ * hypothesis (rule 4), or any nomination whose two things' facts agree (rule 5). A rival pairing
+ * nominated as often leaves only rule 5, with more agreeing facts than the rival pair has.
  */
 function nominatedReason(
   a: Belief,
@@ -117,16 +123,21 @@ function nominatedReason(
   const keyB = nameKey(b.data.name);
   if (keyA.length < DUPLICATE_RULES.shortName && keyB.length < DUPLICATE_RULES.shortName)
     return undefined;
+  // The most facts any rival pairing as often nominated agrees on (-1: no such rival).
+  let tiedRivalAgreement = -1;
   for (const [key, others] of counts) {
     // A rival pairing some fact already rules out is no alternative.
     if (key === pairKey(a.path, b.path) || related.has(key)) continue;
     const [x, y] = key.split('\u0000');
     const involves = x === a.path || y === a.path || x === b.path || y === b.path;
-    if (involves && others.size >= tasks.size) return undefined;
+    if (!involves || others.size < tasks.size) continue;
+    // A rival nominated more often wins; one nominated as often leaves it to the facts (rule 5).
+    if (others.size > tasks.size || !profiles) return undefined;
+    tiedRivalAgreement = Math.max(tiedRivalAgreement, factAgreement(profiles, x!, y!).shared);
   }
   const byTasks = `${tasks.size === 1 ? '1 task' : `${tasks.size} tasks`} (${[...tasks].sort().join(', ')})`;
   const oneOpen = a.data.kind === 'hypothesis' || b.data.kind === 'hypothesis';
-  if (tasks.size >= DUPLICATE_RULES.nominationsNeeded && oneOpen)
+  if (tasks.size >= DUPLICATE_RULES.nominationsNeeded && oneOpen && tiedRivalAgreement < 0)
     return `nominated as duplicates by ${byTasks}`;
   if (!profiles) return undefined;
   const { shared, fewer } = factAgreement(profiles, a.path, b.path);
@@ -134,9 +145,15 @@ function nominatedReason(
     shared > 0 &&
     // (less a rounding margin: 3 × 2/3 must count as 2)
     shared >= fewer * DUPLICATE_RULES.agreeingShare - 1e-9 &&
-    tasks.size + shared >= DUPLICATE_RULES.corroborationNeeded
-  )
-    return `nominated as duplicates by ${byTasks}, and ${shared} of ${fewer} facts agree`;
+    tasks.size + shared >= DUPLICATE_RULES.corroborationNeeded &&
+    shared > tiedRivalAgreement
+  ) {
+    const tie =
+      tiedRivalAgreement < 0
+        ? ''
+        : `; a rival pairing as often nominated has ${tiedRivalAgreement} agreeing`;
+    return `nominated as duplicates by ${byTasks}, and ${shared} of ${fewer} facts agree${tie}`;
+  }
   return undefined;
 }
 

@@ -4,6 +4,7 @@
 // a belief that stops being current keeps its file, its evidence and a pointer to what replaced it.
 import { agentPaths, type WorldKind } from '../memory/layout.js';
 import {
+  familyOf,
   isLive,
   tripleOf,
   type Belief,
@@ -17,11 +18,26 @@ import { WorldIndex } from './resolve.js';
 
 /**
  * Promotion: an open hypothesis becomes an entity or relation once at least 3 distinct tasks
- * support it, its evidence-only confidence is at least 0.65 (with the Beta(1, 2) prior: 3 supports
- * and no contradiction, 5 supports against 1, 7 against 2) and its newest word is not a
- * contradiction. It waits for a learning run, so promotions land as their own reviewable commit.
+ * support it, its evidence-only confidence is at least 0.6 (with the Beta(1, 2) prior: 3 supports
+ * and no contradiction, 4 supports against 1, 5 against 2, 7 against 3) and its newest word is not
+ * a contradiction. It waits for a learning run, so promotions land as their own reviewable commit.
+ *
+ * An uncontested fact needs only `uncontestedFactSupportingTasks` (2): a proposed relation that
+ * two distinct tasks stated, that no task contradicted, and that no live fact contests — no other
+ * fact (open or active) gives its subject and predicate another object. Two independent tasks with
+ * no contradiction are exactly the 0.6 the rule asks under the prior; the third support guards
+ * against a claim somebody doubted or a rival claim disputes (the plausible mistake is a true fact
+ * with the wrong object), and where nothing does, waiting for a third task only keeps a fact two
+ * tasks stated out of the world model on a topic tasks rarely visit. Promoting it is no harder to
+ * undo: a promoted fact is superseded at its 2nd contradiction (below 0.45), where a hypothesis
+ * with two supports is refuted only at its 4th (below 0.35). Things keep the floor of 3: the
+ * duplicate rules (duplicates.ts) settle a name more freely while it is still a hypothesis.
  */
-export const PROMOTION = { minSupportingTasks: 3, minConfidence: 0.6 } as const;
+export const PROMOTION = {
+  minSupportingTasks: 3,
+  minConfidence: 0.6,
+  uncontestedFactSupportingTasks: 2,
+} as const;
 
 /**
  * Refutation: an open hypothesis with at least one contradicting task whose evidence-only
@@ -85,13 +101,57 @@ function describe(supporting: number, contradicting: number, confidence: number)
   return `${supporting} supporting and ${contradicting} contradicting task(s), confidence ${confidence.toFixed(2)}`;
 }
 
-/** Whether a belief's numbers meet the promotion rule, whoever supports it. */
-export function meetsPromotionNumbers(belief: Belief): boolean {
+/**
+ * The live facts of a world by subject and predicate: what tells whether a fact is contested (some
+ * live fact gives its subject and predicate another object).
+ */
+export class FactRivals {
+  private readonly objects = new Map<string, Set<string>>();
+
+  constructor(
+    world: readonly Belief[],
+    private readonly index: WorldIndex = new WorldIndex(world),
+  ) {
+    for (const belief of world) {
+      if (!isLive(belief)) continue;
+      const key = this.keyOf(belief);
+      if (!key) continue;
+      const objects = this.objects.get(key.subjectPredicate);
+      if (objects) objects.add(key.object);
+      else this.objects.set(key.subjectPredicate, new Set([key.object]));
+    }
+  }
+
+  /** Whether a live fact other than this one gives its subject and predicate another object. */
+  contested(belief: Belief): boolean {
+    const key = this.keyOf(belief);
+    if (!key) return false;
+    const objects = this.objects.get(key.subjectPredicate);
+    return objects !== undefined && [...objects].some((object) => object !== key.object);
+  }
+
+  private keyOf(belief: Belief): { subjectPredicate: string; object: string } | undefined {
+    const triple = tripleOf(belief);
+    if (!triple) return undefined;
+    const [subject, predicate, object] = this.index.tripleKey(triple).split('|');
+    return { subjectPredicate: `${subject}|${predicate}`, object: object ?? '' };
+  }
+}
+
+/**
+ * Whether a belief's numbers meet the promotion rule, whoever supports it. With `rivals` (the live
+ * facts of its world), an uncontested fact meets it on fewer supports (PROMOTION).
+ */
+export function meetsPromotionNumbers(belief: Belief, rivals?: FactRivals): boolean {
   const { tally, confidence } = numbers(belief);
+  if (confidence < PROMOTION.minConfidence || tally.openContradiction) return false;
+  if (tally.supporting >= PROMOTION.minSupportingTasks) return true;
   return (
-    tally.supporting >= PROMOTION.minSupportingTasks &&
-    confidence >= PROMOTION.minConfidence &&
-    !tally.openContradiction
+    rivals !== undefined &&
+    familyOf(belief) === 'relation' &&
+    tally.supporting >= PROMOTION.uncontestedFactSupportingTasks &&
+    tally.contradicting === 0 &&
+    !rivals.contested(belief)
   );
 }
 
@@ -99,8 +159,8 @@ export function meetsPromotionNumbers(belief: Belief): boolean {
  * Whether an open hypothesis (or a contradicted entity or relation) meets the promotion rule: its
  * numbers, and support from a trusted source (world/provenance.ts).
  */
-export function isPromotable(belief: Belief): boolean {
-  return meetsPromotionNumbers(belief) && isTrusted(belief);
+export function isPromotable(belief: Belief, rivals?: FactRivals): boolean {
+  return meetsPromotionNumbers(belief, rivals) && isTrusted(belief);
 }
 
 /**
@@ -292,10 +352,13 @@ export function promoteHypotheses(
   const paths = agentPaths(options.agent);
   const index = new WorldIndex(world);
   const taken = new Set(world.map((belief) => belief.path));
+  // Promotions keep the facts live, so which facts are contested does not change in this loop.
+  const rivals = new FactRivals(world, index);
   const update = emptyUpdate();
   for (const belief of world) {
     const data = belief.data;
-    if (data.kind !== 'hypothesis' || data.status !== 'open' || !isPromotable(belief)) continue;
+    if (data.kind !== 'hypothesis' || data.status !== 'open' || !isPromotable(belief, rivals))
+      continue;
     const kind: WorldKind = data.proposes;
     let slug = belief.slug;
     for (let n = 2; taken.has(paths.world(kind, slug)); n++) slug = `${belief.slug}-${n}`;
@@ -352,7 +415,10 @@ export function promoteHypotheses(
       path: belief.path,
       name: data.name,
       target: path,
-      reason: `${why} ≥ ${PROMOTION.minConfidence} with at least ${PROMOTION.minSupportingTasks} independent supports and no open contradiction`,
+      reason:
+        tally.supporting >= PROMOTION.minSupportingTasks
+          ? `${why} ≥ ${PROMOTION.minConfidence} with at least ${PROMOTION.minSupportingTasks} independent supports and no open contradiction`
+          : `${why} ≥ ${PROMOTION.minConfidence}, an uncontested fact: no contradiction and no live fact giving ${data.subject ?? ''} ${data.predicate ?? ''} another object`,
       supporting: tally.supporting,
       contradicting: tally.contradicting,
       confidence,
