@@ -41,7 +41,6 @@ import {
 } from '../src/context/signals.js';
 import { terms } from '../src/context/text.js';
 import type { Segment } from '../src/consensus/segments.js';
-import type { HumanFiles } from '../src/memory/human.js';
 import type { RewardRecord } from '../src/memory/rewards.js';
 import { SkillSchema, type Skill } from '../src/memory/skills.js';
 import {
@@ -50,23 +49,10 @@ import {
   RelationSchema,
   type Belief,
 } from '../src/world/beliefs.js';
+import { humanFilesFixture } from './helpers/human.js';
 
 const AGENT = 'orion';
-const HUMAN: HumanFiles = {
-  persona: { path: 'agents/orion/persona.md', text: 'An engineer.' },
-  constraints: {
-    path: 'agents/orion/constraints.md',
-    text: '',
-    rules: [],
-    toolsAllowed: [],
-    toolsForbidden: [],
-    reviewPoints: [],
-    dataSourcesAllowed: [],
-    dataSourcesForbidden: [],
-    privacy: [],
-  },
-  goals: [],
-};
+const HUMAN = humanFilesFixture(AGENT);
 const VOCABULARY = [
   'retry',
   'payment',

@@ -10,27 +10,13 @@ import {
   RECENCY_FLOOR,
   TagSpecificity,
 } from '../src/context/signals.js';
-import type { HumanFiles } from '../src/memory/human.js';
 import type { RewardRecord } from '../src/memory/rewards.js';
 import { SkillSchema, type Skill } from '../src/memory/skills.js';
 import { EntitySchema, RelationSchema, type Belief } from '../src/world/beliefs.js';
+import { humanFilesFixture } from './helpers/human.js';
 
 const AGENT = 'orion';
-const HUMAN: HumanFiles = {
-  persona: { path: 'agents/orion/persona.md', text: 'An engineer.' },
-  constraints: {
-    path: 'agents/orion/constraints.md',
-    text: '',
-    rules: [],
-    toolsAllowed: [],
-    toolsForbidden: [],
-    reviewPoints: [],
-    dataSourcesAllowed: [],
-    dataSourcesForbidden: [],
-    privacy: [],
-  },
-  goals: [],
-};
+const HUMAN = humanFilesFixture(AGENT);
 const AT = '2026-03-01T00:00:00Z';
 
 function skill(slug: string, title: string, body: string, extra: object = {}): Skill {

@@ -17,6 +17,7 @@ import { loadAgentMemory, readAgentMemory } from '../src/loop/agent-memory.js';
 import { renderWorldIndexPages, type Belief } from '../src/world/beliefs.js';
 import { makeRepo, type TestRepo } from './helpers/repo.js';
 import { commitStaged } from './helpers/person.js';
+import { humanFilesFixture } from './helpers/human.js';
 
 const AT = '2026-05-01T09:00:00Z';
 const paths = agentPaths('orion');
@@ -243,21 +244,7 @@ describe('generated files at 10,000 items', () => {
       budget: 4000,
       sources: {
         agent: 'orion',
-        human: {
-          persona: { path: paths.persona, text: 'A persona.' },
-          constraints: {
-            path: paths.constraints,
-            text: '',
-            rules: [],
-            toolsAllowed: [],
-            toolsForbidden: [],
-            reviewPoints: [],
-            dataSourcesAllowed: [],
-            dataSourcesForbidden: [],
-            privacy: [],
-          },
-          goals: [],
-        },
+        human: humanFilesFixture('orion', 'A persona.'),
         skills,
         world: beliefs,
         segments: [],
