@@ -27,3 +27,19 @@ export function runNodeForJson(args: readonly string[], what: string): Promise<u
     });
   });
 }
+
+/**
+ * In a process `runNodeForJson` started: exits as soon as the process that started it is gone (a
+ * bench stopped with Ctrl-C or killed), instead of running on for minutes as an orphan.
+ */
+export function exitWithParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    try {
+      // Signal 0 only asks whether the process exists.
+      process.kill(parent, 0);
+    } catch {
+      process.exit(1);
+    }
+  }, 500).unref();
+}

@@ -11,7 +11,7 @@ import {
   type LearningVariant,
   type VariantResult,
 } from './driver.js';
-import { runNodeForJson } from '../node-process.js';
+import { exitWithParent, runNodeForJson } from '../node-process.js';
 
 const SCRIPT = fileURLToPath(import.meta.url);
 /** Inside a bundle this module's URL is the bundle's, whose arguments are a command, not a variant. */
@@ -35,6 +35,7 @@ export async function runVariantInChild(
 
 // Run as a script: the variant named by the JSON argument, its figures as JSON on standard output.
 if (IS_OWN_SCRIPT && process.argv[1] === SCRIPT && process.argv[2] !== undefined) {
+  exitWithParent();
   const input = JSON.parse(process.argv[2]) as {
     variant: LearningVariant;
     config: LearningBenchConfig;

@@ -11,7 +11,7 @@ import type { Model } from '../../llm/model.js';
 import { OfflineModel } from '../../llm/offline/offline-model.js';
 import { runIteration } from '../../loop/iteration.js';
 import { readRewardLog } from '../../memory/reward-log.js';
-import { runNodeForJson } from '../node-process.js';
+import { exitWithParent, runNodeForJson } from '../node-process.js';
 import { Random } from '../random.js';
 import { BENCH_AGENT, phrase } from './generate.js';
 
@@ -120,6 +120,7 @@ export async function runPhaseInChild(input: PhaseInput): Promise<PhaseResult> {
 
 // Run as a script: the phase named by the JSON argument, its result as JSON on standard output.
 if (IS_OWN_SCRIPT && process.argv[1] === PHASE_SCRIPT && process.argv[2] !== undefined) {
+  exitWithParent();
   const input = JSON.parse(process.argv[2]) as PhaseInput;
   process.stdout.write(JSON.stringify(await runPhase(input)));
 }
