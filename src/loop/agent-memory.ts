@@ -13,7 +13,7 @@ import { withRegistryPriors } from '../memory/registry-priors.js';
 import { readRewardIndex, type RewardIndex } from '../memory/reward-log.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import { loadSkills, type Skill } from '../memory/skills.js';
-import { agentPaths } from '../memory/layout.js';
+import { agentPaths, SEGMENTS_DIR } from '../memory/layout.js';
 import { readRoutingFile, type RoutingFileRead } from '../routing/routing-file.js';
 import { loadWorld, type Belief } from '../world/beliefs.js';
 
@@ -87,9 +87,12 @@ export async function readAgentMemory(
   git: MemoryIndexGit,
   agentName?: string,
 ): Promise<AgentMemory> {
+  // Git is asked about this agent's folder and the shared segments only: in a repository of many
+  // agents an iteration costs no more than one agent's memory.
+  const agent = findAgent(loadRegistry(repoRoot), agentName);
   let index: MemoryIndex;
   try {
-    index = await MemoryIndex.open(repoRoot, git);
+    index = await MemoryIndex.open(repoRoot, git, [agentPaths(agent.name).root, SEGMENTS_DIR]);
   } catch (error) {
     // Not a git repository (or git cannot say what changed): every file is parsed, as without an index.
     if (!(error instanceof GitError)) throw error;

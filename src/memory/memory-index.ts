@@ -29,7 +29,7 @@ export const MEMORY_INDEX_DIR = `agentos/memory-index-v${MEMORY_INDEX_FORMAT}`;
  */
 const SHARDS = 1024;
 
-/** The folders whose files the index serves without rereading them. */
+/** The folders whose files the index serves without rereading them, unless a read names fewer. */
 export const MEMORY_ROOTS = ['agents', 'shared'] as const;
 
 interface Entry {
@@ -100,26 +100,36 @@ export class MemoryIndex implements ParseCache {
     private readonly indexed: Map<string, string>,
     /** Indexed paths whose work-tree file may differ from what the git index holds. */
     private readonly changed: Set<string>,
+    /** The folders `indexed` covers: only entries there can be known to be gone. */
+    private readonly roots: readonly string[],
   ) {}
 
   /**
    * The index as of now. It is a snapshot: open it again after writing memory files, since a file
    * written after opening may still be taken for the content git had.
    */
-  static async open(repoRoot: string, git: MemoryIndexGit): Promise<MemoryIndex> {
+  static async open(
+    repoRoot: string,
+    git: MemoryIndexGit,
+    /**
+     * The folders git is asked about (one agent's run needs its own folder and `shared/`, not
+     * every agent's); files elsewhere are read and hashed, never taken on git's word.
+     */
+    roots: readonly string[] = MEMORY_ROOTS,
+  ): Promise<MemoryIndex> {
     const folder = await git.gitPath(MEMORY_INDEX_DIR);
     let [indexed, changed] = await Promise.all([
-      git.indexedBlobs(MEMORY_ROOTS),
-      git.changedInWorkTree(MEMORY_ROOTS),
+      git.indexedBlobs(roots),
+      git.changedInWorkTree(roots),
     ]);
     if (changed.length > REFRESH_AT_STAT_DIRTY) {
       await git.refreshIndex();
       [indexed, changed] = await Promise.all([
-        git.indexedBlobs(MEMORY_ROOTS),
-        git.changedInWorkTree(MEMORY_ROOTS),
+        git.indexedBlobs(roots),
+        git.changedInWorkTree(roots),
       ]);
     }
-    return new MemoryIndex(repoRoot, folder, indexed, new Set(changed));
+    return new MemoryIndex(repoRoot, folder, indexed, new Set(changed), roots);
   }
 
   /** The blob id git vouches for: the file is indexed and unchanged in the work tree. */
@@ -176,7 +186,8 @@ export class MemoryIndex implements ParseCache {
       if (shard === undefined || this.pruned.has(number)) continue;
       this.pruned.add(number);
       for (const path of shard.entries.keys())
-        if (!this.touched.has(path) && !this.indexed.has(path)) shard.entries.delete(path);
+        if (!this.touched.has(path) && !this.indexed.has(path) && this.covers(path))
+          shard.entries.delete(path);
     }
     try {
       if (!existsSync(this.folder)) {
@@ -198,6 +209,11 @@ export class MemoryIndex implements ParseCache {
     } catch {
       // Read-only git directory or full disk: the next run reparses what it cannot find here.
     }
+  }
+
+  /** Whether `path` lies in a folder git was asked about (another agent's files are not). */
+  private covers(path: string): boolean {
+    return this.roots.some((root) => path.startsWith(`${root}/`));
   }
 
   private shard(number: number): Shard {
