@@ -34,10 +34,12 @@ import {
   learnFromExperience,
   linkedRelevance,
   mentions,
+  mentionsAny,
   NAME_MENTION,
   nameTerms,
   recencyFactor,
   TagSpecificity,
+  unsettledClaimRelevance,
 } from '../src/context/signals.js';
 import { terms } from '../src/context/text.js';
 import type { Segment } from '../src/consensus/segments.js';
@@ -422,6 +424,23 @@ function everyCandidate(
     if (candidate.link === undefined) return;
     const linked = linkedRelevance(candidate.link, (slug) => entityScores.get(slug));
     if (linked > (relevance[i] as number)) relevance[i] = linked;
+  });
+  // An unsettled claim counts its own words only when the task names what it is about.
+  const entityNames = new Map<string, string[]>();
+  candidates.forEach((candidate, i) => {
+    if (candidate.entity !== undefined)
+      entityNames.set(candidate.entity, (documents[i] as { names: string[] }).names);
+  });
+  candidates.forEach((candidate, i) => {
+    if (candidate.about === undefined) return;
+    const link = candidate.link;
+    const named =
+      mentionsAny(phrase, candidate.about) ||
+      [link?.subject, link?.object].some(
+        (slug) => slug !== undefined && mentionsAny(phrase, entityNames.get(slug) ?? []),
+      );
+    const linked = link === undefined ? 0 : linkedRelevance(link, (slug) => entityScores.get(slug));
+    relevance[i] = unsettledClaimRelevance(relevance[i] as number, linked, named);
   });
   const newest = candidates.reduce((max, c) => Math.max(max, c.at ?? -Infinity), -Infinity);
   const scores = candidates.map((candidate, i) =>

@@ -12,9 +12,11 @@ import {
   learnFromExperience,
   linkedRelevance,
   mentions,
+  mentionsAny,
   NAME_MENTION,
   nameTerms,
   recencyFactor,
+  unsettledClaimRelevance,
 } from './signals.js';
 import { terms } from './text.js';
 import { everythingInMemoryOrder, type ContextScope } from './scope.js';
@@ -222,6 +224,23 @@ export function assembleContext(input: {
       reach(document);
       document.relevance = value;
     }
+  }
+  // Unsettled claims: reached through what they are about, not through shared words. A claim the
+  // task names the subject or object of (by its slug's words, or by a name of the entity it
+  // resolves to) keeps its own relevance; any other counts only its link to a relevant thing.
+  for (const document of reached) {
+    const candidate = document.candidate as Candidate;
+    if (candidate.about === undefined) continue;
+    const link = candidate.link;
+    const named =
+      mentionsAny(taskPhrase, candidate.about) ||
+      (link !== undefined &&
+        [link.subject, link.object].some((slug) => {
+          const names = slug === undefined ? undefined : corpus.entity(slug)?.terms?.names;
+          return names !== undefined && mentionsAny(taskPhrase, names);
+        }));
+    const linkedValue = link === undefined ? 0 : linkedRelevance(link, entityScore);
+    document.relevance = unsettledClaimRelevance(document.relevance, linkedValue, named);
   }
   const newest = corpus.newest;
 

@@ -6,6 +6,8 @@ import type { ParseCache } from '../memory/parse-cache.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import { skillSuccessRate, type Skill } from '../memory/skills.js';
 import { isLive, type Belief } from '../world/beliefs.js';
+import { tallyEvidence } from '../world/confidence.js';
+import { PROMOTION } from '../world/lifecycle.js';
 import { isTrusted } from '../world/provenance.js';
 import type { ContextItem, ContextItemKind, ExcludedItem, RankedItem } from './assemble.js';
 import { countTerms, type TermCounts } from './bm25.js';
@@ -24,6 +26,13 @@ export interface Candidate {
   link?: { subject?: string | undefined; object?: string | undefined };
   /** When the item was last used or became valid (ms since the epoch). */
   at?: number;
+  /**
+   * Set on an unsettled claim only (`isUnsettledClaim`): the names of what it is about, as
+   * `nameTerms` gives them (its subject's and object's slugs as words, or, for a claim that a
+   * thing exists, its name and aliases). The task must name one of them (or the entity its subject
+   * or object resolves to) for the claim's own words to count (`unsettledClaimRelevance`).
+   */
+  about?: string[];
 }
 
 /** An item that is never a candidate, and why. */
@@ -65,7 +74,7 @@ export function beliefEntry(agent: string, belief: Belief): CandidateOrDormant {
   if (!isTrusted(belief))
     return { item: entry, reason: 'unverified: only untrusted authors support it' };
   const triple = data as { subject?: string; object?: string };
-  return {
+  const candidate: Candidate = {
     item: entry,
     path: belief.path,
     at: timeOf(data.valid_at ?? data.created),
@@ -73,6 +82,28 @@ export function beliefEntry(agent: string, belief: Belief): CandidateOrDormant {
       ? { entity: belief.slug, names: [data.name, ...data.aliases] }
       : { link: { subject: triple.subject, object: triple.object } }),
   };
+  if (isUnsettledClaim(belief)) {
+    const named =
+      triple.subject !== undefined || triple.object !== undefined
+        ? [triple.subject, triple.object].map((slug) => (slug ?? '').replaceAll('-', ' '))
+        : [data.name, ...data.aliases];
+    candidate.about = named.map(nameTerms).filter((name) => name !== '');
+  }
+  return candidate;
+}
+
+/**
+ * An unsettled claim: an open hypothesis that fewer independent tasks support than promotion asks
+ * for (`PROMOTION.minSupportingTasks`). Nothing has verified it yet, so a context shows it only for
+ * what it is about (`unsettledClaimRelevance`).
+ */
+export function isUnsettledClaim(belief: Belief): boolean {
+  const data = belief.data;
+  return (
+    data.kind === 'hypothesis' &&
+    data.status === 'open' &&
+    tallyEvidence(data.evidence).supporting < PROMOTION.minSupportingTasks
+  );
 }
 
 export function segmentEntry(segment: Segment): Candidate {

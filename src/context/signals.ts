@@ -143,6 +143,25 @@ export function linkedRelevance(
   return Math.max(SUBJECT_LINK * subject, OBJECT_LINK * object);
 }
 
+/**
+ * The relevance of an unsettled claim (an open hypothesis that lacks the support promotion asks
+ * for, see `Candidate.about`): it is reached through what it is about, not through the words it
+ * shares with the task. When the task names its subject or object (`named`), its own text and tag
+ * match count as any item's do; otherwise only its link to a relevant thing (`linked`, as
+ * `linkedRelevance` gives) counts. A claim with one supporting task that shares a common word with
+ * a task about something else (a predicate such as "authenticates") is no reason to show it: no
+ * task about other things uses it, so no outcome would ever speak against it, and a model may
+ * take it as fact.
+ */
+export function unsettledClaimRelevance(own: number, linked: number, named: boolean): number {
+  return named ? Math.max(own, linked) : linked;
+}
+
+/** Whether the task's phrase (as `nameTerms` gives) mentions any of `names`. */
+export function mentionsAny(phrase: string, names: readonly string[]): boolean {
+  return names.some((name) => mentions(phrase, name));
+}
+
 /** Days after which an item's recency weight halves. */
 export const RECENCY_HALF_LIFE_DAYS = 90;
 /** The least an old item's score keeps: recency breaks near-ties, it never buries a strong match. */
