@@ -31,6 +31,7 @@ import {
 import { ContextCorpus } from '../src/context/corpus.js';
 import { everythingInMemoryOrder } from '../src/context/scope.js';
 import {
+  contestedBySettledFact,
   learnFromExperience,
   linkedRelevance,
   mentions,
@@ -173,7 +174,7 @@ const beliefValue = fc
             ...common,
             claim: `${spec.name} ${spec.body}`.trim(),
             proposes: 'relation',
-            ...(spec.subject === null ? {} : { subject: spec.subject }),
+            ...(spec.subject === null ? {} : { subject: spec.subject, predicate: 'feeds' }),
             ...(spec.object === null ? {} : { object: spec.object }),
             status: spec.inactive ? 'refuted' : 'open',
           });
@@ -441,6 +442,9 @@ function everyCandidate(
       );
     const linked = link === undefined ? 0 : linkedRelevance(link, (slug) => entityScores.get(slug));
     relevance[i] = unsettledClaimRelevance(relevance[i] as number, linked, named);
+    const facts = candidates.map((c) => ({ kind: c.item.kind, link: c.link }));
+    if ((relevance[i] as number) > 0 && link !== undefined && contestedBySettledFact(link, facts))
+      relevance[i] = 0;
   });
   const newest = candidates.reduce((max, c) => Math.max(max, c.at ?? -Infinity), -Infinity);
   const scores = candidates.map((candidate, i) =>

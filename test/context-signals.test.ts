@@ -3,6 +3,7 @@
 // applied, how specific a matched tag is, and recency.
 import { assembleContext, type AssembledContext } from '../src/context/assemble.js';
 import {
+  contestedBySettledFact,
   linkedRelevance,
   mentions,
   nameTerms,
@@ -206,6 +207,36 @@ describe('context ranking signals', () => {
     expect(includedIds(context)).toContain('world/hypotheses/yorqua-sawen-1.md');
   });
 
+  it('leaves out an unsettled claim a settled fact contests, and shows the fact', () => {
+    const truth = relation(
+      'yorqua-oauth',
+      'Yorqua Sawen authenticates by oauth',
+      'yorqua-sawen',
+      'oauth',
+    );
+    // As promoted from a claim: its predicate and tags.
+    Object.assign(truth.data, {
+      predicate: 'authenticates-by',
+      tags: ['yorqua-sawen', 'authenticates-by'],
+    });
+    const rival = claim('Yorqua Sawen', 'authenticates by', 'fjord', 1);
+    const task = 'Do the kaloven reconcile ledger for Yorqua Sawen (how it authenticates).';
+    const thing = entity('yorqua-sawen', 'Yorqua Sawen', 'The login gateway.');
+    const context = assemble(task, { world: [thing, truth, rival] });
+    expect(includedIds(context)).toEqual([
+      'world/entities/yorqua-sawen.md',
+      'world/relations/yorqua-oauth.md',
+    ]);
+    expect(context.excluded).toContainEqual(
+      expect.objectContaining({ id: 'world/hypotheses/yorqua-sawen-1.md', reason: 'unrelated' }),
+    );
+    // A fact with another predicate does not contest it.
+    (truth.data as { predicate: string }).predicate = 'stores-in';
+    expect(includedIds(assemble(task, { world: [thing, truth, rival] }))).toContain(
+      'world/hypotheses/yorqua-sawen-1.md',
+    );
+  });
+
   it('ranks the skill similar past tasks applied with success above an identical one', () => {
     const skills = [
       skill('throttle-a', 'Throttle webhook senders', 'Slow the sender down.'),
@@ -307,6 +338,18 @@ describe('signal functions', () => {
     expect(unsettledClaimRelevance(0.3, 0.1, false)).toBe(0.1);
     expect(unsettledClaimRelevance(0.3, 0.1, true)).toBe(0.3);
     expect(unsettledClaimRelevance(0.3, 0.8, true)).toBe(0.8);
+  });
+
+  it('let a settled fact contest a claim with its subject and predicate and another object', () => {
+    const claimLink = { subject: 'a', predicate: 'feeds', object: 'b' };
+    const fact = (kind: string, object: string, predicate = 'feeds') => ({
+      kind,
+      link: { subject: 'a', predicate, object },
+    });
+    expect(contestedBySettledFact(claimLink, [fact('relation', 'c')])).toBe(true);
+    expect(contestedBySettledFact(claimLink, [fact('relation', 'b')])).toBe(false);
+    expect(contestedBySettledFact(claimLink, [fact('hypothesis', 'c')])).toBe(false);
+    expect(contestedBySettledFact(claimLink, [fact('relation', 'c', 'reads')])).toBe(false);
   });
 
   it('link a fact to its subject more than to its object', () => {

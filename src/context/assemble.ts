@@ -9,6 +9,7 @@ import type { Belief } from '../world/beliefs.js';
 import { excludedItem, item, rankedItem, round, type Candidate } from './candidates.js';
 import { corpusOf, type ContextCorpus, type ContextDocument } from './corpus.js';
 import {
+  contestedBySettledFact,
   learnFromExperience,
   linkedRelevance,
   mentions,
@@ -241,6 +242,13 @@ export function assembleContext(input: {
         }));
     const linkedValue = link === undefined ? 0 : linkedRelevance(link, entityScore);
     document.relevance = unsettledClaimRelevance(document.relevance, linkedValue, named);
+    // A settled fact with the claim's subject and predicate and another object answers instead.
+    if (
+      document.relevance > 0 &&
+      link?.subject !== undefined &&
+      contestedBySettledFact(link, factCandidates(corpus.factsFrom(link.subject)))
+    )
+      document.relevance = 0;
   }
   const newest = corpus.newest;
 
@@ -301,6 +309,16 @@ export function assembleContext(input: {
     learnedTags,
     tokens,
   };
+}
+
+/** The facts and claims among `documents`, as `contestedBySettledFact` reads them. */
+function* factCandidates(
+  documents: Iterable<ContextDocument>,
+): Generator<{ kind: string; link?: Candidate['link'] }> {
+  for (const document of documents) {
+    const candidate = document.candidate as Candidate;
+    yield { kind: candidate.item.kind, link: candidate.link };
+  }
 }
 
 /** Counts rankings, so a document knows whether the current one reached it. */

@@ -22,8 +22,15 @@ export interface Candidate {
   entity?: string;
   /** An entity's name and aliases. */
   names?: string[];
-  /** The things a relation or claim is about (slugs). */
-  link?: { subject?: string | undefined; object?: string | undefined };
+  /**
+   * The things a relation or claim is about (slugs), and what it says of them (its predicate as
+   * `nameTerms` gives it).
+   */
+  link?: {
+    subject?: string | undefined;
+    object?: string | undefined;
+    predicate?: string | undefined;
+  };
   /** When the item was last used or became valid (ms since the epoch). */
   at?: number;
   /**
@@ -73,14 +80,20 @@ export function beliefEntry(agent: string, belief: Belief): CandidateOrDormant {
   if (!isLive(belief)) return { item: entry, reason: 'superseded or refuted' };
   if (!isTrusted(belief))
     return { item: entry, reason: 'unverified: only untrusted authors support it' };
-  const triple = data as { subject?: string; object?: string };
+  const triple = data as { subject?: string; predicate?: string; object?: string };
   const candidate: Candidate = {
     item: entry,
     path: belief.path,
     at: timeOf(data.valid_at ?? data.created),
     ...(data.kind === 'entity'
       ? { entity: belief.slug, names: [data.name, ...data.aliases] }
-      : { link: { subject: triple.subject, object: triple.object } }),
+      : {
+          link: {
+            subject: triple.subject,
+            object: triple.object,
+            predicate: triple.predicate === undefined ? undefined : nameTerms(triple.predicate),
+          },
+        }),
   };
   if (isUnsettledClaim(belief)) {
     const named =

@@ -157,6 +157,33 @@ export function unsettledClaimRelevance(own: number, linked: number, named: bool
   return named ? Math.max(own, linked) : linked;
 }
 
+/**
+ * Whether a settled fact contests an unsettled claim: an active relation with the claim's subject
+ * and predicate and another object (the same rivalry the promotion rules count,
+ * `world/lifecycle.ts`). The verified answer is what a context shows; the rival that one task
+ * asserted stays in memory for learning to settle, out of the context, where a model would have to
+ * choose between the two and may take the unverified one.
+ */
+export function contestedBySettledFact(
+  claim: {
+    subject?: string | undefined;
+    predicate?: string | undefined;
+    object?: string | undefined;
+  },
+  facts: Iterable<{ kind: string; link?: typeof claim | undefined }>,
+): boolean {
+  if (claim.subject === undefined || claim.predicate === undefined) return false;
+  for (const fact of facts)
+    if (
+      fact.kind === 'relation' &&
+      fact.link?.subject === claim.subject &&
+      fact.link.predicate === claim.predicate &&
+      fact.link.object !== claim.object
+    )
+      return true;
+  return false;
+}
+
 /** Whether the task's phrase (as `nameTerms` gives) mentions any of `names`. */
 export function mentionsAny(phrase: string, names: readonly string[]): boolean {
   return names.some((name) => mentions(phrase, name));
