@@ -442,9 +442,13 @@ function everyCandidate(
       );
     const linked = link === undefined ? 0 : linkedRelevance(link, (slug) => entityScores.get(slug));
     relevance[i] = unsettledClaimRelevance(relevance[i] as number, linked, named);
-    const facts = candidates.map((c) => ({ kind: c.item.kind, link: c.link }));
-    if ((relevance[i] as number) > 0 && link !== undefined && contestedBySettledFact(link, facts))
-      relevance[i] = 0;
+  });
+  // Any open claim: out when a settled fact with more support contests it.
+  const facts = candidates.map((c) => ({ kind: c.item.kind, link: c.link }));
+  candidates.forEach((candidate, i) => {
+    const link = candidate.link;
+    if (candidate.item.kind !== 'hypothesis' || link === undefined) return;
+    if ((relevance[i] as number) > 0 && contestedBySettledFact(link, facts)) relevance[i] = 0;
   });
   const newest = candidates.reduce((max, c) => Math.max(max, c.at ?? -Infinity), -Infinity);
   const scores = candidates.map((candidate, i) =>

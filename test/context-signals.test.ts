@@ -218,6 +218,7 @@ describe('context ranking signals', () => {
     Object.assign(truth.data, {
       predicate: 'authenticates-by',
       tags: ['yorqua-sawen', 'authenticates-by'],
+      evidence: ['t1', 't2', 't3'].map((task) => ({ task, supports: true, at: AT, note: null })),
     });
     const rival = claim('Yorqua Sawen', 'authenticates by', 'fjord', 1);
     const task = 'Do the kaloven reconcile ledger for Yorqua Sawen (how it authenticates).';
@@ -340,16 +341,18 @@ describe('signal functions', () => {
     expect(unsettledClaimRelevance(0.3, 0.8, true)).toBe(0.8);
   });
 
-  it('let a settled fact contest a claim with its subject and predicate and another object', () => {
-    const claimLink = { subject: 'a', predicate: 'feeds', object: 'b' };
-    const fact = (kind: string, object: string, predicate = 'feeds') => ({
+  it('let a better-supported fact contest a claim with its subject and predicate, another object', () => {
+    const claimLink = { subject: 'a', predicate: 'feeds', object: 'b', support: 1 };
+    const fact = (kind: string, object: string, predicate = 'feeds', support = 3) => ({
       kind,
-      link: { subject: 'a', predicate, object },
+      link: { subject: 'a', predicate, object, support },
     });
     expect(contestedBySettledFact(claimLink, [fact('relation', 'c')])).toBe(true);
     expect(contestedBySettledFact(claimLink, [fact('relation', 'b')])).toBe(false);
     expect(contestedBySettledFact(claimLink, [fact('hypothesis', 'c')])).toBe(false);
     expect(contestedBySettledFact(claimLink, [fact('relation', 'c', 'reads')])).toBe(false);
+    // A claim as well supported as the fact is not outweighed by it.
+    expect(contestedBySettledFact(claimLink, [fact('relation', 'c', 'feeds', 1)])).toBe(false);
   });
 
   it('link a fact to its subject more than to its object', () => {

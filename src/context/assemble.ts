@@ -226,23 +226,26 @@ export function assembleContext(input: {
       document.relevance = value;
     }
   }
-  // Unsettled claims: reached through what they are about, not through shared words. A claim the
-  // task names the subject or object of (by its slug's words, or by a name of the entity it
-  // resolves to) keeps its own relevance; any other counts only its link to a relevant thing.
+  // Open claims. An unsettled one is reached through what it is about, not through shared words:
+  // a claim the task names the subject or object of (by its slug's words, or by a name of the
+  // entity it resolves to) keeps its own relevance; any other counts only its link to a relevant
+  // thing. And a settled fact with more support, the claim's subject and predicate and another
+  // object answers instead of any open claim.
   for (const document of reached) {
     const candidate = document.candidate as Candidate;
-    if (candidate.about === undefined) continue;
+    if (candidate.item.kind !== 'hypothesis') continue;
     const link = candidate.link;
-    const named =
-      mentionsAny(taskPhrase, candidate.about) ||
-      (link !== undefined &&
-        [link.subject, link.object].some((slug) => {
-          const names = slug === undefined ? undefined : corpus.entity(slug)?.terms?.names;
-          return names !== undefined && mentionsAny(taskPhrase, names);
-        }));
-    const linkedValue = link === undefined ? 0 : linkedRelevance(link, entityScore);
-    document.relevance = unsettledClaimRelevance(document.relevance, linkedValue, named);
-    // A settled fact with the claim's subject and predicate and another object answers instead.
+    if (candidate.about !== undefined) {
+      const named =
+        mentionsAny(taskPhrase, candidate.about) ||
+        (link !== undefined &&
+          [link.subject, link.object].some((slug) => {
+            const names = slug === undefined ? undefined : corpus.entity(slug)?.terms?.names;
+            return names !== undefined && mentionsAny(taskPhrase, names);
+          }));
+      const linkedValue = link === undefined ? 0 : linkedRelevance(link, entityScore);
+      document.relevance = unsettledClaimRelevance(document.relevance, linkedValue, named);
+    }
     if (
       document.relevance > 0 &&
       link?.subject !== undefined &&

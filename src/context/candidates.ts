@@ -23,13 +23,14 @@ export interface Candidate {
   /** An entity's name and aliases. */
   names?: string[];
   /**
-   * The things a relation or claim is about (slugs), and what it says of them (its predicate as
-   * `nameTerms` gives it).
+   * The things a relation or claim is about (slugs), what it says of them (its predicate as
+   * `nameTerms` gives it), and how many distinct tasks support it.
    */
   link?: {
     subject?: string | undefined;
     object?: string | undefined;
     predicate?: string | undefined;
+    support?: number;
   };
   /** When the item was last used or became valid (ms since the epoch). */
   at?: number;
@@ -92,6 +93,7 @@ export function beliefEntry(agent: string, belief: Belief): CandidateOrDormant {
             subject: triple.subject,
             object: triple.object,
             predicate: triple.predicate === undefined ? undefined : nameTerms(triple.predicate),
+            support: tallyEvidence(data.evidence).supporting,
           },
         }),
   };

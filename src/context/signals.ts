@@ -158,17 +158,19 @@ export function unsettledClaimRelevance(own: number, linked: number, named: bool
 }
 
 /**
- * Whether a settled fact contests an unsettled claim: an active relation with the claim's subject
- * and predicate and another object (the same rivalry the promotion rules count,
- * `world/lifecycle.ts`). The verified answer is what a context shows; the rival that one task
- * asserted stays in memory for learning to settle, out of the context, where a model would have to
- * choose between the two and may take the unverified one.
+ * Whether a settled fact contests an open claim: an active relation with the claim's subject and
+ * predicate and another object (the rivalry the promotion rules count, `world/lifecycle.ts`) that
+ * more tasks support than the claim (`support`, distinct supporting tasks). The better-supported,
+ * verified answer is what a context shows; the rival stays in memory for learning to settle, out
+ * of the context, where a model would have to choose between the two and may take the wrong one.
+ * When the claim gathers as much support as the fact, both are shown again, and outcomes decide.
  */
 export function contestedBySettledFact(
   claim: {
     subject?: string | undefined;
     predicate?: string | undefined;
     object?: string | undefined;
+    support?: number | undefined;
   },
   facts: Iterable<{ kind: string; link?: typeof claim | undefined }>,
 ): boolean {
@@ -178,7 +180,8 @@ export function contestedBySettledFact(
       fact.kind === 'relation' &&
       fact.link?.subject === claim.subject &&
       fact.link.predicate === claim.predicate &&
-      fact.link.object !== claim.object
+      fact.link.object !== claim.object &&
+      (fact.link.support ?? 0) > (claim.support ?? 0)
     )
       return true;
   return false;
