@@ -97,12 +97,18 @@ export function beliefEntry(agent: string, belief: Belief): CandidateOrDormant {
           },
         }),
   };
+  // What an unsettled claim is about: its subject and object, or the thing a claim that a thing
+  // exists names. A claim of a fact that records neither says nothing a task could name, so the
+  // rule has nothing to go by and leaves it ranked as any item.
   if (isUnsettledClaim(belief)) {
     const named =
       triple.subject !== undefined || triple.object !== undefined
         ? [triple.subject, triple.object].map((slug) => (slug ?? '').replaceAll('-', ' '))
-        : [data.name, ...data.aliases];
-    candidate.about = named.map(nameTerms).filter((name) => name !== '');
+        : data.kind === 'hypothesis' && data.proposes === 'entity'
+          ? [data.name, ...data.aliases]
+          : [];
+    const about = named.map(nameTerms).filter((name) => name !== '');
+    if (about.length > 0) candidate.about = about;
   }
   return candidate;
 }
