@@ -31,13 +31,16 @@ import {
 import { ContextCorpus } from '../src/context/corpus.js';
 import { everythingInMemoryOrder } from '../src/context/scope.js';
 import {
+  contestedBySettledFact,
   learnFromExperience,
   linkedRelevance,
   mentions,
+  mentionsAny,
   NAME_MENTION,
   nameTerms,
   recencyFactor,
   TagSpecificity,
+  unsettledClaimRelevance,
 } from '../src/context/signals.js';
 import { terms } from '../src/context/text.js';
 import type { Segment } from '../src/consensus/segments.js';
@@ -171,7 +174,7 @@ const beliefValue = fc
             ...common,
             claim: `${spec.name} ${spec.body}`.trim(),
             proposes: 'relation',
-            ...(spec.subject === null ? {} : { subject: spec.subject }),
+            ...(spec.subject === null ? {} : { subject: spec.subject, predicate: 'feeds' }),
             ...(spec.object === null ? {} : { object: spec.object }),
             status: spec.inactive ? 'refuted' : 'open',
           });
@@ -422,6 +425,30 @@ function everyCandidate(
     if (candidate.link === undefined) return;
     const linked = linkedRelevance(candidate.link, (slug) => entityScores.get(slug));
     if (linked > (relevance[i] as number)) relevance[i] = linked;
+  });
+  // An unsettled claim counts its own words only when the task names what it is about.
+  const entityNames = new Map<string, string[]>();
+  candidates.forEach((candidate, i) => {
+    if (candidate.entity !== undefined)
+      entityNames.set(candidate.entity, (documents[i] as { names: string[] }).names);
+  });
+  candidates.forEach((candidate, i) => {
+    if (candidate.about === undefined) return;
+    const link = candidate.link;
+    const named =
+      mentionsAny(phrase, candidate.about) ||
+      [link?.subject, link?.object].some(
+        (slug) => slug !== undefined && mentionsAny(phrase, entityNames.get(slug) ?? []),
+      );
+    const linked = link === undefined ? 0 : linkedRelevance(link, (slug) => entityScores.get(slug));
+    relevance[i] = unsettledClaimRelevance(relevance[i] as number, linked, named);
+  });
+  // Any open claim: out when a settled fact with more support contests it.
+  const facts = candidates.map((c) => ({ kind: c.item.kind, link: c.link }));
+  candidates.forEach((candidate, i) => {
+    const link = candidate.link;
+    if (candidate.item.kind !== 'hypothesis' || link === undefined) return;
+    if ((relevance[i] as number) > 0 && contestedBySettledFact(link, facts)) relevance[i] = 0;
   });
   const newest = candidates.reduce((max, c) => Math.max(max, c.at ?? -Infinity), -Infinity);
   const scores = candidates.map((candidate, i) =>

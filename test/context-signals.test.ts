@@ -3,16 +3,23 @@
 // applied, how specific a matched tag is, and recency.
 import { assembleContext, type AssembledContext } from '../src/context/assemble.js';
 import {
+  contestedBySettledFact,
   linkedRelevance,
   mentions,
   nameTerms,
   recencyFactor,
   RECENCY_FLOOR,
   TagSpecificity,
+  unsettledClaimRelevance,
 } from '../src/context/signals.js';
 import type { RewardRecord } from '../src/memory/rewards.js';
 import { SkillSchema, type Skill } from '../src/memory/skills.js';
-import { EntitySchema, RelationSchema, type Belief } from '../src/world/beliefs.js';
+import {
+  EntitySchema,
+  HypothesisSchema,
+  RelationSchema,
+  type Belief,
+} from '../src/world/beliefs.js';
 import { humanFilesFixture } from './helpers/human.js';
 
 const AGENT = 'orion';
@@ -41,6 +48,32 @@ function relation(slug: string, name: string, subject: string, object: string): 
     object,
   });
   return { slug, path: `agents/${AGENT}/world/relations/${slug}.md`, data, body: `${name}.` };
+}
+
+/** An open claim "<subject> <predicate> <object>", supported by `supports` distinct tasks. */
+function claim(subjectName: string, predicate: string, object: string, supports: number): Belief {
+  const text = `${subjectName} ${predicate} ${object}`;
+  const subject = subjectName.toLowerCase().replaceAll(' ', '-');
+  const slug = `${subject}-${supports}`;
+  const data = HypothesisSchema.parse({
+    kind: 'hypothesis',
+    name: text,
+    aliases: [],
+    tags: [subject, predicate.replaceAll(' ', '-')],
+    confidence: 0.5,
+    created: AT,
+    evidence: Array.from({ length: supports }, (_, i) => ({
+      task: `task-${i}`,
+      supports: true,
+      at: AT,
+    })),
+    claim: text,
+    proposes: 'relation',
+    subject,
+    predicate: predicate.replaceAll(' ', '-'),
+    object,
+  });
+  return { slug, path: `agents/${AGENT}/world/hypotheses/${slug}.md`, data, body: '' };
 }
 
 function past(
@@ -139,6 +172,72 @@ describe('context ranking signals', () => {
     expect(includedIds(unlinked)).toEqual([]);
   });
 
+  it('shows an unsettled claim for what it is about, not for a word it shares with the task', () => {
+    // One supporting task: below what promotion asks for, so the claim is unsettled.
+    const unsettled = claim('Yorqua Sawen', 'authenticates by', 'fjord', 1);
+    const settled = claim('Yorqua Sawen', 'authenticates by', 'fjord', 3);
+    const elsewhere = 'Do the kaloven reconcile ledger for Mirel Tosk (how it authenticates).';
+    // Three supporting tasks: the shared word "authenticates" reaches the claim.
+    const supported = assemble(elsewhere, { world: [settled] });
+    expect(includedIds(supported)).toEqual(['world/hypotheses/yorqua-sawen-3.md']);
+    // The same word does not bring in the claim one task made: it is left out as unrelated.
+    const weak = assemble(elsewhere, { world: [unsettled] });
+    expect(includedIds(weak)).toEqual([]);
+    expect(weak.excluded).toContainEqual(
+      expect.objectContaining({ id: 'world/hypotheses/yorqua-sawen-1.md', reason: 'unrelated' }),
+    );
+    // A task that names the thing the claim is about gets it, ranked by its own words.
+    const about = assemble(
+      'Do the kaloven reconcile ledger for Yorqua Sawen (how it authenticates).',
+      {
+        world: [unsettled],
+      },
+    );
+    expect(includedIds(about)).toEqual(['world/hypotheses/yorqua-sawen-1.md']);
+  });
+
+  it('shows an unsettled claim when the task names its subject by an alias of the entity', () => {
+    const world = [
+      entity('yorqua-sawen', 'Yorqua Sawen', 'The login gateway.', ['Project Zalvor']),
+      claim('Yorqua Sawen', 'authenticates by', 'fjord', 1),
+    ];
+    const context = assemble('Rotate the keys of Project Zalvor (how it authenticates).', {
+      world,
+    });
+    expect(includedIds(context)).toContain('world/hypotheses/yorqua-sawen-1.md');
+  });
+
+  it('leaves out an unsettled claim a settled fact contests, and shows the fact', () => {
+    const truth = relation(
+      'yorqua-oauth',
+      'Yorqua Sawen authenticates by oauth',
+      'yorqua-sawen',
+      'oauth',
+    );
+    // As promoted from a claim: its predicate and tags.
+    Object.assign(truth.data, {
+      predicate: 'authenticates-by',
+      tags: ['yorqua-sawen', 'authenticates-by'],
+      evidence: ['t1', 't2', 't3'].map((task) => ({ task, supports: true, at: AT, note: null })),
+    });
+    const rival = claim('Yorqua Sawen', 'authenticates by', 'fjord', 1);
+    const task = 'Do the kaloven reconcile ledger for Yorqua Sawen (how it authenticates).';
+    const thing = entity('yorqua-sawen', 'Yorqua Sawen', 'The login gateway.');
+    const context = assemble(task, { world: [thing, truth, rival] });
+    expect(includedIds(context)).toEqual([
+      'world/entities/yorqua-sawen.md',
+      'world/relations/yorqua-oauth.md',
+    ]);
+    expect(context.excluded).toContainEqual(
+      expect.objectContaining({ id: 'world/hypotheses/yorqua-sawen-1.md', reason: 'unrelated' }),
+    );
+    // A fact with another predicate does not contest it.
+    (truth.data as { predicate: string }).predicate = 'stores-in';
+    expect(includedIds(assemble(task, { world: [thing, truth, rival] }))).toContain(
+      'world/hypotheses/yorqua-sawen-1.md',
+    );
+  });
+
   it('ranks the skill similar past tasks applied with success above an identical one', () => {
     const skills = [
       skill('throttle-a', 'Throttle webhook senders', 'Slow the sender down.'),
@@ -233,6 +332,27 @@ describe('signal functions', () => {
     expect(mentions(nameTerms('Tenant cache queue'), nameTerms('Tenant queue'))).toBe(false);
     expect(mentions(nameTerms('Tenant queue east'), nameTerms('Tenant queue v2'))).toBe(false);
     expect(mentions('anything', '')).toBe(false);
+  });
+
+  it('count the own words of an unsettled claim only when the task names what it is about', () => {
+    expect(unsettledClaimRelevance(0.3, 0, false)).toBe(0);
+    expect(unsettledClaimRelevance(0.3, 0.1, false)).toBe(0.1);
+    expect(unsettledClaimRelevance(0.3, 0.1, true)).toBe(0.3);
+    expect(unsettledClaimRelevance(0.3, 0.8, true)).toBe(0.8);
+  });
+
+  it('let a better-supported fact contest a claim with its subject and predicate, another object', () => {
+    const claimLink = { subject: 'a', predicate: 'feeds', object: 'b', support: 1 };
+    const fact = (kind: string, object: string, predicate = 'feeds', support = 3) => ({
+      kind,
+      link: { subject: 'a', predicate, object, support },
+    });
+    expect(contestedBySettledFact(claimLink, [fact('relation', 'c')])).toBe(true);
+    expect(contestedBySettledFact(claimLink, [fact('relation', 'b')])).toBe(false);
+    expect(contestedBySettledFact(claimLink, [fact('hypothesis', 'c')])).toBe(false);
+    expect(contestedBySettledFact(claimLink, [fact('relation', 'c', 'reads')])).toBe(false);
+    // A claim as well supported as the fact is not outweighed by it.
+    expect(contestedBySettledFact(claimLink, [fact('relation', 'c', 'feeds', 1)])).toBe(false);
   });
 
   it('link a fact to its subject more than to its object', () => {

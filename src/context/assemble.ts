@@ -9,12 +9,15 @@ import type { Belief } from '../world/beliefs.js';
 import { excludedItem, item, rankedItem, round, type Candidate } from './candidates.js';
 import { corpusOf, type ContextCorpus, type ContextDocument } from './corpus.js';
 import {
+  contestedBySettledFact,
   learnFromExperience,
   linkedRelevance,
   mentions,
+  mentionsAny,
   NAME_MENTION,
   nameTerms,
   recencyFactor,
+  unsettledClaimRelevance,
 } from './signals.js';
 import { terms } from './text.js';
 import { everythingInMemoryOrder, type ContextScope } from './scope.js';
@@ -223,6 +226,33 @@ export function assembleContext(input: {
       document.relevance = value;
     }
   }
+  // Open claims. An unsettled one is reached through what it is about, not through shared words:
+  // a claim the task names the subject or object of (by its slug's words, or by a name of the
+  // entity it resolves to) keeps its own relevance; any other counts only its link to a relevant
+  // thing. And a settled fact with more support, the claim's subject and predicate and another
+  // object answers instead of any open claim.
+  for (const document of reached) {
+    const candidate = document.candidate as Candidate;
+    if (candidate.item.kind !== 'hypothesis') continue;
+    const link = candidate.link;
+    if (candidate.about !== undefined) {
+      const named =
+        mentionsAny(taskPhrase, candidate.about) ||
+        (link !== undefined &&
+          [link.subject, link.object].some((slug) => {
+            const names = slug === undefined ? undefined : corpus.entity(slug)?.terms?.names;
+            return names !== undefined && mentionsAny(taskPhrase, names);
+          }));
+      const linkedValue = link === undefined ? 0 : linkedRelevance(link, entityScore);
+      document.relevance = unsettledClaimRelevance(document.relevance, linkedValue, named);
+    }
+    if (
+      document.relevance > 0 &&
+      link?.subject !== undefined &&
+      contestedBySettledFact(link, factCandidates(corpus.factsFrom(link.subject)))
+    )
+      document.relevance = 0;
+  }
   const newest = corpus.newest;
 
   // Below the floor an item is unrelated whatever its rank: those are listed in memory order,
@@ -282,6 +312,16 @@ export function assembleContext(input: {
     learnedTags,
     tokens,
   };
+}
+
+/** The facts and claims among `documents`, as `contestedBySettledFact` reads them. */
+function* factCandidates(
+  documents: Iterable<ContextDocument>,
+): Generator<{ kind: string; link?: Candidate['link'] }> {
+  for (const document of documents) {
+    const candidate = document.candidate as Candidate;
+    yield { kind: candidate.item.kind, link: candidate.link };
+  }
 }
 
 /** Counts rankings, so a document knows whether the current one reached it. */

@@ -6,6 +6,8 @@ import type { ParseCache } from '../memory/parse-cache.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import { skillSuccessRate, type Skill } from '../memory/skills.js';
 import { isLive, type Belief } from '../world/beliefs.js';
+import { tallyEvidence } from '../world/confidence.js';
+import { PROMOTION } from '../world/lifecycle.js';
 import { isTrusted } from '../world/provenance.js';
 import type { ContextItem, ContextItemKind, ExcludedItem, RankedItem } from './assemble.js';
 import { countTerms, type TermCounts } from './bm25.js';
@@ -20,10 +22,25 @@ export interface Candidate {
   entity?: string;
   /** An entity's name and aliases. */
   names?: string[];
-  /** The things a relation or claim is about (slugs). */
-  link?: { subject?: string | undefined; object?: string | undefined };
+  /**
+   * The things a relation or claim is about (slugs), what it says of them (its predicate as
+   * `nameTerms` gives it), and how many distinct tasks support it.
+   */
+  link?: {
+    subject?: string | undefined;
+    object?: string | undefined;
+    predicate?: string | undefined;
+    support?: number;
+  };
   /** When the item was last used or became valid (ms since the epoch). */
   at?: number;
+  /**
+   * Set on an unsettled claim only (`isUnsettledClaim`): the names of what it is about, as
+   * `nameTerms` gives them (its subject's and object's slugs as words, or, for a claim that a
+   * thing exists, its name and aliases). The task must name one of them (or the entity its subject
+   * or object resolves to) for the claim's own words to count (`unsettledClaimRelevance`).
+   */
+  about?: string[];
 }
 
 /** An item that is never a candidate, and why. */
@@ -64,15 +81,50 @@ export function beliefEntry(agent: string, belief: Belief): CandidateOrDormant {
   if (!isLive(belief)) return { item: entry, reason: 'superseded or refuted' };
   if (!isTrusted(belief))
     return { item: entry, reason: 'unverified: only untrusted authors support it' };
-  const triple = data as { subject?: string; object?: string };
-  return {
+  const triple = data as { subject?: string; predicate?: string; object?: string };
+  const candidate: Candidate = {
     item: entry,
     path: belief.path,
     at: timeOf(data.valid_at ?? data.created),
     ...(data.kind === 'entity'
       ? { entity: belief.slug, names: [data.name, ...data.aliases] }
-      : { link: { subject: triple.subject, object: triple.object } }),
+      : {
+          link: {
+            subject: triple.subject,
+            object: triple.object,
+            predicate: triple.predicate === undefined ? undefined : nameTerms(triple.predicate),
+            support: tallyEvidence(data.evidence).supporting,
+          },
+        }),
   };
+  // What an unsettled claim is about: its subject and object, or the thing a claim that a thing
+  // exists names. A claim of a fact that records neither says nothing a task could name, so the
+  // rule has nothing to go by and leaves it ranked as any item.
+  if (isUnsettledClaim(belief)) {
+    const named =
+      triple.subject !== undefined || triple.object !== undefined
+        ? [triple.subject, triple.object].map((slug) => (slug ?? '').replaceAll('-', ' '))
+        : data.kind === 'hypothesis' && data.proposes === 'entity'
+          ? [data.name, ...data.aliases]
+          : [];
+    const about = named.map(nameTerms).filter((name) => name !== '');
+    if (about.length > 0) candidate.about = about;
+  }
+  return candidate;
+}
+
+/**
+ * An unsettled claim: an open hypothesis that fewer independent tasks support than promotion asks
+ * for (`PROMOTION.minSupportingTasks`). Nothing has verified it yet, so a context shows it only for
+ * what it is about (`unsettledClaimRelevance`).
+ */
+export function isUnsettledClaim(belief: Belief): boolean {
+  const data = belief.data;
+  return (
+    data.kind === 'hypothesis' &&
+    data.status === 'open' &&
+    tallyEvidence(data.evidence).supporting < PROMOTION.minSupportingTasks
+  );
 }
 
 export function segmentEntry(segment: Segment): Candidate {

@@ -199,6 +199,11 @@ export class ContextCorpus {
     for (const document of this.objects.get(slug) ?? NONE) found.add(document);
   }
 
+  /** The facts and claims whose subject is the thing `slug`. */
+  factsFrom(slug: string): Iterable<ContextDocument> {
+    return this.subjects.get(slug) ?? NONE;
+  }
+
   /** The candidate that gives the thing `slug` names its score: the last entity with that slug. */
   entity(slug: string): ContextDocument | undefined {
     let last: ContextDocument | undefined;

@@ -143,6 +143,55 @@ export function linkedRelevance(
   return Math.max(SUBJECT_LINK * subject, OBJECT_LINK * object);
 }
 
+/**
+ * The relevance of an unsettled claim (an open hypothesis that lacks the support promotion asks
+ * for, see `Candidate.about`): it is reached through what it is about, not through the words it
+ * shares with the task. When the task names its subject or object (`named`), its own text and tag
+ * match count as any item's do; otherwise only its link to a relevant thing (`linked`, as
+ * `linkedRelevance` gives) counts. A claim with one supporting task that shares a common word with
+ * a task about something else (a predicate such as "authenticates") is no reason to show it: no
+ * task about other things uses it, so no outcome would ever speak against it, and a model may
+ * take it as fact.
+ */
+export function unsettledClaimRelevance(own: number, linked: number, named: boolean): number {
+  return named ? Math.max(own, linked) : linked;
+}
+
+/**
+ * Whether a settled fact contests an open claim: an active relation with the claim's subject and
+ * predicate and another object (the rivalry the promotion rules count, `world/lifecycle.ts`) that
+ * more tasks support than the claim (`support`, distinct supporting tasks). The better-supported,
+ * verified answer is what a context shows; the rival stays in memory for learning to settle, out
+ * of the context, where a model would have to choose between the two and may take the wrong one.
+ * When the claim gathers as much support as the fact, both are shown again, and outcomes decide.
+ */
+export function contestedBySettledFact(
+  claim: {
+    subject?: string | undefined;
+    predicate?: string | undefined;
+    object?: string | undefined;
+    support?: number | undefined;
+  },
+  facts: Iterable<{ kind: string; link?: typeof claim | undefined }>,
+): boolean {
+  if (claim.subject === undefined || claim.predicate === undefined) return false;
+  for (const fact of facts)
+    if (
+      fact.kind === 'relation' &&
+      fact.link?.subject === claim.subject &&
+      fact.link.predicate === claim.predicate &&
+      fact.link.object !== claim.object &&
+      (fact.link.support ?? 0) > (claim.support ?? 0)
+    )
+      return true;
+  return false;
+}
+
+/** Whether the task's phrase (as `nameTerms` gives) mentions any of `names`. */
+export function mentionsAny(phrase: string, names: readonly string[]): boolean {
+  return names.some((name) => mentions(phrase, name));
+}
+
 /** Days after which an item's recency weight halves. */
 export const RECENCY_HALF_LIFE_DAYS = 90;
 /** The least an old item's score keeps: recency breaks near-ties, it never buries a strong match. */
