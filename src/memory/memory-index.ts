@@ -17,17 +17,14 @@ import type { ParseCache } from './parse-cache.js';
 /** Bump when the stored shape changes: an index of another version is rebuilt from the files. */
 // 4: sealed reward shards left the index for their own store (sealed-shards.ts); an index of 3
 // holds their records, which a run would load for nothing.
-// 5: 1,024 shards instead of 256 (paths hash to other shards).
-export const MEMORY_INDEX_FORMAT = 5;
+export const MEMORY_INDEX_FORMAT = 4;
 /** Where the index lives, inside the git directory (never in the committed tree). */
 export const MEMORY_INDEX_DIR = `agentos/memory-index-v${MEMORY_INDEX_FORMAT}`;
 /**
  * The index is split by path so that a run that changes a few files rewrites only a few shards:
- * small ones (about 10 files each at 10,000 files), since each changed shard is written whole. An
- * iteration changes a dozen files or so; with 256 shards (40 files, 80 KB each) it rewrote a
- * megabyte of index every time.
+ * small ones (about 40 files each at 10,000 files), since each changed shard is written whole.
  */
-const SHARDS = 1024;
+const SHARDS = 256;
 
 /** The folders whose files the index serves without rereading them, unless a read names fewer. */
 export const MEMORY_ROOTS = ['agents', 'shared'] as const;
@@ -55,7 +52,7 @@ interface Shard {
 /**
  * Shards this process has read or written, by file: a process that runs many iterations (`run
  * --all`, the daemon) reads each shard from disk once, without even a stat of each file on every
- * iteration (1,024 of them). A shard another process rewrote since is not read again: every entry
+ * iteration (256 of them). A shard another process rewrote since is not read again: every entry
  * is keyed by its file's blob id, so a shard held here is never wrong, at worst missing what the
  * other process parsed (which is then parsed again here).
  */
