@@ -10,7 +10,10 @@ import { spawn } from 'node:child_process';
  */
 export function runNodeForJson(args: readonly string[], what: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, [PARENT_PID]: String(process.pid) },
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -28,12 +31,17 @@ export function runNodeForJson(args: readonly string[], what: string): Promise<u
   });
 }
 
+/** Names the starting process's id in a child's environment. */
+const PARENT_PID = 'AGENTOS_BENCH_PARENT_PID';
+
 /**
  * In a process `runNodeForJson` started: exits as soon as the process that started it is gone (a
- * bench stopped with Ctrl-C or killed), instead of running on for minutes as an orphan.
+ * bench stopped with Ctrl-C or killed), instead of running on for minutes as an orphan. The
+ * parent's id comes from the environment: a parent killed while this process was still loading
+ * has already handed it to another parent by the time `process.ppid` is read.
  */
 export function exitWithParent(): void {
-  const parent = process.ppid;
+  const parent = Number(process.env[PARENT_PID]) || process.ppid;
   setInterval(() => {
     try {
       // Signal 0 only asks whether the process exists.
