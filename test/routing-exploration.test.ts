@@ -39,7 +39,7 @@ describe('routing exploration with censored successes', () => {
           attempts: [{ tier: 'strongest', success: true }],
           cost: 0.016,
         },
-        'strongest',
+        ['cheap-fast', 'balanced', 'strongest'],
       );
     // Not exploring (a draw above the rate): the greedy start, the static route.
     const greedy = chooseRoute(evidence, request([0.99]));
@@ -63,7 +63,7 @@ describe('routing exploration with censored successes', () => {
           attempts: [{ tier: 'cheap-fast', success: true }],
           cost: 0.0012,
         },
-        'strongest',
+        ['cheap-fast', 'balanced', 'strongest'],
       );
     const learned = chooseRoute(evidence, request([0.99]));
     expect(learned.tier).toBe('cheap-fast');

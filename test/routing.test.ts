@@ -341,7 +341,7 @@ describe('exploration', () => {
           attempts: upTo < 0 ? attempts : attempts.slice(0, upTo + 1),
           cost: null,
         },
-        'strongest',
+        ['cheap-fast', 'balanced', 'strongest'],
       );
     }
     expect(explored).toBeGreaterThan(0);
@@ -422,7 +422,7 @@ describe('a run cost budget', () => {
           attempts: [{ tier: n < 20 ? 'balanced' : 'cheap-fast', success: n < 20 || n % 10 !== 0 }],
           cost: null,
         },
-        'strongest',
+        ['cheap-fast', 'balanced', 'strongest'],
       );
     const choose = (spent: number) =>
       chooseRoute(evidence, {

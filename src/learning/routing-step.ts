@@ -46,7 +46,7 @@ export function planRoutingUpdate(
     agent,
     through,
     records: records.length,
-    evidence: evidenceFromLog(records, TIERS[TIERS.length - 1] ?? 'strongest'),
+    evidence: evidenceFromLog(records, TIERS),
     tiers: configuredTierCosts(memory.registry, memory.registry.context.token_budget),
     budget: memory.agent.budget,
     maxEscalations: memory.registry.llm.max_escalations,

@@ -20,6 +20,11 @@ export interface SolveRequest {
   budget?: RunBudget;
   /** Tiers the cascade may climb after a failed answer (llm.max_escalations); all when absent. */
   maxEscalations?: number;
+  /**
+   * The tiers a failed answer escalates to, in order (the learned route, which may skip a tier);
+   * one tier up at a time when absent. Still bounded by `maxEscalations`.
+   */
+  escalation?: readonly Tier[];
   /** Verification of a valid answer (e.g. constraint checks): problems found make the cascade escalate. */
   verify?: (output: SolveOutput) => string[];
 }

@@ -11,7 +11,7 @@ import { errorMessage, InputError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Tier } from '../memory/registry.js';
 import { BudgetExhaustedError } from './budget.js';
-import { cascadeTiers, runRequestCascade, type TierAttempt } from './cascade.js';
+import { requestTiers, runRequestCascade, type TierAttempt } from './cascade.js';
 import type { SolveOutput } from '../memory/solve-output.js';
 import type { StreamedReply } from './stream-reply.js';
 import { solveOutputJsonSchema, SOLVE_OUTPUT_SCHEMA_NAME } from './json-schema.js';
@@ -197,7 +197,7 @@ export class OpenAIModel implements Model {
   /** A cost budget needs a price for every model the cascade may call: checked before any call. */
   private checkPricesForCostBudget(request: SolveRequest): void {
     if (request.budget?.limits.maxCostUsd === undefined) return;
-    for (const tier of cascadeTiers(request.tier, request.maxEscalations)) {
+    for (const tier of requestTiers(request)) {
       const model = this.settings.models[tier];
       request.budget.check({
         model,

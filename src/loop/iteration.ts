@@ -177,6 +177,7 @@ export async function runIteration(
       task: task.text,
       agent: memory.agent,
       tier: choice.tier,
+      ...(choice.escalation ? { escalation: choice.escalation } : {}),
       demand: estimate.demand,
       context,
       constraints: memory.human.constraints,

@@ -40,5 +40,12 @@ export function chooseTier(
   logger.debug(
     `${taskId}: ${estimate.demand} demand (${estimate.reason}) → ${routed.tier} (${routed.route.reason})`,
   );
-  return { choice: { tier: routed.tier, reason: routed.route.reason }, route: routed.route };
+  return {
+    choice: {
+      tier: routed.tier,
+      reason: routed.route.reason,
+      ...(routed.escalation ? { escalation: routed.escalation } : {}),
+    },
+    route: routed.route,
+  };
 }

@@ -19,6 +19,8 @@ export const TierRouteEstimateSchema = z.looseObject({
 export const RouteRecordSchema = z.looseObject({
   /** The tier the policy started the task on. */
   tier: z.enum(TIERS),
+  /** The tiers a failed answer escalates to, in order; absent: one tier up at a time. */
+  escalation: z.array(z.enum(TIERS)).optional(),
   /** The static table's tier for the estimated demand. */
   default_tier: z.enum(TIERS),
   reason: z.string(),

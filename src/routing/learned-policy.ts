@@ -2,7 +2,8 @@
 // reward records is folded into per-cluster counts (a cluster is the estimated demand and the
 // task's first tag); a task's start tier is the one with the lowest expected cost per success,
 // escalation included, among those whose expected success is within the budget's tolerance of the
-// best; exploration (at a rate that shrinks with evidence and never exceeds MAX_EXPLORATION)
+// best, and a failed answer escalates one tier up, past any tier that costs as much per call as a
+// stronger one; exploration (at a rate that shrinks with evidence and never exceeds MAX_EXPLORATION)
 // first tries a cheaper start that has hardly been tried, since censored successes cannot tell
 // which tier a task needed, else takes a Thompson draw. Tiers are plain names, so any 2 to 5 tiers work; their order is the
 // escalation order, their costs decide the choice. The bench runs this same module.
@@ -63,6 +64,12 @@ export interface ClusterEvidence {
   atMost: Record<string, number>;
   /** Tasks that failed on this tier and went no further (cap or budget): a stronger level. */
   above: Record<string, number>;
+  /**
+   * Tasks that failed on one tier and succeeded on a stronger one after skipping the tiers between
+   * (a route that skips): their level is above the first and at most the second. By failed tier,
+   * then by the tier that succeeded.
+   */
+  between: Record<string, Record<string, number>>;
   /** Tasks that failed on the strongest tier: no tier solves them. */
   unsolved: number;
 }
@@ -89,7 +96,7 @@ export function emptyEvidence(): RoutingEvidence {
 }
 
 export function emptyClusterEvidence(): ClusterEvidence {
-  return { decisions: 0, first: {}, exact: {}, atMost: {}, above: {}, unsolved: 0 };
+  return { decisions: 0, first: {}, exact: {}, atMost: {}, above: {}, between: {}, unsolved: 0 };
 }
 
 /** The cluster a task falls in: its estimated demand and its first tag in sorted order. */
@@ -113,18 +120,24 @@ function bump(table: Record<string, number>, key: string): void {
 }
 
 /**
- * Adds one task's evidence (mutates `evidence`: the fold of a learning run or a bench).
- * `strongest` is the strongest configured tier: failing there means no tier solves the task.
+ * Adds one task's evidence (mutates `evidence`: the fold of a learning run or a bench). `tiers`
+ * are the configured tiers in escalation order: failing on the last means no tier solves the task,
+ * and a success after a skipped tier says less than one right after the tier below it.
  */
 export function addObservation(
   evidence: RoutingEvidence,
   observation: RouteObservation,
-  strongest: string,
+  tiers: readonly string[],
 ): void {
   const { attempts } = observation;
   const firstAttempt = attempts[0];
   if (!firstAttempt) return;
   const lastAttempt = attempts[attempts.length - 1] ?? firstAttempt;
+  const failedBefore = attempts[attempts.length - 2];
+  const skipped =
+    failedBefore !== undefined &&
+    tiers.indexOf(lastAttempt.tier) - tiers.indexOf(failedBefore.tier) > 1;
+  const strongest = tiers[tiers.length - 1];
   const targets = [
     evidenceOf(evidence.clusters, clusterKey(observation.demand, observation.tags)),
     evidenceOf(evidence.demands, observation.demand),
@@ -136,6 +149,8 @@ export function addObservation(
     else first.failures++;
     if (lastAttempt.success) {
       if (attempts.length === 1) bump(target.atMost, lastAttempt.tier);
+      else if (skipped && failedBefore)
+        bump((target.between[failedBefore.tier] ??= {}), lastAttempt.tier);
       else bump(target.exact, lastAttempt.tier);
     } else if (lastAttempt.tier === strongest) target.unsolved++;
     else bump(target.above, lastAttempt.tier);
@@ -175,8 +190,10 @@ export interface TierEstimate {
   success: number;
   /** Expected cost of one call. */
   cost: number;
-  /** Expected success and cost of a task that starts here and escalates on failure. */
+  /** Expected success and cost of a task that starts here and escalates on failure along `route`. */
   start: { success: number; cost: number };
+  /** The best route from this tier: it, then the tiers a failed answer escalates to. */
+  route: string[];
   /** Tasks that started on this tier (cluster, then demand-wide). */
   evidence: { cluster: number; demand: number };
 }
@@ -207,19 +224,36 @@ function levelCounts(
   if (!cluster) return exact;
   const atMost = tiers.map((t, s) => (s === 0 ? 0 : (cluster.atMost[t] ?? 0)));
   const above = tiers.map((t) => cluster.above[t] ?? 0);
-  if (atMost.every((n) => n === 0) && above.every((n) => n === 0)) return exact;
+  // (failed tier, succeeded tier, count) of the routes that skipped tiers between the two.
+  const intervals: [number, number, number][] = [];
+  for (const [low, byHigh] of Object.entries(cluster.between ?? {}))
+    for (const [high, n] of Object.entries(byHigh)) {
+      const lo = tiers.indexOf(low);
+      const hi = tiers.indexOf(high);
+      if (lo >= 0 && hi > lo && n > 0) intervals.push([lo, hi, n]);
+    }
+  if (atMost.every((n) => n === 0) && above.every((n) => n === 0) && intervals.length === 0)
+    return exact;
+  // Each censored count is shared over the levels it allows, in proportion to `probability`.
+  const spread = (
+    next: number[],
+    probability: readonly number[],
+    from: number,
+    to: number,
+    n: number,
+  ) => {
+    let mass = 0;
+    for (let j = from; j <= to; j++) mass += probability[j] ?? 0;
+    if (mass <= 0) return;
+    for (let j = from; j <= to; j++) next[j] = (next[j] ?? 0) + (n * (probability[j] ?? 0)) / mass;
+  };
   const share = (probability: readonly number[]): number[] => {
     const next = [...exact];
     for (let s = 0; s < tiers.length; s++) {
-      const below = probability.slice(0, s + 1).reduce((a, b) => a + b, 0);
-      if ((atMost[s] ?? 0) > 0 && below > 0)
-        for (let j = 0; j <= s; j++)
-          next[j] = (next[j] ?? 0) + ((atMost[s] ?? 0) * (probability[j] ?? 0)) / below;
-      const upper = 1 - below;
-      if ((above[s] ?? 0) > 0 && upper > 0)
-        for (let j = s + 1; j < levels; j++)
-          next[j] = (next[j] ?? 0) + ((above[s] ?? 0) * (probability[j] ?? 0)) / upper;
+      if ((atMost[s] ?? 0) > 0) spread(next, probability, 0, s, atMost[s] ?? 0);
+      if ((above[s] ?? 0) > 0) spread(next, probability, s + 1, levels - 1, above[s] ?? 0);
     }
+    for (const [lo, hi, n] of intervals) spread(next, probability, lo + 1, hi, n);
     return next;
   };
   if (sharedBy) return share(sharedBy);
@@ -243,6 +277,58 @@ function staticPrior(demand: string, count: number): number[] {
   );
 }
 
+/**
+ * A route as tier positions, weakest first: the start, then the tiers a failed answer escalates to
+ * in turn.
+ */
+export type Ladder = readonly number[];
+
+/** The one-step route from `start`: every tier above it, at most `maxEscalations` of them. */
+export function stepLadder(start: number, count: number, maxEscalations: number): number[] {
+  const last = Math.min(count - 1, start + Math.max(0, maxEscalations));
+  return Array.from({ length: last - start + 1 }, (_, k) => start + k);
+}
+
+/**
+ * The route from `start`: one tier up per failed answer, past every tier that costs at least as
+ * much per call as a stronger one (that tier solves at most what the stronger one solves, for no
+ * less: skipping it never costs more and never solves less), at most `maxEscalations` escalations.
+ */
+export function routeFrom(
+  start: number,
+  costs: readonly number[],
+  maxEscalations: number,
+): number[] {
+  const ladder = [start];
+  for (let k = start + 1; k < costs.length; k++) {
+    const dominated = costs.slice(k + 1).some((stronger) => stronger <= (costs[k] ?? 0));
+    if (!dominated) ladder.push(k);
+  }
+  return ladder.slice(0, 1 + Math.max(0, maxEscalations));
+}
+
+/** Expected success and cost of a task that follows `ladder`, given the level distribution. */
+export function ladderExpectation(
+  levels: readonly number[],
+  costs: readonly number[],
+  ladder: Ladder,
+): { success: number; cost: number } {
+  let success = 0;
+  let cost = 0;
+  levels.forEach((probability, level) => {
+    let spent = 0;
+    for (const k of ladder) {
+      spent += costs[k] ?? 0;
+      if (level <= k) {
+        success += probability;
+        break;
+      }
+    }
+    cost += probability * spent;
+  });
+  return { success, cost };
+}
+
 /** Expected success and cost of starting at `start` and escalating one tier per failure, given the level distribution. */
 export function cascadeExpectation(
   levels: readonly number[],
@@ -250,17 +336,26 @@ export function cascadeExpectation(
   start: number,
   maxEscalations: number,
 ): { success: number; cost: number } {
-  const last = Math.min(costs.length - 1, start + maxEscalations);
-  let success = 0;
-  let cost = 0;
-  levels.forEach((probability, level) => {
-    let spent = 0;
-    if (level <= start) spent = costs[start] ?? 0;
-    else for (let k = start; k <= Math.min(level, last); k++) spent += costs[k] ?? 0;
-    if (level <= last) success += probability;
-    cost += probability * spent;
+  return ladderExpectation(levels, costs, stepLadder(start, costs.length, maxEscalations));
+}
+
+/** A start's route and what it is expected to do. */
+interface StartRoute {
+  ladder: number[];
+  success: number;
+  cost: number;
+}
+
+/** Each start's route (routeFrom) and its expected success and cost under `levels`. */
+function startRoutes(
+  levels: readonly number[],
+  costs: readonly number[],
+  maxEscalations: number,
+): StartRoute[] {
+  return costs.map((_, start) => {
+    const ladder = routeFrom(start, costs, maxEscalations);
+    return { ladder, ...ladderExpectation(levels, costs, ladder) };
   });
-  return { success, cost };
 }
 
 interface ClusterModel {
@@ -317,7 +412,7 @@ function drawLevels(
 ): number[] {
   const exactOnly = levelCounts(
     prior,
-    cluster ? { ...cluster, atMost: {}, above: {} } : undefined,
+    cluster ? { ...cluster, atMost: {}, above: {}, between: {} } : undefined,
     tiers,
   );
   const split = sampleDirichlet(exactOnly, random);
@@ -348,7 +443,9 @@ export interface RouteDecision {
   defaultTier: string;
   cluster: string;
   reason: string;
-  /** True when the tier is not the greedy choice: an exploration draw picked it. */
+  /** The tiers a failed answer escalates to, in order, after `tier` (empty: no escalation). */
+  escalation: string[];
+  /** True when the route is not the greedy choice: an exploration draw picked it. */
   explored: boolean;
   explorationRate: number;
   tolerance: number;
@@ -456,8 +553,8 @@ export function chooseRoute(evidence: RoutingEvidence, request: RouteRequest): R
   const model = clusterModel(evidence, request.demand, key, names);
   const costs = tiers.map((t) => t.cost);
   const levels = normalise(model.counts);
-  const starts = tiers.map((_, i) => cascadeExpectation(levels, costs, i, request.maxEscalations));
   const tolerance = effectiveTolerance(request.budget, request.run);
+  const starts = startRoutes(levels, costs, request.maxEscalations);
   const affordable = (i: number) =>
     !request.run || i === 0 || (starts[i]?.cost ?? 0) <= request.run.limit - request.run.spent;
   // Below the static route, a tier needs some evidence before the greedy choice may start there.
@@ -475,9 +572,7 @@ export function chooseRoute(evidence: RoutingEvidence, request: RouteRequest): R
   if (untried >= 0) chosen = untried;
   else if (exploring) {
     const drawn = clusterModel(evidence, request.demand, key, names, request.random).counts;
-    const sampled = tiers.map((_, i) =>
-      cascadeExpectation(drawn, costs, i, request.maxEscalations),
-    );
+    const sampled = startRoutes(normalise(drawn), costs, request.maxEscalations);
     chosen = bestStart(
       sampled,
       tiers.map((_, i) => affordable(i)),
@@ -485,6 +580,7 @@ export function chooseRoute(evidence: RoutingEvidence, request: RouteRequest): R
     );
   }
   const explored = chosen !== greedy;
+  const ladder = starts[chosen]?.ladder ?? [chosen];
   let solvedBelow = 0;
   const estimates: TierEstimate[] = tiers.map((t, i) => {
     solvedBelow += levels[i] ?? 0;
@@ -492,7 +588,8 @@ export function chooseRoute(evidence: RoutingEvidence, request: RouteRequest): R
       tier: t.tier,
       success: solvedBelow,
       cost: t.cost,
-      start: starts[i] ?? { success: 0, cost: 0 },
+      start: { success: starts[i]?.success ?? 0, cost: starts[i]?.cost ?? 0 },
+      route: (starts[i]?.ladder ?? [i]).map((k) => names[k] ?? ''),
       evidence: model.evidence[i] ?? { cluster: 0, demand: 0 },
     };
   });
@@ -502,8 +599,10 @@ export function chooseRoute(evidence: RoutingEvidence, request: RouteRequest): R
     tier,
     defaultTier,
     cluster: key,
+    escalation: ladder.slice(1).map((k) => names[k] ?? ''),
     reason: decisionReason({
       picked,
+      skipped: skippedTiers(ladder).map((k) => names[k] ?? ''),
       explored,
       untried: untried >= 0,
       tolerance,
@@ -517,8 +616,19 @@ export function chooseRoute(evidence: RoutingEvidence, request: RouteRequest): R
   };
 }
 
+/** Tier positions a route passes over: above its start, below its last tier, not on it. */
+export function skippedTiers(ladder: Ladder): number[] {
+  const first = ladder[0] ?? 0;
+  const last = ladder[ladder.length - 1] ?? first;
+  const skipped: number[] = [];
+  for (let k = first + 1; k < last; k++) if (!ladder.includes(k)) skipped.push(k);
+  return skipped;
+}
+
 function decisionReason(input: {
   picked: TierEstimate | undefined;
+  /** Tiers the route's escalation passes over. */
+  skipped: readonly string[];
   explored: boolean;
   /** The exploration tried a cheaper start that has hardly been tried. */
   untried: boolean;
@@ -529,7 +639,8 @@ function decisionReason(input: {
   const { picked } = input;
   if (!picked) return `static route ${input.defaultTier}`;
   const perSuccess = picked.start.cost / Math.max(picked.start.success, 1e-9);
-  const numbers = `expected success ${picked.start.success.toFixed(2)}, cost per success ${formatCost(perSuccess)}`;
+  const skips = input.skipped.length > 0 ? `, escalation skips ${input.skipped.join(', ')}` : '';
+  const numbers = `expected success ${picked.start.success.toFixed(2)}, cost per success ${formatCost(perSuccess)}${skips}`;
   if (input.explored && input.untried)
     return `exploring ${picked.tier} (fewer than ${MIN_EVIDENCE} starts there yet, and it could cost less per success; ${numbers}; ${input.decisions} decisions in the cluster)`;
   if (input.explored)

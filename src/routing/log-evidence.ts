@@ -51,12 +51,13 @@ function routeOf(record: RewardRecord): { tags: string[] } | undefined {
 /** The evidence of a whole log (one record per task). */
 export function evidenceFromLog(
   records: Iterable<RewardRecord>,
-  strongest: string,
+  /** The configured tiers in escalation order. */
+  tiers: readonly string[],
 ): RoutingEvidence {
   const evidence = emptyEvidence();
   for (const record of records) {
     const observation = observationOf(record);
-    if (observation) addObservation(evidence, observation, strongest);
+    if (observation) addObservation(evidence, observation, tiers);
   }
   return evidence;
 }

@@ -13,6 +13,8 @@ export const DEFAULT_ROUTES: Readonly<Record<ReasoningDemand, Tier>> = {
 export interface TierChoice {
   tier: Tier;
   reason: string;
+  /** The tiers a failed answer escalates to, in order; absent: one tier up at a time. */
+  escalation?: readonly Tier[];
 }
 
 export interface RoutingPolicy {

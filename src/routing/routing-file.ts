@@ -32,6 +32,8 @@ const ClusterSchema = z.strictObject({
   exact: perTier,
   at_most: perTier,
   above: perTier,
+  /** Failed on the outer tier, then succeeded on the inner one after skipping the tiers between. */
+  between: z.record(z.string(), z.record(z.string(), count)).optional(),
   unsolved: count.default(0),
 });
 type ClusterFrontmatter = z.infer<typeof ClusterSchema>;
@@ -64,6 +66,8 @@ function toFrontmatter(cluster: ClusterEvidence, decision?: RouteDecision): Clus
     exact: cluster.exact,
     at_most: cluster.atMost,
     above: cluster.above,
+    // Written only once a route has skipped a tier: files of one-step routes stay as they were.
+    ...(Object.keys(cluster.between).length > 0 ? { between: cluster.between } : {}),
     unsolved: cluster.unsolved,
   };
 }
@@ -75,6 +79,7 @@ function fromFrontmatter(cluster: ClusterFrontmatter): ClusterEvidence {
     exact: cluster.exact,
     atMost: cluster.at_most,
     above: cluster.above,
+    between: cluster.between ?? {},
     unsolved: cluster.unsolved,
   };
 }
@@ -228,7 +233,7 @@ export function readRoutingFile(cache: ParseCache, path: string): RoutingFileRea
   try {
     const data = cache.parse(
       path,
-      'routing@1',
+      'routing@2',
       (text) => parseMarkdown(path, text, RoutingFrontmatterSchema).data,
     );
     if (data === undefined) return { status: 'missing', path };

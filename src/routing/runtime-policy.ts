@@ -59,6 +59,8 @@ export interface RouteInput {
 
 export interface RouteResult {
   tier: Tier;
+  /** The tiers a failed answer escalates to, in order (the learned route); absent: one tier up. */
+  escalation?: Tier[];
   route: RouteRecord;
   /** For the log: why routing.md was not used, naming the file. */
   warning?: string;
@@ -116,11 +118,14 @@ export function routeTask(input: RouteInput): RouteResult {
     random: seededRandom(input.taskId),
   });
   const tier = isTier(decision.tier) ? decision.tier : defaultTier;
+  const escalation = decision.escalation.filter(isTier);
   const chosen = decision.estimates.find((e) => e.tier === tier);
   return {
     tier,
+    escalation,
     route: {
       tier,
+      escalation,
       ...shared,
       reason: decision.reason,
       explored: decision.explored,

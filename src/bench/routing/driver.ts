@@ -1,13 +1,16 @@
 // The routing benchmark's driver: every policy routes the same task stream, side by side. The
 // learned policy is the product's own module (src/routing/learned-policy.ts), fed only what the
 // runtime logs (the estimated demand, the tags, each tier tried and whether it succeeded, the cost),
-// and escalates one tier per failed call as the runtime's cascade does.
+// and follows its route as the runtime's cascade does: the start, then the tiers a failed call
+// escalates to (one tier up at a time for every other policy).
 import {
   addObservation,
   chooseRoute,
   emptyEvidence,
   effectiveTolerance,
+  routeFrom,
   staticPosition,
+  stepLadder,
   type RouteObservation,
 } from '../../routing/learned-policy.js';
 import { Random } from '../random.js';
@@ -32,11 +35,8 @@ export const POLICY_NAMES = [
 ] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
-/** Where a policy starts a task and how many escalations it allows after failed calls. */
-interface Plan {
-  start: number;
-  escalations: number;
-}
+/** The tiers a policy calls on a task, in order, until one succeeds: its start, then its escalation. */
+type Plan = readonly number[];
 
 interface TaskRun {
   success: boolean;
@@ -96,8 +96,7 @@ function execute(task: SimTask, plan: Plan, costs: readonly number[]): TaskRun {
   const calls: number[] = [];
   let cost = 0;
   let success = false;
-  const last = Math.min(costs.length - 1, plan.start + plan.escalations);
-  for (let k = plan.start; k <= last; k++) {
+  for (const k of plan) {
     calls.push(k);
     cost += costs[k] ?? 0;
     if (task.succeeds[k]) {
@@ -206,22 +205,22 @@ function classPosterior(config: RoutingBenchConfig, task: SimTask): number[] {
   });
 }
 
-/** Expected success and cost of each start tier per class, by simulating the true model. */
-function classStartTable(
+/** Expected success and cost of each route per class, by simulating the true model. */
+function classRouteTable(
   config: RoutingBenchConfig,
-  escalations: number,
+  routes: readonly Plan[],
 ): { success: number; cost: number }[][] {
   const random = new Random(config.seed ^ 0x5bd1e995);
   const table = successTable(config);
   const costs = config.tiers.map((t) => t.cost);
   const samples = 20000;
   return config.classes.map((_, classIndex) => {
-    const totals = config.tiers.map(() => ({ success: 0, cost: 0 }));
+    const totals = routes.map(() => ({ success: 0, cost: 0 }));
     for (let n = 0; n < samples; n++) {
       const succeeds = realiseOutcomes(config, table, classIndex, random);
       const task: SimTask = { classIndex, demand: '', tags: [], succeeds };
-      totals.forEach((entry, start) => {
-        const run = execute(task, { start, escalations }, costs);
+      totals.forEach((entry, r) => {
+        const run = execute(task, routes[r] ?? [], costs);
         entry.success += run.success ? 1 : 0;
         entry.cost += run.cost;
       });
@@ -230,7 +229,7 @@ function classStartTable(
   });
 }
 
-/** The start with the lowest cost per success within `tolerance` of the best success: the learned policy's own rule. */
+/** The route with the lowest cost per success within `tolerance` of the best success: the learned policy's own rule. */
 function ruleChoice(
   starts: readonly { success: number; cost: number }[],
   tolerance: number,
@@ -260,6 +259,7 @@ export function runRoutingBench(config: RoutingBenchConfig): RoutingBenchResults
   const tolerance = effectiveTolerance(config.budget, undefined);
   const runs = (plan: (task: SimTask, index: number) => Plan): TaskRun[] =>
     tasks.map((task, index) => execute(task, plan(task, index), costs));
+  const climb = (start: number, up = escalations) => stepLadder(start, costs.length, up);
 
   // The learned policy: the product's module, learning from each task's logged evidence.
   const evidence = emptyEvidence();
@@ -276,7 +276,8 @@ export function runRoutingBench(config: RoutingBenchConfig): RoutingBenchResults
       random: () => random.next(),
     });
     if (decision.explored) explored++;
-    const run = execute(task, { start: names.indexOf(decision.tier), escalations }, costs);
+    const route = [decision.tier, ...decision.escalation].map((tier) => names.indexOf(tier));
+    const run = execute(task, route, costs);
     const observation: RouteObservation = {
       demand: task.demand,
       tags: task.tags,
@@ -286,25 +287,27 @@ export function runRoutingBench(config: RoutingBenchConfig): RoutingBenchResults
       })),
       cost: run.cost,
     };
-    addObservation(evidence, observation, names[top] ?? '');
+    addObservation(evidence, observation, names);
     return run;
   });
   const learnedSummary = summarise(learnedRuns, costs.length, names);
 
-  const startTable = classStartTable(config, escalations);
+  // Bayes-optimal over the same routes the learned policy chooses from.
+  const routes = costs.map((_, start) => routeFrom(start, costs, escalations));
+  const routeTable = classRouteTable(config, routes);
   const bayesRuns = runs((task) => {
     const posterior = classPosterior(config, task);
     const norm = posterior.reduce((a, b) => a + b, 0) || 1;
-    const starts = costs.map((_, s) => {
+    const expected = routes.map((_, r) => {
       let success = 0;
       let cost = 0;
       posterior.forEach((weight, c) => {
-        success += (weight / norm) * (startTable[c]?.[s]?.success ?? 0);
-        cost += (weight / norm) * (startTable[c]?.[s]?.cost ?? 0);
+        success += (weight / norm) * (routeTable[c]?.[r]?.success ?? 0);
+        cost += (weight / norm) * (routeTable[c]?.[r]?.cost ?? 0);
       });
       return { success, cost };
     });
-    return { start: ruleChoice(starts, tolerance), escalations };
+    return routes[ruleChoice(expected, tolerance)] ?? climb(top);
   });
 
   const randomSource = new Random(config.seed ^ 0x165667b1);
@@ -317,15 +320,15 @@ export function runRoutingBench(config: RoutingBenchConfig): RoutingBenchResults
   );
   const oracleRuns = tasks.map((task) => {
     const cheapest = task.succeeds.indexOf(true);
-    return execute(task, { start: cheapest < 0 ? 0 : cheapest, escalations: 0 }, costs);
+    return execute(task, [cheapest < 0 ? 0 : cheapest], costs);
   });
 
   const all: Record<PolicyName, TaskRun[]> = {
-    'always-cheapest': runs(() => ({ start: 0, escalations: 0 })),
-    'always-strongest': runs(() => ({ start: top, escalations: 0 })),
-    static: runs((task) => ({ start: staticPosition(task.demand, costs.length), escalations })),
-    random: runs(() => ({ start: randomSource.chance(matched) ? top : 0, escalations: 0 })),
-    cascade: runs(() => ({ start: 0, escalations: top })),
+    'always-cheapest': runs(() => [0]),
+    'always-strongest': runs(() => [top]),
+    static: runs((task) => climb(staticPosition(task.demand, costs.length))),
+    random: runs(() => [randomSource.chance(matched) ? top : 0]),
+    cascade: runs(() => climb(0, top)),
     learned: learnedRuns,
     'bayes-optimal': bayesRuns,
     oracle: oracleRuns,

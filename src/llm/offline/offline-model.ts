@@ -7,7 +7,7 @@ import { estimateTokens } from '../../context/text.js';
 import { slugify } from '../../memory/layout.js';
 import type { Outcome, ReasoningDemand } from '../../memory/rewards.js';
 import type { Tier } from '../../memory/registry.js';
-import { cascadeTiers } from '../cascade.js';
+import { requestTiers } from '../cascade.js';
 import type { Model, SolveRequest, SolveResult } from '../model.js';
 import { taskHardness, tooHardFor } from './tier-outcome.js';
 import type {
@@ -34,7 +34,7 @@ export class OfflineModel implements Model {
     const usage = { prompt: 0, completion: 0 };
     let output: SolveOutput | undefined;
     let tier = request.tier;
-    for (tier of cascadeTiers(request.tier, request.maxEscalations)) {
+    for (tier of requestTiers(request)) {
       request.budget?.check({
         model: OFFLINE_MODEL_NAME,
         tokens: request.context.tokens,
