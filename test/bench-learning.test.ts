@@ -18,6 +18,7 @@ const VARIANT_KEYS = [
   'false_beliefs_in_context',
   'success_series',
   'tiers',
+  'starts',
   'tasks_with_memory_in_context',
   'learning_runs',
   'metrics',
@@ -47,6 +48,7 @@ interface Variant {
   tasks_with_memory_in_context: number;
   learning_runs: number;
   tiers: Record<string, number>;
+  starts: Record<string, number>;
   metrics: Record<string, { value: number | null; status: string }>;
   seconds: number;
 }
@@ -91,6 +93,11 @@ describe('agentos bench learning', () => {
       expect(Object.keys(variant).sort()).toEqual([...VARIANT_KEYS].sort());
       expect(variant.tasks).toBe(10);
       expect(variant.success_series).toHaveLength(10);
+      // Every task started on one tier and ended on one.
+      const sum = (counts: Record<string, number>) =>
+        Object.values(counts).reduce((a, b) => a + b, 0);
+      expect(sum(variant.tiers)).toBe(10);
+      expect(sum(variant.starts)).toBe(10);
       expect(Object.keys(variant.metrics).sort()).toEqual([...METRIC_IDS].sort());
     }
     expect(Object.keys(first.results.targets_met)).toEqual(

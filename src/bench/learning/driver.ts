@@ -115,6 +115,8 @@ interface TaskFigures {
   falseBelief: boolean;
   memoryItems: number;
   tier: Tier;
+  /** The tier the task started on (the cascade may have moved up from it). */
+  start: Tier;
 }
 
 export interface VariantResult {
@@ -128,6 +130,8 @@ export interface VariantResult {
   /** Success rate in each tenth of the stream, for the chart. */
   success_series: number[];
   tiers: Record<Tier, number>;
+  /** Tasks per tier they started on. */
+  starts: Record<Tier, number>;
   /** Tasks whose context held any memory item (skills, beliefs, segments, rewards). */
   tasks_with_memory_in_context: number;
   learning_runs: number;
@@ -206,6 +210,7 @@ export async function runVariant(
         falseBelief: (reading?.falseItems.length ?? 0) > 0,
         memoryItems: reading?.memoryItems ?? 0,
         tier: record?.model_used ?? 'cheap-fast',
+        start: record?.tiers_tried?.[0] ?? record?.model_used ?? 'cheap-fast',
       });
       if (learningRuns && (i + 1) % config.learn_every === 0 && i + 1 < stream.length) {
         await runLearning({ repoRoot: dir, git, agent, now, consensus: false });
@@ -243,9 +248,10 @@ function summarize(
   const successes = figures.filter((f) => f.success).length;
   const cost = figures.reduce((sum, f) => sum + f.costUsd, 0);
   const tenth = figures.length / 10;
-  const tiers = Object.fromEntries(
-    TIERS.map((tier) => [tier, figures.filter((f) => f.tier === tier).length]),
-  ) as Record<Tier, number>;
+  const perTier = (of: (f: TaskFigures) => Tier) =>
+    Object.fromEntries(
+      TIERS.map((tier) => [tier, figures.filter((f) => of(f) === tier).length]),
+    ) as Record<Tier, number>;
   return {
     tasks: figures.length,
     success_first: rate(figures.slice(0, fifth)),
@@ -257,7 +263,8 @@ function summarize(
     success_series: Array.from({ length: 10 }, (_, k) =>
       rate(figures.slice(Math.round(k * tenth), Math.round((k + 1) * tenth))),
     ),
-    tiers,
+    tiers: perTier((f) => f.tier),
+    starts: perTier((f) => f.start),
     tasks_with_memory_in_context: figures.filter((f) => f.memoryItems > 0).length,
     learning_runs: learningRuns,
     metrics: Object.fromEntries(
