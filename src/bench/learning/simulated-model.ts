@@ -107,17 +107,20 @@ export class SimulatedModel implements Model {
     const { accepted, attempts } = await runRequestCascade(request, async (tier) => {
       const modelName = this.models[tier];
       request.budget?.check({ model: modelName, tokens: promptTokens, costUsd: 0 });
-      let chance =
+      const able =
         this.rules.competence[tier][task.hardness] *
         (this.rules.rederive + (1 - this.rules.rederive) * coverage);
+      let chance = able;
       for (const f of heldFacts) {
         if (f.falsehood === undefined) continue;
         // Told both, it trusts the false one half as often as when told only the false one.
         chance *= 1 - (f.truth === undefined ? this.rules.misled : this.rules.misled / 2);
       }
-      // One draw per task for every tier: a stronger tier solves what a weaker one solves.
+      // One draw per task for every tier: a stronger tier solves what a weaker one solves. A draw
+      // the tier could solve but the false beliefs took away is an answer they misled.
       const success = draw < chance;
-      const output = this.answer(task, success, heldSkills, heldFacts);
+      const misled = !success && draw < able;
+      const output = this.answer(task, success, misled, heldSkills, heldFacts);
       const call = {
         prompt: promptTokens,
         completion: COMPLETION_TOKENS + estimateTokens(JSON.stringify(output.memory)),
@@ -152,6 +155,8 @@ export class SimulatedModel implements Model {
   private answer(
     task: StreamTask,
     success: boolean,
+    /** Failed because it took a false belief in its context for true. */
+    misled: boolean,
     heldSkills: (ContextItem | undefined)[],
     heldFacts: { truth?: ContextItem; falsehood?: ContextItem }[],
   ): SolveOutput {
@@ -209,9 +214,17 @@ export class SimulatedModel implements Model {
           object: null,
         });
     }
-    const used = [...heldSkills, ...heldFacts.map((f) => f.truth ?? f.falsehood)].filter(
-      (item): item is ContextItem => item !== undefined,
-    );
+    // What it relied on: a misled answer, the false belief; any other, the true one when held. An
+    // answer that succeeded with only a false belief about a fact worked the fact out again and
+    // relied on nothing; one that failed anyway read the false one.
+    const used = [
+      ...heldSkills,
+      ...heldFacts.map((f) =>
+        misled && f.falsehood !== undefined
+          ? f.falsehood
+          : (f.truth ?? (success ? undefined : f.falsehood)),
+      ),
+    ].filter((item): item is ContextItem => item !== undefined);
     return {
       answer: success
         ? `Done: ${task.text.split('.')[0] ?? task.id}.`
