@@ -31,7 +31,7 @@ import {
 import { ContextCorpus } from '../src/context/corpus.js';
 import { everythingInMemoryOrder } from '../src/context/scope.js';
 import {
-  contestedBySettledFact,
+  contestedByBetterFact,
   learnFromExperience,
   linkedRelevance,
   mentions,
@@ -40,7 +40,7 @@ import {
   nameTerms,
   recencyFactor,
   TagSpecificity,
-  unsettledClaimRelevance,
+  claimRelevance,
 } from '../src/context/signals.js';
 import { terms } from '../src/context/text.js';
 import type { Segment } from '../src/consensus/segments.js';
@@ -426,7 +426,7 @@ function everyCandidate(
     const linked = linkedRelevance(candidate.link, (slug) => entityScores.get(slug));
     if (linked > (relevance[i] as number)) relevance[i] = linked;
   });
-  // An unsettled claim counts its own words only when the task names what it is about.
+  // A fact or an unsettled claim counts its own words only when the task names what it is about.
   const entityNames = new Map<string, string[]>();
   candidates.forEach((candidate, i) => {
     if (candidate.entity !== undefined)
@@ -441,14 +441,14 @@ function everyCandidate(
         (slug) => slug !== undefined && mentionsAny(phrase, entityNames.get(slug) ?? []),
       );
     const linked = link === undefined ? 0 : linkedRelevance(link, (slug) => entityScores.get(slug));
-    relevance[i] = unsettledClaimRelevance(relevance[i] as number, linked, named);
+    relevance[i] = claimRelevance(relevance[i] as number, linked, named);
   });
-  // Any open claim: out when a settled fact with more support contests it.
+  // Any fact or open claim: out when an active fact with more support contests it.
   const facts = candidates.map((c) => ({ kind: c.item.kind, link: c.link }));
   candidates.forEach((candidate, i) => {
     const link = candidate.link;
-    if (candidate.item.kind !== 'hypothesis' || link === undefined) return;
-    if ((relevance[i] as number) > 0 && contestedBySettledFact(link, facts)) relevance[i] = 0;
+    if (!['hypothesis', 'relation'].includes(candidate.item.kind) || link === undefined) return;
+    if ((relevance[i] as number) > 0 && contestedByBetterFact(link, facts)) relevance[i] = 0;
   });
   const newest = candidates.reduce((max, c) => Math.max(max, c.at ?? -Infinity), -Infinity);
   const scores = candidates.map((candidate, i) =>

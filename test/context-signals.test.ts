@@ -3,14 +3,14 @@
 // applied, how specific a matched tag is, and recency.
 import { assembleContext, type AssembledContext } from '../src/context/assemble.js';
 import {
-  contestedBySettledFact,
+  contestedByBetterFact,
   linkedRelevance,
   mentions,
   nameTerms,
   recencyFactor,
   RECENCY_FLOOR,
   TagSpecificity,
-  unsettledClaimRelevance,
+  claimRelevance,
 } from '../src/context/signals.js';
 import type { RewardRecord } from '../src/memory/rewards.js';
 import { SkillSchema, type Skill } from '../src/memory/skills.js';
@@ -172,20 +172,33 @@ describe('context ranking signals', () => {
     expect(includedIds(unlinked)).toEqual([]);
   });
 
-  it('shows an unsettled claim for what it is about, not for a word it shares with the task', () => {
+  it('shows a fact or a claim for what it is about, not for a word it shares with the task', () => {
     // One supporting task: below what promotion asks for, so the claim is unsettled.
     const unsettled = claim('Yorqua Sawen', 'authenticates by', 'fjord', 1);
-    const settled = claim('Yorqua Sawen', 'authenticates by', 'fjord', 3);
-    const elsewhere = 'Do the kaloven reconcile ledger for Mirel Tosk (how it authenticates).';
-    // Three supporting tasks: the shared word "authenticates" reaches the claim.
-    const supported = assemble(elsewhere, { world: [settled] });
-    expect(includedIds(supported)).toEqual(['world/hypotheses/yorqua-sawen-3.md']);
-    // The same word does not bring in the claim one task made: it is left out as unrelated.
-    const weak = assemble(elsewhere, { world: [unsettled] });
-    expect(includedIds(weak)).toEqual([]);
-    expect(weak.excluded).toContainEqual(
-      expect.objectContaining({ id: 'world/hypotheses/yorqua-sawen-1.md', reason: 'unrelated' }),
+    const supported = claim('Yorqua Sawen', 'authenticates by', 'fjord', 3);
+    const fact = relation(
+      'yorqua-oauth',
+      'Yorqua Sawen authenticates by oauth',
+      'yorqua-sawen',
+      'oauth',
     );
+    Object.assign(fact.data, { predicate: 'authenticates-by', tags: ['authenticates-by'] });
+    const elsewhere = 'Do the kaloven reconcile ledger for Mirel Tosk (how it authenticates).';
+    // The shared word "authenticates" brings in none of them: each is left out as unrelated.
+    for (const belief of [unsettled, supported, fact]) {
+      const context = assemble(elsewhere, { world: [belief] });
+      expect(includedIds(context)).toEqual([]);
+      expect(context.excluded).toContainEqual(
+        expect.objectContaining({
+          id: belief.path.replace(`agents/${AGENT}/`, ''),
+          reason: 'unrelated',
+        }),
+      );
+    }
+    // A task that names its object (oauth) gets the fact.
+    expect(includedIds(assemble('Check what authenticates by oauth.', { world: [fact] }))).toEqual([
+      'world/relations/yorqua-oauth.md',
+    ]);
     // A task that names the thing the claim is about gets it, ranked by its own words.
     const about = assemble(
       'Do the kaloven reconcile ledger for Yorqua Sawen (how it authenticates).',
@@ -335,10 +348,10 @@ describe('signal functions', () => {
   });
 
   it('count the own words of an unsettled claim only when the task names what it is about', () => {
-    expect(unsettledClaimRelevance(0.3, 0, false)).toBe(0);
-    expect(unsettledClaimRelevance(0.3, 0.1, false)).toBe(0.1);
-    expect(unsettledClaimRelevance(0.3, 0.1, true)).toBe(0.3);
-    expect(unsettledClaimRelevance(0.3, 0.8, true)).toBe(0.8);
+    expect(claimRelevance(0.3, 0, false)).toBe(0);
+    expect(claimRelevance(0.3, 0.1, false)).toBe(0.1);
+    expect(claimRelevance(0.3, 0.1, true)).toBe(0.3);
+    expect(claimRelevance(0.3, 0.8, true)).toBe(0.8);
   });
 
   it('let a better-supported fact contest a claim with its subject and predicate, another object', () => {
@@ -347,12 +360,12 @@ describe('signal functions', () => {
       kind,
       link: { subject: 'a', predicate, object, support },
     });
-    expect(contestedBySettledFact(claimLink, [fact('relation', 'c')])).toBe(true);
-    expect(contestedBySettledFact(claimLink, [fact('relation', 'b')])).toBe(false);
-    expect(contestedBySettledFact(claimLink, [fact('hypothesis', 'c')])).toBe(false);
-    expect(contestedBySettledFact(claimLink, [fact('relation', 'c', 'reads')])).toBe(false);
+    expect(contestedByBetterFact(claimLink, [fact('relation', 'c')])).toBe(true);
+    expect(contestedByBetterFact(claimLink, [fact('relation', 'b')])).toBe(false);
+    expect(contestedByBetterFact(claimLink, [fact('hypothesis', 'c')])).toBe(false);
+    expect(contestedByBetterFact(claimLink, [fact('relation', 'c', 'reads')])).toBe(false);
     // A claim as well supported as the fact is not outweighed by it.
-    expect(contestedBySettledFact(claimLink, [fact('relation', 'c', 'feeds', 1)])).toBe(false);
+    expect(contestedByBetterFact(claimLink, [fact('relation', 'c', 'feeds', 1)])).toBe(false);
   });
 
   it('link a fact to its subject more than to its object', () => {

@@ -9,7 +9,7 @@ import type { Belief } from '../world/beliefs.js';
 import { excludedItem, item, rankedItem, round, type Candidate } from './candidates.js';
 import { corpusOf, type ContextCorpus, type ContextDocument } from './corpus.js';
 import {
-  contestedBySettledFact,
+  contestedByBetterFact,
   learnFromExperience,
   linkedRelevance,
   mentions,
@@ -17,7 +17,7 @@ import {
   NAME_MENTION,
   nameTerms,
   recencyFactor,
-  unsettledClaimRelevance,
+  claimRelevance,
 } from './signals.js';
 import { terms } from './text.js';
 import { everythingInMemoryOrder, type ContextScope } from './scope.js';
@@ -226,14 +226,14 @@ export function assembleContext(input: {
       document.relevance = value;
     }
   }
-  // Open claims. An unsettled one is reached through what it is about, not through shared words:
-  // a claim the task names the subject or object of (by its slug's words, or by a name of the
-  // entity it resolves to) keeps its own relevance; any other counts only its link to a relevant
-  // thing. And a settled fact with more support, the claim's subject and predicate and another
-  // object answers instead of any open claim.
+  // Facts and open claims. A fact or an unsettled claim is reached through what it is about, not
+  // through shared words: one whose subject or object the task names (by its slug's words, or by
+  // a name of the entity it resolves to) keeps its own relevance; any other counts only its link to
+  // a relevant thing. And an active fact with more support, the same subject and predicate and
+  // another object answers instead of any rival fact or open claim.
   for (const document of reached) {
     const candidate = document.candidate as Candidate;
-    if (candidate.item.kind !== 'hypothesis') continue;
+    if (candidate.item.kind !== 'hypothesis' && candidate.item.kind !== 'relation') continue;
     const link = candidate.link;
     if (candidate.about !== undefined) {
       const named =
@@ -244,12 +244,12 @@ export function assembleContext(input: {
             return names !== undefined && mentionsAny(taskPhrase, names);
           }));
       const linkedValue = link === undefined ? 0 : linkedRelevance(link, entityScore);
-      document.relevance = unsettledClaimRelevance(document.relevance, linkedValue, named);
+      document.relevance = claimRelevance(document.relevance, linkedValue, named);
     }
     if (
       document.relevance > 0 &&
       link?.subject !== undefined &&
-      contestedBySettledFact(link, factCandidates(corpus.factsFrom(link.subject)))
+      contestedByBetterFact(link, factCandidates(corpus.factsFrom(link.subject)))
     )
       document.relevance = 0;
   }
@@ -314,7 +314,7 @@ export function assembleContext(input: {
   };
 }
 
-/** The facts and claims among `documents`, as `contestedBySettledFact` reads them. */
+/** The facts and claims among `documents`, as `contestedByBetterFact` reads them. */
 function* factCandidates(
   documents: Iterable<ContextDocument>,
 ): Generator<{ kind: string; link?: Candidate['link'] }> {

@@ -35,10 +35,10 @@ export interface Candidate {
   /** When the item was last used or became valid (ms since the epoch). */
   at?: number;
   /**
-   * Set on an unsettled claim only (`isUnsettledClaim`): the names of what it is about, as
+   * Set on a fact (a relation) and on an unsettled claim (`isUnsettledClaim`): the names of what it is about, as
    * `nameTerms` gives them (its subject's and object's slugs as words, or, for a claim that a
    * thing exists, its name and aliases). The task must name one of them (or the entity its subject
-   * or object resolves to) for the claim's own words to count (`unsettledClaimRelevance`).
+   * or object resolves to) for the claim's own words to count (`claimRelevance`).
    */
   about?: string[];
 }
@@ -97,10 +97,14 @@ export function beliefEntry(agent: string, belief: Belief): CandidateOrDormant {
           },
         }),
   };
-  // What an unsettled claim is about: its subject and object, or the thing a claim that a thing
-  // exists names. A claim of a fact that records neither says nothing a task could name, so the
+  // What a fact or an unsettled claim is about: its subject and object, or the thing a claim that a
+  // thing exists names. A claim of a fact that records neither says nothing a task could name, so the
   // rule has nothing to go by and leaves it ranked as any item.
-  if (isUnsettledClaim(belief)) {
+  if (
+    isUnsettledClaim(belief) ||
+    data.kind === 'relation' ||
+    (data.kind === 'hypothesis' && data.proposes === 'relation')
+  ) {
     const named =
       triple.subject !== undefined || triple.object !== undefined
         ? [triple.subject, triple.object].map((slug) => (slug ?? '').replaceAll('-', ' '))
@@ -116,7 +120,7 @@ export function beliefEntry(agent: string, belief: Belief): CandidateOrDormant {
 /**
  * An unsettled claim: an open hypothesis that fewer independent tasks support than promotion asks
  * for (`PROMOTION.minSupportingTasks`). Nothing has verified it yet, so a context shows it only for
- * what it is about (`unsettledClaimRelevance`).
+ * what it is about (`claimRelevance`).
  */
 export function isUnsettledClaim(belief: Belief): boolean {
   const data = belief.data;

@@ -144,28 +144,28 @@ export function linkedRelevance(
 }
 
 /**
- * The relevance of an unsettled claim (an open hypothesis that lacks the support promotion asks
- * for, see `Candidate.about`): it is reached through what it is about, not through the words it
- * shares with the task. When the task names its subject or object (`named`), its own text and tag
- * match count as any item's do; otherwise only its link to a relevant thing (`linked`, as
- * `linkedRelevance` gives) counts. A claim with one supporting task that shares a common word with
- * a task about something else (a predicate such as "authenticates") is no reason to show it: no
- * task about other things uses it, so no outcome would ever speak against it, and a model may
- * take it as fact.
+ * The relevance of a fact (a relation) or an unsettled claim (an open hypothesis that lacks the
+ * support promotion asks for, see `Candidate.about`): it is reached through what it is about, not
+ * through the words it shares with the task. When the task names its subject or object (`named`),
+ * its own text and tag match count as any item's do; otherwise only its link to a relevant thing
+ * (`linked`, as `linkedRelevance` gives) counts. A fact about another thing that shares a common
+ * word with the task (a predicate such as "retries") tells the task nothing, and fills the context;
+ * a claim with one supporting task shown that way is worse: no task about other things uses it, so
+ * no outcome would ever speak against it, and a model may take it as fact.
  */
-export function unsettledClaimRelevance(own: number, linked: number, named: boolean): number {
+export function claimRelevance(own: number, linked: number, named: boolean): number {
   return named ? Math.max(own, linked) : linked;
 }
 
 /**
- * Whether a settled fact contests an open claim: an active relation with the claim's subject and
- * predicate and another object (the rivalry the promotion rules count, `world/lifecycle.ts`) that
- * more tasks support than the claim (`support`, distinct supporting tasks). The better-supported,
- * verified answer is what a context shows; the rival stays in memory for learning to settle, out
- * of the context, where a model would have to choose between the two and may take the wrong one.
- * When the claim gathers as much support as the fact, both are shown again, and outcomes decide.
+ * Whether an active fact contests a fact or an open claim: an active relation with the same subject
+ * and predicate and another object (the rivalry the promotion rules count, `world/lifecycle.ts`)
+ * that more tasks support. The better-supported answer is what a context shows; the rival stays in
+ * memory for learning to settle, out of the context, where a model would have to choose between
+ * the two and may take the wrong one. When the rival gathers as much support, both are shown
+ * again, and outcomes decide.
  */
-export function contestedBySettledFact(
+export function contestedByBetterFact(
   claim: {
     subject?: string | undefined;
     predicate?: string | undefined;
