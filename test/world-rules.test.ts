@@ -454,43 +454,6 @@ describe('promotion', () => {
     ]);
   });
 
-  it('keeps a claim a hypothesis while an active fact with as much support answers its subject and predicate', () => {
-    /** An active fact, as a promotion leaves it, supported by `tasks`. */
-    const active = (object: string, tasks: string[]): Belief => {
-      const base = claim(
-        'billing-cache',
-        'calls',
-        object,
-        tasks.map((t) => support(t)),
-      );
-      return {
-        ...base,
-        path: `agents/orion/world/relations/${base.slug}.md`,
-        data: { ...base.data, kind: 'relation', status: 'active' } as Belief['data'],
-      };
-    };
-    const three = ['t1', 't2', 't3'].map((t) => support(t));
-    const wrong = claim('billing-cache', 'calls', 'audit-log', three);
-    // The established fact has as many supports: the claim waits, however well it meets the numbers.
-    const established = active('ledger-service', ['f1', 'f2', 'f3']);
-    expect(promote([cache, ledger, audit, established, wrong]).transitions).toEqual([]);
-    // Outgrown: a claim with more support than the fact is promoted.
-    const weaker = active('ledger-service', ['f1', 'f2']);
-    expect(promote([cache, ledger, audit, weaker, wrong]).transitions.map((t) => t.path)).toEqual([
-      wrong.path,
-    ]);
-    // An open rival is no such answer: the claim is promoted on its own numbers.
-    const open = claim(
-      'billing-cache',
-      'calls',
-      'ledger-service',
-      ['f1', 'f2', 'f3', 'f4'].map((t) => support(t)),
-    );
-    expect(promote([cache, ledger, audit, open, wrong]).transitions.map((t) => t.path)).toEqual(
-      expect.arrayContaining([wrong.path]),
-    );
-  });
-
   it('waits for a third task when a task contradicted the fact, and for things', () => {
     // Two supports after a contradiction: 3 / 6 = 0.5, under 0.6.
     const doubted = claim('billing-cache', 'calls', 'ledger-service', [

@@ -165,7 +165,7 @@ const promote: LearningStep = {
   run(state, context) {
     const result = outcome(
       'promote',
-      `A hypothesis becomes an entity or relation when at least ${PROMOTION.minSupportingTasks} distinct tasks support it (${PROMOTION.uncontestedFactSupportingTasks} for a fact no task contradicted and no live fact contests with another object for its subject and predicate), its confidence is at least ${PROMOTION.minConfidence}, its newest evidence is not a contradiction, no active fact gives its subject and predicate another object with at least as many supporting tasks, and a trusted source supports it (an issue by an OWNER, MEMBER or COLLABORATOR, the CLI, the schedule, the queue or a person's feedback). The hypothesis stays, marked promoted, pointing at the new file.`,
+      `A hypothesis becomes an entity or relation when at least ${PROMOTION.minSupportingTasks} distinct tasks support it (${PROMOTION.uncontestedFactSupportingTasks} for a fact no task contradicted and no live fact contests with another object for its subject and predicate), its confidence is at least ${PROMOTION.minConfidence}, its newest evidence is not a contradiction and a trusted source supports it (an issue by an OWNER, MEMBER or COLLABORATOR, the CLI, the schedule, the queue or a person's feedback). The hypothesis stays, marked promoted, pointing at the new file.`,
     );
     const update = promoteHypotheses(state.world, context);
     // The firewall (world/provenance.ts): a claim only outsiders back waits, and the commit says so.

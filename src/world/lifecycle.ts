@@ -32,12 +32,6 @@ import { WorldIndex } from './resolve.js';
  * undo: a promoted fact is superseded at its 2nd contradiction (below 0.45), where a hypothesis
  * with two supports is refuted only at its 4th (below 0.35). Things keep the floor of 3: the
  * duplicate rules (duplicates.ts) settle a name more freely while it is still a hypothesis.
- *
- * A claim is not promoted while an active fact gives its subject and predicate another object with
- * at least as many supporting tasks: that fact is the world's answer, and a claim it outsupports
- * (a ticket's mistaken value, repeated) waits as a hypothesis, shown only where the task names what
- * it is about, until outcomes settle the two. When the claim outgrows the fact, it is promoted,
- * and the contradictions its tasks bring decide the older fact.
  */
 export const PROMOTION = {
   minSupportingTasks: 3,
@@ -113,8 +107,6 @@ function describe(supporting: number, contradicting: number, confidence: number)
  */
 export class FactRivals {
   private readonly objects = new Map<string, Set<string>>();
-  /** Per subject and predicate, the active facts' objects and their supporting tasks. */
-  private readonly settled = new Map<string, Map<string, number>>();
 
   constructor(
     world: readonly Belief[],
@@ -127,26 +119,7 @@ export class FactRivals {
       const objects = this.objects.get(key.subjectPredicate);
       if (objects) objects.add(key.object);
       else this.objects.set(key.subjectPredicate, new Set([key.object]));
-      if (belief.data.kind !== 'relation') continue;
-      const support = tallyEvidence(belief.data.evidence).supporting;
-      const facts = this.settled.get(key.subjectPredicate) ?? new Map<string, number>();
-      facts.set(key.object, Math.max(support, facts.get(key.object) ?? 0));
-      this.settled.set(key.subjectPredicate, facts);
     }
-  }
-
-  /**
-   * Whether an active fact gives this belief's subject and predicate another object with at least
-   * as many supporting tasks: that fact is the world's answer until the claim outgrows it.
-   */
-  outsupported(belief: Belief): boolean {
-    const key = this.keyOf(belief);
-    if (!key) return false;
-    const facts = this.settled.get(key.subjectPredicate);
-    if (facts === undefined) return false;
-    const own = tallyEvidence(belief.data.evidence).supporting;
-    for (const [object, support] of facts) if (object !== key.object && support >= own) return true;
-    return false;
   }
 
   /** Whether a live fact other than this one gives its subject and predicate another object. */
@@ -172,7 +145,6 @@ export class FactRivals {
 export function meetsPromotionNumbers(belief: Belief, rivals?: FactRivals): boolean {
   const { tally, confidence } = numbers(belief);
   if (confidence < PROMOTION.minConfidence || tally.openContradiction) return false;
-  if (rivals?.outsupported(belief)) return false;
   if (tally.supporting >= PROMOTION.minSupportingTasks) return true;
   return (
     rivals !== undefined &&
@@ -286,7 +258,6 @@ export function settleWorld(
   options: { now: string; hypothesesOnly?: boolean },
 ): WorldUpdate {
   const index = new WorldIndex(world);
-  const rivals = new FactRivals(world, index);
   const update = emptyUpdate();
   for (const belief of world) {
     if (options.hypothesesOnly && belief.data.kind !== 'hypothesis') continue;
@@ -297,7 +268,7 @@ export function settleWorld(
       update.transitions.push(settled.transition);
       continue;
     }
-    const revived = reconsider(belief, options.now, rivals);
+    const revived = reconsider(belief, options.now);
     if (revived) {
       index.put(revived.belief);
       update.beliefs.set(belief.path, revived.belief);
@@ -310,7 +281,6 @@ export function settleWorld(
 function reconsider(
   belief: Belief,
   now: string,
-  rivals: FactRivals,
 ): { belief: Belief; transition: Transition } | undefined {
   const data = belief.data;
   const { tally, confidence } = numbers(belief);
@@ -344,8 +314,7 @@ function reconsider(
     data.kind !== 'hypothesis' &&
     data.status === 'superseded' &&
     !data.merged_into &&
-    isPromotable(belief) &&
-    !rivals.outsupported(belief)
+    isPromotable(belief)
   ) {
     return {
       belief: {
