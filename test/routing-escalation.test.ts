@@ -2,18 +2,13 @@
 // per call as a stronger one (by default gpt-4o costs more per token than o3) is skipped; what a skipping route observes is kept as an interval, written
 // to routing.md and read back; and a real iteration follows the route.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { formatCommitMessage } from '../src/git/message.js';
 import { runLearning } from '../src/learning/run.js';
 import { cascadeTiers, runRequestCascade } from '../src/llm/cascade.js';
 import { OfflineModel } from '../src/llm/offline/offline-model.js';
-import { silentLogger } from '../src/log.js';
-import { readAgentMemory } from '../src/loop/agent-memory.js';
 import { runIteration } from '../src/loop/iteration.js';
 import { taskFromText } from '../src/loop/task.js';
-import { landChange } from '../src/memory/change.js';
 import { agentPaths } from '../src/memory/layout.js';
 import type { Tier } from '../src/memory/registry.js';
-import { writeRewardRecord } from '../src/memory/reward-log.js';
 import { parseMarkdown } from '../src/memory/markdown.js';
 import {
   addObservation,
@@ -29,7 +24,7 @@ import {
   renderRoutingFile,
   RoutingFrontmatterSchema,
 } from '../src/routing/routing-file.js';
-import { sampleRewardRecord } from './helpers/rewards.js';
+import { commitRewardRecords, sampleRewardRecord } from './helpers/rewards.js';
 import { makeRepo, steppingClock, type TestRepo } from './helpers/repo.js';
 
 const NAMES = ['cheap-fast', 'balanced', 'strongest'];
@@ -210,17 +205,7 @@ describe('an iteration on the learned route', () => {
         }),
       ),
     ];
-    const memory = await readAgentMemory(repo.dir, repo.git);
-    await landChange(
-      { repoRoot: repo.dir, git: repo.git, agent: AGENT, label: 'records', logger: silentLogger },
-      async (writer) => {
-        for (const r of records) writeRewardRecord(writer, repo.dir, memory.rewardIndex, r);
-        return {
-          message: formatCommitMessage({ subject: 'records', body: [], trailers: [] }),
-          value: undefined,
-        };
-      },
-    );
+    await commitRewardRecords(repo, AGENT, records);
     await runLearning({ repoRoot: repo.dir, git: repo.git, now: steppingClock() });
 
     // One hardness cue: beyond cheap-fast's capability for novel work, within balanced's and strongest's.

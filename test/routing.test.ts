@@ -3,19 +3,16 @@
 // with a warning naming it), budget, the exploration bound, and a person's feedback moving it.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { Random } from '../src/bench/random.js';
-import { formatCommitMessage } from '../src/git/message.js';
 import { runLearning } from '../src/learning/run.js';
 import { runRequestCascade } from '../src/llm/cascade.js';
 import { OfflineModel } from '../src/llm/offline/offline-model.js';
-import { memoryLogger, silentLogger } from '../src/log.js';
+import { memoryLogger } from '../src/log.js';
 import { readAgentMemory } from '../src/loop/agent-memory.js';
 import { applyFeedback } from '../src/loop/feedback.js';
 import { runIteration } from '../src/loop/iteration.js';
 import { taskFromText } from '../src/loop/task.js';
-import { landChange } from '../src/memory/change.js';
 import { agentPaths } from '../src/memory/layout.js';
 import type { Tier } from '../src/memory/registry.js';
-import { writeRewardRecord } from '../src/memory/reward-log.js';
 import type { ReasoningDemand, RewardRecord } from '../src/memory/rewards.js';
 import {
   addObservation,
@@ -28,7 +25,7 @@ import { readRoutingFile, renderRoutingFile } from '../src/routing/routing-file.
 import { routeTask, type RouteResult } from '../src/routing/runtime-policy.js';
 import { directReads } from '../src/memory/parse-cache.js';
 import { commitStaged } from './helpers/person.js';
-import { repoRewardRecords } from './helpers/rewards.js';
+import { commitRewardRecords, repoRewardRecords } from './helpers/rewards.js';
 import { makeRepo, steppingClock, type TestRepo } from './helpers/repo.js';
 
 const AGENT = 'orion';
@@ -79,19 +76,8 @@ function times<T>(n: number, make: () => T): T[] {
   return Array.from({ length: n }, make);
 }
 
-async function commitRecords(repo: TestRepo, records: RewardRecord[]): Promise<void> {
-  const memory = await readAgentMemory(repo.dir, repo.git);
-  await landChange(
-    { repoRoot: repo.dir, git: repo.git, agent: AGENT, label: 'records', logger: silentLogger },
-    async (writer) => {
-      for (const r of records) writeRewardRecord(writer, repo.dir, memory.rewardIndex, r);
-      return {
-        message: formatCommitMessage({ subject: 'records', body: [], trailers: [] }),
-        value: undefined,
-      };
-    },
-  );
-}
+const commitRecords = (repo: TestRepo, records: RewardRecord[]) =>
+  commitRewardRecords(repo, AGENT, records);
 
 async function learnedRoute(
   repo: TestRepo,

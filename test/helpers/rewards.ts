@@ -1,11 +1,16 @@
 // Reading an agent's reward log in tests, through the product's own reader: in a working tree, or
-// at a ref of a (bare) repository, whose log files are copied out to a temporary folder first.
+// at a ref of a (bare) repository, whose log files are copied out to a temporary folder first; and
+// committing records as the runtime lands them.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Git } from '../../src/git/git.js';
+import { formatCommitMessage } from '../../src/git/message.js';
+import { silentLogger } from '../../src/log.js';
+import { readAgentMemory } from '../../src/loop/agent-memory.js';
+import { landChange } from '../../src/memory/change.js';
 import { agentPaths } from '../../src/memory/layout.js';
-import { readRewardLog } from '../../src/memory/reward-log.js';
+import { readRewardLog, writeRewardRecord } from '../../src/memory/reward-log.js';
 import type { RewardRecord } from '../../src/memory/rewards.js';
 
 /** Every record of the agent's reward log in a working tree, one per task. */
@@ -125,4 +130,23 @@ export function sampleRewardRecord(
     feedback: null,
     ...fields,
   };
+}
+
+/** Commits `records` to the agent's reward log in one commit, through the runtime's own writer. */
+export async function commitRewardRecords(
+  repo: { dir: string; git: Git },
+  agent: string,
+  records: readonly RewardRecord[],
+): Promise<void> {
+  const memory = await readAgentMemory(repo.dir, repo.git);
+  await landChange(
+    { repoRoot: repo.dir, git: repo.git, agent, label: 'records', logger: silentLogger },
+    async (writer) => {
+      for (const r of records) writeRewardRecord(writer, repo.dir, memory.rewardIndex, r);
+      return {
+        message: formatCommitMessage({ subject: 'records', body: [], trailers: [] }),
+        value: undefined,
+      };
+    },
+  );
 }
