@@ -40,6 +40,12 @@ function observe(evidence: RoutingEvidence, tried: [string, boolean][], times = 
   for (let n = 0; n < times; n++) addObservation(evidence, observation, NAMES);
 }
 
+/** Each tier's cost per call as if observed on 5 single-call tasks (a tier is skipped only on those). */
+function priced(evidence: RoutingEvidence, costs: readonly number[]): RoutingEvidence {
+  NAMES.forEach((tier, i) => (evidence.costs[tier] = { total: 5 * (costs[i] ?? 0), calls: 5 }));
+  return evidence;
+}
+
 function choose(evidence: RoutingEvidence, costs: [number, number, number]) {
   return chooseRoute(evidence, {
     demand: 'novel',
@@ -68,15 +74,21 @@ function halfNeedBalanced(): RoutingEvidence {
 
 describe('the learned route skips a tier a stronger one costs no more than', () => {
   it('escalates past a tier that costs more than a stronger one, and says so', () => {
-    const decision = choose(halfNeedBalanced(), [1, 50, 40]);
+    const decision = choose(priced(halfNeedBalanced(), [1, 50, 40]), [1, 50, 40]);
     expect(decision.tier).toBe('cheap-fast');
     expect(decision.escalation).toEqual(['strongest']);
     expect(decision.reason).toMatch(/escalation skips balanced\)$/);
     expect(decision.estimates[0]?.route).toEqual(['cheap-fast', 'strongest']);
   });
 
+  it('skips nothing on configured prices alone: a reasoning model spends more than its price says', () => {
+    const decision = choose(halfNeedBalanced(), [1, 50, 40]);
+    expect(decision.tier).toBe('cheap-fast');
+    expect(decision.escalation).toEqual(['balanced', 'strongest']);
+  });
+
   it('climbs one tier at a time where the middle tier solves what the cheap one failed at a lower price', () => {
-    const decision = choose(halfNeedBalanced(), [1, 8, 40]);
+    const decision = choose(priced(halfNeedBalanced(), [1, 8, 40]), [1, 8, 40]);
     expect(decision.tier).toBe('cheap-fast');
     expect(decision.escalation).toEqual(['balanced', 'strongest']);
     expect(decision.reason).not.toMatch(/skips/);
@@ -84,6 +96,9 @@ describe('the learned route skips a tier a stronger one costs no more than', () 
 
   it('escalates one tier at a time, past each tier a stronger one costs no more than, within the bound', () => {
     expect(routeFrom(0, [1, 8, 40], 2)).toEqual([0, 1, 2]);
+    // Only costs both tiers have shown: a configured price alone skips nothing.
+    expect(routeFrom(0, [1, 50, 40], 2, [true, true, false])).toEqual([0, 1, 2]);
+    expect(routeFrom(0, [1, 50, 40], 2, [false, true, true])).toEqual([0, 2]);
     expect(routeFrom(0, [1, 50, 40], 2)).toEqual([0, 2]);
     // Capped at one escalation: straight to the strongest, which solves more for less.
     expect(routeFrom(0, [1, 50, 40], 1)).toEqual([0, 2]);
@@ -183,9 +198,22 @@ describe('an iteration on the learned route', () => {
   });
   afterEach(() => repo.cleanup());
 
-  it('skips gpt-4o (dearer per token than o3 at the default prices) and records the route', async () => {
-    // Novel work: half solved on cheap-fast, half failing there and solved one tier up.
+  it('skips gpt-4o once it has cost more per call than o3, and records the route', async () => {
+    // Novel work: half solved on cheap-fast, half failing there and solved one tier up; and
+    // routine work answered in one call on gpt-4o and on o3, at what each cost.
+    const oneCall = (tier: 'balanced' | 'strongest', cost: number) =>
+      Array.from({ length: 5 }, (_, i) =>
+        sampleRewardRecord(AGENT, `${tier}-${i}`, 30 + i, {
+          reasoning_demand: 'routine',
+          context_tags: ['billing'],
+          model_used: tier,
+          tiers_tried: [tier],
+          cost_usd: cost,
+        }),
+      );
     const records = [
+      ...oneCall('balanced', 0.011),
+      ...oneCall('strongest', 0.009),
       ...Array.from({ length: 6 }, (_, i) =>
         sampleRewardRecord(AGENT, `solved-${i}`, i, {
           reasoning_demand: 'novel',

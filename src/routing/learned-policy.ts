@@ -2,8 +2,8 @@
 // reward records is folded into per-cluster counts (a cluster is the estimated demand and the
 // task's first tag); a task's start tier is the one with the lowest expected cost per success,
 // escalation included, among those whose expected success is within the budget's tolerance of the
-// best, and a failed answer escalates one tier up, past any tier that costs as much per call as a
-// stronger one; exploration (at a rate that shrinks with evidence and never exceeds MAX_EXPLORATION)
+// best, and a failed answer escalates one tier up, past any tier that has cost as much per call as
+// a stronger one; exploration (at a rate that shrinks with evidence and never exceeds MAX_EXPLORATION)
 // first tries a cheaper start that has hardly been tried, since censored successes cannot tell
 // which tier a task needed, else takes a Thompson draw. Tiers are plain names, so any 2 to 5 tiers work; their order is the
 // escalation order, their costs decide the choice. The bench runs this same module.
@@ -293,15 +293,21 @@ export function stepLadder(start: number, count: number, maxEscalations: number)
  * The route from `start`: one tier up per failed answer, past every tier that costs at least as
  * much per call as a stronger one (that tier solves at most what the stronger one solves, for no
  * less: skipping it never costs more and never solves less), at most `maxEscalations` escalations.
+ * With `known`, only costs both tiers have shown count: a configured price assumes the same
+ * completion tokens on every tier, and a reasoning model spends many more than it says.
  */
 export function routeFrom(
   start: number,
   costs: readonly number[],
   maxEscalations: number,
+  known?: readonly boolean[],
 ): number[] {
   const ladder = [start];
   for (let k = start + 1; k < costs.length; k++) {
-    const dominated = costs.slice(k + 1).some((stronger) => stronger <= (costs[k] ?? 0));
+    let dominated = false;
+    for (let j = k + 1; j < costs.length; j++)
+      if ((costs[j] ?? Infinity) <= (costs[k] ?? 0) && (!known || (known[j] && known[k])))
+        dominated = true;
     if (!dominated) ladder.push(k);
   }
   return ladder.slice(0, 1 + Math.max(0, maxEscalations));
@@ -351,9 +357,10 @@ function startRoutes(
   levels: readonly number[],
   costs: readonly number[],
   maxEscalations: number,
+  known: readonly boolean[],
 ): StartRoute[] {
   return costs.map((_, start) => {
-    const ladder = routeFrom(start, costs, maxEscalations);
+    const ladder = routeFrom(start, costs, maxEscalations, known);
     return { ladder, ...ladderExpectation(levels, costs, ladder) };
   });
 }
@@ -554,7 +561,9 @@ export function chooseRoute(evidence: RoutingEvidence, request: RouteRequest): R
   const costs = tiers.map((t) => t.cost);
   const levels = normalise(model.counts);
   const tolerance = effectiveTolerance(request.budget, request.run);
-  const starts = startRoutes(levels, costs, request.maxEscalations);
+  // A tier is skipped on costs observed, not on configured prices (routeFrom).
+  const known = tiers.map((t) => (evidence.costs[t.tier]?.calls ?? 0) >= MIN_COST_OBSERVATIONS);
+  const starts = startRoutes(levels, costs, request.maxEscalations, known);
   const affordable = (i: number) =>
     !request.run || i === 0 || (starts[i]?.cost ?? 0) <= request.run.limit - request.run.spent;
   // Below the static route, a tier needs some evidence before the greedy choice may start there.
@@ -572,7 +581,7 @@ export function chooseRoute(evidence: RoutingEvidence, request: RouteRequest): R
   if (untried >= 0) chosen = untried;
   else if (exploring) {
     const drawn = clusterModel(evidence, request.demand, key, names, request.random).counts;
-    const sampled = startRoutes(normalise(drawn), costs, request.maxEscalations);
+    const sampled = startRoutes(normalise(drawn), costs, request.maxEscalations, known);
     chosen = bestStart(
       sampled,
       tiers.map((_, i) => affordable(i)),
