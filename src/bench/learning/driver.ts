@@ -3,9 +3,8 @@
 // a fresh agent repository per variant — agentos and four ablations side by side — with only the
 // model simulated (simulated-model.ts). Success, cost, context size and false beliefs per variant
 // come from what each task did; the thirteen metrics from the product's metrics module.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import type { ContextScope } from '../../context/scope.js';
@@ -22,6 +21,7 @@ import { isLive, loadWorld } from '../../world/beliefs.js';
 import { SimulatedModel, type ContextReading } from './simulated-model.js';
 import { runVariantInChild, variantsRunInChildProcesses } from './variant-process.js';
 import { generateStream, generateWorld, HARDNESS } from './world.js';
+import { benchScratchDir } from '../scratch.js';
 
 export const LEARNING_VARIANTS = [
   'agentos',
@@ -146,8 +146,7 @@ const START = Date.parse('2026-01-05T08:00:00Z');
 
 /** A scratch folder in memory when the machine has one: git's many small writes stay off disk. */
 function scratchDir(): string {
-  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-  return mkdtempSync(join(base, 'agentos-bench-learning-'));
+  return benchScratchDir('learning', existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
 }
 
 const share = (part: number, whole: number): number => (whole === 0 ? 0 : round(part / whole));

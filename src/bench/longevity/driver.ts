@@ -5,13 +5,14 @@
 // biggest file the runtime wrote. Growth is the large iteration's time over the small one's.
 // eslint-disable-next-line no-restricted-imports
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { generateAgent } from './generate.js';
 import { phasesRunInChildProcess, runPhase, runPhaseInChild, type PhaseName } from './phase.js';
+import { benchScratchDir } from '../scratch.js';
 
 export const LongevityBenchConfigSchema = z.strictObject({
   seed: z.number().int().default(1),
@@ -99,7 +100,7 @@ async function measureSize(
   config: LongevityBenchConfig,
   seed: number,
 ): Promise<SizeResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'agentos-bench-longevity-'));
+  const dir = benchScratchDir('longevity', tmpdir());
   try {
     let start = performance.now();
     await generateAgent({ dir, ...size, seed });

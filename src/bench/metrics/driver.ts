@@ -5,7 +5,7 @@
 // A fresh Node process per run, not git: its wall time and peak RSS are what a user of the CLI sees.
 // eslint-disable-next-line no-restricted-imports
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { METRIC_IDS } from '../../metrics/definitions.js';
 import { MetricsReportSchema } from '../../metrics/json-schema.js';
 import { generateMetricsRepository } from './generate.js';
+import { benchScratchDir } from '../scratch.js';
 
 export const MetricsBenchConfigSchema = z.strictObject({
   seed: z.number().int().default(1),
@@ -89,7 +90,7 @@ function runMetricsProcess(
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 export async function runMetricsBench(config: MetricsBenchConfig) {
-  const dir = mkdtempSync(join(tmpdir(), 'agentos-bench-metrics-'));
+  const dir = benchScratchDir('metrics', tmpdir());
   try {
     const start = performance.now();
     const { agents } = await generateMetricsRepository(dir, config, config.seed);

@@ -1,0 +1,37 @@
+// A bench's scratch repository: a folder named after the bench and the process that made it, so a
+// later bench can tell the folders of a bench that was killed (its process is gone, its `finally`
+// never ran) from those of one still running, and remove them before it starts.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const PREFIX = 'agentos-bench-';
+const NAMED = /^agentos-bench-[a-z]+-(\d+)-/;
+
+/** Whether a process with this id is running (one we may not signal still counts as running). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the scratch folders in `base` left by bench processes that are gone, and makes a new
+ * one for `bench` in this process: `<base>/agentos-bench-<bench>-<pid>-XXXXXX`.
+ */
+export function benchScratchDir(bench: string, base: string): string {
+  let names: string[] = [];
+  try {
+    names = readdirSync(base);
+  } catch {
+    // An unreadable base: nothing to sweep; mkdtemp below says what is wrong with it.
+  }
+  for (const name of names) {
+    const pid = NAMED.exec(name)?.[1];
+    if (pid !== undefined && Number(pid) !== process.pid && !running(Number(pid)))
+      rmSync(join(base, name), { recursive: true, force: true });
+  }
+  return mkdtempSync(join(base, `${PREFIX}${bench}-${process.pid}-`));
+}
