@@ -3,19 +3,10 @@
 // never ran) from those of one still running, and remove them before it starts.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessRunning } from '../process.js';
 
 const PREFIX = 'agentos-bench-';
 const NAMED = /^agentos-bench-[a-z]+-(\d+)-/;
-
-/** Whether a process with this id is running (one we may not signal still counts as running). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the scratch folders in `base` left by bench processes that are gone, and makes a new
@@ -30,7 +21,7 @@ export function benchScratchDir(bench: string, base: string): string {
   }
   for (const name of names) {
     const pid = NAMED.exec(name)?.[1];
-    if (pid !== undefined && Number(pid) !== process.pid && !running(Number(pid)))
+    if (pid !== undefined && Number(pid) !== process.pid && !isProcessRunning(Number(pid)))
       rmSync(join(base, name), { recursive: true, force: true });
   }
   return mkdtempSync(join(base, `${PREFIX}${bench}-${process.pid}-`));

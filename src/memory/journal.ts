@@ -21,6 +21,7 @@ import type { Git } from '../git/git.js';
 import { removeStaleLocks } from '../git/stale-locks.js';
 import { silentLogger, type Logger } from '../log.js';
 import { readTextIfExists, writeFileAtomic } from './files.js';
+import { isProcessRunning } from '../process.js';
 
 const JOURNAL_VERSION = 1;
 
@@ -118,7 +119,7 @@ export async function recoverInterruptedChange(input: {
   const file = input.file ?? (await journalFile(input.git));
   if (!existsSync(file)) return;
   const { header, entries } = readJournal(file);
-  if (header && header.pid !== process.pid && isAlive(header.pid) && isRecent(file)) {
+  if (header && header.pid !== process.pid && isProcessRunning(header.pid) && isRecent(file)) {
     throw new ChangeInProgressError(
       `another AgentOS run (process ${header.pid}, ${header.label}) is changing this repository; wait for it to finish`,
     );
@@ -221,13 +222,4 @@ const LIVE_JOURNAL_MS = 10 * 60 * 1000;
 
 function isRecent(file: string): boolean {
   return Date.now() - statSync(file).mtimeMs < LIVE_JOURNAL_MS;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
