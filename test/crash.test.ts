@@ -75,29 +75,72 @@ async function taskCommits(git: Git, id: string): Promise<{ sha: string; files: 
   return commits;
 }
 
-const KILL_POINTS: { name: string; env: (state: string) => NodeJS.ProcessEnv }[] = [
+interface KillPoint {
+  name: string;
+  env: (state: string) => NodeJS.ProcessEnv;
+}
+
+const killOnGit =
+  (command: string, nth = 1) =>
+  (state: string) => ({
+    KILL_ON_GIT: command,
+    KILL_ON_NTH: String(nth),
+    KILL_STATE_DIR: state,
+  });
+
+/** The points every commit passes, whichever way it is built. */
+const SHARED_POINTS: KillPoint[] = [
   {
     // The run's first git process is the memory index's `ls-files` (HEAD and the branch are read
     // from the git directory's files, no longer by `git symbolic-ref`).
     name: 'before writing (as memory is read)',
-    env: (state) => ({ KILL_ON_GIT: 'ls-files', KILL_STATE_DIR: state }),
+    env: killOnGit('ls-files'),
   },
   { name: 'mid-write (after two files)', env: () => ({ KILL_AFTER_RENAMES: '2' }) },
   {
-    name: 'after staging (git update-index)',
-    env: (state) => ({ KILL_ON_GIT: 'write-tree', KILL_STATE_DIR: state }),
-  },
-  {
     name: 'during the commit (commit object made, HEAD not moved)',
-    env: (state) => ({ KILL_ON_GIT: 'update-ref', KILL_STATE_DIR: state }),
-  },
-  {
-    name: 'after the commit (before the index is brought up to date)',
-    // The commit's second update-index: the first stages into the private index, the second
-    // brings the user's index to the commit.
-    env: (state) => ({ KILL_ON_GIT: 'update-index', KILL_ON_NTH: '2', KILL_STATE_DIR: state }),
+    env: killOnGit('update-ref'),
   },
 ];
+
+/**
+ * Two ways a commit is built: in-process (objects written by the runtime, the default), and with
+ * git's own commands in a private index (a repository whose settings leave it to git, here
+ * core.autocrlf=input). Each has its own steps to be killed at.
+ */
+const BUILDS: { build: string; config: [string, string][]; points: KillPoint[] }[] = [
+  {
+    build: 'built in-process',
+    config: [],
+    points: [
+      ...SHARED_POINTS,
+      // HEAD's trees are read once per process, as the first commit is built.
+      { name: 'while the commit is built (git cat-file)', env: killOnGit('cat-file') },
+      {
+        name: 'after the commit (before the index is brought up to date)',
+        env: killOnGit('update-index'),
+      },
+    ],
+  },
+  {
+    build: 'built by git',
+    config: [['core.autocrlf', 'input']],
+    points: [
+      ...SHARED_POINTS,
+      { name: 'after staging (git update-index)', env: killOnGit('write-tree') },
+      {
+        name: 'after the commit (before the index is brought up to date)',
+        // The commit's second update-index: the first stages into the private index, the second
+        // brings the user's index to the commit.
+        env: killOnGit('update-index', 2),
+      },
+    ],
+  },
+];
+
+const CASES = BUILDS.flatMap(({ build, config, points }) =>
+  points.map((point) => ({ ...point, build, config })),
+);
 
 describe('a run killed with SIGKILL', () => {
   let repo: TestRepo;
@@ -109,7 +152,8 @@ describe('a run killed with SIGKILL', () => {
   });
   afterEach(() => repo.cleanup());
 
-  it.each(KILL_POINTS)('$name: the next run repairs it by itself', async ({ env }) => {
+  it.each(CASES)('$build, $name: the next run repairs it by itself', async ({ env, config }) => {
+    for (const [key, value] of config) await repo.git.exec(['config', key, value]);
     const enqueue = await runCli([
       'enqueue',
       '--dir',

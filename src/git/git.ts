@@ -5,9 +5,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { AgentOSError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
+import { InProcessCommits, type BuiltCommit } from './in-process-commit.js';
 import { gitDirFiles, headFromFiles, readHeadFile } from './ref-files.js';
 
 export interface GitIdentity {
@@ -212,6 +213,8 @@ export class Git {
   private lastCommitTree: { commit: string; tree: string } | undefined;
   /** HEAD read from the git directory's files instead of a `git rev-parse` process. */
   private readonly files = gitDirFiles((name) => this.gitPath(name));
+  /** Commits built without a git process, where the repository allows (in-process-commit.ts). */
+  private readonly inProcess = new InProcessCommits(this);
 
   private constructor(
     readonly workdir: string,
@@ -247,6 +250,30 @@ export class Git {
     args: string[],
     options: { input?: string; allowFailure?: boolean; env?: NodeJS.ProcessEnv } = {},
   ): Promise<GitResult> {
+    return this.run(args, options).then((result) => {
+      const text = { ...result, stdout: result.stdout.toString('utf8') };
+      if (text.exitCode !== 0 && !options.allowFailure) throw new GitError(args, text);
+      return text;
+    });
+  }
+
+  /** Runs git and returns its standard output as bytes (object contents); throws when it fails. */
+  async execBytes(args: string[], input: string): Promise<Buffer> {
+    const result = await this.run(args, { input });
+    if (result.exitCode !== 0)
+      throw new GitError(args, { ...result, stdout: result.stdout.toString('utf8') });
+    return result.stdout;
+  }
+
+  /** A variable of the environment git runs with. */
+  environment(name: string): string | undefined {
+    return this.env[name];
+  }
+
+  private run(
+    args: string[],
+    options: { input?: string; env?: NodeJS.ProcessEnv },
+  ): Promise<Omit<GitResult, 'stdout'> & { stdout: Buffer }> {
     return new Promise((resolve, reject) => {
       const stdin = options.input === undefined ? 'ignore' : 'pipe';
       const child = spawn('git', args, {
@@ -260,13 +287,11 @@ export class Git {
       child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
       child.on('error', reject);
       child.on('close', (code) => {
-        const result = {
+        resolve({
           exitCode: code ?? 1,
-          stdout: Buffer.concat(out).toString('utf8'),
+          stdout: Buffer.concat(out),
           stderr: Buffer.concat(err).toString('utf8'),
-        };
-        if (result.exitCode !== 0 && !options.allowFailure) reject(new GitError(args, result));
-        else resolve(result);
+        });
       });
       if (child.stdin) {
         // git may exit before reading its input; its exit code tells what went wrong, not EPIPE.
@@ -278,6 +303,7 @@ export class Git {
 
   async init(defaultBranch = 'main'): Promise<void> {
     this.gitPaths.clear();
+    this.inProcess.forget();
     await this.exec(['init', '--quiet', `--initial-branch=${defaultBranch}`]);
   }
 
@@ -306,11 +332,44 @@ export class Git {
     options: { mergeParent?: string } = {},
   ): Promise<string | undefined> {
     const head = await this.headShaIfAny();
+    const parents = [
+      ...(head ? [head] : []),
+      ...(options.mergeParent ? [options.mergeParent] : []),
+    ];
+    const built =
+      (await this.inProcess.build(paths, message, head, parents)) ??
+      (await this.buildCommitInIndex(paths, message, head, parents));
+    const { commit, indexFile } = { indexFile: undefined, ...built };
+    let moved = false;
+    try {
+      if (commit === undefined) return undefined;
+      const subject = message.split('\n')[0] ?? '';
+      await this.exec(['update-ref', '-m', `agentos: ${subject}`, 'HEAD', commit, head ?? '']);
+      moved = true;
+      this.lastCommitTree = { commit, tree: built.tree };
+    } finally {
+      if (indexFile !== undefined) this.settleCommitIndex(indexFile, moved ? commit : undefined);
+    }
+    if (paths.length > 0) await this.stageCommittedPaths(commit, paths, built.committed);
+    return commit;
+  }
+
+  /**
+   * The commit of `paths` on `parents` built with git's own commands in a private index
+   * (GIT_INDEX_FILE), for a repository whose settings the in-process build leaves to git. The
+   * index file is returned with the commit: `settleCommitIndex` keeps it for the next commit once
+   * HEAD has moved.
+   */
+  private async buildCommitInIndex(
+    paths: string[],
+    message: string,
+    head: string | undefined,
+    parents: readonly string[],
+  ): Promise<BuiltCommit & { indexFile: string }> {
     const scratch = await this.gitPath('agentos');
     mkdirSync(scratch, { recursive: true });
     const indexFile = join(scratch, `index-${process.pid}-${randomBytes(4).toString('hex')}`);
     const env = { GIT_INDEX_FILE: indexFile };
-    let kept = false;
     try {
       // The index of the runtime's last commit, when HEAD is still that commit: a copy of it is
       // HEAD's tree without reading the whole tree again (10,000 entries in a long-lived agent).
@@ -330,24 +389,25 @@ export class Git {
       }
       const tree = (await this.writeTree(env)).stdout.trim();
       // A merge commit is made even when the tree is HEAD's: it records that the branch merged.
-      if (!options.mergeParent && head && tree === (await this.treeOfHead(head))) return undefined;
-      const parents = [
-        ...(head ? ['-p', head] : []),
-        ...(options.mergeParent ? ['-p', options.mergeParent] : []),
-      ];
+      if (parents.length < 2 && head && tree === (await this.treeOfHead(head)))
+        return { commit: undefined, tree, committed, indexFile };
       const commit = (
-        await this.exec(['commit-tree', tree, ...parents, '-F', '-'], { input: message })
+        await this.exec(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-F', '-'], {
+          input: message,
+        })
       ).stdout.trim();
-      const subject = message.split('\n')[0] ?? '';
-      await this.exec(['update-ref', '-m', `agentos: ${subject}`, 'HEAD', commit, head ?? '']);
-      this.lastCommitTree = { commit, tree };
-      kept = keepCommitIndex(scratch, indexFile, commit);
-      if (paths.length > 0) await this.stageCommittedPaths(commit, paths, committed);
-      return commit;
-    } finally {
-      if (!kept) rmSync(indexFile, { force: true });
-      rmSync(`${indexFile}.lock`, { force: true });
+      return { commit, tree, committed, indexFile };
+    } catch (error) {
+      this.settleCommitIndex(indexFile, undefined);
+      throw error;
     }
+  }
+
+  /** Keeps a private index as the index of `commit` (HEAD now), or removes it. */
+  private settleCommitIndex(indexFile: string, commit: string | undefined): void {
+    const kept = commit !== undefined && keepCommitIndex(dirname(indexFile), indexFile, commit);
+    if (!kept) rmSync(indexFile, { force: true });
+    rmSync(`${indexFile}.lock`, { force: true });
   }
 
   /**

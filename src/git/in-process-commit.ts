@@ -1,0 +1,399 @@
+// A commit of working-tree files built in-process: blobs, the trees on the paths from the root to
+// them, and the commit object, written as loose objects. An iteration commits a handful of files,
+// and building that commit with git took four processes (update-index on a private index,
+// write-tree, commit-tree, and a copy of a 10,000-entry index), about as much as the rest of the
+// iteration. Only HEAD's trees along the written paths are read, once per process, with one
+// `git cat-file --batch`; the trees this process wrote are kept.
+//
+// Whatever git would do differently is left to git: a repository whose settings or attributes
+// change what a commit holds (line-ending conversion, filters, signing, another hash, a shared
+// repository's permissions), or a path that is not a plain file or a plain deletion. `build`
+// answers undefined for those, and the caller builds the commit with git's own commands.
+import { lstatSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { GitResult } from './git.js';
+import {
+  encodeCommit,
+  encodeTree,
+  LooseObjects,
+  objectId,
+  parseTree,
+  TREE_MODE,
+  type Signature,
+  type TreeEntry,
+} from './objects.js';
+
+/** What the builder needs of git: its settings, its directory, and HEAD's trees. */
+export interface CommitGit {
+  readonly workdir: string;
+  exec(args: string[], options?: { input?: string; allowFailure?: boolean }): Promise<GitResult>;
+  execBytes(args: string[], input: string): Promise<Buffer>;
+  gitPath(name: string): Promise<string>;
+  environment(name: string): string | undefined;
+}
+
+/** A folder's entries by name; '' is the root. */
+type Folder = Map<string, TreeEntry>;
+
+/** The trees of one commit this process knows, by folder path ('' for the root). */
+interface KnownTrees {
+  commit: string;
+  folders: Map<string, Folder>;
+}
+
+export interface BuiltCommit {
+  /** The new commit; undefined when its tree would be HEAD's and it is no merge. */
+  commit: string | undefined;
+  tree: string;
+  /** Each path's bytes as committed (null: deleted). */
+  committed: Map<string, Buffer | null>;
+}
+
+/** Thrown inside `build` for what only git can commit as git would; `build` answers undefined. */
+class LeaveToGit extends Error {}
+
+/**
+ * Attributes that change the bytes git stores for a file, and macro definitions (which may set
+ * them). A file mentioning none of them (`dist/** -diff linguist-generated=true`) changes nothing.
+ */
+const CONTENT_ATTRIBUTES = /\b(?:text|eol|crlf|filter|ident|working-tree-encoding)\b|\[attr\]/;
+/** Characters git strips from the ends of a name or address, or refuses inside them. */
+const IDENTITY_CRUD = /^[\s.,:;<>"'\\]|[\s.,:;<>"'\\]$|[<>\n\0]/;
+
+const isFalse = (value: string | undefined) =>
+  value !== undefined && /^(?:false|no|off|0)$/i.test(value.trim());
+const isTrue = (value: string | undefined) =>
+  value !== undefined && (value === '' || /^(?:true|yes|on|1)$/i.test(value.trim()));
+
+/** Why the repository's settings need git's own commit; undefined when they do not. */
+export function settingsNeedingGit(config: ReadonlyMap<string, string>): string | undefined {
+  const format = config.get('extensions.objectformat');
+  if (format !== undefined && format.toLowerCase() !== 'sha1') return `object format ${format}`;
+  if (config.has('extensions.compatobjectformat')) return 'a compatibility object format';
+  if (config.has('core.autocrlf') && !isFalse(config.get('core.autocrlf'))) return 'core.autocrlf';
+  if (isTrue(config.get('commit.gpgsign'))) return 'commit.gpgSign';
+  const encoding = config.get('i18n.commitencoding');
+  if (encoding !== undefined && !/^utf-?8$/i.test(encoding)) return 'i18n.commitEncoding';
+  if (config.has('core.sharedrepository') && !isFalse(config.get('core.sharedrepository')))
+    return 'core.sharedRepository';
+  if (isFalse(config.get('core.filemode'))) return 'core.fileMode';
+  if (config.has('core.fsync') || config.has('core.fsyncobjectfiles')) return 'core.fsync';
+  if (isTrue(config.get('core.precomposeunicode'))) return 'core.precomposeUnicode';
+  return undefined;
+}
+
+/** `git config -z --list`: the last value of each key (keys as git prints them). */
+export function parseConfigList(output: string): Map<string, string> {
+  const config = new Map<string, string>();
+  for (const record of output.split('\0')) {
+    if (record === '') continue;
+    const newline = record.indexOf('\n');
+    const key = (newline < 0 ? record : record.slice(0, newline)).toLowerCase();
+    config.set(key, newline < 0 ? '' : record.slice(newline + 1));
+  }
+  return config;
+}
+
+/** The folders holding `path` ('' for the root first), e.g. '', 'agents', 'agents/orion'. */
+function foldersOf(path: string): string[] {
+  const parts = path.split('/');
+  const folders = [''];
+  for (let i = 1; i < parts.length; i++) folders.push(parts.slice(0, i).join('/'));
+  return folders;
+}
+
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+const parentOf = (folder: string) => (folder.includes('/') ? dirname(folder) : '');
+
+/** A path git would accept as a file name in a tree, spelled as git spells it. */
+function isPlainPath(path: string): boolean {
+  if (path === '' || path.includes('\\') || path.includes('\n') || path.includes('\0'))
+    return false;
+  return path
+    .split('/')
+    .every((part) => part !== '' && part !== '.' && part !== '..' && part.toLowerCase() !== '.git');
+}
+
+function readTextIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export class InProcessCommits {
+  /** Why this repository's commits are git's (or undefined); asked once per Git. */
+  private blocker: Promise<string | undefined> | undefined;
+  private globalAttributes: string | undefined;
+  private known: KnownTrees | undefined;
+
+  constructor(private readonly git: CommitGit) {}
+
+  /**
+   * The commit of `paths` on `parents` (HEAD first, when there is one), written as loose objects;
+   * undefined when git must build it.
+   */
+  async build(
+    paths: readonly string[],
+    message: string,
+    head: string | undefined,
+    parents: readonly string[],
+  ): Promise<BuiltCommit | undefined> {
+    if ((await this.settingsBlocker()) !== undefined) return undefined;
+    const author = this.signature('AUTHOR');
+    const committer = this.signature('COMMITTER');
+    if (!author || !committer) return undefined;
+    if (!paths.every(isPlainPath)) return undefined;
+    const folders = new Set(paths.flatMap(foldersOf));
+    if (this.attributesMayChangeContent(folders, paths)) return undefined;
+    try {
+      const trees = await this.treesOf(head, folders);
+      return this.write(paths, message, head, parents, trees, author, committer);
+    } catch (error) {
+      if (error instanceof LeaveToGit) return undefined;
+      throw error;
+    }
+  }
+
+  /** Forgets what this process knows of the repository (after `git init`). */
+  forget(): void {
+    this.blocker = undefined;
+    this.known = undefined;
+  }
+
+  private settingsBlocker(): Promise<string | undefined> {
+    this.blocker ??= (async () => {
+      for (const name of ['GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE'])
+        if (this.git.environment(name) !== undefined) return name;
+      const listed = await this.git.exec(['config', '-z', '--list'], { allowFailure: true });
+      if (listed.exitCode !== 0) return 'unreadable settings';
+      const config = parseConfigList(listed.stdout);
+      const configured = config.get('core.attributesfile');
+      const xdg = this.git.environment('XDG_CONFIG_HOME') ?? join(homedir(), '.config');
+      const globalFile = configured
+        ? configured.replace(/^~(?=\/|$)/, homedir())
+        : join(xdg, 'git', 'attributes');
+      this.globalAttributes = [
+        readTextIfExists(globalFile),
+        readTextIfExists('/etc/gitattributes'),
+        readTextIfExists('/usr/local/etc/gitattributes'),
+        readTextIfExists(await this.git.gitPath('info/attributes')),
+      ].join('\n');
+      return settingsNeedingGit(config);
+    })();
+    return this.blocker;
+  }
+
+  /**
+   * True when an attributes file that applies to `paths` sets an attribute that changes what git
+   * stores (read on every commit: a person may add one at any time).
+   */
+  private attributesMayChangeContent(folders: ReadonlySet<string>, paths: readonly string[]) {
+    if (paths.some((path) => baseName(path) === '.gitattributes')) return true;
+    if (CONTENT_ATTRIBUTES.test(this.globalAttributes ?? '')) return true;
+    for (const folder of folders) {
+      const text = readTextIfExists(join(this.git.workdir, folder, '.gitattributes'));
+      if (text !== undefined && CONTENT_ATTRIBUTES.test(text)) return true;
+    }
+    return false;
+  }
+
+  /** Who commits, from the environment git would read; undefined when git would rewrite it. */
+  private signature(role: 'AUTHOR' | 'COMMITTER'): Signature | undefined {
+    const name = this.git.environment(`GIT_${role}_NAME`);
+    const email = this.git.environment(`GIT_${role}_EMAIL`);
+    if (!name || !email || IDENTITY_CRUD.test(name) || IDENTITY_CRUD.test(email)) return undefined;
+    const at = Date.now();
+    return { name, email, at, offsetMinutes: -new Date(at).getTimezoneOffset() };
+  }
+
+  /** HEAD's folders on the paths to `folders`: the ones known, the rest read from git. */
+  private async treesOf(
+    head: string | undefined,
+    folders: ReadonlySet<string>,
+  ): Promise<Map<string, Folder>> {
+    const known =
+      head !== undefined && this.known?.commit === head ? this.known.folders : undefined;
+    const trees = new Map<string, Folder>();
+    const missing: string[] = [];
+    // Parents first: a folder its known parent lacks is new, with nothing to read.
+    for (const folder of [...folders].sort((a, b) => depth(a) - depth(b))) {
+      const have = known?.get(folder);
+      const inParent = folder === '' ? undefined : trees.get(parentOf(folder));
+      if (have) trees.set(folder, have);
+      else if (head === undefined) trees.set(folder, new Map());
+      else if (inParent && !inParent.has(baseName(folder))) trees.set(folder, new Map());
+      else missing.push(folder);
+    }
+    if (missing.length > 0 && head !== undefined) {
+      const read = await this.readFolders(head, missing);
+      for (const [folder, entries] of read) trees.set(folder, entries);
+    }
+    return trees;
+  }
+
+  /** `folders` of `commit`, by one `git cat-file --batch`; a folder the commit lacks is empty. */
+  private async readFolders(commit: string, folders: readonly string[]) {
+    const specs = folders.map((folder) =>
+      folder === '' ? `${commit}^{tree}` : `${commit}:${folder}`,
+    );
+    const out = await this.git.execBytes(['cat-file', '--batch'], `${specs.join('\n')}\n`);
+    const read = new Map<string, Folder>();
+    let at = 0;
+    for (const folder of folders) {
+      const newline = out.indexOf(0x0a, at);
+      if (newline < 0) throw new LeaveToGit();
+      const header = out.toString('utf8', at, newline);
+      at = newline + 1;
+      if (header.endsWith(' missing')) {
+        read.set(folder, new Map());
+        continue;
+      }
+      const [, type, size] = header.split(' ');
+      // A blob where a folder should be: git decides what replacing it means.
+      if (type !== 'tree') throw new LeaveToGit();
+      const length = Number(size);
+      let entries: TreeEntry[];
+      try {
+        entries = parseTree(out.subarray(at, at + length));
+      } catch {
+        throw new LeaveToGit();
+      }
+      read.set(folder, new Map(entries.map((entry) => [entry.name, entry])));
+      at += length + 1;
+    }
+    return read;
+  }
+
+  private async write(
+    paths: readonly string[],
+    message: string,
+    head: string | undefined,
+    parents: readonly string[],
+    trees: Map<string, Folder>,
+    author: Signature,
+    committer: Signature,
+  ): Promise<BuiltCommit> {
+    const objects = await this.objects();
+    const edit = new FolderEdit(trees);
+    const committed = new Map<string, Buffer | null>();
+    for (const path of paths) {
+      const file = this.fileIfPlain(path);
+      committed.set(path, file?.bytes ?? null);
+      edit.setFile(path, file, objects);
+    }
+    const root = edit.writeTrees(objects);
+    const known = edit.result();
+    if (root === undefined && head !== undefined && parents.length < 2) {
+      this.known = { commit: head, folders: known };
+      return { commit: undefined, tree: '', committed };
+    }
+    // A merge that keeps HEAD's tree, or a first commit of nothing: the root as it is.
+    const tree = root ?? objects.write('tree', encodeTree(known.get('')?.values() ?? []));
+    const commit = objects.write(
+      'commit',
+      encodeCommit({ tree, parents, author, committer, message }),
+    );
+    this.known = { commit, folders: known };
+    return { commit, tree, committed };
+  }
+
+  private objectsFolder: Promise<LooseObjects> | undefined;
+  private objects(): Promise<LooseObjects> {
+    this.objectsFolder ??= this.git.gitPath('objects').then((folder) => new LooseObjects(folder));
+    return this.objectsFolder;
+  }
+
+  /** The file's bytes and mode; null when it is gone. Anything but a plain file is git's. */
+  private fileIfPlain(path: string): { bytes: Buffer; mode: string } | null {
+    const file = join(this.git.workdir, path);
+    let stat;
+    try {
+      stat = lstatSync(file);
+    } catch {
+      return null;
+    }
+    if (!stat.isFile()) throw new LeaveToGit();
+    const bytes = readFileSync(file);
+    return { bytes, mode: stat.mode & 0o100 ? '100755' : '100644' };
+  }
+}
+
+const depth = (folder: string) => (folder === '' ? 0 : folder.split('/').length);
+
+/** HEAD's folders with a commit's files set: copies of the folders it changes, written bottom-up. */
+class FolderEdit {
+  private readonly changed = new Map<string, Folder>();
+
+  constructor(private readonly trees: ReadonlyMap<string, Folder>) {}
+
+  /**
+   * Sets a file's entry (null: removes it). Its blob is written only when it is new: most files an
+   * iteration writes hold what HEAD has (an index page, a record shard that did not change).
+   */
+  setFile(path: string, file: { mode: string; bytes: Buffer } | null, objects: LooseObjects) {
+    const folder = parentOf(path);
+    const name = baseName(path);
+    const current = this.trees.get(folder)?.get(name);
+    // A folder where the file goes: git decides what replacing it means.
+    if (current?.mode === TREE_MODE) throw new LeaveToGit();
+    if (file === null) {
+      if (current) this.editable(folder).delete(name);
+      return;
+    }
+    const id = objectId('blob', file.bytes);
+    if (current?.id === id && current.mode === file.mode) return;
+    objects.write('blob', file.bytes);
+    this.editable(folder).set(name, { mode: file.mode, name, id });
+  }
+
+  /**
+   * Writes the changed folders' trees, deepest first so that each parent holds its children's new
+   * ids; a folder left empty leaves its parent, as git stores no empty tree. Returns the new root
+   * tree, or undefined when the root did not change.
+   */
+  writeTrees(objects: LooseObjects): string | undefined {
+    const order = [...this.trees.keys()].sort((a, b) => depth(b) - depth(a));
+    let root: string | undefined;
+    for (const folder of order) {
+      const entries = this.changed.get(folder);
+      if (entries === undefined) continue;
+      const empty = entries.size === 0 && folder !== '';
+      const id = empty ? undefined : objects.write('tree', encodeTree(entries.values()));
+      if (folder === '') {
+        root = id;
+        continue;
+      }
+      const parent = parentOf(folder);
+      const name = baseName(folder);
+      const before = this.trees.get(parent)?.get(name);
+      if (id === undefined) {
+        if (before) this.editable(parent).delete(name);
+      } else if (before?.id !== id || before.mode !== TREE_MODE) {
+        this.editable(parent).set(name, { mode: TREE_MODE, name, id });
+      }
+    }
+    return root;
+  }
+
+  /** Every folder as the commit has it (a folder left empty is gone). */
+  result(): Map<string, Folder> {
+    const folders = new Map(this.trees);
+    for (const [folder, entries] of this.changed) {
+      if (entries.size === 0 && folder !== '') folders.delete(folder);
+      else folders.set(folder, entries);
+    }
+    return folders;
+  }
+
+  private editable(folder: string): Folder {
+    let entries = this.changed.get(folder);
+    if (!entries) {
+      entries = new Map(this.trees.get(folder));
+      this.changed.set(folder, entries);
+    }
+    return entries;
+  }
+}

@@ -1,0 +1,222 @@
+// Commits built in-process (src/git/in-process-commit.ts) are the commits git would make: the same
+// trees as `git add` + `write-tree`, the same commit object as `git commit-tree`, a repository that
+// `git fsck --strict` finds sound. Whatever would make git store other bytes (line-ending
+// conversion, attributes) leaves the commit to git, and the files land as git would store them.
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Git } from '../src/git/git.js';
+import { encodeTree, parseTree } from '../src/git/objects.js';
+import { parseConfigList, settingsNeedingGit } from '../src/git/in-process-commit.js';
+import { tempDir } from './helpers/repo.js';
+
+async function emptyRepo(): Promise<{
+  dir: string;
+  git: Git;
+  write(path: string, text: string): void;
+}> {
+  const dir = tempDir('agentos-in-process-');
+  const git = Git.create(dir);
+  await git.init();
+  return {
+    dir,
+    git,
+    write: (path, text) => {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    },
+  };
+}
+
+/** The git subcommands `git` runs while `work` runs. */
+async function commandsOf(git: Git, work: () => Promise<unknown>): Promise<string[]> {
+  const commands: string[] = [];
+  const exec = git.exec.bind(git);
+  const execBytes = git.execBytes.bind(git);
+  git.exec = (args, options) => {
+    commands.push(args[0] ?? '');
+    return exec(args, options);
+  };
+  git.execBytes = (args, input) => {
+    commands.push(args[0] ?? '');
+    return execBytes(args, input);
+  };
+  try {
+    await work();
+  } finally {
+    git.exec = exec;
+    git.execBytes = execBytes;
+  }
+  return commands;
+}
+
+/** The tree git itself builds from the working tree's files (every file added, in a scratch index). */
+async function treeGitWouldWrite(git: Git, dir: string): Promise<string> {
+  const env = { GIT_INDEX_FILE: join(dir, '.git', 'scratch-index') };
+  await git.exec(['read-tree', '--empty'], { env });
+  await git.exec(['add', '--all', '.'], { env });
+  const tree = (await git.exec(['write-tree'], { env })).stdout.trim();
+  rmSync(env.GIT_INDEX_FILE, { force: true });
+  return tree;
+}
+
+describe('a commit built in-process', () => {
+  it('holds the tree and commit object git would write, in a sound repository', async () => {
+    const repo = await emptyRepo();
+    // Names whose order in a tree differs from plain string order ("a-b" < "a/" < "a.b" < "a0").
+    const files = ['a-b', 'a/x.md', 'a.b', 'a0', 'agents/orion/skills/ünïcode.md', 'README.md'];
+    files.forEach((path, i) => repo.write(path, `file ${i}\n`));
+    repo.write('run.sh', '#!/bin/sh\necho hi\n');
+    chmodSync(join(repo.dir, 'run.sh'), 0o755);
+    const first = await repo.git.commitPaths([...files, 'run.sh'], 'First\n\nWith a body.\n');
+    expect(first).toBeDefined();
+    expect(await repo.git.treeOf('HEAD')).toBe(await treeGitWouldWrite(repo.git, repo.dir));
+
+    // Change one file, delete the only file of a folder (the folder leaves the tree), add one.
+    repo.write('agents/orion/skills/ünïcode.md', 'changed\n');
+    rmSync(join(repo.dir, 'a/x.md'));
+    repo.write('agents/orion/world/new.md', 'new\n');
+    const commands = await commandsOf(repo.git, async () => {
+      await repo.git.commitPaths(
+        ['agents/orion/skills/ünïcode.md', 'a/x.md', 'agents/orion/world/new.md'],
+        'Second',
+      );
+    });
+    // HEAD moves and the person's index follows: no git process builds the commit.
+    expect(commands).toEqual(['update-ref', 'update-index']);
+    expect(await repo.git.treeOf('HEAD')).toBe(await treeGitWouldWrite(repo.git, repo.dir));
+    expect((await repo.git.exec(['ls-tree', 'HEAD', 'a'])).stdout).toBe('');
+
+    // The commit object is byte for byte what `git commit-tree` writes for the same tree, parent,
+    // people and times.
+    const object = (await repo.git.exec(['cat-file', 'commit', 'HEAD'])).stdout;
+    const date = (role: string) =>
+      /^(?:\S+ )(?:.*) <.*> (\d+ [+-]\d{4})$/m.exec(
+        object.split('\n').find((line) => line.startsWith(role)) ?? '',
+      )?.[1];
+    const again = await repo.git.exec(
+      ['commit-tree', await repo.git.treeOf('HEAD'), '-p', first!, '-F', '-'],
+      {
+        input: 'Second',
+        env: {
+          GIT_AUTHOR_DATE: `@${date('author')}`,
+          GIT_COMMITTER_DATE: `@${date('committer')}`,
+        },
+      },
+    );
+    expect(again.stdout.trim()).toBe(await repo.git.headSha());
+
+    const fsck = await repo.git.exec(['fsck', '--strict', '--no-dangling']);
+    expect(fsck.exitCode).toBe(0);
+    expect(fsck.stderr).toBe('');
+    // The person's index holds the committed files: nothing shows as changed or staged.
+    expect((await repo.git.exec(['status', '--porcelain'])).stdout).toBe('');
+    rmSync(repo.dir, { recursive: true, force: true });
+  });
+
+  it('makes no commit when the files match HEAD, and a merge commit even then', async () => {
+    const repo = await emptyRepo();
+    repo.write('agents/orion/a.md', 'a\n');
+    const first = await repo.git.commitPaths(['agents/orion/a.md'], 'First');
+    expect(await repo.git.commitPaths(['agents/orion/a.md'], 'Again')).toBeUndefined();
+    await repo.git.exec(['branch', 'side']);
+    const merged = await repo.git.commitPaths(['agents/orion/a.md'], 'Merge side', {
+      mergeParent: first!,
+    });
+    const parents = (await repo.git.exec(['rev-list', '--parents', '-n', '1', merged!])).stdout;
+    expect(parents.trim().split(' ')).toEqual([merged, first, first]);
+    expect(await repo.git.treeOf(merged!)).toBe(await repo.git.treeOf(first!));
+    rmSync(repo.dir, { recursive: true, force: true });
+  });
+
+  it('reads HEAD as another process left it: a commit made by git in between is built on', async () => {
+    const repo = await emptyRepo();
+    repo.write('agents/orion/a.md', 'a\n');
+    await repo.git.commitPaths(['agents/orion/a.md'], 'First');
+    // A person commits with git itself; this process still knows the trees of its own commit.
+    repo.write('agents/orion/b.md', 'b\n');
+    await repo.git.exec(['add', 'agents/orion/b.md']);
+    await repo.git.exec(['commit', '--quiet', '-m', 'By hand']);
+    repo.write('agents/orion/c.md', 'c\n');
+    await repo.git.commitPaths(['agents/orion/c.md'], 'Third');
+    const files = (await repo.git.exec(['ls-tree', '-r', '--name-only', 'HEAD'])).stdout;
+    expect(files.trim().split('\n')).toEqual([
+      'agents/orion/a.md',
+      'agents/orion/b.md',
+      'agents/orion/c.md',
+    ]);
+    rmSync(repo.dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    [
+      'core.autocrlf=true',
+      (repo: Awaited<ReturnType<typeof emptyRepo>>) =>
+        repo.git.exec(['config', 'core.autocrlf', 'true']),
+    ],
+    [
+      'a .gitattributes that sets text',
+      async (repo: Awaited<ReturnType<typeof emptyRepo>>) => {
+        repo.write('agents/.gitattributes', '*.md text eol=lf\n');
+      },
+    ],
+  ])(
+    'leaves the commit to git under %s, so the files land as git stores them',
+    async (_, setUp) => {
+      const repo = await emptyRepo();
+      await setUp(repo);
+      repo.write('agents/orion/a.md', 'one\r\ntwo\r\n');
+      const commands = await commandsOf(repo.git, () =>
+        repo.git.commitPaths(['agents/orion/a.md'], 'Line endings'),
+      );
+      expect(commands).toContain('write-tree');
+      // Stored with LF, as `git add` would store it.
+      expect(await repo.git.fileAt('HEAD', 'agents/orion/a.md')).toBe('one\ntwo\n');
+      rmSync(repo.dir, { recursive: true, force: true });
+    },
+  );
+
+  it('builds in-process beside attributes that change no content', async () => {
+    const repo = await emptyRepo();
+    repo.write('.gitattributes', 'dist/** -diff linguist-generated=true\n');
+    repo.write('agents/orion/a.md', 'a\n');
+    const commands = await commandsOf(repo.git, () =>
+      repo.git.commitPaths(['agents/orion/a.md'], 'First'),
+    );
+    expect(commands).not.toContain('write-tree');
+    expect(commands).not.toContain('commit-tree');
+    rmSync(repo.dir, { recursive: true, force: true });
+  });
+});
+
+describe('the settings that leave commits to git', () => {
+  it.each([
+    ['extensions.objectformat', 'sha256', 'object format sha256'],
+    ['core.autocrlf', 'input', 'core.autocrlf'],
+    ['commit.gpgsign', 'true', 'commit.gpgSign'],
+    ['i18n.commitencoding', 'ISO-8859-1', 'i18n.commitEncoding'],
+    ['core.sharedrepository', 'group', 'core.sharedRepository'],
+    ['core.filemode', 'false', 'core.fileMode'],
+    ['core.fsync', 'loose-object', 'core.fsync'],
+  ])('%s=%s', (key, value, reason) => {
+    expect(settingsNeedingGit(parseConfigList(`${key}\n${value}\0`))).toBe(reason);
+  });
+
+  it('keeps a commit in-process under the usual settings, the last value winning', () => {
+    const listed =
+      'core.autocrlf\ntrue\0core.autocrlf\nfalse\0commit.gpgsign\nfalse\0user.name\nA\0';
+    expect(settingsNeedingGit(parseConfigList(listed))).toBeUndefined();
+  });
+});
+
+describe('tree objects', () => {
+  it('round-trip, sorted as git sorts them', () => {
+    const id = 'ab'.repeat(20);
+    const encoded = encodeTree([
+      { mode: '100644', name: 'a0', id },
+      { mode: '40000', name: 'a', id },
+      { mode: '100644', name: 'a.b', id },
+      { mode: '100644', name: 'a-b', id },
+    ]);
+    expect(parseTree(encoded).map((entry) => entry.name)).toEqual(['a-b', 'a.b', 'a', 'a0']);
+  });
+});
