@@ -9,6 +9,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { AgentOSError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { InProcessCommits, type BuiltCommit } from './in-process-commit.js';
+import { indexBlobs } from './index-file.js';
 import { gitDirFiles, headFromFiles, readHeadFile } from './ref-files.js';
 
 export interface GitIdentity {
@@ -790,6 +791,15 @@ export class Git {
    * only: a path in a merge conflict has no single content and is left out).
    */
   async indexedBlobs(paths: readonly string[]): Promise<Map<string, string>> {
+    // The index file answers without a process; git answers what the reader leaves to it.
+    let index: Buffer | undefined;
+    try {
+      index = readFileSync(await this.gitPath('index'));
+    } catch {
+      index = undefined;
+    }
+    const read = index && indexBlobs(index, paths);
+    if (read) return read;
     const result = await this.exec(['ls-files', '--stage', '-z', '--', ...paths]);
     const blobs = new Map<string, string>();
     const out = result.stdout;
