@@ -26,7 +26,10 @@ exec ${realGit} "$@"
   return dir;
 }
 
-/** A preload that SIGKILLs the process after its Nth atomic file write (a rename). */
+/**
+ * A preload that SIGKILLs the process after its Nth atomic write of a Markdown file (a rename), or
+ * just before it when $KILL_BEFORE_RENAME is set.
+ */
 function renameKiller(): string {
   const file = join(tempDir('agentos-rename-killer-'), 'kill-after-renames.mjs');
   writeFileSync(
@@ -36,9 +39,12 @@ import { syncBuiltinESMExports } from 'node:module';
 const limit = Number(process.env.KILL_AFTER_RENAMES);
 let renames = 0;
 const rename = fs.renameSync;
+const before = Boolean(process.env.KILL_BEFORE_RENAME);
 fs.renameSync = (from, to) => {
+  const last = String(to).endsWith('.md') && ++renames === limit;
+  if (last && before) process.kill(process.pid, 'SIGKILL');
   rename(from, to);
-  if (String(to).endsWith('.md') && ++renames === limit) process.kill(process.pid, 'SIGKILL');
+  if (last) process.kill(process.pid, 'SIGKILL');
 };
 syncBuiltinESMExports();
 `,
@@ -91,10 +97,10 @@ const killOnGit =
 /** The points every commit passes, whichever way it is built. */
 const SHARED_POINTS: KillPoint[] = [
   {
-    // The run's first git process is the memory index's `ls-files` (HEAD and the branch are read
-    // from the git directory's files, no longer by `git symbolic-ref`).
-    name: 'before writing (as memory is read)',
-    env: killOnGit('ls-files'),
+    // Memory is read without a git process (the index file is read in-process): the run is killed
+    // as it is about to replace its first file, its previous state already in the journal.
+    name: 'before writing (the first file)',
+    env: () => ({ KILL_AFTER_RENAMES: '1', KILL_BEFORE_RENAME: '1' }),
   },
   { name: 'mid-write (after two files)', env: () => ({ KILL_AFTER_RENAMES: '2' }) },
   {

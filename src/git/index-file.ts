@@ -11,6 +11,10 @@
 // in version 4. Extensions follow the entries; a "link" extension (split index) means the entries
 // here are not all of them.
 
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
+
+const NS = 1_000_000_000n;
 const HEADER = 12;
 const STAT_BYTES = 40;
 const ID_BYTES = 20;
@@ -39,20 +43,28 @@ function varint(buffer: Buffer, at: number): { value: number; next: number } {
   return { value, next: at };
 }
 
+/** The stage-0 entries under some folders: blob ids by path, and where each entry's stat data is. */
+export interface IndexEntries {
+  blobs: Map<string, string>;
+  /** Offsets of the entries' stat data in the index file's bytes, by path. */
+  stats: Map<string, number>;
+}
+
 /**
- * Blob ids of the stage-0 entries under `roots`, by path, from an index file's bytes; undefined
- * when the index is one this reader leaves to git.
+ * The stage-0 entries under `roots` from an index file's bytes; undefined when the index is one
+ * this reader leaves to git.
  */
-export function indexBlobs(
+export function readIndexEntries(
   index: Buffer,
   roots: readonly string[],
-): Map<string, string> | undefined {
+): IndexEntries | undefined {
   if (index.length < HEADER + ID_BYTES || index.toString('latin1', 0, 4) !== 'DIRC')
     return undefined;
   const version = index.readUInt32BE(4);
   if (version < 2 || version > 4) return undefined;
   const count = index.readUInt32BE(8);
   const blobs = new Map<string, string>();
+  const stats = new Map<string, number>();
   const end = index.length - ID_BYTES;
   let at = HEADER;
   let previous: Buffer = Buffer.alloc(0);
@@ -88,8 +100,10 @@ export function indexBlobs(
     if (mode === SPARSE_DIRECTORY_MODE) return undefined;
     if ((flags >> 12) & 3) continue;
     const path = name.toString('utf8');
-    if (under(path, roots))
+    if (under(path, roots)) {
       blobs.set(path, index.toString('hex', start + STAT_BYTES, start + STAT_BYTES + ID_BYTES));
+      stats.set(path, start);
+    }
   }
   // Extensions: a split index keeps most entries in a shared index this file only points at.
   while (at + 8 <= end) {
@@ -97,5 +111,41 @@ export function indexBlobs(
     if (signature === 'link' || signature === 'sdir') return undefined;
     at += 8 + index.readUInt32BE(at + 4);
   }
-  return at === end ? blobs : undefined;
+  return at === end ? { blobs, stats } : undefined;
+}
+
+/**
+ * Paths whose file may differ from its index entry, as `git diff-files` would list them, judged
+ * from stat data alone: gone, another size, mode, inode, owner, or change or modification time
+ * (to the nanosecond), or modified no earlier than the index itself was written ("racily clean":
+ * git would compare contents). Stricter than git's defaults wherever they differ, so a file is
+ * at worst reported changed and then hashed, never taken for unchanged when it is not.
+ */
+export function statChangedPaths(
+  index: Buffer,
+  entries: IndexEntries,
+  indexModifiedNs: bigint,
+  workdir: string,
+): string[] {
+  const changed: string[] = [];
+  for (const [path, at] of entries.stats) {
+    const stat = lstatSync(join(workdir, path), { bigint: true, throwIfNoEntry: false });
+    const field = (n: number) => index.readUInt32BE(at + n * 4);
+    const mode = field(6);
+    const modifiedNs = BigInt(field(2)) * NS + BigInt(field(3));
+    const same =
+      stat !== undefined &&
+      stat.isFile() &&
+      (mode & 0o170000) === 0o100000 &&
+      (Number(stat.mode) & 0o100) === (mode & 0o100) &&
+      stat.mtimeNs === modifiedNs &&
+      stat.ctimeNs === BigInt(field(0)) * NS + BigInt(field(1)) &&
+      Number(stat.ino & 0xffffffffn) === field(5) &&
+      Number(stat.uid) === field(7) &&
+      Number(stat.gid) === field(8) &&
+      Number(stat.size & 0xffffffffn) === field(9) &&
+      modifiedNs < indexModifiedNs;
+    if (!same) changed.push(path);
+  }
+  return changed;
 }

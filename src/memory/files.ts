@@ -9,8 +9,9 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { MemoryFileError } from '../errors.js';
+import { isProcessRunning } from '../process.js';
 
 /**
  * The largest memory file the runtime reads (1 MiB): a bigger one, hand-made or hostile, is an
@@ -95,6 +96,25 @@ function firstInvalidUtf8(bytes: Buffer): number {
     at += follow + 1;
   }
   return -1;
+}
+
+/**
+ * Removes the temporary files of atomic writes to `path` (see writeFileAtomic) left by processes
+ * that no longer run: a run killed between writing one and renaming it leaves it behind.
+ */
+export function removeAbandonedTemps(path: string): void {
+  const prefix = `${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length))?.[1];
+    if (name.startsWith(prefix) && pid !== undefined && !isProcessRunning(Number(pid)))
+      rmSync(join(dirname(path), name), { force: true });
+  }
 }
 
 export function writeFileAtomic(path: string, content: string): void {

@@ -15,12 +15,12 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AgentOSError } from '../errors.js';
 import type { Git } from '../git/git.js';
 import { removeStaleLocks } from '../git/stale-locks.js';
 import { silentLogger, type Logger } from '../log.js';
-import { readTextIfExists, writeFileAtomic } from './files.js';
+import { readTextIfExists, removeAbandonedTemps, writeFileAtomic } from './files.js';
 import { isProcessRunning } from '../process.js';
 
 const JOURNAL_VERSION = 1;
@@ -146,7 +146,7 @@ function restoreEntries(repoRoot: string, entries: JournalEntry[]): void {
     const absolute = join(repoRoot, path);
     if (before === null) rmSync(absolute, { force: true });
     else if (readTextIfExists(absolute) !== before) writeFileAtomic(absolute, before);
-    removeTempSiblings(absolute);
+    removeAbandonedTemps(absolute);
     if (before === null) removeEmptyFolders(repoRoot, dirname(absolute));
   }
 }
@@ -161,20 +161,6 @@ function removeEmptyFolders(repoRoot: string, folder: string): void {
       return;
     }
   }
-}
-
-/** Half-written temporary files of an atomic write to `absolute` (see writeFileAtomic). */
-function removeTempSiblings(absolute: string): void {
-  const prefix = `${basename(absolute)}.`;
-  let names: string[];
-  try {
-    names = readdirSync(dirname(absolute));
-  } catch {
-    return;
-  }
-  for (const name of names)
-    if (name.startsWith(prefix) && name.endsWith('.tmp'))
-      rmSync(join(dirname(absolute), name), { force: true });
 }
 
 function readJournal(file: string): { header: JournalHeader | undefined; entries: JournalEntry[] } {

@@ -64,10 +64,7 @@ export function forgetShardsInMemory(): void {
 }
 
 /** What the index needs of git: the index's blob ids and what differs in the work tree. */
-export type MemoryIndexGit = Pick<
-  Git,
-  'gitPath' | 'indexedBlobs' | 'changedInWorkTree' | 'refreshIndex'
->;
+export type MemoryIndexGit = Pick<Git, 'gitPath' | 'indexedFiles' | 'refreshIndex'>;
 
 /**
  * More files than this that git cannot vouch for (stat data older than the file: a fresh copy, a
@@ -115,18 +112,12 @@ export class MemoryIndex implements ParseCache {
     roots: readonly string[] = MEMORY_ROOTS,
   ): Promise<MemoryIndex> {
     const folder = await git.gitPath(MEMORY_INDEX_DIR);
-    let [indexed, changed] = await Promise.all([
-      git.indexedBlobs(roots),
-      git.changedInWorkTree(roots),
-    ]);
+    let { blobs, changed } = await git.indexedFiles(roots);
     if (changed.length > REFRESH_AT_STAT_DIRTY) {
       await git.refreshIndex();
-      [indexed, changed] = await Promise.all([
-        git.indexedBlobs(roots),
-        git.changedInWorkTree(roots),
-      ]);
+      ({ blobs, changed } = await git.indexedFiles(roots));
     }
-    return new MemoryIndex(repoRoot, folder, indexed, new Set(changed), roots);
+    return new MemoryIndex(repoRoot, folder, blobs, new Set(changed), roots);
   }
 
   /** The blob id git vouches for: the file is indexed and unchanged in the work tree. */

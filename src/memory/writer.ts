@@ -5,7 +5,7 @@
 import { readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, posix } from 'node:path';
 import type { Logger } from '../log.js';
-import { writeFileAtomic } from './files.js';
+import { removeAbandonedTemps, writeFileAtomic } from './files.js';
 import type { ChangeJournal } from './journal.js';
 import { PathGuard } from './path-guard.js';
 import { redactMemoryFile } from './redact-file.js';
@@ -70,7 +70,10 @@ export class MemoryWriter {
   /** Writes a file that is never committed (context.md): guarded, atomic, not remembered. */
   writeEphemeral(path: string, text: string): void {
     const content = redactMemoryFile(path, text, this.redactor);
-    writeFileAtomic(this.guard.resolve(path, Buffer.byteLength(content)), content);
+    const absolute = this.guard.resolve(path, Buffer.byteLength(content));
+    // Outside a change there is no journal to clean up after a killed run: the next write does.
+    removeAbandonedTemps(absolute);
+    writeFileAtomic(absolute, content);
   }
 
   /** Every path written or removed so far, in order of first write. */
