@@ -2,6 +2,9 @@
 // return booleans for expected refusals, everything else throws with git's own words. Settings that
 // must never appear on a command line (the token's header, safe.directory) reach git through the
 // environment (GIT_CONFIG_COUNT), and pushes retry what is transient and rebase what was rejected.
+// What an iteration asks most often is answered without a process where the format is plain: HEAD
+// from its files (ref-files.ts), the index's entries from its file (index-file.ts), and a commit's
+// objects written in-process (in-process-commit.ts, objects.ts).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
