@@ -2,10 +2,10 @@
 // trees as `git add` + `write-tree`, the same commit object as `git commit-tree`, a repository that
 // `git fsck --strict` finds sound. Whatever would make git store other bytes (line-ending
 // conversion, attributes) leaves the commit to git, and the files land as git would store them.
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Git } from '../src/git/git.js';
-import { encodeTree, parseTree } from '../src/git/objects.js';
+import { encodeTree, LooseObjects, parseTree } from '../src/git/objects.js';
 import { parseConfigList, settingsNeedingGit } from '../src/git/in-process-commit.js';
 import { tempDir } from './helpers/repo.js';
 
@@ -205,6 +205,21 @@ describe('the settings that leave commits to git', () => {
     const listed =
       'core.autocrlf\ntrue\0core.autocrlf\nfalse\0commit.gpgsign\nfalse\0user.name\nA\0';
     expect(settingsNeedingGit(parseConfigList(listed))).toBeUndefined();
+  });
+});
+
+describe('loose objects', () => {
+  it('are written again into a fan-out folder that git gc removed meanwhile', () => {
+    const folder = tempDir('agentos-objects-');
+    const objects = new LooseObjects(folder);
+    const first = objects.write('blob', Buffer.from('one\n'));
+    // What `git prune-packed` does after packing: the object and its emptied folder go.
+    rmSync(join(folder, first.slice(0, 2)), { recursive: true, force: true });
+    expect(objects.write('blob', Buffer.from('one\n'))).toBe(first);
+    expect(existsSync(join(folder, first.slice(0, 2), first.slice(2)))).toBe(true);
+    // The id is git's: `git hash-object` of "one\n".
+    expect(first).toBe('5626abf0f72e58d7a153368ba57db4c673c0e171');
+    rmSync(folder, { recursive: true, force: true });
   });
 });
 

@@ -54,11 +54,18 @@ export class LooseObjects {
       this.folders.add(dir);
     }
     const header = Buffer.from(`${type} ${body.length}\0`, 'latin1');
+    const bytes = deflateSync(Buffer.concat([header, body]), { level: 1 });
     const temporary = join(dir, `tmp_obj_${process.pid}_${randomBytes(4).toString('hex')}`);
     try {
-      writeFileSync(temporary, deflateSync(Buffer.concat([header, body]), { level: 1 }), {
-        mode: 0o444,
-      });
+      try {
+        writeFileSync(temporary, bytes, { mode: 0o444 });
+      } catch (error) {
+        // `git gc` (prune-packed) removes fan-out folders it emptied, even while this process
+        // runs: made again, as git itself does.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(temporary, bytes, { mode: 0o444 });
+      }
       // Whole or absent: a reader never sees half an object, and two writers of the same object
       // write the same bytes.
       renameSync(temporary, file);

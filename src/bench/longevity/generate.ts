@@ -191,7 +191,9 @@ export async function generateAgent(input: {
     write(input.dir, page.path, page.content);
   rewardLog(input.dir, random, input.records);
   await git.exec(['add', '--all', '--', 'agents']);
-  await git.exec(['commit', '--quiet', '--file=-'], {
+  // A commit of thousands of new files starts `git gc --auto`: in the foreground, so the measured
+  // phases find the repository packed, as a long-lived agent's is, and nothing still writing to it.
+  await git.exec(['-c', 'gc.autoDetach=false', 'commit', '--quiet', '--file=-'], {
     input: formatCommitMessage({
       subject: `bench: ${input.files} memory files, ${input.records} reward records`,
       trailers: [['AgentOS-Agent', BENCH_AGENT]],
