@@ -85,6 +85,18 @@ describe('a commit built in-process', () => {
     expect(commands).toEqual(['update-ref', 'update-index']);
     expect(await repo.git.treeOf('HEAD')).toBe(await treeGitWouldWrite(repo.git, repo.dir));
     expect((await repo.git.exec(['ls-tree', 'HEAD', 'a'])).stdout).toBe('');
+    // A folder the first commit wrote and the second did not touch is still known to the third.
+    repo.write('README.md', 'changed\n');
+    expect(await commandsOf(repo.git, () => repo.git.commitPaths(['README.md'], 'Readme'))).toEqual(
+      ['update-ref', 'update-index'],
+    );
+    repo.write('agents/orion/skills/ünïcode.md', 'changed again\n');
+    expect(
+      await commandsOf(repo.git, () =>
+        repo.git.commitPaths(['agents/orion/skills/ünïcode.md'], 'Second'),
+      ),
+    ).toEqual(['update-ref', 'update-index']);
+    expect(await repo.git.treeOf('HEAD')).toBe(await treeGitWouldWrite(repo.git, repo.dir));
 
     // The commit object is byte for byte what `git commit-tree` writes for the same tree, parent,
     // people and times.
@@ -93,8 +105,9 @@ describe('a commit built in-process', () => {
       /^(?:\S+ )(?:.*) <.*> (\d+ [+-]\d{4})$/m.exec(
         object.split('\n').find((line) => line.startsWith(role)) ?? '',
       )?.[1];
+    const parent = (await repo.git.exec(['rev-parse', 'HEAD^'])).stdout.trim();
     const again = await repo.git.exec(
-      ['commit-tree', await repo.git.treeOf('HEAD'), '-p', first!, '-F', '-'],
+      ['commit-tree', await repo.git.treeOf('HEAD'), '-p', parent, '-F', '-'],
       {
         input: 'Second',
         env: {

@@ -209,13 +209,17 @@ export class InProcessCommits {
     return { name, email, at, offsetMinutes: -new Date(at).getTimezoneOffset() };
   }
 
+  /** The folders this process knows of `commit`, if it knows that commit. */
+  private knownAt(commit: string | undefined): ReadonlyMap<string, Folder> | undefined {
+    return commit !== undefined && this.known?.commit === commit ? this.known.folders : undefined;
+  }
+
   /** HEAD's folders on the paths to `folders`: the ones known, the rest read from git. */
   private async treesOf(
     head: string | undefined,
     folders: ReadonlySet<string>,
   ): Promise<Map<string, Folder>> {
-    const known =
-      head !== undefined && this.known?.commit === head ? this.known.folders : undefined;
+    const known = this.knownAt(head);
     const trees = new Map<string, Folder>();
     const missing: string[] = [];
     // Parents first: a folder its known parent lacks is new, with nothing to read.
@@ -285,7 +289,8 @@ export class InProcessCommits {
       edit.setFile(path, file, objects);
     }
     const root = edit.writeTrees(objects);
-    const known = edit.result();
+    // Every folder known of HEAD that this commit did not change is the new commit's too.
+    const known = edit.result(this.knownAt(head));
     if (root === undefined && head !== undefined && parents.length < 2) {
       this.known = { commit: head, folders: known };
       return { commit: undefined, tree: '', committed };
@@ -378,9 +383,9 @@ class FolderEdit {
     return root;
   }
 
-  /** Every folder as the commit has it (a folder left empty is gone). */
-  result(): Map<string, Folder> {
-    const folders = new Map(this.trees);
+  /** Every folder as the commit has it, with `base`'s other folders (a folder left empty is gone). */
+  result(base: ReadonlyMap<string, Folder> = new Map()): Map<string, Folder> {
+    const folders = new Map([...base, ...this.trees]);
     for (const [folder, entries] of this.changed) {
       if (entries.size === 0 && folder !== '') folders.delete(folder);
       else folders.set(folder, entries);
