@@ -27,8 +27,9 @@ exec ${realGit} "$@"
 }
 
 /**
- * A preload that SIGKILLs the process after its Nth atomic write of a Markdown file (a rename), or
- * just before it when $KILL_BEFORE_RENAME is set.
+ * A preload that SIGKILLs the process after its Nth rename onto a file whose path matches
+ * $KILL_RENAME_TO (default: a Markdown file, an atomic write), or just before it when
+ * $KILL_BEFORE_RENAME is set.
  */
 function renameKiller(): string {
   const file = join(tempDir('agentos-rename-killer-'), 'kill-after-renames.mjs');
@@ -40,8 +41,9 @@ const limit = Number(process.env.KILL_AFTER_RENAMES);
 let renames = 0;
 const rename = fs.renameSync;
 const before = Boolean(process.env.KILL_BEFORE_RENAME);
+const target = new RegExp(process.env.KILL_RENAME_TO ?? '\\.md$');
 fs.renameSync = (from, to) => {
-  const last = String(to).endsWith('.md') && ++renames === limit;
+  const last = target.test(String(to)) && ++renames === limit;
   if (last && before) process.kill(process.pid, 'SIGKILL');
   rename(from, to);
   if (last) process.kill(process.pid, 'SIGKILL');
@@ -103,10 +105,6 @@ const SHARED_POINTS: KillPoint[] = [
     env: () => ({ KILL_AFTER_RENAMES: '1', KILL_BEFORE_RENAME: '1' }),
   },
   { name: 'mid-write (after two files)', env: () => ({ KILL_AFTER_RENAMES: '2' }) },
-  {
-    name: 'during the commit (commit object made, HEAD not moved)',
-    env: killOnGit('update-ref'),
-  },
 ];
 
 /**
@@ -123,6 +121,16 @@ const BUILDS: { build: string; config: [string, string][]; points: KillPoint[] }
       // HEAD's trees are read once per process, as the first commit is built.
       { name: 'while the commit is built (git cat-file)', env: killOnGit('cat-file') },
       {
+        // The branch's lock is written and the reflogs have their line; the lock is not yet
+        // renamed over the branch.
+        name: 'during the commit (commit object made, HEAD not moved)',
+        env: () => ({
+          KILL_AFTER_RENAMES: '1',
+          KILL_BEFORE_RENAME: '1',
+          KILL_RENAME_TO: '/refs/heads/main$',
+        }),
+      },
+      {
         name: 'after the commit (before the index is brought up to date)',
         env: killOnGit('update-index'),
       },
@@ -134,6 +142,10 @@ const BUILDS: { build: string; config: [string, string][]; points: KillPoint[] }
     points: [
       ...SHARED_POINTS,
       { name: 'after staging (git update-index)', env: killOnGit('write-tree') },
+      {
+        name: 'during the commit (commit object made, HEAD not moved)',
+        env: killOnGit('update-ref'),
+      },
       {
         name: 'after the commit (before the index is brought up to date)',
         // The commit's second update-index: the first stages into the private index, the second
@@ -189,7 +201,10 @@ describe('a run killed with SIGKILL', () => {
 
     const next = await runCli(['run', '--all', '--dir', repo.dir]);
     expect(next.code).toBe(0);
-    if (killEnv.KILL_ON_GIT) expect(next.stderr).toContain('removed a stale git lock');
+    // Killed holding the branch's lock (in-process), or beside a crashed git's index lock.
+    if (killEnv.KILL_ON_GIT || killEnv.KILL_RENAME_TO)
+      expect(next.stderr).toContain('removed a stale git lock');
+    expect(existsSync(join(repo.dir, '.git/refs/heads/main.lock'))).toBe(false);
     expect(existsSync(join(repo.dir, '.git/index.lock'))).toBe(false);
     expect(existsSync(join(repo.dir, '.git/agentos/change-journal.jsonl'))).toBe(false);
     // Only the person's work is left over, exactly as it was.

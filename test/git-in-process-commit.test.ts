@@ -2,7 +2,7 @@
 // trees as `git add` + `write-tree`, the same commit object as `git commit-tree`, a repository that
 // `git fsck --strict` finds sound. Whatever would make git store other bytes (line-ending
 // conversion, attributes) leaves the commit to git, and the files land as git would store them.
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Git } from '../src/git/git.js';
 import { encodeTree, LooseObjects, parseTree } from '../src/git/objects.js';
@@ -81,21 +81,22 @@ describe('a commit built in-process', () => {
         'Second',
       );
     });
-    // HEAD moves and the person's index follows: no git process builds the commit.
-    expect(commands).toEqual(['update-ref', 'update-index']);
+    // Only the person's index is brought up by git: the commit is built and HEAD moved in-process
+    // (where the ref files are is asked of git once per process).
+    expect(commands).toEqual(['rev-parse', 'update-index']);
     expect(await repo.git.treeOf('HEAD')).toBe(await treeGitWouldWrite(repo.git, repo.dir));
     expect((await repo.git.exec(['ls-tree', 'HEAD', 'a'])).stdout).toBe('');
     // A folder the first commit wrote and the second did not touch is still known to the third.
     repo.write('README.md', 'changed\n');
     expect(await commandsOf(repo.git, () => repo.git.commitPaths(['README.md'], 'Readme'))).toEqual(
-      ['update-ref', 'update-index'],
+      ['update-index'],
     );
     repo.write('agents/orion/skills/ünïcode.md', 'changed again\n');
     expect(
       await commandsOf(repo.git, () =>
         repo.git.commitPaths(['agents/orion/skills/ünïcode.md'], 'Second'),
       ),
-    ).toEqual(['update-ref', 'update-index']);
+    ).toEqual(['update-index']);
     expect(await repo.git.treeOf('HEAD')).toBe(await treeGitWouldWrite(repo.git, repo.dir));
 
     // The commit object is byte for byte what `git commit-tree` writes for the same tree, parent,
@@ -118,6 +119,16 @@ describe('a commit built in-process', () => {
     );
     expect(again.stdout.trim()).toBe(await repo.git.headSha());
 
+    // The reflogs of the branch and of HEAD say what `git update-ref -m` would have said.
+    for (const log of ['.git/logs/HEAD', '.git/logs/refs/heads/main']) {
+      const last = readFileSync(join(repo.dir, log), 'utf8').trimEnd().split('\n').at(-1);
+      expect(last).toBe(
+        `${parent} ${await repo.git.headSha()} AgentOS <agentos@users.noreply.github.com> ${date('committer')}\tagentos: Second`,
+      );
+    }
+    expect((await repo.git.exec(['reflog', '-1', '--format=%gs'])).stdout.trim()).toBe(
+      'agentos: Second',
+    );
     const fsck = await repo.git.exec(['fsck', '--strict', '--no-dangling']);
     expect(fsck.exitCode).toBe(0);
     expect(fsck.stderr).toBe('');
@@ -197,6 +208,51 @@ describe('a commit built in-process', () => {
     );
     expect(commands).not.toContain('write-tree');
     expect(commands).not.toContain('commit-tree');
+    rmSync(repo.dir, { recursive: true, force: true });
+  });
+});
+
+describe('HEAD moved in-process', () => {
+  it('leaves a held lock to git, which refuses, and changes nothing', async () => {
+    const repo = await emptyRepo();
+    repo.write('agents/orion/a.md', 'a\n');
+    const first = await repo.git.commitPaths(['agents/orion/a.md'], 'First');
+    writeFileSync(join(repo.dir, '.git/refs/heads/main.lock'), '');
+    repo.write('agents/orion/a.md', 'b\n');
+    await expect(repo.git.commitPaths(['agents/orion/a.md'], 'Second')).rejects.toThrow(
+      /update-ref failed.*lock/s,
+    );
+    expect(await repo.git.headSha()).toBe(first);
+    expect(existsSync(join(repo.dir, '.git/refs/heads/main.lock'))).toBe(true);
+    rmSync(repo.dir, { recursive: true, force: true });
+  });
+
+  it('leaves the move to git when a reference-transaction hook must run, and the hook runs', async () => {
+    const repo = await emptyRepo();
+    repo.write('agents/orion/a.md', 'a\n');
+    await repo.git.commitPaths(['agents/orion/a.md'], 'First');
+    const hook = join(repo.dir, '.git/hooks/reference-transaction');
+    writeFileSync(hook, `#!/bin/sh\necho "$1" >> "${join(repo.dir, '.git/hook-ran')}"\n`);
+    chmodSync(hook, 0o755);
+    repo.write('agents/orion/a.md', 'b\n');
+    const commands = await commandsOf(repo.git, () =>
+      repo.git.commitPaths(['agents/orion/a.md'], 'Second'),
+    );
+    expect(commands).toEqual(['rev-parse', 'update-ref', 'update-index']);
+    expect(readFileSync(join(repo.dir, '.git/hook-ran'), 'utf8')).toContain('committed');
+    rmSync(repo.dir, { recursive: true, force: true });
+  });
+
+  it('moves a branch that only packed-refs holds', async () => {
+    const repo = await emptyRepo();
+    repo.write('agents/orion/a.md', 'a\n');
+    const first = await repo.git.commitPaths(['agents/orion/a.md'], 'First');
+    await repo.git.exec(['pack-refs', '--all']);
+    expect(existsSync(join(repo.dir, '.git/refs/heads/main'))).toBe(false);
+    repo.write('agents/orion/a.md', 'b\n');
+    const second = await repo.git.commitPaths(['agents/orion/a.md'], 'Second');
+    expect(await repo.git.headSha()).toBe(second);
+    expect((await repo.git.exec(['rev-parse', 'main^'])).stdout.trim()).toBe(first);
     rmSync(repo.dir, { recursive: true, force: true });
   });
 });

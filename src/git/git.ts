@@ -353,15 +353,18 @@ export class Git {
       ...(head ? [head] : []),
       ...(options.mergeParent ? [options.mergeParent] : []),
     ];
-    const built =
-      (await this.inProcess.build(paths, message, head, parents)) ??
-      (await this.buildCommitInIndex(paths, message, head, parents));
+    const inProcess = await this.inProcess.build(paths, message, head, parents);
+    const built = inProcess ?? (await this.buildCommitInIndex(paths, message, head, parents));
     const { commit, indexFile } = { indexFile: undefined, ...built };
     let moved = false;
     try {
       if (commit === undefined) return undefined;
-      const subject = message.split('\n')[0] ?? '';
-      await this.exec(['update-ref', '-m', `agentos: ${subject}`, 'HEAD', commit, head ?? '']);
+      const reflog = `agentos: ${message.split('\n')[0] ?? ''}`;
+      moved =
+        inProcess !== undefined &&
+        head !== undefined &&
+        (await this.inProcess.moveHead(head, commit, reflog));
+      if (!moved) await this.exec(['update-ref', '-m', reflog, 'HEAD', commit, head ?? '']);
       moved = true;
       this.lastCommitTree = { commit, tree: built.tree };
     } finally {
@@ -619,12 +622,21 @@ export class Git {
   async gitPath(name: string): Promise<string> {
     // Where the git directory keeps a file does not change while the repository exists: asked once
     // per name, since each question is a process (a large one forks slowly) on every iteration.
-    const known = this.gitPaths.get(name);
-    if (known !== undefined) return known;
-    const path = (await this.exec(['rev-parse', '--git-path', name])).stdout.trim();
-    const absolute = isAbsolute(path) ? path : join(this.workdir, path);
-    this.gitPaths.set(name, absolute);
-    return absolute;
+    return (await this.gitPathsOf([name]))[0] ?? '';
+  }
+
+  /** `gitPath` of several names, the ones not yet known asked of git in one process. */
+  async gitPathsOf(names: readonly string[]): Promise<string[]> {
+    const missing = [...new Set(names.filter((name) => !this.gitPaths.has(name)))];
+    if (missing.length > 0) {
+      const args = ['rev-parse', ...missing.flatMap((name) => ['--git-path', name])];
+      const lines = (await this.exec(args)).stdout.split('\n');
+      missing.forEach((name, i) => {
+        const path = lines[i]?.trim() ?? '';
+        this.gitPaths.set(name, isAbsolute(path) ? path : join(this.workdir, path));
+      });
+    }
+    return names.map((name) => this.gitPaths.get(name) ?? '');
   }
 
   /** HEAD's commit, or undefined in a repository with no commit yet. */

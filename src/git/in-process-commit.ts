@@ -9,16 +9,19 @@
 // change what a commit holds (line-ending conversion, filters, signing, another hash, a shared
 // repository's permissions), or a path that is not a plain file or a plain deletion. `build`
 // answers undefined for those, and the caller builds the commit with git's own commands.
-import { lstatSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { GitResult } from './git.js';
+import { parseHeadFile } from './ref-files.js';
+import { moveBranchInFiles } from './ref-update.js';
 import {
   encodeCommit,
   encodeTree,
   LooseObjects,
   objectId,
   parseTree,
+  signatureText,
   TREE_MODE,
   type Signature,
   type TreeEntry,
@@ -30,6 +33,7 @@ export interface CommitGit {
   exec(args: string[], options?: { input?: string; allowFailure?: boolean }): Promise<GitResult>;
   execBytes(args: string[], input: string): Promise<Buffer>;
   gitPath(name: string): Promise<string>;
+  gitPathsOf(names: readonly string[]): Promise<string[]>;
   environment(name: string): string | undefined;
 }
 
@@ -127,6 +131,8 @@ export class InProcessCommits {
   /** Why this repository's commits are git's (or undefined); asked once per Git. */
   private blocker: Promise<string | undefined> | undefined;
   private globalAttributes: string | undefined;
+  /** The repository's settings, as `git config --list` gave them with the blocker. */
+  private config: ReadonlyMap<string, string> = new Map();
   private known: KnownTrees | undefined;
 
   constructor(private readonly git: CommitGit) {}
@@ -157,6 +163,50 @@ export class InProcessCommits {
     }
   }
 
+  /**
+   * Moves HEAD's branch from `head` to `commit` (a commit `build` made) in the ref files, with
+   * reflog lines as `git update-ref -m <message>` writes them; false when git must move it (a ref
+   * store other than files, a reference-transaction hook to run, a detached HEAD, a held lock or a
+   * branch that moved: git then says what is wrong).
+   */
+  async moveHead(head: string, commit: string, message: string): Promise<boolean> {
+    if ((await this.settingsBlocker()) !== undefined) return false;
+    const storage = this.config.get('extensions.refstorage');
+    if (storage !== undefined && storage.toLowerCase() !== 'files') return false;
+    const branch = parseHeadFile(readTextIfExists(await this.git.gitPath('HEAD')));
+    if (branch?.kind !== 'branch') return false;
+    const committer = this.signature('COMMITTER');
+    if (!committer) return false;
+    // Every file the move touches, located by one question to git (once per process).
+    const [gitHooks = ''] = await this.git.gitPathsOf([
+      'hooks',
+      branch.ref,
+      `logs/${branch.ref}`,
+      'logs/HEAD',
+      'packed-refs',
+    ]);
+    const hooks = this.config.get('core.hookspath')?.replace(/^~(?=\/|$)/, homedir());
+    const hooksFolder = !hooks
+      ? gitHooks
+      : isAbsolute(hooks)
+        ? hooks
+        : join(this.git.workdir, hooks);
+    if (existsSync(join(hooksFolder, 'reference-transaction'))) return false;
+    // Unset, git logs a non-bare repository's branch and HEAD moves; false, only logs that exist.
+    const logAll = this.config.get('core.logallrefupdates');
+    return moveBranchInFiles(
+      {
+        ref: branch.ref,
+        expected: head,
+        commit,
+        message,
+        who: signatureText(committer),
+        createLogs: logAll === undefined || isTrue(logAll) || logAll.toLowerCase() === 'always',
+      },
+      (name) => this.git.gitPath(name),
+    );
+  }
+
   /** Forgets what this process knows of the repository (after `git init`). */
   forget(): void {
     this.blocker = undefined;
@@ -170,6 +220,7 @@ export class InProcessCommits {
       const listed = await this.git.exec(['config', '-z', '--list'], { allowFailure: true });
       if (listed.exitCode !== 0) return 'unreadable settings';
       const config = parseConfigList(listed.stdout);
+      this.config = config;
       const configured = config.get('core.attributesfile');
       const xdg = this.git.environment('XDG_CONFIG_HOME') ?? join(homedir(), '.config');
       const globalFile = configured

@@ -126,7 +126,7 @@ export interface Signature {
   offsetMinutes: number;
 }
 
-function signatureText(signature: Signature): string {
+export function signatureText(signature: Signature): string {
   const sign = signature.offsetMinutes < 0 ? '-' : '+';
   const minutes = Math.abs(signature.offsetMinutes);
   const zone = `${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}${String(minutes % 60).padStart(2, '0')}`;

@@ -114,16 +114,19 @@ export async function recoverInterruptedChange(input: {
   file?: string;
 }): Promise<void> {
   const logger = input.logger ?? silentLogger;
-  for (const lock of await removeStaleLocks(input.git))
-    logger.warn(`removed a stale git lock left by an interrupted run: ${lock}`);
   const file = input.file ?? (await journalFile(input.git));
-  if (!existsSync(file)) return;
-  const { header, entries } = readJournal(file);
+  const { header, entries } = existsSync(file)
+    ? readJournal(file)
+    : { header: undefined, entries: [] };
+  // First, as it holds the locks of a commit it is making (the branch's, in-process): a live run's.
   if (header && header.pid !== process.pid && isProcessRunning(header.pid) && isRecent(file)) {
     throw new ChangeInProgressError(
       `another AgentOS run (process ${header.pid}, ${header.label}) is changing this repository; wait for it to finish`,
     );
   }
+  for (const lock of await removeStaleLocks(input.git))
+    logger.warn(`removed a stale git lock left by an interrupted run: ${lock}`);
+  if (!existsSync(file)) return;
   const head = (await input.git.headShaIfAny()) ?? null;
   const paths = entries.map((entry) => entry.path);
   if (header && head !== header.head) {
