@@ -149,6 +149,11 @@ describe('a commit built in-process', () => {
     const parents = (await repo.git.exec(['rev-list', '--parents', '-n', '1', merged!])).stdout;
     expect(parents.trim().split(' ')).toEqual([merged, first, first]);
     expect(await repo.git.treeOf(merged!)).toBe(await repo.git.treeOf(first!));
+    // A merge that writes no file at all keeps HEAD's tree too, in a process that knows no tree.
+    const bare = await Git.create(repo.dir).commitPaths([], 'Merge side again', {
+      mergeParent: first!,
+    });
+    expect(await repo.git.treeOf(bare!)).toBe(await repo.git.treeOf(first!));
     rmSync(repo.dir, { recursive: true, force: true });
   });
 

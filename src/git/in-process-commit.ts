@@ -152,7 +152,8 @@ export class InProcessCommits {
     const committer = this.signature('COMMITTER');
     if (!author || !committer) return undefined;
     if (!paths.every(isPlainPath)) return undefined;
-    const folders = new Set(paths.flatMap(foldersOf));
+    // The root always: a merge of no paths keeps HEAD's tree.
+    const folders = new Set(['', ...paths.flatMap(foldersOf)]);
     if (this.attributesMayChangeContent(folders, paths)) return undefined;
     try {
       const trees = await this.treesOf(head, folders);
