@@ -4,6 +4,7 @@
 // conversion, attributes) leaves the commit to git, and the files land as git would store them.
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { jest } from '@jest/globals';
 import { Git } from '../src/git/git.js';
 import { encodeTree, LooseObjects, parseTree } from '../src/git/objects.js';
 import { parseConfigList, settingsNeedingGit } from '../src/git/in-process-commit.js';
@@ -203,6 +204,23 @@ describe('a commit built in-process', () => {
       rmSync(repo.dir, { recursive: true, force: true });
     },
   );
+
+  it('sees a setting changed while it runs, within a minute', async () => {
+    const repo = await emptyRepo();
+    repo.write('agents/orion/a.md', 'a\n');
+    await repo.git.commitPaths(['agents/orion/a.md'], 'First');
+    await repo.git.exec(['config', 'core.autocrlf', 'true']);
+    const later = Date.now() + 61_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => later);
+    try {
+      repo.write('agents/orion/a.md', 'one\r\ntwo\r\n');
+      await repo.git.commitPaths(['agents/orion/a.md'], 'Line endings');
+    } finally {
+      clock.mockRestore();
+    }
+    expect(await repo.git.fileAt('HEAD', 'agents/orion/a.md')).toBe('one\ntwo\n');
+    rmSync(repo.dir, { recursive: true, force: true });
+  });
 
   it('builds in-process beside attributes that change no content', async () => {
     const repo = await emptyRepo();

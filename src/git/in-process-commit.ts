@@ -54,6 +54,9 @@ export interface BuiltCommit {
   committed: Map<string, Buffer | null>;
 }
 
+/** How long the repository's settings are taken as read: one `git config` a minute at most. */
+const SETTINGS_FRESH_MS = 60_000;
+
 /** Thrown inside `build` for what only git can commit as git would; `build` answers undefined. */
 class LeaveToGit extends Error {}
 
@@ -128,8 +131,9 @@ function readTextIfExists(path: string): string | undefined {
 }
 
 export class InProcessCommits {
-  /** Why this repository's commits are git's (or undefined); asked once per Git. */
+  /** Why this repository's commits are git's (or undefined); asked at most once a minute. */
   private blocker: Promise<string | undefined> | undefined;
+  private blockerAt = 0;
   private globalAttributes: string | undefined;
   /** The repository's settings, as `git config --list` gave them with the blocker. */
   private config: ReadonlyMap<string, string> = new Map();
@@ -215,7 +219,10 @@ export class InProcessCommits {
   }
 
   private settingsBlocker(): Promise<string | undefined> {
+    // Read again now and then: a long-running process (the daemon) sees a setting changed since.
+    if (Date.now() - this.blockerAt > SETTINGS_FRESH_MS) this.blocker = undefined;
     this.blocker ??= (async () => {
+      this.blockerAt = Date.now();
       for (const name of ['GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE'])
         if (this.git.environment(name) !== undefined) return name;
       const listed = await this.git.exec(['config', '-z', '--list'], { allowFailure: true });
