@@ -235,6 +235,44 @@ describe('a commit built in-process', () => {
   });
 });
 
+describe('a commit on another branch, from contents', () => {
+  async function branchCommit(settings: [string, string][]) {
+    const repo = await emptyRepo();
+    for (const [key, value] of settings) await repo.git.exec(['config', key, value]);
+    repo.write('agents/orion/a.md', 'a\n');
+    repo.write('shared/old.md', 'old\n');
+    const head = (await repo.git.commitPaths(['agents/orion/a.md', 'shared/old.md'], 'First'))!;
+    const commands = await commandsOf(repo.git, () =>
+      repo.git.commitFilesOnBranch({
+        branch: 'agentos/proposal',
+        parent: head,
+        expected: undefined,
+        files: [{ path: 'shared/iac/proposals/p.md', content: 'proposal\r\n' }],
+        removals: ['shared/old.md'],
+        message: 'Propose',
+      }),
+    );
+    const tree = await repo.git.treeOf('refs/heads/agentos/proposal');
+    // HEAD's trees are still known: a commit on HEAD reads none.
+    repo.write('agents/orion/a.md', 'b\n');
+    const next = await commandsOf(repo.git, () =>
+      repo.git.commitPaths(['agents/orion/a.md'], 'Second'),
+    );
+    rmSync(repo.dir, { recursive: true, force: true });
+    return { commands, tree, next };
+  }
+
+  it("is built in-process, with the tree git builds, and leaves HEAD's trees known", async () => {
+    const inProcess = await branchCommit([]);
+    // Settings that leave commits to git: the same files through hash-object and a private index.
+    const byGit = await branchCommit([['core.autocrlf', 'input']]);
+    expect(inProcess.commands).toEqual(['update-ref']);
+    expect(byGit.commands).toContain('write-tree');
+    expect(inProcess.tree).toBe(byGit.tree);
+    expect(inProcess.next).not.toContain('cat-file');
+  });
+});
+
 describe('HEAD moved in-process', () => {
   it('leaves a held lock to git, which refuses, and changes nothing', async () => {
     const repo = await emptyRepo();

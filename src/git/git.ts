@@ -469,7 +469,8 @@ export class Git {
 
   /**
    * Makes a commit on `branch` without checking it out or touching the working tree or the user's
-   * index: `parent`'s tree with `files` written and `removals` deleted, built in a private index.
+   * index: `parent`'s tree with `files` written and `removals` deleted, built in-process (or, where
+   * the repository's settings leave it to git, in a private index).
    * The branch moves by compare-and-swap from `expected` (undefined: the branch must not exist
    * yet); returns undefined when someone else moved or created it first, so the caller can re-read
    * and try again.
@@ -483,6 +484,16 @@ export class Git {
     removals?: readonly string[];
     message: string;
   }): Promise<string | undefined> {
+    const built = await this.inProcess.buildFromContents({
+      parent: options.parent,
+      files: options.files,
+      removals: options.removals ?? [],
+      message: options.message,
+    });
+    if (built !== undefined)
+      return (await this.tryUpdateRef(`refs/heads/${options.branch}`, built, options.expected))
+        ? built
+        : undefined;
     const scratch = await this.gitPath('agentos');
     mkdirSync(scratch, { recursive: true });
     const indexFile = join(scratch, `index-${process.pid}-${randomBytes(4).toString('hex')}`);

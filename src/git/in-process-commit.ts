@@ -142,8 +142,8 @@ export class InProcessCommits {
   constructor(private readonly git: CommitGit) {}
 
   /**
-   * The commit of `paths` on `parents` (HEAD first, when there is one), written as loose objects;
-   * undefined when git must build it.
+   * The commit of the working tree's `paths` on `parents` (HEAD first, when there is one), written
+   * as loose objects; undefined when git must build it.
    */
   async build(
     paths: readonly string[],
@@ -151,17 +151,87 @@ export class InProcessCommits {
     head: string | undefined,
     parents: readonly string[],
   ): Promise<BuiltCommit | undefined> {
+    if ((await this.settingsBlocker()) !== undefined || !paths.every(isPlainPath)) return undefined;
+    const folders = new Set(['', ...paths.flatMap(foldersOf)]);
+    if (this.attributesMayChangeContent(folders, paths)) return undefined;
+    const committed = new Map<string, Buffer | null>();
+    const changes = [];
+    for (const path of paths) {
+      const file = this.fileIfPlain(path);
+      if (file === undefined) return undefined;
+      committed.set(path, file?.bytes ?? null);
+      changes.push({ path, file });
+    }
+    const built = await this.commitOf({ base: head, parents, message, remember: true }, changes);
+    return built && { ...built, committed };
+  }
+
+  /**
+   * The commit on `parent` of `files` (plain files with these contents) and `removals`, as
+   * `git hash-object --stdin` and `update-index --cacheinfo 100644` give them (no attribute or
+   * line-ending conversion: contents are stored as they are); undefined when git must build it.
+   * HEAD's known trees stay known: this commit is for another branch.
+   */
+  async buildFromContents(input: {
+    parent: string;
+    files: readonly { path: string; content: string }[];
+    removals: readonly string[];
+    message: string;
+  }): Promise<string | undefined> {
+    const changes = [
+      ...input.files.map(({ path, content }) => ({
+        path,
+        file: { mode: '100644', bytes: Buffer.from(content, 'utf8') },
+      })),
+      ...input.removals.map((path) => ({ path, file: null })),
+    ];
+    if (!changes.every(({ path }) => isPlainPath(path))) return undefined;
+    const built = await this.commitOf(
+      { base: input.parent, parents: [input.parent], message: input.message, remember: false },
+      changes,
+    );
+    return built?.commit;
+  }
+
+  /**
+   * The commit on `base`'s tree of `changes` (a file's mode and bytes, or null to remove it), with
+   * `parents`; `remember` keeps the new commit's trees for the next commit on it.
+   */
+  private async commitOf(
+    commit: {
+      base: string | undefined;
+      parents: readonly string[];
+      message: string;
+      remember: boolean;
+    },
+    changes: readonly { path: string; file: { mode: string; bytes: Buffer } | null }[],
+  ): Promise<{ commit: string | undefined; tree: string } | undefined> {
     if ((await this.settingsBlocker()) !== undefined) return undefined;
     const author = this.signature('AUTHOR');
     const committer = this.signature('COMMITTER');
     if (!author || !committer) return undefined;
-    if (!paths.every(isPlainPath)) return undefined;
-    // The root always: a merge of no paths keeps HEAD's tree.
-    const folders = new Set(['', ...paths.flatMap(foldersOf)]);
-    if (this.attributesMayChangeContent(folders, paths)) return undefined;
+    // The root always: a merge of no paths keeps the base's tree.
+    const folders = new Set(['', ...changes.flatMap(({ path }) => foldersOf(path))]);
     try {
-      const trees = await this.treesOf(head, folders);
-      return this.write(paths, message, head, parents, trees, author, committer);
+      const trees = await this.treesOf(commit.base, folders);
+      const objects = await this.objects();
+      const edit = new FolderEdit(trees);
+      for (const { path, file } of changes) edit.setFile(path, file, objects);
+      const root = edit.writeTrees(objects);
+      // Every folder known of the base that this commit did not change is the new commit's too.
+      const known = edit.result(this.knownAt(commit.base));
+      if (root === undefined && commit.base !== undefined && commit.parents.length < 2) {
+        if (commit.remember) this.known = { commit: commit.base, folders: known };
+        return { commit: undefined, tree: '' };
+      }
+      // A merge that keeps the base's tree, or a first commit of nothing: the root as it is.
+      const tree = root ?? objects.write('tree', encodeTree(known.get('')?.values() ?? []));
+      const id = objects.write(
+        'commit',
+        encodeCommit({ tree, parents: commit.parents, author, committer, message: commit.message }),
+      );
+      if (commit.remember) this.known = { commit: id, folders: known };
+      return { commit: id, tree };
     } catch (error) {
       if (error instanceof LeaveToGit) return undefined;
       throw error;
@@ -330,48 +400,17 @@ export class InProcessCommits {
     return read;
   }
 
-  private async write(
-    paths: readonly string[],
-    message: string,
-    head: string | undefined,
-    parents: readonly string[],
-    trees: Map<string, Folder>,
-    author: Signature,
-    committer: Signature,
-  ): Promise<BuiltCommit> {
-    const objects = await this.objects();
-    const edit = new FolderEdit(trees);
-    const committed = new Map<string, Buffer | null>();
-    for (const path of paths) {
-      const file = this.fileIfPlain(path);
-      committed.set(path, file?.bytes ?? null);
-      edit.setFile(path, file, objects);
-    }
-    const root = edit.writeTrees(objects);
-    // Every folder known of HEAD that this commit did not change is the new commit's too.
-    const known = edit.result(this.knownAt(head));
-    if (root === undefined && head !== undefined && parents.length < 2) {
-      this.known = { commit: head, folders: known };
-      return { commit: undefined, tree: '', committed };
-    }
-    // A merge that keeps HEAD's tree, or a first commit of nothing: the root as it is.
-    const tree = root ?? objects.write('tree', encodeTree(known.get('')?.values() ?? []));
-    const commit = objects.write(
-      'commit',
-      encodeCommit({ tree, parents, author, committer, message }),
-    );
-    this.known = { commit, folders: known };
-    return { commit, tree, committed };
-  }
-
   private objectsFolder: Promise<LooseObjects> | undefined;
   private objects(): Promise<LooseObjects> {
     this.objectsFolder ??= this.git.gitPath('objects').then((folder) => new LooseObjects(folder));
     return this.objectsFolder;
   }
 
-  /** The file's bytes and mode; null when it is gone. Anything but a plain file is git's. */
-  private fileIfPlain(path: string): { bytes: Buffer; mode: string } | null {
+  /**
+   * The file's bytes and mode; null when it is gone, undefined when it is not a plain file (a
+   * folder, a symbolic link: git's to commit).
+   */
+  private fileIfPlain(path: string): { bytes: Buffer; mode: string } | null | undefined {
     const file = join(this.git.workdir, path);
     let stat;
     try {
@@ -379,7 +418,7 @@ export class InProcessCommits {
     } catch {
       return null;
     }
-    if (!stat.isFile()) throw new LeaveToGit();
+    if (!stat.isFile()) return undefined;
     const bytes = readFileSync(file);
     return { bytes, mode: stat.mode & 0o100 ? '100755' : '100644' };
   }
