@@ -327,6 +327,7 @@ describe('the settings that leave commits to git', () => {
     ['core.sharedrepository', 'group', 'core.sharedRepository'],
     ['core.filemode', 'false', 'core.fileMode'],
     ['core.fsync', 'loose-object', 'core.fsync'],
+    ['core.worktree', '/elsewhere', 'core.worktree'],
   ])('%s=%s', (key, value, reason) => {
     expect(settingsNeedingGit(parseConfigList(`${key}\n${value}\0`))).toBe(reason);
   });

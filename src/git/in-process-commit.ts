@@ -87,6 +87,7 @@ export function settingsNeedingGit(config: ReadonlyMap<string, string>): string 
   if (isFalse(config.get('core.filemode'))) return 'core.fileMode';
   if (config.has('core.fsync') || config.has('core.fsyncobjectfiles')) return 'core.fsync';
   if (isTrue(config.get('core.precomposeunicode'))) return 'core.precomposeUnicode';
+  if (config.has('core.worktree')) return 'core.worktree';
   return undefined;
 }
 
@@ -293,7 +294,8 @@ export class InProcessCommits {
     if (Date.now() - this.blockerAt > SETTINGS_FRESH_MS) this.blocker = undefined;
     this.blocker ??= (async () => {
       this.blockerAt = Date.now();
-      for (const name of ['GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE'])
+      // Dates git would parse, and a working tree elsewhere than the folder git runs in.
+      for (const name of ['GIT_AUTHOR_DATE', 'GIT_COMMITTER_DATE', 'GIT_WORK_TREE'])
         if (this.git.environment(name) !== undefined) return name;
       const listed = await this.git.exec(['config', '-z', '--list'], { allowFailure: true });
       if (listed.exitCode !== 0) return 'unreadable settings';
