@@ -1,14 +1,16 @@
-// A commit of working-tree files built in-process: blobs, the trees on the paths from the root to
-// them, and the commit object, written as loose objects. An iteration commits a handful of files,
-// and building that commit with git took four processes (update-index on a private index,
-// write-tree, commit-tree, and a copy of a 10,000-entry index), about as much as the rest of the
-// iteration. Only HEAD's trees along the written paths are read, once per process, with one
-// `git cat-file --batch`; the trees this process wrote are kept.
+// Commits built in-process: blobs, the trees on the paths from the root to them, and the commit
+// object, written as loose objects (objects.ts); HEAD's branch then moves under git's lock file
+// (ref-update.ts). An iteration commits a handful of files, and building that commit with git took
+// five processes (update-index on a private index, write-tree, commit-tree, update-ref, and a copy
+// of a 10,000-entry index), about as much as the rest of the iteration. Only the trees along the
+// written paths are read, with one `git cat-file --batch` per process; the trees of the commits this
+// process made are kept. Commits on proposal branches are built the same way, from contents.
 //
 // Whatever git would do differently is left to git: a repository whose settings or attributes
 // change what a commit holds (line-ending conversion, filters, signing, another hash, a shared
-// repository's permissions), or a path that is not a plain file or a plain deletion. `build`
-// answers undefined for those, and the caller builds the commit with git's own commands.
+// repository's permissions, a working tree elsewhere), or a path that is not a plain file or a
+// plain deletion. The builders answer undefined for those, and the caller builds the commit with
+// git's own commands.
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -139,6 +141,7 @@ export class InProcessCommits {
   /** The repository's settings, as `git config --list` gave them with the blocker. */
   private config: ReadonlyMap<string, string> = new Map();
   private known: KnownTrees | undefined;
+  private objectsFolder: Promise<LooseObjects> | undefined;
 
   constructor(private readonly git: CommitGit) {}
 
@@ -287,6 +290,7 @@ export class InProcessCommits {
   forget(): void {
     this.blocker = undefined;
     this.known = undefined;
+    this.objectsFolder = undefined;
   }
 
   private settingsBlocker(): Promise<string | undefined> {
@@ -345,12 +349,12 @@ export class InProcessCommits {
     return commit !== undefined && this.known?.commit === commit ? this.known.folders : undefined;
   }
 
-  /** HEAD's folders on the paths to `folders`: the ones known, the rest read from git. */
+  /** `base`'s folders on the paths to `folders` (none: a first commit): the ones known, the rest read from git. */
   private async treesOf(
-    head: string | undefined,
+    base: string | undefined,
     folders: ReadonlySet<string>,
   ): Promise<Map<string, Folder>> {
-    const known = this.knownAt(head);
+    const known = this.knownAt(base);
     const trees = new Map<string, Folder>();
     const missing: string[] = [];
     // Parents first: a folder its known parent lacks is new, with nothing to read.
@@ -358,12 +362,12 @@ export class InProcessCommits {
       const have = known?.get(folder);
       const inParent = folder === '' ? undefined : trees.get(parentOf(folder));
       if (have) trees.set(folder, have);
-      else if (head === undefined) trees.set(folder, new Map());
+      else if (base === undefined) trees.set(folder, new Map());
       else if (inParent && !inParent.has(baseName(folder))) trees.set(folder, new Map());
       else missing.push(folder);
     }
-    if (missing.length > 0 && head !== undefined) {
-      const read = await this.readFolders(head, missing);
+    if (missing.length > 0 && base !== undefined) {
+      const read = await this.readFolders(base, missing);
       for (const [folder, entries] of read) trees.set(folder, entries);
     }
     return trees;
@@ -402,7 +406,6 @@ export class InProcessCommits {
     return read;
   }
 
-  private objectsFolder: Promise<LooseObjects> | undefined;
   private objects(): Promise<LooseObjects> {
     this.objectsFolder ??= this.git.gitPath('objects').then((folder) => new LooseObjects(folder));
     return this.objectsFolder;
