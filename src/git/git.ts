@@ -22,7 +22,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { AgentOSError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { InProcessCommits, type BuiltCommit } from './in-process-commit.js';
-import { readIndexEntries, statChangedPaths } from './index-file.js';
+import { indexEntryCount, readIndexEntries, statChangedPaths } from './index-file.js';
 import { gitDirFiles, headFromFiles, readHeadFile } from './ref-files.js';
 
 export interface GitIdentity {
@@ -838,17 +838,23 @@ export class Git {
     paths: readonly string[],
   ): Promise<{ blobs: Map<string, string>; changed: string[] }> {
     const index = readIndexFile(await this.gitPath('index'));
+    // A large index (its header's count of every entry) has git check the stat data: started
+    // first, so that git works while the entries are read here.
+    const large = index === undefined || indexEntryCount(index.bytes) > IN_PROCESS_STAT_LIMIT;
+    const byGit = large ? this.changedInWorkTree(paths) : undefined;
     const entries = index && readIndexEntries(index.bytes, paths);
     if (index && entries) {
-      const changed =
-        entries.stats.size <= IN_PROCESS_STAT_LIMIT
-          ? statChangedPaths(index.bytes, entries, index.modifiedNs, this.workdir)
-          : await this.changedInWorkTree(paths);
-      return { blobs: entries.blobs, changed };
+      if (byGit === undefined || entries.stats.size <= IN_PROCESS_STAT_LIMIT) {
+        // A small memory is checked here; git's answer, if it was asked, is not waited for.
+        byGit?.catch(() => {});
+        const changed = statChangedPaths(index.bytes, entries, index.modifiedNs, this.workdir);
+        return { blobs: entries.blobs, changed };
+      }
+      return { blobs: entries.blobs, changed: await byGit };
     }
     const [blobs, changed] = await Promise.all([
       this.listIndexedBlobs(paths),
-      this.changedInWorkTree(paths),
+      byGit ?? this.changedInWorkTree(paths),
     ]);
     return { blobs, changed };
   }

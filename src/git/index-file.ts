@@ -43,6 +43,13 @@ function varint(buffer: Buffer, at: number): { value: number; next: number } {
   return { value, next: at };
 }
 
+/** How many entries the index file says it holds (every path, every stage); 0 for no index. */
+export function indexEntryCount(index: Buffer): number {
+  return index.length >= HEADER && index.toString('latin1', 0, 4) === 'DIRC'
+    ? index.readUInt32BE(8)
+    : 0;
+}
+
 /** The stage-0 entries under some folders: blob ids by path, and where each entry's stat data is. */
 export interface IndexEntries {
   blobs: Map<string, string>;
