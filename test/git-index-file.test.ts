@@ -97,6 +97,33 @@ describe("git's index read in-process", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('has git check a large memory, and itself a small one beside a large repository', async () => {
+    const { dir, git } = await repoWithFiles();
+    // 1,200 more files: under agents/ (a large memory), or outside it (a large repository).
+    const old = new Date(Date.now() - 60_000);
+    for (const folder of ['agents/orion/world/entities', 'outside/many']) {
+      mkdirSync(join(dir, folder), { recursive: true });
+      for (let i = 0; i < 600; i++) {
+        writeFileSync(join(dir, folder, `f${i}.md`), `${i}\n`);
+        utimesSync(join(dir, folder, `f${i}.md`), old, old);
+      }
+    }
+    await git.exec(['add', '--all']);
+    writeFileSync(join(dir, 'agents/orion/world/entities/f7.md'), 'changed\n');
+    writeFileSync(join(dir, 'shared/facts.md'), 'changed too\n');
+    const gitSays = (await git.exec(['diff-files', '--name-only', '-z', '--', ...ROOTS])).stdout
+      .split('\0')
+      .filter(Boolean);
+    const large = await git.indexedFiles(ROOTS);
+    expect(large.changed.sort()).toEqual(gitSays.sort());
+    expect(large.blobs).toEqual(await listed(git));
+    // Only shared/ asked: 8 files of 1,200-odd, checked in-process.
+    const small = await git.indexedFiles(['shared']);
+    expect(small.changed).toEqual(['shared/facts.md']);
+    expect([...small.blobs.keys()]).toEqual(['shared/facts.md']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('reports a file modified no earlier than the index was written (racily clean)', async () => {
     const { dir } = await repoWithFiles();
     const index = indexOf(dir);
