@@ -532,6 +532,15 @@ export class Git {
     }
   }
 
+  /**
+   * `git gc --auto` in the foreground: packs loose objects once there are many (gc.auto, 6,700 by
+   * default) and does nothing otherwise. False when git failed.
+   */
+  async packLooseObjects(): Promise<boolean> {
+    const args = ['-c', 'gc.autoDetach=false', 'gc', '--auto', '--quiet'];
+    return (await this.exec(args, { allowFailure: true })).exitCode === 0;
+  }
+
   /** Moves `ref` to `sha` if it is at `expected` (undefined: only if it does not exist). */
   async tryUpdateRef(ref: string, sha: string, expected: string | undefined): Promise<boolean> {
     const result = await this.exec(

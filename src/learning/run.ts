@@ -319,6 +319,11 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
       [{ path: metrics.path, content: metrics.content }],
     );
 
+  // The runtime's objects are written loose, as git's own commands leave them; git packs them once
+  // there are many (`gc --auto`, which `git commit` runs), here where no task waits on it.
+  if (!(await input.git.packLooseObjects()))
+    logger.warn('git gc --auto failed; loose objects stay as they are until the next learning run');
+
   const transitions = outcomes.flatMap((o) => o.transitions);
   const here = commits.filter((c) => c.branch === branch);
   const summary =
