@@ -15,7 +15,7 @@ import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { GitResult } from './git.js';
-import { parseHeadFile } from './ref-files.js';
+import { gitDirFiles, readHeadFile, readTextIfExists } from './ref-files.js';
 import { moveBranchInFiles } from './ref-update.js';
 import {
   encodeCommit,
@@ -125,14 +125,6 @@ function isPlainPath(path: string): boolean {
     .every((part) => part !== '' && part !== '.' && part !== '..' && part.toLowerCase() !== '.git');
 }
 
-function readTextIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 export class InProcessCommits {
   /** Why this repository's commits are git's (or undefined); asked at most once a minute. */
   private blocker: Promise<string | undefined> | undefined;
@@ -211,8 +203,10 @@ export class InProcessCommits {
     changes: readonly { path: string; file: { mode: string; bytes: Buffer } | null }[],
   ): Promise<{ commit: string | undefined; tree: string } | undefined> {
     if ((await this.settingsBlocker()) !== undefined) return undefined;
-    const author = this.signature('AUTHOR');
-    const committer = this.signature('COMMITTER');
+    // One time for both, as git takes it once per command.
+    const at = Date.now();
+    const author = this.signature('AUTHOR', at);
+    const committer = this.signature('COMMITTER', at);
     if (!author || !committer) return undefined;
     // The root always: a merge of no paths keeps the base's tree.
     const folders = new Set(['', ...changes.flatMap(({ path }) => foldersOf(path))]);
@@ -252,9 +246,9 @@ export class InProcessCommits {
     if ((await this.settingsBlocker()) !== undefined) return false;
     const storage = this.config.get('extensions.refstorage');
     if (storage !== undefined && storage.toLowerCase() !== 'files') return false;
-    const branch = parseHeadFile(readTextIfExists(await this.git.gitPath('HEAD')));
+    const branch = await readHeadFile(gitDirFiles((name) => this.git.gitPath(name)));
     if (branch?.kind !== 'branch') return false;
-    const committer = this.signature('COMMITTER');
+    const committer = this.signature('COMMITTER', Date.now());
     if (!committer) return false;
     // Every file the move touches, located by one question to git (once per process).
     const [gitHooks = ''] = await this.git.gitPathsOf([
@@ -336,11 +330,10 @@ export class InProcessCommits {
   }
 
   /** Who commits, from the environment git would read; undefined when git would rewrite it. */
-  private signature(role: 'AUTHOR' | 'COMMITTER'): Signature | undefined {
+  private signature(role: 'AUTHOR' | 'COMMITTER', at: number): Signature | undefined {
     const name = this.git.environment(`GIT_${role}_NAME`);
     const email = this.git.environment(`GIT_${role}_EMAIL`);
     if (!name || !email || IDENTITY_CRUD.test(name) || IDENTITY_CRUD.test(email)) return undefined;
-    const at = Date.now();
     return { name, email, at, offsetMinutes: -new Date(at).getTimezoneOffset() };
   }
 

@@ -12,7 +12,8 @@ const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 /** What a reftable repository leaves in HEAD for older tools: not a real branch. */
 const REFTABLE_PLACEHOLDER = 'refs/heads/.invalid';
 
-function readText(path: string): string | undefined {
+/** A file's text; undefined when it cannot be read (missing, a folder, unreadable). */
+export function readTextIfExists(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -60,10 +61,15 @@ export async function headFromFiles(file: GitDirFile): Promise<string | undefine
   const head = await readHeadFile(file);
   if (!head) return undefined;
   if (head.kind === 'detached') return head.sha;
-  return parseLooseRef(await file(head.ref)) ?? packedRef(await file('packed-refs'), head.ref);
+  return refFromFiles(file, head.ref);
+}
+
+/** A ref's object id from its loose file, else from packed-refs; undefined when neither says. */
+export async function refFromFiles(file: GitDirFile, ref: string): Promise<string | undefined> {
+  return parseLooseRef(await file(ref)) ?? packedRef(await file('packed-refs'), ref);
 }
 
 /** A GitDirFile over `gitPath` (which resolves a name to its absolute path). */
 export function gitDirFiles(gitPath: (name: string) => Promise<string>): GitDirFile {
-  return async (name) => readText(await gitPath(name));
+  return async (name) => readTextIfExists(await gitPath(name));
 }

@@ -13,14 +13,13 @@ import {
   existsSync,
   mkdirSync,
   openSync,
-  readFileSync,
   renameSync,
   rmSync,
   statSync,
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import { packedRef, parseLooseRef } from './ref-files.js';
+import { gitDirFiles, refFromFiles } from './ref-files.js';
 
 export interface BranchMove {
   /** The branch HEAD names, e.g. "refs/heads/main". */
@@ -33,15 +32,6 @@ export interface BranchMove {
   who: string;
   /** Whether reflogs that do not exist yet are started (core.logAllRefUpdates). */
   createLogs: boolean;
-}
-
-/** A small file's text; undefined when it is missing or not a file. */
-function readTextIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** A reflog message as git stores it: whitespace runs made one space, the ends trimmed. */
@@ -59,11 +49,7 @@ export async function moveBranchInFiles(
 ): Promise<boolean> {
   const file = await pathOf(move.ref);
   const lock = `${file}.lock`;
-  const [branchLog, headLog, packed] = await Promise.all([
-    pathOf(`logs/${move.ref}`),
-    pathOf('logs/HEAD'),
-    pathOf('packed-refs'),
-  ]);
+  const [branchLog, headLog] = await Promise.all([pathOf(`logs/${move.ref}`), pathOf('logs/HEAD')]);
   try {
     if (statSync(file).isDirectory()) return false;
   } catch {
@@ -78,9 +64,7 @@ export async function moveBranchInFiles(
   }
   let renamed = false;
   try {
-    const current =
-      parseLooseRef(readTextIfExists(file)) ?? packedRef(readTextIfExists(packed), move.ref);
-    if (current !== move.expected) return false;
+    if ((await refFromFiles(gitDirFiles(pathOf), move.ref)) !== move.expected) return false;
     writeSync(fd, `${move.commit}\n`);
     closeSync(fd);
     fd = -1;
