@@ -48,6 +48,9 @@ export interface GitResult {
  */
 const COMMIT_INDEX_PREFIX = 'commit-index-';
 
+/** Up to this many indexed memory files, their stat data is checked in-process (see indexedFiles). */
+const IN_PROCESS_STAT_LIMIT = 1_000;
+
 /** Copies `from` to `to`; false when `from` does not exist (or cannot be copied). */
 function copiedIfExists(from: string, to: string): boolean {
   try {
@@ -204,9 +207,6 @@ export interface PushResult {
 }
 
 export const DEFAULT_PUSH_ATTEMPTS = 10;
-
-/** Up to this many indexed memory files, their stat data is checked in-process (see indexedFiles). */
-const IN_PROCESS_STAT_LIMIT = 1_000;
 const DEFAULT_BACKOFF_MS = 500;
 const DEFAULT_MAX_BACKOFF_MS = 10_000;
 
@@ -360,11 +360,12 @@ export class Git {
     try {
       if (commit === undefined) return undefined;
       const reflog = `agentos: ${message.split('\n')[0] ?? ''}`;
-      moved =
+      const movedInProcess =
         inProcess !== undefined &&
         head !== undefined &&
         (await this.inProcess.moveHead(head, commit, reflog));
-      if (!moved) await this.exec(['update-ref', '-m', reflog, 'HEAD', commit, head ?? '']);
+      if (!movedInProcess)
+        await this.exec(['update-ref', '-m', reflog, 'HEAD', commit, head ?? '']);
       moved = true;
       this.lastCommitTree = { commit, tree: built.tree };
     } finally {
