@@ -1,9 +1,9 @@
 // A bench's scratch repository: a folder named after the bench and the process that made it, so a
 // later bench can tell the folders of a bench that was killed (its process is gone, its `finally`
 // never ran) from those of one still running, and remove them before it starts.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { isProcessRunning } from '../process.js';
+import { removeLeftoversOfGoneProcesses } from '../process.js';
 
 const PREFIX = 'agentos-bench-';
 const NAMED = /^agentos-bench-[a-z]+-(\d+)-/;
@@ -13,16 +13,10 @@ const NAMED = /^agentos-bench-[a-z]+-(\d+)-/;
  * one for `bench` in this process: `<base>/agentos-bench-<bench>-<pid>-XXXXXX`.
  */
 export function benchScratchDir(bench: string, base: string): string {
-  let names: string[] = [];
-  try {
-    names = readdirSync(base);
-  } catch {
-    // An unreadable base: nothing to sweep; mkdtemp below says what is wrong with it.
-  }
-  for (const name of names) {
+  // An unreadable base has nothing to sweep; mkdtemp below says what is wrong with it.
+  removeLeftoversOfGoneProcesses(base, (name) => {
     const pid = NAMED.exec(name)?.[1];
-    if (pid !== undefined && Number(pid) !== process.pid && !isProcessRunning(Number(pid)))
-      rmSync(join(base, name), { recursive: true, force: true });
-  }
+    return pid === undefined ? undefined : Number(pid);
+  });
   return mkdtempSync(join(base, `${PREFIX}${bench}-${process.pid}-`));
 }

@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { MemoryFileError } from '../errors.js';
-import { isProcessRunning } from '../process.js';
+import { removeLeftoversOfGoneProcesses } from '../process.js';
 
 /**
  * The largest memory file the runtime reads (1 MiB): a bigger one, hand-made or hostile, is an
@@ -104,17 +104,12 @@ function firstInvalidUtf8(bytes: Buffer): number {
  */
 export function removeAbandonedTemps(path: string): void {
   const prefix = `${basename(path)}.`;
-  let names: string[];
-  try {
-    names = readdirSync(dirname(path));
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length))?.[1];
-    if (name.startsWith(prefix) && pid !== undefined && !isProcessRunning(Number(pid)))
-      rmSync(join(dirname(path), name), { force: true });
-  }
+  removeLeftoversOfGoneProcesses(dirname(path), (name) => {
+    const pid = name.startsWith(prefix)
+      ? /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length))?.[1]
+      : undefined;
+    return pid === undefined ? undefined : Number(pid);
+  });
 }
 
 export function writeFileAtomic(path: string, content: string): void {
