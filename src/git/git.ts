@@ -847,7 +847,9 @@ export class Git {
   async indexedFiles(
     paths: readonly string[],
   ): Promise<{ blobs: Map<string, string>; changed: string[] }> {
-    const index = readIndexFile(await this.gitPath('index'));
+    // Where the index is, without waiting when it is already known: a caller may go on with its
+    // own work while git checks the stat data, which starts before this returns its promise.
+    const index = readIndexFile(this.gitPaths.get('index') ?? (await this.gitPath('index')));
     // A large index (its header's count of every entry) has git check the stat data: started
     // first, so that git works while the entries are read here.
     const large = index === undefined || indexEntryCount(index.bytes) > IN_PROCESS_STAT_LIMIT;

@@ -46,11 +46,13 @@ export function loadAgentMemory(
   repoRoot: string,
   agentName?: string,
   cache: ParseCache = directReads(repoRoot),
+  /** The agent's tree as `checkAgentTree` already listed it; checked here when absent. */
+  checked?: AgentTree,
 ): AgentMemory {
   const registry = loadRegistry(repoRoot);
   const agent = findAgent(registry, agentName);
   // A symbolic link or a control character anywhere in the tree stops the read, naming the path.
-  const tree = checkAgentTree(repoRoot, agent.name);
+  const tree = checked ?? checkAgentTree(repoRoot, agent.name);
   // The folders the check listed are not listed again (10,000 files: half the listing time).
   const reads = listedBy(tree, cache);
   const rewardIndex = readRewardIndex(repoRoot, agent.name, cache);
@@ -71,11 +73,13 @@ export function loadAgentMemory(
 
 /** `cache`, with the folders `tree` listed served from that listing. */
 function listedBy(tree: AgentTree, cache: ParseCache): ParseCache {
-  return {
+  const reads: ParseCache = {
     parse: (path, kind, parse) => cache.parse(path, kind, parse),
     blobOf: (path) => cache.blobOf?.(path),
     listed: (folder) => tree.markdown(folder) ?? cache.listed?.(folder),
   };
+  if (cache.parseFolder) reads.parseFolder = cache.parseFolder.bind(cache);
+  return reads;
 }
 
 /**
@@ -90,15 +94,25 @@ export async function readAgentMemory(
   // Git is asked about this agent's folder and the shared segments only: in a repository of many
   // agents an iteration costs no more than one agent's memory.
   const agent = findAgent(loadRegistry(repoRoot), agentName);
+  // Git starts checking the work tree's stat data (10,000 files: some 10 ms), and the tree is
+  // checked here meanwhile; only then is git's answer awaited.
+  const opening = MemoryIndex.open(repoRoot, git, [agentPaths(agent.name).root, SEGMENTS_DIR]);
+  let tree: AgentTree;
+  try {
+    tree = checkAgentTree(repoRoot, agent.name);
+  } catch (error) {
+    opening.catch(() => {});
+    throw error;
+  }
   let index: MemoryIndex;
   try {
-    index = await MemoryIndex.open(repoRoot, git, [agentPaths(agent.name).root, SEGMENTS_DIR]);
+    index = await opening;
   } catch (error) {
     // Not a git repository (or git cannot say what changed): every file is parsed, as without an index.
     if (!(error instanceof GitError)) throw error;
-    return loadAgentMemory(repoRoot, agentName);
+    return loadAgentMemory(repoRoot, agentName, directReads(repoRoot), tree);
   }
-  const memory = loadAgentMemory(repoRoot, agentName, index);
+  const memory = loadAgentMemory(repoRoot, agentName, index, tree);
   index.save();
   return memory;
 }

@@ -12,7 +12,7 @@ import {
   readTextIfExists,
   writeFileAtomic,
 } from './files.js';
-import type { ParseCache } from './parse-cache.js';
+import type { FileParser, ParseCache } from './parse-cache.js';
 
 /** Bump when the stored shape changes: an index of another version is rebuilt from the files. */
 // 4: sealed reward shards left the index for their own store (sealed-shards.ts); an index of 3
@@ -58,9 +58,20 @@ interface Shard {
  */
 const shardsInMemory = new Map<string, Shard>();
 
+/** A folder's files as the last `parseFolder` of this process served them, by file name. */
+type FolderRead = Map<string, { path: string; blob: string; value: unknown }>;
+
+/**
+ * The last read of each folder (by repository, folder and parser kind): a process that runs many
+ * iterations serves a folder's unchanged files from it by comparing blob ids, with no lookup in the
+ * shards and no new path strings (10,000 files cost a lookup each, not a parse-cache read each).
+ */
+const foldersInMemory = new Map<string, FolderRead>();
+
 /** Forgets the shards this process holds: the next read takes them from disk, as a new process. */
 export function forgetShardsInMemory(): void {
   shardsInMemory.clear();
+  foldersInMemory.clear();
 }
 
 /** What the index needs of git: the index's blob ids and what differs in the work tree. */
@@ -111,8 +122,10 @@ export class MemoryIndex implements ParseCache {
      */
     roots: readonly string[] = MEMORY_ROOTS,
   ): Promise<MemoryIndex> {
-    const folder = await git.gitPath(MEMORY_INDEX_DIR);
-    let { blobs, changed } = await git.indexedFiles(roots);
+    // Git's check of the work tree starts first: the caller works while it runs (agent-memory.ts).
+    const listing = git.indexedFiles(roots);
+    const [folder, listed] = await Promise.all([git.gitPath(MEMORY_INDEX_DIR), listing]);
+    let { blobs, changed } = listed;
     if (changed.length > REFRESH_AT_STAT_DIRTY) {
       await git.refreshIndex();
       ({ blobs, changed } = await git.indexedFiles(roots));
@@ -157,6 +170,37 @@ export class MemoryIndex implements ParseCache {
     shard.entries.set(path, { blob, values });
     this.dirty.add(shardNumber);
     return value;
+  }
+
+  parseFolder<T>(
+    folder: string,
+    names: readonly string[],
+    kind: string,
+    parse: FileParser<T>,
+  ): T[] {
+    const key = `${this.repoRoot}\0${folder}\0${kind}`;
+    const before = foldersInMemory.get(key);
+    const now: FolderRead = new Map();
+    const values: T[] = [];
+    for (const name of names) {
+      const known = before?.get(name);
+      if (known !== undefined && this.blobOf(known.path) === known.blob) {
+        this.stats.hits++;
+        now.set(name, known);
+        values.push(known.value as T);
+        continue;
+      }
+      const path = known?.path ?? `${folder}/${name}`;
+      const value = this.parse(path, kind, (text) => parse(name, path, text));
+      // Gone between listing and reading (a concurrent rename): nothing to load.
+      if (value === undefined) continue;
+      values.push(value);
+      // Kept for the next read only when git vouches for the content read (tracked, unchanged).
+      const blob = this.blobOf(path);
+      if (blob !== undefined) now.set(name, { path, blob, value });
+    }
+    foldersInMemory.set(key, now);
+    return values;
   }
 
   /**

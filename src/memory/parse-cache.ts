@@ -21,10 +21,55 @@ export interface ParseCache {
    * tree check walks the agent's folders first); undefined to list it from the disk.
    */
   listed?(folder: string): string[] | undefined;
+  /**
+   * The parsed values of `names` (the Markdown files of `folder`, sorted), in that order, leaving
+   * out files that are gone; as `parse` of each would give them. A cache that can tell which files
+   * are unchanged since its last read of the folder serves them without a lookup per file.
+   */
+  parseFolder?<T>(
+    folder: string,
+    names: readonly string[],
+    kind: string,
+    parse: FileParser<T>,
+  ): T[];
+}
+
+/** Parses one file of a folder: its name ("retry.md"), repository path and text. */
+export type FileParser<T> = (name: string, path: string, text: string) => T;
+
+/** The parsed values of a folder's Markdown files, in name order (files gone meanwhile left out). */
+export function parseMarkdownFolder<T>(
+  cache: ParseCache,
+  repoRoot: string,
+  folder: string,
+  kind: string,
+  parse: FileParser<T>,
+): T[] {
+  const names = markdownFiles(cache, repoRoot, folder);
+  if (cache.parseFolder) return cache.parseFolder(folder, names, kind, parse);
+  return parseEach(cache, folder, names, kind, parse);
+}
+
+/** `cache.parse` of each of `names` in `folder`, leaving out files that are gone. */
+function parseEach<T>(
+  cache: ParseCache,
+  folder: string,
+  names: readonly string[],
+  kind: string,
+  parse: FileParser<T>,
+): T[] {
+  const values: T[] = [];
+  for (const name of names) {
+    const path = `${folder}/${name}`;
+    const value = cache.parse(path, kind, (text) => parse(name, path, text));
+    // Gone between listing and reading (a concurrent rename): nothing to load.
+    if (value !== undefined) values.push(value);
+  }
+  return values;
 }
 
 /** The Markdown files of `folder`: as the read already listed them, else from the disk. */
-export function markdownFiles(cache: ParseCache, repoRoot: string, folder: string): string[] {
+function markdownFiles(cache: ParseCache, repoRoot: string, folder: string): string[] {
   return cache.listed?.(folder) ?? listMarkdown(repoRoot, folder);
 }
 

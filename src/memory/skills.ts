@@ -11,7 +11,7 @@ import {
 } from './index-pages.js';
 import { agentPaths } from './layout.js';
 import { parseMarkdown, renderMarkdown } from './markdown.js';
-import { directReads, markdownFiles, type ParseCache } from './parse-cache.js';
+import { directReads, parseMarkdownFolder, type ParseCache } from './parse-cache.js';
 import { tagList, timestamp } from './schema-parts.js';
 
 export const SkillSchema = z.looseObject({
@@ -45,19 +45,18 @@ export function loadSkills(
   agent: string,
   cache: ParseCache = directReads(repoRoot),
 ): Skill[] {
-  const paths = agentPaths(agent);
-  return markdownFiles(cache, repoRoot, paths.skillsDir).flatMap((name) => {
-    const slug = name.slice(0, -'.md'.length);
-    const path = paths.skill(slug);
-    // The whole skill is the cached value: an unchanged file is the same frozen object on every
-    // read of a process, which is what lets later steps tell what changed by identity.
-    const skill = cache.parse(path, SKILL_PARSER, (text): Skill => {
+  // The whole skill is the cached value: an unchanged file is the same frozen object on every
+  // read of a process, which is what lets later steps tell what changed by identity.
+  return parseMarkdownFolder(
+    cache,
+    repoRoot,
+    agentPaths(agent).skillsDir,
+    SKILL_PARSER,
+    (name, path, text): Skill => {
       const { data, body } = parseMarkdown(path, text, SkillSchema);
-      return { slug, path, data, body };
-    });
-    // Gone between listing and reading (a concurrent rename): nothing to load.
-    return skill ? [skill] : [];
-  });
+      return { slug: name.slice(0, -'.md'.length), path, data, body };
+    },
+  );
 }
 
 export function renderSkill(skill: Skill): string {

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { agentPaths, WORLD_KINDS, type WorldKind } from '../memory/layout.js';
 import { parseMarkdown, renderMarkdown } from '../memory/markdown.js';
-import { directReads, markdownFiles, type ParseCache } from '../memory/parse-cache.js';
+import { directReads, parseMarkdownFolder, type ParseCache } from '../memory/parse-cache.js';
 import { EvidenceSourceSchema } from '../memory/evidence-source.js';
 import { tagList, timestamp } from '../memory/schema-parts.js';
 import {
@@ -121,14 +121,13 @@ export function loadWorld(
 ): Belief[] {
   const paths = agentPaths(agent);
   return WORLD_KINDS.flatMap((kind) =>
-    markdownFiles(cache, repoRoot, paths.worldFolder(kind)).flatMap((name) => {
-      const slug = name.slice(0, -'.md'.length);
-      const path = paths.world(kind, slug);
-      const parsed = cache.parse(path, `${kind}-${BELIEF_PARSER}`, (text) =>
-        parseBelief(kind, slug, path, text),
-      );
-      return parsed ? [parsed] : [];
-    }),
+    parseMarkdownFolder(
+      cache,
+      repoRoot,
+      paths.worldFolder(kind),
+      `${kind}-${BELIEF_PARSER}`,
+      (name, path, text) => parseBelief(kind, name.slice(0, -'.md'.length), path, text),
+    ),
   );
 }
 
