@@ -170,6 +170,32 @@ function readStoredSummary(file: string): StoredSummary | undefined {
 }
 
 /**
+ * summary.json as this process last read or wrote it, by file, with the file's stat data then: a
+ * process that runs many iterations parses its few hundred kilobytes again only when another
+ * process rewrote it. Every entry is a fact about a blob id, so a copy held here is never wrong.
+ */
+const summariesInMemory = new Map<string, { stat: string; value: StoredSummary }>();
+
+function statOf(file: string): string | undefined {
+  try {
+    const stat = statSync(file, { bigint: true });
+    return `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function readSummaryOnce(file: string): StoredSummary | undefined {
+  const stat = statOf(file);
+  const held = summariesInMemory.get(file);
+  if (stat !== undefined && held?.stat === stat) return held.value;
+  const value = readStoredSummary(file);
+  if (value === undefined || stat === undefined) summariesInMemory.delete(file);
+  else summariesInMemory.set(file, { stat, value });
+  return value;
+}
+
+/**
  * The sealed shards of one agent, read through the store. `blobOf` names a file's blob id when
  * something cheaper than hashing it knows it (git's index, for files git vouches for).
  */
@@ -216,7 +242,7 @@ export class SealedShardStore {
 
   /** The stored summary, read on first use (a read served by git's blob ids and records alone skips it). */
   private get stored(): StoredSummary {
-    this.loaded ??= (this.summaryFile && readStoredSummary(this.summaryFile)) || {
+    this.loaded ??= (this.summaryFile && readSummaryOnce(this.summaryFile)) || {
       format: SEALED_SHARDS_FORMAT,
       taken: 0,
       stamps: {},
@@ -359,6 +385,9 @@ export class SealedShardStore {
         const taken = Date.now();
         writeFileAtomic(this.summaryFile, JSON.stringify({ ...this.stored, taken }));
         this.stored.taken = taken;
+        const stat = statOf(this.summaryFile);
+        if (stat !== undefined)
+          summariesInMemory.set(this.summaryFile, { stat, value: this.stored });
         this.dirty = false;
       }
       if (this.tasksDirty && this.tasksFile !== undefined) {
