@@ -9,7 +9,6 @@ import type { Belief } from '../world/beliefs.js';
 import { excludedItem, item, rankedItem, round, type Candidate } from './candidates.js';
 import { corpusOf, type ContextCorpus, type ContextDocument } from './corpus.js';
 import {
-  contestedByBetterFact,
   learnFromExperience,
   linkedRelevance,
   mentions,
@@ -183,13 +182,14 @@ export function assembleContext(input: {
     document.relevance =
       maxText > 0 ? 0.6 * (document.score / maxText) * Math.min(1, 2 * coverage) : 0;
   }
-  const specificity = corpus.tagSpecificity(wanted);
-  for (const tag of wanted.keys())
+  // A candidate counts its wanted tag worth the most: the tags come the most worth first, so the
+  // first one a candidate is met under is that one.
+  for (const [tag, specificity] of corpus.wantedTagsByWorth(wanted))
     for (const document of corpus.holdingTag(tag)) {
       if (document.tagged === ranking) continue;
       document.tagged = ranking;
       reach(document);
-      document.relevance = document.relevance + 0.4 * specificity(document);
+      document.relevance = document.relevance + 0.4 * specificity;
     }
   // Names: a thing the task names (by name or alias) is what the task is about.
   const taskPhrase = nameTerms(task);
@@ -246,12 +246,7 @@ export function assembleContext(input: {
       const linkedValue = link === undefined ? 0 : linkedRelevance(link, entityScore);
       document.relevance = claimRelevance(document.relevance, linkedValue, named);
     }
-    if (
-      document.relevance > 0 &&
-      link?.subject !== undefined &&
-      contestedByBetterFact(link, factCandidates(corpus.factsFrom(link.subject)))
-    )
-      document.relevance = 0;
+    if (document.relevance > 0 && corpus.contested(document)) document.relevance = 0;
   }
   const newest = corpus.newest;
 
@@ -312,16 +307,6 @@ export function assembleContext(input: {
     learnedTags,
     tokens,
   };
-}
-
-/** The facts and claims among `documents`, as `contestedByBetterFact` reads them. */
-function* factCandidates(
-  documents: Iterable<ContextDocument>,
-): Generator<{ kind: string; link?: Candidate['link'] }> {
-  for (const document of documents) {
-    const candidate = document.candidate as Candidate;
-    yield { kind: candidate.item.kind, link: candidate.link };
-  }
 }
 
 /** Counts rankings, so a document knows whether the current one reached it. */

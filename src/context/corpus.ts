@@ -25,7 +25,7 @@ import {
   type CandidateOrDormant,
   type ItemTerms,
 } from './candidates.js';
-import { tagSpecificity } from './signals.js';
+import { contestedByBetterFact, wantedTagWorth } from './signals.js';
 
 type SourceKind = 'skill' | 'belief' | 'segment' | 'reward';
 type SourceValue = Skill | Belief | Segment | RewardRecord;
@@ -50,6 +50,9 @@ export class ContextDocument {
   tagged = 0;
   score = 0;
   related = 0;
+  /** `ContextCorpus.contested`'s answer, and the version of the subject's facts it holds for. */
+  contestedValue = false;
+  contestedAt = -1;
 
   constructor(
     readonly kind: SourceKind,
@@ -109,6 +112,9 @@ export class ContextCorpus {
   private readonly entities = new Holders();
   private readonly subjects = new Holders();
   private readonly objects = new Holders();
+  /** Per subject slug, a clock reading taken whenever a fact or claim about it came or went. */
+  private readonly subjectVersions = new Map<string, number>();
+  private clock = 0;
   /** How many candidates have each time; the newest of them. */
   private readonly times = new Map<number, number>();
   private newestTime = -Infinity;
@@ -178,10 +184,14 @@ export class ContextCorpus {
     return this.tags.get(tag) ?? NONE;
   }
 
-  /** `TagSpecificity.score` among all the candidates, for the tag terms of one candidate. */
-  tagSpecificity(wanted: ReadonlyMap<string, number>): (document: ContextDocument) => number {
-    const score = tagSpecificity(wanted, this.candidateList.length, (tag) => this.tags.count(tag));
-    return (document) => score(document.terms?.tags ?? []);
+  /**
+   * The wanted tag terms with what each is worth among all the candidates (`wantedTagWorth`), the
+   * most worth first: a candidate first met under a tag while going through them in this order
+   * holds no wanted tag worth more, so that tag's worth is its tag specificity.
+   */
+  wantedTagsByWorth(wanted: ReadonlyMap<string, number>): [string, number][] {
+    const worth = wantedTagWorth(wanted, this.candidateList.length, (tag) => this.tags.count(tag));
+    return [...worth].sort(([, a], [, b]) => b - a);
   }
 
   /** The entities one of whose names starts with a term of `phrase` (terms joined by spaces). */
@@ -199,9 +209,23 @@ export class ContextCorpus {
     for (const document of this.objects.get(slug) ?? NONE) found.add(document);
   }
 
-  /** The facts and claims whose subject is the thing `slug`. */
-  factsFrom(slug: string): Iterable<ContextDocument> {
-    return this.subjects.get(slug) ?? NONE;
+  /**
+   * Whether an active fact with more support contests the document's fact or claim
+   * (`contestedByBetterFact` over the facts from its subject). It depends on the memory alone, not
+   * on the task: kept on the document until a fact or claim about its subject comes or goes.
+   */
+  contested(document: ContextDocument): boolean {
+    const link = document.candidate?.link;
+    if (link?.subject === undefined) return false;
+    const version = this.subjectVersions.get(link.subject) ?? 0;
+    if (document.contestedAt !== version) {
+      document.contestedValue = contestedByBetterFact(
+        link,
+        factsOf(this.subjects.get(link.subject) ?? NONE),
+      );
+      document.contestedAt = version;
+    }
+    return document.contestedValue;
   }
 
   /** The candidate that gives the thing `slug` names its score: the last entity with that slug. */
@@ -266,7 +290,10 @@ export class ContextCorpus {
     for (const name of terms.names) this.names.add(firstTerm(name), document);
     this.ids.add(candidate.item.id, document);
     if (candidate.entity !== undefined) this.entities.add(candidate.entity, document);
-    if (candidate.link?.subject !== undefined) this.subjects.add(candidate.link.subject, document);
+    if (candidate.link?.subject !== undefined) {
+      this.subjects.add(candidate.link.subject, document);
+      this.subjectVersions.set(candidate.link.subject, ++this.clock);
+    }
     if (candidate.link?.object !== undefined) this.objects.add(candidate.link.object, document);
     if (candidate.at !== undefined) {
       this.times.set(candidate.at, (this.times.get(candidate.at) ?? 0) + 1);
@@ -284,8 +311,10 @@ export class ContextCorpus {
     for (const name of terms.names) this.names.remove(firstTerm(name), document);
     this.ids.remove(candidate.item.id, document);
     if (candidate.entity !== undefined) this.entities.remove(candidate.entity, document);
-    if (candidate.link?.subject !== undefined)
+    if (candidate.link?.subject !== undefined) {
       this.subjects.remove(candidate.link.subject, document);
+      this.subjectVersions.set(candidate.link.subject, ++this.clock);
+    }
     if (candidate.link?.object !== undefined) this.objects.remove(candidate.link.object, document);
     if (candidate.at !== undefined) {
       const left = (this.times.get(candidate.at) ?? 1) - 1;
@@ -348,6 +377,16 @@ function entryOf(agent: string, kind: SourceKind, value: SourceValue): Candidate
       return segmentEntry(value as Segment);
     case 'reward':
       return rewardEntry(value as RewardRecord);
+  }
+}
+
+/** The facts and claims among `documents`, as `contestedByBetterFact` reads them. */
+function* factsOf(
+  documents: Iterable<ContextDocument>,
+): Generator<{ kind: string; link?: Candidate['link'] }> {
+  for (const document of documents) {
+    const candidate = document.candidate as Candidate;
+    yield { kind: candidate.item.kind, link: candidate.link };
   }
 }
 

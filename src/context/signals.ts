@@ -110,10 +110,7 @@ export function tagSpecificity(
   items: number,
   frequency: (tag: string) => number | undefined,
 ): (tags: readonly string[]) => number {
-  const idf = (df: number): number => Math.log(1 + (items - df + 0.5) / (df + 0.5));
-  const worth = new Map<string, number>();
-  for (const [tag, weight] of wanted) worth.set(tag, weight * idf(frequency(tag) ?? 1));
-  const ceiling = idf(1);
+  const worth = wantedTagWorth(wanted, items, frequency);
   return (tags) => {
     let best = 0;
     for (const tag of tags) {
@@ -121,8 +118,26 @@ export function tagSpecificity(
       if (value === undefined) continue;
       best = Math.max(best, value);
     }
-    return ceiling > 0 ? Math.min(1, best / ceiling) : 0;
+    return best;
   };
+}
+
+/**
+ * What each wanted tag term is worth to an item that carries it, in [0, 1]: its specificity (its
+ * idf over the highest an idf can be) times how much it is wanted. An item's tag specificity is the
+ * most any of its tags is worth.
+ */
+export function wantedTagWorth(
+  wanted: ReadonlyMap<string, number>,
+  items: number,
+  frequency: (tag: string) => number | undefined,
+): Map<string, number> {
+  const idf = (df: number): number => Math.log(1 + (items - df + 0.5) / (df + 0.5));
+  const ceiling = idf(1);
+  const worth = new Map<string, number>();
+  for (const [tag, weight] of wanted)
+    worth.set(tag, ceiling > 0 ? Math.min(1, (weight * idf(frequency(tag) ?? 1)) / ceiling) : 0);
+  return worth;
 }
 
 /** How much of a linked thing's relevance a fact or claim about it inherits. */
