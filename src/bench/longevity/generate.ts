@@ -191,13 +191,17 @@ export async function generateAgent(input: {
     write(input.dir, page.path, page.content);
   rewardLog(input.dir, random, input.records);
   await git.exec(['add', '--all', '--', 'agents']);
-  // A commit of thousands of new files starts `git gc --auto`: in the foreground, so the measured
-  // phases find the repository packed, as a long-lived agent's is, and nothing still writing to it.
-  await git.exec(['-c', 'gc.autoDetach=false', 'commit', '--quiet', '--file=-'], {
+  // Committed without git's automatic gc, then packed by an explicit `git gc` whatever the size:
+  // a long-lived agent's repository is packed (every learning run runs `gc --auto`), and automatic
+  // gc would pack only the large agent (its threshold is some 6,700 loose objects), so the two
+  // sizes would be measured in different states (after a pack, the first objects written into each
+  // of the 256 emptied object folders create that folder first).
+  await git.exec(['-c', 'gc.auto=0', 'commit', '--quiet', '--file=-'], {
     input: formatCommitMessage({
       subject: `bench: ${input.files} memory files, ${input.records} reward records`,
       trailers: [['AgentOS-Agent', BENCH_AGENT]],
     }),
   });
+  await git.exec(['gc', '--quiet']);
   return git;
 }
