@@ -11,8 +11,7 @@ import { corpusOf, type ContextCorpus, type ContextDocument } from './corpus.js'
 import {
   learnFromExperience,
   linkedRelevance,
-  mentions,
-  mentionsAny,
+  mentionedIn,
   NAME_MENTION,
   nameTerms,
   recencyFactor,
@@ -193,8 +192,9 @@ export function assembleContext(input: {
     }
   // Names: a thing the task names (by name or alias) is what the task is about.
   const taskPhrase = nameTerms(task);
+  const named = mentionedIn(taskPhrase);
   for (const document of corpus.namedIn(taskPhrase))
-    if (document.terms?.names.some((name) => mentions(taskPhrase, name))) {
+    if (document.terms?.names.some(named)) {
       reach(document);
       document.relevance = Math.max(document.relevance, NAME_MENTION);
     }
@@ -231,20 +231,20 @@ export function assembleContext(input: {
   // a name of the entity it resolves to) keeps its own relevance; any other counts only its link to
   // a relevant thing. And an active fact with more support, the same subject and predicate and
   // another object answers instead of any rival fact or open claim.
+  const namesNamed = (slug: string | undefined): boolean => {
+    const names = slug === undefined ? undefined : corpus.entity(slug)?.terms?.names;
+    return names !== undefined && names.some(named);
+  };
   for (const document of reached) {
+    if (!document.claim) continue;
     const candidate = document.candidate as Candidate;
-    if (candidate.item.kind !== 'hypothesis' && candidate.item.kind !== 'relation') continue;
     const link = candidate.link;
     if (candidate.about !== undefined) {
-      const named =
-        mentionsAny(taskPhrase, candidate.about) ||
-        (link !== undefined &&
-          [link.subject, link.object].some((slug) => {
-            const names = slug === undefined ? undefined : corpus.entity(slug)?.terms?.names;
-            return names !== undefined && mentionsAny(taskPhrase, names);
-          }));
+      const isNamed =
+        candidate.about.some(named) ||
+        (link !== undefined && (namesNamed(link.subject) || namesNamed(link.object)));
       const linkedValue = link === undefined ? 0 : linkedRelevance(link, entityScore);
-      document.relevance = claimRelevance(document.relevance, linkedValue, named);
+      document.relevance = claimRelevance(document.relevance, linkedValue, isNamed);
     }
     if (document.relevance > 0 && corpus.contested(document)) document.relevance = 0;
   }
@@ -405,14 +405,19 @@ export function renderContextMarkdown(context: AssembledContext, assembledAt: st
 function exclusionSummary(excluded: readonly ExcludedItem[], listed: number): string[] {
   if (excluded.length <= listed) return [];
   const counts = new Map<string, Map<ContextItemKind, number>>();
-  const kinds = new Set<ContextItemKind>();
+  // Runs of one reason are the rule (the unrelated items come last, thousands of them): the
+  // reason's counts are looked up once per run.
+  let reason: string | undefined;
+  let byKind = new Map<ContextItemKind, number>();
   for (const item of excluded) {
-    const byKind = counts.get(item.reason) ?? new Map<ContextItemKind, number>();
+    if (item.reason !== reason) {
+      reason = item.reason;
+      byKind = counts.get(reason) ?? new Map<ContextItemKind, number>();
+      counts.set(reason, byKind);
+    }
     byKind.set(item.kind, (byKind.get(item.kind) ?? 0) + 1);
-    counts.set(item.reason, byKind);
-    kinds.add(item.kind);
   }
-  const columns = [...kinds].sort();
+  const columns = [...new Set([...counts.values()].flatMap((kinds) => [...kinds.keys()]))].sort();
   const rows = [...counts].sort(([a], [b]) => a.localeCompare(b));
   return [
     '',

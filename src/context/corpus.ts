@@ -40,6 +40,8 @@ export class ContextDocument {
   seen = 0;
   /** Whether the indexes hold it. */
   member = false;
+  /** A fact or claim (a relation or hypothesis): ranked through what it is about. */
+  readonly claim: boolean;
   /**
    * Scratch of the ranking under way (assemble.ts), so that ranking thousands of reached items
    * needs no map per task: the ranking that last reached it, its relevance there, whether its tags
@@ -69,7 +71,10 @@ export class ContextDocument {
      * unrelated with a score of 0. Frozen: every task that excludes it lists the same object.
      */
     readonly excluded: ExcludedItem,
-  ) {}
+  ) {
+    const itemKind = candidate?.item.kind;
+    this.claim = itemKind === 'relation' || itemKind === 'hypothesis';
+  }
 }
 
 /** What the corpus is built from: the agent's memory, with the rewards that are candidates. */

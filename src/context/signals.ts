@@ -204,7 +204,7 @@ export function contestedByBetterFact(
 
 /** Whether the task's phrase (as `nameTerms` gives) mentions any of `names`. */
 export function mentionsAny(phrase: string, names: readonly string[]): boolean {
-  return names.some((name) => mentions(phrase, name));
+  return names.some(mentionedIn(phrase));
 }
 
 /** Days after which an item's recency weight halves. */
@@ -236,6 +236,11 @@ export function nameTerms(text: string): string {
  * different stem) nor in "tenant cache queue".
  */
 export function mentions(phrase: string, name: string): boolean {
-  if (name === '') return false;
-  return ` ${phrase} `.includes(` ${name} `);
+  return mentionedIn(phrase)(name);
+}
+
+/** `mentions` by one phrase, for many names: the phrase is padded once. */
+export function mentionedIn(phrase: string): (name: string) => boolean {
+  const padded = ` ${phrase} `;
+  return (name) => name !== '' && padded.includes(` ${name} `);
 }

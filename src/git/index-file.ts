@@ -85,28 +85,29 @@ export function readIndexEntries(
       if (version < 3) return undefined;
       at += 2;
     }
-    let name: Buffer;
+    let path: string;
     if (version === 4) {
       const strip = varint(index, at);
       const nul = index.indexOf(0, strip.next);
       if (nul < 0 || nul > end || strip.value > previous.length) return undefined;
-      name = Buffer.concat([
+      const name = Buffer.concat([
         previous.subarray(0, previous.length - strip.value),
         index.subarray(strip.next, nul),
       ]);
       at = nul + 1;
       previous = name;
+      path = name.toString('utf8');
     } else {
       const length = flags & NAME_MASK;
       const nul = length < NAME_MASK ? at + length : index.indexOf(0, at);
       if (nul < 0 || nul >= end || index[nul] !== 0) return undefined;
-      name = index.subarray(at, nul);
+      // Decoded in place: a Buffer view per entry is 10,000 objects an iteration at 10,000 files.
+      path = index.toString('utf8', at, nul);
       // The entry is padded with one to eight NULs to a multiple of eight bytes.
       at = start + Math.ceil((nul - start + 1) / 8) * 8;
     }
     if (mode === SPARSE_DIRECTORY_MODE) return undefined;
     if ((flags >> 12) & 3) continue;
-    const path = name.toString('utf8');
     if (under(path, roots)) {
       blobs.set(path, index.toString('hex', start + STAT_BYTES, start + STAT_BYTES + ID_BYTES));
       stats.set(path, start);

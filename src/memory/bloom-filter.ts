@@ -20,7 +20,10 @@ function hashes(text: string): [number, number] {
 }
 
 function probes(text: string, bits: number): number[] {
-  const [a, step] = hashes(text);
+  return probesOf(hashes(text), bits);
+}
+
+function probesOf([a, step]: [number, number], bits: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < PROBES; i++) out.push(((a + Math.imul(i, step)) >>> 0) % bits);
   return out;
@@ -38,11 +41,27 @@ export function bloomOf(items: Iterable<string>): string {
   return Buffer.from(bitmap).toString('base64');
 }
 
+/**
+ * Filters decoded from base64, by their text: a lookup of one task asks every sealed shard's filter
+ * (500 of them in a 100,000-record log), and the same filters on every iteration of a process.
+ * Dropped whole past this many, so a long-running process keeps it bounded.
+ */
+const KEPT_FILTERS = 4096;
+const decodedFilters = new Map<string, Buffer>();
+/** The last item asked about and its hashes: one lookup asks every filter about the same item. */
+let lastItem: { item: string; hashes: [number, number] } | undefined;
+
 /** False when `item` is certainly not in the filter; true when it may be (or the filter is unreadable). */
 export function bloomMayHold(filter: string, item: string): boolean {
-  const bitmap = Buffer.from(filter, 'base64');
+  let bitmap = decodedFilters.get(filter);
+  if (bitmap === undefined) {
+    if (decodedFilters.size >= KEPT_FILTERS) decodedFilters.clear();
+    bitmap = Buffer.from(filter, 'base64');
+    decodedFilters.set(filter, bitmap);
+  }
   if (bitmap.length === 0) return true;
-  for (const bit of probes(item, bitmap.length * 8)) {
+  if (lastItem?.item !== item) lastItem = { item, hashes: hashes(item) };
+  for (const bit of probesOf(lastItem.hashes, bitmap.length * 8)) {
     if (((bitmap[bit >>> 3] ?? 0) & (1 << (bit & 7))) === 0) return false;
   }
   return true;

@@ -58,8 +58,11 @@ interface Shard {
  */
 const shardsInMemory = new Map<string, Shard>();
 
-/** A folder's files as the last `parseFolder` of this process served them, by file name. */
-type FolderRead = Map<string, { path: string; blob: string; value: unknown }>;
+/**
+ * A folder's files as the last `parseFolder` of this process served them, by file name, each with
+ * the read that last listed it (entries of files no longer listed are dropped after each read).
+ */
+type FolderRead = Map<string, { path: string; blob: string; value: unknown; read: number }>;
 
 /**
  * The last read of each folder (by repository, folder and parser kind): a process that runs many
@@ -67,6 +70,8 @@ type FolderRead = Map<string, { path: string; blob: string; value: unknown }>;
  * shards and no new path strings (10,000 files cost a lookup each, not a parse-cache read each).
  */
 const foldersInMemory = new Map<string, FolderRead>();
+/** Counts `parseFolder` reads, so an entry tells which read last listed it. */
+let folderReads = 0;
 
 /** Forgets the shards this process holds: the next read takes them from disk, as a new process. */
 export function forgetShardsInMemory(): void {
@@ -179,27 +184,34 @@ export class MemoryIndex implements ParseCache {
     parse: FileParser<T>,
   ): T[] {
     const key = `${this.repoRoot}\0${folder}\0${kind}`;
-    const before = foldersInMemory.get(key);
-    const now: FolderRead = new Map();
+    let known = foldersInMemory.get(key);
+    if (known === undefined) foldersInMemory.set(key, (known = new Map()));
+    const read = ++folderReads;
     const values: T[] = [];
+    let kept = 0;
     for (const name of names) {
-      const known = before?.get(name);
-      if (known !== undefined && this.blobOf(known.path) === known.blob) {
+      const entry = known.get(name);
+      if (entry !== undefined && this.blobOf(entry.path) === entry.blob) {
         this.stats.hits++;
-        now.set(name, known);
-        values.push(known.value as T);
+        entry.read = read;
+        kept++;
+        values.push(entry.value as T);
         continue;
       }
-      const path = known?.path ?? `${folder}/${name}`;
+      const path = entry?.path ?? `${folder}/${name}`;
       const value = this.parse(path, kind, (text) => parse(name, path, text));
       // Gone between listing and reading (a concurrent rename): nothing to load.
       if (value === undefined) continue;
       values.push(value);
       // Kept for the next read only when git vouches for the content read (tracked, unchanged).
       const blob = this.blobOf(path);
-      if (blob !== undefined) now.set(name, { path, blob, value });
+      if (blob === undefined) continue;
+      known.set(name, { path, blob, value, read });
+      kept++;
     }
-    foldersInMemory.set(key, now);
+    // A file no longer listed or no longer vouched for is read afresh next time: its entry goes.
+    if (known.size > kept)
+      for (const [name, entry] of known) if (entry.read !== read) known.delete(name);
     return values;
   }
 
