@@ -102,6 +102,7 @@ describe('agentos bench longevity', () => {
         small: { files: 8, records: 30 },
         large: { files: 80, records: 450 },
         iterations: 1,
+        rounds: 2,
       }),
     );
     const run = await runCli(['bench', 'longevity', '--json', '--config', 'tiny.json'], {
@@ -125,12 +126,14 @@ describe('agentos bench longevity', () => {
         'timings_ms',
       ])
         expect(result).toHaveProperty(key);
-      expect(result.iterations_ms).toHaveLength(1);
+      // One measured iteration in each of the two rounds.
+      expect(result.iterations_ms).toHaveLength(2);
     }
     // Every generated record is read back, the last ones from recent/, the others from shards.
     expect(output.results.small!.records_read).toBe(30);
     expect(output.results.large!.records_read).toBe(450);
     expect(output.results.growth).toBeGreaterThan(0);
+    expect(output.results.growth_by_round).toHaveLength(2);
     expect(output.results.targets_met).toMatchObject({
       every_record_read: true,
       largest_file_kb: true,

@@ -11,7 +11,13 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { generateAgent } from './generate.js';
-import { phasesRunInChildProcess, runPhase, runPhaseInChild, type PhaseName } from './phase.js';
+import {
+  phasesRunInChildProcess,
+  runPhase,
+  runPhaseInChild,
+  type PhaseName,
+  type PhaseResult,
+} from './phase.js';
 import { benchScratchDir } from '../scratch.js';
 
 export const LongevityBenchConfigSchema = z.strictObject({
@@ -28,8 +34,14 @@ export const LongevityBenchConfigSchema = z.strictObject({
       records: z.number().int().min(1).default(100_000),
     })
     .default({ files: 10_000, records: 100_000 }),
-  /** Measured iterations per size (after one that warms the process up); the median is reported. */
+  /** Measured iterations per size and round (after one that warms the process up). */
   iterations: z.number().int().min(1).max(50).default(7),
+  /**
+   * Rounds of iterations: each round runs both sizes' iterations, one after the other (the order
+   * alternates), each in a fresh process; the median is over every round's iterations. A spell in
+   * which the machine is slower then falls on both sizes, not on one.
+   */
+  rounds: z.number().int().min(1).max(10).default(3),
 });
 export type LongevityBenchConfig = z.infer<typeof LongevityBenchConfigSchema>;
 
@@ -47,8 +59,9 @@ export interface SizeResult {
   files: number;
   records: number;
   iteration_ms: number;
+  /** Every measured iteration, round after round. */
   iterations_ms: number[];
-  /** The first iteration of the process: warms it up and builds the memory index (not in the median). */
+  /** The first iteration of the first round's process: warms it up and builds the memory index. */
   first_iteration_ms: number;
   learn_ms: number;
   read_rewards_ms: number;
@@ -95,91 +108,143 @@ function largestFileKb(folder: string): number {
 
 const round = (ms: number): number => Math.round(ms);
 
-async function measureSize(
+/** A generated agent, and what its phases measured so far. */
+interface Subject {
+  size: { files: number; records: number };
+  dir: string;
+  seed: number;
+  generate_ms: number;
+  reads: PhaseResult[];
+  read_ms: number;
+  iterations: PhaseResult[];
+  iterations_ms: number;
+}
+
+async function generateSubject(
   size: { files: number; records: number },
-  config: LongevityBenchConfig,
   seed: number,
-): Promise<SizeResult> {
+  subjects: Subject[],
+): Promise<Subject> {
   const dir = benchScratchDir('longevity', tmpdir());
-  try {
-    let start = performance.now();
-    await generateAgent({ dir, ...size, seed });
-    const generate = performance.now() - start;
-    // The generator has just written hundreds of megabytes: let the system write them out before
-    // anything is timed, as it has long done for a user's memory, so no phase pays for its flush.
-    settleWrites();
+  const subject: Subject = {
+    size,
+    dir,
+    seed,
+    generate_ms: 0,
+    reads: [],
+    read_ms: 0,
+    iterations: [],
+    iterations_ms: 0,
+  };
+  // Listed before anything is written, so the caller removes the folder whatever happens.
+  subjects.push(subject);
+  const start = performance.now();
+  await generateAgent({ dir, ...size, seed });
+  subject.generate_ms = performance.now() - start;
+  // The generator has just written hundreds of megabytes: let the system write them out before
+  // anything is timed, as it has long done for a user's memory, so no phase pays for its flush.
+  settleWrites();
+  return subject;
+}
 
-    // Each phase in a fresh process (as `agentos run` and `agentos learn` are), so its peak memory is
-    // its own; from TypeScript sources (the tests), in this process.
-    const inChild = phasesRunInChildProcess();
-    const run = (phase: PhaseName) =>
-      (inChild ? runPhaseInChild : runPhase)({
-        phase,
-        dir,
-        seed,
-        iterations: config.iterations,
-      });
-    // Three reads, each in its own process as `agentos metrics` is: the first also builds the
-    // derived copy of the sealed shards under .git/agentos/ that the others read.
-    start = performance.now();
-    const reads = [await run('read'), await run('read'), await run('read')];
-    const readRewards = performance.now() - start;
-    const read = {
-      times_ms: reads.map((r) => r.times_ms[0] ?? 0),
-      first_ms: reads[0]?.times_ms[0] ?? 0,
-      records_read: Math.min(...reads.map((r) => r.records_read)),
-      peak_rss_mb: Math.max(...reads.map((r) => r.peak_rss_mb)),
-    };
-    start = performance.now();
-    const iterated = await run('iterations');
-    const iterations = performance.now() - start;
-    const settled = await run('settle');
-    start = performance.now();
-    const learned = await run('learn');
-    const learn = performance.now() - start;
+/**
+ * Runs a phase on the subject: in a fresh process (as `agentos run` and `agentos learn` are), so
+ * its peak memory is its own; from TypeScript sources (the tests), in this process.
+ */
+function runOn(subject: Subject, phase: PhaseName, config: LongevityBenchConfig) {
+  const input = { phase, dir: subject.dir, seed: subject.seed, iterations: config.iterations };
+  return phasesRunInChildProcess() ? runPhaseInChild(input) : runPhase(input);
+}
 
-    return {
-      ...size,
-      iteration_ms: round(median(iterated.times_ms)),
-      iterations_ms: iterated.times_ms.map(round),
-      first_iteration_ms: round(iterated.first_ms),
-      learn_ms: round(learned.times_ms[0] ?? 0),
-      read_rewards_ms: round(median(read.times_ms)),
-      read_rewards_first_ms: round(read.first_ms),
-      records_read: read.records_read,
-      peak_rss_mb: inChild
-        ? Math.max(read.peak_rss_mb, iterated.peak_rss_mb, learned.peak_rss_mb)
-        : Math.round(process.resourceUsage().maxRSS / 1024),
-      peak_rss_scope: inChild ? 'phase processes' : 'bench process',
-      peak_rss_by_phase_mb: {
-        read_rewards: read.peak_rss_mb,
-        iterations: iterated.peak_rss_mb,
-        settle: settled.peak_rss_mb,
-        learn: learned.peak_rss_mb,
-      },
-      largest_file_kb: largestFileKb(join(dir, 'agents')),
-      timings_ms: {
-        generate: round(generate),
-        iterations: round(iterations),
-        learn: round(learn),
-        read_rewards: round(readRewards),
-      },
-    };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/**
+ * Three reads of the whole log, each in its own process as `agentos metrics` is: the first also
+ * builds the derived copy of the sealed shards under .git/agentos/ that the others read.
+ */
+async function readLog(subject: Subject, config: LongevityBenchConfig): Promise<void> {
+  const start = performance.now();
+  for (let i = 0; i < 3; i++) subject.reads.push(await runOn(subject, 'read', config));
+  subject.read_ms = performance.now() - start;
+}
+
+/** One round of iterations on the subject, in a fresh process. */
+async function iterate(subject: Subject, config: LongevityBenchConfig): Promise<void> {
+  const start = performance.now();
+  subject.iterations.push(await runOn(subject, 'iterations', config));
+  subject.iterations_ms += performance.now() - start;
+}
+
+/** The subject's learning runs, then its result. */
+async function finish(subject: Subject, config: LongevityBenchConfig): Promise<SizeResult> {
+  const inChild = phasesRunInChildProcess();
+  const settled = await runOn(subject, 'settle', config);
+  const start = performance.now();
+  const learned = await runOn(subject, 'learn', config);
+  const learn = performance.now() - start;
+  const readTimes = subject.reads.map((r) => r.times_ms[0] ?? 0);
+  const readPeak = Math.max(...subject.reads.map((r) => r.peak_rss_mb));
+  const times = subject.iterations.flatMap((r) => r.times_ms);
+  const iterationsPeak = Math.max(...subject.iterations.map((r) => r.peak_rss_mb));
+  return {
+    ...subject.size,
+    iteration_ms: round(median(times)),
+    iterations_ms: times.map(round),
+    first_iteration_ms: round(subject.iterations[0]?.first_ms ?? 0),
+    learn_ms: round(learned.times_ms[0] ?? 0),
+    read_rewards_ms: round(median(readTimes)),
+    read_rewards_first_ms: round(readTimes[0] ?? 0),
+    records_read: Math.min(...subject.reads.map((r) => r.records_read)),
+    peak_rss_mb: inChild
+      ? Math.max(readPeak, iterationsPeak, learned.peak_rss_mb)
+      : Math.round(process.resourceUsage().maxRSS / 1024),
+    peak_rss_scope: inChild ? 'phase processes' : 'bench process',
+    peak_rss_by_phase_mb: {
+      read_rewards: readPeak,
+      iterations: iterationsPeak,
+      settle: settled.peak_rss_mb,
+      learn: learned.peak_rss_mb,
+    },
+    largest_file_kb: largestFileKb(join(subject.dir, 'agents')),
+    timings_ms: {
+      generate: round(subject.generate_ms),
+      iterations: round(subject.iterations_ms),
+      learn: round(learn),
+      read_rewards: round(subject.read_ms),
+    },
+  };
 }
 
 export async function runLongevityBench(config: LongevityBenchConfig) {
   const began = performance.now();
-  const small = await measureSize(config.small, config, config.seed);
-  const large = await measureSize(config.large, config, config.seed + 100);
+  const subjects: Subject[] = [];
+  try {
+    const small = await generateSubject(config.small, config.seed, subjects);
+    const large = await generateSubject(config.large, config.seed + 100, subjects);
+    for (const subject of subjects) await readLog(subject, config);
+    // The sizes take turns, the order alternating from round to round (small first, then large
+    // first, ...), so that both sizes' iterations are measured across the same stretch of time.
+    for (let r = 0; r < config.rounds; r++)
+      for (const subject of r % 2 === 0 ? [small, large] : [large, small])
+        await iterate(subject, config);
+    // Each round's own ratio of medians: how much growth moves with the machine from round to round.
+    const byRound = small.iterations.map((round, r) => {
+      const ratio =
+        median(large.iterations[r]?.times_ms ?? []) / Math.max(1, median(round.times_ms));
+      return Math.round(ratio * 100) / 100;
+    });
+    return result(await finish(small, config), await finish(large, config), byRound, began);
+  } finally {
+    for (const subject of subjects) rmSync(subject.dir, { recursive: true, force: true });
+  }
+}
+
+function result(small: SizeResult, large: SizeResult, growthByRound: number[], began: number) {
   const growth = Math.round((large.iteration_ms / Math.max(1, small.iteration_ms)) * 100) / 100;
   const largest = Math.max(small.largest_file_kb, large.largest_file_kb);
   return {
     small,
     large,
     growth,
+    growth_by_round: growthByRound,
     largest_file_kb: largest,
     targets: LONGEVITY_TARGETS,
     targets_met: {
