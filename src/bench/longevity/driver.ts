@@ -153,6 +153,9 @@ async function generateSubject(
  */
 function runOn(subject: Subject, phase: PhaseName, config: LongevityBenchConfig) {
   const input = { phase, dir: subject.dir, seed: subject.seed, iterations: config.iterations };
+  // What the last phase wrote (a built memory index, the log's derived copy: tens of megabytes)
+  // is written out first: the next phase's first fsync could otherwise wait for all of it.
+  settleWrites();
   return phasesRunInChildProcess() ? runPhaseInChild(input) : runPhase(input);
 }
 
