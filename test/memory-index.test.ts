@@ -128,6 +128,28 @@ describe('memory index', () => {
     ]);
   });
 
+  it('serves the unchanged files of a folder as the same values read to read, a changed one anew', async () => {
+    const skillsOf = async () =>
+      new Map((await readAgentMemory(repo.dir, repo.git, 'orion')).skills.map((s) => [s.slug, s]));
+    const first = await skillsOf();
+    const second = await skillsOf();
+    // The process's last read of the folder serves both files: the very same frozen values.
+    expect(second.get('poll-the-queue')).toBe(first.get('poll-the-queue'));
+    expect(second.get('page-through-results')).toBe(first.get('page-through-results'));
+
+    // Edited and committed: a new blob id, read from the file; the other file is still served.
+    repo.write(paths.skill('poll-the-queue'), renderSkill(skill('poll-the-queue', 'Polled')));
+    await repo.git.add([paths.skill('poll-the-queue')]);
+    await commitStaged(repo.git, 'edit a skill by hand\n');
+    const third = await skillsOf();
+    expect(third.get('poll-the-queue')?.data.title).toBe('Polled');
+    expect(third.get('page-through-results')).toBe(first.get('page-through-results'));
+
+    // Edited back to what it held first, uncommitted: git no longer vouches for it, so it is read.
+    repo.write(paths.skill('poll-the-queue'), renderSkill(skill('poll-the-queue')));
+    expect((await skillsOf()).get('poll-the-queue')?.data.title).toBe('Skill poll-the-queue');
+  });
+
   it('rebuilds a corrupt or missing index from the files', async () => {
     await titles();
     const folder = join(repo.dir, '.git', MEMORY_INDEX_DIR);
