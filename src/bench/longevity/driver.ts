@@ -151,8 +151,14 @@ async function generateSubject(
  * Runs a phase on the subject: in a fresh process (as `agentos run` and `agentos learn` are), so
  * its peak memory is its own; from TypeScript sources (the tests), in this process.
  */
-function runOn(subject: Subject, phase: PhaseName, config: LongevityBenchConfig) {
-  const input = { phase, dir: subject.dir, seed: subject.seed, iterations: config.iterations };
+function runOn(subject: Subject, phase: PhaseName, config: LongevityBenchConfig, round = 0) {
+  const input = {
+    phase,
+    dir: subject.dir,
+    seed: subject.seed,
+    iterations: config.iterations,
+    round,
+  };
   // What the last phase wrote (a built memory index, the log's derived copy: tens of megabytes)
   // is written out first: the next phase's first fsync could otherwise wait for all of it.
   settleWrites();
@@ -172,7 +178,7 @@ async function readLog(subject: Subject, config: LongevityBenchConfig): Promise<
 /** One round of iterations on the subject, in a fresh process. */
 async function iterate(subject: Subject, config: LongevityBenchConfig): Promise<void> {
   const start = performance.now();
-  subject.iterations.push(await runOn(subject, 'iterations', config));
+  subject.iterations.push(await runOn(subject, 'iterations', config, subject.iterations.length));
   subject.iterations_ms += performance.now() - start;
 }
 

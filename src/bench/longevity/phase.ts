@@ -22,6 +22,11 @@ export interface PhaseInput {
   dir: string;
   seed: number;
   iterations: number;
+  /**
+   * Which round of iterations this is (0 first): each round's tasks are new ones (their own ids
+   * and texts), since a task already done is only looked up, not run again.
+   */
+  round?: number;
 }
 
 export interface PhaseResult {
@@ -67,19 +72,24 @@ export async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     times.push(performance.now() - began);
   } else if (input.phase === 'iterations') {
     const model = timedModel(new OfflineModel());
-    const random = new Random(input.seed + 1);
+    const round = input.round ?? 0;
+    const random = new Random(input.seed + 1 + round * 7919);
     for (let i = 0; i <= input.iterations; i++) {
       const text = `Fix the ${phrase(random, 3)} with ${phrase(random, 2)} and retry`;
       model.spentMs = 0;
       const began = performance.now();
-      await runIteration(
+      const ran = await runIteration(
         { repoRoot: dir, git, model },
-        { id: `bench-${i}`, text, agent: BENCH_AGENT, source: 'cli' },
+        { id: `bench-${round}-${i}`, text, agent: BENCH_AGENT, source: 'cli' },
       );
+      const spent = performance.now() - began - model.spentMs;
+      // A task that was only looked up (already done) or stopped would time something else.
+      if (ran.status !== 'done')
+        throw new Error(`longevity bench: an iteration must run its task: ${ran.summary}`);
       // The first iteration warms the process (module loading, the JIT) and builds the memory
       // index, as an agent's first run after an upgrade does; the rest are what every run costs.
-      if (i > 0) times.push(performance.now() - began - model.spentMs);
-      else first = performance.now() - began - model.spentMs;
+      if (i > 0) times.push(spent);
+      else first = spent;
     }
   } else if (input.phase === 'settle') {
     // A learning run that settles whatever the generated memory calls for (thousands of index
