@@ -70,6 +70,8 @@ type FolderRead = Map<string, { path: string; blob: string; value: unknown; read
  * shards and no new path strings (10,000 files cost a lookup each, not a parse-cache read each).
  */
 const foldersInMemory = new Map<string, FolderRead>();
+/** Folders held past this many drop the least recently read (a process that visits many repositories). */
+const KEPT_FOLDERS = 64;
 /** Counts `parseFolder` reads, so an entry tells which read last listed it. */
 let folderReads = 0;
 
@@ -184,8 +186,12 @@ export class MemoryIndex implements ParseCache {
     parse: FileParser<T>,
   ): T[] {
     const key = `${this.repoRoot}\0${folder}\0${kind}`;
-    let known = foldersInMemory.get(key);
-    if (known === undefined) foldersInMemory.set(key, (known = new Map()));
+    const known: FolderRead = foldersInMemory.get(key) ?? new Map();
+    // Most recently read last, so the first is the one to drop.
+    foldersInMemory.delete(key);
+    foldersInMemory.set(key, known);
+    if (foldersInMemory.size > KEPT_FOLDERS)
+      foldersInMemory.delete(foldersInMemory.keys().next().value as string);
     const read = ++folderReads;
     const values: T[] = [];
     let kept = 0;
