@@ -141,9 +141,6 @@ async function generateSubject(
   const start = performance.now();
   await generateAgent({ dir, ...size, seed });
   subject.generate_ms = performance.now() - start;
-  // The generator has just written hundreds of megabytes: let the system write them out before
-  // anything is timed, as it has long done for a user's memory, so no phase pays for its flush.
-  settleWrites();
   return subject;
 }
 
@@ -159,8 +156,9 @@ function runOn(subject: Subject, phase: PhaseName, config: LongevityBenchConfig,
     iterations: config.iterations,
     round,
   };
-  // What the last phase wrote (a built memory index, the log's derived copy: tens of megabytes)
-  // is written out first: the next phase's first fsync could otherwise wait for all of it.
+  // What came before (the generator's hundreds of megabytes, a memory index the last phase built,
+  // the log's derived copy) is written out first, as the system long since has for a user's
+  // memory: the phase's first fsync could otherwise wait for all of it.
   settleWrites();
   return phasesRunInChildProcess() ? runPhaseInChild(input) : runPhase(input);
 }
@@ -235,9 +233,9 @@ export async function runLongevityBench(config: LongevityBenchConfig) {
       for (const subject of r % 2 === 0 ? [small, large] : [large, small])
         await iterate(subject, config);
     // Each round's own ratio of medians: how much growth moves with the machine from round to round.
-    const byRound = small.iterations.map((round, r) => {
+    const byRound = small.iterations.map((smallRound, r) => {
       const ratio =
-        median(large.iterations[r]?.times_ms ?? []) / Math.max(1, median(round.times_ms));
+        median(large.iterations[r]?.times_ms ?? []) / Math.max(1, median(smallRound.times_ms));
       return Math.round(ratio * 100) / 100;
     });
     return result(await finish(small, config), await finish(large, config), byRound, began);
