@@ -15,7 +15,7 @@ import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { GitResult } from './git.js';
-import { gitDirFiles, readHeadFile, readTextIfExists } from './ref-files.js';
+import { gitDirFiles, readHeadFile, readTextIfReadable } from './ref-files.js';
 import { moveBranchInFiles } from './ref-update.js';
 import {
   encodeCommit,
@@ -305,10 +305,10 @@ export class InProcessCommits {
         ? configured.replace(/^~(?=\/|$)/, homedir())
         : join(xdg, 'git', 'attributes');
       this.globalAttributes = [
-        readTextIfExists(globalFile),
-        readTextIfExists('/etc/gitattributes'),
-        readTextIfExists('/usr/local/etc/gitattributes'),
-        readTextIfExists(await this.git.gitPath('info/attributes')),
+        readTextIfReadable(globalFile),
+        readTextIfReadable('/etc/gitattributes'),
+        readTextIfReadable('/usr/local/etc/gitattributes'),
+        readTextIfReadable(await this.git.gitPath('info/attributes')),
       ].join('\n');
       return settingsNeedingGit(config);
     })();
@@ -323,7 +323,7 @@ export class InProcessCommits {
     if (paths.some((path) => baseName(path) === '.gitattributes')) return true;
     if (CONTENT_ATTRIBUTES.test(this.globalAttributes ?? '')) return true;
     for (const folder of folders) {
-      const text = readTextIfExists(join(this.git.workdir, folder, '.gitattributes'));
+      const text = readTextIfReadable(join(this.git.workdir, folder, '.gitattributes'));
       if (text !== undefined && CONTENT_ATTRIBUTES.test(text)) return true;
     }
     return false;

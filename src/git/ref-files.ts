@@ -12,8 +12,12 @@ const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 /** What a reftable repository leaves in HEAD for older tools: not a real branch. */
 const REFTABLE_PLACEHOLDER = 'refs/heads/.invalid';
 
-/** A file's text; undefined when it cannot be read (missing, a folder, unreadable). */
-export function readTextIfExists(path: string): string | undefined {
+/**
+ * A file's text; undefined when it cannot be read for any reason (missing, a folder, no access),
+ * as git treats a ref or attributes file it cannot read. (memory/files.ts' readTextIfExists throws
+ * on anything but a missing file.)
+ */
+export function readTextIfReadable(path: string): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch {
@@ -71,5 +75,5 @@ export async function refFromFiles(file: GitDirFile, ref: string): Promise<strin
 
 /** A GitDirFile over `gitPath` (which resolves a name to its absolute path). */
 export function gitDirFiles(gitPath: (name: string) => Promise<string>): GitDirFile {
-  return async (name) => readTextIfExists(await gitPath(name));
+  return async (name) => readTextIfReadable(await gitPath(name));
 }
