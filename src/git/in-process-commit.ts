@@ -446,7 +446,7 @@ class FolderEdit {
     }
     const id = objectId('blob', file.bytes);
     if (current?.id === id && current.mode === file.mode) return;
-    objects.write('blob', file.bytes);
+    objects.write('blob', file.bytes, id);
     this.editable(folder).set(name, { mode: file.mode, name, id });
   }
 

@@ -34,9 +34,11 @@ export class LooseObjects {
 
   constructor(private readonly folder: string) {}
 
-  /** Writes the object unless it is already there (then only freshened); returns its id. */
-  write(type: ObjectType, body: Buffer): string {
-    const id = objectId(type, body);
+  /**
+   * Writes the object unless it is already there (then only freshened); returns its id. `id` is
+   * `objectId(type, body)`, passed when the caller has already computed it.
+   */
+  write(type: ObjectType, body: Buffer, id = objectId(type, body)): string {
     const dir = join(this.folder, id.slice(0, 2));
     const file = join(dir, id.slice(2));
     if (existsSync(file)) {
