@@ -7,22 +7,17 @@
 // objects written in-process (in-process-commit.ts, objects.ts).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  copyFileSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { AgentOSError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { InProcessCommits, type BuiltCommit } from './in-process-commit.js';
-import { indexEntryCount, readIndexEntries, statChangedPaths } from './index-file.js';
+import {
+  indexEntryCount,
+  readIndexEntries,
+  readIndexFile,
+  statChangedPaths,
+} from './index-file.js';
 import { gitDirFiles, headFromFiles, readHeadFile } from './ref-files.js';
 
 export interface GitIdentity {
@@ -908,20 +903,6 @@ export class Git {
   private async changedInWorkTree(paths: readonly string[]): Promise<string[]> {
     const result = await this.exec(['diff-files', '--name-only', '-z', '--', ...paths]);
     return result.stdout.split('\0').filter(Boolean);
-  }
-}
-
-/** The index file's bytes and modification time; undefined when it cannot be read. */
-function readIndexFile(file: string): { bytes: Buffer; modifiedNs: bigint } | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const modifiedNs = fstatSync(fd, { bigint: true }).mtimeNs;
-    return { bytes: readFileSync(fd), modifiedNs };
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

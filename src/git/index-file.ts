@@ -11,7 +11,7 @@
 // in version 4. Extensions follow the entries; a "link" extension (split index) means the entries
 // here are not all of them.
 
-import { lstatSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const NS = 1_000_000_000n;
@@ -22,6 +22,20 @@ const EXTENDED = 0x4000;
 const NAME_MASK = 0x0fff;
 /** A sparse index's directory entry: its files are not listed. */
 const SPARSE_DIRECTORY_MODE = 0o040000;
+
+/** The index file's bytes and modification time; undefined when it cannot be read. */
+export function readIndexFile(file: string): { bytes: Buffer; modifiedNs: bigint } | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const modifiedNs = fstatSync(fd, { bigint: true }).mtimeNs;
+    return { bytes: readFileSync(fd), modifiedNs };
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 /** Whether `path` is one of `roots` or inside one of them (as a `git ls-files -- <roots>` lists). */
 function under(path: string, roots: readonly string[]): boolean {
