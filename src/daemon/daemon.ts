@@ -18,6 +18,7 @@ import { queueNeedsRepair, repairQueue } from '../loop/queue-repair.js';
 import { taskFromQueue, type Task } from '../loop/task.js';
 import { ChangeInProgressError, recoverInterruptedChange } from '../memory/journal.js';
 import { loadRegistry } from '../memory/registry.js';
+import { watchMemoryChanges } from '../memory/memory-watch.js';
 import { settleReviews } from '../review/settle.js';
 import { HealthFile, readHealth } from './health.js';
 import { isLearningDue, utcDay } from './schedule.js';
@@ -85,6 +86,16 @@ async function pushTarget(
 }
 
 export async function runDaemon(deps: DaemonDeps): Promise<DaemonSummary> {
+  // Task after task reads the same memory: each read hears what changed since the last one.
+  const release = watchMemoryChanges();
+  try {
+    return await serve(deps);
+  } finally {
+    release();
+  }
+}
+
+async function serve(deps: DaemonDeps): Promise<DaemonSummary> {
   const { settings, stop, report } = deps;
   const logger = deps.logger ?? silentLogger;
   const now = deps.now ?? (() => new Date());

@@ -6,6 +6,7 @@ import { GitError } from '../git/git.js';
 import { TAG_LEARNING_WINDOW } from '../context/assemble.js';
 import { loadHumanFiles, type HumanFiles } from '../memory/human.js';
 import { MemoryIndex, type MemoryIndexGit } from '../memory/memory-index.js';
+import { memoryWatch, WATCH_COOKIES_DIR } from '../memory/memory-watch.js';
 import { directReads, type ParseCache } from '../memory/parse-cache.js';
 import { loadQueue, type Queue } from '../memory/queue.js';
 import { findAgent, loadRegistry, type AgentSpec, type Registry } from '../memory/registry.js';
@@ -94,9 +95,23 @@ export async function readAgentMemory(
   // Git is asked about this agent's folder and the shared segments only: in a repository of many
   // agents an iteration costs no more than one agent's memory.
   const agent = findAgent(loadRegistry(repoRoot), agentName);
+  const roots = [agentPaths(agent.name).root, SEGMENTS_DIR];
+  // A process that reads memory again and again hears what changed since its last read.
+  const watch = memoryWatch(repoRoot, roots, () => git.gitPath(WATCH_COOKIES_DIR));
+  const watched = await watch?.settle();
+  if (watch && watched) {
+    const { vouched, changed, tree } = watched;
+    const index = await MemoryIndex.watched(repoRoot, git, vouched, changed, roots);
+    const memory = loadAgentMemory(repoRoot, agentName, index, tree);
+    index.save();
+    watch.vouch(index.hashedBlobs());
+    return memory;
+  }
+  // The feed starts before the full check: whatever changes during it is heard by the next read.
+  const feeding = watch?.restart() ?? false;
   // Git starts checking the work tree's stat data (10,000 files: some 10 ms), and the tree is
   // checked here meanwhile; only then is git's answer awaited.
-  const opening = MemoryIndex.open(repoRoot, git, [agentPaths(agent.name).root, SEGMENTS_DIR]);
+  const opening = MemoryIndex.open(repoRoot, git, roots);
   let tree: AgentTree;
   try {
     tree = checkAgentTree(repoRoot, agent.name);
@@ -114,6 +129,7 @@ export async function readAgentMemory(
   }
   const memory = loadAgentMemory(repoRoot, agentName, index, tree);
   index.save();
+  if (feeding) watch?.vouch([], index.knownBlobs());
   return memory;
 }
 

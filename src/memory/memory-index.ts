@@ -104,6 +104,8 @@ export class MemoryIndex implements ParseCache {
   private readonly touched = new Set<string>();
   /** Shards already rid of entries of files that are gone: a later save need not look again. */
   private readonly pruned = new Set<number>();
+  /** Blob ids of the files this read hashed itself (git could not vouch for them). */
+  private readonly hashed = new Map<string, string>();
 
   private constructor(
     private readonly repoRoot: string,
@@ -140,6 +142,36 @@ export class MemoryIndex implements ParseCache {
     return new MemoryIndex(repoRoot, folder, blobs, new Set(changed), roots);
   }
 
+  /**
+   * The index as of now, on the word of a changed-path feed (memory-watch.ts) instead of git's:
+   * `vouched` gives the blob id of every file known unchanged, `changed` the files to hash.
+   */
+  static async watched(
+    repoRoot: string,
+    git: Pick<Git, 'gitPath'>,
+    vouched: Map<string, string>,
+    changed: Set<string>,
+    roots: readonly string[],
+  ): Promise<MemoryIndex> {
+    return new MemoryIndex(repoRoot, await git.gitPath(MEMORY_INDEX_DIR), vouched, changed, roots);
+  }
+
+  /**
+   * The blob id of every file whose content this read knows: the ones git vouched for and the ones
+   * it hashed. What a changed-path feed starts from.
+   */
+  knownBlobs(): Map<string, string> {
+    const known = new Map<string, string>();
+    for (const [path, blob] of this.indexed) if (!this.changed.has(path)) known.set(path, blob);
+    for (const [path, blob] of this.hashed) known.set(path, blob);
+    return known;
+  }
+
+  /** The files this read hashed, by path: a changed-path feed vouches for them from now on. */
+  hashedBlobs(): ReadonlyMap<string, string> {
+    return this.hashed;
+  }
+
   /** The blob id git vouches for: the file is indexed and unchanged in the work tree. */
   blobOf(path: string): string | undefined {
     return this.changed.has(path) ? undefined : this.indexed.get(path);
@@ -153,6 +185,7 @@ export class MemoryIndex implements ParseCache {
       const bytes = readBytesIfExists(join(this.repoRoot, path));
       if (bytes === undefined) return undefined;
       blob = blobId(bytes);
+      this.hashed.set(path, blob);
       text = decodeMemoryText(path, bytes);
       // Kept by save() even when git does not track it (tracked paths are kept anyway).
       this.touched.add(path);

@@ -9,7 +9,7 @@ import { symbolicLink } from './files.js';
 import { agentPaths } from './layout.js';
 
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+export const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * What the check saw: the Markdown files of each folder of the agent's tree (sorted, as

@@ -10,6 +10,7 @@ import { runLearning } from '../../learning/run.js';
 import type { Model } from '../../llm/model.js';
 import { OfflineModel } from '../../llm/offline/offline-model.js';
 import { runIteration } from '../../loop/iteration.js';
+import { watchMemoryChanges } from '../../memory/memory-watch.js';
 import { readRewardLog } from '../../memory/reward-log.js';
 import { exitWithParent, runNodeForJson } from '../node-process.js';
 import { Random } from '../random.js';
@@ -71,6 +72,8 @@ export async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     recordsRead = readRewardLog(dir, BENCH_AGENT).records.length;
     times.push(performance.now() - began);
   } else if (input.phase === 'iterations') {
+    // Iterations one after another in one process, as `run --all` and the daemon run them.
+    watchMemoryChanges();
     const model = timedModel(new OfflineModel());
     const round = input.round ?? 0;
     const random = new Random(input.seed + 1 + round * 7919);

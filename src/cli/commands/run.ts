@@ -9,6 +9,7 @@ import { findTask } from '../../memory/queue-archive.js';
 import { findAgent, loadRegistry } from '../../memory/registry.js';
 import { readAgentMemory } from '../../loop/agent-memory.js';
 import { recoverInterruptedChange } from '../../memory/journal.js';
+import { watchMemoryChanges } from '../../memory/memory-watch.js';
 import { runIteration, type IterationResult } from '../../loop/iteration.js';
 import { repairQueue } from '../../loop/queue-repair.js';
 import { reviewInstructions } from '../../review/instructions.js';
@@ -116,59 +117,65 @@ and the task stays pending for a retry; --all goes on with the next task and exi
     const summarise = (): void => {
       if (values.all && tally.attempted > 0) io.stdout.write(`${tally.line()}\n`);
     };
-    for (;;) {
-      const memory = await readAgentMemory(repoRoot, deps.git, values.agent);
-      const agent = memory.agent.name;
-      total ??= pendingEntries(memory.queue).length;
-      const task =
-        values.text !== undefined
-          ? taskFromText(agent, values.text)
-          : taskFromQueue(agent, memory.queue, values['task-id'], passed, (id) =>
-              findTask(repoRoot, agent, id),
-            );
-      if (!task) {
-        if (tally.attempted === 0)
-          io.stdout.write(`No pending task in agents/${agent}/queue.md.\n`);
-        summarise();
-        reportBudget(io, budget);
-        return exitCode;
-      }
-      let result: IterationResult;
-      try {
-        result = await runIteration(deps, task, memory);
-      } catch (error) {
-        if (!(error instanceof BudgetExhaustedError)) throw error;
-        io.stderr.write(
-          `agentos run: stopped: ${error.message}; ${stillPending(repoRoot, task)}\n`,
-        );
-        summarise();
-        return EXIT_BUDGET;
-      }
-      tally.count(result);
-      if (values.all) {
-        const position = tally.attempted;
-        const progress = isTerminal(io.stdout)
-          ? { position, total: Math.max(total, position) }
-          : undefined;
-        io.stdout.write(`${taskLine(result, progress)}\n`);
-      } else io.stdout.write(`${result.summary}\n`);
-      if (result.status === 'failed') {
-        if (!values.all || result.failure?.kind === 'budget') {
+    // --all reads the same memory task after task: each read hears what changed since the last.
+    const release = values.all ? watchMemoryChanges() : undefined;
+    try {
+      for (;;) {
+        const memory = await readAgentMemory(repoRoot, deps.git, values.agent);
+        const agent = memory.agent.name;
+        total ??= pendingEntries(memory.queue).length;
+        const task =
+          values.text !== undefined
+            ? taskFromText(agent, values.text)
+            : taskFromQueue(agent, memory.queue, values['task-id'], passed, (id) =>
+                findTask(repoRoot, agent, id),
+              );
+        if (!task) {
+          if (tally.attempted === 0)
+            io.stdout.write(`No pending task in agents/${agent}/queue.md.\n`);
           summarise();
-          return reportFailure(io, 'run', result, repoRoot);
+          reportBudget(io, budget);
+          return exitCode;
         }
-        exitCode = reportFailure(io, 'run', result, repoRoot);
+        let result: IterationResult;
+        try {
+          result = await runIteration(deps, task, memory);
+        } catch (error) {
+          if (!(error instanceof BudgetExhaustedError)) throw error;
+          io.stderr.write(
+            `agentos run: stopped: ${error.message}; ${stillPending(repoRoot, task)}\n`,
+          );
+          summarise();
+          return EXIT_BUDGET;
+        }
+        tally.count(result);
+        if (values.all) {
+          const position = tally.attempted;
+          const progress = isTerminal(io.stdout)
+            ? { position, total: Math.max(total, position) }
+            : undefined;
+          io.stdout.write(`${taskLine(result, progress)}\n`);
+        } else io.stdout.write(`${result.summary}\n`);
+        if (result.status === 'failed') {
+          if (!values.all || result.failure?.kind === 'budget') {
+            summarise();
+            return reportFailure(io, 'run', result, repoRoot);
+          }
+          exitCode = reportFailure(io, 'run', result, repoRoot);
+        }
+        if (result.answer && !values.all) io.stdout.write(`\n${result.answer}\n`);
+        if (result.review && !values.all)
+          io.stdout.write(
+            `\n${reviewInstructions(result.review.branch, (await git.currentBranch()) ?? 'HEAD').join('\n')}\n`,
+          );
+        passed.add(task.id);
+        if (!values.all) {
+          reportBudget(io, budget);
+          return 0;
+        }
       }
-      if (result.answer && !values.all) io.stdout.write(`\n${result.answer}\n`);
-      if (result.review && !values.all)
-        io.stdout.write(
-          `\n${reviewInstructions(result.review.branch, (await git.currentBranch()) ?? 'HEAD').join('\n')}\n`,
-        );
-      passed.add(task.id);
-      if (!values.all) {
-        reportBudget(io, budget);
-        return 0;
-      }
+    } finally {
+      release?.();
     }
   },
 };

@@ -1,0 +1,166 @@
+// Memory reads fed by a watch (memory-watch.ts): after the first read of a long-lived process, git
+// is not asked what changed, and yet every change made before a read is in what it reads.
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Git } from '../src/git/git.js';
+import { MemoryFileError } from '../src/errors.js';
+import { agentPaths } from '../src/memory/layout.js';
+import type { MemoryIndexGit } from '../src/memory/memory-index.js';
+import { FULL_CHECK_EVERY, watchMemoryChanges } from '../src/memory/memory-watch.js';
+import { renderSkill, type Skill } from '../src/memory/skills.js';
+import { loadAgentMemory, readAgentMemory, type AgentMemory } from '../src/loop/agent-memory.js';
+import { makeRepo, type TestRepo } from './helpers/repo.js';
+import { commitStaged } from './helpers/person.js';
+
+const AT = '2026-05-01T09:00:00Z';
+const paths = agentPaths('orion');
+
+function skill(slug: string, title = `Skill ${slug}`): Skill {
+  return {
+    slug,
+    path: paths.skill(slug),
+    body: `How to ${slug.replaceAll('-', ' ')}: retry with backoff, then page through the cursor.`,
+    data: {
+      title,
+      tags: ['api', 'retry'],
+      uses: 1,
+      successes: 1,
+      failures: 0,
+      created: AT,
+      last_used: AT,
+      source_tasks: ['t1'],
+      status: 'active',
+    },
+  };
+}
+
+/** The repository's git, counting how often it is asked what changed in the work tree. */
+function countingGit(git: Git): MemoryIndexGit & { asked: number } {
+  const counting = {
+    asked: 0,
+    gitPath: (name: string) => git.gitPath(name),
+    refreshIndex: () => git.refreshIndex(),
+    indexedFiles: (roots: readonly string[]) => {
+      counting.asked++;
+      return git.indexedFiles(roots);
+    },
+  };
+  return counting;
+}
+
+/** What a read gave, as plain data: what a full read of the files gives too. */
+function contents(memory: AgentMemory): unknown {
+  return {
+    skills: memory.skills,
+    world: memory.world,
+    human: memory.human,
+    queue: memory.queue,
+    records: memory.rewards,
+  };
+}
+
+describe('memory reads fed by a watch', () => {
+  let repo: TestRepo;
+  let git: ReturnType<typeof countingGit>;
+  let release: () => void;
+  beforeEach(async () => {
+    repo = await makeRepo();
+    for (const slug of ['poll-the-queue', 'page-through-results'])
+      repo.write(paths.skill(slug), renderSkill(skill(slug)));
+    await repo.git.add(['agents']);
+    await commitStaged(repo.git, 'skills\n');
+    git = countingGit(repo.git);
+    release = watchMemoryChanges();
+  });
+  afterEach(() => {
+    release();
+    repo.cleanup();
+  });
+
+  const read = () => readAgentMemory(repo.dir, git, 'orion');
+  const titles = async () => (await read()).skills.map((s) => s.data.title);
+  /** The read agrees with a full read of the files, without any index. */
+  const expectAsFiles = async (): Promise<void> =>
+    expect(contents(await read())).toEqual(contents(loadAgentMemory(repo.dir, 'orion')));
+
+  it('asks git once, then hears hand edits, new files and deletions made just before each read', async () => {
+    await titles();
+    expect(git.asked).toBe(1);
+    // Each edit is read at once: the read waits until every change made before it was heard.
+    for (let round = 0; round < 10; round++) {
+      const title = `Poll the queue (edit ${round})`;
+      writeFileSync(
+        join(repo.dir, paths.skill('poll-the-queue')),
+        renderSkill(skill('poll-the-queue', title)),
+      );
+      expect(await titles()).toContain(title);
+    }
+    repo.write(paths.skill('new-one'), renderSkill(skill('new-one', 'A new, untracked skill')));
+    expect(await titles()).toContain('A new, untracked skill');
+    rmSync(join(repo.dir, paths.skill('page-through-results')));
+    expect(await titles()).toEqual(['A new, untracked skill', 'Poll the queue (edit 9)']);
+    await expectAsFiles();
+    expect(git.asked).toBe(1);
+  });
+
+  it('hears a commit, a checkout and a reset by a person', async () => {
+    await read();
+    repo.write(paths.skill('poll-the-queue'), renderSkill(skill('poll-the-queue', 'Committed')));
+    await repo.git.add([paths.skill('poll-the-queue')]);
+    await commitStaged(repo.git, 'edit a skill by hand\n');
+    expect(await titles()).toContain('Committed');
+    await repo.git.exec(['checkout', 'HEAD~1', '--', paths.skill('poll-the-queue')]);
+    expect(await titles()).toContain('Skill poll-the-queue');
+    await repo.git.exec(['reset', '--hard', 'HEAD']);
+    expect(await titles()).toContain('Committed');
+    await expectAsFiles();
+    expect(git.asked).toBe(1);
+  });
+
+  it('hears a new folder and the files already in it; a folder removed sends the read to git', async () => {
+    await read();
+    // The template has no entities yet: the folder and its first file come at once.
+    const folder = join(repo.dir, paths.root, 'world', 'entities');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'written-at-once.md'), 'not a belief file: no frontmatter\n');
+    await expect(read()).rejects.toThrow(/written-at-once\.md/);
+    rmSync(join(folder, 'written-at-once.md'));
+    await expectAsFiles();
+    expect(git.asked).toBe(1);
+    // A watched folder gone: what it held can no longer be vouched for.
+    rmSync(join(repo.dir, paths.root, 'world', 'hypotheses'), { recursive: true });
+    expect((await read()).world).toEqual([]);
+    expect(git.asked).toBe(2);
+    await expectAsFiles();
+  });
+
+  it('goes back to git when a watched folder is replaced, and sees what the new one holds', async () => {
+    await read();
+    const folder = join(repo.dir, paths.root, 'skills');
+    rmSync(folder, { recursive: true });
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'fresh.md'), renderSkill(skill('fresh', 'In a new folder')));
+    expect(await titles()).toEqual(['In a new folder']);
+    expect(git.asked).toBe(2);
+    await expectAsFiles();
+  });
+
+  it('stops a read on a symbolic link made after the first read, naming it', async () => {
+    await read();
+    symlinkSync('/etc/hostname', join(repo.dir, paths.skill('linked')));
+    const reading = read();
+    await expect(reading).rejects.toThrow(MemoryFileError);
+    await expect(read()).rejects.toThrow(/skills\/linked\.md/);
+    rmSync(join(repo.dir, paths.skill('linked')));
+    await expectAsFiles();
+  });
+
+  it(`asks git again every ${FULL_CHECK_EVERY} reads, and every read when no work asked for a watch`, async () => {
+    for (let i = 0; i <= FULL_CHECK_EVERY; i++) await read();
+    expect(git.asked).toBe(2);
+    release();
+    await read();
+    await read();
+    expect(git.asked).toBe(4);
+  });
+});
