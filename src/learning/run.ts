@@ -92,7 +92,10 @@ export interface LearningResult {
 export async function runLearning(input: LearningRunInput): Promise<LearningResult> {
   const logger = input.logger ?? silentLogger;
   await recoverInterruptedChange(input);
-  const memory = await readAgentMemory(input.repoRoot, input.git, input.agent);
+  // The index is saved once the changed records are read too (below).
+  const memory = await readAgentMemory(input.repoRoot, input.git, input.agent, {
+    saveIndex: false,
+  });
   const agent = memory.agent.name;
   const learning = memory.agent.learning;
   const paths = agentPaths(agent);

@@ -91,7 +91,15 @@ export async function readAgentMemory(
   repoRoot: string,
   git: MemoryIndexGit,
   agentName?: string,
+  options: {
+    /**
+     * False when the caller saves the index itself once it is done deriving values (context terms):
+     * each changed shard is then written once, not twice.
+     */
+    saveIndex?: boolean;
+  } = {},
 ): Promise<AgentMemory> {
+  const save = options.saveIndex ?? true;
   // Git is asked about this agent's folder and the shared segments only: in a repository of many
   // agents an iteration costs no more than one agent's memory.
   const agent = findAgent(loadRegistry(repoRoot), agentName);
@@ -103,7 +111,7 @@ export async function readAgentMemory(
     const { vouched, changed, tree } = watched;
     const index = await MemoryIndex.watched(repoRoot, git, vouched, changed, roots);
     const memory = loadAgentMemory(repoRoot, agentName, index, tree);
-    index.save();
+    if (save) index.save();
     watch.vouch(index.hashedBlobs());
     return memory;
   }
@@ -128,7 +136,7 @@ export async function readAgentMemory(
     return loadAgentMemory(repoRoot, agentName, directReads(repoRoot), tree);
   }
   const memory = loadAgentMemory(repoRoot, agentName, index, tree);
-  index.save();
+  if (save) index.save();
   if (feeding) watch?.vouch([], index.knownBlobs());
   return memory;
 }

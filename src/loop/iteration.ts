@@ -90,7 +90,10 @@ export async function runIteration(
 ): Promise<IterationResult> {
   const logger = deps.logger ?? silentLogger;
   const now = deps.now ?? (() => new Date());
-  const memory = loaded ?? (await readAgentMemory(deps.repoRoot, deps.git, received.agent));
+  // The index is saved once the context has derived its terms (below).
+  const memory =
+    loaded ??
+    (await readAgentMemory(deps.repoRoot, deps.git, received.agent, { saveIndex: false }));
   const agent = memory.agent.name;
   const paths = agentPaths(agent);
   // Privacy patterns of constraints.md never reach the context, the model, the answer or a record.
