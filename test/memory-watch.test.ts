@@ -86,8 +86,11 @@ describe('memory reads fed by a watch', () => {
   it('asks git once, then hears hand edits, new files and deletions made just before each read', async () => {
     await titles();
     expect(git.asked).toBe(1);
-    // Each edit is read at once: the read waits until every change made before it was heard.
+    // Each edit is read at once: the read waits until every change made before it was heard. Reads
+    // in between serve the file from the process's last read again, until the next edit.
     for (let round = 0; round < 10; round++) {
+      await read();
+      await read();
       const title = `Poll the queue (edit ${round})`;
       writeFileSync(
         join(repo.dir, paths.skill('poll-the-queue')),

@@ -108,9 +108,8 @@ export async function readAgentMemory(
   const watch = memoryWatch(repoRoot, roots, () => git.gitPath(WATCH_COOKIES_DIR));
   const watched = await watch?.settle();
   if (watch && watched) {
-    const { vouched, changed, tree } = watched;
-    const index = await MemoryIndex.watched(repoRoot, git, vouched, changed, roots);
-    const memory = loadAgentMemory(repoRoot, agentName, index, tree);
+    const index = await MemoryIndex.watched(repoRoot, git, watched, roots);
+    const memory = loadAgentMemory(repoRoot, agentName, index, watched.tree);
     if (save) index.save();
     watch.vouch(index.hashedBlobs());
     return memory;

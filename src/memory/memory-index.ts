@@ -62,7 +62,21 @@ const shardsInMemory = new Map<string, Shard>();
  * A folder's files as the last `parseFolder` of this process served them, by file name, each with
  * the read that last listed it (entries of files no longer listed are dropped after each read).
  */
-type FolderRead = Map<string, { path: string; blob: string; value: unknown; read: number }>;
+interface FolderRead {
+  entries: Map<string, { path: string; blob: string; value: unknown; read: number }>;
+  /** The changed-path feed and its read that last read the folder whole, when one did. */
+  fedBy?: Feed | undefined;
+}
+
+/**
+ * A read on a changed-path feed's word (memory-watch.ts): the feed, and which of its reads this is.
+ * A folder read by the feed's previous read needs no blob lookups: only the files it names as
+ * changed can differ from what that read served.
+ */
+export interface Feed {
+  source: object;
+  read: number;
+}
 
 /**
  * The last read of each folder (by repository, folder and parser kind): a process that runs many
@@ -116,6 +130,7 @@ export class MemoryIndex implements ParseCache {
     private readonly changed: Set<string>,
     /** The folders `indexed` covers: only entries there can be known to be gone. */
     private readonly roots: readonly string[],
+    private readonly feed?: Feed,
   ) {}
 
   /**
@@ -149,11 +164,11 @@ export class MemoryIndex implements ParseCache {
   static async watched(
     repoRoot: string,
     git: Pick<Git, 'gitPath'>,
-    vouched: Map<string, string>,
-    changed: Set<string>,
+    fed: { vouched: Map<string, string>; changed: Set<string>; feed: Feed },
     roots: readonly string[],
   ): Promise<MemoryIndex> {
-    return new MemoryIndex(repoRoot, await git.gitPath(MEMORY_INDEX_DIR), vouched, changed, roots);
+    const folder = await git.gitPath(MEMORY_INDEX_DIR);
+    return new MemoryIndex(repoRoot, folder, fed.vouched, fed.changed, roots, fed.feed);
   }
 
   /**
@@ -219,7 +234,7 @@ export class MemoryIndex implements ParseCache {
     parse: FileParser<T>,
   ): T[] {
     const key = `${this.repoRoot}\0${folder}\0${kind}`;
-    const known: FolderRead = foldersInMemory.get(key) ?? new Map();
+    const known: FolderRead = foldersInMemory.get(key) ?? { entries: new Map() };
     // Most recently read last, so the first is the one to drop.
     foldersInMemory.delete(key);
     foldersInMemory.set(key, known);
@@ -228,9 +243,18 @@ export class MemoryIndex implements ParseCache {
     const read = ++folderReads;
     const values: T[] = [];
     let kept = 0;
+    const { entries } = known;
+    // Read whole by the feed's previous read: what it served stands unless the feed says changed.
+    const fed = this.feed;
+    const followed =
+      fed !== undefined && known.fedBy?.source === fed.source && known.fedBy.read === fed.read - 1;
+    known.fedBy = undefined;
     for (const name of names) {
-      const entry = known.get(name);
-      if (entry !== undefined && this.blobOf(entry.path) === entry.blob) {
+      const entry = entries.get(name);
+      if (
+        entry !== undefined &&
+        (followed ? !this.changed.has(entry.path) : this.blobOf(entry.path) === entry.blob)
+      ) {
         this.stats.hits++;
         entry.read = read;
         kept++;
@@ -245,12 +269,13 @@ export class MemoryIndex implements ParseCache {
       // Kept for the next read only when git vouches for the content read (tracked, unchanged).
       const blob = this.blobOf(path);
       if (blob === undefined) continue;
-      known.set(name, { path, blob, value, read });
+      entries.set(name, { path, blob, value, read });
       kept++;
     }
     // A file no longer listed or no longer vouched for is read afresh next time: its entry goes.
-    if (known.size > kept)
-      for (const [name, entry] of known) if (entry.read !== read) known.delete(name);
+    if (entries.size > kept)
+      for (const [name, entry] of entries) if (entry.read !== read) entries.delete(name);
+    known.fedBy = fed;
     return values;
   }
 

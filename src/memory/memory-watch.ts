@@ -15,6 +15,7 @@ import {
   type FSWatcher,
 } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { Feed } from './memory-index.js';
 import { CONTROL_CHARACTER, type AgentTree } from './tree-check.js';
 
 /** Where the barrier's cookie files come and go, inside the git directory. */
@@ -32,6 +33,8 @@ export interface WatchedRead {
   changed: Set<string>;
   /** The agent's Markdown files by folder, as `checkAgentTree` lists them. */
   tree: AgentTree;
+  /** This watch and which of its reads this is (reads since its last restart count on). */
+  feed: Feed;
 }
 
 /** One watched folder: its entries as last seen, and its inode (a folder replaced is another). */
@@ -71,7 +74,9 @@ export function memoryWatch(
   roots: readonly string[],
   cookies: () => Promise<string>,
 ): MemoryWatch | undefined {
-  if (holders === 0) return undefined;
+  // One inotify queue per process orders every folder's events and the cookie's: Linux only (other
+  // systems' watches give no such order, and their reads keep asking git).
+  if (holders === 0 || process.platform !== 'linux') return undefined;
   const key = `${repoRoot}\0${roots.join('\0')}`;
   let found = watches.get(key);
   if (found === undefined) watches.set(key, (found = new MemoryWatch(repoRoot, roots, cookies)));
@@ -90,6 +95,8 @@ export class MemoryWatch {
   /** Set when an event says the feed can no longer be followed: the next read checks everything. */
   private lost = false;
   private readsSinceFull = 0;
+  /** Reads served on the feed's word; a read after a full check is not one of them. */
+  private reads = 0;
   private cookieFolder: string | undefined;
   private cookies = 0;
   private awaited = new Map<string, () => void>();
@@ -116,7 +123,12 @@ export class MemoryWatch {
     const changed = this.pending;
     this.pending = new Set();
     for (const path of changed) this.vouched.delete(path);
-    return { vouched: this.vouched, changed, tree: this.tree() };
+    return {
+      vouched: this.vouched,
+      changed,
+      tree: this.tree(),
+      feed: { source: this, read: ++this.reads },
+    };
   }
 
   /**
@@ -128,6 +140,8 @@ export class MemoryWatch {
     this.close();
     this.lost = false;
     this.readsSinceFull = 0;
+    // A read after this one follows a full check, not the feed's previous read.
+    this.reads++;
     try {
       for (const root of this.roots) {
         this.watchAbove(root);
