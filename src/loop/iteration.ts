@@ -251,10 +251,16 @@ export async function runIteration(
     const refused = [...plan.refused];
     const created: string[] = [];
     const updated: string[] = [];
-    for (const write of plan.writes) {
-      // An index page the plan renders unchanged is left alone: only changed pages are rewritten.
-      if (!plan.created.includes(write.path) && !plan.updated.includes(write.path))
-        if (isUnchangedOnDisk(deps.repoRoot, write)) continue;
+    // An index page the plan renders unchanged is left alone: only changed pages are rewritten.
+    const writes = plan.writes.filter(
+      (write) =>
+        plan.created.includes(write.path) ||
+        plan.updated.includes(write.path) ||
+        !isUnchangedOnDisk(deps.repoRoot, write),
+    );
+    // The journal learns of every file the answer writes, the queue's too, in one durable append.
+    writer.journalAhead([...writes.map((write) => write.path), paths.queue]);
+    for (const write of writes) {
       try {
         writer.write(write.path, write.content);
         if (plan.created.includes(write.path)) created.push(write.path);

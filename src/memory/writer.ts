@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { removeAbandonedTemps, writeFileAtomic } from './files.js';
 import type { ChangeJournal } from './journal.js';
 import { PathGuard } from './path-guard.js';
+import { PathRefusedError } from '../errors.js';
 import { redactMemoryFile } from './redact-file.js';
 import type { Redactor } from '../security/redact.js';
 import { runRedactor } from '../security/run-redactor.js';
@@ -59,8 +60,27 @@ export class MemoryWriter {
     }
   }
 
+  /**
+   * Journals the earlier state of the files about to be written or removed, all at once (see
+   * `ChangeJournal.recordAll`). Paths the guard refuses are left out: their write is refused too.
+   */
+  journalAhead(paths: Iterable<string>): void {
+    if (!this.journal) return;
+    const accepted: string[] = [];
+    for (const path of paths) {
+      try {
+        this.guard.resolve(path);
+        accepted.push(path);
+      } catch (error) {
+        if (!(error instanceof PathRefusedError)) throw error;
+      }
+    }
+    this.journal.recordAll(accepted);
+  }
+
   /** Applies a planner's changes in order. */
   apply(changes: readonly FileChange[]): void {
+    this.journalAhead(changes.map((change) => change.path));
     for (const change of changes) {
       if ('delete' in change) this.remove(change.path);
       else this.write(change.path, change.content);
