@@ -6,7 +6,11 @@ import type { Git } from '../src/git/git.js';
 import { MemoryFileError } from '../src/errors.js';
 import { agentPaths } from '../src/memory/layout.js';
 import type { MemoryIndexGit } from '../src/memory/memory-index.js';
-import { FULL_CHECK_EVERY, watchMemoryChanges } from '../src/memory/memory-watch.js';
+import {
+  FULL_CHECK_EVERY,
+  hearsEveryChange,
+  watchMemoryChanges,
+} from '../src/memory/memory-watch.js';
 import { renderSkill, type Skill } from '../src/memory/skills.js';
 import { loadAgentMemory, readAgentMemory, type AgentMemory } from '../src/loop/agent-memory.js';
 import { makeRepo, type TestRepo } from './helpers/repo.js';
@@ -156,6 +160,13 @@ describe('memory reads fed by a watch', () => {
     await expect(read()).rejects.toThrow(/skills\/linked\.md/);
     rmSync(join(repo.dir, paths.skill('linked')));
     await expectAsFiles();
+  });
+
+  it("is fed only where every change reaches the kernel's watches: a local file system on Linux", () => {
+    expect(hearsEveryChange(repo.dir)).toBe(process.platform === 'linux');
+    // procfs stands for any file system not known to be local (NFS, SMB, FUSE mounts).
+    expect(hearsEveryChange('/proc')).toBe(false);
+    expect(hearsEveryChange(join(repo.dir, 'no such folder'))).toBe(false);
   });
 
   it(`asks git again every ${FULL_CHECK_EVERY} reads, and every read when no work asked for a watch`, async () => {

@@ -10,6 +10,7 @@ import {
   mkdirSync,
   readdirSync,
   rmSync,
+  statfsSync,
   watch,
   writeFileSync,
   type FSWatcher,
@@ -74,9 +75,7 @@ export function memoryWatch(
   roots: readonly string[],
   cookies: () => Promise<string>,
 ): MemoryWatch | undefined {
-  // One inotify queue per process orders every folder's events and the cookie's: Linux only (other
-  // systems' watches give no such order, and their reads keep asking git).
-  if (holders === 0 || process.platform !== 'linux') return undefined;
+  if (holders === 0 || !hearsEveryChange(repoRoot)) return undefined;
   const key = `${repoRoot}\0${roots.join('\0')}`;
   let found = watches.get(key);
   if (found === undefined) watches.set(key, (found = new MemoryWatch(repoRoot, roots, cookies)));
@@ -320,6 +319,35 @@ export class MemoryWatch {
     } catch {
       return false;
     }
+  }
+}
+
+/**
+ * File systems whose every change reaches inotify, whoever made it: local ones. A network or FUSE
+ * file system (NFS, SMB, sshfs, a desktop's container file sharing) reports only the changes made
+ * through this kernel, so another machine's edits would go unheard: reads there keep asking git.
+ */
+const LOCAL_FILE_SYSTEMS = new Set([
+  0xef53, // ext2, ext3, ext4
+  0x58465342, // xfs
+  0x9123683e, // btrfs
+  0x01021994, // tmpfs
+  0x794c7630, // overlayfs (a container's own files)
+  0x2fc12fc1, // zfs
+  0xf2f52010, // f2fs
+]);
+
+/**
+ * Whether the feed can hear every change under `repoRoot`: on Linux (one inotify queue per process
+ * orders every folder's events and the cookie's; other systems' watches give no such order), on a
+ * local file system.
+ */
+export function hearsEveryChange(repoRoot: string): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    return LOCAL_FILE_SYSTEMS.has(statfsSync(repoRoot).type);
+  } catch {
+    return false;
   }
 }
 
