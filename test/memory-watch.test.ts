@@ -1,6 +1,6 @@
 // Memory reads fed by a watch (memory-watch.ts): after the first read of a long-lived process, git
 // is not asked what changed, and yet every change made before a read is in what it reads.
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Git } from '../src/git/git.js';
 import { MemoryFileError } from '../src/errors.js';
@@ -9,6 +9,7 @@ import type { MemoryIndexGit } from '../src/memory/memory-index.js';
 import {
   FULL_CHECK_EVERY,
   hearsEveryChange,
+  WATCH_COOKIES_DIR,
   watchMemoryChanges,
 } from '../src/memory/memory-watch.js';
 import { renderSkill, type Skill } from '../src/memory/skills.js';
@@ -160,6 +161,15 @@ describe('memory reads fed by a watch', () => {
     await expect(read()).rejects.toThrow(/skills\/linked\.md/);
     rmSync(join(repo.dir, paths.skill('linked')));
     await expectAsFiles();
+  });
+
+  it('leaves no cookie behind, and removes the ones of a process killed while it waited', async () => {
+    const cookies = join(repo.dir, '.git', WATCH_COOKIES_DIR);
+    mkdirSync(cookies, { recursive: true });
+    // No process has this id (above the largest pid_max a kernel allows).
+    writeFileSync(join(cookies, '4194305-7'), '');
+    for (let i = 0; i < 3; i++) await read();
+    expect(readdirSync(cookies)).toEqual([]);
   });
 
   it("is fed only where every change reaches the kernel's watches: a local file system on Linux", () => {

@@ -16,6 +16,7 @@ import {
   type FSWatcher,
 } from 'node:fs';
 import { basename, join } from 'node:path';
+import { removeLeftoversOfGoneProcesses } from '../process.js';
 import type { Feed } from './memory-index.js';
 import { CONTROL_CHARACTER, type AgentTree } from './tree-check.js';
 
@@ -298,6 +299,11 @@ export class MemoryWatch {
       if (this.cookieWatcher === undefined) {
         this.cookieFolder = await this.cookieFolderOf();
         mkdirSync(this.cookieFolder, { recursive: true });
+        // A process killed while it waited for its cookie left it behind.
+        removeLeftoversOfGoneProcesses(
+          this.cookieFolder,
+          (name) => Number(name.split('-')[0]) || undefined,
+        );
         this.cookieWatcher = watch(this.cookieFolder, { persistent: false }, (_event, name) => {
           if (name !== null) this.awaited.get(name)?.();
         });
