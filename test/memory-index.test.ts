@@ -12,35 +12,16 @@ import {
   MEMORY_INDEX_DIR,
 } from '../src/memory/memory-index.js';
 import { MAX_MEMORY_FILE_BYTES } from '../src/memory/path-guard.js';
-import { renderSkill, renderSkillsIndexPages, type Skill } from '../src/memory/skills.js';
+import { renderSkill, renderSkillsIndexPages } from '../src/memory/skills.js';
 import { loadAgentMemory, readAgentMemory } from '../src/loop/agent-memory.js';
 import { renderWorldIndexPages, type Belief } from '../src/world/beliefs.js';
 import { makeRepo, type TestRepo } from './helpers/repo.js';
 import { commitStaged } from './helpers/person.js';
+import { commitSkills, retrySkill } from './helpers/skills.js';
 import { humanFilesFixture } from './helpers/human.js';
 
 const AT = '2026-05-01T09:00:00Z';
 const paths = agentPaths('orion');
-
-function skill(slug: string, title = `Skill ${slug}`): Skill {
-  const path = paths.skill(slug);
-  return {
-    slug,
-    path,
-    body: `How to ${slug.replaceAll('-', ' ')}: retry with backoff, then page through the cursor.`,
-    data: {
-      title,
-      tags: ['api', 'retry'],
-      uses: 1,
-      successes: 1,
-      failures: 0,
-      created: AT,
-      last_used: AT,
-      source_tasks: ['t1'],
-      status: 'active',
-    },
-  };
-}
 
 function entity(slug: string, words: string): Belief {
   const path = paths.world('entity', slug);
@@ -68,10 +49,7 @@ describe('memory index', () => {
   let repo: TestRepo;
   beforeEach(async () => {
     repo = await makeRepo();
-    for (const slug of ['poll-the-queue', 'page-through-results'])
-      repo.write(paths.skill(slug), renderSkill(skill(slug)));
-    await repo.git.add(['agents']);
-    await commitStaged(repo.git, 'skills\n');
+    await commitSkills(repo, ['poll-the-queue', 'page-through-results']);
   });
   afterEach(() => repo.cleanup());
 
@@ -106,19 +84,22 @@ describe('memory index', () => {
     await titles();
     repo.write(
       paths.skill('poll-the-queue'),
-      renderSkill(skill('poll-the-queue', 'Poll the queue (edited, uncommitted)')),
+      renderSkill(retrySkill('poll-the-queue', 'Poll the queue (edited, uncommitted)')),
     );
     expect(await titles()).toContain('Poll the queue (edited, uncommitted)');
 
     repo.write(
       paths.skill('poll-the-queue'),
-      renderSkill(skill('poll-the-queue', 'Poll the queue (edited, committed)')),
+      renderSkill(retrySkill('poll-the-queue', 'Poll the queue (edited, committed)')),
     );
     await repo.git.add([paths.skill('poll-the-queue')]);
     await commitStaged(repo.git, 'edit a skill by hand\n');
     expect(await titles()).toContain('Poll the queue (edited, committed)');
 
-    repo.write(paths.skill('new-one'), renderSkill(skill('new-one', 'A new, untracked skill')));
+    repo.write(
+      paths.skill('new-one'),
+      renderSkill(retrySkill('new-one', 'A new, untracked skill')),
+    );
     expect(await titles()).toContain('A new, untracked skill');
 
     rmSync(join(repo.dir, paths.skill('page-through-results')));
@@ -138,7 +119,7 @@ describe('memory index', () => {
     expect(second.get('page-through-results')).toBe(first.get('page-through-results'));
 
     // Edited and committed: a new blob id, read from the file; the other file is still served.
-    repo.write(paths.skill('poll-the-queue'), renderSkill(skill('poll-the-queue', 'Polled')));
+    repo.write(paths.skill('poll-the-queue'), renderSkill(retrySkill('poll-the-queue', 'Polled')));
     await repo.git.add([paths.skill('poll-the-queue')]);
     await commitStaged(repo.git, 'edit a skill by hand\n');
     const third = await skillsOf();
@@ -146,7 +127,7 @@ describe('memory index', () => {
     expect(third.get('page-through-results')).toBe(first.get('page-through-results'));
 
     // Edited back to what it held first, uncommitted: git no longer vouches for it, so it is read.
-    repo.write(paths.skill('poll-the-queue'), renderSkill(skill('poll-the-queue')));
+    repo.write(paths.skill('poll-the-queue'), renderSkill(retrySkill('poll-the-queue')));
     expect((await skillsOf()).get('poll-the-queue')?.data.title).toBe('Skill poll-the-queue');
   });
 
@@ -209,7 +190,7 @@ describe('generated files at 10,000 items', () => {
     entity(words(i).replaceAll(' ', '-'), words(i)),
   );
   const skills = Array.from({ length: 10_000 }, (_, i) =>
-    skill(`skill-${words(i).replaceAll(' ', '-')}`),
+    retrySkill(`skill-${words(i).replaceAll(' ', '-')}`),
   );
   const bytes = (text: string) => Buffer.byteLength(text);
 

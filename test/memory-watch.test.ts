@@ -12,32 +12,13 @@ import {
   WATCH_COOKIES_DIR,
   watchMemoryChanges,
 } from '../src/memory/memory-watch.js';
-import { renderSkill, type Skill } from '../src/memory/skills.js';
+import { renderSkill } from '../src/memory/skills.js';
 import { loadAgentMemory, readAgentMemory, type AgentMemory } from '../src/loop/agent-memory.js';
 import { makeRepo, type TestRepo } from './helpers/repo.js';
 import { commitStaged } from './helpers/person.js';
+import { commitSkills, retrySkill } from './helpers/skills.js';
 
-const AT = '2026-05-01T09:00:00Z';
 const paths = agentPaths('orion');
-
-function skill(slug: string, title = `Skill ${slug}`): Skill {
-  return {
-    slug,
-    path: paths.skill(slug),
-    body: `How to ${slug.replaceAll('-', ' ')}: retry with backoff, then page through the cursor.`,
-    data: {
-      title,
-      tags: ['api', 'retry'],
-      uses: 1,
-      successes: 1,
-      failures: 0,
-      created: AT,
-      last_used: AT,
-      source_tasks: ['t1'],
-      status: 'active',
-    },
-  };
-}
 
 /** The repository's git, counting how often it is asked what changed in the work tree. */
 function countingGit(git: Git): MemoryIndexGit & { asked: number } {
@@ -70,10 +51,7 @@ describe('memory reads fed by a watch', () => {
   let release: () => void;
   beforeEach(async () => {
     repo = await makeRepo();
-    for (const slug of ['poll-the-queue', 'page-through-results'])
-      repo.write(paths.skill(slug), renderSkill(skill(slug)));
-    await repo.git.add(['agents']);
-    await commitStaged(repo.git, 'skills\n');
+    await commitSkills(repo, ['poll-the-queue', 'page-through-results']);
     git = countingGit(repo.git);
     release = watchMemoryChanges();
   });
@@ -99,11 +77,14 @@ describe('memory reads fed by a watch', () => {
       const title = `Poll the queue (edit ${round})`;
       writeFileSync(
         join(repo.dir, paths.skill('poll-the-queue')),
-        renderSkill(skill('poll-the-queue', title)),
+        renderSkill(retrySkill('poll-the-queue', title)),
       );
       expect(await titles()).toContain(title);
     }
-    repo.write(paths.skill('new-one'), renderSkill(skill('new-one', 'A new, untracked skill')));
+    repo.write(
+      paths.skill('new-one'),
+      renderSkill(retrySkill('new-one', 'A new, untracked skill')),
+    );
     expect(await titles()).toContain('A new, untracked skill');
     rmSync(join(repo.dir, paths.skill('page-through-results')));
     expect(await titles()).toEqual(['A new, untracked skill', 'Poll the queue (edit 9)']);
@@ -113,7 +94,10 @@ describe('memory reads fed by a watch', () => {
 
   it('hears a commit, a checkout and a reset by a person', async () => {
     await read();
-    repo.write(paths.skill('poll-the-queue'), renderSkill(skill('poll-the-queue', 'Committed')));
+    repo.write(
+      paths.skill('poll-the-queue'),
+      renderSkill(retrySkill('poll-the-queue', 'Committed')),
+    );
     await repo.git.add([paths.skill('poll-the-queue')]);
     await commitStaged(repo.git, 'edit a skill by hand\n');
     expect(await titles()).toContain('Committed');
@@ -147,7 +131,7 @@ describe('memory reads fed by a watch', () => {
     const folder = join(repo.dir, paths.root, 'skills');
     rmSync(folder, { recursive: true });
     mkdirSync(folder);
-    writeFileSync(join(folder, 'fresh.md'), renderSkill(skill('fresh', 'In a new folder')));
+    writeFileSync(join(folder, 'fresh.md'), renderSkill(retrySkill('fresh', 'In a new folder')));
     expect(await titles()).toEqual(['In a new folder']);
     expect(git.asked).toBe(2);
     await expectAsFiles();
