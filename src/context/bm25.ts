@@ -115,7 +115,7 @@ export class Bm25Index {
     const columns = queryColumns(query, covered);
     const width = columns.terms.length;
     const df = new Array<number>(width).fill(0);
-    const found: Rows = { tf: [], lengths: [] };
+    const found = new Rows().reset(width);
     const documents: number[] = [];
     for (let d = 0; d < this.documents.length; d++) {
       const document = this.documents[d] as TermCounts;
@@ -124,7 +124,7 @@ export class Bm25Index {
       for (let i = 0; i < width; i++) {
         const frequency = counts.get(columns.terms[i] as string);
         if (frequency === undefined || frequency === 0) continue;
-        if (row < 0) row = addRow(found, width, document.length);
+        if (row < 0) row = found.add(document.length);
         found.tf[row * width + i] = frequency;
         df[i] = (df[i] as number) + 1;
       }
@@ -198,14 +198,41 @@ function queryColumns(query: readonly string[], covered: readonly string[]): Que
  * The documents sharing a term with a query, one row each: each column's frequency (row-major, a
  * row per document, a column per query term) and the document's length.
  */
-interface Rows {
-  tf: number[];
-  lengths: number[];
+class Rows {
+  /** Row-major frequencies: `width` columns a row. */
+  tf: Float64Array = new Float64Array(0);
+  lengths: Float64Array = new Float64Array(0);
+  count = 0;
+  width = 0;
+
+  /** Empties the rows for a query of `width` columns, keeping the storage. */
+  reset(width: number): this {
+    this.width = width;
+    this.count = 0;
+    return this;
+  }
+
+  /** A new row of zeros for a document of `length` terms; its number. */
+  add(length: number): number {
+    const row = this.count++;
+    if (this.count > this.lengths.length) {
+      const capacity = Math.max(64, this.lengths.length * 2);
+      this.lengths = grown(this.lengths, capacity);
+      this.tf = grown(this.tf, capacity * this.width);
+    } else if ((row + 1) * this.width > this.tf.length) {
+      this.tf = grown(this.tf, this.lengths.length * this.width);
+    }
+    this.tf.fill(0, row * this.width, (row + 1) * this.width);
+    this.lengths[row] = length;
+    return row;
+  }
 }
 
-function addRow(rows: Rows, width: number, length: number): number {
-  for (let i = 0; i < width; i++) rows.tf.push(0);
-  return rows.lengths.push(length) - 1;
+/** `array`'s values in an array of `size` (at least as long). */
+function grown(array: Float64Array, size: number): Float64Array {
+  const next = new Float64Array(size);
+  next.set(array.subarray(0, Math.min(array.length, size)));
+  return next;
 }
 
 /**
@@ -233,7 +260,7 @@ function scoreRows(
   const coverColumns = covered.map((term) => column.get(term) as number);
   const total = coverWeights.reduce((sum, w) => sum + w, 0);
   const { tf, lengths } = rows;
-  for (let row = 0; row < lengths.length; row++) {
+  for (let row = 0; row < rows.count; row++) {
     const length = lengths[row] as number;
     const at = row * width;
     let score = 0;
@@ -272,6 +299,8 @@ export class Bm25Postings<D> {
   private readonly foundBy: number[] = [];
   private readonly rowOf: number[] = [];
   private queries = 0;
+  /** The rows of the current query: storage kept from query to query. */
+  private readonly rows = new Rows();
 
   get size(): number {
     return this.slots.size;
@@ -330,7 +359,7 @@ export class Bm25Postings<D> {
     const width = columns.terms.length;
     const df = columns.terms.map((term) => this.postings.get(term)?.size ?? 0);
     const search = ++this.queries;
-    const found: Rows = { tf: [], lengths: [] };
+    const found = this.rows.reset(width);
     const slots: number[] = [];
     const { foundBy, rowOf, counts } = this;
     columns.terms.forEach((term, i) => {
@@ -338,7 +367,7 @@ export class Bm25Postings<D> {
         let row = rowOf[slot] as number;
         if (foundBy[slot] !== search) {
           foundBy[slot] = search;
-          row = addRow(found, width, (counts[slot] as TermCounts).length);
+          row = found.add((counts[slot] as TermCounts).length);
           rowOf[slot] = row;
           slots.push(slot);
         }
