@@ -60,4 +60,20 @@ describe('Bm25Postings', () => {
     expect(byDocument(postings.matches(query, covered))).toEqual(byDocument(expected));
     expect([...byDocument(expected).keys()].sort()).toEqual(['d0', 'd3', 'd4']);
   });
+
+  it('holds counts written by hand as an index of them does: a term counted twice keeps its last count', () => {
+    const postings = new Bm25Postings<number>();
+    const counts = [
+      { counts: ' retry:1 payment:2 retry:3 ', length: 6 },
+      { counts: ' retry:3 payment:2 ', length: 5 },
+      { counts: ' cache:1 ', length: 1 },
+    ];
+    counts.forEach((document, i) => postings.add(i, document));
+    const byIndex = new Bm25Index(counts).matches(['retry', 'cache'], ['retry']);
+    expect(byDocument(postings.matches(['retry', 'cache'], ['retry']))).toEqual(
+      byDocument(byIndex),
+    );
+    postings.remove(0);
+    expect(postings.matches(['retry'], ['retry']).map((match) => match.document)).toEqual([1]);
+  });
 });

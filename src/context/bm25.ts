@@ -170,6 +170,24 @@ export class Bm25Index {
   }
 }
 
+/** The documents holding a term, and the term's frequency in each: two arrays in step. */
+interface Posting {
+  slots: number[];
+  frequencies: number[];
+}
+
+/** Each term of `document` with its count, read from the counts' text in place. */
+function eachCount(document: TermCounts, visit: (term: string, count: number) => void): void {
+  const text = document.counts;
+  for (let start = 0; start < text.length;) {
+    let end = text.indexOf(' ', start);
+    if (end < 0) end = text.length;
+    const colon = text.lastIndexOf(':', end - 1);
+    if (colon > start) visit(text.slice(start, colon), Number(text.slice(colon + 1, end)));
+    start = end + 1;
+  }
+}
+
 function isTermList(document: readonly string[] | TermCounts): document is readonly string[] {
   return Array.isArray(document);
 }
@@ -288,8 +306,8 @@ function scoreRows(
  * in numbered slots, so that a query tells the ones it found by number, not through a map.
  */
 export class Bm25Postings<D> {
-  /** Term → slot → frequency. */
-  private readonly postings = new Map<string, Map<number, number>>();
+  /** Term → the slots holding it and its frequency in each (in no particular order). */
+  private readonly postings = new Map<string, Posting>();
   private readonly slots = new Map<D, number>();
   private readonly documents: (D | undefined)[] = [];
   private readonly counts: (TermCounts | undefined)[] = [];
@@ -315,12 +333,22 @@ export class Bm25Postings<D> {
     this.foundBy[slot] = 0;
     this.rowOf[slot] = 0;
     this.totalLength += counts.length;
-    for (const [term, frequency] of decodedCounts(counts)) {
-      if (frequency === 0) continue;
+    // Read from the counts' text as it is (10,000 documents come in when a process starts): no
+    // map of each document's counts.
+    eachCount(counts, (term, frequency) => {
+      if (frequency === 0) return;
       let posting = this.postings.get(term);
-      if (posting === undefined) this.postings.set(term, (posting = new Map()));
-      posting.set(slot, frequency);
-    }
+      if (posting === undefined)
+        this.postings.set(term, (posting = { slots: [], frequencies: [] }));
+      // A term counted twice (counts not made by countTerms): the last count, as a map would keep.
+      const last = posting.slots.length - 1;
+      if (posting.slots[last] === slot) {
+        posting.frequencies[last] = frequency;
+        return;
+      }
+      posting.slots.push(slot);
+      posting.frequencies.push(frequency);
+    });
   }
 
   remove(document: D): void {
@@ -332,12 +360,18 @@ export class Bm25Postings<D> {
     this.counts[slot] = undefined;
     this.free.push(slot);
     this.totalLength -= counts.length;
-    for (const term of decodedCounts(counts).keys()) {
+    eachCount(counts, (term) => {
       const posting = this.postings.get(term);
-      if (posting === undefined) continue;
-      posting.delete(slot);
-      if (posting.size === 0) this.postings.delete(term);
-    }
+      const at = posting?.slots.indexOf(slot) ?? -1;
+      if (posting === undefined || at < 0) return;
+      // The last entry takes the removed one's place.
+      const last = posting.slots.length - 1;
+      posting.slots[at] = posting.slots[last] as number;
+      posting.frequencies[at] = posting.frequencies[last] as number;
+      posting.slots.pop();
+      posting.frequencies.pop();
+      if (posting.slots.length === 0) this.postings.delete(term);
+    });
   }
 
   /** The documents that share a term with `query` or `covered`, in no particular order. */
@@ -357,13 +391,17 @@ export class Bm25Postings<D> {
   ): void {
     const columns = queryColumns(query, covered);
     const width = columns.terms.length;
-    const df = columns.terms.map((term) => this.postings.get(term)?.size ?? 0);
+    const df = columns.terms.map((term) => this.postings.get(term)?.slots.length ?? 0);
     const search = ++this.queries;
     const found = this.rows.reset(width);
     const slots: number[] = [];
     const { foundBy, rowOf, counts } = this;
     columns.terms.forEach((term, i) => {
-      this.postings.get(term)?.forEach((frequency, slot) => {
+      const posting = this.postings.get(term);
+      if (posting === undefined) return;
+      const { slots: holding, frequencies } = posting;
+      for (let k = 0; k < holding.length; k++) {
+        const slot = holding[k] as number;
         let row = rowOf[slot] as number;
         if (foundBy[slot] !== search) {
           foundBy[slot] = search;
@@ -371,8 +409,8 @@ export class Bm25Postings<D> {
           rowOf[slot] = row;
           slots.push(slot);
         }
-        found.tf[row * width + i] = frequency;
-      });
+        found.tf[row * width + i] = frequencies[k] as number;
+      }
     });
     const n = this.slots.size;
     const averageLength = n > 0 ? this.totalLength / n : 0;
