@@ -29,8 +29,14 @@ export function trustedSupport(belief: Belief): Evidence[] {
  * trusted support, or no support from anyone (a belief a person wrote by hand).
  */
 export function isTrusted(belief: Belief): boolean {
-  const supports = belief.data.evidence.filter(isSupport);
-  return supports.length === 0 || supports.some(isTrustedEvidence);
+  // One pass, no array: every belief of memory is asked when a process builds its context corpus.
+  let supported = false;
+  for (const item of belief.data.evidence) {
+    if (!isSupport(item)) continue;
+    if (isTrustedEvidence(item)) return true;
+    supported = true;
+  }
+  return !supported;
 }
 
 /** The untrusted sources that support a belief nobody trusted supports, for a commit or a log. */
