@@ -66,6 +66,8 @@ interface FolderRead {
   entries: Map<string, { path: string; blob: string; value: unknown; read: number }>;
   /** The changed-path feed and its read that last read the folder whole, when one did. */
   fedBy?: Feed | undefined;
+  /** What that read served, when every value was of a file it could vouch for. */
+  served?: { names: readonly string[]; values: readonly unknown[] } | undefined;
 }
 
 /**
@@ -249,6 +251,16 @@ export class MemoryIndex implements ParseCache {
     const followed =
       fed !== undefined && known.fedBy?.source === fed.source && known.fedBy.read === fed.read - 1;
     known.fedBy = undefined;
+    // The same listing (the feed's own, unchanged) and no file of the folder changed: the values
+    // the previous read served, without a lookup per file.
+    const served = known.served;
+    known.served = undefined;
+    if (followed && served?.names === names && !this.changedIn(folder)) {
+      this.stats.hits += served.values.length;
+      known.served = served;
+      known.fedBy = fed;
+      return served.values.slice() as T[];
+    }
     for (const name of names) {
       const entry = entries.get(name);
       if (
@@ -276,7 +288,15 @@ export class MemoryIndex implements ParseCache {
     if (entries.size > kept)
       for (const [name, entry] of entries) if (entry.read !== read) entries.delete(name);
     known.fedBy = fed;
+    if (kept === values.length) known.served = { names, values: values.slice() };
     return values;
+  }
+
+  /** Whether a file under `folder` is among the ones this read was told changed. */
+  private changedIn(folder: string): boolean {
+    const prefix = `${folder}/`;
+    for (const path of this.changed) if (path.startsWith(prefix)) return true;
+    return false;
   }
 
   /**
