@@ -66,7 +66,7 @@ interface FolderRead {
   entries: Map<string, { path: string; blob: string; value: unknown; read: number }>;
   /** The changed-path feed and its read that last read the folder whole, when one did. */
   fedBy?: Feed | undefined;
-  /** What that read served, when every value was of a file it could vouch for. */
+  /** What that read served (read after the feed's barrier, so valid until the feed names a file). */
   served?: { names: readonly string[]; values: readonly unknown[] } | undefined;
 }
 
@@ -88,6 +88,8 @@ export interface Feed {
 const foldersInMemory = new Map<string, FolderRead>();
 /** Folders held past this many drop the least recently read (a process that visits many repositories). */
 const KEPT_FOLDERS = 64;
+/** More changed files in a folder than this, and a read goes through the folder file by file. */
+const REREAD_AT_MOST = 64;
 /** Counts `parseFolder` reads, so an entry tells which read last listed it. */
 let folderReads = 0;
 
@@ -251,15 +253,17 @@ export class MemoryIndex implements ParseCache {
     const followed =
       fed !== undefined && known.fedBy?.source === fed.source && known.fedBy.read === fed.read - 1;
     known.fedBy = undefined;
-    // The same listing (the feed's own, unchanged) and no file of the folder changed: the values
-    // the previous read served, without a lookup per file.
+    // The same listing (the feed's own, unchanged): the values the previous read served, with the
+    // files the feed names as changed read again, without a lookup per file.
     const served = known.served;
     known.served = undefined;
-    if (followed && served?.names === names && !this.changedIn(folder)) {
-      this.stats.hits += served.values.length;
-      known.served = served;
-      known.fedBy = fed;
-      return served.values.slice() as T[];
+    if (followed && served?.names === names) {
+      const values = this.servedAgain(folder, served, entries, kind, parse);
+      if (values !== undefined) {
+        known.served = { names, values: values.slice() };
+        known.fedBy = fed;
+        return values;
+      }
     }
     for (const name of names) {
       const entry = entries.get(name);
@@ -288,15 +292,44 @@ export class MemoryIndex implements ParseCache {
     if (entries.size > kept)
       for (const [name, entry] of entries) if (entry.read !== read) entries.delete(name);
     known.fedBy = fed;
-    if (kept === values.length) known.served = { names, values: values.slice() };
+    // Served in step with the listing: a file gone meanwhile leaves nothing to serve next time.
+    if (fed !== undefined && values.length === names.length)
+      known.served = { names, values: values.slice() };
     return values;
   }
 
-  /** Whether a file under `folder` is among the ones this read was told changed. */
-  private changedIn(folder: string): boolean {
+  /**
+   * `served`'s values with the folder's changed files parsed again; undefined when more changed
+   * than is worth it, or a changed file is gone (the caller reads the folder file by file).
+   */
+  private servedAgain<T>(
+    folder: string,
+    served: { names: readonly string[]; values: readonly unknown[] },
+    entries: FolderRead['entries'],
+    kind: string,
+    parse: FileParser<T>,
+  ): T[] | undefined {
     const prefix = `${folder}/`;
-    for (const path of this.changed) if (path.startsWith(prefix)) return true;
-    return false;
+    const changed: string[] = [];
+    for (const path of this.changed)
+      if (path.startsWith(prefix) && !path.includes('/', prefix.length)) changed.push(path);
+    if (changed.length > REREAD_AT_MOST) return undefined;
+    const values = served.values.slice() as T[];
+    let reread = 0;
+    for (const path of changed) {
+      const name = path.slice(prefix.length);
+      const at = served.names.indexOf(name);
+      // Not a file the folder lists (a temporary file, another kind): nothing to read.
+      if (at < 0) continue;
+      const value = this.parse(path, kind, (text) => parse(name, path, text));
+      if (value === undefined) return undefined;
+      values[at] = value;
+      reread++;
+      // Its old entry would serve the old content to a read that goes file by file.
+      entries.delete(name);
+    }
+    this.stats.hits += values.length - reread;
+    return values;
   }
 
   /**
