@@ -36,12 +36,9 @@ export function termFrequency(document: TermCounts, term: string): number {
 function decodedCounts(document: TermCounts): Map<string, number> {
   let counts = decoded.get(document);
   if (counts === undefined) {
-    counts = new Map();
-    for (const pair of document.counts.split(' ')) {
-      const colon = pair.lastIndexOf(':');
-      if (colon > 0) counts.set(pair.slice(0, colon), Number(pair.slice(colon + 1)));
-    }
-    decoded.set(document, counts);
+    const map = new Map<string, number>();
+    eachCount(document, (term, count) => map.set(term, count));
+    decoded.set(document, (counts = map));
   }
   return counts;
 }
