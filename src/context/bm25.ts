@@ -28,6 +28,14 @@ export function countTerms(terms: readonly string[]): TermCounts {
  */
 const decoded = new WeakMap<TermCounts, Map<string, number>>();
 
+/**
+ * Inverse document frequency of a term `df` of `n` documents hold, as Okapi BM25 weighs it (never
+ * negative); a term no document has gets the highest value.
+ */
+export function idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
 /** How often `term` occurs in the document (0 when it does not). */
 export function termFrequency(document: TermCounts, term: string): number {
   return decodedCounts(document).get(term) ?? 0;
@@ -68,8 +76,7 @@ export class Bm25Index {
   /** Inverse document frequency; a term no document has gets the highest value. */
   idf(term: string): number {
     const n = this.documents.length;
-    const df = this.frequencies([term]).df[0] ?? 0;
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    return idf(n, this.frequencies([term]).df[0] ?? 0);
   }
 
   /**
@@ -145,7 +152,7 @@ export class Bm25Index {
     const unique = [...new Set(query)];
     const { tf, df } = this.frequencies(unique);
     const n = this.documents.length;
-    const weights = df.map((count) => Math.log(1 + (n - count + 0.5) / (count + 0.5)));
+    const weights = df.map((count) => idf(n, count));
     return { unique, tf, weights };
   }
 
@@ -265,10 +272,7 @@ function scoreRows(
 ): void {
   const { scored, covered, column } = columns;
   const width = columns.terms.length;
-  const weight = (term: string): number => {
-    const count = df[column.get(term) as number] as number;
-    return Math.log(1 + (n - count + 0.5) / (count + 0.5));
-  };
+  const weight = (term: string): number => idf(n, df[column.get(term) as number] as number);
   const scoreWeights = scored.map(weight);
   const scoreColumns = scored.map((term) => column.get(term) as number);
   const coverWeights = covered.map(weight);

@@ -2,7 +2,7 @@
 // data: how specific a matched tag is, what similar past tasks used, links from a relevant thing
 // to the facts and claims about it, and how recent an item is.
 import type { RewardRecord } from '../memory/rewards.js';
-import { Bm25Index, countTerms, type TermCounts } from './bm25.js';
+import { Bm25Index, countTerms, idf, type TermCounts } from './bm25.js';
 import { terms } from './text.js';
 
 /** Similar past tasks whose tags and skills are learned from. */
@@ -132,11 +132,13 @@ export function wantedTagWorth(
   items: number,
   frequency: (tag: string) => number | undefined,
 ): Map<string, number> {
-  const idf = (df: number): number => Math.log(1 + (items - df + 0.5) / (df + 0.5));
-  const ceiling = idf(1);
+  const ceiling = idf(items, 1);
   const worth = new Map<string, number>();
   for (const [tag, weight] of wanted)
-    worth.set(tag, ceiling > 0 ? Math.min(1, (weight * idf(frequency(tag) ?? 1)) / ceiling) : 0);
+    worth.set(
+      tag,
+      ceiling > 0 ? Math.min(1, (weight * idf(items, frequency(tag) ?? 1)) / ceiling) : 0,
+    );
   return worth;
 }
 
