@@ -35,7 +35,6 @@ import {
   learnFromExperience,
   linkedRelevance,
   mentions,
-  mentionsAny,
   NAME_MENTION,
   nameTerms,
   recencyFactor,
@@ -435,10 +434,11 @@ function everyCandidate(
   candidates.forEach((candidate, i) => {
     if (candidate.about === undefined) return;
     const link = candidate.link;
+    const mentioned = (name: string) => mentions(phrase, name);
     const named =
-      mentionsAny(phrase, candidate.about) ||
+      candidate.about.some(mentioned) ||
       [link?.subject, link?.object].some(
-        (slug) => slug !== undefined && mentionsAny(phrase, entityNames.get(slug) ?? []),
+        (slug) => slug !== undefined && (entityNames.get(slug) ?? []).some(mentioned),
       );
     const linked = link === undefined ? 0 : linkedRelevance(link, (slug) => entityScores.get(slug));
     relevance[i] = claimRelevance(relevance[i] as number, linked, named);

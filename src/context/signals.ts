@@ -96,30 +96,11 @@ export class TagSpecificity {
    * (`wanted` maps a term to a weight in [0, 1]); 0 when no tag term is wanted.
    */
   score(item: number, wanted: ReadonlyMap<string, number>): number {
-    const score = tagSpecificity(wanted, this.itemTags.length, (tag) => this.frequency.get(tag));
-    return score(this.itemTags[item] ?? []);
-  }
-}
-
-/**
- * `TagSpecificity.score` for `wanted` among `items` items, where `frequency` tells how many items
- * carry a tag term: each wanted term's worth computed once, then an item costs a lookup per tag.
- */
-export function tagSpecificity(
-  wanted: ReadonlyMap<string, number>,
-  items: number,
-  frequency: (tag: string) => number | undefined,
-): (tags: readonly string[]) => number {
-  const worth = wantedTagWorth(wanted, items, frequency);
-  return (tags) => {
+    const worth = wantedTagWorth(wanted, this.itemTags.length, (tag) => this.frequency.get(tag));
     let best = 0;
-    for (const tag of tags) {
-      const value = worth.get(tag);
-      if (value === undefined) continue;
-      best = Math.max(best, value);
-    }
+    for (const tag of this.itemTags[item] ?? []) best = Math.max(best, worth.get(tag) ?? 0);
     return best;
-  };
+  }
 }
 
 /**
@@ -202,11 +183,6 @@ export function contestedByBetterFact(
     )
       return true;
   return false;
-}
-
-/** Whether the task's phrase (as `nameTerms` gives) mentions any of `names`. */
-export function mentionsAny(phrase: string, names: readonly string[]): boolean {
-  return names.some(mentionedIn(phrase));
 }
 
 /** Days after which an item's recency weight halves. */
