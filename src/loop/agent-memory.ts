@@ -136,7 +136,7 @@ export async function readAgentMemory(
   }
   const memory = loadAgentMemory(repoRoot, agentName, index, tree);
   if (save) index.save();
-  if (feeding) watch?.vouch([], index.knownBlobs());
+  if (feeding) watch?.begin(index.knownBlobs());
   return memory;
 }
 

@@ -156,14 +156,17 @@ export class MemoryWatch {
   }
 
   /**
-   * The content the read found, as the feed's starting point (after `restart` and a full check) or
-   * its update (after `settle`): blob ids by path. A file that changed meanwhile has an event
+   * The feed's starting point, after `restart` and a full check: the blob id of every file that
+   * check knew (the map is the watch's from now on). A file that changed meanwhile has an event
    * pending, so it is read again next time whatever is said here.
    */
-  vouch(blobs: Iterable<[string, string]>, from?: Map<string, string>): void {
-    if (from !== undefined) this.vouched = new Map(from);
-    if (this.vouched === undefined) return;
-    for (const [path, blob] of blobs) this.vouched.set(path, blob);
+  begin(known: Map<string, string>): void {
+    this.vouched = known;
+  }
+
+  /** After a read on the feed's word: the files it hashed, by blob id (as `begin` says). */
+  vouch(hashed: ReadonlyMap<string, string>): void {
+    for (const [path, blob] of hashed) this.vouched?.set(path, blob);
   }
 
   close(): void {
