@@ -83,17 +83,28 @@ export function reportFailure(
   result: IterationResult,
   repoRoot: string,
 ): number {
-  const kind = result.failure?.kind;
-  const reason =
-    kind === 'budget'
-      ? `stopped: ${result.failure?.message}; ${stillPending(repoRoot, result.task)}`
-      : `${result.task.id} failed: ${result.failure?.message ?? 'the model failed'} (recorded; the task stays pending: run again to retry)`;
-  io.stderr.write(`agentos ${command}: ${reason}\n`);
-  return kind === 'budget' ? EXIT_BUDGET : 1;
+  if (result.failure?.kind === 'budget')
+    return reportBudgetStop(io, command, repoRoot, result.task, result.failure.message);
+  io.stderr.write(
+    `agentos ${command}: ${result.task.id} failed: ${result.failure?.message ?? 'the model failed'} (recorded; the task stays pending: run again to retry)\n`,
+  );
+  return 1;
+}
+
+/** Says on stderr that a budget stopped the command at `task`, and what stays pending; EXIT_BUDGET. */
+export function reportBudgetStop(
+  io: CliIo,
+  command: string,
+  repoRoot: string,
+  task: Task,
+  why: string,
+): number {
+  io.stderr.write(`agentos ${command}: stopped: ${why}; ${stillPending(repoRoot, task)}\n`);
+  return EXIT_BUDGET;
 }
 
 /** What a stopped run leaves: the queue's pending tasks, or the ad-hoc task that did not run. */
-export function stillPending(repoRoot: string, task: Task): string {
+function stillPending(repoRoot: string, task: Task): string {
   if (task.source !== 'queue') return `task ${task.id} was not completed`;
   const pending = pendingEntries(loadAgentMemory(repoRoot, task.agent).queue).map((e) => e.id);
   return pending.length === 0

@@ -20,7 +20,7 @@ import {
   REPOSITORY_OPTIONS,
   type Command,
 } from '../command.js';
-import { EXIT_BUDGET, reportBudget, reportFailure, stillPending } from '../iteration-report.js';
+import { reportBudget, reportBudgetStop, reportFailure } from '../iteration-report.js';
 
 export const retryCommand: Command = {
   name: 'retry',
@@ -102,10 +102,7 @@ pending); 2 bad usage, an unknown task, or one that did not fail; 3 stopped by a
       result = await runIteration(deps, task, memory);
     } catch (error) {
       if (!(error instanceof BudgetExhaustedError)) throw error;
-      io.stderr.write(
-        `agentos retry: stopped: ${error.message}; ${stillPending(repoRoot, task)}\n`,
-      );
-      return EXIT_BUDGET;
+      return reportBudgetStop(io, 'retry', repoRoot, task, error.message);
     }
     io.stdout.write(`${result.summary}\n`);
     if (result.status === 'failed') return reportFailure(io, 'retry', result, repoRoot);

@@ -23,12 +23,11 @@ import {
   type Command,
 } from '../command.js';
 import {
-  EXIT_BUDGET,
   isTerminal,
   reportBudget,
+  reportBudgetStop,
   reportFailure,
   RunTally,
-  stillPending,
   taskLine,
 } from '../iteration-report.js';
 
@@ -142,11 +141,9 @@ and the task stays pending for a retry; --all goes on with the next task and exi
           result = await runIteration(deps, task, memory);
         } catch (error) {
           if (!(error instanceof BudgetExhaustedError)) throw error;
-          io.stderr.write(
-            `agentos run: stopped: ${error.message}; ${stillPending(repoRoot, task)}\n`,
-          );
+          const code = reportBudgetStop(io, 'run', repoRoot, task, error.message);
           summarise();
-          return EXIT_BUDGET;
+          return code;
         }
         tally.count(result);
         if (values.all) {
