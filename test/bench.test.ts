@@ -2,6 +2,7 @@
 // meeting its targets on a seed.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { memoryWatch } from '../src/memory/memory-watch.js';
 import { runCli } from './helpers/cli.js';
 import { tempDir } from './helpers/repo.js';
 
@@ -138,5 +139,7 @@ describe('agentos bench longevity', () => {
       every_record_read: true,
       largest_file_kb: true,
     });
+    // The iterations ran in this process (from sources) and let go of the memory watch they held.
+    expect(memoryWatch(dir, ['agents/orion'], () => Promise.resolve(dir))).toBeUndefined();
   }, 120_000);
 });

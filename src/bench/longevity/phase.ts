@@ -72,27 +72,32 @@ export async function runPhase(input: PhaseInput): Promise<PhaseResult> {
     recordsRead = readRewardLog(dir, BENCH_AGENT).records.length;
     times.push(performance.now() - began);
   } else if (input.phase === 'iterations') {
-    // Iterations one after another in one process, as `run --all` and the daemon run them.
-    watchMemoryChanges();
-    const model = timedModel(new OfflineModel());
-    const round = input.round ?? 0;
-    const random = new Random(input.seed + 1 + round * 7919);
-    for (let i = 0; i <= input.iterations; i++) {
-      const text = `Fix the ${phrase(random, 3)} with ${phrase(random, 2)} and retry`;
-      model.spentMs = 0;
-      const began = performance.now();
-      const ran = await runIteration(
-        { repoRoot: dir, git, model },
-        { id: `bench-${round}-${i}`, text, agent: BENCH_AGENT, source: 'cli' },
-      );
-      const spent = performance.now() - began - model.spentMs;
-      // A task that was only looked up (already done) or stopped would time something else.
-      if (ran.status !== 'done')
-        throw new Error(`longevity bench: an iteration must run its task: ${ran.summary}`);
-      // The first iteration warms the process (module loading, the JIT) and builds the memory
-      // index, as an agent's first run after an upgrade does; the rest are what every run costs.
-      if (i > 0) times.push(spent);
-      else first = spent;
+    // Iterations one after another in one process, as `run --all` and the daemon run them (the
+    // watch is let go after them: from TypeScript sources the phase runs in the bench's process).
+    const release = watchMemoryChanges();
+    try {
+      const model = timedModel(new OfflineModel());
+      const round = input.round ?? 0;
+      const random = new Random(input.seed + 1 + round * 7919);
+      for (let i = 0; i <= input.iterations; i++) {
+        const text = `Fix the ${phrase(random, 3)} with ${phrase(random, 2)} and retry`;
+        model.spentMs = 0;
+        const began = performance.now();
+        const ran = await runIteration(
+          { repoRoot: dir, git, model },
+          { id: `bench-${round}-${i}`, text, agent: BENCH_AGENT, source: 'cli' },
+        );
+        const spent = performance.now() - began - model.spentMs;
+        // A task that was only looked up (already done) or stopped would time something else.
+        if (ran.status !== 'done')
+          throw new Error(`longevity bench: an iteration must run its task: ${ran.summary}`);
+        // The first iteration warms the process (module loading, the JIT) and builds the memory
+        // index, as an agent's first run after an upgrade does; the rest are what every run costs.
+        if (i > 0) times.push(spent);
+        else first = spent;
+      }
+    } finally {
+      release();
     }
   } else if (input.phase === 'settle') {
     // A learning run that settles whatever the generated memory calls for (thousands of index
