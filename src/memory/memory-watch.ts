@@ -51,7 +51,8 @@ interface Folder {
 
 /** How many callers of `watchMemoryChanges` have not released it yet. */
 let holders = 0;
-const watches = new Map<string, MemoryWatch>();
+/** The watch of each repository's roots; null where the file system cannot feed one. */
+const watches = new Map<string, MemoryWatch | null>();
 
 /**
  * Work that reads memory again and again (the daemon, `run --all`, the longevity bench's
@@ -65,7 +66,7 @@ export function watchMemoryChanges(): () => void {
     if (released) return;
     released = true;
     if (--holders > 0) return;
-    for (const watch of watches.values()) watch.close();
+    for (const watch of watches.values()) watch?.close();
     watches.clear();
   };
 }
@@ -76,11 +77,14 @@ export function memoryWatch(
   roots: readonly string[],
   cookies: () => Promise<string>,
 ): MemoryWatch | undefined {
-  if (holders === 0 || !hearsEveryChange(repoRoot)) return undefined;
+  if (holders === 0) return undefined;
   const key = `${repoRoot}\0${roots.join('\0')}`;
   let found = watches.get(key);
-  if (found === undefined) watches.set(key, (found = new MemoryWatch(repoRoot, roots, cookies)));
-  return found;
+  if (found === undefined) {
+    found = hearsEveryChange(repoRoot) ? new MemoryWatch(repoRoot, roots, cookies) : null;
+    watches.set(key, found);
+  }
+  return found ?? undefined;
 }
 
 export class MemoryWatch {
