@@ -271,7 +271,10 @@ export function assembleContext(input: {
 
   let tokens = always.reduce((sum, item) => sum + item.tokens, 0);
   const included: RankedItem[] = [];
-  const excluded: ExcludedItem[] = [...corpus.dormant];
+  // Filled by push from a literal: a spread of an empty list makes an array of small integers that
+  // the first item pushed turns into another kind, which threw the optimized ranking away per task.
+  const excluded: ExcludedItem[] = [];
+  for (const item of corpus.dormant) excluded.push(item);
   let rewardItems = 0;
   for (const document of order) {
     const { item } = document.candidate as Candidate;
