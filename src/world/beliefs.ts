@@ -303,22 +303,39 @@ function beliefTable(beliefs: readonly Belief[], prefix: string): string[] {
   return [
     '| belief | confidence | status | evidence |',
     '|---|---|---|---|',
-    ...beliefs.map((b) => {
-      const folder = b.path.split('/').slice(-2, -1)[0];
-      // Independent tasks, as the confidence rule counts them: one vote per task, its latest word.
-      const { supporting: support, contradicting: against } = tallyEvidence(b.data.evidence);
-      const next = b.data.merged_into ?? b.data.superseded_by;
-      const status = b.data.merged_into ? 'merged' : b.data.status;
-      const where = next
-        ? ` → [${next.split('/').pop()?.replace(/\.md$/, '')}](${prefix}${next.replace(/^.*\/world\//, '')})`
-        : '';
-      const name =
-        b.data.name.length > MAX_NAME_IN_ROW
-          ? `${b.data.name.slice(0, MAX_NAME_IN_ROW)}…`
-          : b.data.name;
-      return `| [${name.replaceAll('|', '\\|')}](${prefix}${folder}/${b.slug}.md) | ${b.data.confidence.toFixed(2)} | ${status}${where} | +${support} / -${against} |`;
-    }),
+    ...beliefs.map((b) => beliefRow(b, prefix)),
   ];
+}
+
+/**
+ * Rows already rendered, per prefix, of beliefs that cannot change (frozen, as the memory index
+ * serves an unchanged file): a page of 200 rows is rendered again whenever one of them changes.
+ */
+const renderedRows = new Map<string, WeakMap<Belief, string>>();
+
+function beliefRow(b: Belief, prefix: string): string {
+  const frozen = Object.isFrozen(b) && Object.isFrozen(b.data) && Object.isFrozen(b.data.evidence);
+  let rows = renderedRows.get(prefix);
+  const kept = frozen ? rows?.get(b) : undefined;
+  if (kept !== undefined) return kept;
+  const folder = b.path.split('/').slice(-2, -1)[0];
+  // Independent tasks, as the confidence rule counts them: one vote per task, its latest word.
+  const { supporting: support, contradicting: against } = tallyEvidence(b.data.evidence);
+  const next = b.data.merged_into ?? b.data.superseded_by;
+  const status = b.data.merged_into ? 'merged' : b.data.status;
+  const where = next
+    ? ` → [${next.split('/').pop()?.replace(/\.md$/, '')}](${prefix}${next.replace(/^.*\/world\//, '')})`
+    : '';
+  const name =
+    b.data.name.length > MAX_NAME_IN_ROW
+      ? `${b.data.name.slice(0, MAX_NAME_IN_ROW)}…`
+      : b.data.name;
+  const row = `| [${name.replaceAll('|', '\\|')}](${prefix}${folder}/${b.slug}.md) | ${b.data.confidence.toFixed(2)} | ${status}${where} | +${support} / -${against} |`;
+  if (frozen) {
+    if (rows === undefined) renderedRows.set(prefix, (rows = new WeakMap()));
+    rows.set(b, row);
+  }
+  return row;
 }
 
 function statusCounts(beliefs: readonly Belief[]): string {
