@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { dirname, join } from 'node:path';
 import { jest } from '@jest/globals';
 import { Git } from '../src/git/git.js';
-import { encodeTree, LooseObjects, parseTree } from '../src/git/objects.js';
+import { encodeTree, LooseObjects, objectId, parseTree } from '../src/git/objects.js';
 import { parseConfigList, settingsNeedingGit } from '../src/git/in-process-commit.js';
 import { tempDir } from './helpers/repo.js';
 
@@ -364,5 +364,25 @@ describe('tree objects', () => {
       { mode: '100644', name: 'a-b', id },
     ]);
     expect(parseTree(encoded).map((entry) => entry.name)).toEqual(['a-b', 'a.b', 'a', 'a0']);
+  });
+
+  it('is the tree git makes of the same entries, names outside the basic plane among them', async () => {
+    const { git, dir } = await emptyRepo();
+    const id = '5626abf0f72e58d7a153368ba57db4c673c0e171';
+    // UTF-8 puts U+FF21 (EF BC A1) before U+1F600 (F0 9F 98 80); UTF-16 code units the other way.
+    const entries = [
+      { mode: '100644', name: '\u{1F600}.md', id },
+      { mode: '100644', name: '\uFF21.md', id },
+      { mode: '40000', name: 'b', id: '4b825dc642cb6eb9a060e54bf8d69288fbd16904' },
+      { mode: '100644', name: 'b.md', id },
+      { mode: '100755', name: 'é.md', id },
+    ];
+    const made = await git.exec(['mktree', '--missing'], {
+      input: entries
+        .map((e) => `${e.mode === '40000' ? '040000 tree' : `${e.mode} blob`} ${e.id}\t${e.name}\n`)
+        .join(''),
+    });
+    expect(objectId('tree', encodeTree(entries))).toBe(made.stdout.trim());
+    rmSync(dir, { recursive: true, force: true });
   });
 });
