@@ -12,6 +12,7 @@ import {
   recentRecordPath,
 } from '../src/memory/reward-log.js';
 import type { RewardRecord } from '../src/memory/rewards.js';
+import { forgetDecodedShards } from '../src/memory/sealed-shards.js';
 import { appendRewardText } from '../src/memory/rewards.js';
 import { renderRewardLine } from '../src/memory/reward-lines.js';
 import { makeRepo, type TestRepo } from './helpers/repo.js';
@@ -81,6 +82,8 @@ describe('the derived copy of sealed reward shards', () => {
     const entries = readdirSync(storeDir(repo)).filter((name) => /^[0-9a-f]{40}\.json$/.test(name));
     expect(entries).toHaveLength(3);
     expect(existsSync(join(storeDir(repo), 'summary.json'))).toBe(true);
+    // Read from the copy, as a new process reads it.
+    forgetDecodedShards();
     const second = readRewardLog(repo.dir, AGENT);
 
     const raw = rawShardRecords(repo);
@@ -143,9 +146,12 @@ describe('the derived copy of sealed reward shards', () => {
       stored.records.fields.task.values.pop();
       writeFileSync(file, JSON.stringify(stored));
     }
+    // As a new process would: the records this one decoded are not the store's.
+    forgetDecodedShards();
     expect(readRewardLog(repo.dir, AGENT).records.map((r) => r.task_id)).toEqual(['one', 'two']);
     for (const name of readdirSync(storeDir(repo)).filter((n) => n.endsWith('.json')))
       writeFileSync(join(storeDir(repo), name), '{not json');
+    forgetDecodedShards();
     expect(readRewardIndex(repo.dir, AGENT).status('two')).toBe('done');
     expect(readRewardLog(repo.dir, AGENT).records.map((r) => r.outcome)).toEqual([
       'partial',

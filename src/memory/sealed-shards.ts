@@ -18,7 +18,31 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { readTextIfExists, writeFileAtomic } from './files.js';
 import { bloomOf } from './bloom-filter.js';
 import { decodeColumn, encodeColumn, type Column } from './json-columns.js';
+import { deepFreeze } from './memory-index.js';
 import type { RewardRecord } from './rewards.js';
+
+/**
+ * Records of the shards this process decoded last, by blob id: content never changes under its id,
+ * and every iteration reads the newest shards again for its recent rewards (2,500 records when a
+ * date's shards hold fewer than it asks for). Frozen, since every reader shares them.
+ */
+const KEPT_DECODED = 16;
+const decodedShards = new Map<string, RewardRecord[]>();
+
+/** Forgets the records this process decoded: the next read takes them from the store, as a new process. */
+export function forgetDecodedShards(): void {
+  decodedShards.clear();
+}
+
+function keepDecoded(blob: string, records: RewardRecord[]): RewardRecord[] {
+  decodedShards.delete(blob);
+  decodedShards.set(blob, deepFreeze(records));
+  if (decodedShards.size > KEPT_DECODED) {
+    const oldest = decodedShards.keys().next().value;
+    if (oldest !== undefined) decodedShards.delete(oldest);
+  }
+  return records;
+}
 
 /** Bump when a stored shape changes: a store of another version is never read. */
 export const SEALED_SHARDS_FORMAT = 2;
@@ -333,12 +357,14 @@ export class SealedShardStore {
     const blob = this.blob(path);
     if (blob === undefined || this.folder === undefined) return parse();
     this.seen.add(blob);
+    const kept = decodedShards.get(blob);
+    if (kept !== undefined) return keepDecoded(blob, kept);
     const file = join(this.folder, `${blob}.json`);
     try {
       const text = readTextIfExists(file);
       if (text !== undefined) {
         const records = decodeColumns(JSON.parse(text), blob);
-        if (records) return records;
+        if (records) return keepDecoded(blob, records);
       }
     } catch {
       // A damaged entry: rebuilt below from the shard itself.
@@ -350,7 +376,7 @@ export class SealedShardStore {
       // A read-only git directory: the next read parses the shard again.
     }
     if (!Object.hasOwn(this.stored.summaries, blob)) this.remember(blob, summarizeRecords(records));
-    return records;
+    return keepDecoded(blob, records);
   }
 
   /**
