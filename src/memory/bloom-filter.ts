@@ -23,10 +23,15 @@ function probes(text: string, bits: number): number[] {
   return probesOf(hashes(text), bits);
 }
 
-function probesOf([a, step]: [number, number], bits: number): number[] {
+function probesOf(hashed: [number, number], bits: number): number[] {
   const out: number[] = [];
-  for (let i = 0; i < PROBES; i++) out.push(((a + Math.imul(i, step)) >>> 0) % bits);
+  for (let i = 0; i < PROBES; i++) out.push(probe(hashed, i, bits));
   return out;
+}
+
+/** The `i`th bit probed for a string of these hashes (double hashing). */
+function probe([a, step]: [number, number], i: number, bits: number): number {
+  return ((a + Math.imul(i, step)) >>> 0) % bits;
 }
 
 /** A filter holding `items`, as base64 (its length gives its size in bits). */
@@ -61,7 +66,10 @@ export function bloomMayHold(filter: string, item: string): boolean {
   }
   if (bitmap.length === 0) return true;
   if (lastItem?.item !== item) lastItem = { item, hashes: hashes(item) };
-  for (const bit of probesOf(lastItem.hashes, bitmap.length * 8)) {
+  // The bits one at a time: a lookup asks 500 filters, with no list of probes made for each.
+  const bits = bitmap.length * 8;
+  for (let i = 0; i < PROBES; i++) {
+    const bit = probe(lastItem.hashes, i, bits);
     if (((bitmap[bit >>> 3] ?? 0) & (1 << (bit & 7))) === 0) return false;
   }
   return true;
