@@ -129,13 +129,22 @@ describe('the derived copy of sealed reward shards', () => {
       'success',
     ]);
 
-    // A hand edit of the same size, right away: the file is read again.
+    // An iteration's read keeps the shard's records for the next one in this process.
+    const outcomes = () =>
+      readRewardIndex(repo.dir, AGENT)
+        .recent(2)
+        .map((r) => r.outcome);
+    expect(outcomes()).toEqual(['success', 'success']);
+    expect(outcomes()).toEqual(['success', 'success']);
+
+    // A hand edit of the same size, right away: the file is read again, by either read.
     const text = readFileSync(join(repo.dir, path), 'utf8');
     repo.write(path, text.replace('"outcome": "success"', '"outcome": "partial"'));
     expect(readRewardLog(repo.dir, AGENT).records.map((r) => r.outcome)).toEqual([
       'partial',
       'success',
     ]);
+    expect(outcomes()).toEqual(['partial', 'success']);
 
     // A damaged entry and a tampered one (a column short of values) are rebuilt from the shard.
     for (const name of readdirSync(storeDir(repo)).filter((n) => /^[0-9a-f]{40}\.json$/.test(n))) {

@@ -131,9 +131,15 @@ interface LogReader {
   store: SealedShardStore;
 }
 
-function openReader(repoRoot: string, agent: string, cache: ParseCache): LogReader {
+/** `keepsDecoded`: whether the shards' records it decodes are kept for the next read (an iteration's). */
+function openReader(
+  repoRoot: string,
+  agent: string,
+  cache: ParseCache,
+  keepsDecoded = false,
+): LogReader {
   const blobOf = cache.blobOf ? (path: string) => cache.blobOf?.(path) : undefined;
-  return { repoRoot, cache, store: SealedShardStore.open(repoRoot, agent, blobOf) };
+  return { repoRoot, cache, store: SealedShardStore.open(repoRoot, agent, blobOf, keepsDecoded) };
 }
 
 function shardRecords(reader: LogReader, path: string): RewardRecord[] {
@@ -384,7 +390,8 @@ export function readRewardIndex(
   cache: ParseCache = directReads(repoRoot),
 ): RewardIndex {
   const files = listRewardFiles(repoRoot, agent);
-  const reader = openReader(repoRoot, agent, cache);
+  // An iteration reads the newest shards on every task: their records are kept from one to the next.
+  const reader = openReader(repoRoot, agent, cache, true);
   const recentRecords = readRecent(reader, files);
   const groups = sealedGroups(files);
   const sealed = groups.flat();

@@ -22,9 +22,10 @@ import { deepFreeze } from './memory-index.js';
 import type { RewardRecord } from './rewards.js';
 
 /**
- * Records of the shards this process decoded last, by blob id: content never changes under its id,
- * and every iteration reads the newest shards again for its recent rewards (2,500 records when a
- * date's shards hold fewer than it asks for). Frozen, since every reader shares them.
+ * Records of the shards this process decoded last for a store that keeps them (an iteration's, see
+ * `open`), by blob id: content never changes under its id, and every iteration reads the newest
+ * shards again for its recent rewards (2,560 records when a date's shards hold fewer than it asks
+ * for). Frozen, since every reader shares them.
  */
 const KEPT_DECODED = 16;
 const decodedShards = new Map<string, RewardRecord[]>();
@@ -238,6 +239,7 @@ export class SealedShardStore {
     private readonly repoRoot: string,
     private readonly folder: string | undefined,
     private readonly blobOf: (path: string) => string | undefined,
+    private readonly keepsDecoded: boolean,
   ) {
     this.summaryFile = folder === undefined ? undefined : join(folder, 'summary.json');
     this.tasksFile = folder === undefined ? undefined : join(folder, 'tasks.json');
@@ -279,10 +281,16 @@ export class SealedShardStore {
     repoRoot: string,
     agent: string,
     blobOf: (path: string) => string | undefined = () => undefined,
+    /**
+     * Whether the records it decodes are kept for the next store of this process: for an
+     * iteration's few newest shards, not for a read of the whole log (freezing 100,000 records to
+     * keep 16 shards' would cost that read a third of its time).
+     */
+    keepsDecoded = false,
   ): SealedShardStore {
     const gitDir = gitDirOf(repoRoot);
     const folder = gitDir === undefined ? undefined : join(gitDir, 'agentos', STORE_DIR, agent);
-    return new SealedShardStore(repoRoot, folder, blobOf);
+    return new SealedShardStore(repoRoot, folder, blobOf, keepsDecoded);
   }
 
   /**
@@ -357,14 +365,16 @@ export class SealedShardStore {
     const blob = this.blob(path);
     if (blob === undefined || this.folder === undefined) return parse();
     this.seen.add(blob);
+    const keep = (records: RewardRecord[]) =>
+      this.keepsDecoded ? keepDecoded(blob, records) : records;
     const kept = decodedShards.get(blob);
-    if (kept !== undefined) return keepDecoded(blob, kept);
+    if (kept !== undefined) return keep(kept);
     const file = join(this.folder, `${blob}.json`);
     try {
       const text = readTextIfExists(file);
       if (text !== undefined) {
         const records = decodeColumns(JSON.parse(text), blob);
-        if (records) return keepDecoded(blob, records);
+        if (records) return keep(records);
       }
     } catch {
       // A damaged entry: rebuilt below from the shard itself.
@@ -376,7 +386,7 @@ export class SealedShardStore {
       // A read-only git directory: the next read parses the shard again.
     }
     if (!Object.hasOwn(this.stored.summaries, blob)) this.remember(blob, summarizeRecords(records));
-    return keepDecoded(blob, records);
+    return keep(records);
   }
 
   /**
