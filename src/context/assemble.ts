@@ -271,8 +271,8 @@ export function assembleContext(input: {
 
   let tokens = always.reduce((sum, item) => sum + item.tokens, 0);
   const included: RankedItem[] = [];
-  // Filled by push from a literal: a spread of an empty list makes an array of small integers that
-  // the first item pushed turns into another kind, which threw the optimized ranking away per task.
+  // Filled by push from a literal: a spread of an empty list makes an array V8 types as holding
+  // small integers, whose kind the first item pushed changed, throwing the optimized ranking away.
   const excluded: ExcludedItem[] = [];
   for (const item of corpus.dormant) excluded.push(item);
   let rewardItems = 0;
