@@ -1,7 +1,6 @@
 // `agentos learn` on real files: duplicate collapse with relations re-pointed and old links still
 // resolving, short names kept apart, decay and skill archiving, and a second run that commits
 // nothing.
-import { objectId } from '../src/git/objects.js';
 import { runLearning } from '../src/learning/run.js';
 import { runIteration } from '../src/loop/iteration.js';
 import { taskFromText } from '../src/loop/task.js';
@@ -11,6 +10,7 @@ import { runCli } from './helpers/cli.js';
 import { scriptedModel } from './helpers/model.js';
 import { makeRepo, steppingClock, type TestRepo } from './helpers/repo.js';
 import { commitStaged } from './helpers/person.js';
+import { looseObjects, overLooseObjectThreshold } from './helpers/loose-objects.js';
 
 const WORLD = 'agents/orion/world';
 
@@ -249,27 +249,10 @@ describe('agentos learn', () => {
   });
 
   it("packs the runtime's loose objects once there are many, as git's own commands do", async () => {
-    await repo.git.exec(['config', 'gc.auto', '20']);
-    for (let i = 0; i < 12; i++) {
-      repo.write(`agents/orion/notes/n${i}.md`, `# Note ${i}\n`);
-      await repo.git.commitPaths([`agents/orion/notes/n${i}.md`], `Note ${i}`);
-    }
-    // `gc --auto` estimates the loose objects from the folder objects/17/ alone (more than
-    // gc.auto / 256 there): two notes land there.
-    const in17 = Array.from({ length: 5_000 }, (_, i) => `# Note ${i}\n`)
-      .filter((text) => objectId('blob', Buffer.from(text)).startsWith('17'))
-      .slice(0, 2);
-    expect(in17).toHaveLength(2);
-    in17.forEach((text, i) => repo.write(`agents/orion/notes/in-17-${i}.md`, text));
-    await repo.git.commitPaths(
-      in17.map((_, i) => `agents/orion/notes/in-17-${i}.md`),
-      'Notes in 17',
-    );
-    const loose = async () =>
-      Number(/^count: (\d+)$/m.exec((await repo.git.exec(['count-objects', '-v'])).stdout)?.[1]);
-    expect(await loose()).toBeGreaterThan(20);
+    await overLooseObjectThreshold(repo);
+    expect(await looseObjects(repo.git)).toBeGreaterThan(20);
     await runLearning({ repoRoot: repo.dir, git: repo.git, agent: 'orion' });
-    expect(await loose()).toBeLessThan(20);
+    expect(await looseObjects(repo.git)).toBeLessThan(20);
     expect((await repo.git.exec(['fsck', '--strict', '--no-dangling'])).exitCode).toBe(0);
   });
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { enqueueTasks } from '../src/loop/enqueue.js';
 import { MAX_MEMORY_FILE_BYTES } from '../src/memory/path-guard.js';
 import { runCliProcess } from './helpers/cli.js';
+import { looseObjects } from './helpers/loose-objects.js';
 import { makeRepo } from './helpers/repo.js';
 import { repoRewardRecords } from './helpers/rewards.js';
 
@@ -73,6 +74,12 @@ long(
       expect((await repo.git.exec(['status', '--porcelain'])).stdout).toBe('');
       const sizes = filesUnder(join(repo.dir, 'agents')).map((file) => statSync(file).size);
       expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_MEMORY_FILE_BYTES);
+
+      // Packed on the way, as `git commit` would have (src/git/housekeeping.ts): the loose objects
+      // stay under git's own threshold (gc.auto, 6,700).
+      expect(await looseObjects(repo.git)).toBeLessThan(6_700);
+      const packed = (await repo.git.exec(['count-objects', '-v'])).stdout;
+      expect(Number(/^in-pack: (\d+)$/m.exec(packed)?.[1])).toBeGreaterThan(0);
     } finally {
       repo.cleanup();
     }

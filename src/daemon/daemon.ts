@@ -6,6 +6,7 @@
 // by the change journal at the next start, its task still pending.
 import { AgentOSError, errorMessage, InputError } from '../errors.js';
 import { Git, safeDirectoryConfig } from '../git/git.js';
+import { PackingSchedule } from '../git/housekeeping.js';
 import { BudgetExhaustedError, budgetLimits, RunBudget } from '../llm/budget.js';
 import { createModel } from '../llm/create-model.js';
 import { rememberingModel } from '../llm/remembering-model.js';
@@ -241,6 +242,8 @@ async function serve(deps: DaemonDeps): Promise<DaemonSummary> {
   };
 
   let tasksRun = 0;
+  // The daily learning run packs loose objects too; a busy day's tasks do not wait for it.
+  const packing = new PackingSchedule(git, logger);
   const stopReason = (): string | undefined => {
     if (stop.aborted) return 'stop requested';
     if (settings.maxTasks !== undefined && tasksRun >= settings.maxTasks)
@@ -269,6 +272,7 @@ async function serve(deps: DaemonDeps): Promise<DaemonSummary> {
       if (task) {
         tasksRun++;
         await runTask(task);
+        await packing.taskDone();
         lastError = undefined;
         continue;
       }

@@ -9,6 +9,7 @@ import type { Git } from '../git/git.js';
 import { silentLogger, type Logger } from '../log.js';
 import { readAgentMemory, saveMemoryIndex } from '../loop/agent-memory.js';
 import { formatCommitMessage } from '../git/message.js';
+import { packLooseObjects } from '../git/housekeeping.js';
 import { landChange } from '../memory/change.js';
 import { readTextIfExists } from '../memory/files.js';
 import { existingIndexPages } from '../memory/index-pages.js';
@@ -322,10 +323,8 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
       [{ path: metrics.path, content: metrics.content }],
     );
 
-  // The runtime's objects are written loose, as git's own commands leave them; git packs them once
-  // there are many (`gc --auto`, which `git commit` runs), here where no task waits on it.
-  if (!(await input.git.packLooseObjects()))
-    logger.warn('git gc --auto failed; loose objects stay as they are until the next learning run');
+  // The runtime's objects are written loose, as git's own commands leave them (housekeeping.ts).
+  await packLooseObjects(input.git, logger);
 
   const transitions = outcomes.flatMap((o) => o.transitions);
   const here = commits.filter((c) => c.branch === branch);

@@ -1,6 +1,7 @@
 // `agentos run`
 import { UsageError } from '../../errors.js';
 import { Git } from '../../git/git.js';
+import { packLooseObjects, PackingSchedule } from '../../git/housekeeping.js';
 import { BudgetExhaustedError, budgetLimits, RunBudget } from '../../llm/budget.js';
 import { createModel } from '../../llm/create-model.js';
 import { streamLogger } from '../../log.js';
@@ -118,6 +119,7 @@ and the task stays pending for a retry; --all goes on with the next task and exi
     };
     // --all reads the same memory task after task: each read hears what changed since the last.
     const release = values.all ? watchMemoryChanges() : undefined;
+    const packing = new PackingSchedule(git, logger);
     try {
       for (;;) {
         const memory = await readAgentMemory(repoRoot, deps.git, values.agent);
@@ -170,9 +172,12 @@ and the task stays pending for a retry; --all goes on with the next task and exi
           reportBudget(io, budget);
           return 0;
         }
+        await packing.taskDone();
       }
     } finally {
       release?.();
+      // As `git commit` does after committing (git/housekeeping.ts).
+      if (tally.attempted > 0) await packLooseObjects(git, logger);
     }
   },
 };
