@@ -1,7 +1,8 @@
 // What git does after each `git commit` and the runtime must ask for itself: its commits' objects
 // are written in-process, so `git gc --auto` (pack the loose objects once there are many: 6,700 by
-// default) never runs on its own. Commands that commit ask for it when they end, and a process that
-// runs many tasks every PACK_EVERY_TASKS tasks, between two of them, where nothing waits on it.
+// default) never runs on its own. `agentos run` asks when it ends, a process that runs many tasks
+// (`run --all`, the daemon) every PACK_EVERY_TASKS tasks, between two of them, and every learning
+// run once: the other commands' few objects are packed with theirs.
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Git } from './git.js';
