@@ -16,7 +16,7 @@ import { existingIndexPages } from '../memory/index-pages.js';
 import { recoverInterruptedChange } from '../memory/journal.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import { agentPaths } from '../memory/layout.js';
-import { appendReflectionText } from '../memory/reflections.js';
+import { newestReflectionArchive, planReflectionAppend } from '../memory/reflections.js';
 import { readRewardLog, readRewardsChangedSince } from '../memory/reward-log.js';
 import type { AgentSpec } from '../memory/registry.js';
 import { renderSkill, renderSkillsIndexPages } from '../memory/skills.js';
@@ -273,7 +273,11 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
         });
 
   const reflectionsText = readTextIfExists(join(input.repoRoot, paths.reflections));
-  const previous = reflectedThrough(reflectionsText);
+  // Older entries move to reflections/ (reflections.ts): the newest mark is there when the file
+  // holds none any more.
+  const previous =
+    reflectedThrough(reflectionsText) ??
+    reflectedThrough(newestReflectionArchive(input.repoRoot, agent));
   // The reflection covers every record since the last one: only the files changed since are read.
   const records = readRewardsChangedSince(input.repoRoot, agent, previous, memory.cache);
   saveMemoryIndex(memory);
@@ -304,12 +308,13 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
         'A dated reflection from the reward log and this run’s changes.',
         ...flagged.map((line) => `Flagged: ${line}`),
       ],
-      [
-        {
-          path: paths.reflections,
-          content: appendReflectionText(reflectionsText, agent, now.slice(0, 10), reflectionText),
-        },
-      ],
+      planReflectionAppend({
+        repoRoot: input.repoRoot,
+        agent,
+        existing: reflectionsText,
+        date: now.slice(0, 10),
+        text: reflectionText,
+      }),
     );
   }
 
