@@ -21,7 +21,11 @@ import {
   explorationRate,
   MAX_EXPLORATION,
 } from '../src/routing/learned-policy.js';
-import { readRoutingFile, renderRoutingFile } from '../src/routing/routing-file.js';
+import {
+  MAX_ROUTING_CLUSTERS,
+  readRoutingFile,
+  renderRoutingFile,
+} from '../src/routing/routing-file.js';
 import { routeTask, type RouteResult } from '../src/routing/runtime-policy.js';
 import { directReads } from '../src/memory/parse-cache.js';
 import { commitStaged } from './helpers/person.js';
@@ -201,6 +205,44 @@ describe('the learned routing policy on a real reward log', () => {
       (r) => r.task_id === 'after-broken-routing',
     );
     expect(stored?.route?.source).toBe('static');
+  });
+
+  it(`lists at most ${MAX_ROUTING_CLUSTERS} clusters, the most decided, however many tags a model words`, async () => {
+    // 200 tags met once each (a model words tags freely), and one cluster with a record of its own.
+    await commitRecords(repo, [
+      ...times(200, () =>
+        record({
+          demand: 'moderate',
+          tags: [`topic-${serial}`],
+          tried: ['balanced'],
+          success: true,
+        }),
+      ),
+      ...times(6, () =>
+        record({ demand: 'novel', tags: ['queue'], tried: ['cheap-fast'], success: true }),
+      ),
+    ]);
+    await runLearning({ repoRoot: repo.dir, git: repo.git, now: steppingClock() });
+    const path = agentPaths(AGENT).routing;
+    const read = readRoutingFile(directReads(repo.dir), path);
+    if (read.status !== 'ok') throw new Error(`routing.md did not read: ${read.status}`);
+    expect(Object.keys(read.data.clusters)).toHaveLength(MAX_ROUTING_CLUSTERS);
+    expect(read.data.clusters['novel:queue']?.decisions).toBe(6);
+    expect(repo.read(path)).toContain(
+      `${201 - MAX_ROUTING_CLUSTERS} rarer cluster(s), of at most 1 decision(s) each, are not listed: their tasks route by their demand's evidence.`,
+    );
+    expect(Buffer.byteLength(repo.read(path))).toBeLessThan(64 * 1024);
+    // A cluster left out routes as one never seen: by its demand's evidence.
+    const listedTopic = Object.keys(read.data.clusters).find((key) => key.startsWith('moderate:'));
+    const left = Array.from({ length: 250 }, (_, i) => `moderate:topic-${i}`).find(
+      (key) => !(key in read.data.clusters) && key !== listedTopic,
+    );
+    expect(left).toBeDefined();
+    const leftOut = await learnedRoute(repo, 'moderate', [left!.slice('moderate:'.length)]);
+    const neverSeen = await learnedRoute(repo, 'moderate', ['never-seen']);
+    expect(leftOut.tier).toBe(neverSeen.tier);
+    expect(leftOut.route.source).toBe('routing.md');
+    expect(leftOut.route.estimates).toEqual(neverSeen.route.estimates);
   });
 
   it('picks cheaper tiers under budget: cheap than under premium on the same log', async () => {

@@ -20,6 +20,14 @@ import {
 
 export const ROUTING_FILE_FORMAT = 1;
 
+/**
+ * routing.md lists at most this many clusters, those with the most decisions: a cluster is keyed by
+ * a task's first tag, which a model words freely, so an agent meets thousands of them and each
+ * takes about 700 bytes here (300 clusters made a 210 KB file, read on every task). A cluster not
+ * listed routes by its demand's evidence, as a new one does.
+ */
+export const MAX_ROUTING_CLUSTERS = 64;
+
 const count = z.number().min(0);
 const counts = z.strictObject({ successes: count, failures: count });
 const perTier = z.record(z.string(), count).default({});
@@ -131,7 +139,16 @@ export function renderRoutingFile(input: RoutingFileInput): string {
     budget: input.budget,
     maxEscalations: input.maxEscalations,
   };
-  const keys = Object.keys(input.evidence.clusters).sort();
+  const { clusters } = input.evidence;
+  const all = Object.keys(clusters);
+  const decided = (key: string) => clusters[key]?.decisions ?? 0;
+  const listed = new Set(
+    [...all]
+      .sort((a, b) => decided(b) - decided(a) || (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, MAX_ROUTING_CLUSTERS),
+  );
+  const keys = all.filter((key) => listed.has(key)).sort();
+  const unlisted = all.filter((key) => !listed.has(key));
   const decisions = new Map(
     keys.map((key) => [key, greedyDecision(input.evidence, key, settings)] as const),
   );
@@ -166,6 +183,12 @@ export function renderRoutingFile(input: RoutingFileInput): string {
       `a task starts on the tier with the lowest expected cost per success (escalating up to ${input.maxEscalations} time(s) ` +
       `on a failed answer), among tiers whose expected success is within ${BUDGET_TOLERANCE[input.budget]} of the best ` +
       `(budget: ${input.budget}). Exploration tries another tier at most ${MAX_EXPLORATION * 100}% of the time, less as evidence grows.`,
+    ...(unlisted.length > 0
+      ? [
+          '',
+          `${unlisted.length} rarer cluster(s), of at most ${Math.max(...unlisted.map(decided))} decision(s) each, are not listed: their tasks route by their demand's evidence.`,
+        ]
+      : []),
     '',
     '## What changed since the last run',
     '',
