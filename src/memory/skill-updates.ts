@@ -12,6 +12,24 @@ export interface SkillChange {
   refused: { item: string; reason: string }[];
 }
 
+/**
+ * A skill lists at most this many tasks: the first it came from and the latest that used it. Its
+ * counters count every use; a task's own record names the skills it used. Unbounded, the list of a
+ * skill most tasks apply passed the write limit after about 6,500 uses, and the skill stopped
+ * learning.
+ */
+export const SOURCE_TASKS_KEPT = 50;
+const FIRST_SOURCE_TASKS = 10;
+
+/** The skill's tasks with `taskId` added, the middle ones left out past SOURCE_TASKS_KEPT. */
+function withSourceTask(tasks: string[], taskId: string): string[] {
+  if (tasks.includes(taskId)) return tasks;
+  const next = [...tasks, taskId];
+  if (next.length <= SOURCE_TASKS_KEPT) return next;
+  const latest = SOURCE_TASKS_KEPT - FIRST_SOURCE_TASKS;
+  return [...next.slice(0, FIRST_SOURCE_TASKS), ...next.slice(next.length - latest)];
+}
+
 export function updateSkills(
   skills: readonly Skill[],
   input: {
@@ -42,9 +60,7 @@ export function updateSkills(
         successes: data.successes + (input.outcome === 'success' ? 1 : 0),
         failures: data.failures + (input.outcome === 'failure' ? 1 : 0),
         last_used: input.at,
-        source_tasks: data.source_tasks.includes(input.taskId)
-          ? data.source_tasks
-          : [...data.source_tasks, input.taskId],
+        source_tasks: withSourceTask(data.source_tasks, input.taskId),
       },
     };
     bySlug.set(skill.slug, updated);
