@@ -2,8 +2,9 @@
 // (`agents/<name>/queue/archive/<YYYY-MM>.md`, then `<YYYY-MM>-2.md`, …), so queue.md holds only
 // what is pending and never grows past the memory file limit. Tasks stay findable by id.
 import { join } from 'node:path';
-import { listMarkdown, readTextIfExists } from './files.js';
+import { readTextIfExists } from './files.js';
 import { agentPaths } from './layout.js';
+import { listMonthlyFiles, monthlyPath, type MonthlyFile } from './monthly-files.js';
 import {
   entryField,
   loadQueue,
@@ -37,33 +38,15 @@ export interface FileWrite {
   content: string;
 }
 
-export interface ArchiveFile {
-  path: string;
-  /** `YYYY-MM`. */
-  month: string;
-  /** 1 for `<month>.md`, n for `<month>-n.md`. */
-  part: number;
-}
+export type ArchiveFile = MonthlyFile;
 
 export function archiveDir(agent: string): string {
   return `${agentPaths(agent).root}/queue/archive`;
 }
 
-function archivePath(agent: string, month: string, part: number): string {
-  return `${archiveDir(agent)}/${part === 1 ? month : `${month}-${part}`}.md`;
-}
-
 /** The agent's archive files, newest first. */
 export function listArchiveFiles(repoRoot: string, agent: string): ArchiveFile[] {
-  const files: ArchiveFile[] = [];
-  for (const name of listMarkdown(repoRoot, archiveDir(agent))) {
-    const match = /^(\d{4}-\d{2})(?:-(\d+))?\.md$/.exec(name);
-    if (!match) continue;
-    const month = match[1] ?? '';
-    const part = Number(match[2] ?? 1);
-    files.push({ path: archivePath(agent, month, part), month, part });
-  }
-  return files.sort((a, b) => b.month.localeCompare(a.month) || b.part - a.part);
+  return listMonthlyFiles(repoRoot, archiveDir(agent));
 }
 
 function archiveHeader(agent: string, month: string): string[] {
@@ -120,7 +103,11 @@ export function planArchiveWrites(input: {
   let size = input.newest ? Buffer.byteLength(input.newest.text) : byteLength(open.preamble);
   let changed = false;
   const close = () => {
-    if (changed) writes.push({ path: archivePath(agent, month, part), content: renderQueue(open) });
+    if (changed)
+      writes.push({
+        path: monthlyPath(archiveDir(agent), month, part),
+        content: renderQueue(open),
+      });
   };
   for (const entry of input.entries.map(archivedCopy)) {
     const added = byteLength(['', ...renderEntry(entry)]);

@@ -5,8 +5,9 @@
 // write. Whatever stands before the first entry, and any section whose heading is not a date (a
 // person's notes), stays where it is.
 import { join } from 'node:path';
-import { listMarkdown, readTextIfExists } from './files.js';
+import { readTextIfExists } from './files.js';
 import { agentPaths } from './layout.js';
+import { listMonthlyFiles, monthlyPath } from './monthly-files.js';
 
 /** reflections.md holds the newest entries up to this size (64 KiB)… */
 export const REFLECTIONS_MAX_BYTES = 64 * 1024;
@@ -83,21 +84,17 @@ export function planReflectionAppend(input: {
   return [{ path: agentPaths(input.agent).reflections, content }, ...writes];
 }
 
-const ARCHIVE_NAME = /^(\d{4}-\d{2})(?:-(\d+))?\.md$/;
-
-/** Each month's newest archive file's part number (1 for `<month>.md`, n for `<month>-n.md`). */
+/** Each month's newest archive file's part number. */
 function archiveParts(repoRoot: string, agent: string): Map<string, number> {
   const parts = new Map<string, number>();
-  for (const name of listMarkdown(repoRoot, reflectionsArchiveDir(agent))) {
-    const match = ARCHIVE_NAME.exec(name);
-    if (!match?.[1]) continue;
-    parts.set(match[1], Math.max(parts.get(match[1]) ?? 0, Number(match[2] ?? 1)));
-  }
+  // Newest first: a month's first file met is its last part.
+  for (const file of listMonthlyFiles(repoRoot, reflectionsArchiveDir(agent)))
+    if (!parts.has(file.month)) parts.set(file.month, file.part);
   return parts;
 }
 
 function archivePath(agent: string, month: string, part: number): string {
-  return `${reflectionsArchiveDir(agent)}/${part === 1 ? month : `${month}-${part}`}.md`;
+  return monthlyPath(reflectionsArchiveDir(agent), month, part);
 }
 
 /** The archive files `moved` (oldest first) go to: each month's newest file while it has room. */
@@ -129,6 +126,6 @@ function archiveHeader(agent: string, month: string): string {
 
 /** The text of the newest archive file of reflections, for what reflections.md no longer holds. */
 export function newestReflectionArchive(repoRoot: string, agent: string): string | undefined {
-  const newest = [...archiveParts(repoRoot, agent)].sort(([a], [b]) => b.localeCompare(a))[0];
-  return newest && readTextIfExists(join(repoRoot, archivePath(agent, newest[0], newest[1])));
+  const newest = listMonthlyFiles(repoRoot, reflectionsArchiveDir(agent))[0];
+  return newest && readTextIfExists(join(repoRoot, newest.path));
 }
