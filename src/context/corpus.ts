@@ -26,6 +26,7 @@ import {
   type ItemTerms,
 } from './candidates.js';
 import { contestedByBetterFact, wantedTagWorth } from './signals.js';
+import { RecentlyUsed } from '../memory/recently-used.js';
 
 type SourceKind = 'skill' | 'belief' | 'segment' | 'reward';
 type SourceValue = Skill | Belief | Segment | RewardRecord;
@@ -437,13 +438,9 @@ class Holders {
 
 /** Corpora kept in a process, one per agent, the least recently used dropped past this many. */
 const KEPT_CORPORA = 8;
-const corpora = new Map<string, ContextCorpus>();
+const corpora = new RecentlyUsed<string, ContextCorpus>(KEPT_CORPORA);
 
 /** The process's corpus of `agent`'s memory. */
 export function corpusOf(agent: string): ContextCorpus {
-  const corpus = corpora.get(agent) ?? new ContextCorpus();
-  corpora.delete(agent);
-  corpora.set(agent, corpus);
-  if (corpora.size > KEPT_CORPORA) corpora.delete(corpora.keys().next().value as string);
-  return corpus;
+  return corpora.use(agent, corpora.peek(agent) ?? new ContextCorpus());
 }

@@ -13,6 +13,7 @@ import {
   writeFileAtomic,
 } from './files.js';
 import type { FileParser, ParseCache } from './parse-cache.js';
+import { RecentlyUsed } from './recently-used.js';
 
 /** Bump when the stored shape changes: an index of another version is rebuilt from the files. */
 // 4: sealed reward shards left the index for their own store (sealed-shards.ts); an index of 3
@@ -85,9 +86,9 @@ export interface Feed {
  * iterations serves a folder's unchanged files from it by comparing blob ids, with no lookup in the
  * shards and no new path strings (10,000 files cost a lookup each, not a parse-cache read each).
  */
-const foldersInMemory = new Map<string, FolderRead>();
 /** Folders held past this many drop the least recently read (a process that visits many repositories). */
 const KEPT_FOLDERS = 64;
+const foldersInMemory = new RecentlyUsed<string, FolderRead>(KEPT_FOLDERS);
 /** More changed files in a folder than this, and a read goes through the folder file by file. */
 const REREAD_AT_MOST = 64;
 /** Counts `parseFolder` reads, so an entry tells which read last listed it. */
@@ -238,12 +239,7 @@ export class MemoryIndex implements ParseCache {
     parse: FileParser<T>,
   ): T[] {
     const key = `${this.repoRoot}\0${folder}\0${kind}`;
-    const known: FolderRead = foldersInMemory.get(key) ?? { entries: new Map() };
-    // Most recently read last, so the first is the one to drop.
-    foldersInMemory.delete(key);
-    foldersInMemory.set(key, known);
-    if (foldersInMemory.size > KEPT_FOLDERS)
-      foldersInMemory.delete(foldersInMemory.keys().next().value as string);
+    const known = foldersInMemory.use(key, foldersInMemory.peek(key) ?? { entries: new Map() });
     const read = ++folderReads;
     const values: T[] = [];
     let kept = 0;

@@ -20,6 +20,7 @@ import { bloomOf } from './bloom-filter.js';
 import { decodeColumn, encodeColumn, type Column } from './json-columns.js';
 import { deepFreeze } from './memory-index.js';
 import type { RewardRecord } from './rewards.js';
+import { RecentlyUsed } from './recently-used.js';
 
 /**
  * Records of the shards this process decoded last for a store that keeps them (an iteration's, see
@@ -27,22 +28,11 @@ import type { RewardRecord } from './rewards.js';
  * shards again for its recent rewards (2,560 records when a date's shards hold fewer than it asks
  * for). Frozen, since every reader shares them.
  */
-const KEPT_DECODED = 16;
-const decodedShards = new Map<string, RewardRecord[]>();
+const decodedShards = new RecentlyUsed<string, RewardRecord[]>(16);
 
 /** Forgets the records this process decoded: the next read takes them from the store, as a new process. */
 export function forgetDecodedShards(): void {
   decodedShards.clear();
-}
-
-function keepDecoded(blob: string, records: RewardRecord[]): RewardRecord[] {
-  decodedShards.delete(blob);
-  decodedShards.set(blob, deepFreeze(records));
-  if (decodedShards.size > KEPT_DECODED) {
-    const oldest = decodedShards.keys().next().value;
-    if (oldest !== undefined) decodedShards.delete(oldest);
-  }
-  return records;
 }
 
 /** Bump when a stored shape changes: a store of another version is never read. */
@@ -366,8 +356,8 @@ export class SealedShardStore {
     if (blob === undefined || this.folder === undefined) return parse();
     this.seen.add(blob);
     const keep = (records: RewardRecord[]) =>
-      this.keepsDecoded ? keepDecoded(blob, records) : records;
-    const kept = decodedShards.get(blob);
+      this.keepsDecoded ? decodedShards.use(blob, deepFreeze(records)) : records;
+    const kept = decodedShards.peek(blob);
     if (kept !== undefined) return keep(kept);
     const file = join(this.folder, `${blob}.json`);
     try {
