@@ -1,7 +1,7 @@
 // The firewall's predicates: which sources are trusted, and when a belief counts as trusted support.
 import { isTrustedSource, type EvidenceSource } from '../src/memory/evidence-source.js';
 import type { Belief, Evidence } from '../src/world/beliefs.js';
-import { isTrusted, trustedSupport, untrustedSupporters } from '../src/world/provenance.js';
+import { isTrusted, untrustedSupporters } from '../src/world/provenance.js';
 
 const issue = (association: string, login = 'someone'): EvidenceSource => ({
   kind: 'issue',
@@ -72,7 +72,6 @@ describe('a belief', () => {
   it('backed only by contributors is not trusted, and says who backs it', () => {
     const belief = hypothesis([support('issue-1', mallory), support('issue-2', mallory)]);
     expect(isTrusted(belief)).toBe(false);
-    expect(trustedSupport(belief)).toEqual([]);
     expect(untrustedSupporters(belief)).toEqual(['@mallory (CONTRIBUTOR)']);
   });
 

@@ -53,7 +53,7 @@ describe('the belief lifecycle', () => {
     await run('t2');
     expect((await run('t2')).status).toBe('already-processed');
     let hypothesis = belief(repo, HYPOTHESIS);
-    expect(tallyEvidence(hypothesis.data.evidence)).toMatchObject({
+    expect(tallyEvidence(hypothesis.data)).toMatchObject({
       supporting: 2,
       contradicting: 0,
     });
@@ -79,7 +79,7 @@ describe('the belief lifecycle', () => {
     );
     const entity = belief(repo, ENTITY);
     expect(entity.data).toMatchObject({ kind: 'entity', status: 'active', name: 'Webhook' });
-    expect(tallyEvidence(entity.data.evidence).supportingTasks).toEqual(['t1', 't2', 't3']);
+    expect(tallyEvidence(entity.data).supportingTasks).toEqual(['t1', 't2', 't3']);
     hypothesis = belief(repo, HYPOTHESIS);
     expect(hypothesis.data).toMatchObject({ status: 'promoted', superseded_by: ENTITY });
     const message = (await repo.git.exec(['log', '-1', '--format=%B', promotion!.sha])).stdout;
@@ -107,7 +107,7 @@ describe('the belief lifecycle', () => {
       invalid_at: t6.record?.at,
       superseded_by: null,
     });
-    expect(tallyEvidence(superseded.data.evidence)).toMatchObject({
+    expect(tallyEvidence(superseded.data)).toMatchObject({
       supporting: 3,
       contradicting: 3,
     });

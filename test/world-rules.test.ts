@@ -406,7 +406,7 @@ describe('promotion', () => {
         subject,
         predicate,
         object,
-        confidence: confidenceFromEvidence(evidence),
+        confidence: confidenceFromEvidence({ evidence }),
         evidence,
         created: AT,
         valid_at: null,
@@ -527,18 +527,18 @@ describe('contradictions and second thoughts', () => {
     } as Partial<Belief['data']>);
     const input = { verdict: 'wrong' as const, by: 'ana', at: AT, note: 'wrong' };
     const supported = applyVerdict(belief, { ...input, taskId: 's2' })!;
-    expect(tallyEvidence(supported.data.evidence)).toMatchObject({
+    expect(tallyEvidence(supported.data)).toMatchObject({
       supporting: 1,
       contradicting: 2,
     });
     const withdrawn = applyVerdict(belief, { ...input, taskId: 't9' })!;
-    expect(tallyEvidence(withdrawn.data.evidence)).toMatchObject({
+    expect(tallyEvidence(withdrawn.data)).toMatchObject({
       supporting: 2,
       contradicting: 0,
     });
     const restored = applyVerdict(supported, { ...input, verdict: 'right', taskId: 's2' })!;
-    expect(confidenceFromEvidence(restored.data.evidence)).toBe(
-      confidenceFromEvidence(belief.data.evidence),
+    expect(confidenceFromEvidence(restored.data)).toBe(
+      confidenceFromEvidence(belief.data),
     );
     expect(applyVerdict(belief, { ...input, taskId: 'never-touched' })).toBeUndefined();
   });
@@ -548,8 +548,8 @@ describe('contradictions and second thoughts', () => {
       support('a', true, '2026-01-01T00:00:00Z'),
       support('b', true, '2026-01-01T00:00:00Z'),
     ];
-    expect(beliefConfidence(evidence, '2026-01-30T00:00:00Z')).toBe(0.6);
-    expect(beliefConfidence(evidence, '2026-01-31T00:00:00Z')).toBe(0.573);
-    expect(beliefConfidence(evidence, '2026-12-31T00:00:00Z')).toBeGreaterThan(0.333);
+    expect(beliefConfidence({ evidence }, '2026-01-30T00:00:00Z')).toBe(0.6);
+    expect(beliefConfidence({ evidence }, '2026-01-31T00:00:00Z')).toBe(0.573);
+    expect(beliefConfidence({ evidence }, '2026-12-31T00:00:00Z')).toBeGreaterThan(0.333);
   });
 });

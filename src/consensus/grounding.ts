@@ -37,7 +37,7 @@ export function mayPropose(belief: Belief): boolean {
   if (data.kind === 'hypothesis' || data.status !== 'active') return false;
   if (typeof data.promoted_from !== 'string') return false;
   if (!isTrusted(belief)) return false;
-  return tallyEvidence(data.evidence).supporting >= PROPOSAL_MIN_TASKS;
+  return tallyEvidence(data).supporting >= PROPOSAL_MIN_TASKS;
 }
 
 /** Beliefs to propose now: those mayPropose admits whose claim is neither a segment nor proposed. */
@@ -124,7 +124,7 @@ export function decideVote(
     ({ belief }) => belief.data.kind !== 'hypothesis' && belief.data.status === 'active',
   );
   if (support) {
-    const tally = tallyEvidence(support.belief.data.evidence);
+    const tally = tallyEvidence(support.belief.data);
     return {
       vote: 'yes',
       reason: `matches my belief "${support.belief.data.name}" (${support.belief.path}, confidence ${support.belief.data.confidence.toFixed(2)}, ${tally.supporting} supporting task${tally.supporting === 1 ? '' : 's'})`,

@@ -93,7 +93,7 @@ export function beliefEntry(agent: string, belief: Belief): CandidateOrDormant {
             subject: triple.subject,
             object: triple.object,
             predicate: triple.predicate === undefined ? undefined : nameTerms(triple.predicate),
-            support: tallyEvidence(data.evidence).supporting,
+            support: tallyEvidence(data).supporting,
           },
         }),
   };
@@ -127,7 +127,7 @@ export function isUnsettledClaim(belief: Belief): boolean {
   return (
     data.kind === 'hypothesis' &&
     data.status === 'open' &&
-    tallyEvidence(data.evidence).supporting < PROMOTION.minSupportingTasks
+    tallyEvidence(data).supporting < PROMOTION.minSupportingTasks
   );
 }
 

@@ -39,7 +39,7 @@ async function taskCommit(git: Git, task: string): Promise<string | null> {
 }
 
 async function evidenceOf(git: Git, belief: Belief): Promise<ProposalEvidence[]> {
-  const tally = tallyEvidence(belief.data.evidence);
+  const tally = tallyEvidence(belief.data);
   return Promise.all(
     tally.supportingTasks.map(async (task) => ({
       task,

@@ -8,7 +8,8 @@ import { agentRelative } from '../memory/layout.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import { judgedSuccess } from '../routing/log-evidence.js';
 import { isLive, type Belief, type Evidence } from '../world/beliefs.js';
-import { addEvidence, beliefConfidence } from '../world/confidence.js';
+import { addEvidence } from '../world/confidence.js';
+import { mayBeFolded, withEvidence } from '../world/evidence-fold.js';
 
 /**
  * A belief whose answers failed this often is discredited: used by at least `minUses` tasks, of
@@ -20,6 +21,8 @@ export const FAILING_BELIEF = { minUses: 4, belowRate: 0.25 } as const;
 /** One task that used a belief (its context's `used_ids`), and whether it finally succeeded. */
 export interface BeliefUse {
   task: string;
+  /** When the task was recorded. */
+  at: string;
   success: boolean;
   source?: EvidenceSource;
 }
@@ -42,6 +45,7 @@ export function beliefUses(records: Iterable<RewardRecord>): Map<string, BeliefU
       }
       list.push({
         task: record.task_id,
+        at: record.at,
         success,
         ...(record.source ? { source: record.source } : {}),
       });
@@ -77,6 +81,8 @@ export function discreditFailingBeliefs(
     let evidence: Evidence[] = [...belief.data.evidence];
     const failed = used.filter((use) => !use.success);
     for (const use of failed) {
+      // A word folded into counts cannot be told from no word: adding one would count it twice.
+      if (mayBeFolded(belief.data, use.task, use.at)) continue;
       evidence = addEvidence(evidence, {
         task: use.task,
         supports: false,
@@ -88,7 +94,7 @@ export function discreditFailingBeliefs(
     if (evidence.length === belief.data.evidence.length) continue;
     update.beliefs.set(belief.path, {
       ...belief,
-      data: { ...belief.data, evidence, confidence: beliefConfidence(evidence, options.now) },
+      data: withEvidence(belief.data, evidence, options.now),
     });
     update.lines.push(
       `${belief.path}: ${successes} of ${used.length} tasks that used it succeeded; ${failed.length} failed task(s) now count against it`,

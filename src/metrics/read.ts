@@ -20,7 +20,7 @@ import { atOrAfter, positionsTheWindowsReach, SERIES_WINDOWS, type WindowSpec } 
 const PROPOSAL_KIND = 'metrics-proposal@1';
 const PROPOSAL_FILE = /^prop-[\w-]+\.md$/;
 /** Names the world-file reader in the parse cache; bump it when beliefFacts changes. */
-const BELIEF_FACTS_KIND = 'metrics-belief@1';
+const BELIEF_FACTS_KIND = 'metrics-belief@2';
 
 const FrontmatterSchema = z.looseObject({});
 
@@ -40,10 +40,11 @@ function latest(times: readonly (string | null | undefined)[]): string {
 
 export function beliefFacts(belief: Pick<Belief, 'path' | 'data'>): BeliefFacts {
   const data = belief.data;
-  const contradictedAt = data.evidence
-    .filter((e) => !e.supports && e.withdrawn !== true)
-    .map((e) => e.at)
-    .sort((a, b) => Date.parse(a) - Date.parse(b));
+  const folded = data.evidence_folded;
+  const contradictedAt = [
+    ...(folded?.first_contradiction_at ? [folded.first_contradiction_at] : []),
+    ...data.evidence.filter((e) => !e.supports && e.withdrawn !== true).map((e) => e.at),
+  ].sort((a, b) => Date.parse(a) - Date.parse(b));
   const nominatedAt = (data.duplicate_nominations ?? []).map((n) => n.at);
   return {
     path: belief.path,
@@ -57,6 +58,7 @@ export function beliefFacts(belief: Pick<Belief, 'path' | 'data'>): BeliefFacts 
     lastAt: latest([
       data.created,
       data.invalid_at,
+      folded?.through,
       ...data.evidence.map((e) => e.at),
       ...nominatedAt,
     ]),

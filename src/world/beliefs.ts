@@ -31,6 +31,36 @@ export const EvidenceSchema = z.looseObject({
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 
+const count = z.number().int().min(0);
+
+/**
+ * The latest words of a belief's older tasks, folded into counts (world/evidence-fold.ts): the
+ * evidence list keeps its newest tasks item by item, so no belief file grows with its age.
+ */
+export const EvidenceFoldSchema = z.looseObject({
+  /** Distinct tasks folded, withdrawn words included. */
+  tasks: count,
+  /** Folded tasks whose latest word supports the belief, and of those the trusted ones. */
+  supporting: count,
+  trusted_supporting: count,
+  /** Folded tasks whose latest word contradicts it. */
+  contradicting: count,
+  /** The newest time among the folded items: a task's word at or before it may have been folded. */
+  through: timestamp,
+  /** When the first folded supporting task spoke, and the first folded contradiction was recorded. */
+  first_support_at: timestamp.nullable().default(null),
+  first_contradiction_at: timestamp.nullable().default(null),
+  /** What the newest counted folded word says (null when every folded word was withdrawn). */
+  last_word: z.enum(['supports', 'contradicts']).nullable().default(null),
+});
+export type EvidenceFold = z.infer<typeof EvidenceFoldSchema>;
+
+/** A belief's evidence: its items and the counts of its folded older tasks. */
+export interface EvidenceRecord {
+  evidence: readonly Evidence[];
+  evidence_folded?: EvidenceFold | null | undefined;
+}
+
 export const DuplicateNominationSchema = z.looseObject({
   /** Repository path of the belief this one is said to duplicate. */
   of: z.string().min(1),
@@ -46,6 +76,7 @@ const common = {
   tags: tagList,
   confidence: z.number().min(0).max(1),
   evidence: z.array(EvidenceSchema).default([]),
+  evidence_folded: EvidenceFoldSchema.optional(),
   created: timestamp,
   valid_at: timestamp.nullable().default(null),
   invalid_at: timestamp.nullable().default(null),
@@ -112,7 +143,7 @@ export function parseBelief(kind: WorldKind, slug: string, path: string, text: s
 }
 
 /** Names the belief parser in the memory index; bump it when a belief schema changes. */
-const BELIEF_PARSER = 'belief@1';
+const BELIEF_PARSER = 'belief@2';
 
 export function loadWorld(
   repoRoot: string,
@@ -320,7 +351,7 @@ function beliefRow(b: Belief, prefix: string): string {
   if (kept !== undefined) return kept;
   const folder = b.path.split('/').slice(-2, -1)[0];
   // Independent tasks, as the confidence rule counts them: one vote per task, its latest word.
-  const { supporting: support, contradicting: against } = tallyEvidence(b.data.evidence);
+  const { supporting: support, contradicting: against } = tallyEvidence(b.data);
   const next = b.data.merged_into ?? b.data.superseded_by;
   const status = b.data.merged_into ? 'merged' : b.data.status;
   const where = next
@@ -362,8 +393,10 @@ export function formatStatusCounts(counts: ReadonlyMap<string, number>): string 
 
 /** When a belief last changed, as its file records it: its latest evidence, or its creation. */
 export function lastChange(belief: Belief): string {
+  const since = belief.data.evidence_folded?.through ?? '';
+  const start = belief.data.invalid_at ?? belief.data.created;
   return belief.data.evidence.reduce(
     (latest, e) => (e.at > latest ? e.at : latest),
-    belief.data.invalid_at ?? belief.data.created,
+    since > start ? since : start,
   );
 }

@@ -1,7 +1,9 @@
 // The confidence rule: a belief's confidence follows from its evidence alone, counting each task
 // once (its latest word), so replaying a task cannot inflate a belief. Unused beliefs fade towards
 // the prior as their evidence ages; that fading never decides a belief's status (lifecycle.ts).
-import type { Evidence } from './beliefs.js';
+// Older tasks' latest words may be folded into counts (evidence-fold.ts): every rule here counts
+// them with the items.
+import type { Evidence, EvidenceRecord } from './beliefs.js';
 
 /**
  * Prior pseudo-counts (a Beta(1, 2) prior): a belief with no evidence sits at 1 / (1 + 2) ≈ 0.33, a
@@ -24,13 +26,15 @@ export const CONFIDENCE_DECAY = { idleDays: 30, factor: 0.9 } as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface EvidenceTally {
-  /** Distinct tasks whose latest word supports the belief. */
+  /** Distinct tasks whose latest word supports the belief, folded ones included. */
   supporting: number;
-  /** Distinct tasks whose latest word contradicts it. */
+  /** Distinct tasks whose latest word contradicts it, folded ones included. */
   contradicting: number;
-  /** The tasks, by what their latest word says. */
+  /** The tasks still listed item by item, by what their latest word says. */
   supportingTasks: string[];
   contradictingTasks: string[];
+  /** Distinct tasks whose words were folded into counts. */
+  foldedTasks: number;
   /** True when the newest counted word is a contradiction no later support has answered. */
   openContradiction: boolean;
   /** When the newest evidence was recorded (undefined without evidence). */
@@ -41,16 +45,13 @@ export interface EvidenceTally {
 
 /**
  * Independent support and contradiction: one vote per task, the task's latest evidence wins (a
- * withdrawn item takes the task's vote away). Evidence is read in time order, so lists merged from
- * two files count the same as one list.
+ * withdrawn item takes the task's vote away), and each folded task counts as its latest word did.
+ * Evidence is read in time order, so lists merged from two files count the same as one list.
  */
-export function tallyEvidence(evidence: readonly Evidence[]): EvidenceTally {
-  const ordered = inTimeOrder(evidence);
-  const latest = new Map<string, Evidence>();
-  for (const item of ordered) {
-    latest.delete(item.task); // re-inserted at the end: the map keeps the order of latest words
-    latest.set(item.task, item);
-  }
+export function tallyEvidence(record: EvidenceRecord): EvidenceTally {
+  const ordered = inTimeOrder(record.evidence);
+  const latest = latestWords(ordered);
+  const folded = record.evidence_folded ?? undefined;
   const supportingTasks: string[] = [];
   const contradictingTasks: string[] = [];
   let newest: Evidence | undefined;
@@ -59,23 +60,48 @@ export function tallyEvidence(evidence: readonly Evidence[]): EvidenceTally {
     (item.supports ? supportingTasks : contradictingTasks).push(task);
     newest = item;
   }
+  const supporters = new Set(supportingTasks);
   const firstSupport = ordered.find(
-    (item) => item.supports && item.withdrawn !== true && supportingTasks.includes(item.task),
+    (item) => item.supports && item.withdrawn !== true && supporters.has(item.task),
   );
   return {
-    supporting: supportingTasks.length,
-    contradicting: contradictingTasks.length,
+    supporting: supportingTasks.length + (folded?.supporting ?? 0),
+    contradicting: contradictingTasks.length + (folded?.contradicting ?? 0),
     supportingTasks,
     contradictingTasks,
-    openContradiction: newest !== undefined && !newest.supports,
-    lastAt: ordered.at(-1)?.at,
-    firstSupportAt: firstSupport?.at,
+    foldedTasks: folded?.tasks ?? 0,
+    openContradiction:
+      newest !== undefined ? !newest.supports : folded?.last_word === 'contradicts',
+    lastAt: earliestOrLatest('latest', ordered.at(-1)?.at, folded?.through),
+    firstSupportAt: earliestOrLatest('earliest', firstSupport?.at, folded?.first_support_at),
   };
 }
 
+/** Each task's latest word, in the order of those words (oldest first); `ordered` is in time order. */
+export function latestWords(ordered: readonly Evidence[]): Map<string, Evidence> {
+  const latest = new Map<string, Evidence>();
+  for (const item of ordered) {
+    latest.delete(item.task); // re-inserted at the end: the map keeps the order of latest words
+    latest.set(item.task, item);
+  }
+  return latest;
+}
+
+/** The earlier or later of two optional times (a time that cannot be read loses). */
+export function earliestOrLatest(
+  which: 'earliest' | 'latest',
+  a: string | null | undefined,
+  b: string | null | undefined,
+): string | undefined {
+  if (!a) return b ?? undefined;
+  if (!b) return a;
+  const later = Date.parse(b) > Date.parse(a);
+  return which === 'latest' ? (later ? b : a) : later ? a : b;
+}
+
 /** The evidence-only confidence: (supporting + 1) / (supporting + contradicting + 3). */
-export function confidenceFromEvidence(evidence: readonly Evidence[]): number {
-  const { supporting, contradicting } = tallyEvidence(evidence);
+export function confidenceFromEvidence(record: EvidenceRecord): number {
+  const { supporting, contradicting } = tallyEvidence(record);
   const value =
     (supporting + CONFIDENCE_PRIOR.support) /
     (supporting + contradicting + CONFIDENCE_PRIOR.support + CONFIDENCE_PRIOR.contradict);
@@ -86,16 +112,16 @@ export function confidenceFromEvidence(evidence: readonly Evidence[]): number {
  * The confidence a belief file records at time `now`: the evidence-only confidence, faded towards
  * the prior for every whole idle period since its newest evidence (CONFIDENCE_DECAY).
  */
-export function beliefConfidence(evidence: readonly Evidence[], now: string): number {
-  const base = confidenceFromEvidence(evidence);
-  const periods = idlePeriods(evidence, now);
+export function beliefConfidence(record: EvidenceRecord, now: string): number {
+  const base = confidenceFromEvidence(record);
+  const periods = idlePeriods(record, now);
   if (periods <= 0) return base;
   return round(PRIOR_CONFIDENCE + (base - PRIOR_CONFIDENCE) * CONFIDENCE_DECAY.factor ** periods);
 }
 
 /** Whole idle periods between the newest evidence and `now`. */
-export function idlePeriods(evidence: readonly Evidence[], now: string): number {
-  const last = tallyEvidence(evidence).lastAt;
+export function idlePeriods(record: EvidenceRecord, now: string): number {
+  const last = tallyEvidence(record).lastAt;
   if (last === undefined) return 0;
   const idle = Date.parse(now) - Date.parse(last);
   return Number.isFinite(idle) ? Math.floor(idle / (CONFIDENCE_DECAY.idleDays * DAY_MS)) : 0;
@@ -111,21 +137,8 @@ export function addEvidence(evidence: readonly Evidence[], item: Evidence): Evid
   return same ? [...evidence] : [...evidence, item];
 }
 
-/** Two evidence lists as one, in time order, without repeating an identical item. */
-export function mergeEvidence(a: readonly Evidence[], b: readonly Evidence[]): Evidence[] {
-  const seen = new Set<string>();
-  const merged: Evidence[] = [];
-  for (const item of inTimeOrder([...a, ...b])) {
-    const key = `${item.task}\u0000${String(item.supports)}\u0000${item.at}\u0000${String(item.withdrawn === true)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    merged.push(item);
-  }
-  return merged;
-}
-
 /** Stable sort by `at`; items whose time cannot be read keep their place at the front. */
-function inTimeOrder(evidence: readonly Evidence[]): Evidence[] {
+export function inTimeOrder(evidence: readonly Evidence[]): Evidence[] {
   return evidence
     .map((item, index) => ({ item, index, time: Date.parse(item.at) }))
     .sort((x, y) => (x.time || 0) - (y.time || 0) || x.index - y.index)

@@ -3,7 +3,8 @@
 // other file stays as a stub that redirects to the canonical one, and the facts that named it are
 // re-pointed. A model may nominate duplicates; these rules decide.
 import { familyOf, isLive, tripleOf, type Belief, type DuplicateNomination } from './beliefs.js';
-import { beliefConfidence, mergeEvidence, tallyEvidence } from './confidence.js';
+import { beliefConfidence, tallyEvidence } from './confidence.js';
+import { mergeEvidenceRecords } from './evidence-fold.js';
 import { emptyUpdate, relativeLink, type Transition, type WorldUpdate } from './lifecycle.js';
 import { editDistance, nameKey, nameTokens, nameWords, singular } from './names.js';
 import { beliefKeys, WorldIndex } from './resolve.js';
@@ -278,7 +279,7 @@ function canonicalOrder(a: Belief, b: Belief): number {
   const settled = Number(b.data.kind !== 'hypothesis') - Number(a.data.kind !== 'hypothesis');
   if (settled !== 0) return settled;
   const support =
-    tallyEvidence(b.data.evidence).supporting - tallyEvidence(a.data.evidence).supporting;
+    tallyEvidence(b.data).supporting - tallyEvidence(a.data).supporting;
   if (support !== 0) return support;
   const age = Date.parse(a.data.created) - Date.parse(b.data.created);
   if (age) return age;
@@ -421,8 +422,8 @@ function mergeGroups(
         name: duplicate.data.name,
         target: canonical.path,
         reason,
-        supporting: tallyEvidence(canonical.data.evidence).supporting,
-        contradicting: tallyEvidence(canonical.data.evidence).contradicting,
+        supporting: tallyEvidence(canonical.data).supporting,
+        contradicting: tallyEvidence(canonical.data).contradicting,
         confidence: canonical.data.confidence,
       });
     }
@@ -445,7 +446,7 @@ export function mergeInto(
     known.add(name.trim());
     aliases.push(name);
   }
-  const evidence = mergeEvidence(canonical.data.evidence, duplicate.data.evidence);
+  const merged = mergeEvidenceRecords(canonical.data, duplicate.data);
   const nominations: DuplicateNomination[] = [
     ...(canonical.data.duplicate_nominations ?? []),
     ...(duplicate.data.duplicate_nominations ?? []),
@@ -454,8 +455,9 @@ export function mergeInto(
     ...canonical.data,
     aliases,
     tags: [...new Set([...canonical.data.tags, ...duplicate.data.tags])],
-    evidence,
-    confidence: beliefConfidence(evidence, now),
+    evidence: merged.evidence,
+    ...(merged.evidence_folded ? { evidence_folded: merged.evidence_folded } : {}),
+    confidence: beliefConfidence(merged, now),
     ...(canonical.data.duplicate_nominations !== undefined || nominations.length > 0
       ? { duplicate_nominations: nominations }
       : {}),

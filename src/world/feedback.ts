@@ -3,7 +3,8 @@
 // does not add a vote — and the contradiction rules then apply as in any iteration.
 import type { EvidenceSource } from '../memory/evidence-source.js';
 import type { Belief, Evidence } from './beliefs.js';
-import { addEvidence, beliefConfidence } from './confidence.js';
+import { addEvidence } from './confidence.js';
+import { withEvidence } from './evidence-fold.js';
 
 /** A human verdict on a task's answer, from the `correctness` score of the feedback. */
 export type Verdict = 'right' | 'wrong';
@@ -52,8 +53,5 @@ export function applyVerdict(
   const source: EvidenceSource = input.source ?? { kind: 'feedback', login: input.by };
   const evidence = addEvidence(belief.data.evidence, { ...item, source });
   if (evidence.length === belief.data.evidence.length) return undefined;
-  return {
-    ...belief,
-    data: { ...belief.data, evidence, confidence: beliefConfidence(evidence, input.at) },
-  };
+  return { ...belief, data: withEvidence(belief.data, evidence, input.at) };
 }

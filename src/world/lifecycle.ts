@@ -90,10 +90,10 @@ export function emptyUpdate(): WorldUpdate {
 }
 
 function numbers(belief: Belief) {
-  const tally = tallyEvidence(belief.data.evidence);
+  const tally = tallyEvidence(belief.data);
   return {
     tally,
-    confidence: confidenceFromEvidence(belief.data.evidence),
+    confidence: confidenceFromEvidence(belief.data),
   };
 }
 
@@ -188,7 +188,7 @@ export function settleContradiction(
           ...data,
           status: 'refuted',
           invalid_at: now,
-          confidence: beliefConfidence(data.evidence, now),
+          confidence: beliefConfidence(data, now),
         },
       },
       transition: {
@@ -210,7 +210,7 @@ export function settleContradiction(
           status: 'superseded',
           invalid_at: now,
           superseded_by: successor?.path ?? null,
-          confidence: beliefConfidence(data.evidence, now),
+          confidence: beliefConfidence(data, now),
         },
       },
       transition: {
@@ -242,7 +242,7 @@ function successorOf(belief: Belief, index: WorldIndex): Belief | undefined {
     if (!rival) continue;
     const [s, p, o] = index.tripleKey(rival).split('|');
     if (s !== subject || p !== predicate || o === object) continue;
-    const confidence = confidenceFromEvidence(other.data.evidence);
+    const confidence = confidenceFromEvidence(other.data);
     if (!best || confidence > best.confidence) best = { belief: other, confidence };
   }
   return best?.belief;
@@ -284,7 +284,7 @@ function reconsider(
 ): { belief: Belief; transition: Transition } | undefined {
   const data = belief.data;
   const { tally, confidence } = numbers(belief);
-  const recorded = beliefConfidence(data.evidence, now);
+  const recorded = beliefConfidence(data, now);
   const stats = {
     supporting: tally.supporting,
     contradicting: tally.contradicting,
@@ -372,6 +372,7 @@ export function promoteHypotheses(
     const head = { name: data.name, aliases: data.aliases, tags: data.tags, confidence };
     const tail = {
       evidence: data.evidence,
+      ...(data.evidence_folded ? { evidence_folded: data.evidence_folded } : {}),
       created: at,
       valid_at: tally.firstSupportAt ?? options.now,
       invalid_at: null,
@@ -393,7 +394,7 @@ export function promoteHypotheses(
     const why = describe(
       tally.supporting,
       tally.contradicting,
-      confidenceFromEvidence(data.evidence),
+      confidenceFromEvidence(data),
     );
     const promoted: Belief = {
       slug,
@@ -436,7 +437,7 @@ export function decayConfidence(world: readonly Belief[], options: { now: string
   const update = emptyUpdate();
   for (const belief of world) {
     if (!isLive(belief)) continue;
-    const confidence = beliefConfidence(belief.data.evidence, options.now);
+    const confidence = beliefConfidence(belief.data, options.now);
     if (confidence === belief.data.confidence) continue;
     update.beliefs.set(belief.path, { ...belief, data: { ...belief.data, confidence } });
   }

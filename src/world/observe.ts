@@ -14,6 +14,7 @@ import { agentPaths, isSlug, slugify } from '../memory/layout.js';
 import { checkMemoryPath } from '../memory/path-guard.js';
 import { familyOf, type Belief, type Evidence, type HypothesisData } from './beliefs.js';
 import { addEvidence, beliefConfidence } from './confidence.js';
+import { withEvidence } from './evidence-fold.js';
 import { settleContradiction, type Transition } from './lifecycle.js';
 import { nameKey } from './names.js';
 import { beliefKeys, WorldIndex } from './resolve.js';
@@ -104,10 +105,7 @@ export function observe(
     };
     const evidence = addEvidence(belief.data.evidence, item);
     if (evidence.length === belief.data.evidence.length) return;
-    set({
-      ...belief,
-      data: { ...belief.data, evidence, confidence: beliefConfidence(evidence, observation.at) },
-    });
+    set({ ...belief, data: withEvidence(belief.data, evidence, observation.at) });
     touched.add(belief.path);
   };
 
@@ -210,7 +208,7 @@ export function observe(
             object: index.entitySlug(proposal.object ?? ''),
           }
         : {}),
-      confidence: beliefConfidence(evidence, observation.at),
+      confidence: beliefConfidence({ evidence }, observation.at),
       status: 'open',
       evidence,
       created: observation.at,

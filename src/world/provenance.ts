@@ -19,18 +19,16 @@ export function isTrustedEvidence(item: Evidence): boolean {
   return isTrustedSource(item.source);
 }
 
-/** The supporting evidence from trusted sources. */
-export function trustedSupport(belief: Belief): Evidence[] {
-  return belief.data.evidence.filter((item) => isSupport(item) && isTrustedEvidence(item));
-}
-
 /**
  * Whether a belief may be promoted, proposed as shared truth, or shown to a task as fact: it has
- * trusted support, or no support from anyone (a belief a person wrote by hand).
+ * trusted support (listed, or counted in its folded evidence), or no support from anyone (a
+ * belief a person wrote by hand).
  */
 export function isTrusted(belief: Belief): boolean {
+  const folded = belief.data.evidence_folded;
+  if (folded && folded.trusted_supporting > 0) return true;
   // One pass, no array: every belief of memory is asked when a process builds its context corpus.
-  let supported = false;
+  let supported = folded !== undefined && folded.supporting > 0;
   for (const item of belief.data.evidence) {
     if (!isSupport(item)) continue;
     if (isTrustedEvidence(item)) return true;
@@ -49,7 +47,8 @@ export function untrustedSupporters(belief: Belief): string[] {
         ? `@${item.source.login} (${item.source.association ?? 'unknown'})`
         : item.task,
     );
-  return [...new Set(who)];
+  const folded = belief.data.evidence_folded?.supporting ?? 0;
+  return [...new Set(who), ...(folded > 0 ? [`${folded} earlier task(s)`] : [])];
 }
 
 /**

@@ -33,7 +33,7 @@ function preference(a: Belief, b: Belief): number {
   const settled = Number(b.data.kind !== 'hypothesis') - Number(a.data.kind !== 'hypothesis');
   if (settled !== 0) return settled;
   const support =
-    tallyEvidence(b.data.evidence).supporting - tallyEvidence(a.data.evidence).supporting;
+    tallyEvidence(b.data).supporting - tallyEvidence(a.data).supporting;
   return support !== 0 ? support : a.path.localeCompare(b.path);
 }
 

@@ -1,0 +1,273 @@
+// Bounded evidence: a belief's oldest tasks fold into counts, and every rule that reads evidence
+// gives the same answer before and after; an over-grown belief file from before the fold keeps
+// learning through the real loop.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { discreditFailingBeliefs } from '../src/learning/belief-outcomes.js';
+import { runIteration } from '../src/loop/iteration.js';
+import { taskFromText } from '../src/loop/task.js';
+import type { EvidenceSource } from '../src/memory/evidence-source.js';
+import {
+  loadWorld,
+  renderBelief,
+  type Belief,
+  type Evidence,
+  type EntityData,
+  type EvidenceRecord,
+} from '../src/world/beliefs.js';
+import { beliefConfidence, tallyEvidence } from '../src/world/confidence.js';
+import {
+  EVIDENCE_BOUNDS,
+  foldEvidence,
+  mergeEvidenceRecords,
+  withEvidence,
+} from '../src/world/evidence-fold.js';
+import { isTrusted } from '../src/world/provenance.js';
+import { Random } from '../src/bench/random.js';
+import { entityProposal, scriptedModel, type ScriptedMemory } from './helpers/model.js';
+import { commitStaged } from './helpers/person.js';
+import { makeRepo, steppingClock, type TestRepo } from './helpers/repo.js';
+
+const contributor: EvidenceSource = { kind: 'issue', login: 'mallory', association: 'CONTRIBUTOR' };
+const owner: EvidenceSource = { kind: 'issue', login: 'ana', association: 'OWNER' };
+
+function at(minute: number): string {
+  return new Date(Date.parse('2026-01-01T00:00:00Z') + minute * 60_000)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * `words` words: mostly a new task's first word, sometimes one of the last ten tasks speaking
+ * again (changing its mind, or taking its word back), as feedback and retries do while a task is
+ * recent; some from untrusted sources; `trusted` decides whether anyone trusted speaks.
+ */
+function randomEvidence(seed: number, words: number, trusted = true): Evidence[] {
+  const rng = new Random(seed);
+  const list: Evidence[] = [];
+  let tasks = 0;
+  for (let i = 0; i < words; i++) {
+    const again = tasks > 0 && rng.chance(0.3);
+    const task = again ? `t${Math.max(0, tasks - 1 - rng.int(0, 9))}` : `t${tasks++}`;
+    const withdrawn = again && rng.chance(0.2);
+    list.push({
+      task,
+      supports: rng.chance(0.7),
+      at: at(i),
+      note: `word ${i}`,
+      ...(withdrawn ? { withdrawn: true } : {}),
+      source: trusted && rng.chance(0.5) ? owner : contributor,
+    });
+  }
+  return list;
+}
+
+/** What the rules read of a record, for comparing a folded record with the whole one. */
+function answers(record: EvidenceRecord) {
+  const tally = tallyEvidence(record);
+  const belief = { data: { ...record } } as unknown as Belief;
+  return {
+    supporting: tally.supporting,
+    contradicting: tally.contradicting,
+    openContradiction: tally.openContradiction,
+    lastAt: tally.lastAt,
+    firstSupportAt: tally.firstSupportAt,
+    confidence: beliefConfidence(record, at(100_000)),
+    trusted: isTrusted(belief),
+  };
+}
+
+const small = { maxTasks: 30, maxBytes: 1e9, keptTasks: 20, keptBytes: 1e9 };
+
+describe('folding a belief’s older evidence', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'gives every rule the same answer as the whole list (seed %i)',
+    (seed) => {
+      const trusted = seed % 4 !== 0; // every fourth case: only untrusted sources speak
+      const whole = randomEvidence(seed, 150, trusted);
+      // Folded word by word, as the loop writes it: the fold is repeated many times over.
+      let record: EvidenceRecord = { evidence: [] };
+      for (const item of whole)
+        record = foldEvidence({ ...record, evidence: [...record.evidence, item] }, small);
+      expect(record.evidence_folded?.tasks).toBeGreaterThan(0);
+      expect(new Set(record.evidence.map((e) => e.task)).size).toBeLessThanOrEqual(small.maxTasks);
+      expect(answers(record)).toEqual(answers({ evidence: whole }));
+    },
+  );
+
+  it('keeps the newest tasks item by item and leaves a list within bounds as it is', () => {
+    const whole = Array.from({ length: 301 }, (_, i): Evidence => ({
+      task: `t${i}`,
+      supports: i % 10 !== 0,
+      at: at(i),
+      note: null,
+    }));
+    const folded = foldEvidence({ evidence: whole });
+    expect(folded.evidence.map((e) => e.task)).toEqual(
+      whole.slice(301 - EVIDENCE_BOUNDS.keptTasks).map((e) => e.task),
+    );
+    expect(folded.evidence_folded).toMatchObject({
+      tasks: 101,
+      supporting: 90,
+      contradicting: 11,
+      trusted_supporting: 90,
+      through: at(100),
+      first_support_at: at(1),
+      first_contradiction_at: at(0),
+      last_word: 'contradicts',
+    });
+    expect(foldEvidence({ evidence: whole.slice(0, 300) })).toEqual({
+      evidence: whole.slice(0, 300),
+    });
+  });
+
+  it('folds by size when long notes would pass the bound, keeping at least the newest task', () => {
+    const long = 'x'.repeat(20_000);
+    const whole = Array.from({ length: 8 }, (_, i): Evidence => ({
+      task: `t${i}`,
+      supports: true,
+      at: at(i),
+      note: long,
+    }));
+    const folded = foldEvidence({ evidence: whole });
+    expect(folded.evidence.map((e) => e.task)).toEqual(['t5', 't6', 't7']);
+    expect(folded.evidence_folded?.supporting).toBe(5);
+    const huge = foldEvidence({
+      evidence: [
+        { ...whole[0]!, note: 'y'.repeat(200_000) },
+        { ...whole[1]!, note: 'y'.repeat(200_000) },
+      ],
+    });
+    expect(huge.evidence.map((e) => e.task)).toEqual(['t1']);
+  });
+
+  it('merges two folded beliefs into one tally and stays within bounds', () => {
+    const a = randomEvidence(11, 500);
+    const b = randomEvidence(12, 500).map((e) => ({ ...e, task: `b-${e.task}` }));
+    const merged = mergeEvidenceRecords(
+      foldEvidence({ evidence: a }),
+      foldEvidence({ evidence: b }),
+    );
+    const whole = answers({ evidence: [...a, ...b] });
+    expect(answers(merged)).toEqual(whole);
+    expect(new Set(merged.evidence.map((e) => e.task)).size).toBeLessThanOrEqual(
+      EVIDENCE_BOUNDS.keptTasks,
+    );
+  });
+
+  it('does not count a folded task’s failed use against the belief twice', () => {
+    const whole = Array.from({ length: 301 }, (_, i): Evidence => ({
+      task: `t${i}`,
+      supports: true,
+      at: at(i),
+      note: null,
+    }));
+    const data = withEvidence<EntityData>(
+      {
+        kind: 'entity',
+        name: 'Webhook',
+        aliases: [],
+        tags: [],
+        confidence: 0,
+        evidence: [],
+        created: at(0),
+        valid_at: null,
+        invalid_at: null,
+        superseded_by: null,
+        status: 'active',
+      },
+      whole,
+      at(400),
+    );
+    expect(data.evidence_folded?.tasks).toBe(101);
+    const belief: Belief = {
+      slug: 'webhook',
+      path: 'agents/orion/world/entities/webhook.md',
+      data,
+      body: '',
+    };
+    // t0 was folded (its use is older than the fold); t999 is new; both failed, and many more failed.
+    const uses = [
+      { task: 't0', at: at(0), success: false },
+      { task: 't999', at: at(500), success: false },
+      ...Array.from({ length: 10 }, (_, i) => ({ task: `f${i}`, at: at(600 + i), success: false })),
+    ];
+    const update = discreditFailingBeliefs(
+      [belief],
+      new Map([['world/entities/webhook.md', uses]]),
+      {
+        agent: 'orion',
+        now: at(700),
+      },
+    );
+    const after = update.beliefs.get(belief.path)!;
+    const against = after.data.evidence.filter((e) => !e.supports).map((e) => e.task);
+    expect(against).not.toContain('t0');
+    expect(against).toContain('t999');
+    expect(tallyEvidence(after.data)).toMatchObject({ supporting: 301, contradicting: 11 });
+  });
+});
+
+describe('a belief file grown past the limit before folding', () => {
+  let repo: TestRepo;
+  afterEach(() => repo?.cleanup());
+
+  it('learns again through the loop: the next word folds it under the bounds, counts intact', async () => {
+    repo = await makeRepo();
+    const now = steppingClock('2026-05-01T09:00:00Z');
+    const scripts = new Map<string, ScriptedMemory>();
+    const model = scriptedModel((request) => scripts.get(request.taskId) ?? {});
+    const run = (id: string) =>
+      runIteration(
+        { repoRoot: repo.dir, git: repo.git, model, now },
+        taskFromText('orion', `Task ${id}`, id),
+      );
+    scripts.set('t1', { hypotheses: [entityProposal('Webhook', 'webhook')] });
+    expect((await run('t1')).status).toBe('done');
+
+    // 1,300 tasks' words with long notes, as an agent would have written them over a long life.
+    const path = 'agents/orion/world/hypotheses/webhook.md';
+    const before = loadWorld(repo.dir, 'orion').find((b) => b.path === path)!;
+    const note =
+      'the answer relied on the webhook signature check, and the check held as described';
+    const evidence = [
+      ...before.data.evidence,
+      ...Array.from({ length: 1300 }, (_, i): Evidence => ({
+        task: `old-${i}`,
+        supports: i % 7 !== 0,
+        at: at(i),
+        note: `${note} (${i})`,
+        source: { kind: 'cli' },
+      })),
+    ];
+    writeFileSync(
+      join(repo.dir, path),
+      renderBelief({ ...before, data: { ...before.data, evidence } }),
+    );
+    await repo.git.exec(['add', path]);
+    await commitStaged(repo.git, 'a long life of evidence');
+    const grown = statSync(join(repo.dir, path)).size;
+    expect(grown).toBeGreaterThan(200 * 1024);
+    const whole = tallyEvidence({ evidence });
+
+    scripts.set('t2', {
+      evidence: [{ target: 'world/hypotheses/webhook.md', supports: true, note: 'seen' }],
+    });
+    const result = await run('t2');
+    expect(result.status).toBe('done');
+    expect(result.refused).toEqual([]);
+    const status = await repo.git.exec(['status', '--porcelain']);
+    expect(status.stdout).toBe('');
+
+    const size = statSync(join(repo.dir, path)).size;
+    expect(size).toBeLessThan(EVIDENCE_BOUNDS.keptBytes * 1.5);
+    const after = loadWorld(repo.dir, 'orion').find((b) => b.path === path)!;
+    expect(after.data.evidence_folded).toBeDefined();
+    expect(after.data.evidence.at(-1)?.task).toBe('t2');
+    const tally = tallyEvidence(after.data);
+    expect(tally.supporting).toBe(whole.supporting + 1);
+    expect(tally.contradicting).toBe(whole.contradicting);
+    const text = readFileSync(join(repo.dir, path), 'utf8');
+    expect(text).toMatch(/^evidence_folded:\n {2}tasks: \d+/m);
+  });
+});
