@@ -537,9 +537,7 @@ describe('contradictions and second thoughts', () => {
       contradicting: 0,
     });
     const restored = applyVerdict(supported, { ...input, verdict: 'right', taskId: 's2' })!;
-    expect(confidenceFromEvidence(restored.data)).toBe(
-      confidenceFromEvidence(belief.data),
-    );
+    expect(confidenceFromEvidence(restored.data)).toBe(confidenceFromEvidence(belief.data));
     expect(applyVerdict(belief, { ...input, taskId: 'never-touched' })).toBeUndefined();
   });
 

@@ -278,8 +278,7 @@ function pairKey(a: string, b: string): string {
 function canonicalOrder(a: Belief, b: Belief): number {
   const settled = Number(b.data.kind !== 'hypothesis') - Number(a.data.kind !== 'hypothesis');
   if (settled !== 0) return settled;
-  const support =
-    tallyEvidence(b.data).supporting - tallyEvidence(a.data).supporting;
+  const support = tallyEvidence(b.data).supporting - tallyEvidence(a.data).supporting;
   if (support !== 0) return support;
   const age = Date.parse(a.data.created) - Date.parse(b.data.created);
   if (age) return age;

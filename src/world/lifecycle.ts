@@ -391,11 +391,7 @@ export function promoteHypotheses(
             status: 'active',
             ...tail,
           };
-    const why = describe(
-      tally.supporting,
-      tally.contradicting,
-      confidenceFromEvidence(data),
-    );
+    const why = describe(tally.supporting, tally.contradicting, confidenceFromEvidence(data));
     const promoted: Belief = {
       slug,
       path,

@@ -32,8 +32,7 @@ function preference(a: Belief, b: Belief): number {
   if (live !== 0) return live;
   const settled = Number(b.data.kind !== 'hypothesis') - Number(a.data.kind !== 'hypothesis');
   if (settled !== 0) return settled;
-  const support =
-    tallyEvidence(b.data).supporting - tallyEvidence(a.data).supporting;
+  const support = tallyEvidence(b.data).supporting - tallyEvidence(a.data).supporting;
   return support !== 0 ? support : a.path.localeCompare(b.path);
 }
 
