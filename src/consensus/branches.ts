@@ -32,7 +32,7 @@ import {
   type RecordedVote,
 } from './proposal.js';
 import type { Decision } from './quorum.js';
-import { addClaimToSegment, segmentPath } from './segment-update.js';
+import { addClaimToSegment, segmentPartAt, segmentPath } from './segment-update.js';
 import type { MergeAnswer, ProposalHost, ProposalSnapshot } from './settle.js';
 
 export interface ConsensusRepo {
@@ -298,13 +298,15 @@ export function localProposalHost(repo: ConsensusRepo): ProposalHost {
       if (current.head !== snapshot.head) return 'head-changed';
       await refuseForeignChanges(git, current);
       const mergedAt = nowOf(repo);
+      const target = await segmentPartAt(git, 'HEAD', current.data.topic);
+      const segment = target.path;
       const data: ProposalData = {
         ...current.data,
         status: 'merged',
         merged_at: mergedAt,
         outcome: 'accepted',
+        segment,
       };
-      const segment = segmentPath(data.topic);
       const { tally } = decision;
       await landChange(
         {
@@ -317,10 +319,7 @@ export function localProposalHost(repo: ConsensusRepo): ProposalHost {
         },
         async (writer) => {
           writer.write(current.path, renderProposal(data));
-          writer.write(
-            segment,
-            addClaimToSegment(await git.fileAt('HEAD', segment), data, tally, mergedAt),
-          );
+          writer.write(segment, addClaimToSegment(target, data, tally, mergedAt));
           return { message: mergeMessage(data, decision), value: undefined };
         },
       );
@@ -423,7 +422,7 @@ export function mergeMessage(data: ProposalData, decision: Decision & { action: 
     body: [
       `Proposed by ${data.proposer}; ${decision.reason}.`,
       '',
-      `The claim joins ${segmentPath(data.topic)}:`,
+      `The claim joins ${data.segment ?? segmentPath(data.topic)}:`,
       '',
       data.claim.trim(),
     ],

@@ -30,7 +30,7 @@ import {
   type ProposalData,
 } from './proposal.js';
 import { describeSupport, stillNeeded, type Decision } from './quorum.js';
-import { addClaimToSegment, segmentPath } from './segment-update.js';
+import { addClaimToSegment, segmentPartAt, segmentPath } from './segment-update.js';
 import type { MergeAnswer, ProposalHost, ProposalSnapshot } from './settle.js';
 
 const WRITERS = ['admin', 'maintain', 'write'];
@@ -121,17 +121,20 @@ export function githubProposalHost(input: GitHubHostInput): ProposalHost {
       const data = await fileAt(snapshot.head, snapshot.number);
       if (!data) return 'head-changed';
       let head = snapshot.head;
+      let segment = data.segment ?? segmentPath(data.topic);
       if (data.status !== 'merged') {
         // The merged change carries the segment and the record: one commit on the evaluated head.
         const mergedAt = now();
+        const base = await git.fetchBranch(remote, pr.baseRef);
+        const target = await segmentPartAt(git, base, data.topic);
+        segment = target.path;
         const record: ProposalData = {
           ...data,
           status: 'merged',
           merged_at: mergedAt,
           outcome: 'accepted',
+          segment,
         };
-        const segment = segmentPath(data.topic);
-        const base = await git.fetchBranch(remote, pr.baseRef);
         const files = [
           {
             path: checkMemoryPath(data.proposer, proposalPath(snapshot.number)),
@@ -139,12 +142,7 @@ export function githubProposalHost(input: GitHubHostInput): ProposalHost {
           },
           {
             path: checkMemoryPath(data.proposer, segment, { segments: true }),
-            content: addClaimToSegment(
-              await git.fileAt(base, segment),
-              record,
-              decision.tally,
-              mergedAt,
-            ),
+            content: addClaimToSegment(target, record, decision.tally, mergedAt),
           },
         ];
         const local = `agentos/merging-${snapshot.number}`;
@@ -178,7 +176,7 @@ export function githubProposalHost(input: GitHubHostInput): ProposalHost {
         case 'merged':
           await platform.comment(
             pr.number,
-            `Merged by quorum: ${describeSupport(decision.tally)}. The claim is now in \`${segmentPath(data.topic)}\`.`,
+            `Merged by quorum: ${describeSupport(decision.tally)}. The claim is now in \`${segment}\`.`,
           );
           logger.info(`merged ${data.proposal} (#${pr.number})`);
           return 'merged';

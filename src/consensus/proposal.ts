@@ -42,8 +42,10 @@ export type RecordedVote = z.infer<typeof RecordedVoteSchema>;
 export const ProposalSchema = z.looseObject({
   proposal: z.string().regex(/^prop-\d{3,}$/, 'must be prop-NNN'),
   subject: z.string().min(1),
-  /** The segment the claim joins on merge: shared/iac/segments/<topic>.md. */
+  /** The segment the claim joins on merge: shared/iac/segments/<topic>.md, or its newest part. */
   topic: slug,
+  /** The segment part the claim joined, once merged (segment-update.ts). */
+  segment: z.string().min(1).optional(),
   proposer: slug,
   claim: z.string().min(1),
   tags: tagList,

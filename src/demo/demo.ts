@@ -17,6 +17,7 @@ import { agentRelative } from '../memory/layout.js';
 import { initRepository } from '../scaffold/init.js';
 import { runLearning, type LearningResult } from '../learning/run.js';
 import { listProposals } from '../consensus/branches.js';
+import { segmentPath } from '../consensus/segment-update.js';
 
 export const DEMO_AGENT = 'orion';
 
@@ -145,7 +146,7 @@ export async function runDemo(options: {
     const d = proposal.data;
     const where =
       d.status === 'merged'
-        ? `merged ${d.merged_at?.slice(0, 10)} into shared/iac/segments/${d.topic}.md`
+        ? `merged ${d.merged_at?.slice(0, 10)} into ${d.segment ?? segmentPath(d.topic)}`
         : d.status;
     out(`  ${d.proposal}  ${d.subject} (by ${d.proposer}): ${where}`);
   }

@@ -570,6 +570,18 @@ export class Git {
     return result.exitCode === 0 ? result.stdout : undefined;
   }
 
+  /** The names of the files directly in `dir` at a commit or branch (none when it has no `dir`). */
+  async namesAt(revision: string, dir: string): Promise<string[]> {
+    const result = await this.exec(['ls-tree', '-z', '--name-only', revision, '--', `${dir}/`], {
+      allowFailure: true,
+    });
+    if (result.exitCode !== 0) return [];
+    return result.stdout
+      .split('\0')
+      .filter(Boolean)
+      .map((path) => path.slice(path.lastIndexOf('/') + 1));
+  }
+
   /** A ref's commit; undefined when it does not exist. */
   async resolveRef(ref: string): Promise<string | undefined> {
     const result = await this.exec(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], {
