@@ -22,6 +22,13 @@ import { beliefKeys, WorldIndex } from './resolve.js';
 /** A belief keeps at most this many aliases; further names the model offers are not recorded. */
 export const MAX_ALIASES = 20;
 
+/**
+ * A belief keeps the nominations of the newest this many tasks per other belief: a pair the rules
+ * never merge (two differing short names, say) would otherwise gain an item per task for ever. The
+ * duplicate rules compare counts from 3 up, so only ties above this many can come out otherwise.
+ */
+export const MAX_NOMINATIONS_PER_PAIR = 50;
+
 export interface Refusal {
   /** What was proposed, as the model named it. */
   item: string;
@@ -84,12 +91,14 @@ export function observe(
     if (observation.hypothesesOnly && target.data.kind !== 'hypothesis') return;
     const nominations = target.data.duplicate_nominations ?? [];
     if (nominations.some((n) => n.of === other.path && n.task === observation.taskId)) return;
+    const same = nominations.filter((n) => n.of === other.path);
+    const dropped = new Set(same.slice(0, Math.max(0, same.length + 1 - MAX_NOMINATIONS_PER_PAIR)));
     set({
       ...target,
       data: {
         ...target.data,
         duplicate_nominations: [
-          ...nominations,
+          ...nominations.filter((n) => !dropped.has(n)),
           { of: other.path, task: observation.taskId, at: observation.at, note },
         ],
       },

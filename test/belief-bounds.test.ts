@@ -1,6 +1,7 @@
-// Bounded evidence: a belief's oldest tasks fold into counts, and every rule that reads evidence
-// gives the same answer before and after; an over-grown belief file from before the fold keeps
-// learning through the real loop.
+// A belief's lists stay bounded over an agent's whole life: its oldest tasks' evidence folds into
+// counts, and every rule that reads evidence gives the same answer before and after (an over-grown
+// belief file from before the fold keeps learning through the real loop); duplicate nominations
+// keep the newest tasks per pair.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discreditFailingBeliefs } from '../src/learning/belief-outcomes.js';
@@ -23,6 +24,7 @@ import {
   withEvidence,
 } from '../src/world/evidence-fold.js';
 import { isTrusted } from '../src/world/provenance.js';
+import { MAX_NOMINATIONS_PER_PAIR, observe } from '../src/world/observe.js';
 import { Random } from '../src/bench/random.js';
 import { entityProposal, scriptedModel, type ScriptedMemory } from './helpers/model.js';
 import { commitStaged } from './helpers/person.js';
@@ -269,5 +271,48 @@ describe('a belief file grown past the limit before folding', () => {
     expect(tally.contradicting).toBe(whole.contradicting);
     const text = readFileSync(join(repo.dir, path), 'utf8');
     expect(text).toMatch(/^evidence_folded:\n {2}tasks: \d+/m);
+  });
+});
+
+describe('duplicate nominations', () => {
+  it('keep the newest 50 tasks per pair that the rules never merge', () => {
+    const entity = (slug: string, name: string): Belief => ({
+      slug,
+      path: `agents/orion/world/entities/${slug}.md`,
+      body: '',
+      data: {
+        kind: 'entity',
+        name,
+        aliases: [],
+        tags: [],
+        confidence: 0.5,
+        evidence: [],
+        created: at(0),
+        valid_at: null,
+        invalid_at: null,
+        superseded_by: null,
+        status: 'active',
+      },
+    });
+    let world = [entity('api', 'API'), entity('apm', 'APM')];
+    for (let i = 0; i < 60; i++) {
+      const change = observe(world, {
+        agent: 'orion',
+        taskId: `t${i}`,
+        at: at(i),
+        hypotheses: [],
+        evidence: [],
+        duplicates: [
+          { target: 'world/entities/api.md', duplicate_of: 'world/entities/apm.md', note: 'same' },
+        ],
+        hypothesesOnly: false,
+      });
+      world = world.map((b) => change.beliefs.get(b.path) ?? b);
+    }
+    const nominations = world[0]!.data.duplicate_nominations ?? [];
+    expect(nominations).toHaveLength(MAX_NOMINATIONS_PER_PAIR);
+    expect(nominations.map((n) => n.task)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `t${i + 10}`),
+    );
   });
 });
