@@ -4,7 +4,7 @@
 // that subject has the segment in its context.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openProposal } from '../src/consensus/branches.js';
+import { listProposals, openProposal } from '../src/consensus/branches.js';
 import { contextItems } from '../src/context/assemble.js';
 import { runIteration } from '../src/loop/iteration.js';
 import { taskFromText } from '../src/loop/task.js';
@@ -13,7 +13,7 @@ import { scriptedModel } from './helpers/model.js';
 import { repoRewardRecords } from './helpers/rewards.js';
 import { commitStaged } from './helpers/person.js';
 import { makeRepo, type TestRepo } from './helpers/repo.js';
-import { CLAIM, refutedHypothesis, threeAgentRepo } from './helpers/consensus.js';
+import { CLAIM, promotedEntity, refutedHypothesis, threeAgentRepo } from './helpers/consensus.js';
 
 async function cli(repo: TestRepo, ...args: string[]) {
   return runCli(['consensus', '--dir', repo.dir, ...args]);
@@ -144,6 +144,40 @@ describe('agentos consensus on plain git', () => {
     const run = await runCli(['run', '--dir', repo.dir, '--agent', 'iris']);
     expect(run.code).toBe(0);
     expect(repo.read('agents/iris/context.md')).toContain('shared/iac/segments/api-knowledge.md');
+  });
+
+  it('a proposal lists the belief’s newest 10 supporting tasks with the commits that recorded them', async () => {
+    repo = await threeAgentRepo(2);
+    const tasks = Array.from({ length: 14 }, (_, i) => `t${i + 1}`);
+    const commits = new Map<string, string>();
+    for (const task of tasks.slice(0, 13)) {
+      await repo.git.exec([
+        'commit',
+        '--allow-empty',
+        '-q',
+        '-m',
+        `Task ${task}\n\nAgentOS-Task: ${task}`,
+      ]);
+      commits.set(task, await repo.git.headSha());
+    }
+    repo.write(
+      'agents/orion/world/entities/rate-limiter-taxonomy.md',
+      promotedEntity('API rate limiter taxonomy', ['api-knowledge'], tasks, CLAIM),
+    );
+    await repo.git.add(['agents']);
+    await commitStaged(repo.git, 'More support');
+    const proposed = await cli(
+      repo,
+      '--propose',
+      'world/entities/rate-limiter-taxonomy.md',
+      '--agent',
+      'orion',
+    );
+    expect(proposed.code).toBe(0);
+    const [proposal] = await listProposals(repo.git);
+    expect(proposal?.data.evidence.map((e) => [e.task, e.commit])).toEqual(
+      tasks.slice(4).map((task) => [task, commits.get(task) ?? null]),
+    );
   });
 
   it('numbers never collide: two runs proposing at once take different numbers, above every branch in use', async () => {

@@ -29,24 +29,43 @@ import type { ProposalEvidence } from '../consensus/proposal.js';
 import { settleProposal, type SettleOutcome } from '../consensus/settle.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 
-/** The commit that recorded a task (its `AgentOS-Task` trailer), if the history has one. */
-async function taskCommit(git: Git, task: string): Promise<string | null> {
+/** A proposal lists the newest this many supporting tasks of its belief, with their commits. */
+export const PROPOSAL_EVIDENCE_TASKS = 10;
+
+/**
+ * The commit that recorded each task (its `AgentOS-Task` trailer; the newest, when a retry
+ * recorded it again), found in one pass over the history.
+ */
+async function taskCommits(git: Git, tasks: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (tasks.length === 0) return found;
   const result = await git.exec(
-    ['log', '-1', '--format=%H', '--fixed-strings', `--grep=AgentOS-Task: ${task}`],
+    [
+      'log',
+      '--fixed-strings',
+      ...tasks.map((task) => `--grep=AgentOS-Task: ${task}`),
+      '--format=%H%x00%(trailers:key=AgentOS-Task,valueonly,separator=%x00)',
+    ],
     { allowFailure: true },
   );
-  return result.stdout.trim() || null;
+  const wanted = new Set(tasks);
+  for (const line of result.stdout.split('\n')) {
+    const [commit, ...named] = line.split('\0');
+    for (const task of named.map((t) => t.trim()))
+      if (commit && wanted.has(task) && !found.has(task)) found.set(task, commit);
+  }
+  return found;
 }
 
+/** The newest supporting tasks of a belief, and the commits that recorded them. */
 async function evidenceOf(git: Git, belief: Belief): Promise<ProposalEvidence[]> {
-  const tally = tallyEvidence(belief.data);
-  return Promise.all(
-    tally.supportingTasks.map(async (task) => ({
-      task,
-      commit: await taskCommit(git, task),
-      note: 'supported the belief',
-    })),
-  );
+  const tasks = tallyEvidence(belief.data).supportingTasks.slice(-PROPOSAL_EVIDENCE_TASKS);
+  const commits = await taskCommits(git, tasks);
+  return tasks.map((task) => ({
+    task,
+    commit: commits.get(task) ?? null,
+    note: 'supported the belief',
+  }));
 }
 
 /** Finds a belief by repository path, agent-relative path, slug or name. */
