@@ -39,6 +39,28 @@ function at(minute: number): string {
     .replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** An active entity with no evidence yet. */
+function entity(slug: string, name: string): Belief<EntityData> {
+  return {
+    slug,
+    path: `agents/orion/world/entities/${slug}.md`,
+    body: '',
+    data: {
+      kind: 'entity',
+      name,
+      aliases: [],
+      tags: [],
+      confidence: 0.5,
+      evidence: [],
+      created: at(0),
+      valid_at: null,
+      invalid_at: null,
+      superseded_by: null,
+      status: 'active',
+    },
+  };
+}
+
 /**
  * `words` words: mostly a new task's first word, sometimes one of the last ten tasks speaking
  * again (changing its mind, or taking its word back), as feedback and retries do while a task is
@@ -164,30 +186,10 @@ describe('folding a belief’s older evidence', () => {
       at: at(i),
       note: null,
     }));
-    const data = withEvidence<EntityData>(
-      {
-        kind: 'entity',
-        name: 'Webhook',
-        aliases: [],
-        tags: [],
-        confidence: 0,
-        evidence: [],
-        created: at(0),
-        valid_at: null,
-        invalid_at: null,
-        superseded_by: null,
-        status: 'active',
-      },
-      whole,
-      at(400),
-    );
+    const webhook = entity('webhook', 'Webhook');
+    const data = withEvidence(webhook.data, whole, at(400));
     expect(data.evidence_folded?.tasks).toBe(101);
-    const belief: Belief = {
-      slug: 'webhook',
-      path: 'agents/orion/world/entities/webhook.md',
-      data,
-      body: '',
-    };
+    const belief: Belief = { ...webhook, data };
     // t0 was folded (its use is older than the fold); t999 is new; both failed, and many more failed.
     const uses = [
       { task: 't0', at: at(0), success: false },
@@ -276,25 +278,7 @@ describe('a belief file grown past the limit before folding', () => {
 
 describe('duplicate nominations', () => {
   it('keep the newest 50 tasks per pair that the rules never merge', () => {
-    const entity = (slug: string, name: string): Belief => ({
-      slug,
-      path: `agents/orion/world/entities/${slug}.md`,
-      body: '',
-      data: {
-        kind: 'entity',
-        name,
-        aliases: [],
-        tags: [],
-        confidence: 0.5,
-        evidence: [],
-        created: at(0),
-        valid_at: null,
-        invalid_at: null,
-        superseded_by: null,
-        status: 'active',
-      },
-    });
-    let world = [entity('api', 'API'), entity('apm', 'APM')];
+    let world: Belief[] = [entity('api', 'API'), entity('apm', 'APM')];
     for (let i = 0; i < 60; i++) {
       const change = observe(world, {
         agent: 'orion',

@@ -15,32 +15,10 @@ import {
 } from './helpers/action.js';
 import { startFakeGitHub, type FakeGitHub } from './helpers/fake-github.js';
 import { commitStaged } from './helpers/person.js';
+import { CLAIM, promotedEntity } from './helpers/consensus.js';
 
-const AT = '2026-05-01T09:00:00Z';
 const BRANCH = 'agentos/proposal-001';
 const PROPOSAL = 'shared/iac/proposals/prop-001.md';
-const CLAIM =
-  'Vendor API rate limiters commonly fall into token bucket and fixed window families; token bucket allows short bursts.';
-
-/** A promoted entity as a learning run leaves it, supported by three tasks run from the CLI. */
-function promotedEntity(name: string, tags: string[], tasks: string[], claim: string): string {
-  return [
-    '---',
-    'kind: entity',
-    `name: ${JSON.stringify(name)}`,
-    `tags: [${tags.join(', ')}]`,
-    'confidence: 0.8',
-    'status: active',
-    `created: ${AT}`,
-    'promoted_from: world/hypotheses/x.md',
-    'evidence:',
-    ...tasks.flatMap((task) => [`  - task: ${task}`, '    supports: true', `    at: ${AT}`]),
-    '---',
-    '',
-    claim,
-    '',
-  ].join('\n');
-}
 
 /** A remote where orion holds a proposable belief and iris one that grounds a yes vote. */
 async function seededRemote(): Promise<string> {

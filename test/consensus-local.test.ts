@@ -19,6 +19,11 @@ async function cli(repo: TestRepo, ...args: string[]) {
   return runCli(['consensus', '--dir', repo.dir, ...args]);
 }
 
+/** orion proposes its rate limiter taxonomy. */
+function proposeTaxonomy(repo: TestRepo) {
+  return cli(repo, '--propose', 'world/entities/rate-limiter-taxonomy.md', '--agent', 'orion');
+}
+
 describe('shared proposals from answers, and segments in reward records', () => {
   let repo: TestRepo;
   afterEach(() => repo?.cleanup());
@@ -77,13 +82,7 @@ describe('agentos consensus on plain git', () => {
 
   it('orion proposes, iris and kai vote yes, the quorum merges it and the next task sees the segment', async () => {
     repo = await threeAgentRepo(2);
-    const proposed = await cli(
-      repo,
-      '--propose',
-      'world/entities/rate-limiter-taxonomy.md',
-      '--agent',
-      'orion',
-    );
+    const proposed = await proposeTaxonomy(repo);
     expect(proposed.stderr).toBe('');
     expect(proposed.stdout).toContain('orion proposed prop-001 on agentos/proposal-001');
     // The working tree and the default branch are untouched until the merge.
@@ -166,13 +165,7 @@ describe('agentos consensus on plain git', () => {
     );
     await repo.git.add(['agents']);
     await commitStaged(repo.git, 'More support');
-    const proposed = await cli(
-      repo,
-      '--propose',
-      'world/entities/rate-limiter-taxonomy.md',
-      '--agent',
-      'orion',
-    );
+    const proposed = await proposeTaxonomy(repo);
     expect(proposed.code).toBe(0);
     const [proposal] = await listProposals(repo.git);
     expect(proposal?.data.evidence.map((e) => [e.task, e.commit])).toEqual(
