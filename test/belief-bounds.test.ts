@@ -24,6 +24,7 @@ import {
   withEvidence,
 } from '../src/world/evidence-fold.js';
 import { isTrusted } from '../src/world/provenance.js';
+import { beliefFacts } from '../src/metrics/read.js';
 import { MAX_NOMINATIONS_PER_PAIR, observe } from '../src/world/observe.js';
 import { Random } from '../src/bench/random.js';
 import { entityProposal, scriptedModel, type ScriptedMemory } from './helpers/model.js';
@@ -98,6 +99,7 @@ function answers(record: EvidenceRecord) {
     firstSupportAt: tally.firstSupportAt,
     confidence: beliefConfidence(record, at(100_000)),
     trusted: isTrusted(belief),
+    firstContradiction: beliefFacts({ path: 'x.md', data: belief.data }).contradictedAt[0],
   };
 }
 
