@@ -25,10 +25,15 @@ import { RecentlyUsed } from './recently-used.js';
 /**
  * Records of the shards this process decoded last for a store that keeps them (an iteration's, see
  * `open`), by blob id: content never changes under its id, and every iteration reads the newest
- * shards again for its recent rewards (2,560 records when a date's shards hold fewer than it asks
- * for). Frozen, since every reader shares them.
+ * shards again for its recent rewards, a date's shards together. Bounded by records, not shards:
+ * a shard holds 256 records of 0.5 KB or 64 of 2 KB, and a bound the newest date's shards pass
+ * would decode them all again on every task. Frozen, since every reader shares them.
  */
-const decodedShards = new RecentlyUsed<string, RewardRecord[]>(16);
+export const KEPT_DECODED_RECORDS = 8_192;
+const decodedShards = new RecentlyUsed<string, RewardRecord[]>(
+  KEPT_DECODED_RECORDS,
+  (records) => records.length,
+);
 
 /** Forgets the records this process decoded: the next read takes them from the store, as a new process. */
 export function forgetDecodedShards(): void {
