@@ -5,6 +5,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { discreditFailingBeliefs } from '../src/learning/belief-outcomes.js';
+import { applyFeedback } from '../src/loop/feedback.js';
 import { runIteration } from '../src/loop/iteration.js';
 import { taskFromText } from '../src/loop/task.js';
 import type { EvidenceSource } from '../src/memory/evidence-source.js';
@@ -300,5 +301,67 @@ describe('duplicate nominations', () => {
     expect(nominations.map((n) => n.task)).toEqual(
       Array.from({ length: 50 }, (_, i) => `t${i + 10}`),
     );
+  });
+});
+
+describe('feedback on a task whose word was folded', () => {
+  let repo: TestRepo;
+  afterEach(() => repo?.cleanup());
+
+  it('leaves the belief as it was and says so in the feedback commit', async () => {
+    repo = await makeRepo();
+    let current = '2026-05-01T09:00:00Z';
+    const now = () => new Date(current);
+    const scripts = new Map<string, ScriptedMemory>();
+    const model = scriptedModel((request) => scripts.get(request.taskId) ?? {});
+    const run = (id: string) =>
+      runIteration(
+        { repoRoot: repo.dir, git: repo.git, model, now },
+        taskFromText('orion', `Task ${id}`, id),
+      );
+    scripts.set('t1', { hypotheses: [entityProposal('Webhook', 'webhook')] });
+    expect((await run('t1')).status).toBe('done');
+
+    // 400 later tasks' words, then t2's: t1's word is among the oldest, and folds.
+    const path = 'agents/orion/world/hypotheses/webhook.md';
+    const before = loadWorld(repo.dir, 'orion').find((b) => b.path === path)!;
+    const later = Array.from({ length: 400 }, (_, i): Evidence => ({
+      task: `later-${i}`,
+      supports: true,
+      at: new Date(Date.parse('2026-05-01T10:00:00Z') + i * 1000).toISOString(),
+      note: null,
+    }));
+    const evidence = [...before.data.evidence, ...later];
+    writeFileSync(
+      join(repo.dir, path),
+      renderBelief({ ...before, data: { ...before.data, evidence } }),
+    );
+    await repo.git.exec(['add', path]);
+    await commitStaged(repo.git, 'later words');
+    current = '2026-05-01T12:00:00Z';
+    scripts.set('t2', {
+      evidence: [{ target: 'world/hypotheses/webhook.md', supports: true, note: 'seen' }],
+    });
+    expect((await run('t2')).status).toBe('done');
+    const folded = loadWorld(repo.dir, 'orion').find((b) => b.path === path)!;
+    expect(folded.data.evidence.some((e) => e.task === 't1')).toBe(false);
+    const tallyBefore = tallyEvidence(folded.data);
+
+    current = '2026-05-01T13:00:00Z';
+    const result = await applyFeedback({
+      repoRoot: repo.dir,
+      git: repo.git,
+      taskId: 't1',
+      feedback: { by: 'ana', scores: { correctness: -1 }, note: null },
+      now,
+    });
+    expect(result.record.outcome).toBe('failure');
+    const after = loadWorld(repo.dir, 'orion').find((b) => b.path === path)!;
+    expect(tallyEvidence(after.data)).toEqual(tallyBefore);
+    const body = (await repo.git.exec(['log', '-1', '--format=%B'])).stdout;
+    expect(body).toContain(
+      "Beliefs whose word from this task is folded into counts (only a belief's newest tasks can be changed):",
+    );
+    expect(body).toContain(`- kept as it was: ${path}`);
   });
 });

@@ -18,6 +18,7 @@ import { recoverInterruptedChange } from '../memory/journal.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import { renderSkill, renderSkillsIndexPages, type Skill } from '../memory/skills.js';
 import { renderBelief, renderWorldIndexPages, type Belief } from '../world/beliefs.js';
+import { mayBeFolded } from '../world/evidence-fold.js';
 import { applyVerdict, verdictOf } from '../world/feedback.js';
 import { settleContradiction, type Transition } from '../world/lifecycle.js';
 import { WorldIndex } from '../world/resolve.js';
@@ -126,6 +127,19 @@ export function planFeedback(input: {
     if (learning === 'constrained' && target.data.kind !== 'hypothesis') continue;
     if (target.data.evidence.some((e) => e.task === input.taskId)) targets.set(target.path, target);
   }
+  // A word folded into counts (world/evidence-fold.ts) can no longer be replaced: say so, rather
+  // than leave the belief as it was in silence.
+  const folded = verdict
+    ? before.world_model_update.flatMap((id) => {
+        const belief = index.get(`${paths.root}/${id}`);
+        const target = belief && index.follow(belief);
+        return target &&
+          !targets.has(target.path) &&
+          mayBeFolded(target.data, input.taskId, before.at)
+          ? [target.path]
+          : [];
+      })
+    : [];
   for (const target of targets.values()) {
     const updated = applyVerdict(target, {
       taskId: input.taskId,
@@ -179,6 +193,13 @@ export function planFeedback(input: {
       '',
       `- updated ${memory.rewardIndex.locate(input.taskId)?.path ?? paths.rewardsDir}`,
       ...writes.map((write) => `- updated ${write.path}`),
+      ...(folded.length > 0
+        ? [
+            '',
+            "Beliefs whose word from this task is folded into counts (only a belief's newest tasks can be changed):",
+            ...folded.map((path) => `- kept as it was: ${path}`),
+          ]
+        : []),
       ...(transitions.length > 0
         ? [
             '',
