@@ -68,7 +68,66 @@ export function parseMarkdownFull<T>(
 /** Renders frontmatter plus body. Keys with undefined values are left out. */
 export function renderMarkdown(data: object, body: string): string {
   const clean = Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined));
-  const yaml = stringify(clean, { lineWidth: 0 }).trimEnd();
   const text = body.trim();
-  return `---\n${yaml}\n---\n${text ? `\n${text}\n` : ''}`;
+  return `---\n${renderFrontmatter(clean)}\n---\n${text ? `\n${text}\n` : ''}`;
+}
+
+/**
+ * One line per scalar, however long; an object met twice is written twice, never as a YAML alias
+ * (a file of aliases is one a reader must expand, and memory files refuse alias bombs).
+ */
+const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+
+/** Lists of maps at least this long are rendered item by item (see renderFrontmatter). */
+const ITEM_BY_ITEM_FROM = 16;
+/** Stands in for such a list while the rest is rendered; no value the runtime writes looks like it. */
+const LIST_MARK = 'agentos-rendered-list-4f1c9e-';
+/** The text of list items that cannot change (frozen, as the memory index serves them). */
+const renderedItems = new WeakMap<object, string>();
+
+/**
+ * The YAML of the frontmatter, as `stringify` writes it. A long list of maps (a belief's evidence,
+ * up to 300 items) is rendered one item at a time, and an item that cannot change is rendered once
+ * per process: a belief is rewritten whenever a task gives its word, and rendering its whole
+ * evidence again cost more than the rest of the iteration.
+ */
+function renderFrontmatter(data: Record<string, unknown>): string {
+  const lists: { mark: string; items: readonly object[] }[] = [];
+  const marked: Record<string, unknown> = { ...data };
+  for (const [key, value] of Object.entries(data)) {
+    if (!Array.isArray(value) || value.length < ITEM_BY_ITEM_FROM || !value.every(isPlainMap))
+      continue;
+    const mark = `${LIST_MARK}${lists.length}x`;
+    lists.push({ mark, items: value as object[] });
+    marked[key] = mark;
+  }
+  if (lists.length === 0) return stringify(data, YAML_OPTIONS).trimEnd();
+  let yaml = stringify(marked, YAML_OPTIONS).trimEnd();
+  for (const { mark, items } of lists) {
+    // The mark once, as the value of its key (a mark ends in "x": none is a prefix of another).
+    const at = yaml.indexOf(`: ${mark}`);
+    if (at < 0 || yaml.indexOf(mark) !== at + 2 || yaml.lastIndexOf(mark) !== at + 2)
+      return stringify(data, YAML_OPTIONS).trimEnd();
+    const block = items.map(renderItem).join('').trimEnd();
+    yaml = `${yaml.slice(0, at)}:\n${block}${yaml.slice(at + 2 + mark.length)}`;
+  }
+  return yaml;
+}
+
+/** One item of a list under a top-level key, as `stringify` writes it there: indented by two. */
+function renderItem(item: object): string {
+  const kept = renderedItems.get(item);
+  if (kept !== undefined) return kept;
+  const text = stringify([item], YAML_OPTIONS)
+    .split('\n')
+    .map((line) => (line === '' ? line : `  ${line}`))
+    .join('\n');
+  if (Object.isFrozen(item)) renderedItems.set(item, text);
+  return text;
+}
+
+function isPlainMap(value: unknown): value is object {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
 }
