@@ -5,6 +5,7 @@ import { stringify, type Document } from 'yaml';
 import type { z } from 'zod';
 import { MemoryFileError } from '../errors.js';
 import { fastFrontmatter } from './fast-frontmatter.js';
+import { RecentlyUsed } from './recently-used.js';
 import { parseYaml, validateYaml, type YamlSource } from './yaml-source.js';
 
 export interface MarkdownDocument<T> {
@@ -82,14 +83,17 @@ const YAML_OPTIONS = { lineWidth: 0, aliasDuplicateObjects: false } as const;
 const ITEM_BY_ITEM_FROM = 16;
 /** Stands in for such a list while the rest is rendered; no value the runtime writes looks like it. */
 const LIST_MARK = 'agentos-rendered-list-4f1c9e-';
-/** The text of list items that cannot change (frozen, as the memory index serves them). */
-const renderedItems = new WeakMap<object, string>();
+/**
+ * The text of list items rendered lately, by their content as JSON: a belief's file is read again
+ * after each write (new objects), but its items are the same content.
+ */
+const renderedItems = new RecentlyUsed<string, string>(8_192);
 
 /**
  * The YAML of the frontmatter, as `stringify` writes it. A long list of maps (a belief's evidence,
- * up to 300 items) is rendered one item at a time, and an item that cannot change is rendered once
- * per process: a belief is rewritten whenever a task gives its word, and rendering its whole
- * evidence again cost more than the rest of the iteration.
+ * up to 300 items) is rendered one item at a time, and an item rendered lately is not rendered
+ * again: a belief is rewritten whenever a task gives its word, and rendering its whole evidence
+ * again cost more than the rest of the iteration.
  */
 function renderFrontmatter(data: Record<string, unknown>): string {
   const lists: { mark: string; items: readonly object[] }[] = [];
@@ -116,14 +120,39 @@ function renderFrontmatter(data: Record<string, unknown>): string {
 
 /** One item of a list under a top-level key, as `stringify` writes it there: indented by two. */
 function renderItem(item: object): string {
-  const kept = renderedItems.get(item);
-  if (kept !== undefined) return kept;
+  const key = contentKey(item);
+  const kept = key === undefined ? undefined : renderedItems.peek(key);
+  if (kept !== undefined) return renderedItems.use(key as string, kept);
   const text = stringify([item], YAML_OPTIONS)
     .split('\n')
     .map((line) => (line === '' ? line : `  ${line}`))
     .join('\n');
-  if (Object.isFrozen(item)) renderedItems.set(item, text);
+  if (key !== undefined) renderedItems.use(key, text);
   return text;
+}
+
+/**
+ * The item as JSON, when JSON tells apart every value YAML writes differently (plain maps and
+ * lists, strings, booleans, null and finite numbers other than -0); undefined otherwise.
+ */
+function contentKey(item: object): string | undefined {
+  let exact = true;
+  let key: string;
+  try {
+    key = JSON.stringify(item, function (this: unknown, _name: string, value: unknown) {
+      if (value === undefined) exact = exact && !Array.isArray(this);
+      else if (typeof value === 'number')
+        exact = exact && Number.isFinite(value) && !Object.is(value, -0);
+      else if (typeof value === 'object' && value !== null && !Array.isArray(value))
+        exact = exact && isPlainMap(value);
+      else if (typeof value !== 'string' && typeof value !== 'boolean' && value !== null)
+        exact = false;
+      return value;
+    });
+  } catch {
+    return undefined; // a BigInt, or a cycle
+  }
+  return exact ? key : undefined;
 }
 
 function isPlainMap(value: unknown): value is object {
