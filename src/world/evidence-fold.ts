@@ -149,13 +149,19 @@ export function withEvidence<D extends BeliefData>(
   now: string,
 ): D {
   const folded = foldEvidence({ evidence, evidence_folded: data.evidence_folded });
-  const { evidence_folded: _dropped, ...rest } = data;
-  return {
-    ...rest,
-    evidence: folded.evidence,
-    ...(folded.evidence_folded ? { evidence_folded: folded.evidence_folded } : {}),
-    confidence: beliefConfidence(folded, now),
-  } as D;
+  // Keys in the order a belief file is read in (the fold right after the evidence), so a write
+  // moves no line that did not change.
+  const next: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (key === 'evidence_folded') continue;
+    if (key === 'confidence') next.confidence = beliefConfidence(folded, now);
+    else if (key !== 'evidence') next[key] = value;
+    else {
+      next.evidence = folded.evidence;
+      if (folded.evidence_folded) next.evidence_folded = folded.evidence_folded;
+    }
+  }
+  return next as D;
 }
 
 /**
