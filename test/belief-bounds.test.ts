@@ -137,6 +137,7 @@ describe('folding a belief’s older evidence', () => {
       tasks: 101,
       supporting: 90,
       contradicting: 11,
+      ever_supporting: 90,
       trusted_supporting: 90,
       through: at(100),
       first_support_at: at(1),
@@ -146,6 +147,28 @@ describe('folding a belief’s older evidence', () => {
     expect(foldEvidence({ evidence: whole.slice(0, 300) })).toEqual({
       evidence: whole.slice(0, 300),
     });
+  });
+
+  it('keeps the firewall’s answer when every untrusted support it folds was taken back', () => {
+    // Untrusted tasks supported it and had their word withdrawn: the belief still counts as
+    // supported by untrusted authors only, before and after the fold.
+    const withdrawn = Array.from({ length: 40 }, (_, i): Evidence[] => [
+      { task: `u${i}`, supports: true, at: at(2 * i), note: null, source: contributor },
+      { task: `u${i}`, supports: false, withdrawn: true, at: at(2 * i + 1), note: null },
+    ]).flat();
+    // The newest tasks, the ones kept item by item, only contradict it.
+    const against = Array.from({ length: 25 }, (_, i): Evidence => ({
+      task: `c${i}`,
+      supports: false,
+      at: at(100 + i),
+      note: null,
+    }));
+    const whole = [...withdrawn, ...against];
+    const folded = foldEvidence({ evidence: whole }, small);
+    expect(folded.evidence.every((e) => !e.supports)).toBe(true);
+    expect(folded.evidence_folded?.ever_supporting).toBeGreaterThan(0);
+    expect(answers(folded).trusted).toBe(false);
+    expect(answers({ evidence: whole }).trusted).toBe(false);
   });
 
   it('folds by size when long notes would pass the bound, keeping at least the newest task', () => {

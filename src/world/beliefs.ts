@@ -40,11 +40,12 @@ const count = z.number().int().min(0);
 export const EvidenceFoldSchema = z.looseObject({
   /** Distinct tasks folded, withdrawn words included. */
   tasks: count,
-  /** Folded tasks whose latest word supports the belief, and of those the trusted ones. */
+  /** Folded tasks whose latest word supports the belief; those whose latest word contradicts it. */
   supporting: count,
-  trusted_supporting: count,
-  /** Folded tasks whose latest word contradicts it. */
   contradicting: count,
+  /** Folded tasks that supported it in any word not withdrawn, and those of them from a trusted source. */
+  ever_supporting: count,
+  trusted_supporting: count,
   /** The newest time among the folded items: a task's word at or before it may have been folded. */
   through: timestamp,
   /** When the first folded supporting task spoke, and the first folded contradiction was recorded. */

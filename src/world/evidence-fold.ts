@@ -74,8 +74,9 @@ function addToFold(fold: EvidenceFold | undefined, items: readonly Evidence[]): 
     : {
         tasks: 0,
         supporting: 0,
-        trusted_supporting: 0,
         contradicting: 0,
+        ever_supporting: 0,
+        trusted_supporting: 0,
         through: items[0]?.at ?? '',
         first_support_at: null,
         first_contradiction_at: null,
@@ -85,12 +86,20 @@ function addToFold(fold: EvidenceFold | undefined, items: readonly Evidence[]): 
   for (const item of latest.values()) {
     next.tasks++;
     if (item.withdrawn === true) continue;
-    if (item.supports) {
-      next.supporting++;
-      if (isTrustedEvidence(item)) next.trusted_supporting++;
-    } else next.contradicting++;
+    if (item.supports) next.supporting++;
+    else next.contradicting++;
     next.last_word = item.supports ? 'supports' : 'contradicts';
   }
+  // The firewall reads items, not latest words (provenance.ts): any support, any trusted support.
+  const supported = new Set<string>();
+  const trusted = new Set<string>();
+  for (const item of items) {
+    if (!item.supports || item.withdrawn === true) continue;
+    supported.add(item.task);
+    if (isTrustedEvidence(item)) trusted.add(item.task);
+  }
+  next.ever_supporting += supported.size;
+  next.trusted_supporting += trusted.size;
   for (const item of items) {
     next.through = earliestOrLatest('latest', next.through, item.at) ?? next.through;
     if (item.withdrawn === true) continue;
@@ -129,6 +138,7 @@ function sumFolds(a: EvidenceFold, b: EvidenceFold): EvidenceFold {
   return {
     tasks: a.tasks + b.tasks,
     supporting: a.supporting + b.supporting,
+    ever_supporting: a.ever_supporting + b.ever_supporting,
     trusted_supporting: a.trusted_supporting + b.trusted_supporting,
     contradicting: a.contradicting + b.contradicting,
     through: newer.through,

@@ -28,7 +28,7 @@ export function isTrusted(belief: Belief): boolean {
   const folded = belief.data.evidence_folded;
   if (folded && folded.trusted_supporting > 0) return true;
   // One pass, no array: every belief of memory is asked when a process builds its context corpus.
-  let supported = folded !== undefined && folded.supporting > 0;
+  let supported = folded !== undefined && folded.ever_supporting > 0;
   for (const item of belief.data.evidence) {
     if (!isSupport(item)) continue;
     if (isTrustedEvidence(item)) return true;
@@ -47,7 +47,7 @@ export function untrustedSupporters(belief: Belief): string[] {
         ? `@${item.source.login} (${item.source.association ?? 'unknown'})`
         : item.task,
     );
-  const folded = belief.data.evidence_folded?.supporting ?? 0;
+  const folded = belief.data.evidence_folded?.ever_supporting ?? 0;
   return [...new Set(who), ...(folded > 0 ? [`${folded} earlier task(s)`] : [])];
 }
 
