@@ -238,52 +238,71 @@ describe('folding a belief’s older evidence', () => {
   });
 });
 
+const WEBHOOK = 'agents/orion/world/hypotheses/webhook.md';
+
+/**
+ * A repository whose agent runs scripted tasks (`run(id)` answers as `scripts` says), after task t1
+ * proposed the webhook hypothesis.
+ */
+async function scriptedAgent(now: () => Date) {
+  const repo = await makeRepo();
+  const scripts = new Map<string, ScriptedMemory>();
+  const model = scriptedModel((request) => scripts.get(request.taskId) ?? {});
+  const run = (id: string) =>
+    runIteration(
+      { repoRoot: repo.dir, git: repo.git, model, now },
+      taskFromText('orion', `Task ${id}`, id),
+    );
+  scripts.set('t1', { hypotheses: [entityProposal('Webhook', 'webhook')] });
+  expect((await run('t1')).status).toBe('done');
+  return { repo, scripts, run };
+}
+
+/** The webhook hypothesis with `items` added by hand and committed; its whole evidence after. */
+async function addWords(repo: TestRepo, items: readonly Evidence[]): Promise<Evidence[]> {
+  const before = loadWorld(repo.dir, 'orion').find((b) => b.path === WEBHOOK)!;
+  const evidence = [...before.data.evidence, ...items];
+  writeFileSync(
+    join(repo.dir, WEBHOOK),
+    renderBelief({ ...before, data: { ...before.data, evidence } }),
+  );
+  await repo.git.exec(['add', WEBHOOK]);
+  await commitStaged(repo.git, 'words given on the webhook');
+  return evidence;
+}
+
+/** What a task answers that gives its word on the webhook hypothesis. */
+const wordOnWebhook = (): ScriptedMemory => ({
+  evidence: [{ target: 'world/hypotheses/webhook.md', supports: true, note: 'seen' }],
+});
+
 describe('a belief file grown past the limit before folding', () => {
   let repo: TestRepo;
   afterEach(() => repo?.cleanup());
 
   it('learns again through the loop: the next word folds it under the bounds, counts intact', async () => {
-    repo = await makeRepo();
-    const now = steppingClock('2026-05-01T09:00:00Z');
-    const scripts = new Map<string, ScriptedMemory>();
-    const model = scriptedModel((request) => scripts.get(request.taskId) ?? {});
-    const run = (id: string) =>
-      runIteration(
-        { repoRoot: repo.dir, git: repo.git, model, now },
-        taskFromText('orion', `Task ${id}`, id),
-      );
-    scripts.set('t1', { hypotheses: [entityProposal('Webhook', 'webhook')] });
-    expect((await run('t1')).status).toBe('done');
-
+    const agent = await scriptedAgent(steppingClock('2026-05-01T09:00:00Z'));
+    repo = agent.repo;
     // 1,300 tasks' words with long notes, as an agent would have written them over a long life.
-    const path = 'agents/orion/world/hypotheses/webhook.md';
-    const before = loadWorld(repo.dir, 'orion').find((b) => b.path === path)!;
+    const path = WEBHOOK;
     const note =
       'the answer relied on the webhook signature check, and the check held as described';
-    const evidence = [
-      ...before.data.evidence,
-      ...Array.from({ length: 1300 }, (_, i): Evidence => ({
+    const evidence = await addWords(
+      repo,
+      Array.from({ length: 1300 }, (_, i): Evidence => ({
         task: `old-${i}`,
         supports: i % 7 !== 0,
         at: at(i),
         note: `${note} (${i})`,
         source: { kind: 'cli' },
       })),
-    ];
-    writeFileSync(
-      join(repo.dir, path),
-      renderBelief({ ...before, data: { ...before.data, evidence } }),
     );
-    await repo.git.exec(['add', path]);
-    await commitStaged(repo.git, 'a long life of evidence');
     const grown = statSync(join(repo.dir, path)).size;
     expect(grown).toBeGreaterThan(200 * 1024);
     const whole = tallyEvidence({ evidence });
 
-    scripts.set('t2', {
-      evidence: [{ target: 'world/hypotheses/webhook.md', supports: true, note: 'seen' }],
-    });
-    const result = await run('t2');
+    agent.scripts.set('t2', wordOnWebhook());
+    const result = await agent.run('t2');
     expect(result.status).toBe('done');
     expect(result.refused).toEqual([]);
     const status = await repo.git.exec(['status', '--porcelain']);
@@ -333,40 +352,24 @@ describe('feedback on a task whose word was folded', () => {
   afterEach(() => repo?.cleanup());
 
   it('leaves the belief as it was and says so in the feedback commit', async () => {
-    repo = await makeRepo();
     let current = '2026-05-01T09:00:00Z';
     const now = () => new Date(current);
-    const scripts = new Map<string, ScriptedMemory>();
-    const model = scriptedModel((request) => scripts.get(request.taskId) ?? {});
-    const run = (id: string) =>
-      runIteration(
-        { repoRoot: repo.dir, git: repo.git, model, now },
-        taskFromText('orion', `Task ${id}`, id),
-      );
-    scripts.set('t1', { hypotheses: [entityProposal('Webhook', 'webhook')] });
-    expect((await run('t1')).status).toBe('done');
-
+    const agent = await scriptedAgent(now);
+    repo = agent.repo;
     // 400 later tasks' words, then t2's: t1's word is among the oldest, and folds.
-    const path = 'agents/orion/world/hypotheses/webhook.md';
-    const before = loadWorld(repo.dir, 'orion').find((b) => b.path === path)!;
-    const later = Array.from({ length: 400 }, (_, i): Evidence => ({
-      task: `later-${i}`,
-      supports: true,
-      at: new Date(Date.parse('2026-05-01T10:00:00Z') + i * 1000).toISOString(),
-      note: null,
-    }));
-    const evidence = [...before.data.evidence, ...later];
-    writeFileSync(
-      join(repo.dir, path),
-      renderBelief({ ...before, data: { ...before.data, evidence } }),
+    const path = WEBHOOK;
+    await addWords(
+      repo,
+      Array.from({ length: 400 }, (_, i): Evidence => ({
+        task: `later-${i}`,
+        supports: true,
+        at: new Date(Date.parse('2026-05-01T10:00:00Z') + i * 1000).toISOString(),
+        note: null,
+      })),
     );
-    await repo.git.exec(['add', path]);
-    await commitStaged(repo.git, 'later words');
     current = '2026-05-01T12:00:00Z';
-    scripts.set('t2', {
-      evidence: [{ target: 'world/hypotheses/webhook.md', supports: true, note: 'seen' }],
-    });
-    expect((await run('t2')).status).toBe('done');
+    agent.scripts.set('t2', wordOnWebhook());
+    expect((await agent.run('t2')).status).toBe('done');
     const folded = loadWorld(repo.dir, 'orion').find((b) => b.path === path)!;
     expect(folded.data.evidence.some((e) => e.task === 't1')).toBe(false);
     const tallyBefore = tallyEvidence(folded.data);
