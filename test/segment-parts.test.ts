@@ -50,6 +50,25 @@ describe('segment parts', () => {
     expect(segmentPartOf('README.txt')).toBeUndefined();
   });
 
+  it('keeps a person’s words in a segment and adds the claims after them', () => {
+    const path = segmentPath('api-knowledge');
+    const byHand =
+      '---\ntitle: API knowledge\ntags: [api]\n---\n\nVendor APIs paginate with cursors.\n\nAsk Ana before changing this.\n';
+    const support = { yes: ['iris'], approvals: [] };
+    const once = addClaimToSegment({ path, existing: byHand }, merged(1), support, AT);
+    const twice = addClaimToSegment({ path, existing: once }, merged(2), support, AT);
+    expect(twice).toContain('Vendor APIs paginate with cursors.\n\nAsk Ana before changing this.');
+    expect(twice.indexOf('Ask Ana')).toBeLessThan(twice.indexOf('## Earlier claim 1'));
+    expect(twice.indexOf('## Earlier claim 1')).toBeLessThan(twice.indexOf('## Earlier claim 2'));
+    expect(twice).toMatch(/claims:\n {2}- proposal: prop-901\n[\s\S]*- proposal: prop-902\n/);
+    // A file the runtime wrote is written again from its claims, as before.
+    const fresh = addClaimToSegment({ path, existing: undefined }, merged(1), support, AT);
+    const again = addClaimToSegment({ path, existing: fresh }, merged(2), support, AT);
+    expect(again).toContain('Shared truths the agents agreed on.');
+    expect(again.match(/Shared truths the agents agreed on/g)).toHaveLength(1);
+    expect(again.indexOf('## Earlier claim 1')).toBeLessThan(again.indexOf('## Earlier claim 2'));
+  });
+
   it('a claim on a full topic opens its next part; the record and the merge commit name it', async () => {
     repo = await threeAgentRepo(2);
     let text: string | undefined;

@@ -88,13 +88,12 @@ export function addClaimToSegment(
 ): string {
   const { path, existing } = target;
   const part = segmentPartOf(path.slice(SEGMENTS_DIR.length + 1))?.part ?? 1;
-  const current = existing
-    ? parseMarkdown(path, existing, SegmentFileSchema).data
-    : {
-        title: part === 1 ? titleOf(proposal.topic) : `${titleOf(proposal.topic)} (part ${part})`,
-        tags: [],
-        claims: [],
-      };
+  const read = existing ? parseMarkdown(path, existing, SegmentFileSchema) : undefined;
+  const current = read?.data ?? {
+    title: part === 1 ? titleOf(proposal.topic) : `${titleOf(proposal.topic)} (part ${part})`,
+    tags: [],
+    claims: [],
+  };
   const claim: SegmentClaim = {
     proposal: proposal.proposal,
     subject: proposal.subject,
@@ -107,20 +106,36 @@ export function addClaimToSegment(
   const claims = [...current.claims.filter((c) => c.proposal !== claim.proposal), claim];
   const tags = [...new Set([...current.tags, ...proposal.tags])];
   const title = current.title ?? titleOf(proposal.topic);
-  const body = [
+  // A file whose text is not what the runtime writes for its claims holds a person's words: they
+  // stay, and the claim is added after them.
+  const written = read === undefined || read.body.trim() === segmentBody(title, current.claims);
+  const body = written
+    ? segmentBody(title, claims)
+    : `${read.body.trim()}\n\n${claimSection(claim).join('\n')}`;
+  return renderMarkdown({ ...current, title, tags, claims }, body);
+}
+
+/** The text the runtime writes for a segment part's claims. */
+function segmentBody(title: string, claims: readonly SegmentClaim[]): string {
+  return [
     `# ${title}`,
     '',
     'Shared truths the agents agreed on. Each claim merged by quorum from a proposal in',
     'shared/iac/proposals/; edit a claim through a new proposal.',
     '',
-    ...claims.flatMap((c) => [
-      `## ${c.subject}`,
-      '',
-      c.claim,
-      '',
-      `Agreed in ${c.proposal} on ${c.merged_at.slice(0, 10)}: proposed by ${c.proposer}; yes from ${c.yes.join(', ') || 'no agent'}${c.approvals.length > 0 ? `; approved by ${c.approvals.join(', ')}` : ''}.`,
-      '',
-    ]),
-  ].join('\n');
-  return renderMarkdown({ ...current, title, tags, claims }, body);
+    ...claims.flatMap(claimSection),
+  ]
+    .join('\n')
+    .trim();
+}
+
+function claimSection(c: SegmentClaim): string[] {
+  return [
+    `## ${c.subject}`,
+    '',
+    c.claim,
+    '',
+    `Agreed in ${c.proposal} on ${c.merged_at.slice(0, 10)}: proposed by ${c.proposer}; yes from ${c.yes.join(', ') || 'no agent'}${c.approvals.length > 0 ? `; approved by ${c.approvals.join(', ')}` : ''}.`,
+    '',
+  ];
 }
