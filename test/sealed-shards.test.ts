@@ -12,9 +12,10 @@ import {
   recentRecordPath,
 } from '../src/memory/reward-log.js';
 import type { RewardRecord } from '../src/memory/rewards.js';
-import { forgetDecodedShards } from '../src/memory/sealed-shards.js';
+import { forgetDecodedShards, SEALED_SHARDS_FORMAT } from '../src/memory/sealed-shards.js';
 import { appendRewardText } from '../src/memory/rewards.js';
 import { renderRewardLine } from '../src/memory/reward-lines.js';
+import { Random } from '../src/bench/random.js';
 import { makeRepo, type TestRepo } from './helpers/repo.js';
 import { sampleRewardRecord } from './helpers/rewards.js';
 
@@ -26,7 +27,7 @@ function record(taskId: string, minute: number, fields: Partial<RewardRecord> = 
 }
 
 function storeDir(repo: TestRepo): string {
-  return join(repo.dir, '.git', 'agentos', 'reward-shards-v2', AGENT);
+  return join(repo.dir, '.git', 'agentos', `reward-shards-v${SEALED_SHARDS_FORMAT}`, AGENT);
 }
 
 /** Every record of the shards, legacy file and recent/, parsed from the files alone. */
@@ -199,4 +200,47 @@ describe('the derived copy of sealed reward shards', () => {
     expect(existsSync(join(storeDir(repo), 'tasks.json'))).toBe(true);
     expect(readRewardIndex(repo.dir, AGENT).size).toBe(301);
   });
+});
+
+describe('the newest records of a busy day', () => {
+  let repo: TestRepo;
+  beforeEach(async () => {
+    repo = await makeRepo();
+  });
+  afterEach(() => repo.cleanup());
+
+  it.each([1, 2, 3, 4, 5])(
+    'are the full read’s last records, reading only the shards that can hold them (seed %i)',
+    (seed) => {
+      const rng = new Random(seed);
+      // The day before, then one day of 30 shards whose records interleave in time, with equal
+      // times, and copies of a task in two shards (the later file's copy is the one kept).
+      seal(
+        repo,
+        Array.from({ length: 50 }, (_, i) => record(`y-${i}`, -1440 + i)),
+      );
+      const tasks = Array.from({ length: 600 }, (_, i) => record(`d-${i}`, rng.int(0, 1000)));
+      const shards: RewardRecord[][] = Array.from({ length: 30 }, () => []);
+      for (const r of tasks) rng.pick(shards).push(r);
+      for (let i = 0; i < 20; i++) {
+        const copy = { ...rng.pick(tasks), outcome: 'partial' as const, reward: 0 as const };
+        rng.pick(shards).push(copy);
+      }
+      for (const shard of shards)
+        if (shard.length > 0)
+          seal(
+            repo,
+            [...shard].sort((a, b) => a.at.localeCompare(b.at)),
+          );
+
+      const all = readRewardLog(repo.dir, AGENT).records;
+      for (const cold of [true, false]) {
+        if (cold) rmSync(join(repo.dir, '.git', 'agentos'), { recursive: true, force: true });
+        forgetDecodedShards();
+        const index = readRewardIndex(repo.dir, AGENT);
+        for (const n of [1, 7, 60, 250, 640, 1000])
+          expect(JSON.stringify(index.recent(n))).toBe(JSON.stringify(all.slice(-n)));
+      }
+    },
+  );
 });

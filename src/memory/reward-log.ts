@@ -41,10 +41,10 @@ export const MAX_SHARD_BYTES = 128 * 1024;
 
 /** Parser kinds for the parse cache: bump the version when the parse or summary changes. */
 const RECORDS_KIND = 'reward-shard@1';
-const SUMMARY_KIND = 'reward-summary@2';
+const SUMMARY_KIND = 'reward-summary@3';
 // Sealed shards are read through the SealedShardStore (sealed-shards.ts), not the parse cache.
 const LEGACY_KIND = 'reward-legacy@1';
-const LEGACY_SUMMARY_KIND = 'reward-legacy-summary@2';
+const LEGACY_SUMMARY_KIND = 'reward-legacy-summary@3';
 
 const SHARD_NAME = /^\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.md$/;
 
@@ -165,6 +165,10 @@ interface FileFacts {
   failed: readonly string[];
   /** The latest time one of its records changed (null when it holds none), for a reflection's read. */
   latest: string | null;
+  /** The greatest record time `at`, as text (null when it holds none), for a window's read. */
+  lastAt: string | null;
+  /** How many records it holds. */
+  count: number;
 }
 
 function summaryOf(reader: LogReader, file: RewardFile): ShardSummary {
@@ -176,7 +180,7 @@ function summaryOf(reader: LogReader, file: RewardFile): ShardSummary {
       : reader.cache.parse(file.path, SUMMARY_KIND, (text) =>
           summarizeRecords(parseRewardLines(file.path, text)),
         );
-  return summary ?? { tasks: [], failed: [], latest: null };
+  return summary ?? { tasks: [], failed: [], latest: null, lastAt: null };
 }
 
 /**
@@ -195,7 +199,11 @@ function fileFacts(reader: LogReader, file: RewardFile): FileFacts {
     return { ...stored, holds };
   }
   const summary = summaryOf(reader, file);
-  return { ...summary, holds: (taskId) => summary.tasks.includes(taskId) };
+  return {
+    ...summary,
+    count: summary.tasks.length,
+    holds: (taskId) => summary.tasks.includes(taskId),
+  };
 }
 
 /** The task ids of a file, in its order. */
@@ -232,6 +240,25 @@ export function sealedGroups(files: readonly RewardFile[]): RewardFile[][] {
     date = file.kind === 'shard' ? fileDate : undefined;
   }
   return groups;
+}
+
+/**
+ * The oldest record a newest-first take of `wanted` tasks beyond `seen` would reach in `records`
+ * (in reading order), or undefined when they hold fewer such tasks.
+ */
+function oldestTaken(
+  records: readonly RewardRecord[],
+  wanted: number,
+  seen: ReadonlySet<string>,
+): RewardRecord | undefined {
+  const taken = new Set<string>();
+  for (let i = records.length - 1; i >= 0; i--) {
+    const record = records[i] as RewardRecord;
+    if (seen.has(record.task_id) || taken.has(record.task_id)) continue;
+    taken.add(record.task_id);
+    if (taken.size === wanted) return record;
+  }
+  return undefined;
 }
 
 /** The records of a group of files in reading order, each with the file it lives in. */
@@ -467,10 +494,44 @@ export function readRewardIndex(
     take(recentRecords.map((entry) => entry.record));
     for (let i = groups.length - 1; i >= 0 && newestFirst.length < n; i--) {
       const group = groups[i];
-      if (group) take(groupRecords(reader, group).records);
+      if (group)
+        take(groupRecords(reader, newestOfGroup(group, n - newestFirst.length, seen)).records);
     }
     reader.store.save(false);
     return newestFirst.reverse();
+  };
+
+  /**
+   * The files of a date's group that hold its newest `wanted` tasks (beyond `seen`), in name order:
+   * shards are read by their greatest record time, newest first, until the tasks read fill the
+   * window and no unread shard can hold a record the reading order puts after the oldest of them.
+   * A busy day's dozens of shards are not all decoded for the last 1,000 records.
+   */
+  const newestOfGroup = (
+    group: readonly RewardFile[],
+    wanted: number,
+    seen: ReadonlySet<string>,
+  ): RewardFile[] => {
+    if (group.length === 1) return [...group];
+    const byLastAt = group
+      .map((file) => ({ file, lastAt: fileFacts(reader, file).lastAt ?? '' }))
+      .sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0));
+    const read = new Set<RewardFile>();
+    let records = 0;
+    for (let k = 0; k < byLastAt.length; k++) {
+      const { file } = byLastAt[k] as { file: RewardFile };
+      read.add(file);
+      records += fileFacts(reader, file).count;
+      const next = byLastAt[k + 1];
+      if (next === undefined || next.lastAt === '') break; // the rest hold no records
+      if (records < wanted) continue;
+      const inOrder = group.filter((f) => read.has(f));
+      const oldest = oldestTaken(groupRecords(reader, inOrder).records, wanted, seen);
+      // Every unread record is at or before `next.lastAt`; one at the oldest taken time may still
+      // sort after it (by task id), so only an earlier time ends the read.
+      if (oldest !== undefined && next.lastAt < oldest.at) break;
+    }
+    return group.filter((f) => read.has(f));
   };
 
   const latestChange = (): string | undefined => {

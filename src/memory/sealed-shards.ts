@@ -4,11 +4,12 @@
 // a shard whose blob id has no entry (new, edited by hand, merged) is parsed and its entry rebuilt;
 // an entry that cannot be read or does not match its shape is ignored and rebuilt.
 //
-//   .git/agentos/reward-shards-v2/<agent>/summary.json   per blob: a Bloom filter of its task ids, the
-//                                                         failed ones, the latest time; per path: the
+//   .git/agentos/reward-shards-v3/<agent>/summary.json   per blob: a Bloom filter of its task ids, the
+//                                                         failed ones, the latest change, the greatest
+//                                                         record time; per path: the
 //                                                         stat stamp its blob id was seen with
-//   .git/agentos/reward-shards-v2/<agent>/tasks.json     per blob: its task ids (read only to map them all)
-//   .git/agentos/reward-shards-v2/<agent>/<blob>.json     a shard's validated records, as columns
+//   .git/agentos/reward-shards-v3/<agent>/tasks.json     per blob: its task ids (read only to map them all)
+//   .git/agentos/reward-shards-v3/<agent>/<blob>.json     a shard's validated records, as columns
 //
 // An iteration asks whether its task already has a record: the filters answer "no" for a new task
 // from a summary of a few hundred kilobytes, where the ids of 100,000 tasks would take megabytes.
@@ -41,17 +42,19 @@ export function forgetDecodedShards(): void {
 }
 
 /** Bump when a stored shape changes: a store of another version is never read. */
-export const SEALED_SHARDS_FORMAT = 2;
+export const SEALED_SHARDS_FORMAT = 3;
 const STORE_DIR = `reward-shards-v${SEALED_SHARDS_FORMAT}`;
 
 /**
  * What the log needs to know of a shard without its records: the task ids, which of them are failed
- * attempts, and the latest time one of its records changed (null when it holds none).
+ * attempts, the latest time one of its records changed, and the greatest record time `at` as the
+ * reading order compares it, as text (both null when it holds none).
  */
 export interface ShardSummary {
   tasks: string[];
   failed: string[];
   latest: string | null;
+  lastAt: string | null;
 }
 
 /** As stored: the task ids as a filter (the ids themselves are in tasks.json). */
@@ -61,6 +64,7 @@ export interface StoredShardSummary {
   bloom: string;
   failed: string[];
   latest: string | null;
+  lastAt: string | null;
 }
 
 /** A shard's records as columns (json-columns.ts), with the blob they were read from. */
@@ -144,12 +148,13 @@ export function decodeColumns(value: unknown, blob: string): RewardRecord[] | un
 
 function isSummary(value: unknown): value is StoredShardSummary {
   if (typeof value !== 'object' || value === null) return false;
-  const { count, bloom, failed, latest } = value as Partial<StoredShardSummary>;
+  const { count, bloom, failed, latest, lastAt } = value as Partial<StoredShardSummary>;
   return (
     typeof count === 'number' &&
     typeof bloom === 'string' &&
     Array.isArray(failed) &&
-    (latest === null || typeof latest === 'string')
+    (latest === null || typeof latest === 'string') &&
+    (lastAt === null || typeof lastAt === 'string')
   );
 }
 
@@ -159,6 +164,7 @@ function storedSummaryOf(summary: ShardSummary): StoredShardSummary {
     bloom: bloomOf(summary.tasks),
     failed: summary.failed,
     latest: summary.latest,
+    lastAt: summary.lastAt,
   };
 }
 
@@ -285,6 +291,7 @@ export class SealedShardStore {
   ): SealedShardStore {
     const gitDir = gitDirOf(repoRoot);
     const folder = gitDir === undefined ? undefined : join(gitDir, 'agentos', STORE_DIR, agent);
+    if (gitDir !== undefined) removeOtherFormats(join(gitDir, 'agentos'));
     return new SealedShardStore(repoRoot, folder, blobOf, keepsDecoded);
   }
 
@@ -439,6 +446,15 @@ export class SealedShardStore {
   }
 }
 
+/** Stores of earlier formats, once per process and folder: nothing reads them any more. */
+const cleaned = new Set<string>();
+function removeOtherFormats(folder: string): void {
+  if (cleaned.has(folder)) return;
+  cleaned.add(folder);
+  for (let format = 1; format < SEALED_SHARDS_FORMAT; format++)
+    rmSync(join(folder, `reward-shards-v${format}`), { recursive: true, force: true });
+}
+
 /** When a record last changed: its own time, or the time of the human feedback on it. */
 export function recordChangedAt(record: RewardRecord): string {
   const feedback = record.feedback?.at;
@@ -450,7 +466,9 @@ export function recordChangedAt(record: RewardRecord): string {
 export function summarizeRecords(records: readonly RewardRecord[]): ShardSummary {
   let latest: string | null = null;
   let latestMs = -Infinity;
+  let lastAt: string | null = null;
   for (const record of records) {
+    if (lastAt === null || record.at > lastAt) lastAt = record.at;
     const at = recordChangedAt(record);
     const ms = Date.parse(at);
     if (latest === null || ms > latestMs) {
@@ -462,5 +480,6 @@ export function summarizeRecords(records: readonly RewardRecord[]): ShardSummary
     tasks: records.map((r) => r.task_id),
     failed: records.filter((r) => r.error !== undefined).map((r) => r.task_id),
     latest,
+    lastAt,
   };
 }
