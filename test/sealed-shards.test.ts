@@ -1,7 +1,7 @@
 // The derived copy of sealed reward shards under .git/agentos/: reading through it gives exactly what
 // parsing the shards gives (records, their field order, the index's answers), and it is never
 // trusted over the files: an edited shard, a damaged or tampered entry, a removed shard.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRewardLines } from '../src/memory/reward-lines.js';
 import {
@@ -120,6 +120,18 @@ describe('the derived copy of sealed reward shards', () => {
     // Changed since day 3: the first shard (feedback on "scored"), the last one and recent/.
     const changed = readRewardsChangedSince(repo.dir, AGENT, '2026-05-03T00:00:00Z');
     expect(changed).toEqual(second.records.filter((r) => !['legacy', 'b-1'].includes(r.task_id)));
+  });
+
+  it('removes the copies of earlier formats, which nothing reads', () => {
+    seal(repo, [record('a', 1), record('b', 2)]);
+    const agentos = join(repo.dir, '.git', 'agentos');
+    const earlier = join(agentos, `reward-shards-v${SEALED_SHARDS_FORMAT - 1}`, AGENT);
+    mkdirSync(earlier, { recursive: true });
+    writeFileSync(join(earlier, 'summary.json'), '{}');
+    expect(readRewardLog(repo.dir, AGENT).records.map((r) => r.task_id)).toEqual(['a', 'b']);
+    expect(readdirSync(agentos).filter((name) => name.startsWith('reward-shards-'))).toEqual([
+      `reward-shards-v${SEALED_SHARDS_FORMAT}`,
+    ]);
   });
 
   it('never trusts the copy over the files: an edited shard, damaged entries, removed shards', () => {
