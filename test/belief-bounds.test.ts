@@ -194,9 +194,8 @@ describe('folding a belief’s older evidence', () => {
   it('merges two folded beliefs into one tally and stays within bounds', () => {
     const a = randomEvidence(11, 500);
     const b = randomEvidence(12, 500).map((e) => ({ ...e, task: `b-${e.task}` }));
-    const merged = mergeEvidenceRecords(
-      foldEvidence({ evidence: a }),
-      foldEvidence({ evidence: b }),
+    const merged = foldEvidence(
+      mergeEvidenceRecords(foldEvidence({ evidence: a }), foldEvidence({ evidence: b })),
     );
     const whole = answers({ evidence: [...a, ...b] });
     expect(answers(merged)).toEqual(whole);

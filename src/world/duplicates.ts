@@ -3,8 +3,8 @@
 // other file stays as a stub that redirects to the canonical one, and the facts that named it are
 // re-pointed. A model may nominate duplicates; these rules decide.
 import { familyOf, isLive, tripleOf, type Belief, type DuplicateNomination } from './beliefs.js';
-import { beliefConfidence, tallyEvidence } from './confidence.js';
-import { mergeEvidenceRecords } from './evidence-fold.js';
+import { tallyEvidence } from './confidence.js';
+import { mergeEvidenceRecords, withEvidence } from './evidence-fold.js';
 import { emptyUpdate, relativeLink, type Transition, type WorldUpdate } from './lifecycle.js';
 import { editDistance, nameKey, nameTokens, nameWords, singular } from './names.js';
 import { beliefKeys, WorldIndex } from './resolve.js';
@@ -450,17 +450,19 @@ export function mergeInto(
     ...(canonical.data.duplicate_nominations ?? []),
     ...(duplicate.data.duplicate_nominations ?? []),
   ].filter((n) => n.of !== canonical.path && n.of !== duplicate.path);
-  const data = {
-    ...canonical.data,
-    aliases,
-    tags: [...new Set([...canonical.data.tags, ...duplicate.data.tags])],
-    evidence: merged.evidence,
-    ...(merged.evidence_folded ? { evidence_folded: merged.evidence_folded } : {}),
-    confidence: beliefConfidence(merged, now),
-    ...(canonical.data.duplicate_nominations !== undefined || nominations.length > 0
-      ? { duplicate_nominations: nominations }
-      : {}),
-  } as Belief['data'];
+  const data = withEvidence(
+    {
+      ...canonical.data,
+      aliases,
+      tags: [...new Set([...canonical.data.tags, ...duplicate.data.tags])],
+      ...(canonical.data.duplicate_nominations !== undefined || nominations.length > 0
+        ? { duplicate_nominations: nominations }
+        : {}),
+    } as Belief['data'],
+    merged.evidence,
+    now,
+    merged.evidence_folded,
+  );
 
   const closed =
     duplicate.data.kind === 'hypothesis'

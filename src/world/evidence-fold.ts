@@ -115,8 +115,8 @@ function addToFold(fold: EvidenceFold | undefined, items: readonly Evidence[]): 
 
 /**
  * Two beliefs' evidence as one (a duplicate collapse): the items merged in time order without
- * repeats, the folds summed, then folded to the bounds. A task folded on both sides counts twice;
- * nothing records which tasks a fold holds.
+ * repeats, and the folds summed; `withEvidence` folds it to the bounds. A task folded on both sides
+ * counts twice: nothing records which tasks a fold holds.
  */
 export function mergeEvidenceRecords(a: EvidenceRecord, b: EvidenceRecord): EvidenceRecord {
   const seen = new Set<string>();
@@ -130,7 +130,7 @@ export function mergeEvidenceRecords(a: EvidenceRecord, b: EvidenceRecord): Evid
   const folds = [a.evidence_folded, b.evidence_folded].filter((f): f is EvidenceFold => !!f);
   const [first, second] = folds;
   const fold = first && second ? sumFolds(first, second) : first;
-  return foldEvidence({ evidence, ...(fold ? { evidence_folded: fold } : {}) });
+  return { evidence, ...(fold ? { evidence_folded: fold } : {}) };
 }
 
 function sumFolds(a: EvidenceFold, b: EvidenceFold): EvidenceFold {
@@ -150,15 +150,16 @@ function sumFolds(a: EvidenceFold, b: EvidenceFold): EvidenceFold {
 }
 
 /**
- * The belief data with a new evidence list: folded to the bounds, and its confidence as the rule
- * gives it at `now`. Every writer of evidence goes through here.
+ * The belief data with a new evidence list (and, after a merge, a new fold): folded to the bounds,
+ * and its confidence as the rule gives it at `now`. Every writer of evidence goes through here.
  */
 export function withEvidence<D extends BeliefData>(
   data: D,
   evidence: readonly Evidence[],
   now: string,
+  fold: EvidenceFold | null | undefined = data.evidence_folded,
 ): D {
-  const folded = foldEvidence({ evidence, evidence_folded: data.evidence_folded });
+  const folded = foldEvidence({ evidence, evidence_folded: fold });
   // Keys in the order a belief file is read in (the fold right after the evidence), so a write
   // moves no line that did not change.
   const next: Record<string, unknown> = {};
