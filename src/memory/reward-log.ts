@@ -494,44 +494,51 @@ export function readRewardIndex(
     take(recentRecords.map((entry) => entry.record));
     for (let i = groups.length - 1; i >= 0 && newestFirst.length < n; i--) {
       const group = groups[i];
-      if (group)
-        take(groupRecords(reader, newestOfGroup(group, n - newestFirst.length, seen)).records);
+      if (group) take(newestRecordsOfGroup(group, n - newestFirst.length, seen));
     }
     reader.store.save(false);
     return newestFirst.reverse();
   };
 
   /**
-   * The files of a date's group that hold its newest `wanted` tasks (beyond `seen`), in name order:
-   * shards are read by their greatest record time, newest first, until the tasks read fill the
-   * window and no unread shard can hold a record the reading order puts after the oldest of them.
-   * A busy day's dozens of shards are not all decoded for the last 1,000 records.
+   * The records (in reading order) of the files of a date's group that hold its newest `wanted`
+   * tasks beyond `seen`: shards are read by their greatest record time, newest first, until the
+   * tasks read fill the window and no unread shard can hold a record the reading order puts after
+   * the oldest of them. A busy day's dozens of shards are not all decoded for the last 1,000 records.
    */
-  const newestOfGroup = (
+  const newestRecordsOfGroup = (
     group: readonly RewardFile[],
     wanted: number,
     seen: ReadonlySet<string>,
-  ): RewardFile[] => {
-    if (group.length === 1) return [...group];
-    const byLastAt = group
-      .map((file) => ({ file, lastAt: fileFacts(reader, file).lastAt ?? '' }))
-      .sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0));
+  ): RewardRecord[] => {
+    if (group.length === 1) return groupRecords(reader, group).records;
     const read = new Set<RewardFile>();
-    let records = 0;
+    const readRecords = () =>
+      groupRecords(
+        reader,
+        group.filter((f) => read.has(f)),
+      ).records;
+    const byLastAt = group
+      .map((file) => {
+        const facts = fileFacts(reader, file);
+        return { file, lastAt: facts.lastAt ?? '', count: facts.count };
+      })
+      .sort((a, b) => (a.lastAt < b.lastAt ? 1 : a.lastAt > b.lastAt ? -1 : 0));
+    let count = 0;
     for (let k = 0; k < byLastAt.length; k++) {
-      const { file } = byLastAt[k] as { file: RewardFile };
-      read.add(file);
-      records += fileFacts(reader, file).count;
+      const shard = byLastAt[k] as { file: RewardFile; count: number };
+      read.add(shard.file);
+      count += shard.count;
       const next = byLastAt[k + 1];
       if (next === undefined || next.lastAt === '') break; // the rest hold no records
-      if (records < wanted) continue;
-      const inOrder = group.filter((f) => read.has(f));
-      const oldest = oldestTaken(groupRecords(reader, inOrder).records, wanted, seen);
+      if (count < wanted) continue;
+      const records = readRecords();
+      const oldest = oldestTaken(records, wanted, seen);
       // Every unread record is at or before `next.lastAt`; one at the oldest taken time may still
       // sort after it (by task id), so only an earlier time ends the read.
-      if (oldest !== undefined && next.lastAt < oldest.at) break;
+      if (oldest !== undefined && next.lastAt < oldest.at) return records;
     }
-    return group.filter((f) => read.has(f));
+    return readRecords();
   };
 
   const latestChange = (): string | undefined => {
