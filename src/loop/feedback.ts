@@ -129,17 +129,14 @@ export function planFeedback(input: {
   }
   // A word folded into counts (world/evidence-fold.ts) can no longer be replaced: say so, rather
   // than leave the belief as it was in silence.
-  const folded = verdict
-    ? before.world_model_update.flatMap((id) => {
-        const belief = index.get(`${paths.root}/${id}`);
-        const target = belief && index.follow(belief);
-        return target &&
-          !targets.has(target.path) &&
-          mayBeFolded(target.data, input.taskId, before.at)
-          ? [target.path]
-          : [];
-      })
-    : [];
+  // (A hypothesis and the entity it was promoted to are one belief: named once.)
+  const folded = new Set<string>();
+  for (const id of verdict ? before.world_model_update : []) {
+    const belief = index.get(`${paths.root}/${id}`);
+    const target = belief && index.follow(belief);
+    if (target && !targets.has(target.path) && mayBeFolded(target.data, input.taskId, before.at))
+      folded.add(target.path);
+  }
   for (const target of targets.values()) {
     const updated = applyVerdict(target, {
       taskId: input.taskId,
@@ -193,11 +190,11 @@ export function planFeedback(input: {
       '',
       `- updated ${memory.rewardIndex.locate(input.taskId)?.path ?? paths.rewardsDir}`,
       ...writes.map((write) => `- updated ${write.path}`),
-      ...(folded.length > 0
+      ...(folded.size > 0
         ? [
             '',
             "Beliefs whose word from this task is folded into counts (only a belief's newest tasks can be changed):",
-            ...folded.map((path) => `- kept as it was: ${path}`),
+            ...[...folded].map((path) => `- kept as it was: ${path}`),
           ]
         : []),
       ...(transitions.length > 0
