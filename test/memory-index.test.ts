@@ -1,6 +1,6 @@
 // The memory index: files parsed once and served by blob id, never trusted over the files, and
 // the generated files (indexes, context.md) bounded however large memory grows.
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assembleContext, renderContextMarkdown } from '../src/context/assemble.js';
 import { MemoryFileError } from '../src/errors.js';
@@ -14,7 +14,8 @@ import {
 import { MAX_MEMORY_FILE_BYTES } from '../src/memory/path-guard.js';
 import { renderSkill, renderSkillsIndexPages } from '../src/memory/skills.js';
 import { loadAgentMemory, readAgentMemory } from '../src/loop/agent-memory.js';
-import { renderWorldIndexPages, type Belief } from '../src/world/beliefs.js';
+import { readBeliefFacts } from '../src/metrics/read.js';
+import { renderBelief, renderWorldIndexPages, type Belief } from '../src/world/beliefs.js';
 import { makeRepo, type TestRepo } from './helpers/repo.js';
 import { commitStaged } from './helpers/person.js';
 import { commitSkills, retrySkill } from './helpers/skills.js';
@@ -129,6 +130,43 @@ describe('memory index', () => {
     // Edited back to what it held first, uncommitted: git no longer vouches for it, so it is read.
     repo.write(paths.skill('poll-the-queue'), renderSkill(retrySkill('poll-the-queue')));
     expect((await skillsOf()).get('poll-the-queue')?.data.title).toBe('Skill poll-the-queue');
+  });
+
+  it("keeps the reports' values in shards of their own, which a run's read never opens", async () => {
+    const belief = entity('billing-cache', 'Billing cache');
+    repo.write(belief.path, renderBelief(belief));
+    await repo.git.add([belief.path]);
+    await commitStaged(repo.git, 'add a belief\n');
+    const index = await MemoryIndex.open(repo.dir, repo.git);
+    loadAgentMemory(repo.dir, 'orion', index);
+    expect(readBeliefFacts(repo.dir, 'orion', index).map((facts) => facts.path)).toContain(
+      belief.path,
+    );
+    index.save();
+
+    const folder = join(repo.dir, '.git', MEMORY_INDEX_DIR);
+    const kindsIn = (names: string[]) =>
+      new Set(
+        names.flatMap((name) => {
+          const stored = JSON.parse(readFileSync(join(folder, name), 'utf8')) as {
+            entries: Record<string, { values: Record<string, unknown> }>;
+          };
+          return Object.values(stored.entries).flatMap((entry) => Object.keys(entry.values));
+        }),
+      );
+    const names = readdirSync(folder);
+    const reports = names.filter((name) => name.startsWith('metrics-'));
+    const runs = names.filter((name) => !name.startsWith('metrics-'));
+    expect([...kindsIn(reports)]).toEqual(['metrics-belief@2']);
+    expect([...kindsIn(runs)].filter((kind) => kind.startsWith('metrics-'))).toEqual([]);
+    expect(kindsIn(runs)).toContain('skill@2');
+
+    // A new process: the report's values are served from their own shards.
+    forgetShardsInMemory();
+    const again = await MemoryIndex.open(repo.dir, repo.git);
+    readBeliefFacts(repo.dir, 'orion', again);
+    loadAgentMemory(repo.dir, 'orion', again);
+    expect(again.stats.misses).toBe(0);
   });
 
   it('rebuilds a corrupt or missing index from the files', async () => {

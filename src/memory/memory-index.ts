@@ -18,7 +18,9 @@ import { RecentlyUsed } from './recently-used.js';
 /** Bump when the stored shape changes: an index of another version is rebuilt from the files. */
 // 4: sealed reward shards left the index for their own store (sealed-shards.ts); an index of 3
 // holds their records, which a run would load for nothing.
-export const MEMORY_INDEX_FORMAT = 4;
+// 5: the reports' values have shards of their own (REPORT_KINDS); an index of 4 holds them in the
+// shards every run reads.
+export const MEMORY_INDEX_FORMAT = 5;
 /** Where the index lives, inside the git directory (never in the committed tree). */
 export const MEMORY_INDEX_DIR = `agentos/memory-index-v${MEMORY_INDEX_FORMAT}`;
 /**
@@ -26,6 +28,14 @@ export const MEMORY_INDEX_DIR = `agentos/memory-index-v${MEMORY_INDEX_FORMAT}`;
  * small ones (about 40 files each at 10,000 files), since each changed shard is written whole.
  */
 const SHARDS = 256;
+
+/**
+ * Values only reports derive (`agentos metrics`: rows of every record, belief facts) are kept in
+ * shards of their own (`metrics-<n>.json`), beside the ones every run reads: at 10,000 files they
+ * are a third of the index, and a fresh `agentos run` (the action, a cron job) would read them for
+ * nothing.
+ */
+const REPORT_KINDS = 'metrics-';
 
 /** The folders whose files the index serves without rereading them, unless a read names fewer. */
 export const MEMORY_ROOTS = ['agents', 'shared'] as const;
@@ -118,11 +128,12 @@ export function blobId(content: Buffer): string {
 export class MemoryIndex implements ParseCache {
   /** Reads served from the index and reads that parsed the file, for measurements and tests. */
   readonly stats = { hits: 0, misses: 0 };
-  private readonly shards = new Map<number, Shard>();
-  private readonly dirty = new Set<number>();
+  /** By shard name (`shardName`). */
+  private readonly shards = new Map<string, Shard>();
+  private readonly dirty = new Set<string>();
   private readonly touched = new Set<string>();
   /** Shards already rid of entries of files that are gone: a later save need not look again. */
-  private readonly pruned = new Set<number>();
+  private readonly pruned = new Set<string>();
   /** Blob ids of the files this read hashed itself (git could not vouch for them). */
   private readonly hashed = new Map<string, string>();
 
@@ -210,8 +221,8 @@ export class MemoryIndex implements ParseCache {
       // Kept by save() even when git does not track it (tracked paths are kept anyway).
       this.touched.add(path);
     }
-    const shardNumber = shardOf(path);
-    const shard = this.shard(shardNumber);
+    const name = shardName(path, kind);
+    const shard = this.shard(name);
     const entry = shard.entries.get(path);
     if (entry?.blob === blob && Object.hasOwn(entry.values, kind)) {
       this.stats.hits++;
@@ -228,7 +239,7 @@ export class MemoryIndex implements ParseCache {
     const values = entry?.blob === blob ? entry.values : {};
     values[kind] = value;
     shard.entries.set(path, { blob, values });
-    this.dirty.add(shardNumber);
+    this.dirty.add(name);
     return value;
   }
 
@@ -337,11 +348,11 @@ export class MemoryIndex implements ParseCache {
     // A shard is rid of the entries of files that are gone when it is written anyway: an entry of
     // a gone file is never served (its path has no blob), and every shard is written again as new
     // files land in it, so stale entries stay few without a pass over all 10,000 on every save.
-    for (const number of this.dirty) {
-      const shard = this.shards.get(number);
+    for (const name of this.dirty) {
+      const shard = this.shards.get(name);
       // Entries added since a shard was pruned are of files read now, which exist.
-      if (shard === undefined || this.pruned.has(number)) continue;
-      this.pruned.add(number);
+      if (shard === undefined || this.pruned.has(name)) continue;
+      this.pruned.add(name);
       for (const path of shard.entries.keys())
         if (!this.touched.has(path) && !this.indexed.has(path) && this.covers(path))
           shard.entries.delete(path);
@@ -351,10 +362,10 @@ export class MemoryIndex implements ParseCache {
         mkdirSync(this.folder, { recursive: true });
         removeOtherFormats(this.folder);
       }
-      for (const number of this.dirty) {
-        const shard = this.shards.get(number);
+      for (const name of this.dirty) {
+        const shard = this.shards.get(name);
         if (!shard) continue;
-        const file = this.shardFile(number);
+        const file = join(this.folder, `${name}.json`);
         const stored: StoredShard = {
           format: MEMORY_INDEX_FORMAT,
           entries: Object.fromEntries(shard.entries),
@@ -373,23 +384,19 @@ export class MemoryIndex implements ParseCache {
     return this.roots.some((root) => path.startsWith(`${root}/`));
   }
 
-  private shard(number: number): Shard {
-    let shard = this.shards.get(number);
+  private shard(name: string): Shard {
+    let shard = this.shards.get(name);
     if (shard === undefined) {
-      const file = this.shardFile(number);
+      const file = join(this.folder, `${name}.json`);
       shard = shardsInMemory.get(file) ?? readShard(file);
       if (shard) shardsInMemory.set(file, shard);
       if (shard === undefined) {
         shard = { entries: new Map() };
-        this.dirty.add(number);
+        this.dirty.add(name);
       }
-      this.shards.set(number, shard);
+      this.shards.set(name, shard);
     }
     return shard;
-  }
-
-  private shardFile(number: number): string {
-    return join(this.folder, `${number.toString().padStart(2, '0')}.json`);
   }
 }
 
@@ -399,11 +406,15 @@ function removeOtherFormats(folder: string): void {
     rmSync(join(dirname(folder), `memory-index-v${format}`), { recursive: true, force: true });
 }
 
-/** A path's shard: FNV-1a of the path (cheap, stable across runs and machines). */
-function shardOf(path: string): number {
+/**
+ * The shard of a path's values of `kind`: by FNV-1a of the path (cheap, stable across runs and
+ * machines), among the reports' shards for their kinds.
+ */
+function shardName(path: string, kind: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % SHARDS;
+  const number = ((hash >>> 0) % SHARDS).toString().padStart(2, '0');
+  return kind.startsWith(REPORT_KINDS) ? `${REPORT_KINDS}${number}` : number;
 }
 
 /** A stored shard, or undefined when it is missing, unreadable, corrupt or of another format. */
