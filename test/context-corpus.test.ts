@@ -29,6 +29,7 @@ import {
   type Dormant,
 } from '../src/context/candidates.js';
 import { ContextCorpus } from '../src/context/corpus.js';
+import { exclusionsOf } from '../src/context/exclusions.js';
 import { everythingInMemoryOrder } from '../src/context/scope.js';
 import {
   contestedByBetterFact,
@@ -512,12 +513,23 @@ describe('context assembly through the process corpus', () => {
           segments: start.segments.map((v) => loaded('segments', v, true)),
           rewards: start.rewards.map((v) => loaded('rewards', v, true)),
         };
+        let before: { context: AssembledContext; expected: AssembledContext } | undefined;
         for (const { operations, task, budget } of steps) {
           for (const operation of operations) apply(memory, operation);
           const sources = sourcesOf(memory);
           const input = { taskId: 'task', task, sources, budget };
           const expected = everyCandidate(task, sources, budget);
-          expect(assembleContext(input)).toStrictEqual(expected);
+          const context = assembleContext(input);
+          // What context.md tells of the exclusions, without listing them, is what their list says.
+          const told = exclusionsOf(context);
+          const listed = exclusionsOf(expected);
+          expect(told.count).toBe(listed.count);
+          expect(told.counts()).toEqual(listed.counts());
+          for (const n of [1, 3, 10]) expect(told.best(n)).toEqual(listed.best(n));
+          expect(context).toStrictEqual(expected);
+          // A context listed after the corpus moved on to the next task lists what it left out.
+          if (before) expect(before.context.excluded).toEqual(before.expected.excluded);
+          before = { context: assembleContext(input), expected };
           expect(assembleContext({ ...input, corpus: new ContextCorpus() })).toStrictEqual(
             expected,
           );

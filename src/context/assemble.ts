@@ -7,7 +7,7 @@ import type { RewardRecord } from '../memory/rewards.js';
 import type { Skill } from '../memory/skills.js';
 import type { Belief } from '../world/beliefs.js';
 import { excludedItem, item, rankedItem, round, type Candidate } from './candidates.js';
-import { corpusOf, type ContextCorpus, type ContextDocument } from './corpus.js';
+import { CANDIDATE_KINDS, corpusOf, type ContextCorpus, type ContextDocument } from './corpus.js';
 import {
   learnFromExperience,
   linkedRelevance,
@@ -17,6 +17,15 @@ import {
   recencyFactor,
   claimRelevance,
 } from './signals.js';
+import {
+  compareIds,
+  countExclusion,
+  exclusionsOf,
+  highestScoring,
+  withExclusions,
+  type ExclusionCounts,
+  type Exclusions,
+} from './exclusions.js';
 import { terms } from './text.js';
 import { everythingInMemoryOrder, type ContextScope } from './scope.js';
 
@@ -253,13 +262,23 @@ export function assembleContext(input: {
   // Below the floor an item is unrelated whatever its rank: those are listed in memory order,
   // unsorted (sorting every item a broad learned tag reaches is what would cost the time).
   const order: ContextDocument[] = [];
+  const below: ContextDocument[] = [];
+  // Counted by kind, as places in CANDIDATE_KINDS: the candidates the task did not reach (all of
+  // them less those it did), those over the budget and those below the floor.
+  const unreached = corpus.candidateKinds();
+  const overBudget = CANDIDATE_KINDS.map(() => 0);
+  const weak = CANDIDATE_KINDS.map(() => 0);
   for (const document of reached) {
     const value = document.relevance;
     if (!(value > 0)) continue;
-    document.related = ranking;
     const candidate = document.candidate as Candidate;
+    tally(unreached, document.kindIndex, -1);
     document.score = round(value * document.trust * recencyFactor(candidate.at, newest));
     if (document.score >= RELEVANCE_FLOOR) order.push(document);
+    else {
+      below.push(document);
+      tally(weak, document.kindIndex, 1);
+    }
   }
   // Equal scores by id, then in memory order (as a stable sort of items in memory order gives).
   order.sort(
@@ -271,45 +290,84 @@ export function assembleContext(input: {
 
   let tokens = always.reduce((sum, item) => sum + item.tokens, 0);
   const included: RankedItem[] = [];
-  // Filled by push from a literal: a spread of an empty list makes an array V8 types as holding
-  // small integers, whose kind the first item pushed changed, throwing the optimized ranking away.
-  const excluded: ExcludedItem[] = [];
-  for (const item of corpus.dormant) excluded.push(item);
+  // Over the budget, then below the floor: what the task reached and left out, with its score.
+  const scored: ExcludedItem[] = [];
   let rewardItems = 0;
   for (const document of order) {
     const { item } = document.candidate as Candidate;
     const score = document.score;
-    if (tokens + item.tokens > input.budget)
-      excluded.push(excludedItem(item, score, 'over token budget'));
-    else if (item.kind === 'reward' && rewardItems >= MAX_REWARD_ITEMS) {
-      excluded.push(excludedItem(item, score, 'over token budget'));
+    if (
+      tokens + item.tokens > input.budget ||
+      (item.kind === 'reward' && rewardItems >= MAX_REWARD_ITEMS)
+    ) {
+      scored.push(excludedItem(item, score, 'over token budget'));
+      tally(overBudget, document.kindIndex, 1);
     } else {
       included.push(rankedItem(item, score));
       tokens += item.tokens;
       if (item.kind === 'reward') rewardItems++;
     }
   }
-  // Then the reached items below the floor, then those nothing relates to the task (scoring 0),
-  // each in memory order: one pass over the candidates, which are in that order.
-  const unrelated: ExcludedItem[] = [];
-  for (const document of corpus.candidates) {
-    if (document.related !== ranking) unrelated.push(document.excluded);
-    else if (!(document.score >= RELEVANCE_FLOOR))
-      excluded.push(
-        excludedItem((document.candidate as Candidate).item, document.score, 'unrelated'),
-      );
-  }
-  for (const item of unrelated) excluded.push(item);
-  return {
+  below.sort((a, b) => a.position - b.position);
+  for (const document of below)
+    scored.push(excludedItem((document.candidate as Candidate).item, document.score, 'unrelated'));
+
+  // The corpus makes new lists when memory changes, never changing these: the context keeps them.
+  const { dormant, candidates } = corpus;
+  const dormantCounts = corpus.dormantCounts();
+  let excluded: ExcludedItem[] | undefined;
+  const context: AssembledContext = {
     taskId: input.taskId,
     task,
     budget: input.budget,
     always,
     included,
-    excluded,
+    // The dormant items, then what the task reached and left out, then every candidate nothing
+    // relates to the task (scoring 0), each in memory order: listed when first read.
+    get excluded(): ExcludedItem[] {
+      if (excluded === undefined) {
+        const related = new Set([...order, ...below]);
+        // Filled by push from a literal: a spread of an empty list makes an array V8 types as
+        // holding small integers, whose kind the first item pushed changes.
+        const list: ExcludedItem[] = [];
+        for (const item of dormant) list.push(item);
+        for (const item of scored) list.push(item);
+        for (const document of candidates) if (!related.has(document)) list.push(document.excluded);
+        excluded = list;
+      }
+      return excluded;
+    },
     learnedTags,
     tokens,
   };
+  const total = (counts: number[]) => counts.reduce((sum, n) => sum + n, 0);
+  return withExclusions(context, {
+    count: dormant.length + scored.length + total(unreached),
+    counts: () => {
+      const counts: ExclusionCounts = new Map();
+      for (const [reason, kinds] of dormantCounts)
+        for (const [kind, n] of kinds) countExclusion(counts, reason, kind, n);
+      CANDIDATE_KINDS.forEach((kind, i) => {
+        countExclusion(counts, 'over token budget', kind, overBudget[i] ?? 0);
+        countExclusion(counts, 'unrelated', kind, (weak[i] ?? 0) + (unreached[i] ?? 0));
+      });
+      return counts;
+    },
+    // Whatever the task did not reach scores 0: the best are all among what it reached, unless
+    // fewer of those than asked for score above 0.
+    best: (n) => {
+      const best = highestScoring(scored, n);
+      const last = best.at(-1);
+      return best.length === n && last !== undefined && last.score > 0
+        ? best
+        : highestScoring(context.excluded, n);
+    },
+  });
+}
+
+/** Adds `n` to the count at `at`. */
+function tally(counts: number[], at: number, n: number): void {
+  counts[at] = (counts[at] ?? 0) + n;
 }
 
 /** Counts rankings, so a document knows whether the current one reached it. */
@@ -329,35 +387,6 @@ function alwaysItems(sources: ContextSources): ContextItem[] {
   return items;
 }
 
-/**
- * Ids in the order `String.prototype.localeCompare` gives (a collator made once: calling
- * localeCompare per pair is what made ranking 10,000 items slow).
- */
-const ID_COLLATOR = new Intl.Collator();
-
-function compareIds(a: string | undefined, b: string | undefined): number {
-  return ID_COLLATOR.compare(a ?? '', b ?? '');
-}
-
-/** Best first; equal scores by id, so the order never depends on the order items came in. */
-function byScoreThenId(a: RankedItem, b: RankedItem): number {
-  return b.score - a.score || compareIds(a.id, b.id);
-}
-
-/** The `n` first items by `byScoreThenId`, without sorting them all. */
-function highestScoring<T extends RankedItem>(items: readonly T[], n: number): T[] {
-  const best: T[] = [];
-  for (const item of items) {
-    const last = best.at(-1);
-    if (best.length >= n && last !== undefined && byScoreThenId(item, last) >= 0) continue;
-    let at = best.length;
-    while (at > 0 && byScoreThenId(item, best[at - 1] as T) < 0) at--;
-    best.splice(at, 0, item);
-    if (best.length > n) best.pop();
-  }
-  return best;
-}
-
 /** Every item the model was shown, by id. */
 export function contextItems(context: AssembledContext): ContextItem[] {
   return [...context.always, ...context.included];
@@ -372,7 +401,8 @@ export const LISTED_EXCLUSIONS = 10;
  * memory grows.
  */
 export function renderContextMarkdown(context: AssembledContext, assembledAt: string): string {
-  const listed = highestScoring(context.excluded, LISTED_EXCLUSIONS);
+  const exclusions = exclusionsOf(context);
+  const listed = exclusions.best(LISTED_EXCLUSIONS);
   const lines = [
     `# Context — ${context.taskId}`,
     '',
@@ -390,11 +420,11 @@ export function renderContextMarkdown(context: AssembledContext, assembledAt: st
     '',
     '## Excluded',
     '',
-    ...(context.excluded.length === 0
+    ...(exclusions.count === 0
       ? ['Nothing.']
       : [
           ...listed.map((i) => `- ${i.id} (${i.reason}${i.score > 0 ? `; score ${i.score}` : ''})`),
-          ...exclusionSummary(context.excluded, listed.length),
+          ...exclusionSummary(exclusions, listed.length),
         ]),
     '',
     '## Content',
@@ -405,26 +435,14 @@ export function renderContextMarkdown(context: AssembledContext, assembledAt: st
 }
 
 /** A table of every excluded item counted by reason and kind, when not all of them are listed. */
-function exclusionSummary(excluded: readonly ExcludedItem[], listed: number): string[] {
-  if (excluded.length <= listed) return [];
-  const counts = new Map<string, Map<ContextItemKind, number>>();
-  // Runs of one reason are the rule (the unrelated items come last, thousands of them): the
-  // reason's counts are looked up once per run.
-  let reason: string | undefined;
-  let byKind = new Map<ContextItemKind, number>();
-  for (const item of excluded) {
-    if (item.reason !== reason) {
-      reason = item.reason;
-      byKind = counts.get(reason) ?? new Map<ContextItemKind, number>();
-      counts.set(reason, byKind);
-    }
-    byKind.set(item.kind, (byKind.get(item.kind) ?? 0) + 1);
-  }
+function exclusionSummary(exclusions: Exclusions, listed: number): string[] {
+  if (exclusions.count <= listed) return [];
+  const counts = exclusions.counts();
   const columns = [...new Set([...counts.values()].flatMap((kinds) => [...kinds.keys()]))].sort();
   const rows = [...counts].sort(([a], [b]) => a.localeCompare(b));
   return [
     '',
-    `${excluded.length} items excluded in all; the ${listed} with the highest scores are listed above.`,
+    `${exclusions.count} items excluded in all; the ${listed} with the highest scores are listed above.`,
     '',
     `| reason | ${columns.join(' | ')} | total |`,
     `|---|${columns.map(() => '---|').join('')}---|`,

@@ -9,7 +9,8 @@ import type { ParseCache } from '../memory/parse-cache.js';
 import type { RewardRecord } from '../memory/rewards.js';
 import type { Skill } from '../memory/skills.js';
 import type { Belief } from '../world/beliefs.js';
-import type { ExcludedItem } from './assemble.js';
+import type { ContextItemKind, ExcludedItem } from './assemble.js';
+import { countExclusion, type ExclusionCounts } from './exclusions.js';
 import { Bm25Postings } from './bm25.js';
 import {
   beliefEntry,
@@ -31,6 +32,16 @@ import { RecentlyUsed } from '../memory/recently-used.js';
 type SourceKind = 'skill' | 'belief' | 'segment' | 'reward';
 type SourceValue = Skill | Belief | Segment | RewardRecord;
 
+/** The kinds of item a candidate can be (persona, constraints and goals are always in). */
+export const CANDIDATE_KINDS: readonly ContextItemKind[] = [
+  'skill',
+  'entity',
+  'relation',
+  'hypothesis',
+  'segment',
+  'reward',
+];
+
 /** One memory value as the corpus holds it: a candidate with its terms, or a dormant item. */
 export class ContextDocument {
   /** Place among the candidates (memory order) as of the last update. */
@@ -43,16 +54,17 @@ export class ContextDocument {
   member = false;
   /** A fact or claim (a relation or hypothesis): ranked through what it is about. */
   readonly claim: boolean;
+  /** A candidate's kind, as its place in CANDIDATE_KINDS (-1 for a dormant item). */
+  readonly kindIndex: number;
   /**
    * Scratch of the ranking under way (assemble.ts), so that ranking thousands of reached items
    * needs no map per task: the ranking that last reached it, its relevance there, whether its tags
-   * were counted, its score, and whether it was related (relevance above 0).
+   * were counted, and its score.
    */
   reached = 0;
   relevance = 0;
   tagged = 0;
   score = 0;
-  related = 0;
   /** `ContextCorpus.contested`'s answer, and the version of the subject's facts it holds for. */
   contestedValue = false;
   contestedAt = -1;
@@ -75,6 +87,7 @@ export class ContextDocument {
   ) {
     const itemKind = candidate?.item.kind;
     this.claim = itemKind === 'relation' || itemKind === 'hypothesis';
+    this.kindIndex = itemKind === undefined ? -1 : CANDIDATE_KINDS.indexOf(itemKind);
   }
 }
 
@@ -110,6 +123,13 @@ export class ContextCorpus {
   private updates = 0;
   private candidateList: ContextDocument[] = [];
   private dormantList: ExcludedItem[] = [];
+  /**
+   * The members counted as they come and go: a task's context.md counts what it left out without
+   * a pass over them. Candidates by kind (as places in CANDIDATE_KINDS), dormant items by reason
+   * and kind.
+   */
+  private readonly kindCounts: number[] = CANDIDATE_KINDS.map(() => 0);
+  private readonly dormantKinds: ExclusionCounts = new Map();
   readonly text = new Bm25Postings<ContextDocument>();
   private readonly tags = new Holders();
   /** Entities by the first term of each of their names. */
@@ -133,6 +153,16 @@ export class ContextCorpus {
   /** The dormant items in memory order, as excluded. */
   get dormant(): readonly ExcludedItem[] {
     return this.dormantList;
+  }
+
+  /** How many candidates there are of each kind, by place in CANDIDATE_KINDS (a copy). */
+  candidateKinds(): number[] {
+    return this.kindCounts.slice();
+  }
+
+  /** The dormant items counted by reason and kind, as of now (a copy). */
+  dormantCounts(): ExclusionCounts {
+    return new Map([...this.dormantKinds].map(([reason, kinds]) => [reason, new Map(kinds)]));
   }
 
   /** The newest time of any candidate; -Infinity when none has one. */
@@ -173,6 +203,7 @@ export class ContextCorpus {
     for (const document of next) if (!document.member) this.add(document);
     for (const document of walk.previous) if (document.seen !== walk.update) this.remove(document);
     this.documents = next;
+    // New lists, never changed once made: a context keeps them as what it left out.
     this.candidateList = [];
     this.dormantList = [];
     next.forEach((document, i) => {
@@ -249,6 +280,8 @@ export class ContextCorpus {
     this.byKey = new WeakMap();
     this.candidateList = [];
     this.dormantList = [];
+    this.kindCounts.fill(0);
+    this.dormantKinds.clear();
   }
 
   /** The document of a belief, segment or reward: where it was last time, or found or built. */
@@ -289,6 +322,7 @@ export class ContextCorpus {
 
   private add(document: ContextDocument): void {
     document.member = true;
+    this.count(document, 1);
     const { candidate, terms } = document;
     if (candidate === undefined || terms === undefined) return;
     this.text.add(document, terms.text);
@@ -307,9 +341,20 @@ export class ContextCorpus {
     }
   }
 
+  /** Counts a member that comes (1) or goes (-1). */
+  private count(document: ContextDocument, change: 1 | -1): void {
+    if (document.candidate !== undefined) {
+      this.kindCounts[document.kindIndex] = (this.kindCounts[document.kindIndex] ?? 0) + change;
+      return;
+    }
+    const { reason, kind } = document.excluded;
+    countExclusion(this.dormantKinds, reason, kind, change);
+  }
+
   private remove(document: ContextDocument): void {
     if (!document.member) return;
     document.member = false;
+    this.count(document, -1);
     const { candidate, terms } = document;
     if (candidate === undefined || terms === undefined) return;
     this.text.remove(document);

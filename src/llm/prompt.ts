@@ -4,6 +4,7 @@
 // hidden content (SPEC §12). Every message passes the run's redactor: no secret reaches a model.
 import { runRedactor } from '../security/run-redactor.js';
 import type { ContextItem, RankedItem } from '../context/assemble.js';
+import { exclusionsOf } from '../context/exclusions.js';
 import type { SolveRequest } from './model.js';
 import type { JsonSchema } from './json-schema.js';
 import type { StructuredOutputMode } from './settings.js';
@@ -68,7 +69,7 @@ export function solveMessages(
       ? []
       : [`The JSON object must match this JSON schema:\n\n${JSON.stringify(schema)}`]),
   ].join('\n\n');
-  const excluded = context.excluded.length;
+  const excluded = exclusionsOf(context).count;
   const user = [
     `# Task ${request.taskId}`,
     stripHidden(request.task),

@@ -2,6 +2,7 @@
 // the verified outcome, the model's self-assessment and what the runtime measured.
 import { SEGMENTS_DIR } from '../memory/layout.js';
 import { contextItems, type AssembledContext } from '../context/assemble.js';
+import { exclusionsOf } from '../context/exclusions.js';
 import type { ModelFailure, SolveResult } from '../llm/model.js';
 import type { Constraints } from '../memory/human.js';
 import { mentions, ruleTerms } from '../policy/rule-terms.js';
@@ -139,7 +140,7 @@ export function failureRecord(input: {
 
 /** Every item the context could have drawn on: those always in, those included, those left out. */
 function availableItems(context: AssembledContext): number {
-  return context.always.length + context.included.length + context.excluded.length;
+  return context.always.length + context.included.length + exclusionsOf(context).count;
 }
 
 /** Text on one line, for YAML fields and queue.md. */
