@@ -88,6 +88,9 @@ export class ContextDocument {
     const itemKind = candidate?.item.kind;
     this.claim = itemKind === 'relation' || itemKind === 'hypothesis';
     this.kindIndex = itemKind === undefined ? -1 : CANDIDATE_KINDS.indexOf(itemKind);
+    // A kind counted nowhere would miscount what every task leaves out.
+    if (itemKind !== undefined && this.kindIndex < 0)
+      throw new Error(`context corpus: a candidate of kind "${itemKind}", not in CANDIDATE_KINDS`);
   }
 }
 
