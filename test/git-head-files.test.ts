@@ -63,6 +63,38 @@ describe('HEAD from the git directory files', () => {
     }
   });
 
+  it('asks git where its files are in one process for the usual ones and one per branch, as git answers', async () => {
+    writeFileSync(join(dir, 'a.txt'), 'one\n');
+    await repo.add(['a.txt']);
+    await commitStaged(repo, 'First\n');
+    const linked = tempDir('agentos-linked-');
+    rmSync(linked, { recursive: true, force: true });
+    git(dir, 'worktree', 'add', '--quiet', '-b', 'side', linked);
+    try {
+      // A linked worktree: some of its files are its own, others the main repository's.
+      const fresh = Git.create(linked);
+      const asked: string[][] = [];
+      const exec = fresh.exec.bind(fresh);
+      fresh.exec = (args, options) => {
+        asked.push(args);
+        return exec(args, options);
+      };
+      const usual = ['agentos/change-journal.jsonl', 'index', 'index.lock', 'objects', 'hooks'];
+      const branch = ['refs/heads/side.lock', 'refs/heads/side', 'logs/refs/heads/side'];
+      const answers: string[] = [];
+      for (const name of [...usual, ...branch]) answers.push(await fresh.gitPath(name));
+      expect(asked.map((args) => args[0])).toEqual(['rev-parse', 'rev-parse']);
+      const byGit = [...usual, ...branch].map((name) => {
+        const path = git(linked, 'rev-parse', '--git-path', name);
+        return path.startsWith('/') ? path : join(linked, path);
+      });
+      expect(answers).toEqual(byGit);
+      expect(answers[1]).not.toBe(join(dir, '.git', 'index'));
+    } finally {
+      git(dir, 'worktree', 'remove', '--force', linked);
+    }
+  });
+
   it('commits changed paths only, and leaves the person’s index matching the commit', async () => {
     writeFileSync(join(dir, 'a.txt'), 'one\n');
     const first = await repo.commitPaths(['a.txt'], 'First\n');

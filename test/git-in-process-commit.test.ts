@@ -83,8 +83,8 @@ describe('a commit built in-process', () => {
       );
     });
     // Only the person's index is brought up by git: the commit is built and HEAD moved in-process
-    // (where the ref files are is asked of git once per process).
-    expect(commands).toEqual(['rev-parse', 'update-index']);
+    // (where the ref files are was asked of git with the first commit's questions).
+    expect(commands).toEqual(['update-index']);
     expect(await repo.git.treeOf('HEAD')).toBe(await treeGitWouldWrite(repo.git, repo.dir));
     expect((await repo.git.exec(['ls-tree', 'HEAD', 'a'])).stdout).toBe('');
     // A folder the first commit wrote and the second did not touch is still known to the third.
@@ -299,7 +299,7 @@ describe('HEAD moved in-process', () => {
     const commands = await commandsOf(repo.git, () =>
       repo.git.commitPaths(['agents/orion/a.md'], 'Second'),
     );
-    expect(commands).toEqual(['rev-parse', 'update-ref', 'update-index']);
+    expect(commands).toEqual(['update-ref', 'update-index']);
     expect(readFileSync(join(repo.dir, '.git/hook-ran'), 'utf8')).toContain('committed');
     rmSync(repo.dir, { recursive: true, force: true });
   });

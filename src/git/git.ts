@@ -218,6 +218,32 @@ export function backoffDelay(
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * What a commit, a lock check and the memory's reads ask `gitPath` about in nearly every process:
+ * the first question asks about these too, in the same git process (a fresh `agentos run` asked
+ * git one name at a time, eight processes of some 3 ms each).
+ */
+const USUAL_GIT_PATHS = [
+  'index',
+  'index.lock',
+  'HEAD',
+  'HEAD.lock',
+  'objects',
+  'info/attributes',
+  'packed-refs',
+  'hooks',
+  'logs/HEAD',
+  'agentos',
+];
+
+/** The ref, lock and log files of the branch a git path names; none for other paths. */
+function branchFiles(name: string): string[] {
+  const branch = /^(?:logs\/)?refs\/heads\/(.+?)(?:\.lock)?$/.exec(name)?.[1];
+  return branch === undefined
+    ? []
+    : [`refs/heads/${branch}`, `refs/heads/${branch}.lock`, `logs/refs/heads/${branch}`];
+}
+
 export class Git {
   /** Answers of `gitPath`, by name; forgotten when `init` makes a repository here. */
   private readonly gitPaths = new Map<string, string>();
@@ -655,7 +681,13 @@ export class Git {
 
   /** `gitPath` of several names, the ones not yet known asked of git in one process. */
   async gitPathsOf(names: readonly string[]): Promise<string[]> {
-    const missing = [...new Set(names.filter((name) => !this.gitPaths.has(name)))];
+    const wanted = [
+      ...names,
+      ...(this.gitPaths.size === 0 ? USUAL_GIT_PATHS : []),
+      // A branch's ref, its lock and its log are asked about together, by a commit moving it.
+      ...names.flatMap(branchFiles),
+    ];
+    const missing = [...new Set(wanted.filter((name) => !this.gitPaths.has(name)))];
     if (missing.length > 0) {
       const args = ['rev-parse', ...missing.flatMap((name) => ['--git-path', name])];
       const lines = (await this.exec(args)).stdout.split('\n');
