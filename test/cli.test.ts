@@ -89,6 +89,12 @@ describe('agentos CLI', () => {
     for (const command of COMMANDS) expect(readme).toContain(`| \`agentos ${command.name}`);
   });
 
+  it('lists every command under the name its module gives it', async () => {
+    for (const entry of COMMANDS) expect((await entry.load()).name).toBe(entry.name);
+    const help = await runCli(['--help']);
+    for (const entry of COMMANDS) expect(help.stdout).toContain(`  ${entry.name}`);
+  });
+
   it('prints --help for every command', async () => {
     for (const command of ['init', 'enqueue', 'run', 'show', 'retry', 'demo']) {
       const run = await runCli([command, '--help']);

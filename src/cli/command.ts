@@ -14,7 +14,6 @@ export interface CliIo {
 
 export interface Command {
   name: string;
-  summary: string;
   /** The full `--help` text. */
   help: string;
   run(argv: string[], io: CliIo): Promise<number>;

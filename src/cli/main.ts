@@ -4,34 +4,91 @@ import { AgentOSError, errorMessage, InputError } from '../errors.js';
 import { redactedStream } from '../security/redacted-stream.js';
 import { declareRunSecrets } from '../security/run-redactor.js';
 import type { CliIo, Command } from './command.js';
-import { benchCommand } from './commands/bench.js';
-import { consensusCommand } from './commands/consensus.js';
-import { daemonCommand } from './commands/daemon.js';
-import { demoCommand } from './commands/demo.js';
-import { enqueueCommand } from './commands/enqueue.js';
-import { feedbackCommand } from './commands/feedback.js';
-import { initCommand } from './commands/init.js';
-import { learnCommand } from './commands/learn.js';
-import { newAgentCommand } from './commands/new-agent.js';
-import { metricsCommand } from './commands/metrics.js';
-import { retryCommand } from './commands/retry.js';
-import { runCommand } from './commands/run.js';
-import { showCommand } from './commands/show.js';
 
-export const COMMANDS: readonly Command[] = [
-  initCommand,
-  newAgentCommand,
-  enqueueCommand,
-  runCommand,
-  showCommand,
-  retryCommand,
-  learnCommand,
-  feedbackCommand,
-  consensusCommand,
-  daemonCommand,
-  metricsCommand,
-  benchCommand,
-  demoCommand,
+/**
+ * A command as the dispatcher knows it: its module (and everything it imports) is loaded only to
+ * run it, so `agentos enqueue` does not load the benchmarks, nor `--help` anything. (The
+ * `webpackMode` comments keep the modules inside the action's one-file bundle: ncc is webpack,
+ * which would otherwise split each into files of its own, most of their code copied into each.)
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'init',
+    summary: 'create a new agent repository from the template',
+    load: async () => (await import(/* webpackMode: "eager" */ './commands/init.js')).initCommand,
+  },
+  {
+    name: 'new-agent',
+    summary: 'add a purpose-built agent from the questionnaire, or clone one (--from)',
+    load: async () =>
+      (await import(/* webpackMode: "eager" */ './commands/new-agent.js')).newAgentCommand,
+  },
+  {
+    name: 'enqueue',
+    summary: "add a task to an agent's queue.md",
+    load: async () =>
+      (await import(/* webpackMode: "eager" */ './commands/enqueue.js')).enqueueCommand,
+  },
+  {
+    name: 'run',
+    summary: 'run one loop iteration (or drain the queue with --all)',
+    load: async () => (await import(/* webpackMode: "eager" */ './commands/run.js')).runCommand,
+  },
+  {
+    name: 'show',
+    summary: 'print a task, its answer, its reward record and what memory it changed',
+    load: async () => (await import(/* webpackMode: "eager" */ './commands/show.js')).showCommand,
+  },
+  {
+    name: 'retry',
+    summary: 'run again a task whose last attempt failed',
+    load: async () => (await import(/* webpackMode: "eager" */ './commands/retry.js')).retryCommand,
+  },
+  {
+    name: 'learn',
+    summary: 'run a learning run: promote, refute, collapse, decay, archive, reflect',
+    load: async () => (await import(/* webpackMode: "eager" */ './commands/learn.js')).learnCommand,
+  },
+  {
+    name: 'feedback',
+    summary: "record a person's verdict on a task (what /reward does on an issue)",
+    load: async () =>
+      (await import(/* webpackMode: "eager" */ './commands/feedback.js')).feedbackCommand,
+  },
+  {
+    name: 'consensus',
+    summary: 'list, propose, vote on and evaluate shared-truth proposals',
+    load: async () =>
+      (await import(/* webpackMode: "eager" */ './commands/consensus.js')).consensusCommand,
+  },
+  {
+    name: 'daemon',
+    summary: 'poll every agent’s queue.md and run its tasks, one at a time, until stopped',
+    load: async () =>
+      (await import(/* webpackMode: "eager" */ './commands/daemon.js')).daemonCommand,
+  },
+  {
+    name: 'metrics',
+    summary: 'report the learning metrics of each agent (Markdown with charts, or --json)',
+    load: async () =>
+      (await import(/* webpackMode: "eager" */ './commands/metrics.js')).metricsCommand,
+  },
+  {
+    name: 'bench',
+    summary: 'run a benchmark and print its results (--json: one JSON object)',
+    load: async () => (await import(/* webpackMode: "eager" */ './commands/bench.js')).benchCommand,
+  },
+  {
+    name: 'demo',
+    summary: 'run the offline demo in a fresh agent repository',
+    load: async () => (await import(/* webpackMode: "eager" */ './commands/demo.js')).demoCommand,
+  },
 ];
 
 export function usage(): string {
@@ -69,7 +126,7 @@ export async function main(argv: string[], given: CliIo): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest, io);
+    return await (await command.load()).run(rest, io);
   } catch (error) {
     // Some messages already open with the command's name: never `agentos enqueue: enqueue: …`.
     const said = (message: string) =>

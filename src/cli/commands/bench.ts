@@ -8,7 +8,6 @@ import { parse, type Command } from '../command.js';
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'run a benchmark and print its results (--json: one JSON object)',
   help: `Usage: agentos bench <name> [--json] [--seed N] [--config FILE] [--check]
 
 Benchmarks:

@@ -44,7 +44,6 @@ function proposalNumber(value: string): number {
 
 export const consensusCommand: Command = {
   name: 'consensus',
-  summary: 'list, propose, vote on and evaluate shared-truth proposals',
   help: `Usage: agentos consensus [--list | --propose BELIEF | --vote N | --evaluate] [options]
 
 Shared truths are agreed by proposals (SPEC §8). On plain git a proposal is a branch

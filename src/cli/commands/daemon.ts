@@ -49,7 +49,6 @@ function stopOnSignals(io: CliIo, controller: AbortController): () => void {
 
 export const daemonCommand: Command = {
   name: 'daemon',
-  summary: 'poll every agent’s queue.md and run its tasks, one at a time, until stopped',
   help: `Usage: agentos daemon [options]
 
 The long-lived mode (the seed's "docker run -d … agentos"): every POLL_INTERVAL seconds it reads

@@ -4,7 +4,6 @@ import { parse, type Command } from '../command.js';
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'run the offline demo in a fresh agent repository',
   help: `Usage: agentos demo [--dir DIR]
 
 Creates a fresh agent repository (in a temporary folder, or DIR), enqueues the seed's task and

@@ -14,7 +14,6 @@ import {
 
 export const enqueueCommand: Command = {
   name: 'enqueue',
-  summary: "add a task to an agent's queue.md",
   help: `Usage: agentos enqueue [options] TEXT
        agentos enqueue [options] -      (the text from standard input)
 

@@ -13,7 +13,6 @@ import {
 
 export const feedbackCommand: Command = {
   name: 'feedback',
-  summary: "record a person's verdict on a task (what /reward does on an issue)",
   help: `Usage: agentos feedback [options] TASK_ID SCORE... [note="..."]
 
 Records human feedback on a task that has a reward record: each SCORE is DIMENSION=VALUE with

@@ -13,7 +13,6 @@ import { parse, type Command } from '../command.js';
 
 export const initCommand: Command = {
   name: 'init',
-  summary: 'create a new agent repository from the template',
   help: `Usage: agentos init [DIR]
 
 Creates DIR (default: the current folder) as a git repository holding agents.yaml, the template

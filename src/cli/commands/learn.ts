@@ -13,7 +13,6 @@ import {
 
 export const learnCommand: Command = {
   name: 'learn',
-  summary: 'run a learning run: promote, refute, collapse, decay, archive, reflect',
   help: `Usage: agentos learn [options]
 
 Runs a learning run for every agent in agents.yaml (or the one --agent names): settles

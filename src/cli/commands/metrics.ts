@@ -16,7 +16,6 @@ import {
 
 export const metricsCommand: Command = {
   name: 'metrics',
-  summary: 'report the learning metrics of each agent (Markdown with charts, or --json)',
   help: `Usage: agentos metrics [options]
 
 Computes, from the repository alone (the reward log, world files, proposals and segments, the

@@ -49,7 +49,6 @@ const FIELD_HELP = QUESTION_FIELDS.map(
 
 export const newAgentCommand: Command = {
   name: 'new-agent',
-  summary: 'add a purpose-built agent from the questionnaire, or clone one (--from)',
   help: `Usage: agentos new-agent --answers FILE [flags]
        agentos new-agent --agent-name NAME --primary-purpose TEXT … (every field as a flag)
        agentos new-agent --from AGENT --name NAME

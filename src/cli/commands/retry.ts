@@ -24,7 +24,6 @@ import { reportBudget, reportBudgetStop, reportFailure } from '../iteration-repo
 
 export const retryCommand: Command = {
   name: 'retry',
-  summary: 'run again a task whose last attempt failed',
   help: `Usage: agentos retry [options] TASK_ID
 
 Runs again a task whose reward record is a failed attempt (the model gave no usable answer), or

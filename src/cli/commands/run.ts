@@ -34,7 +34,6 @@ import {
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run one loop iteration (or drain the queue with --all)',
   help: `Usage: agentos run [options]
 
 Runs one loop iteration for the agent: the next pending task of its queue.md, the queued task

@@ -43,7 +43,6 @@ export interface TaskView {
 
 export const showCommand: Command = {
   name: 'show',
-  summary: 'print a task, its answer, its reward record and what memory it changed',
   help: `Usage: agentos show [options] TASK_ID
 
 Prints what git keeps of a task: its text and where it came from (queue.md, an ad-hoc --text,
