@@ -2,7 +2,15 @@
 // trees as `git add` + `write-tree`, the same commit object as `git commit-tree`, a repository that
 // `git fsck --strict` finds sound. Whatever would make git store other bytes (line-ending
 // conversion, attributes) leaves the commit to git, and the files land as git would store them.
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { jest } from '@jest/globals';
 import { Git } from '../src/git/git.js';
@@ -231,6 +239,30 @@ describe('a commit built in-process', () => {
     );
     expect(commands).not.toContain('write-tree');
     expect(commands).not.toContain('commit-tree');
+    rmSync(repo.dir, { recursive: true, force: true });
+  });
+});
+
+describe('the private index kept for the next commit', () => {
+  it('is dropped once a commit built in-process moves HEAD past its commit', async () => {
+    const repo = await emptyRepo();
+    const kept = () =>
+      readdirSync(join(repo.dir, '.git', 'agentos')).filter((n) => n.startsWith('commit-index-'));
+    // A setting that leaves commits to git: they go through a private index, kept for the next.
+    await repo.git.exec(['config', 'core.autocrlf', 'input']);
+    repo.write('agents/orion/a.md', 'a\n');
+    const first = await repo.git.commitPaths(['agents/orion/a.md'], 'First');
+    expect(kept()).toEqual([`commit-index-${first}`]);
+    // Without it, a new process builds the next commit in-process: that index names no HEAD again.
+    await repo.git.exec(['config', '--unset', 'core.autocrlf']);
+    const next = Git.create(repo.dir);
+    repo.write('agents/orion/a.md', 'b\n');
+    const commands = await commandsOf(next, () =>
+      next.commitPaths(['agents/orion/a.md'], 'Second'),
+    );
+    expect(commands).not.toContain('write-tree');
+    expect(kept()).toEqual([]);
+    expect((await next.exec(['status', '--porcelain'])).stdout).toBe('');
     rmSync(repo.dir, { recursive: true, force: true });
   });
 });

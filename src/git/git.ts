@@ -46,6 +46,15 @@ const COMMIT_INDEX_PREFIX = 'commit-index-';
 /** Up to this many indexed memory files, their stat data is checked in-process (see indexedFiles). */
 const IN_PROCESS_STAT_LIMIT = 1_000;
 
+/** Removes a file the runtime keeps for speed only: a file it cannot remove costs only space. */
+function removeIfPossible(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // A read-only git directory.
+  }
+}
+
 /** Copies `from` to `to`; false when `from` does not exist (or cannot be copied). */
 function copiedIfExists(from: string, to: string): boolean {
   try {
@@ -388,6 +397,10 @@ export class Git {
       if (!movedInProcess)
         await this.exec(['update-ref', '-m', reflog, 'HEAD', commit, head ?? '']);
       moved = true;
+      // Built in-process: the index kept for the last commit git built (10,000 entries, a
+      // megabyte) now names a commit that is not HEAD, and nothing would ever use it again.
+      if (inProcess !== undefined && head !== undefined)
+        removeIfPossible(join(await this.gitPath('agentos'), `${COMMIT_INDEX_PREFIX}${head}`));
       this.lastCommitTree = { commit, tree: built.tree };
     } finally {
       if (indexFile !== undefined) this.settleCommitIndex(indexFile, moved ? commit : undefined);
