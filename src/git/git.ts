@@ -398,9 +398,11 @@ export class Git {
         await this.exec(['update-ref', '-m', reflog, 'HEAD', commit, head ?? '']);
       moved = true;
       // Built in-process: the index kept for the last commit git built (10,000 entries, a
-      // megabyte) now names a commit that is not HEAD, and nothing would ever use it again.
-      if (inProcess !== undefined && head !== undefined)
-        removeIfPossible(join(await this.gitPath('agentos'), `${COMMIT_INDEX_PREFIX}${head}`));
+      // megabyte) now names a commit that is not HEAD, and nothing would ever use it again. (Where
+      // it is was asked with the build's first questions: nothing here can fail a landed commit.)
+      const scratch = this.gitPaths.get('agentos');
+      if (inProcess !== undefined && head !== undefined && scratch !== undefined)
+        removeIfPossible(join(scratch, `${COMMIT_INDEX_PREFIX}${head}`));
       this.lastCommitTree = { commit, tree: built.tree };
     } finally {
       if (indexFile !== undefined) this.settleCommitIndex(indexFile, moved ? commit : undefined);
