@@ -43,7 +43,8 @@ describe('HEAD from the git directory files', () => {
     expect(await repo.headShaIfAny()).toBe(first);
   });
 
-  it('reads a linked worktree’s own HEAD and the shared branch refs', async () => {
+  /** Runs `work` in a linked worktree of a first commit, on its own branch "side". */
+  async function inLinkedWorktree(work: (linked: string) => Promise<void>): Promise<void> {
     writeFileSync(join(dir, 'a.txt'), 'one\n');
     await repo.add(['a.txt']);
     await commitStaged(repo, 'First\n');
@@ -51,6 +52,14 @@ describe('HEAD from the git directory files', () => {
     rmSync(linked, { recursive: true, force: true });
     git(dir, 'worktree', 'add', '--quiet', '-b', 'side', linked);
     try {
+      await work(linked);
+    } finally {
+      git(dir, 'worktree', 'remove', '--force', linked);
+    }
+  }
+
+  it('reads a linked worktree’s own HEAD and the shared branch refs', async () => {
+    await inLinkedWorktree(async (linked) => {
       const other = Git.create(linked);
       writeFileSync(join(linked, 'b.txt'), 'two\n');
       const made = await other.commitPaths(['b.txt'], 'Second\n');
@@ -58,19 +67,11 @@ describe('HEAD from the git directory files', () => {
       expect(await other.headShaIfAny()).toBe(made);
       expect(git(linked, 'rev-parse', 'HEAD')).toBe(made);
       expect(await repo.headShaIfAny()).toBe(git(dir, 'rev-parse', 'main'));
-    } finally {
-      git(dir, 'worktree', 'remove', '--force', linked);
-    }
+    });
   });
 
   it('asks git where its files are in one process for the usual ones and one per branch, as git answers', async () => {
-    writeFileSync(join(dir, 'a.txt'), 'one\n');
-    await repo.add(['a.txt']);
-    await commitStaged(repo, 'First\n');
-    const linked = tempDir('agentos-linked-');
-    rmSync(linked, { recursive: true, force: true });
-    git(dir, 'worktree', 'add', '--quiet', '-b', 'side', linked);
-    try {
+    await inLinkedWorktree(async (linked) => {
       // A linked worktree: some of its files are its own, others the main repository's.
       const fresh = Git.create(linked);
       const asked: string[][] = [];
@@ -90,9 +91,7 @@ describe('HEAD from the git directory files', () => {
       });
       expect(answers).toEqual(byGit);
       expect(answers[1]).not.toBe(join(dir, '.git', 'index'));
-    } finally {
-      git(dir, 'worktree', 'remove', '--force', linked);
-    }
+    });
   });
 
   it('commits changed paths only, and leaves the person’s index matching the commit', async () => {
