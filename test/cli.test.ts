@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS } from '../src/cli/main.js';
 import { findTask } from '../src/memory/queue-archive.js';
@@ -67,6 +67,21 @@ describe('agentos CLI', () => {
     expect(run.stderr.trim()).toBe(
       'agentos run: unknown agent "nobody": agents.yaml defines orion, iris',
     );
+  });
+
+  it('exits 2 naming the folder and "agentos init" outside an agent repository', async () => {
+    const empty = tempDir('agentos-not-a-repository-');
+    try {
+      for (const argv of [['run'], ['retry', 'task-1'], ['feedback', 'task-1', 'correctness=1']]) {
+        const ran = await runCli([...argv, '--dir', empty]);
+        expect(ran.code).toBe(2);
+        expect(ran.stderr.trim()).toBe(
+          `agentos ${argv[0]}: ${empty} is not a git repository: run "agentos init" to create an agent repository`,
+        );
+      }
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 
   it('exits 2 with a one-line reason on bad usage', async () => {

@@ -16,8 +16,8 @@ import {
   statSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { AgentOSError } from '../errors.js';
-import type { Git } from '../git/git.js';
+import { AgentOSError, InputError } from '../errors.js';
+import { GitError, type Git } from '../git/git.js';
 import { removeStaleLocks } from '../git/stale-locks.js';
 import { silentLogger, type Logger } from '../log.js';
 import { readTextIfExists, removeAbandonedTemps, writeFileAtomic } from './files.js';
@@ -62,7 +62,7 @@ export class ChangeJournal {
     label: string;
     logger?: Logger;
   }): Promise<ChangeJournal> {
-    const file = await journalFile(input.git);
+    const file = await journalFile(input.git, input.repoRoot);
     await recoverInterruptedChange({ ...input, file });
     mkdirSync(dirname(file), { recursive: true });
     const header: JournalHeader = {
@@ -107,8 +107,17 @@ export class ChangeJournal {
   }
 }
 
-async function journalFile(git: Git): Promise<string> {
-  return git.gitPath('agentos/change-journal.jsonl');
+async function journalFile(git: Git, repoRoot: string): Promise<string> {
+  try {
+    return await git.gitPath('agentos/change-journal.jsonl');
+  } catch (error) {
+    // The first thing a command asks git: outside a repository, say so as the other commands do.
+    if (error instanceof GitError && !(await git.isRepository()))
+      throw new InputError(
+        `${repoRoot} is not a git repository: run "agentos init" to create an agent repository`,
+      );
+    throw error;
+  }
 }
 
 /**
@@ -123,7 +132,7 @@ export async function recoverInterruptedChange(input: {
   file?: string;
 }): Promise<void> {
   const logger = input.logger ?? silentLogger;
-  const file = input.file ?? (await journalFile(input.git));
+  const file = input.file ?? (await journalFile(input.git, input.repoRoot));
   const { header, entries } = existsSync(file)
     ? readJournal(file)
     : { header: undefined, entries: [] };
