@@ -253,8 +253,12 @@ describe('the private index kept for the next commit', () => {
     repo.write('agents/orion/a.md', 'a\n');
     const first = await repo.git.commitPaths(['agents/orion/a.md'], 'First');
     expect(kept()).toEqual([`commit-index-${first}`]);
-    // Without it, a new process builds the next commit in-process: that index names no HEAD again.
+    // A person commits, then, without the setting, a new process builds its commit in-process:
+    // the index names a commit long past, and goes.
     await repo.git.exec(['config', '--unset', 'core.autocrlf']);
+    repo.write('notes.txt', 'mine\n');
+    await repo.git.exec(['add', 'notes.txt']);
+    await repo.git.exec(['commit', '--quiet', '-m', 'A note']);
     const next = Git.create(repo.dir);
     repo.write('agents/orion/a.md', 'b\n');
     const commands = await commandsOf(next, () =>
@@ -263,6 +267,16 @@ describe('the private index kept for the next commit', () => {
     expect(commands).not.toContain('write-tree');
     expect(kept()).toEqual([]);
     expect((await next.exec(['status', '--porcelain'])).stdout).toBe('');
+    // Another process commits through git (the setting is back), then this one in-process: the
+    // index the other kept goes too.
+    await next.exec(['config', 'core.autocrlf', 'input']);
+    repo.write('agents/orion/a.md', 'c\n');
+    const third = await Git.create(repo.dir).commitPaths(['agents/orion/a.md'], 'Third');
+    expect(kept()).toEqual([`commit-index-${third}`]);
+    await next.exec(['config', '--unset', 'core.autocrlf']);
+    repo.write('agents/orion/a.md', 'd\n');
+    await next.commitPaths(['agents/orion/a.md'], 'Fourth');
+    expect(kept()).toEqual([]);
     rmSync(repo.dir, { recursive: true, force: true });
   });
 });

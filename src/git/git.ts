@@ -46,12 +46,17 @@ const COMMIT_INDEX_PREFIX = 'commit-index-';
 /** Up to this many indexed memory files, their stat data is checked in-process (see indexedFiles). */
 const IN_PROCESS_STAT_LIMIT = 1_000;
 
-/** Removes a file the runtime keeps for speed only: a file it cannot remove costs only space. */
-function removeIfPossible(file: string): void {
+/**
+ * Removes the private indexes kept for the next commit (`keepCommitIndex`), all stale once HEAD
+ * has moved past their commits. They are kept for speed only: one that cannot be removed costs
+ * only space.
+ */
+function removeCommitIndexes(scratch: string): void {
   try {
-    rmSync(file, { force: true });
+    for (const name of readdirSync(scratch))
+      if (name.startsWith(COMMIT_INDEX_PREFIX)) rmSync(join(scratch, name), { force: true });
   } catch {
-    // A read-only git directory.
+    // No scratch folder yet, or a read-only git directory.
   }
 }
 
@@ -397,12 +402,12 @@ export class Git {
       if (!movedInProcess)
         await this.exec(['update-ref', '-m', reflog, 'HEAD', commit, head ?? '']);
       moved = true;
-      // Built in-process: the index kept for the last commit git built (10,000 entries, a
-      // megabyte) now names a commit that is not HEAD, and nothing would ever use it again. (Where
-      // it is was asked with the build's first questions: nothing here can fail a landed commit.)
+      // Built in-process: an index kept for a commit git built, by this process or another (10,000
+      // entries, a megabyte), now names a commit that is not HEAD, and nothing would ever use it
+      // again. Where they are was asked with the build's first questions, so nothing here can
+      // fail a commit that landed; the folder holds a handful of files.
       const scratch = this.gitPaths.get('agentos');
-      if (inProcess !== undefined && head !== undefined && scratch !== undefined)
-        removeIfPossible(join(scratch, `${COMMIT_INDEX_PREFIX}${head}`));
+      if (inProcess !== undefined && scratch !== undefined) removeCommitIndexes(scratch);
       this.lastCommitTree = { commit, tree: built.tree };
     } finally {
       if (indexFile !== undefined) this.settleCommitIndex(indexFile, moved ? commit : undefined);
