@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS } from '../src/cli/main.js';
 import { findTask } from '../src/memory/queue-archive.js';
 import { byTimeThenId } from '../src/memory/reward-log.js';
 import { runCli } from './helpers/cli.js';
-import { makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
+import { compiledSource, makeRepo, tempDir, type TestRepo } from './helpers/repo.js';
 import { commitStaged } from './helpers/person.js';
 import { repoRewardRecords } from './helpers/rewards.js';
 
@@ -81,6 +82,21 @@ describe('agentos CLI', () => {
       }
     } finally {
       rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('ends quietly when the reader of its output closes the pipe (`agentos … | head`)', async () => {
+    for (const argv of [['--help'], ['consensus', '--list', '--dir', repo.dir]]) {
+      const child = spawn(process.execPath, [compiledSource('cli/index.js'), ...argv], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      // The reader is gone before the first line is written.
+      child.stdout.destroy();
+      const err: Buffer[] = [];
+      child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(Buffer.concat(err).toString('utf8')).toBe('');
+      expect(code).toBe(0);
     }
   });
 

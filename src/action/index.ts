@@ -1,12 +1,13 @@
 // The action's entry point (the ncc bundle's main, and the image's entrypoint): with no arguments it
 // is the action, everything happening in run(); with arguments (`docker run … agentos daemon`) the
 // same image is the `agentos` CLI.
-import { main } from '../cli/main.js';
+import { endQuietlyOnClosedPipe, main } from '../cli/main.js';
 import { run } from './run.js';
 
 const argv = process.argv.slice(2);
 if (argv.length === 0) await run();
-else
+else {
+  endQuietlyOnClosedPipe(process.stdout);
   process.exitCode = await main(argv, {
     get stdin() {
       return process.stdin;
@@ -16,3 +17,4 @@ else
     cwd: process.cwd(),
     env: process.env,
   });
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `agentos` executable: everything happens in main().
-import { main } from './main.js';
+import { endQuietlyOnClosedPipe, main } from './main.js';
 
+endQuietlyOnClosedPipe(process.stdout);
 process.exitCode = await main(process.argv.slice(2), {
   // Read lazily: touching process.stdin opens it, which only `enqueue -` needs.
   get stdin() {

@@ -105,6 +105,17 @@ export function usage(): string {
   ].join('\n');
 }
 
+/**
+ * A reader that stops early (`agentos consensus --list | head`) closes the pipe: the process ends
+ * quietly, as git does, instead of dying on the next write with an EPIPE stack trace.
+ */
+export function endQuietlyOnClosedPipe(stdout: NodeJS.WriteStream): void {
+  stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 export async function main(argv: string[], given: CliIo): Promise<number> {
   // Secrets never reach the terminal either: the environment's secrets are known from here on.
   const redactor = declareRunSecrets(given.env);
