@@ -236,7 +236,7 @@ describe('action: scheduled and dispatched runs, modes and inputs', () => {
       '| Task success | _not enough data: 2 tasks in the window; at least 5 needed_ |',
     );
     expect(run.summary).toContain(
-      '| Proposal acceptance rate | _no data: agent orion has proposed nothing yet_ |',
+      '| Proposal acceptance rate | _no data: no proposal of agent orion has been decided yet_ |',
     );
     expect(await remoteLog(remote)).toHaveLength(before.length);
   });

@@ -411,8 +411,9 @@ export const METRICS: readonly MetricDefinition[] = [
       const result = share(merged, merged + closed, MIN_PROPOSALS, 'proposals decided', {
         undated,
       });
+      // Only a decided proposal's record is on the default branch: open ones are on their branches.
       if (result.status === 'no-data' && proposals.length === 0)
-        return noData(`agent ${sources.agent} has proposed nothing yet`, { undated });
+        return noData(`no proposal of agent ${sources.agent} has been decided yet`, { undated });
       return result;
     },
   },
@@ -434,7 +435,7 @@ export const METRICS: readonly MetricDefinition[] = [
       if (hours.length === 0)
         return noData(
           sources.proposals.items.length === 0
-            ? `agent ${sources.agent} has proposed nothing yet`
+            ? `no proposal of agent ${sources.agent} has been decided yet`
             : 'no proposal with opened_at and merged_at was merged in the window',
         );
       if (hours.length < MIN_PROPOSALS)

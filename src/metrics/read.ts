@@ -110,7 +110,10 @@ export function readProposals(
   cache: ParseCache,
 ): Available<readonly ProposalFacts[]> {
   if (!existsSync(join(repoRoot, PROPOSALS_DIR)))
-    return { available: false, reason: `${PROPOSALS_DIR}/ does not exist: no proposal yet` };
+    return {
+      available: false,
+      reason: `${PROPOSALS_DIR}/ does not exist: no proposal decided yet`,
+    };
   const items = listMarkdown(repoRoot, PROPOSALS_DIR)
     .filter((name) => PROPOSAL_FILE.test(name))
     .flatMap((name) => {
