@@ -55,11 +55,7 @@ export async function takenProposalNumbers(git: Git): Promise<number[]> {
     ...(await git.refsUnder('refs/heads/agentos/')),
     ...(await git.refsUnder('refs/remotes/')),
   ];
-  const files = (
-    await git.exec(['ls-tree', '--name-only', 'HEAD', `${PROPOSALS_DIR}/`], { allowFailure: true })
-  ).stdout
-    .split('\n')
-    .filter(Boolean);
+  const files = await git.namesAt('HEAD', PROPOSALS_DIR);
   return [...refs, ...files].flatMap((name) => {
     if (!name.includes('proposal-') && !name.includes('prop-')) return [];
     const number = parseProposalNumber(name);
@@ -169,14 +165,10 @@ export async function listProposals(git: Git): Promise<BranchProposal[]> {
     const proposal = await readBranchProposal(git, number);
     if (proposal) found.set(number, proposal);
   }
-  const files = (
-    await git.exec(['ls-tree', '--name-only', 'HEAD', `${PROPOSALS_DIR}/`], { allowFailure: true })
-  ).stdout
-    .split('\n')
-    .filter(Boolean);
-  for (const file of files) {
-    const number = parseProposalNumber(file);
+  for (const name of await git.namesAt('HEAD', PROPOSALS_DIR)) {
+    const number = parseProposalNumber(name);
     if (number === undefined) continue;
+    const file = `${PROPOSALS_DIR}/${name}`;
     const text = await git.fileAt('HEAD', file);
     if (text === undefined) continue;
     const decided = parseProposal(file, text);
