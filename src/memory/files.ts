@@ -112,6 +112,15 @@ export function removeAbandonedTemps(path: string): void {
   });
 }
 
+/**
+ * Removes the folders `<name>-v1` … `<name>-v<format - 1>` in `parent`: derived copies of memory
+ * (under .git/agentos) in earlier formats, which nothing reads any more.
+ */
+export function removeEarlierFormats(parent: string, name: string, format: number): void {
+  for (let earlier = 1; earlier < format; earlier++)
+    rmSync(join(parent, `${name}-v${earlier}`), { recursive: true, force: true });
+}
+
 export function writeFileAtomic(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

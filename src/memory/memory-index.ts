@@ -3,13 +3,14 @@
 // which files are unchanged (their blob ids in the index, minus what differs in the work tree);
 // everything else is hashed from the file itself, so the files always win over the index.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Git } from '../git/git.js';
 import {
   decodeMemoryText,
   readMemoryTextIfExists,
   readTextIfExists,
+  removeEarlierFormats,
   writeFileAtomic,
 } from './files.js';
 import type { FileParser, ParseCache } from './parse-cache.js';
@@ -360,7 +361,7 @@ export class MemoryIndex implements ParseCache {
     try {
       if (!existsSync(this.folder)) {
         mkdirSync(this.folder, { recursive: true });
-        removeOtherFormats(this.folder);
+        removeEarlierFormats(dirname(this.folder), 'memory-index', MEMORY_INDEX_FORMAT);
       }
       for (const name of this.dirty) {
         const shard = this.shards.get(name);
@@ -398,12 +399,6 @@ export class MemoryIndex implements ParseCache {
     }
     return shard;
   }
-}
-
-/** Indexes of earlier formats beside `folder`: nothing reads them any more. */
-function removeOtherFormats(folder: string): void {
-  for (let format = 1; format < MEMORY_INDEX_FORMAT; format++)
-    rmSync(join(dirname(folder), `memory-index-v${format}`), { recursive: true, force: true });
 }
 
 /**

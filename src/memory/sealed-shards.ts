@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { readTextIfExists, writeFileAtomic } from './files.js';
+import { readTextIfExists, removeEarlierFormats, writeFileAtomic } from './files.js';
 import { bloomOf } from './bloom-filter.js';
 import { decodeColumn, encodeColumn, type Column } from './json-columns.js';
 import { deepFreeze } from './memory-index.js';
@@ -446,13 +446,12 @@ export class SealedShardStore {
   }
 }
 
-/** Stores of earlier formats, once per process and folder: nothing reads them any more. */
+/** Stores of earlier formats, looked for once per process and folder. */
 const cleaned = new Set<string>();
 function removeOtherFormats(folder: string): void {
   if (cleaned.has(folder)) return;
   cleaned.add(folder);
-  for (let format = 1; format < SEALED_SHARDS_FORMAT; format++)
-    rmSync(join(folder, `reward-shards-v${format}`), { recursive: true, force: true });
+  removeEarlierFormats(folder, 'reward-shards', SEALED_SHARDS_FORMAT);
 }
 
 /** When a record last changed: its own time, or the time of the human feedback on it. */
