@@ -101,7 +101,10 @@ export function earliestOrLatest(
 
 /** The evidence-only confidence: (supporting + 1) / (supporting + contradicting + 3). */
 export function confidenceFromEvidence(record: EvidenceRecord): number {
-  const { supporting, contradicting } = tallyEvidence(record);
+  return confidenceOfTally(tallyEvidence(record));
+}
+
+function confidenceOfTally({ supporting, contradicting }: EvidenceTally): number {
   const value =
     (supporting + CONFIDENCE_PRIOR.support) /
     (supporting + contradicting + CONFIDENCE_PRIOR.support + CONFIDENCE_PRIOR.contradict);
@@ -110,18 +113,23 @@ export function confidenceFromEvidence(record: EvidenceRecord): number {
 
 /**
  * The confidence a belief file records at time `now`: the evidence-only confidence, faded towards
- * the prior for every whole idle period since its newest evidence (CONFIDENCE_DECAY).
+ * the prior for every whole idle period since its newest evidence (CONFIDENCE_DECAY). The evidence
+ * is tallied once: every write of a belief asks, over up to 300 items.
  */
 export function beliefConfidence(record: EvidenceRecord, now: string): number {
-  const base = confidenceFromEvidence(record);
-  const periods = idlePeriods(record, now);
+  const tally = tallyEvidence(record);
+  const base = confidenceOfTally(tally);
+  const periods = idlePeriodsSince(tally.lastAt, now);
   if (periods <= 0) return base;
   return round(PRIOR_CONFIDENCE + (base - PRIOR_CONFIDENCE) * CONFIDENCE_DECAY.factor ** periods);
 }
 
 /** Whole idle periods between the newest evidence and `now`. */
 export function idlePeriods(record: EvidenceRecord, now: string): number {
-  const last = tallyEvidence(record).lastAt;
+  return idlePeriodsSince(tallyEvidence(record).lastAt, now);
+}
+
+function idlePeriodsSince(last: string | undefined, now: string): number {
   if (last === undefined) return 0;
   const idle = Date.parse(now) - Date.parse(last);
   return Number.isFinite(idle) ? Math.floor(idle / (CONFIDENCE_DECAY.idleDays * DAY_MS)) : 0;

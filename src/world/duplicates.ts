@@ -415,14 +415,15 @@ function mergeGroups(
       const merged = mergeInto(canonical, duplicate, options.now, reason);
       canonical = merged.canonical;
       set(merged.stub);
+      const { supporting, contradicting } = tallyEvidence(canonical.data);
       transitions.push({
         kind: 'merge',
         path: duplicate.path,
         name: duplicate.data.name,
         target: canonical.path,
         reason,
-        supporting: tallyEvidence(canonical.data).supporting,
-        contradicting: tallyEvidence(canonical.data).contradicting,
+        supporting,
+        contradicting,
         confidence: canonical.data.confidence,
       });
     }
