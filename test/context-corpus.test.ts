@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import {
   assembleContext,
+  PRUNE_FROM,
   RELEVANCE_FLOOR,
   SKILL_EXPERIENCE,
   TAG_LEARNING_WINDOW,
@@ -496,6 +497,34 @@ function everyCandidate(
   };
 }
 
+/**
+ * What a pruned ranking shares with the full one: what is included, what is over the budget or
+ * dormant (in order, with scores), the counts and the best-scoring few. Below the floor it lists
+ * the same items as unrelated, each with 0: it scored only what could reach the floor.
+ */
+function expectPrunedAsFull(pruned: AssembledContext, full: AssembledContext): void {
+  expect(pruned.included).toStrictEqual(full.included);
+  expect(pruned.tokens).toBe(full.tokens);
+  expect(pruned.learnedTags).toEqual(full.learnedTags);
+  const told = exclusionsOf(pruned);
+  const listed = exclusionsOf(full);
+  expect(told.count).toBe(listed.count);
+  expect(told.counts()).toEqual(listed.counts());
+  const scored = (context: AssembledContext) =>
+    context.excluded.filter((item) => item.reason !== 'unrelated');
+  expect(scored(pruned)).toStrictEqual(scored(full));
+  const overBudget = scored(full).filter((item) => item.reason === 'over token budget').length;
+  for (const n of [1, 3, 10].filter((n) => n <= overBudget))
+    expect(told.best(n)).toEqual(listed.best(n));
+  const unrelated = (context: AssembledContext) =>
+    context.excluded
+      .filter((item) => item.reason === 'unrelated')
+      .map((item) => `${item.kind} ${item.id}`)
+      .sort();
+  expect(unrelated(pruned)).toEqual(unrelated(full));
+  for (const item of pruned.excluded) if (item.reason === 'unrelated') expect(item.score).toBe(0);
+}
+
 const initial = fc.record({
   skills: fc.array(skillValue, { maxLength: 12 }),
   world: fc.array(beliefValue, { maxLength: 16 }),
@@ -531,6 +560,11 @@ describe('context assembly through the process corpus', () => {
           if (before) expect(before.context.excluded).toEqual(before.expected.excluded);
           before = { context: assembleContext(input), expected };
           expect(assembleContext({ ...input, corpus: new ContextCorpus() })).toStrictEqual(
+            expected,
+          );
+          // A pruned ranking (a large memory's, PRUNE_FROM) gives what the full one gives.
+          expectPrunedAsFull(
+            assembleContext({ ...input, corpus: new ContextCorpus(), prune: true }),
             expected,
           );
           // The baseline that loads every item in memory order draws on the same corpus.
@@ -585,6 +619,98 @@ describe('context assembly through the process corpus', () => {
       });
       expect(context).toStrictEqual(everyCandidate('lag monitor', sources, 4000));
     }
+  });
+
+  it('in a large memory scores only the items that can reach the floor, and ranks as the full pass does', () => {
+    const skill = (slug: string, title: string, body: string): Skill => ({
+      slug,
+      path: `agents/${AGENT}/skills/${slug}.md`,
+      data: deepFreeze(SkillSchema.parse({ title, tags: [], created: day(0) })),
+      body,
+    });
+    const memory = (others: number): ContextSources => ({
+      agent: AGENT,
+      human: HUMAN,
+      skills: [
+        skill('kaloven', 'Reconcile the kaloven ledger', 'Retry the reconcile once it closes.'),
+        ...Array.from({ length: others }, (_, i) =>
+          skill(`other-${i}`, `Procedure ${i}`, `Retry the service when it fails.`),
+        ),
+      ],
+      world: [],
+      segments: [],
+      rewards: [],
+    });
+    // The documents a ranking scored.
+    const scoredBy = (corpus: ContextCorpus): string[] => {
+      const seen: string[] = [];
+      const eachScored = corpus.text.eachScored.bind(corpus.text);
+      corpus.text.eachScored = (query, covered, documents, visit) =>
+        eachScored(query, covered, documents, (document, score, coverage) => {
+          seen.push(document.candidate?.item.id ?? '');
+          visit(document, score, coverage);
+        });
+      return seen;
+    };
+    const rank = (sources: ContextSources, prune?: boolean) => {
+      const corpus = new ContextCorpus();
+      const scored = scoredBy(corpus);
+      const task = 'Retry the kaloven reconcile';
+      const context = assembleContext({
+        taskId: 'task',
+        task,
+        sources,
+        budget: 4000,
+        corpus,
+        prune,
+      });
+      return { context, scored: new Set(scored) };
+    };
+    const sources = memory(60);
+    const full = rank(sources, false);
+    const pruned = rank(sources, true);
+    expect(full.context.included.map((item) => item.id)).toEqual(['skills/kaloven.md']);
+    expectPrunedAsFull(pruned.context, full.context);
+    // The sixty that share only "retry" with the task: the full pass scores them (below the
+    // floor), the pruned ranking never looks at them.
+    expect(full.scored.size).toBe(61);
+    expect([...pruned.scored]).toEqual(['skills/kaloven.md']);
+    // Unasked, a ranking prunes from PRUNE_FROM candidates on.
+    expect(rank(sources).scored.size).toBe(61);
+    expect([...rank(memory(PRUNE_FROM - 1)).scored]).toEqual(['skills/kaloven.md']);
+  });
+
+  it('reaches through every key when an item it would leave out has the best text score', () => {
+    const skill = (slug: string, body: string): Skill => ({
+      slug,
+      path: `agents/${AGENT}/skills/${slug}.md`,
+      data: deepFreeze(SkillSchema.parse({ title: slug, tags: [], created: day(0) })),
+      body,
+    });
+    const common = 'amber basil cedar dune ember fable gorse heath';
+    const sources: ContextSources = {
+      agent: AGENT,
+      human: HUMAN,
+      skills: [
+        // The only one with the rare word, in so long a text that its score is small.
+        skill('rare', `kaloven ${'lorem '.repeat(20_000)}`),
+        // The best text match: every common word of the task, fifty times.
+        skill('common', `${common} `.repeat(50)),
+        ...Array.from({ length: 98 }, (_, i) => skill(`other-${i}`, common)),
+      ],
+      world: [],
+      segments: [],
+      rewards: [],
+    };
+    const input = { taskId: 'task', task: `kaloven ${common}`, sources, budget: 100_000 };
+    const full = assembleContext({ ...input, corpus: new ContextCorpus(), prune: false });
+    // Measured against "common", the rare word's long text falls below the floor: nothing is in.
+    expect(full.included).toEqual([]);
+    expect(full.excluded.map((item) => item.id)).toContain('skills/rare.md');
+    expectPrunedAsFull(
+      assembleContext({ ...input, corpus: new ContextCorpus(), prune: true }),
+      full,
+    );
   });
 
   it('serves an unchanged memory from the corpus, and sees a file that changed', () => {

@@ -85,6 +85,10 @@ export interface AssembledContext {
   always: ContextItem[];
   /** Ranked items that made it in, best first. */
   included: RankedItem[];
+  /**
+   * Everything left out. An item below the relevance floor is "unrelated", with its score; a
+   * pruned ranking (PRUNE_FROM) does not score what falls below the floor, and lists it with 0.
+   */
   excluded: ExcludedItem[];
   /** Tags learned from past rewards of similar tasks, used as retrieval keys. */
   learnedTags: string[];
@@ -115,6 +119,11 @@ export function assembleContext(input: {
    * costs what changed since the last one. A new corpus builds everything from the sources.
    */
   corpus?: ContextCorpus;
+  /**
+   * Whether the ranking reaches items only through the keys that can lift them to the relevance
+   * floor (`essentialKeys`): from PRUNE_FROM candidates on when absent.
+   */
+  prune?: boolean;
 }): AssembledContext {
   const { task } = input;
   const scope = input.scope ?? 'ranked';
@@ -163,56 +172,74 @@ export function assembleContext(input: {
   // Relevance of the candidates the task reaches (by its words, wanted tags, names, the skills
   // experience credits and links from those), kept on each document for this ranking; every other
   // candidate's is 0.
-  const ranking = ++rankings;
-  const reached: ContextDocument[] = [];
+  const wantedTags = corpus.wantedTagsByWorth(wanted);
+  const taskPhrase = nameTerms(task);
+  const named = mentionedIn(taskPhrase);
+  // Things the task names (by name or alias): what the task is about.
+  const namedThings = [...corpus.namedIn(taskPhrase)].filter(
+    (document) => document.terms?.names.some(named) === true,
+  );
+  const pruned = input.prune ?? corpus.candidates.length >= PRUNE_FROM;
+  let ranking = 0;
+  let reached: ContextDocument[] = [];
   const reach = (document: ContextDocument): void => {
     if (document.reached === ranking) return;
     document.reached = ranking;
     document.relevance = 0;
+    document.score = 0;
     reached.push(document);
   };
   // Text relevance is the task's own words; learned tags reach items through their tags only, so
   // an item that merely repeats a learned tag in its text does not outrank the task's own subject.
-  let maxText = 0;
-  corpus.text.eachMatch(query, query, (document, textScore, coverage) => {
-    reach(document);
-    document.score = textScore;
-    document.relevance = coverage;
-    maxText = Math.max(maxText, textScore);
-  });
+  const reachAndScore = (keys: RankingKeys): number => {
+    ranking = ++rankings;
+    reached = [];
+    for (const term of keys.terms) corpus.text.eachHolding(term, reach);
+    for (const tag of keys.tags) for (const document of corpus.holdingTag(tag)) reach(document);
+    for (const document of namedThings) reach(document);
+    for (const id of experience.skills.keys())
+      for (const document of corpus.withId(id)) reach(document);
+    let maxText = 0;
+    corpus.text.eachScored(query, query, reached, (document, textScore, coverage) => {
+      document.score = textScore;
+      document.relevance = coverage;
+      maxText = Math.max(maxText, textScore);
+    });
+    return maxText;
+  };
+  const everyKey: RankingKeys = {
+    terms: [...new Set(query)],
+    tags: wantedTags.map(([tag]) => tag),
+    leftOutCeiling: 0,
+  };
+  const keys = pruned
+    ? essentialKeys(corpus, query, wantedTags, bestTextAmongRarest(corpus, query))
+    : everyKey;
+  let maxText = reachAndScore(keys);
+  // An item left out could have had the best text score, which every other is measured against:
+  // then the task reaches through every key.
+  if (maxText < keys.leftOutCeiling) maxText = reachAndScore(everyKey);
 
   // Direct relevance: BM25 ranks items against each other; coverage of the task's own terms keeps
   // a weak best match (one shared common word) from looking like a strong one; a matched tag
-  // counts by how specific it is and how much the task wants it.
+  // counts by how specific it is and how much the task wants it (its most worth wanted tag).
+  const worth = new Map(wantedTags);
   for (const document of reached) {
     // Until now the text score and the coverage.
     const coverage = document.relevance;
     document.relevance =
       maxText > 0 ? 0.6 * (document.score / maxText) * Math.min(1, 2 * coverage) : 0;
+    let specificity = -1;
+    for (const tag of document.terms?.tags ?? [])
+      specificity = Math.max(specificity, worth.get(tag) ?? -1);
+    if (specificity >= 0) document.relevance = document.relevance + 0.4 * specificity;
   }
-  // A candidate counts its wanted tag worth the most: the tags come the most worth first, so the
-  // first one a candidate is met under is that one.
-  for (const [tag, specificity] of corpus.wantedTagsByWorth(wanted))
-    for (const document of corpus.holdingTag(tag)) {
-      if (document.tagged === ranking) continue;
-      document.tagged = ranking;
-      reach(document);
-      document.relevance = document.relevance + 0.4 * specificity;
-    }
-  // Names: a thing the task names (by name or alias) is what the task is about.
-  const taskPhrase = nameTerms(task);
-  const named = mentionedIn(taskPhrase);
-  for (const document of corpus.namedIn(taskPhrase))
-    if (document.terms?.names.some(named)) {
-      reach(document);
-      document.relevance = Math.max(document.relevance, NAME_MENTION);
-    }
+  for (const document of namedThings)
+    document.relevance = Math.max(document.relevance, NAME_MENTION);
   // Experience: a skill the most similar past tasks applied with success.
   for (const [id, credit] of experience.skills)
-    for (const document of corpus.withId(id)) {
-      reach(document);
+    for (const document of corpus.withId(id))
       document.relevance = Math.min(1, document.relevance + SKILL_EXPERIENCE * credit);
-    }
   // Links: a fact or claim about a relevant thing is relevant with it. A thing's score is its last
   // entity's (as a map filled in memory order keeps it).
   const relevanceOf = (document: ContextDocument): number =>
@@ -272,13 +299,17 @@ export function assembleContext(input: {
     const value = document.relevance;
     if (!(value > 0)) continue;
     const candidate = document.candidate as Candidate;
-    tally(unreached, document.kindIndex, -1);
     document.score = round(value * document.trust * recencyFactor(candidate.at, newest));
-    if (document.score >= RELEVANCE_FLOOR) order.push(document);
-    else {
+    if (document.score >= RELEVANCE_FLOOR) {
+      order.push(document);
+      tally(unreached, document.kindIndex, -1);
+    } else if (!pruned) {
       below.push(document);
+      tally(unreached, document.kindIndex, -1);
       tally(weak, document.kindIndex, 1);
     }
+    // A pruned ranking's score below the floor may lack what an item it left out would have added:
+    // counted and listed as the items it left out are, unrelated with 0.
   }
   // Equal scores by id, then in memory order (as a stable sort of items in memory order gives).
   order.sort(
@@ -363,6 +394,97 @@ export function assembleContext(input: {
         : highestScoring(context.excluded, n);
     },
   });
+}
+
+/**
+ * From this many candidates on, a task's ranking leaves out the items that cannot reach the
+ * relevance floor (`essentialKeys`). In a large memory nearly every item shares a common word
+ * ("fix", "retry") with a task, and scoring them all made each task cost the whole memory; below
+ * this many, scoring them all costs under a millisecond and lists every unrelated item's score.
+ */
+export const PRUNE_FROM = 1000;
+/** An item whose relevance is below this scores below RELEVANCE_FLOOR, however its score rounds. */
+const PRUNE_BELOW = RELEVANCE_FLOOR - 0.001;
+
+/** The text terms and tags through which a ranking reaches items. */
+interface RankingKeys {
+  terms: string[];
+  tags: string[];
+  /**
+   * The most an item holding only the terms left out can score by text: the ranking holds when the
+   * best text score it found is at least this, so no item left out is the best text match.
+   */
+  leftOutCeiling: number;
+}
+
+/**
+ * The keys a ranking must reach items through so that every item it leaves out falls below the
+ * relevance floor. An item that holds none of them has, of the task's terms, only the ones left
+ * out: its text score is at most the sum of their ceilings (`scoreCeiling`), so its text relevance
+ * is at most 0.6 × that sum over the best text score (`bestText`, or any score below it) × min(1,
+ * 2 × their share of the query's weight), and its tag relevance at most 0.4 × the most a tag left
+ * out is worth. Names, experience and links reach what they raise on their own, and whatever a
+ * fact inherits from a thing left out is below the floor too. The keys held by the most items are
+ * left out first, while that bound stays below the floor.
+ */
+function essentialKeys(
+  corpus: ContextCorpus,
+  query: readonly string[],
+  wantedTags: readonly [string, number][],
+  bestText: number,
+): RankingKeys {
+  const text = corpus.text;
+  const queryTerms = [...new Set(query)];
+  const total = queryTerms.reduce((sum, term) => sum + text.weight(term), 0);
+  const keys = [
+    ...queryTerms.map((term) => ({ term, tag: '', worth: 0, holders: text.frequency(term) })),
+    ...wantedTags.map(([tag, worth]) => ({
+      term: undefined,
+      tag,
+      worth,
+      holders: corpus.holdingTag(tag).size,
+    })),
+  ].sort((a, b) => b.holders - a.holders);
+  const essential: RankingKeys = { terms: [], tags: [], leftOutCeiling: 0 };
+  let share = 0;
+  let tagWorth = 0;
+  for (const key of keys) {
+    const ceiling = key.term === undefined ? 0 : text.scoreCeiling(key.term);
+    const nextShare =
+      key.term === undefined || total === 0 ? share : share + text.weight(key.term) / total;
+    const nextCeiling = essential.leftOutCeiling + ceiling;
+    const nextWorth = Math.max(tagWorth, key.worth);
+    const textBound =
+      bestText > 0 ? 0.6 * Math.min(1, nextCeiling / bestText) * Math.min(1, 2 * nextShare) : 0.6;
+    if (textBound + 0.4 * nextWorth < PRUNE_BELOW) {
+      share = nextShare;
+      tagWorth = nextWorth;
+      essential.leftOutCeiling = nextCeiling;
+    } else if (key.term !== undefined) essential.terms.push(key.term);
+    else essential.tags.push(key.tag);
+  }
+  return essential;
+}
+
+/**
+ * The best text score among the items holding the task's rarest term (a score no higher than the
+ * best of all): 0 when that term is not rare, and holding it reaches much of memory anyway.
+ */
+function bestTextAmongRarest(corpus: ContextCorpus, query: readonly string[]): number {
+  const text = corpus.text;
+  let rarest: string | undefined;
+  for (const term of query) {
+    const holders = text.frequency(term);
+    if (holders > 0 && (rarest === undefined || holders < text.frequency(rarest))) rarest = term;
+  }
+  if (rarest === undefined || text.frequency(rarest) > text.size / 8) return 0;
+  const holding: ContextDocument[] = [];
+  text.eachHolding(rarest, (document) => holding.push(document));
+  let best = 0;
+  text.eachScored(query, query, holding, (_, score) => {
+    best = Math.max(best, score);
+  });
+  return best;
 }
 
 /** Adds `n` to the count at `at`. */

@@ -390,27 +390,81 @@ export class Bm25Postings<D> {
     covered: readonly string[],
     visit: (document: D, score: number, coverage: number) => void,
   ): void {
+    this.score(query, covered, undefined, visit);
+  }
+
+  /**
+   * What `eachMatch` gives each of `documents` (held ones, each named once), visiting only them:
+   * one that shares no term scores 0 and covers 0. The ranking of a large memory scores the
+   * documents it reached this way, not every document that shares a common word with the task.
+   */
+  eachScored(
+    query: readonly string[],
+    covered: readonly string[],
+    documents: Iterable<D>,
+    visit: (document: D, score: number, coverage: number) => void,
+  ): void {
+    this.score(query, covered, documents, visit);
+  }
+
+  /** How many documents hold `term`. */
+  frequency(term: string): number {
+    return this.postings.get(term)?.slots.length ?? 0;
+  }
+
+  /** The documents holding `term`, in no particular order. */
+  eachHolding(term: string, visit: (document: D) => void): void {
+    for (const slot of this.postings.get(term)?.slots ?? []) visit(this.documents[slot] as D);
+  }
+
+  /** The term's idf among the documents held: its weight in a score and in coverage. */
+  weight(term: string): number {
+    return idf(this.slots.size, this.frequency(term));
+  }
+
+  /** The most `term` can add to any document's score, whatever its count and length. */
+  scoreCeiling(term: string): number {
+    return this.weight(term) * (K1 + 1);
+  }
+
+  /**
+   * Scores the documents that share a term with the query (`only` absent) or `only` those: rows
+   * are made for them, then each query term's postings fill in the rows of the documents found.
+   */
+  private score(
+    query: readonly string[],
+    covered: readonly string[],
+    only: Iterable<D> | undefined,
+    visit: (document: D, score: number, coverage: number) => void,
+  ): void {
     const columns = queryColumns(query, covered);
     const width = columns.terms.length;
-    const df = columns.terms.map((term) => this.postings.get(term)?.slots.length ?? 0);
+    const df = columns.terms.map((term) => this.frequency(term));
     const search = ++this.queries;
     const found = this.rows.reset(width);
     const slots: number[] = [];
     const { foundBy, rowOf, counts } = this;
+    const find = (slot: number): void => {
+      foundBy[slot] = search;
+      rowOf[slot] = found.add((counts[slot] as TermCounts).length);
+      slots.push(slot);
+    };
+    if (only !== undefined)
+      for (const document of only) {
+        const slot = this.slots.get(document);
+        if (slot !== undefined && foundBy[slot] !== search) find(slot);
+      }
     columns.terms.forEach((term, i) => {
       const posting = this.postings.get(term);
       if (posting === undefined) return;
       const { slots: holding, frequencies } = posting;
       for (let k = 0; k < holding.length; k++) {
         const slot = holding[k] as number;
-        let row = rowOf[slot] as number;
         if (foundBy[slot] !== search) {
-          foundBy[slot] = search;
-          row = found.add((counts[slot] as TermCounts).length);
-          rowOf[slot] = row;
-          slots.push(slot);
+          if (only !== undefined) continue;
+          find(slot);
         }
-        found.tf[row * width + i] = frequencies[k] as number;
+        found.tf[(rowOf[slot] as number) * width + i] = frequencies[k] as number;
       }
     });
     const n = this.slots.size;

@@ -58,12 +58,10 @@ export class ContextDocument {
   readonly kindIndex: number;
   /**
    * Scratch of the ranking under way (assemble.ts), so that ranking thousands of reached items
-   * needs no map per task: the ranking that last reached it, its relevance there, whether its tags
-   * were counted, and its score.
+   * needs no map per task: the ranking that last reached it, its relevance there and its score.
    */
   reached = 0;
   relevance = 0;
-  tagged = 0;
   score = 0;
   /** `ContextCorpus.contested`'s answer, and the version of the subject's facts it holds for. */
   contestedValue = false;
