@@ -184,20 +184,22 @@ export class ContextCorpus {
       cache: sources.cache,
     };
     // Where the previous task had the same value (the usual case), it is kept without a lookup.
+    const { previous, update } = walk;
     for (const skill of sources.skills) {
-      const document = walk.previous[walk.cursor];
+      const document = previous[walk.cursor];
       if (
-        document?.key === skill.data &&
+        document !== undefined &&
+        document.key === skill.data &&
         document.skill?.path === skill.path &&
         document.skill.body === skill.body &&
-        document.seen !== walk.update
+        document.seen !== update
       )
         keep(walk, document);
       else this.find(walk, 'skill', skill);
     }
-    for (const belief of sources.world) this.take(walk, 'belief', belief);
-    for (const segment of sources.segments) this.take(walk, 'segment', segment);
-    for (const record of sources.rewards) this.take(walk, 'reward', record);
+    this.takeAll(walk, 'belief', sources.world);
+    this.takeAll(walk, 'segment', sources.segments);
+    this.takeAll(walk, 'reward', sources.rewards);
     if (walk.next === undefined && walk.taken === walk.previous.length) return;
     const next = walk.next ?? walk.previous.slice(0, walk.taken);
     // Added first, then removed: a changed item usually replaces the newest time, rarely lowers it.
@@ -285,12 +287,27 @@ export class ContextCorpus {
     this.dormantKinds.clear();
   }
 
-  /** The document of a belief, segment or reward: where it was last time, or found or built. */
-  private take(walk: Walk, kind: SourceKind, value: SourceValue): void {
-    const document = walk.previous[walk.cursor];
-    if (document?.key === value && document.kind === kind && document.seen !== walk.update)
-      keep(walk, document);
-    else this.find(walk, kind, value);
+  /**
+   * The documents of beliefs, segments or rewards: each where it was last time, or found or built.
+   * One loop over 10,000 values, with no call for a value kept in place.
+   */
+  private takeAll(walk: Walk, kind: SourceKind, values: readonly SourceValue[]): void {
+    const { previous, update } = walk;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i] as SourceValue;
+      const document = previous[walk.cursor];
+      if (
+        document !== undefined &&
+        document.key === value &&
+        document.kind === kind &&
+        document.seen !== update
+      ) {
+        document.seen = update;
+        walk.next?.push(document);
+        walk.taken++;
+        walk.cursor++;
+      } else this.find(walk, kind, value);
+    }
   }
 
   /** The document of a value not where the previous update had it: moved, back, new or changed. */
