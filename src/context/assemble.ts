@@ -436,31 +436,29 @@ function essentialKeys(
   const text = corpus.text;
   const queryTerms = [...new Set(query)];
   const total = queryTerms.reduce((sum, term) => sum + text.weight(term), 0);
-  const keys = [
-    ...queryTerms.map((term) => ({ term, tag: '', worth: 0, holders: text.frequency(term) })),
-    ...wantedTags.map(([tag, worth]) => ({
-      term: undefined,
-      tag,
-      worth,
-      holders: corpus.holdingTag(tag).size,
-    })),
+  type Key = { term: string; holders: number } | { tag: string; worth: number; holders: number };
+  const keys: Key[] = [
+    ...queryTerms.map((term) => ({ term, holders: text.frequency(term) })),
+    ...wantedTags.map(([tag, worth]) => ({ tag, worth, holders: corpus.holdingTag(tag).size })),
   ].sort((a, b) => b.holders - a.holders);
   const essential: RankingKeys = { terms: [], tags: [], leftOutCeiling: 0 };
+  // What the keys left out so far add up to: their share of the query's weight, the sum of their
+  // score ceilings, the most a tag among them is worth.
   let share = 0;
   let tagWorth = 0;
   for (const key of keys) {
-    const ceiling = key.term === undefined ? 0 : text.scoreCeiling(key.term);
-    const nextShare =
-      key.term === undefined || total === 0 ? share : share + text.weight(key.term) / total;
-    const nextCeiling = essential.leftOutCeiling + ceiling;
-    const nextWorth = Math.max(tagWorth, key.worth);
-    const textBound =
-      bestText > 0 ? 0.6 * Math.min(1, nextCeiling / bestText) * Math.min(1, 2 * nextShare) : 0.6;
-    if (textBound + 0.4 * nextWorth < PRUNE_BELOW) {
+    const isTerm = 'term' in key;
+    const nextShare = isTerm && total > 0 ? share + text.weight(key.term) / total : share;
+    const nextCeiling = essential.leftOutCeiling + (isTerm ? text.scoreCeiling(key.term) : 0);
+    const nextWorth = isTerm ? tagWorth : Math.max(tagWorth, key.worth);
+    // Against the best text score found, or (none found yet) against a best of at least their
+    // ceilings, which the ranking checks once it has scored what it reached.
+    const ratio = bestText > 0 ? Math.min(1, nextCeiling / bestText) : 1;
+    if (0.6 * ratio * Math.min(1, 2 * nextShare) + 0.4 * nextWorth < PRUNE_BELOW) {
       share = nextShare;
       tagWorth = nextWorth;
       essential.leftOutCeiling = nextCeiling;
-    } else if (key.term !== undefined) essential.terms.push(key.term);
+    } else if (isTerm) essential.terms.push(key.term);
     else essential.tags.push(key.tag);
   }
   return essential;
@@ -468,7 +466,8 @@ function essentialKeys(
 
 /**
  * The best text score among the items holding the task's rarest term (a score no higher than the
- * best of all): 0 when that term is not rare, and holding it reaches much of memory anyway.
+ * best of all): 0 when even that term is held by more than an eighth of the items, whose scoring
+ * would cost what leaving items out saves.
  */
 function bestTextAmongRarest(corpus: ContextCorpus, query: readonly string[]): number {
   const text = corpus.text;
