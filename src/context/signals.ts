@@ -203,9 +203,23 @@ export function recencyFactor(at: number | undefined, newest: number): number {
 /** The relevance of a thing the task names: as high as a strong text match. */
 export const NAME_MENTION = 0.9;
 
+/**
+ * Names as `nameTerms` gave them, by text: a fresh process builds 10,000 candidates, whose facts and
+ * claims name a few thousand things by slug and a few dozen predicates over and over. Dropped
+ * whole past this many, so a long-running process keeps it bounded.
+ */
+const KEPT_NAMES = 16_384;
+const namesAsTerms = new Map<string, string>();
+
 /** A name (or any text) as its terms joined by single spaces: how names are compared. */
 export function nameTerms(text: string): string {
-  return terms(text).join(' ');
+  let name = namesAsTerms.get(text);
+  if (name === undefined) {
+    if (namesAsTerms.size >= KEPT_NAMES) namesAsTerms.clear();
+    name = terms(text).join(' ');
+    namesAsTerms.set(text, name);
+  }
+  return name;
 }
 
 /**
