@@ -713,6 +713,48 @@ describe('context assembly through the process corpus', () => {
     );
   });
 
+  it('keeps a value changed in place at its place, and finds it there once the values before it go', () => {
+    const skill = (slug: string, title: string): Value =>
+      loaded(
+        'skills',
+        {
+          slug,
+          path: `agents/${AGENT}/skills/${slug}.md`,
+          data: SkillSchema.parse({ title, tags: [], created: day(0) }),
+          body: title,
+        },
+        true,
+      );
+    const memory: Memory = {
+      skills: [
+        skill('a', 'Rotate the signing secret'),
+        skill('b', 'Drain the tenant queue'),
+        skill('c', 'Shard the billing cache'),
+      ],
+      world: [],
+      segments: [],
+      rewards: [],
+    };
+    const task = 'drain the tenant queue lag';
+    const check = () => {
+      const sources = sourcesOf(memory);
+      const expected = everyCandidate(task, sources, 4000);
+      expect(assembleContext({ taskId: 'task', task, sources, budget: 4000 })).toStrictEqual(
+        expected,
+      );
+      return expected.included.map((item) => item.title);
+    };
+    expect(check()).toEqual(['Drain the tenant queue']);
+    // Changed in place: the lists are copied with the new value put in its place.
+    memory.skills[1] = skill('b', 'Drain the tenant queue lag');
+    expect(check()).toEqual(['Drain the tenant queue lag']);
+    // The value before it gone: the changed one is found again, and only the gone one leaves.
+    memory.skills.splice(0, 1);
+    expect(check()).toEqual(['Drain the tenant queue lag']);
+    memory.skills.unshift(skill('d', 'Lag alerts for the tenant queue'));
+    expect(check()).toEqual(['Drain the tenant queue lag', 'Lag alerts for the tenant queue']);
+  });
+
   it('serves an unchanged memory from the corpus, and sees a file that changed', () => {
     const skill = (body: string): Skill => {
       const data = deepFreeze(
