@@ -366,7 +366,7 @@ export class MemoryIndex implements ParseCache {
       for (const name of this.dirty) {
         const shard = this.shards.get(name);
         if (!shard) continue;
-        const file = join(this.folder, `${name}.json`);
+        const file = this.shardFile(name);
         const stored: StoredShard = {
           format: MEMORY_INDEX_FORMAT,
           entries: Object.fromEntries(shard.entries),
@@ -385,10 +385,14 @@ export class MemoryIndex implements ParseCache {
     return this.roots.some((root) => path.startsWith(`${root}/`));
   }
 
+  private shardFile(name: string): string {
+    return join(this.folder, `${name}.json`);
+  }
+
   private shard(name: string): Shard {
     let shard = this.shards.get(name);
     if (shard === undefined) {
-      const file = join(this.folder, `${name}.json`);
+      const file = this.shardFile(name);
       shard = shardsInMemory.get(file) ?? readShard(file);
       if (shard) shardsInMemory.set(file, shard);
       if (shard === undefined) {
