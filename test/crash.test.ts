@@ -131,8 +131,14 @@ const BUILDS: { build: string; config: [string, string][]; points: KillPoint[] }
         }),
       },
       {
+        // The person's index is staged in-process too: killed holding its lock, the new index
+        // written and not yet renamed over it.
         name: 'after the commit (before the index is brought up to date)',
-        env: killOnGit('update-index'),
+        env: () => ({
+          KILL_AFTER_RENAMES: '1',
+          KILL_BEFORE_RENAME: '1',
+          KILL_RENAME_TO: '/\\.git/index$',
+        }),
       },
     ],
   },

@@ -90,22 +90,23 @@ describe('a commit built in-process', () => {
         'Second',
       );
     });
-    // Only the person's index is brought up by git: the commit is built and HEAD moved in-process
+    // No git process: the commit is built, HEAD moved and the person's index staged in-process
     // (where the ref files are was asked of git with the first commit's questions).
-    expect(commands).toEqual(['update-index']);
+    expect(commands).toEqual([]);
+    expect((await repo.git.exec(['status', '--porcelain'])).stdout).toBe('');
     expect(await repo.git.treeOf('HEAD')).toBe(await treeGitWouldWrite(repo.git, repo.dir));
     expect((await repo.git.exec(['ls-tree', 'HEAD', 'a'])).stdout).toBe('');
     // A folder the first commit wrote and the second did not touch is still known to the third.
     repo.write('README.md', 'changed\n');
     expect(await commandsOf(repo.git, () => repo.git.commitPaths(['README.md'], 'Readme'))).toEqual(
-      ['update-index'],
+      [],
     );
     repo.write('agents/orion/skills/ünïcode.md', 'changed again\n');
     expect(
       await commandsOf(repo.git, () =>
         repo.git.commitPaths(['agents/orion/skills/ünïcode.md'], 'Second'),
       ),
-    ).toEqual(['update-index']);
+    ).toEqual([]);
     expect(await repo.git.treeOf('HEAD')).toBe(await treeGitWouldWrite(repo.git, repo.dir));
 
     // The commit object is byte for byte what `git commit-tree` writes for the same tree, parent,
@@ -345,8 +346,25 @@ describe('HEAD moved in-process', () => {
     const commands = await commandsOf(repo.git, () =>
       repo.git.commitPaths(['agents/orion/a.md'], 'Second'),
     );
-    expect(commands).toEqual(['update-ref', 'update-index']);
+    expect(commands).toEqual(['update-ref']);
     expect(readFileSync(join(repo.dir, '.git/hook-ran'), 'utf8')).toContain('committed');
+    rmSync(repo.dir, { recursive: true, force: true });
+  });
+
+  it('leaves the person’s index to git when a post-index-change hook must run, and the hook runs', async () => {
+    const repo = await emptyRepo();
+    repo.write('agents/orion/a.md', 'a\n');
+    await repo.git.commitPaths(['agents/orion/a.md'], 'First');
+    const hook = join(repo.dir, '.git/hooks/post-index-change');
+    writeFileSync(hook, `#!/bin/sh\necho ran >> "${join(repo.dir, '.git/hook-ran')}"\n`);
+    chmodSync(hook, 0o755);
+    repo.write('agents/orion/a.md', 'b\n');
+    const commands = await commandsOf(repo.git, () =>
+      repo.git.commitPaths(['agents/orion/a.md'], 'Second'),
+    );
+    expect(commands).toEqual(['update-index']);
+    expect(readFileSync(join(repo.dir, '.git/hook-ran'), 'utf8')).toContain('ran');
+    expect((await repo.git.exec(['status', '--porcelain'])).stdout).toBe('');
     rmSync(repo.dir, { recursive: true, force: true });
   });
 

@@ -412,7 +412,7 @@ export class Git {
     } finally {
       if (indexFile !== undefined) this.settleCommitIndex(indexFile, moved ? commit : undefined);
     }
-    if (paths.length > 0) await this.stageCommittedPaths(commit, paths, built.committed);
+    if (paths.length > 0) await this.stageCommittedPaths(commit, paths, built);
     return commit;
   }
 
@@ -477,12 +477,18 @@ export class Git {
    * working tree holds that version, so they are staged from the files, which records their stat
    * data too; a reset would also refresh every other entry of the index, which at 10,000 files is
    * most of the cost of a commit. A file changed since the commit is reset to the commit's version.
+   * A commit built in-process is staged in-process where the index allows (index-write.ts).
    */
   private async stageCommittedPaths(
     commit: string,
     paths: string[],
-    committed: ReadonlyMap<string, Buffer | null>,
+    built: Pick<BuiltCommit, 'committed' | 'files'>,
   ): Promise<void> {
+    if (built.files !== undefined) {
+      const indexFile = this.gitPaths.get('index') ?? (await this.gitPath('index'));
+      if (await this.inProcess.stageInIndex(indexFile, built.files)) return;
+    }
+    const { committed } = built;
     const updated = await this.exec(['update-index', '--add', '--remove', '-z', '--stdin'], {
       input: `${paths.join('\0')}\0`,
       allowFailure: true,

@@ -15,6 +15,7 @@ import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { GitResult } from './git.js';
+import { stageInIndexFile, type CommittedFile } from './index-write.js';
 import { gitDirFiles, readHeadFile, readTextIfReadable } from './ref-files.js';
 import { moveBranchInFiles } from './ref-update.js';
 import {
@@ -54,6 +55,8 @@ export interface BuiltCommit {
   tree: string;
   /** Each path's bytes as committed (null: deleted). */
   committed: Map<string, Buffer | null>;
+  /** Built in-process: each path's bytes and mode as committed (null: deleted). */
+  files?: ReadonlyMap<string, CommittedFile | null>;
 }
 
 /** How long the repository's settings are taken as read: one `git config` a minute at most. */
@@ -151,15 +154,16 @@ export class InProcessCommits {
     const folders = new Set(['', ...paths.flatMap(foldersOf)]);
     if (this.attributesMayChangeContent(folders, paths)) return undefined;
     const committed = new Map<string, Buffer | null>();
-    const changes = [];
+    const files = new Map<string, CommittedFile | null>();
     for (const path of paths) {
       const file = this.fileIfPlain(path);
       if (file === undefined) return undefined;
       committed.set(path, file?.bytes ?? null);
-      changes.push({ path, file });
+      files.set(path, file);
     }
+    const changes = [...files].map(([path, file]) => ({ path, file }));
     const built = await this.commitOf({ base: head, parents, message, remember: true }, changes);
-    return built && { ...built, committed };
+    return built && { ...built, committed, files };
   }
 
   /**
@@ -258,13 +262,7 @@ export class InProcessCommits {
       'logs/HEAD',
       'packed-refs',
     ]);
-    const hooks = this.config.get('core.hookspath')?.replace(/^~(?=\/|$)/, homedir());
-    const hooksFolder = !hooks
-      ? gitHooks
-      : isAbsolute(hooks)
-        ? hooks
-        : join(this.git.workdir, hooks);
-    if (existsSync(join(hooksFolder, 'reference-transaction'))) return false;
+    if (this.hookExists(gitHooks, 'reference-transaction')) return false;
     // Unset, git logs a non-bare repository's branch and HEAD moves; false, only logs that exist.
     const logAll = this.config.get('core.logallrefupdates');
     return moveBranchInFiles(
@@ -278,6 +276,29 @@ export class InProcessCommits {
       },
       (name) => this.git.gitPath(name),
     );
+  }
+
+  /**
+   * Stages a commit `build` made in the person's index file in-process (index-write.ts); false
+   * when git must: the repository's settings leave commits to git, a case-insensitive file system
+   * (entries that differ in case only), or a post-index-change hook to run.
+   */
+  async stageInIndex(
+    indexFile: string,
+    files: ReadonlyMap<string, CommittedFile | null>,
+  ): Promise<boolean> {
+    if ((await this.settingsBlocker()) !== undefined) return false;
+    if (isTrue(this.config.get('core.ignorecase'))) return false;
+    const [gitHooks = ''] = await this.git.gitPathsOf(['hooks']);
+    if (this.hookExists(gitHooks, 'post-index-change')) return false;
+    return stageInIndexFile(indexFile, this.git.workdir, files);
+  }
+
+  /** Whether hook `name` is in the hooks folder git would run it from (`gitHooks`: the default). */
+  private hookExists(gitHooks: string, name: string): boolean {
+    const hooks = this.config.get('core.hookspath')?.replace(/^~(?=\/|$)/, homedir());
+    const folder = !hooks ? gitHooks : isAbsolute(hooks) ? hooks : join(this.git.workdir, hooks);
+    return existsSync(join(folder, name));
   }
 
   /** Forgets what this process knows of the repository (after `git init`). */
