@@ -368,6 +368,20 @@ describe('HEAD moved in-process', () => {
     rmSync(repo.dir, { recursive: true, force: true });
   });
 
+  it('leaves the person’s index to git on a case-insensitive file system (core.ignoreCase)', async () => {
+    const repo = await emptyRepo();
+    await repo.git.exec(['config', 'core.ignorecase', 'true']);
+    repo.write('agents/orion/a.md', 'a\n');
+    await repo.git.commitPaths(['agents/orion/a.md'], 'First');
+    repo.write('agents/orion/a.md', 'b\n');
+    const commands = await commandsOf(repo.git, () =>
+      repo.git.commitPaths(['agents/orion/a.md'], 'Second'),
+    );
+    expect(commands).toEqual(['update-index']);
+    expect((await repo.git.exec(['status', '--porcelain'])).stdout).toBe('');
+    rmSync(repo.dir, { recursive: true, force: true });
+  });
+
   it('moves a branch that only packed-refs holds', async () => {
     const repo = await emptyRepo();
     repo.write('agents/orion/a.md', 'a\n');

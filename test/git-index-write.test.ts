@@ -151,7 +151,8 @@ describe('staging a commit in the index in-process', () => {
     const dir = committedRepo();
     const committed = 'c, as committed\n';
     git(dir, ['hash-object', '-w', '--stdin'], committed);
-    write(dir, 'agents/orion/skills/c.md', 'c, edited by the person meanwhile\n');
+    // Older than the index written next, so git does not compare its content on its own.
+    write(dir, 'agents/orion/skills/c.md', 'c, edited by the person meanwhile\n', 60);
     const files = new Map([
       ['agents/orion/skills/c.md', { bytes: Buffer.from(committed), mode: '100644' }],
     ]);
