@@ -335,37 +335,35 @@ describe('HEAD moved in-process', () => {
     rmSync(repo.dir, { recursive: true, force: true });
   });
 
-  it('leaves the move to git when a reference-transaction hook must run, and the hook runs', async () => {
+  /** A second commit with hook `name` in place (it appends a line to .git/hook-ran). */
+  async function commitWithHook(name: string, line: string) {
     const repo = await emptyRepo();
     repo.write('agents/orion/a.md', 'a\n');
     await repo.git.commitPaths(['agents/orion/a.md'], 'First');
-    const hook = join(repo.dir, '.git/hooks/reference-transaction');
-    writeFileSync(hook, `#!/bin/sh\necho "$1" >> "${join(repo.dir, '.git/hook-ran')}"\n`);
+    const hook = join(repo.dir, '.git/hooks', name);
+    writeFileSync(hook, `#!/bin/sh\necho ${line} >> "${join(repo.dir, '.git/hook-ran')}"\n`);
     chmodSync(hook, 0o755);
     repo.write('agents/orion/a.md', 'b\n');
     const commands = await commandsOf(repo.git, () =>
       repo.git.commitPaths(['agents/orion/a.md'], 'Second'),
     );
-    expect(commands).toEqual(['update-ref']);
-    expect(readFileSync(join(repo.dir, '.git/hook-ran'), 'utf8')).toContain('committed');
+    const ran = readFileSync(join(repo.dir, '.git/hook-ran'), 'utf8');
+    const status = (await repo.git.exec(['status', '--porcelain'])).stdout;
     rmSync(repo.dir, { recursive: true, force: true });
+    return { commands, ran, status };
+  }
+
+  it('leaves the move to git when a reference-transaction hook must run, and the hook runs', async () => {
+    const { commands, ran } = await commitWithHook('reference-transaction', '"$1"');
+    expect(commands).toEqual(['update-ref']);
+    expect(ran).toContain('committed');
   });
 
   it('leaves the person’s index to git when a post-index-change hook must run, and the hook runs', async () => {
-    const repo = await emptyRepo();
-    repo.write('agents/orion/a.md', 'a\n');
-    await repo.git.commitPaths(['agents/orion/a.md'], 'First');
-    const hook = join(repo.dir, '.git/hooks/post-index-change');
-    writeFileSync(hook, `#!/bin/sh\necho ran >> "${join(repo.dir, '.git/hook-ran')}"\n`);
-    chmodSync(hook, 0o755);
-    repo.write('agents/orion/a.md', 'b\n');
-    const commands = await commandsOf(repo.git, () =>
-      repo.git.commitPaths(['agents/orion/a.md'], 'Second'),
-    );
+    const { commands, ran, status } = await commitWithHook('post-index-change', 'ran');
     expect(commands).toEqual(['update-index']);
-    expect(readFileSync(join(repo.dir, '.git/hook-ran'), 'utf8')).toContain('ran');
-    expect((await repo.git.exec(['status', '--porcelain'])).stdout).toBe('');
-    rmSync(repo.dir, { recursive: true, force: true });
+    expect(ran).toContain('ran');
+    expect(status).toBe('');
   });
 
   it('leaves the person’s index to git on a case-insensitive file system (core.ignoreCase)', async () => {

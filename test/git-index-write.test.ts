@@ -101,6 +101,12 @@ function sizes(dir: string): Map<string, number> {
   return found;
 }
 
+/** The person's change to a.md, committed as such. */
+function changedA(dir: string): Map<string, CommittedFile | null> {
+  write(dir, 'agents/orion/skills/a.md', 'a2\n');
+  return new Map([['agents/orion/skills/a.md', { bytes: Buffer.from('a2\n'), mode: '100644' }]]);
+}
+
 describe('staging a commit in the index in-process', () => {
   it('writes the index git writes: entries, modes, order, cached trees', () => {
     const ours = committedRepo();
@@ -179,11 +185,9 @@ describe('staging a commit in the index in-process', () => {
       git(dir, ['add', 'docs/readme.md']);
       write(dir, 'docs/readme.md', 'dOCS\n');
       utimesSync(join(dir, 'docs/readme.md'), future, future);
-      write(dir, 'agents/orion/skills/a.md', 'a2\n');
     }
-    const files = new Map([
-      ['agents/orion/skills/a.md', { bytes: Buffer.from('a2\n'), mode: '100644' }],
-    ]);
+    const files = changedA(ours);
+    changedA(theirs);
     git(theirs, ['update-index', '--add', '--remove', '-z', '--stdin'], twin(files));
     expect(stageInIndexFile(join(ours, '.git/index'), ours, files)).toBe(true);
     expect(sizes(theirs).get('docs/readme.md')).toBe(0);
@@ -199,20 +203,14 @@ describe('staging a commit in the index in-process', () => {
         name: 'an index of version 4',
         prepare: (dir) => {
           git(dir, ['update-index', '--index-version', '4']);
-          write(dir, 'agents/orion/skills/a.md', 'a2\n');
-          return new Map([
-            ['agents/orion/skills/a.md', { bytes: Buffer.from('a2\n'), mode: '100644' }],
-          ]);
+          return changedA(dir);
         },
       },
       {
         name: 'a split index',
         prepare: (dir) => {
           git(dir, ['update-index', '--split-index']);
-          write(dir, 'agents/orion/skills/a.md', 'a2\n');
-          return new Map([
-            ['agents/orion/skills/a.md', { bytes: Buffer.from('a2\n'), mode: '100644' }],
-          ]);
+          return changedA(dir);
         },
       },
       {
@@ -233,10 +231,7 @@ describe('staging a commit in the index in-process', () => {
         name: 'a committed path marked skip-worktree',
         prepare: (dir) => {
           git(dir, ['update-index', '--skip-worktree', 'agents/orion/skills/a.md']);
-          write(dir, 'agents/orion/skills/a.md', 'a2\n');
-          return new Map([
-            ['agents/orion/skills/a.md', { bytes: Buffer.from('a2\n'), mode: '100644' }],
-          ]);
+          return changedA(dir);
         },
       },
       {
@@ -261,10 +256,7 @@ describe('staging a commit in the index in-process', () => {
         name: 'a lock held by another process',
         prepare: (dir) => {
           writeFileSync(join(dir, '.git/index.lock'), '');
-          write(dir, 'agents/orion/skills/a.md', 'a2\n');
-          return new Map([
-            ['agents/orion/skills/a.md', { bytes: Buffer.from('a2\n'), mode: '100644' }],
-          ]);
+          return changedA(dir);
         },
       },
     ];

@@ -15,11 +15,12 @@ import { closeSync, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs
 import { join } from 'node:path';
 
 const NS = 1_000_000_000n;
-const HEADER = 12;
-const STAT_BYTES = 40;
-const ID_BYTES = 20;
-const EXTENDED = 0x4000;
-const NAME_MASK = 0x0fff;
+/** The format's sizes and flags, as the writer (index-write.ts) uses them too. */
+export const HEADER = 12;
+export const STAT_BYTES = 40;
+export const ID_BYTES = 20;
+export const EXTENDED = 0x4000;
+export const NAME_MASK = 0x0fff;
 /** A sparse index's directory entry: its files are not listed. */
 const SPARSE_DIRECTORY_MODE = 0o040000;
 

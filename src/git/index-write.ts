@@ -43,6 +43,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { EXTENDED, HEADER, ID_BYTES, NAME_MASK, STAT_BYTES } from './index-file.js';
 import { objectId } from './objects.js';
 
 /** A file as a commit holds it: its bytes, and its mode as git writes it ("100644", "100755"). */
@@ -52,13 +53,8 @@ export interface CommittedFile {
 }
 
 const NS = 1_000_000_000n;
-const HEADER = 12;
-const STAT_BYTES = 40;
-const ID_BYTES = 20;
 const FLAGS_AT = STAT_BYTES + ID_BYTES;
 const NAME_AT = FLAGS_AT + 2;
-const EXTENDED = 0x4000;
-const NAME_MASK = 0x0fff;
 const SIZE_AT = 36;
 const MTIME_AT = 8;
 const MODE_AT = 24;
