@@ -13,6 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import fc from 'fast-check';
 import { stageInIndexFile, type CommittedFile } from '../src/git/index-write.js';
 import { tempDir } from './helpers/repo.js';
 
@@ -270,5 +271,77 @@ describe('staging a commit in the index in-process', () => {
       // Its own lock is gone; another's is left where it was.
       expect(existsSync(join(dir, '.git/index.lock'))).toBe(lockHeld);
     });
+  });
+
+  // Paths that sort around each other ('-' and '.' before '/', a name that prefixes another, a
+  // letter outside ASCII), in folders none of which is a file's name.
+  const UNIVERSE = [
+    'a/x.md',
+    'a/x-y.md',
+    'a/x.y.md',
+    'a/xy.md',
+    'a/b0.md',
+    'a/b/x.md',
+    'a/b/z.md',
+    'a-b/x.md',
+    'a.b/x.md',
+    'a0/x.md',
+    'ab/x.md',
+    'c.md',
+    'c-d.md',
+    'é/x.md',
+    'z/x.md',
+  ];
+  type Fate = 'absent' | 'kept' | 'changed' | 'removed' | 'added';
+
+  it('stages any commit of additions, changes and removals as git does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom<Fate>('absent', 'kept', 'changed', 'removed', 'added'), {
+          minLength: UNIVERSE.length,
+          maxLength: UNIVERSE.length,
+        }),
+        (fates) => {
+          const base = UNIVERSE.filter((_, i) =>
+            ['kept', 'changed', 'removed'].includes(fates[i] as Fate),
+          );
+          const changes = UNIVERSE.filter((_, i) =>
+            ['changed', 'removed', 'added'].includes(fates[i] as Fate),
+          );
+          fc.pre(base.length > 0 && changes.length > 0);
+          const repos = [tempDir('agentos-index-write-'), tempDir('agentos-index-write-')];
+          const files = new Map<string, CommittedFile | null>();
+          for (const dir of repos) {
+            git(dir, ['init', '-q', '-b', 'main']);
+            git(dir, ['config', 'user.name', 'Test']);
+            git(dir, ['config', 'user.email', 'test@example.com']);
+            for (const path of base) write(dir, path, `${path}\n`, 60);
+            git(dir, ['add', '--all']);
+            git(dir, ['commit', '-q', '-m', 'base']);
+            git(dir, ['write-tree']);
+            UNIVERSE.forEach((path, i) => {
+              const fate = fates[i] as Fate;
+              if (fate === 'removed') {
+                rmSync(join(dir, path));
+                files.set(path, null);
+              } else if (fate === 'changed' || fate === 'added') {
+                const text = `${path}, ${fate}\n`;
+                write(dir, path, text);
+                git(dir, ['hash-object', '-w', '--', path]);
+                files.set(path, { bytes: Buffer.from(text), mode: '100644' });
+              }
+            });
+          }
+          const [ours, theirs] = repos as [string, string];
+          git(theirs, ['update-index', '--add', '--remove', '-z', '--stdin'], twin(files));
+          expect(stageInIndexFile(join(ours, '.git/index'), ours, files)).toBe(true);
+          expect(staged(ours)).toBe(staged(theirs));
+          expect(git(ours, ['write-tree'])).toBe(git(theirs, ['write-tree']));
+          expect(git(ours, ['diff-files', '--name-only'])).toBe('');
+          for (const dir of repos) rmSync(dir, { recursive: true, force: true });
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 });
