@@ -680,6 +680,101 @@ describe('context assembly through the process corpus', () => {
     expect([...rank(memory(PRUNE_FROM - 1)).scored]).toEqual(['skills/kaloven.md']);
   });
 
+  it('leaves out a holder of a tag only when neither it nor a fact about it can reach the floor', () => {
+    // Every thing and fact says "cache", so the word is left out as a term; some things hold it as
+    // a tag too, which is kept: through it the ranking reaches those things alone, and leaves
+    // out the ones whose score cannot reach the floor. A thing's own score counts its recency, what
+    // it passes on to its fact (0.9 of its relevance times its trust) does not: a thing too old to
+    // be shown can still make its fact relevant, and must be reached.
+    type Thing = { confidence: number; age: number; tagged: boolean; factConfidence: number };
+    const worldOf = (things: Thing[]) =>
+      things.flatMap((spec, i): Belief[] => [
+        deepFreeze({
+          slug: `e${i}`,
+          path: `agents/${AGENT}/world/entities/e${i}.md`,
+          data: EntitySchema.parse({
+            kind: 'entity',
+            name: `Cache unit ${i}`,
+            aliases: [],
+            tags: spec.tagged ? ['cache'] : ['other'],
+            confidence: spec.confidence,
+            created: day(0),
+            valid_at: day(3000 - spec.age),
+          }),
+          body: '',
+        }),
+        deepFreeze({
+          slug: `r${i}`,
+          path: `agents/${AGENT}/world/relations/r${i}.md`,
+          data: RelationSchema.parse({
+            kind: 'relation',
+            name: `Cache unit ${i} feeds`,
+            aliases: [],
+            confidence: spec.factConfidence,
+            created: day(0),
+            valid_at: day(3000),
+            subject: `e${i}`,
+            predicate: 'feeds',
+            object: 'elsewhere',
+          }),
+          body: '',
+        }),
+      ]);
+    // The task's rare word, so that the best text score is known before the ranking.
+    const rare: Skill = {
+      slug: 'kaloven',
+      path: `agents/${AGENT}/skills/kaloven.md`,
+      data: deepFreeze(SkillSchema.parse({ title: 'Kaloven', tags: [], created: day(3000) })),
+      body: 'Warm the kaloven cache.',
+    };
+    const rankBoth = (things: Thing[]) => {
+      const world = worldOf(things);
+      const sources = sourcesOf({ skills: [rare], world, segments: [], rewards: [] });
+      const input = { taskId: 'task', task: 'Warm the kaloven cache', sources, budget: 40_000 };
+      const full = everyCandidate(input.task, sources, input.budget);
+      expectPrunedAsFull(
+        assembleContext({ ...input, corpus: new ContextCorpus(), prune: true }),
+        full,
+      );
+      return full.included.map((item) => item.id);
+    };
+    const others = (n: number): Thing[] =>
+      Array.from({ length: n }, () => ({
+        confidence: 1,
+        age: 0,
+        tagged: false,
+        factConfidence: 0.5,
+      }));
+    // A tagged thing of every low confidence and a few ages, with a fully trusted fact.
+    let factWithoutItsThing = 0;
+    for (const age of [300, 600, 1200])
+      for (let percent = 0; percent <= 60; percent += 2) {
+        const included = rankBoth([
+          { confidence: percent / 100, age, tagged: true, factConfidence: 1 },
+          ...others(19),
+        ]);
+        if (
+          included.includes('world/relations/r0.md') &&
+          !included.includes('world/entities/e0.md')
+        )
+          factWithoutItsThing++;
+      }
+    // The case the rule is for did occur: a fact shown through a thing not shown itself.
+    expect(factWithoutItsThing).toBeGreaterThan(0);
+    const thing = fc.record({
+      confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+      age: fc.integer({ min: 0, max: 1500 }),
+      tagged: fc.boolean(),
+      factConfidence: fc.double({ min: 0.5, max: 1, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(fc.array(thing, { minLength: 4, maxLength: 30 }), (things) => {
+        rankBoth(things);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('reaches through every key when an item it would leave out has the best text score', () => {
     const skill = (slug: string, body: string): Skill => ({
       slug,

@@ -180,6 +180,8 @@ export function assembleContext(input: {
     (document) => document.terms?.names.some(named) === true,
   );
   const pruned = input.prune ?? corpus.candidates.length >= PRUNE_FROM;
+  const worth = new Map(wantedTags);
+  const newest = corpus.newest;
   let ranking = 0;
   let reached: ContextDocument[] = [];
   const reach = (document: ContextDocument): void => {
@@ -195,7 +197,19 @@ export function assembleContext(input: {
     ranking = ++rankings;
     reached = [];
     for (const term of keys.terms) corpus.text.eachHolding(term, reach);
-    for (const tag of keys.tags) for (const document of corpus.holdingTag(tag)) reach(document);
+    // By worth, the most first: the first kept tag an item is met under is the most it holds.
+    const tags = keys.tags.map((tag): [string, number] => [tag, worth.get(tag) ?? 0]);
+    for (const [tag, tagWorth] of tags.sort(([, a], [, b]) => b - a)) {
+      const most =
+        keys.tagOnly && keys.tagOnly.text + 0.4 * Math.max(tagWorth, keys.tagOnly.tagWorth);
+      for (const document of corpus.holdingTag(tag))
+        if (
+          most === undefined ||
+          document.reached === ranking ||
+          mayReachFloor(document, most, newest)
+        )
+          reach(document);
+    }
     for (const document of namedThings) reach(document);
     for (const id of experience.skills.keys())
       for (const document of corpus.withId(id)) reach(document);
@@ -211,19 +225,22 @@ export function assembleContext(input: {
     terms: [...new Set(query)],
     tags: wantedTags.map(([tag]) => tag),
     leftOutCeiling: 0,
+    // An item that holds no term of the task has no text relevance.
+    ...(pruned ? { tagOnly: { text: 0, tagWorth: 0 } } : {}),
   };
   const keys = pruned
     ? essentialKeys(corpus, query, wantedTags, bestTextAmongRarest(corpus, query))
     : everyKey;
   let maxText = reachAndScore(keys);
-  // An item left out could have had the best text score, which every other is measured against:
-  // then the task reaches through every key.
-  if (maxText < keys.leftOutCeiling) maxText = reachAndScore(everyKey);
+  // An item left out could have had the best text score, which every other is measured against,
+  // or the bounds were taken against a best text score the ranking did not find: then the task
+  // reaches through every key.
+  if (maxText < keys.leftOutCeiling || maxText < (keys.measuredAgainst ?? 0))
+    maxText = reachAndScore(everyKey);
 
   // Direct relevance: BM25 ranks items against each other; coverage of the task's own terms keeps
   // a weak best match (one shared common word) from looking like a strong one; a matched tag
   // counts by how specific it is and how much the task wants it (its most worth wanted tag).
-  const worth = new Map(wantedTags);
   for (const document of reached) {
     // Until now the text score and the coverage.
     const coverage = document.relevance;
@@ -284,7 +301,6 @@ export function assembleContext(input: {
     }
     if (document.relevance > 0 && corpus.contested(document)) document.relevance = 0;
   }
-  const newest = corpus.newest;
 
   // Below the floor an item is unrelated whatever its rank: those are listed in memory order,
   // unsorted (sorting every item a broad learned tag reaches is what would cost the time).
@@ -415,6 +431,28 @@ interface RankingKeys {
    * best text score it found is at least this, so no item left out is the best text match.
    */
   leftOutCeiling: number;
+  /**
+   * What an item reached only through a tag can have of relevance besides that tag's worth: its
+   * text relevance (it holds only the terms left out) and the most a tag left out is worth. A
+   * pruned ranking reaches such an item only when, with these, it may reach the floor
+   * (`mayReachFloor`); undefined: every holder of a tag is reached.
+   */
+  tagOnly?: { text: number; tagWorth: number };
+  /** The best text score the bounds were measured against (`bestTextAmongRarest`). */
+  measuredAgainst?: number;
+}
+
+/**
+ * Whether an item reached only through a tag, whose relevance is at most `most`, may score at the
+ * relevance floor: its score is its relevance times its trust and recency. A thing passes its
+ * relevance times its trust on to the facts about it (`linkedRelevance`, at most 0.9 of it, times
+ * the fact's own trust and recency, each at most 1), so its recency does not count here.
+ */
+function mayReachFloor(document: ContextDocument, most: number, newest: number): boolean {
+  const candidate = document.candidate as Candidate;
+  if (!(document.trust <= 1)) return true;
+  const recency = candidate.entity === undefined ? recencyFactor(candidate.at, newest) : 1;
+  return most * document.trust * recency >= PRUNE_BELOW;
 }
 
 /**
@@ -441,7 +479,12 @@ function essentialKeys(
     ...queryTerms.map((term) => ({ term, holders: text.frequency(term) })),
     ...wantedTags.map(([tag, worth]) => ({ tag, worth, holders: corpus.holdingTag(tag).size })),
   ].sort((a, b) => b.holders - a.holders);
-  const essential: RankingKeys = { terms: [], tags: [], leftOutCeiling: 0 };
+  const essential: RankingKeys = {
+    terms: [],
+    tags: [],
+    leftOutCeiling: 0,
+    measuredAgainst: bestText,
+  };
   // What the keys left out so far add up to: their share of the query's weight, the sum of their
   // score ceilings, the most a tag among them is worth.
   let share = 0;
@@ -461,6 +504,8 @@ function essentialKeys(
     } else if (isTerm) essential.terms.push(key.term);
     else essential.tags.push(key.tag);
   }
+  const ratio = bestText > 0 ? Math.min(1, essential.leftOutCeiling / bestText) : 1;
+  essential.tagOnly = { text: 0.6 * ratio * Math.min(1, 2 * share), tagWorth };
   return essential;
 }
 
