@@ -115,27 +115,44 @@ function sortKey(entry: TreeEntry): string {
  */
 const BYTE_ORDER_DIFFERS = /[\ud800-\uffff]/;
 
+/**
+ * Each entry's bytes in a tree ("<mode> <name>\0" and the 20-byte id), by entry: a commit that
+ * changes one file of a 2,500-file folder encodes the folder's tree again, and its other entries
+ * are the same objects as in the last tree this process encoded or read.
+ */
+const encodedEntries = new WeakMap<TreeEntry, Buffer>();
+
+function encodedEntry(entry: TreeEntry): Buffer {
+  let bytes = encodedEntries.get(entry);
+  if (bytes === undefined) {
+    const head = `${entry.mode} ${entry.name}\0`;
+    const size = Buffer.byteLength(head, 'utf8');
+    bytes = Buffer.alloc(size + 20);
+    bytes.write(head, 0, 'utf8');
+    // Only an id that is not 40 hex digits writes less; nothing unwritten is ever handed on.
+    const written = bytes.write(entry.id, size, 'hex');
+    if (written < 20) bytes = bytes.subarray(0, size + written);
+    encodedEntries.set(entry, bytes);
+  }
+  return bytes;
+}
+
 /** A tree object's body for `entries`, sorted as git sorts them (by the bytes of their names). */
 export function encodeTree(entries: Iterable<TreeEntry>): Buffer {
-  const keyed = [...entries].map((entry) => ({ entry, key: sortKey(entry) }));
-  if (keyed.some(({ key }) => BYTE_ORDER_DIFFERS.test(key)))
-    keyed.sort((a, b) => Buffer.compare(Buffer.from(a.key, 'utf8'), Buffer.from(b.key, 'utf8')));
-  else keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  // One buffer for the whole body: a folder of 2,500 files is one allocation, not 5,000.
-  let size = 0;
-  for (const { entry } of keyed)
-    size += entry.mode.length + Buffer.byteLength(entry.name, 'utf8') + 22;
-  const body = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const { entry } of keyed) {
-    at += body.write(entry.mode, at, 'latin1');
-    body[at++] = 0x20;
-    at += body.write(entry.name, at, 'utf8');
-    body[at++] = 0;
-    at += body.write(entry.id, at, 'hex');
-  }
-  // Only an id that is not 40 hex digits writes less; nothing unwritten is ever handed on.
-  return at === size ? body : body.subarray(0, at);
+  const list = [...entries];
+  if (list.some((entry) => BYTE_ORDER_DIFFERS.test(entry.name)))
+    list.sort((a, b) =>
+      Buffer.compare(Buffer.from(sortKey(a), 'utf8'), Buffer.from(sortKey(b), 'utf8')),
+    );
+  else list.sort(byKey);
+  return Buffer.concat(list.map(encodedEntry));
+}
+
+/** Two entries in code-unit order of their sort keys (a key made only for a subtree). */
+function byKey(a: TreeEntry, b: TreeEntry): number {
+  const x = a.mode === TREE_MODE ? sortKey(a) : a.name;
+  const y = b.mode === TREE_MODE ? sortKey(b) : b.name;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Who made a commit and when: "<name> <<email>> <seconds> <±hhmm>". */
