@@ -1,8 +1,9 @@
 // Commits built in-process: blobs, the trees on the paths from the root to them, and the commit
 // object, written as loose objects (objects.ts); HEAD's branch then moves under git's lock file
-// (ref-update.ts), and the person's index takes the committed files (index-write.ts). An iteration commits a handful of files, and building that commit with git took
-// five processes (update-index on a private index, write-tree, commit-tree, update-ref, and a copy
-// of a 10,000-entry index), about as much as the rest of the iteration. Only the trees along the
+// (ref-update.ts), and the person's index takes the committed files (index-write.ts). An
+// iteration commits a handful of files, and building that commit with git took five processes
+// (update-index on a private index, write-tree, commit-tree, update-ref, and a copy of a
+// 10,000-entry index), about as much as the rest of the iteration. Only the trees along the
 // written paths are read, with one `git cat-file --batch` per process; the trees of the commits this
 // process made are kept. Commits on proposal branches are built the same way, from contents.
 //
