@@ -485,6 +485,12 @@ function essentialKeys(
     leftOutCeiling: 0,
     measuredAgainst: bestText,
   };
+  // The most text relevance an item holding only terms whose ceilings sum to `ceiling` and whose
+  // share of the query's weight is `ofWeight` can have: against the best text score found, or (none
+  // found yet) against a best of at least their ceilings, which the ranking checks once it has
+  // scored what it reached.
+  const textBound = (ceiling: number, ofWeight: number): number =>
+    0.6 * (bestText > 0 ? Math.min(1, ceiling / bestText) : 1) * Math.min(1, 2 * ofWeight);
   // What the keys left out so far add up to: their share of the query's weight, the sum of their
   // score ceilings, the most a tag among them is worth.
   let share = 0;
@@ -494,18 +500,14 @@ function essentialKeys(
     const nextShare = isTerm && total > 0 ? share + text.weight(key.term) / total : share;
     const nextCeiling = essential.leftOutCeiling + (isTerm ? text.scoreCeiling(key.term) : 0);
     const nextWorth = isTerm ? tagWorth : Math.max(tagWorth, key.worth);
-    // Against the best text score found, or (none found yet) against a best of at least their
-    // ceilings, which the ranking checks once it has scored what it reached.
-    const ratio = bestText > 0 ? Math.min(1, nextCeiling / bestText) : 1;
-    if (0.6 * ratio * Math.min(1, 2 * nextShare) + 0.4 * nextWorth < PRUNE_BELOW) {
+    if (textBound(nextCeiling, nextShare) + 0.4 * nextWorth < PRUNE_BELOW) {
       share = nextShare;
       tagWorth = nextWorth;
       essential.leftOutCeiling = nextCeiling;
     } else if (isTerm) essential.terms.push(key.term);
     else essential.tags.push(key.tag);
   }
-  const ratio = bestText > 0 ? Math.min(1, essential.leftOutCeiling / bestText) : 1;
-  essential.tagOnly = { text: 0.6 * ratio * Math.min(1, 2 * share), tagWorth };
+  essential.tagOnly = { text: textBound(essential.leftOutCeiling, share), tagWorth };
   return essential;
 }
 

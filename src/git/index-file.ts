@@ -14,7 +14,8 @@
 import { closeSync, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const NS = 1_000_000_000n;
+/** Nanoseconds in a second: stat data holds seconds and nanoseconds apart. */
+export const NS = 1_000_000_000n;
 /** The format's sizes and flags, as the writer (index-write.ts) uses them too. */
 export const HEADER = 12;
 export const STAT_BYTES = 40;
@@ -58,6 +59,30 @@ function varint(buffer: Buffer, at: number): { value: number; next: number } {
   return { value, next: at };
 }
 
+/** The index file's version (2, 3 or 4); undefined when the bytes are no index of those. */
+export function indexVersion(index: Buffer): number | undefined {
+  if (index.length < HEADER + ID_BYTES || index.toString('latin1', 0, 4) !== 'DIRC')
+    return undefined;
+  const version = index.readUInt32BE(4);
+  return version >= 2 && version <= 4 ? version : undefined;
+}
+
+/**
+ * Where the path of a version 2 or 3 entry ends (its NUL), the path starting at `nameAt`: its
+ * length is in the flags, or past 4,095 bytes found by its NUL; -1 when it runs to `limit`.
+ */
+export function nameEnd(index: Buffer, nameAt: number, flags: number, limit: number): number {
+  const length = flags & NAME_MASK;
+  const nul = length < NAME_MASK ? nameAt + length : index.indexOf(0, nameAt);
+  return nul < 0 || nul >= limit || index[nul] !== 0 ? -1 : nul;
+}
+
+/** Where the version 2 or 3 entry at `start` whose path ends at `nul` is followed by the next. */
+export function nextEntry(start: number, nul: number): number {
+  // The entry is padded with one to eight NULs to a multiple of eight bytes.
+  return start + Math.ceil((nul - start + 1) / 8) * 8;
+}
+
 /** How many entries the index file says it holds (every path, every stage); 0 for no index. */
 export function indexEntryCount(index: Buffer): number {
   return index.length >= HEADER && index.toString('latin1', 0, 4) === 'DIRC'
@@ -80,10 +105,8 @@ export function readIndexEntries(
   index: Buffer,
   roots: readonly string[],
 ): IndexEntries | undefined {
-  if (index.length < HEADER + ID_BYTES || index.toString('latin1', 0, 4) !== 'DIRC')
-    return undefined;
-  const version = index.readUInt32BE(4);
-  if (version < 2 || version > 4) return undefined;
+  const version = indexVersion(index);
+  if (version === undefined) return undefined;
   const count = index.readUInt32BE(8);
   const blobs = new Map<string, string>();
   const stats = new Map<string, number>();
@@ -113,13 +136,11 @@ export function readIndexEntries(
       previous = name;
       path = name.toString('utf8');
     } else {
-      const length = flags & NAME_MASK;
-      const nul = length < NAME_MASK ? at + length : index.indexOf(0, at);
-      if (nul < 0 || nul >= end || index[nul] !== 0) return undefined;
+      const nul = nameEnd(index, at, flags, end);
+      if (nul < 0) return undefined;
       // Decoded in place: a Buffer view per entry is 10,000 objects an iteration at 10,000 files.
       path = index.toString('utf8', at, nul);
-      // The entry is padded with one to eight NULs to a multiple of eight bytes.
-      at = start + Math.ceil((nul - start + 1) / 8) * 8;
+      at = nextEntry(start, nul);
     }
     if (mode === SPARSE_DIRECTORY_MODE) return undefined;
     if ((flags >> 12) & 3) continue;

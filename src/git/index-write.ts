@@ -43,7 +43,17 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { EXTENDED, HEADER, ID_BYTES, NAME_MASK, STAT_BYTES } from './index-file.js';
+import {
+  EXTENDED,
+  HEADER,
+  ID_BYTES,
+  indexVersion,
+  NAME_MASK,
+  nameEnd,
+  nextEntry,
+  NS,
+  STAT_BYTES,
+} from './index-file.js';
 import { objectId } from './objects.js';
 
 /** A file as a commit holds it: its bytes, and its mode as git writes it ("100644", "100755"). */
@@ -52,7 +62,6 @@ export interface CommittedFile {
   mode: string;
 }
 
-const NS = 1_000_000_000n;
 const FLAGS_AT = STAT_BYTES + ID_BYTES;
 const NAME_AT = FLAGS_AT + 2;
 const SIZE_AT = 36;
@@ -126,9 +135,7 @@ function stagedIndex(
   } finally {
     closeSync(fd);
   }
-  if (index.length < HEADER + ID_BYTES || index.toString('latin1', 0, 4) !== 'DIRC')
-    return undefined;
-  const version = index.readUInt32BE(4);
+  const version = indexVersion(index);
   if (version !== 2 && version !== 3) return undefined;
   const entries = readEntries(index, version);
   if (entries === undefined) return undefined;
@@ -199,13 +206,11 @@ function readEntries(index: Buffer, version: number): Entries | undefined {
       if (version < 3) return undefined;
       nameAt += 2;
     }
-    const length = flags & NAME_MASK;
-    const nul = length < NAME_MASK ? nameAt + length : index.indexOf(0, nameAt);
-    if (nul < 0 || nul >= limit || index[nul] !== 0) return undefined;
+    const nul = nameEnd(index, nameAt, flags, limit);
+    if (nul < 0) return undefined;
     starts[i] = at;
     ends[i] = nul;
-    // Padded with one to eight NULs to a multiple of eight bytes.
-    at += Math.ceil((nul - at + 1) / 8) * 8;
+    at = nextEntry(at, nul);
   }
   return { starts, ends, end: at };
 }

@@ -148,10 +148,10 @@ export function encodeTree(entries: Iterable<TreeEntry>): Buffer {
   return Buffer.concat(list.map(encodedEntry));
 }
 
-/** Two entries in code-unit order of their sort keys (a key made only for a subtree). */
+/** Two entries in code-unit order of their sort keys (a new string only for a subtree's). */
 function byKey(a: TreeEntry, b: TreeEntry): number {
-  const x = a.mode === TREE_MODE ? sortKey(a) : a.name;
-  const y = b.mode === TREE_MODE ? sortKey(b) : b.name;
+  const x = sortKey(a);
+  const y = sortKey(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
