@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import {
   assembleContext,
   PRUNE_FROM,
+  OUTRANKED_BELOW,
   RELEVANCE_FLOOR,
   SKILL_EXPERIENCE,
   TAG_LEARNING_WINDOW,
@@ -457,13 +458,23 @@ function everyCandidate(
     round((relevance[i] as number) * trustOf(candidate.item) * recencyFactor(candidate.at, newest)),
   );
   const related = candidates.flatMap((_, i) => ((relevance[i] as number) > 0 ? [i] : []));
-  const order = related.filter((i) => (scores[i] as number) >= RELEVANCE_FLOOR);
+  // A skill or a past task under a third of the best of its kind is outranked.
+  const best = new Map<string, number>();
+  for (const i of related) {
+    const kind = (candidates[i] as Candidate).item.kind;
+    if (kind === 'skill' || kind === 'reward')
+      best.set(kind, Math.max(best.get(kind) ?? 0, scores[i] as number));
+  }
+  const isOutranked = (i: number): boolean =>
+    (scores[i] as number) <
+    OUTRANKED_BELOW * (best.get((candidates[i] as Candidate).item.kind) ?? 0);
   const collator = new Intl.Collator();
-  order.sort(
-    (a, b) =>
-      (scores[b] as number) - (scores[a] as number) ||
-      collator.compare((candidates[a] as Candidate).item.id, (candidates[b] as Candidate).item.id),
-  );
+  const byScore = (a: number, b: number): number =>
+    (scores[b] as number) - (scores[a] as number) ||
+    collator.compare((candidates[a] as Candidate).item.id, (candidates[b] as Candidate).item.id);
+  const above = related.filter((i) => (scores[i] as number) >= RELEVANCE_FLOOR).sort(byScore);
+  const order = above.filter((i) => !isOutranked(i));
+  const outranked = above.filter(isOutranked);
   const weak = related.filter((i) => (scores[i] as number) < RELEVANCE_FLOOR);
   let tokens = always.reduce((sum, i) => sum + i.tokens, 0);
   const included: RankedItem[] = [];
@@ -481,6 +492,13 @@ function everyCandidate(
       if (it.kind === 'reward') rewardItems++;
     }
   }
+  excluded.splice(
+    excluded.length - weak.length,
+    0,
+    ...outranked.map((i) =>
+      excludedItem((candidates[i] as Candidate).item, scores[i] as number, 'outranked'),
+    ),
+  );
   candidates.forEach((candidate, i) => {
     if (!((relevance[i] as number) > 0))
       excluded.push(excludedItem(candidate.item, round(0 * trustOf(candidate.item)), 'unrelated'));

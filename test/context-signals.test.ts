@@ -1,7 +1,12 @@
 // Context ranking's signals, each shown changing the ranking as documented: a thing the task names
 // (by name or alias), links from it to the facts and claims about it, skills similar past tasks
 // applied, how specific a matched tag is, and recency.
-import { assembleContext, type AssembledContext } from '../src/context/assemble.js';
+import {
+  assembleContext,
+  OUTRANKED_BELOW,
+  RELEVANCE_FLOOR,
+  type AssembledContext,
+} from '../src/context/assemble.js';
 import {
   contestedByBetterFact,
   linkedRelevance,
@@ -289,6 +294,60 @@ describe('context ranking signals', () => {
     expect(score(context, 'skills/specific.md')).toBeGreaterThan(
       2 * (score(context, 'skills/broad.md') ?? 0),
     );
+  });
+
+  it('leaves out a skill that shares one common word with the task, beside the skill that matches it', () => {
+    // As a long-lived agent's skills look: a made-up name each, over a few common verbs and nouns.
+    const syllables = ['ka', 'lo', 've', 'dri', 'nu', 'sa', 'tor', 'wen'];
+    const skills = Array.from({ length: 40 }, (_, i) => {
+      const name = i === 0 ? 'lumei' : `${syllables[i % 8]}${syllables[Math.floor(i / 8)]}`;
+      const verb = ['migrate', 'replay', 'throttle', 'audit'][i % 4] as string;
+      const common = ['ledger', 'invoice', 'cursor', 'quota', 'schema'][i % 5] as string;
+      // Only the first is the task's "migrate ledger".
+      const noun = i > 0 && verb === 'migrate' && common === 'ledger' ? 'schema' : common;
+      const title = `${name} ${verb} ${noun}`;
+      return skill(`${name}-${verb}-${noun}`, title, `1. Check the inputs of the ${title}.`, {
+        tags: [name, verb, noun],
+      });
+    });
+    // And the things it knows: in a memory this size a word 1 item in 30 holds still looks specific.
+    const world = Array.from({ length: 500 }, (_, i) => {
+      const name = `${syllables[i % 8]}${syllables[Math.floor(i / 8) % 8]} ${syllables[Math.floor(i / 64)]}mo`;
+      return entity(`thing-${i}`, name, `${name} serves requests.`);
+    });
+    const task =
+      'Do the lumei migrate ledger for Zenmei Pexost (how it authenticates) and Yorqua Sawen (how it bills).';
+    // The skill that matches has served a task like this one: experience adds to it.
+    const rewards = [
+      past(task.replace('Yorqua Sawen', 'Sola Brim'), ['skills/lumei-migrate-ledger.md'], 1),
+    ];
+    const context = assemble(task, { skills, world, rewards });
+    const skillsIn = (c: AssembledContext) =>
+      includedIds(c).filter((id) => id.startsWith('skills/'));
+    expect(skillsIn(context)).toEqual(['skills/lumei-migrate-ledger.md']);
+    // Each of the others that shares "migrate" or "ledger" with the task: above the floor, under a
+    // third of the best skill's score, listed as outranked with its score.
+    const best = score(context, 'skills/lumei-migrate-ledger.md') ?? 0;
+    const outranked = context.excluded.filter((item) => item.reason === 'outranked');
+    expect(outranked.map((item) => item.id).sort()).toEqual(
+      skills
+        .map((s) => s.path.replace(`agents/${AGENT}/`, ''))
+        .filter((id) => id !== 'skills/lumei-migrate-ledger.md')
+        .filter((id) => /-migrate-|-ledger\./.test(id))
+        .sort(),
+    );
+    for (const item of outranked) {
+      expect(item.score).toBeGreaterThanOrEqual(RELEVANCE_FLOOR);
+      expect(item.score).toBeLessThan(OUTRANKED_BELOW * best);
+    }
+    // Without the skill that matches, the others are shown: a skill is outranked only by a better one.
+    const without = assemble(task, {
+      skills: skills.filter((s) => s.slug !== 'lumei-migrate-ledger'),
+      world,
+      rewards,
+    });
+    expect(skillsIn(without).sort()).toEqual(outranked.map((item) => item.id).sort());
+    expect(without.excluded.some((item) => item.reason === 'outranked')).toBe(false);
   });
 
   it('breaks a tie between equal items by recency, within the recency floor', () => {

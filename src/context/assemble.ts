@@ -60,6 +60,7 @@ export interface ExcludedItem extends RankedItem {
   reason:
     | 'unrelated'
     | 'over token budget'
+    | 'outranked'
     | 'superseded or refuted'
     | 'archived'
     | 'unverified: only untrusted authors support it';
@@ -106,6 +107,14 @@ const MAX_REWARD_ITEMS = 5;
 export const SKILL_EXPERIENCE = 0.5;
 /** Below this score an item is unrelated to the task, however much budget is left. */
 export const RELEVANCE_FLOOR = 0.2;
+/**
+ * A skill, or a past task, scoring under this share of the best of its kind for the task is
+ * outranked: beside the procedure (or the past task) that matches the task, one that shares only a
+ * common word with it is another way of doing something else, and takes the model's attention.
+ * Facts, claims and things are each about their own subject, so none outranks another.
+ */
+export const OUTRANKED_BELOW = 1 / 3;
+const RANKED_AGAINST_THE_BEST: ReadonlySet<string> = new Set(['skill', 'reward']);
 
 export function assembleContext(input: {
   taskId: string;
@@ -305,19 +314,33 @@ export function assembleContext(input: {
   // Below the floor an item is unrelated whatever its rank: those are listed in memory order,
   // unsorted (sorting every item a broad learned tag reaches is what would cost the time).
   const order: ContextDocument[] = [];
+  const outranked: ContextDocument[] = [];
   const below: ContextDocument[] = [];
   // Counted by kind, as places in CANDIDATE_KINDS: the candidates the task did not reach (all of
   // them less those it did), those over the budget and those below the floor.
   const unreached = corpus.candidateKinds();
   const overBudget = CANDIDATE_KINDS.map(() => 0);
+  const beside = CANDIDATE_KINDS.map(() => 0);
   const weak = CANDIDATE_KINDS.map(() => 0);
+  const best = CANDIDATE_KINDS.map(() => 0);
   for (const document of reached) {
     const value = document.relevance;
     if (!(value > 0)) continue;
     const candidate = document.candidate as Candidate;
     document.score = round(value * document.trust * recencyFactor(candidate.at, newest));
+    if (RANKED_AGAINST_THE_BEST.has(candidate.item.kind))
+      best[document.kindIndex] = Math.max(best[document.kindIndex] ?? 0, document.score);
+  }
+  for (const document of reached) {
+    if (!(document.relevance > 0)) continue;
     if (document.score >= RELEVANCE_FLOOR) {
-      order.push(document);
+      // The best of a kind is never under the floor when a document of that kind is above it, so
+      // a pruned ranking (which scores all that may reach the floor) finds the same best.
+      const outrankedBelow = OUTRANKED_BELOW * (best[document.kindIndex] ?? 0);
+      if (document.score < outrankedBelow) {
+        outranked.push(document);
+        tally(beside, document.kindIndex, 1);
+      } else order.push(document);
       tally(unreached, document.kindIndex, -1);
     } else if (!pruned) {
       below.push(document);
@@ -328,16 +351,17 @@ export function assembleContext(input: {
     // counted and listed as the items it left out are, unrelated with 0.
   }
   // Equal scores by id, then in memory order (as a stable sort of items in memory order gives).
-  order.sort(
-    (a, b) =>
-      b.score - a.score ||
-      compareIds((a.candidate as Candidate).item.id, (b.candidate as Candidate).item.id) ||
-      a.position - b.position,
-  );
+  const byScore = (a: ContextDocument, b: ContextDocument): number =>
+    b.score - a.score ||
+    compareIds((a.candidate as Candidate).item.id, (b.candidate as Candidate).item.id) ||
+    a.position - b.position;
+  order.sort(byScore);
+  outranked.sort(byScore);
 
   let tokens = always.reduce((sum, item) => sum + item.tokens, 0);
   const included: RankedItem[] = [];
-  // Over the budget, then below the floor: what the task reached and left out, with its score.
+  // Over the budget, outranked, then below the floor: what the task reached and left out, with its
+  // score.
   const scored: ExcludedItem[] = [];
   let rewardItems = 0;
   for (const document of order) {
@@ -355,6 +379,8 @@ export function assembleContext(input: {
       if (item.kind === 'reward') rewardItems++;
     }
   }
+  for (const document of outranked)
+    scored.push(excludedItem((document.candidate as Candidate).item, document.score, 'outranked'));
   below.sort((a, b) => a.position - b.position);
   for (const document of below)
     scored.push(excludedItem((document.candidate as Candidate).item, document.score, 'unrelated'));
@@ -373,7 +399,7 @@ export function assembleContext(input: {
     // relates to the task (scoring 0), each in memory order: listed when first read.
     get excluded(): ExcludedItem[] {
       if (excluded === undefined) {
-        const related = new Set([...order, ...below]);
+        const related = new Set([...order, ...outranked, ...below]);
         // Filled by push from a literal: a spread of an empty list makes an array V8 types as
         // holding small integers, whose kind the first item pushed changes.
         const list: ExcludedItem[] = [];
@@ -396,6 +422,7 @@ export function assembleContext(input: {
         for (const [kind, n] of kinds) countExclusion(counts, reason, kind, n);
       CANDIDATE_KINDS.forEach((kind, i) => {
         countExclusion(counts, 'over token budget', kind, overBudget[i] ?? 0);
+        countExclusion(counts, 'outranked', kind, beside[i] ?? 0);
         countExclusion(counts, 'unrelated', kind, (weak[i] ?? 0) + (unreached[i] ?? 0));
       });
       return counts;

@@ -48,15 +48,16 @@ export const LearningBenchConfigSchema = z.strictObject({
     .default([...LEARNING_VARIANTS]),
   world: z
     .strictObject({
-      families: z.number().int().min(1).default(16),
-      skills: z.number().int().min(1).default(20),
-      things: z.number().int().min(1).default(30),
+      families: z.number().int().min(1).default(100),
+      skills: z.number().int().min(1).default(60),
+      things: z.number().int().min(1).default(100),
       second_name_share: unit.default(0.25),
       false_claim_share: unit.default(0.05),
       contradiction_share: unit.default(0.3),
       hardness_weights: z
         .tuple([z.number().min(0), z.number().min(0), z.number().min(0)])
         .default([0.4, 0.35, 0.25]),
+      family_skew: z.number().min(0).default(0.35),
     })
     .prefault({}),
   model: z

@@ -20,6 +20,8 @@ export interface WorldShape {
   contradiction_share: number;
   /** Weights of easy, medium and hard tasks. */
   hardness_weights: [number, number, number];
+  /** Family f's popularity is 1 / (1 + f × family_skew): a few families recur often, a long tail rarely. */
+  family_skew: number;
 }
 
 export interface HiddenSkill {
@@ -173,7 +175,7 @@ export function generateStream(
 ): StreamTask[] {
   const random = new Random(seed * 104_729 + 3);
   // Family popularity is skewed, as real work is: a few families recur often, others rarely.
-  const weights = world.families.map((_, f) => 1 / (1 + f * 0.35));
+  const weights = world.families.map((_, f) => 1 / (1 + f * shape.family_skew));
   const falselyClaimed = new Set<number>();
   const stream: StreamTask[] = [];
   for (let i = 0; i < tasks; i++) {
