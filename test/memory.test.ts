@@ -100,6 +100,18 @@ describe('memory files', () => {
     );
   });
 
+  it('reads agents.yaml again when its text changes, and hands out a registry no one can change', () => {
+    const first = loadRegistry(repo.dir);
+    expect(loadRegistry(repo.dir)).toBe(first);
+    expect(() => {
+      (first.agents[0] as { name: string }).name = 'changed';
+    }).toThrow(TypeError);
+    repo.write('agents.yaml', 'agents:\n  - name: vega\n    persona: x\n');
+    expect(loadRegistry(repo.dir).agents.map((agent) => agent.name)).toEqual(['vega']);
+    repo.write('agents.yaml', 'agents:\n  - name: vega\n    persona: x\n    learning: sometimes\n');
+    expect(caught(() => loadRegistry(repo.dir)).message).toMatch(/^agents\.yaml:4: field/);
+  });
+
   it('rejects duplicate agent names', () => {
     repo.write(
       'agents.yaml',

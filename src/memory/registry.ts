@@ -115,6 +115,13 @@ export const RegistrySchema = z
   });
 export type Registry = z.infer<typeof RegistrySchema>;
 
+/**
+ * The last registry parsed, by its text: every iteration reads agents.yaml, which seldom changes,
+ * and parsing it cost more than a millisecond. Frozen, so no reader can change what the next one
+ * gets.
+ */
+let lastParsed: { text: string; registry: Registry } | undefined;
+
 export function loadRegistry(repoRoot: string): Registry {
   const text = readMemoryTextIfExists(repoRoot, REGISTRY_FILE);
   if (text === undefined) {
@@ -122,7 +129,19 @@ export function loadRegistry(repoRoot: string): Registry {
       `${REGISTRY_FILE} not found in ${repoRoot}: run "agentos init" to create an agent repository`,
     );
   }
-  return readYaml({ file: REGISTRY_FILE, text, firstLine: 1 }, RegistrySchema);
+  if (lastParsed?.text !== text) {
+    const registry = readYaml({ file: REGISTRY_FILE, text, firstLine: 1 }, RegistrySchema);
+    lastParsed = { text, registry: frozen(registry) };
+  }
+  return lastParsed.registry;
+}
+
+function frozen<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) frozen(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** The named agent, or the first one; an unknown name is an input error that lists the known ones. */
