@@ -33,7 +33,6 @@
 import { createHash } from 'node:crypto';
 import {
   closeSync,
-  fstatSync,
   lstatSync,
   openSync,
   readFileSync,
@@ -52,6 +51,7 @@ import {
   nameEnd,
   nextEntry,
   NS,
+  readIndexFile,
   STAT_BYTES,
 } from './index-file.js';
 import { objectId } from './objects.js';
@@ -126,15 +126,10 @@ function stagedIndex(
   workdir: string,
   files: ReadonlyMap<string, CommittedFile | null>,
 ): Buffer | undefined {
-  let index: Buffer;
-  let writtenSec: number;
-  const fd = openSync(indexFile, 'r');
-  try {
-    writtenSec = Math.floor(fstatSync(fd).mtimeMs / 1000);
-    index = readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  const read = readIndexFile(indexFile);
+  if (read === undefined) return undefined;
+  const index = read.bytes;
+  const writtenSec = Number(read.modifiedNs / NS);
   const version = indexVersion(index);
   if (version !== 2 && version !== 3) return undefined;
   const entries = readEntries(index, version);
