@@ -108,6 +108,14 @@ function changedA(dir: string): Map<string, CommittedFile | null> {
   return new Map([['agents/orion/skills/a.md', { bytes: Buffer.from('a2\n'), mode: '100644' }]]);
 }
 
+/** A case that has git run `args`, then changes a.md as changedA does. */
+const changedAfter =
+  (...args: string[]) =>
+  (dir: string): Map<string, CommittedFile | null> => {
+    git(dir, args);
+    return changedA(dir);
+  };
+
 describe('staging a commit in the index in-process', () => {
   it('writes the index git writes: entries, modes, order, cached trees', () => {
     const ours = committedRepo();
@@ -202,18 +210,9 @@ describe('staging a commit in the index in-process', () => {
     const cases: { name: string; prepare: (dir: string) => Map<string, CommittedFile | null> }[] = [
       {
         name: 'an index of version 4',
-        prepare: (dir) => {
-          git(dir, ['update-index', '--index-version', '4']);
-          return changedA(dir);
-        },
+        prepare: changedAfter('update-index', '--index-version', '4'),
       },
-      {
-        name: 'a split index',
-        prepare: (dir) => {
-          git(dir, ['update-index', '--split-index']);
-          return changedA(dir);
-        },
-      },
+      { name: 'a split index', prepare: changedAfter('update-index', '--split-index') },
       {
         name: 'a committed path in a merge conflict',
         prepare: (dir) => {
@@ -230,10 +229,7 @@ describe('staging a commit in the index in-process', () => {
       },
       {
         name: 'a committed path marked skip-worktree',
-        prepare: (dir) => {
-          git(dir, ['update-index', '--skip-worktree', 'agents/orion/skills/a.md']);
-          return changedA(dir);
-        },
+        prepare: changedAfter('update-index', '--skip-worktree', 'agents/orion/skills/a.md'),
       },
       {
         name: 'a new file where the index has a folder',
