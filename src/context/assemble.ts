@@ -114,7 +114,7 @@ export const RELEVANCE_FLOOR = 0.2;
  * Facts, claims and things are each about their own subject, so none outranks another.
  */
 export const OUTRANKED_BELOW = 1 / 3;
-const RANKED_AGAINST_THE_BEST: ReadonlySet<string> = new Set(['skill', 'reward']);
+const RANKED_AGAINST_THE_BEST: ReadonlySet<ContextItemKind> = new Set(['skill', 'reward']);
 
 export function assembleContext(input: {
   taskId: string;
