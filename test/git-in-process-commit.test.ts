@@ -14,8 +14,19 @@ import {
 import { dirname, join } from 'node:path';
 import { jest } from '@jest/globals';
 import { Git } from '../src/git/git.js';
-import { encodeTree, LooseObjects, objectId, parseTree } from '../src/git/objects.js';
+import fc from 'fast-check';
+import {
+  editEncodedTree,
+  encodeTree,
+  encodeTreeWithPlaces,
+  LooseObjects,
+  objectId,
+  parseTree,
+  placesOfTree,
+  type TreeEntry,
+} from '../src/git/objects.js';
 import { parseConfigList, settingsNeedingGit } from '../src/git/in-process-commit.js';
+import { TreeFolder } from '../src/git/tree-folder.js';
 import { tempDir } from './helpers/repo.js';
 
 async function emptyRepo(): Promise<{
@@ -460,5 +471,113 @@ describe('tree objects', () => {
     });
     expect(objectId('tree', encodeTree(entries))).toBe(made.stdout.trim());
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  // A folder's next tree is an edit of its last body: the same bytes as encoding it whole.
+  it('edited in place, is the tree encoded whole, whatever entries are set, replaced or removed', () => {
+    const name = fc.constantFrom(
+      'a',
+      'a.b',
+      'a-b',
+      'a0',
+      'b',
+      'b.md',
+      'é.md',
+      'z',
+      'a/'.slice(0, 1),
+    );
+    const entry = fc.record({
+      mode: fc.constantFrom('100644', '100755', '40000'),
+      name: fc.oneof(name, fc.stringMatching(/^[a-z.-]{1,6}$/)),
+      id: fc.constantFrom('ab'.repeat(20), '5626abf0f72e58d7a153368ba57db4c673c0e171'),
+    });
+    const folder = fc.uniqueArray(entry, { selector: (e) => e.name, maxLength: 30 });
+    fc.assert(
+      fc.property(
+        folder,
+        fc.array(fc.option(entry, { nil: undefined }), { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (entries, sets, removals) => {
+          const base = new Map(entries.map((e) => [e.name, e]));
+          const next = new Map(base);
+          const touched = new Set<string>();
+          for (const set of sets) {
+            if (set === undefined) continue;
+            next.set(set.name, set);
+            touched.add(set.name);
+          }
+          for (const at of removals) {
+            const gone = [...next.keys()][at % Math.max(1, next.size)];
+            if (gone === undefined) continue;
+            next.delete(gone);
+            touched.add(gone);
+          }
+          const pick = (from: Map<string, TreeEntry>) =>
+            [...touched].flatMap((n) => from.get(n) ?? []);
+          const before = encodeTreeWithPlaces(base.values());
+          expect(before?.body).toEqual(encodeTree(base.values()));
+          const edited = before && editEncodedTree(before, pick(base), pick(next));
+          expect(edited?.body).toEqual(encodeTree(next.values()));
+          // And the places it keeps are the ones a whole encoding gives, for the edit after it.
+          expect(edited).toEqual(encodeTreeWithPlaces(next.values()));
+          // A body read back from git gives the same places.
+          const whole = encodeTree(next.values());
+          expect(placesOfTree(whole, parseTree(whole))).toEqual(edited);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  // A copy shares the entries it does not change: the folder copied never sees its changes.
+  it('copies of a folder hold their own changes, as copied maps would, made whole or not', () => {
+    const op = fc.oneof(
+      fc.record({ set: fc.integer({ min: 0, max: 150 }) }),
+      fc.record({ remove: fc.integer({ min: 0, max: 150 }) }),
+      fc.constant({ copy: true }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100 }), fc.array(op, { maxLength: 300 }), (n, ops) => {
+        const entry = (i: number, v: number): TreeEntry => ({
+          mode: '100644',
+          name: `f${i}`,
+          id: String(v).padStart(40, '0'),
+        });
+        const start = Array.from({ length: n }, (_, i) => entry(i, 0));
+        let folder = TreeFolder.of(start);
+        let model = new Map(start.map((e) => [e.name, e]));
+        const earlier: [TreeFolder, Map<string, TreeEntry>][] = [];
+        ops.forEach((o, step) => {
+          if ('copy' in o) {
+            earlier.push([folder, new Map(model)]);
+            folder = folder.copy();
+            model = new Map(model);
+          } else if ('set' in o) {
+            folder.set(`f${o.set}`, entry(o.set, step + 1));
+            model.set(`f${o.set}`, entry(o.set, step + 1));
+          } else {
+            folder.delete(`f${o.remove}`);
+            model.delete(`f${o.remove}`);
+          }
+        });
+        for (const [f, m] of [...earlier, [folder, model] as const]) {
+          expect(f.size).toBe(m.size);
+          expect(new Map([...f.values()].map((e) => [e.name, e]))).toEqual(m);
+          for (let i = 0; i <= 150; i++) expect(f.get(`f${i}`)).toEqual(m.get(`f${i}`));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('is not edited when an entry it is told to remove is not in it, or a name sorts by bytes only', () => {
+    const id = 'ab'.repeat(20);
+    const base = encodeTreeWithPlaces([{ mode: '100644', name: 'a', id }]);
+    expect(base).toBeDefined();
+    if (!base) return;
+    expect(editEncodedTree(base, [{ mode: '100644', name: 'b', id }], [])).toBeUndefined();
+    expect(editEncodedTree(base, [], [{ mode: '100644', name: 'a', id }])).toBeUndefined();
+    expect(editEncodedTree(base, [], [{ mode: '100644', name: '\uFF21.md', id }])).toBeUndefined();
+    expect(encodeTreeWithPlaces([{ mode: '100644', name: '\u{1F600}.md', id }])).toBeUndefined();
   });
 });

@@ -17,16 +17,21 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { GitResult } from './git.js';
 import { stageInIndexFile, type CommittedFile } from './index-write.js';
+import { TreeFolder } from './tree-folder.js';
 import { gitDirFiles, readHeadFile, readTextIfReadable } from './ref-files.js';
 import { moveBranchInFiles } from './ref-update.js';
 import {
+  editEncodedTree,
   encodeCommit,
   encodeTree,
+  encodeTreeWithPlaces,
   LooseObjects,
   objectId,
   parseTree,
+  placesOfTree,
   signatureText,
   TREE_MODE,
+  type EncodedTree,
   type Signature,
   type TreeEntry,
 } from './objects.js';
@@ -41,8 +46,15 @@ export interface CommitGit {
   environment(name: string): string | undefined;
 }
 
-/** A folder's entries by name; '' is the root. */
-type Folder = Map<string, TreeEntry>;
+/** A folder's entries; '' is the root. */
+type Folder = TreeFolder;
+
+/**
+ * The tree body of each folder read or written by this process, with its entries' places: a
+ * folder's entries are never changed once known (an edit copies them first), so its next tree is
+ * an edit of this body.
+ */
+const encodedFolders = new WeakMap<Folder, EncodedTree>();
 
 /** The trees of one commit this process knows, by folder path ('' for the root). */
 interface KnownTrees {
@@ -377,8 +389,8 @@ export class InProcessCommits {
       const have = known?.get(folder);
       const inParent = folder === '' ? undefined : trees.get(parentOf(folder));
       if (have) trees.set(folder, have);
-      else if (base === undefined) trees.set(folder, new Map());
-      else if (inParent && !inParent.has(baseName(folder))) trees.set(folder, new Map());
+      else if (base === undefined) trees.set(folder, TreeFolder.empty());
+      else if (inParent && !inParent.has(baseName(folder))) trees.set(folder, TreeFolder.empty());
       else missing.push(folder);
     }
     if (missing.length > 0 && base !== undefined) {
@@ -402,7 +414,7 @@ export class InProcessCommits {
       const header = out.toString('utf8', at, newline);
       at = newline + 1;
       if (header.endsWith(' missing')) {
-        read.set(folder, new Map());
+        read.set(folder, TreeFolder.empty());
         continue;
       }
       const [, type, size] = header.split(' ');
@@ -410,12 +422,16 @@ export class InProcessCommits {
       if (type !== 'tree') throw new LeaveToGit();
       const length = Number(size);
       let entries: TreeEntry[];
+      const body = out.subarray(at, at + length);
       try {
-        entries = parseTree(out.subarray(at, at + length));
+        entries = parseTree(body);
       } catch {
         throw new LeaveToGit();
       }
-      read.set(folder, new Map(entries.map((entry) => [entry.name, entry])));
+      const folderEntries = TreeFolder.of(entries);
+      const places = placesOfTree(body, entries);
+      if (places !== undefined) encodedFolders.set(folderEntries, places);
+      read.set(folder, folderEntries);
       at += length + 1;
     }
     return read;
@@ -449,6 +465,8 @@ const depth = (folder: string) => (folder === '' ? 0 : folder.split('/').length)
 /** HEAD's folders with a commit's files set: copies of the folders it changes, written bottom-up. */
 class FolderEdit {
   private readonly changed = new Map<string, Folder>();
+  /** The names set or removed in each changed folder. */
+  private readonly touched = new Map<string, Set<string>>();
 
   constructor(private readonly trees: ReadonlyMap<string, Folder>) {}
 
@@ -463,13 +481,13 @@ class FolderEdit {
     // A folder where the file goes: git decides what replacing it means.
     if (current?.mode === TREE_MODE) throw new LeaveToGit();
     if (file === null) {
-      if (current) this.editable(folder).delete(name);
+      if (current) this.editable(folder, name).delete(name);
       return;
     }
     const id = objectId('blob', file.bytes);
     if (current?.id === id && current.mode === file.mode) return;
     objects.write('blob', file.bytes, id);
-    this.editable(folder).set(name, { mode: file.mode, name, id });
+    this.editable(folder, name).set(name, { mode: file.mode, name, id });
   }
 
   /**
@@ -484,7 +502,7 @@ class FolderEdit {
       const entries = this.changed.get(folder);
       if (entries === undefined) continue;
       const empty = entries.size === 0 && folder !== '';
-      const id = empty ? undefined : objects.write('tree', encodeTree(entries.values()));
+      const id = empty ? undefined : objects.write('tree', this.treeBody(folder, entries));
       if (folder === '') {
         root = id;
         continue;
@@ -493,9 +511,9 @@ class FolderEdit {
       const name = baseName(folder);
       const before = this.trees.get(parent)?.get(name);
       if (id === undefined) {
-        if (before) this.editable(parent).delete(name);
+        if (before) this.editable(parent, name).delete(name);
       } else if (before?.id !== id || before.mode !== TREE_MODE) {
-        this.editable(parent).set(name, { mode: TREE_MODE, name, id });
+        this.editable(parent, name).set(name, { mode: TREE_MODE, name, id });
       }
     }
     return root;
@@ -511,12 +529,31 @@ class FolderEdit {
     return folders;
   }
 
-  private editable(folder: string): Folder {
+  /** The folder's entries to change, copied on first use: `name` is the entry about to change. */
+  private editable(folder: string, name: string): Folder {
     let entries = this.changed.get(folder);
-    if (!entries) {
-      entries = new Map(this.trees.get(folder));
+    let touched = this.touched.get(folder);
+    if (!entries || !touched) {
+      entries = this.trees.get(folder)?.copy() ?? TreeFolder.empty();
+      touched = new Set();
       this.changed.set(folder, entries);
+      this.touched.set(folder, touched);
     }
+    touched.add(name);
     return entries;
+  }
+
+  /** The changed folder's tree body: an edit of its base's when this process knows that. */
+  private treeBody(folder: string, entries: Folder): Buffer {
+    const base = this.trees.get(folder);
+    const before = base && encodedFolders.get(base);
+    const touched = [...(this.touched.get(folder) ?? [])];
+    const pick = (from: Folder) => touched.flatMap((name) => from.get(name) ?? []);
+    const tree =
+      (base && before && editEncodedTree(before, pick(base), pick(entries))) ??
+      encodeTreeWithPlaces(entries.values());
+    if (tree === undefined) return encodeTree(entries.values());
+    encodedFolders.set(entries, tree);
+    return tree.body;
   }
 }

@@ -102,7 +102,7 @@ export function stageInIndexFile(
   try {
     const staged = stagedIndex(indexFile, workdir, files);
     if (staged === undefined) return false;
-    writeAll(fd, staged);
+    for (const part of staged) writeAll(fd, part);
     closeSync(fd);
     fd = -1;
     renameSync(lock, indexFile);
@@ -120,12 +120,15 @@ function writeAll(fd: number, bytes: Buffer): void {
   for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
 }
 
-/** The new index's bytes; undefined when git must stage the files. */
+/**
+ * The new index's bytes, in parts (mostly slices of the old one: at 10,000 files joining them
+ * into one buffer cost as much as the rest); undefined when git must stage the files.
+ */
 function stagedIndex(
   indexFile: string,
   workdir: string,
   files: ReadonlyMap<string, CommittedFile | null>,
-): Buffer | undefined {
+): Buffer[] | undefined {
   const read = readIndexFile(indexFile);
   if (read === undefined) return undefined;
   const index = read.bytes;
@@ -179,8 +182,10 @@ function stagedIndex(
   const header = parts[0] as Buffer;
   index.copy(header, 0, 0, 8);
   header.writeUInt32BE(count, 8);
-  const body = Buffer.concat(parts);
-  return Buffer.concat([body, createHash('sha1').update(body).digest()]);
+  const checksum = createHash('sha1');
+  for (const part of parts) checksum.update(part);
+  parts.push(checksum.digest());
+  return parts;
 }
 
 const entryStart = (entries: Entries, at: number): number =>

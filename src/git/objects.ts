@@ -148,6 +148,122 @@ export function encodeTree(entries: Iterable<TreeEntry>): Buffer {
   return Buffer.concat(list.map(encodedEntry));
 }
 
+/**
+ * A tree's body with each entry's sort key and where it starts, in the tree's order. A commit
+ * that changes a few files of a 2,500-file folder edits the folder's last body
+ * (`editEncodedTree`) instead of sorting and joining every entry again.
+ */
+export interface EncodedTree {
+  body: Buffer;
+  keys: readonly string[];
+  /** Where each entry starts, then the body's length. */
+  starts: readonly number[];
+}
+
+const needsByteOrder = (entries: readonly TreeEntry[]) =>
+  entries.some((entry) => BYTE_ORDER_DIFFERS.test(entry.name));
+
+/** `encodeTree` with the entries' places; undefined when a name sorts by bytes only. */
+export function encodeTreeWithPlaces(entries: Iterable<TreeEntry>): EncodedTree | undefined {
+  const list = [...entries];
+  if (needsByteOrder(list)) return undefined;
+  list.sort(byKey);
+  const parts = list.map(encodedEntry);
+  const starts = [0];
+  for (const part of parts) starts.push((starts[starts.length - 1] as number) + part.length);
+  return { body: Buffer.concat(parts), keys: list.map(sortKey), starts };
+}
+
+/**
+ * The places of `entries` as `parseTree` read them from `body`; undefined when a name sorts by
+ * bytes only or the tree is not in git's order (such a tree is encoded again, not edited).
+ */
+export function placesOfTree(body: Buffer, entries: readonly TreeEntry[]): EncodedTree | undefined {
+  if (needsByteOrder(entries)) return undefined;
+  const keys = entries.map(sortKey);
+  const starts = [0];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as TreeEntry;
+    if (i > 0 && !((keys[i - 1] as string) < (keys[i] as string))) return undefined;
+    const head = Buffer.byteLength(`${entry.mode} ${entry.name}\0`, 'utf8');
+    starts.push((starts[i] as number) + head + ID_LENGTH);
+  }
+  return starts[entries.length] === body.length ? { body, keys, starts } : undefined;
+}
+
+const ID_LENGTH = 20;
+
+/** The first place in `keys` (sorted) whose key is not before `key`. */
+function lowerBound(keys: readonly string[], key: string): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((keys[middle] as string) < key) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * `base` without `removed` and with `added` in their places (a replaced entry is in both): the
+ * kept entries are copied as runs of bytes. Undefined when a name sorts by bytes only, a removed
+ * entry is not in `base` or an added name is there twice: the caller then encodes the tree whole.
+ */
+export function editEncodedTree(
+  base: EncodedTree,
+  removed: readonly TreeEntry[],
+  added: readonly TreeEntry[],
+): EncodedTree | undefined {
+  if (needsByteOrder(removed) || needsByteOrder(added)) return undefined;
+  const dropped = new Set<number>();
+  for (const entry of removed) {
+    const key = sortKey(entry);
+    const at = lowerBound(base.keys, key);
+    if (base.keys[at] !== key) return undefined;
+    dropped.add(at);
+  }
+  const inserts = added
+    .map((entry) => ({ key: sortKey(entry), bytes: encodedEntry(entry) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const parts: Buffer[] = [];
+  const keys: string[] = [];
+  const starts: number[] = [];
+  let length = 0;
+  let next = 0;
+  let run = 0;
+  const copyRun = (end: number) => {
+    if (end > run) parts.push(base.body.subarray(base.starts[run], base.starts[end]));
+  };
+  const keepUpTo = (end: number) => {
+    for (; next < end; next++) {
+      if (dropped.has(next)) {
+        copyRun(next);
+        run = next + 1;
+        continue;
+      }
+      keys.push(base.keys[next] as string);
+      starts.push(length);
+      length += (base.starts[next + 1] as number) - (base.starts[next] as number);
+    }
+  };
+  for (const insert of inserts) {
+    keepUpTo(lowerBound(base.keys, insert.key));
+    const kept = next < base.keys.length && base.keys[next] === insert.key && !dropped.has(next);
+    if (kept || keys[keys.length - 1] === insert.key) return undefined;
+    copyRun(next);
+    run = next;
+    keys.push(insert.key);
+    starts.push(length);
+    length += insert.bytes.length;
+    parts.push(insert.bytes);
+  }
+  keepUpTo(base.keys.length);
+  copyRun(base.keys.length);
+  starts.push(length);
+  return { body: Buffer.concat(parts, length), keys, starts };
+}
+
 /** Two entries in code-unit order of their sort keys (a new string only for a subtree's). */
 function byKey(a: TreeEntry, b: TreeEntry): number {
   const x = sortKey(a);
