@@ -42,6 +42,14 @@ export const CANDIDATE_KINDS: readonly ContextItemKind[] = [
   'reward',
 ];
 
+/**
+ * Zero, held as a fraction (-0 is no small integer to V8). A field that starts as a small integer
+ * changes the layout of its objects at the first fraction stored in it, and every document made
+ * before then is migrated when next touched: 10,000 of them on the walk of the task after the
+ * first, which took four times as long as any later walk.
+ */
+const FRACTION_ZERO = -0;
+
 /** One memory value as the corpus holds it: a candidate with its terms, or a dormant item. */
 export class ContextDocument {
   /** Place among the candidates (memory order) as of the last update. */
@@ -61,8 +69,8 @@ export class ContextDocument {
    * needs no map per task: the ranking that last reached it, its relevance there and its score.
    */
   reached = 0;
-  relevance = 0;
-  score = 0;
+  relevance = FRACTION_ZERO;
+  score = FRACTION_ZERO;
   /** `ContextCorpus.contested`'s answer, and the version of the subject's facts it holds for. */
   contestedValue = false;
   contestedAt = -1;

@@ -248,6 +248,10 @@ const USUAL_GIT_PATHS = [
   'hooks',
   'logs/HEAD',
   'agentos',
+  // The runtime's own: the change journal of every commit, the memory watch's barrier cookies
+  // (asked first by a process's second read, a process of its own then).
+  'agentos/change-journal.jsonl',
+  'agentos/watch-cookies',
 ];
 
 /** The ref, lock and log files of the branch a git path names; none for other paths. */
