@@ -869,11 +869,14 @@ describe('context assembly through the process corpus', () => {
   });
 
   it('serves an unchanged memory from the corpus, and sees a file that changed', () => {
+    // Frozen whole, as the memory index serves an unchanged file's skill on every read.
     const skill = (body: string): Skill => {
-      const data = deepFreeze(
-        SkillSchema.parse({ title: 'Retry webhooks', tags: ['webhook'], created: day(0) }),
-      );
-      return { slug: 'retry', path: `agents/${AGENT}/skills/retry.md`, data, body };
+      const data = SkillSchema.parse({
+        title: 'Retry webhooks',
+        tags: ['webhook'],
+        created: day(0),
+      });
+      return deepFreeze({ slug: 'retry', path: `agents/${AGENT}/skills/retry.md`, data, body });
     };
     const first = skill('Back off between attempts.');
     const sources = (skills: Skill[]): ContextSources => ({
@@ -890,17 +893,19 @@ describe('context assembly through the process corpus', () => {
     expect(assemble([first], 'retry the webhook').included.map((i) => i.text)).toEqual([
       'Back off between attempts.',
     ]);
-    // Same data, new body (a loader reads the wrapper anew): the new body is what is shown.
+    // Same data, new body (the file changed): the new body is what is shown.
     expect(
       assemble([{ ...first, body: 'Use jitter.' }], 'retry the webhook').included.map(
         (i) => i.text,
       ),
     ).toEqual(['Use jitter.']);
-    // An unrelated task excludes the same frozen object every time.
+    // An unrelated task excludes the same frozen object every time the skill is unchanged.
     const a = assemble([first], 'rotate the signing secret').excluded;
-    const b = assemble([{ ...first }], 'rotate the signing secret').excluded;
+    const b = assemble([first], 'rotate the signing secret').excluded;
     expect(a).toHaveLength(1);
     expect(a[0]).toBe(b[0]);
     expect(Object.isFrozen(a[0])).toBe(true);
+    // A skill read anew (not the index's frozen value) is built anew, and reads the same.
+    expect(assemble([{ ...first }], 'rotate the signing secret').excluded).toEqual(a);
   });
 });
