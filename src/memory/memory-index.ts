@@ -376,22 +376,17 @@ export class MemoryIndex implements ParseCache {
         mkdirSync(this.folder, { recursive: true });
         removeEarlierFormats(dirname(this.folder), 'memory-index', MEMORY_INDEX_FORMAT);
       }
-      for (const name of this.dirty) {
-        const shard = this.shards.get(name);
-        if (!shard) continue;
-        const file = this.shardFile(name);
-        const stored: StoredShard = {
-          format: MEMORY_INDEX_FORMAT,
-          entries: Object.fromEntries(shard.entries),
-        };
-        writeFileAtomic(file, JSON.stringify(stored));
-        shardsInMemory.set(file, shard);
-      }
+      // Grown past its layout: the split writes every shard, these among them, once.
       const grown = [...this.dirty].some(
         (name) => (this.shards.get(name)?.entries.size ?? 0) > SPLIT_ABOVE,
       );
+      if (grown && this.split()) return;
+      for (const name of this.dirty) {
+        const shard = this.shards.get(name);
+        if (!shard) continue;
+        this.writeShard(this.shardFile(name), shard);
+      }
       this.dirty.clear();
-      if (grown) this.split();
     } catch {
       // Read-only git directory or full disk: the next run reparses what it cannot find here.
     }
@@ -412,7 +407,7 @@ export class MemoryIndex implements ParseCache {
    * run killed in between leaves shards that are never read, or a layout missing a shard (its
    * files are parsed again): an entry is only ever served for its own blob id.
    */
-  private split(): void {
+  private split(): boolean {
     const from = this.shardCount;
     const entries: [prefix: string, path: string, entry: Entry][] = [];
     let files = 0;
@@ -424,7 +419,7 @@ export class MemoryIndex implements ParseCache {
       }
     let count = from * 2;
     while (count < MOST_SHARDS && count * FILES_PER_SHARD < files) count *= 2;
-    if (count > MOST_SHARDS) return;
+    if (count > MOST_SHARDS) return false;
     const shards = new Map<string, Shard>();
     for (const [prefix, path, entry] of entries) {
       const name = `${prefix}${shardNumber(pathHash(path) % count)}`;
@@ -433,15 +428,7 @@ export class MemoryIndex implements ParseCache {
       shard.entries.set(path, entry);
     }
     mkdirSync(shardFolder(this.folder, count), { recursive: true });
-    for (const [name, shard] of shards) {
-      const file = this.shardFile(name, count);
-      const stored: StoredShard = {
-        format: MEMORY_INDEX_FORMAT,
-        entries: Object.fromEntries(shard.entries),
-      };
-      writeFileAtomic(file, JSON.stringify(stored));
-      shardsInMemory.set(file, shard);
-    }
+    for (const [name, shard] of shards) this.writeShard(this.shardFile(name, count), shard);
     writeFileAtomic(join(this.folder, LAYOUT_FILE), JSON.stringify({ shards: count }));
     removeOtherLayouts(this.folder, count);
     this.shardCount = count;
@@ -449,6 +436,16 @@ export class MemoryIndex implements ParseCache {
     for (const [name, shard] of shards) this.shards.set(name, shard);
     this.dirty.clear();
     this.pruned.clear();
+    return true;
+  }
+
+  private writeShard(file: string, shard: Shard): void {
+    const stored: StoredShard = {
+      format: MEMORY_INDEX_FORMAT,
+      entries: Object.fromEntries(shard.entries),
+    };
+    writeFileAtomic(file, JSON.stringify(stored));
+    shardsInMemory.set(file, shard);
   }
 
   private shard(name: string): Shard {
