@@ -1,6 +1,6 @@
 // The memory index: files parsed once and served by blob id, never trusted over the files, and
 // the generated files (indexes, context.md) bounded however large memory grows.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assembleContext, renderContextMarkdown } from '../src/context/assemble.js';
 import { MemoryFileError } from '../src/errors.js';
@@ -10,7 +10,6 @@ import {
   forgetShardsInMemory,
   MemoryIndex,
   MEMORY_INDEX_DIR,
-  pathHash,
 } from '../src/memory/memory-index.js';
 import { MAX_MEMORY_FILE_BYTES } from '../src/memory/path-guard.js';
 import { renderSkill, renderSkillsIndexPages } from '../src/memory/skills.js';
@@ -168,56 +167,6 @@ describe('memory index', () => {
     readBeliefFacts(repo.dir, 'orion', again);
     loadAgentMemory(repo.dir, 'orion', again);
     expect(again.stats.misses).toBe(0);
-  });
-
-  // At 10,000 files 256 shards held about 40 files' values each, and each changed file had its
-  // shard of 80 KB written again: a shard grown past 48 files splits the index.
-  it('splits into more shards as memory grows, and serves every file from them', async () => {
-    const crowded: string[] = [];
-    for (let i = 0; crowded.length < 50; i++) {
-      const slug = `crowded-${i}`;
-      if (pathHash(paths.skill(slug)) % 256 === 7) crowded.push(slug);
-    }
-    await commitSkills(repo, crowded);
-    const folder = join(repo.dir, '.git', MEMORY_INDEX_DIR);
-    const first = await MemoryIndex.open(repo.dir, repo.git);
-    loadAgentMemory(repo.dir, 'orion', first);
-    first.save();
-    expect(JSON.parse(readFileSync(join(folder, 'layout.json'), 'utf8'))).toEqual({ shards: 512 });
-    // The first layout's shards are gone: only the layout and the new folder remain.
-    expect(readdirSync(folder).sort()).toEqual(['layout.json', 'shards-512']);
-    const stored = readdirSync(join(folder, 'shards-512'));
-    expect(stored).toContain('07.json');
-    expect(stored).toContain('263.json');
-
-    // A new process finds every file's values in the new shards.
-    forgetShardsInMemory();
-    const second = await MemoryIndex.open(repo.dir, repo.git);
-    const memory = loadAgentMemory(repo.dir, 'orion', second);
-    expect(memory.skills).toHaveLength(52);
-    expect(second.stats.misses).toBe(0);
-
-    // Never over the files: a hand-edited skill is read again from its file.
-    const edited = paths.skill(crowded[3] as string);
-    repo.write(edited, repo.read(edited).replace(/^title: .*$/m, 'title: Edited by hand'));
-    forgetShardsInMemory();
-    const third = await MemoryIndex.open(repo.dir, repo.git);
-    const titles = loadAgentMemory(repo.dir, 'orion', third).skills.map((s) => s.data.title);
-    expect(titles).toContain('Edited by hand');
-    expect(third.stats.misses).toBe(1);
-  });
-
-  it('reads an index without a layout, or with one it cannot use, as the first 256 shards', async () => {
-    await titles();
-    const folder = join(repo.dir, '.git', MEMORY_INDEX_DIR);
-    expect(existsSync(join(folder, 'layout.json'))).toBe(false);
-    for (const layout of ['{"shards": 300}', '{"shards": 128}', 'not json']) {
-      writeFileSync(join(folder, 'layout.json'), layout);
-      forgetShardsInMemory();
-      const index = await MemoryIndex.open(repo.dir, repo.git);
-      expect(loadAgentMemory(repo.dir, 'orion', index).skills).toHaveLength(2);
-      expect(index.stats.misses).toBe(0);
-    }
   });
 
   it('rebuilds a corrupt or missing index from the files', async () => {

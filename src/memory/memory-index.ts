@@ -3,7 +3,7 @@
 // which files are unchanged (their blob ids in the index, minus what differs in the work tree);
 // everything else is hashed from the file itself, so the files always win over the index.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Git } from '../git/git.js';
 import {
@@ -25,18 +25,10 @@ export const MEMORY_INDEX_FORMAT = 5;
 /** Where the index lives, inside the git directory (never in the committed tree). */
 export const MEMORY_INDEX_DIR = `agentos/memory-index-v${MEMORY_INDEX_FORMAT}`;
 /**
- * The index is split by path so that a run that changes a few files rewrites only a few shards,
- * each written whole: 256 of them at first, in the index's folder. A shard written with more than
- * SPLIT_ABOVE files' entries (memory has grown) has the index split into more shards, in a folder
- * of their own (`shards-<count>`), so that a run still rewrites a few shards of about
- * FILES_PER_SHARD files. `layout.json` names the count; without it the count is the first one.
+ * The index is split by path so that a run that changes a few files rewrites only a few shards:
+ * small ones (about 40 files each at 10,000 files), since each changed shard is written whole.
  */
-const FIRST_SHARDS = 256;
-const SPLIT_ABOVE = 48;
-const FILES_PER_SHARD = 12;
-/** Beyond this many shards, they grow instead (a million files). */
-const MOST_SHARDS = 1 << 16;
-const LAYOUT_FILE = 'layout.json';
+const SHARDS = 256;
 
 /**
  * Values only reports derive (`agentos metrics`: rows of every record, belief facts) are kept in
@@ -146,9 +138,6 @@ export class MemoryIndex implements ParseCache {
   /** Blob ids of the files this read hashed itself (git could not vouch for them). */
   private readonly hashed = new Map<string, string>();
 
-  /** How many shards the index is split into (`layout.json`). */
-  private shardCount: number;
-
   private constructor(
     private readonly repoRoot: string,
     private readonly folder: string,
@@ -159,9 +148,7 @@ export class MemoryIndex implements ParseCache {
     /** The folders `indexed` covers: only entries there can be known to be gone. */
     private readonly roots: readonly string[],
     private readonly feed?: Feed,
-  ) {
-    this.shardCount = readShardCount(folder);
-  }
+  ) {}
 
   /**
    * The index as of now. It is a snapshot: open it again after writing memory files, since a file
@@ -235,7 +222,7 @@ export class MemoryIndex implements ParseCache {
       // Kept by save() even when git does not track it (tracked paths are kept anyway).
       this.touched.add(path);
     }
-    const name = shardName(path, kind, this.shardCount);
+    const name = shardName(path, kind);
     const shard = this.shard(name);
     const entry = shard.entries.get(path);
     if (entry?.blob === blob && Object.hasOwn(entry.values, kind)) {
@@ -376,15 +363,16 @@ export class MemoryIndex implements ParseCache {
         mkdirSync(this.folder, { recursive: true });
         removeEarlierFormats(dirname(this.folder), 'memory-index', MEMORY_INDEX_FORMAT);
       }
-      // Grown past its layout: the split writes every shard, these among them, once.
-      const grown = [...this.dirty].some(
-        (name) => (this.shards.get(name)?.entries.size ?? 0) > SPLIT_ABOVE,
-      );
-      if (grown && this.split()) return;
       for (const name of this.dirty) {
         const shard = this.shards.get(name);
         if (!shard) continue;
-        this.writeShard(this.shardFile(name), shard);
+        const file = this.shardFile(name);
+        const stored: StoredShard = {
+          format: MEMORY_INDEX_FORMAT,
+          entries: Object.fromEntries(shard.entries),
+        };
+        writeFileAtomic(file, JSON.stringify(stored));
+        shardsInMemory.set(file, shard);
       }
       this.dirty.clear();
     } catch {
@@ -397,55 +385,8 @@ export class MemoryIndex implements ParseCache {
     return this.roots.some((root) => path.startsWith(`${root}/`));
   }
 
-  private shardFile(name: string, count = this.shardCount): string {
-    return join(shardFolder(this.folder, count), `${name}.json`);
-  }
-
-  /**
-   * Splits every shard into enough for FILES_PER_SHARD files each: the new shards are written in
-   * their own folder, then `layout.json` names their count, then the other layouts' shards go. A
-   * run killed in between leaves shards that are never read, or a layout missing a shard (its
-   * files are parsed again): an entry is only ever served for its own blob id.
-   */
-  private split(): boolean {
-    const from = this.shardCount;
-    const entries: [prefix: string, path: string, entry: Entry][] = [];
-    let files = 0;
-    for (const prefix of ['', REPORT_KINDS])
-      for (let number = 0; number < from; number++) {
-        const shard = this.shard(`${prefix}${shardNumber(number)}`);
-        for (const [path, entry] of shard.entries) entries.push([prefix, path, entry]);
-        if (prefix === '') files += shard.entries.size;
-      }
-    let count = from * 2;
-    while (count < MOST_SHARDS && count * FILES_PER_SHARD < files) count *= 2;
-    if (count > MOST_SHARDS) return false;
-    const shards = new Map<string, Shard>();
-    for (const [prefix, path, entry] of entries) {
-      const name = `${prefix}${shardNumber(pathHash(path) % count)}`;
-      let shard = shards.get(name);
-      if (shard === undefined) shards.set(name, (shard = { entries: new Map() }));
-      shard.entries.set(path, entry);
-    }
-    mkdirSync(shardFolder(this.folder, count), { recursive: true });
-    for (const [name, shard] of shards) this.writeShard(this.shardFile(name, count), shard);
-    writeFileAtomic(join(this.folder, LAYOUT_FILE), JSON.stringify({ shards: count }));
-    removeOtherLayouts(this.folder, count);
-    this.shardCount = count;
-    this.shards.clear();
-    for (const [name, shard] of shards) this.shards.set(name, shard);
-    this.dirty.clear();
-    this.pruned.clear();
-    return true;
-  }
-
-  private writeShard(file: string, shard: Shard): void {
-    const stored: StoredShard = {
-      format: MEMORY_INDEX_FORMAT,
-      entries: Object.fromEntries(shard.entries),
-    };
-    writeFileAtomic(file, JSON.stringify(stored));
-    shardsInMemory.set(file, shard);
+  private shardFile(name: string): string {
+    return join(this.folder, `${name}.json`);
   }
 
   private shard(name: string): Shard {
@@ -468,56 +409,11 @@ export class MemoryIndex implements ParseCache {
  * The shard of a path's values of `kind`: by FNV-1a of the path (cheap, stable across runs and
  * machines), among the reports' shards for their kinds.
  */
-function shardName(path: string, kind: string, count: number): string {
-  const number = shardNumber(pathHash(path) % count);
-  return kind.startsWith(REPORT_KINDS) ? `${REPORT_KINDS}${number}` : number;
-}
-
-/** FNV-1a of the path: cheap, and stable across runs and machines. */
-export function pathHash(path: string): number {
+function shardName(path: string, kind: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193);
-  return hash >>> 0;
-}
-
-const shardNumber = (number: number): string => number.toString().padStart(2, '0');
-
-/** The folder of a layout's shards: the index's own for the first count. */
-function shardFolder(folder: string, count: number): string {
-  return count === FIRST_SHARDS ? folder : join(folder, `shards-${count}`);
-}
-
-/** The shard count `layout.json` names: the first count when it is missing or not one. */
-function readShardCount(folder: string): number {
-  let text: string | undefined;
-  try {
-    text = readTextIfExists(join(folder, LAYOUT_FILE));
-  } catch {
-    return FIRST_SHARDS;
-  }
-  if (text === undefined) return FIRST_SHARDS;
-  try {
-    const { shards } = JSON.parse(text) as { shards?: unknown };
-    const valid =
-      Number.isInteger(shards) &&
-      (shards as number) > FIRST_SHARDS &&
-      (shards as number) <= MOST_SHARDS &&
-      Number.isInteger(Math.log2(shards as number));
-    return valid ? (shards as number) : FIRST_SHARDS;
-  } catch {
-    return FIRST_SHARDS;
-  }
-}
-
-/** Removes every layout's shards but the one of `count`. */
-function removeOtherLayouts(folder: string, count: number): void {
-  for (const name of readdirSync(folder)) {
-    const other = /^shards-(\d+)$/.exec(name);
-    if (other && Number(other[1]) !== count)
-      rmSync(join(folder, name), { recursive: true, force: true });
-    else if (count !== FIRST_SHARDS && /^(?:metrics-)?\d+\.json$/.test(name))
-      rmSync(join(folder, name), { force: true });
-  }
+  const number = ((hash >>> 0) % SHARDS).toString().padStart(2, '0');
+  return kind.startsWith(REPORT_KINDS) ? `${REPORT_KINDS}${number}` : number;
 }
 
 /** A stored shard, or undefined when it is missing, unreadable, corrupt or of another format. */
