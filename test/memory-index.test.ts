@@ -169,6 +169,35 @@ describe('memory index', () => {
     expect(again.stats.misses).toBe(0);
   });
 
+  // A shard is written from each entry's JSON made once: a value added later for the same
+  // content (another parser) is written too, and the file's change replaces its entry.
+  it('writes every value a file has, however many saves it took to parse them', async () => {
+    const path = paths.skill('poll-the-queue');
+    const first = await MemoryIndex.open(repo.dir, repo.git);
+    expect(first.parse(path, 'lines@1', (text) => text.split('\n').length)).toBeGreaterThan(3);
+    first.save();
+    const second = await MemoryIndex.open(repo.dir, repo.git);
+    expect(second.parse(path, 'title@1', (text) => /^title: (.*)$/m.exec(text)?.[1])).toBe(
+      'Skill poll-the-queue',
+    );
+    second.save();
+    repo.write(path, repo.read(path).replace(/^title: .*$/m, 'title: Polled'));
+    const third = await MemoryIndex.open(repo.dir, repo.git);
+    expect(third.parse(path, 'title@1', (text) => /^title: (.*)$/m.exec(text)?.[1])).toBe('Polled');
+    third.save();
+
+    // A new process: the file as it is now, with the value parsed last, and the other value of
+    // its earlier content gone with it.
+    forgetShardsInMemory();
+    const fresh = await MemoryIndex.open(repo.dir, repo.git);
+    const never = () => {
+      throw new Error('parsed again');
+    };
+    expect(fresh.parse(path, 'title@1', never)).toBe('Polled');
+    expect(fresh.parse(path, 'lines@1', (text) => text.split('\n').length)).toBeGreaterThan(3);
+    expect(fresh.stats).toEqual({ hits: 1, misses: 1 });
+  });
+
   it('rebuilds a corrupt or missing index from the files', async () => {
     await titles();
     const folder = join(repo.dir, '.git', MEMORY_INDEX_DIR);
