@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { readMemoryTextIfExists } from './files.js';
 import { isSlug, REGISTRY_FILE } from './layout.js';
+import { deepFreeze } from './memory-index.js';
 import { readYaml } from './yaml-source.js';
 
 export const TIERS = ['cheap-fast', 'balanced', 'strongest'] as const;
@@ -131,17 +132,9 @@ export function loadRegistry(repoRoot: string): Registry {
   }
   if (lastParsed?.text !== text) {
     const registry = readYaml({ file: REGISTRY_FILE, text, firstLine: 1 }, RegistrySchema);
-    lastParsed = { text, registry: frozen(registry) };
+    lastParsed = { text, registry: deepFreeze(registry) };
   }
   return lastParsed.registry;
-}
-
-function frozen<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) frozen(inner);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /** The named agent, or the first one; an unknown name is an input error that lists the known ones. */
