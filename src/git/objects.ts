@@ -140,11 +140,11 @@ function encodedEntry(entry: TreeEntry): Buffer {
 /** A tree object's body for `entries`, sorted as git sorts them (by the bytes of their names). */
 export function encodeTree(entries: Iterable<TreeEntry>): Buffer {
   const list = [...entries];
-  if (list.some((entry) => BYTE_ORDER_DIFFERS.test(entry.name)))
-    list.sort((a, b) =>
-      Buffer.compare(Buffer.from(sortKey(a), 'utf8'), Buffer.from(sortKey(b), 'utf8')),
-    );
-  else list.sort(byKey);
+  const placed = encodeTreeWithPlaces(list);
+  if (placed !== undefined) return placed.body;
+  list.sort((a, b) =>
+    Buffer.compare(Buffer.from(sortKey(a), 'utf8'), Buffer.from(sortKey(b), 'utf8')),
+  );
   return Buffer.concat(list.map(encodedEntry));
 }
 
