@@ -337,13 +337,12 @@ export class ContextCorpus {
 
   /** The document of a value not where the previous update had it: moved, back, new or changed. */
   private find(walk: Walk, kind: SourceKind, value: SourceValue): void {
-    const key = value;
     if (walk.next === undefined) {
       walk.next = walk.previous.slice(0, walk.taken);
       walk.nextKeys = this.keys.slice(0, walk.taken);
       walk.nextKinds = this.kinds.slice(0, walk.taken);
     }
-    let document = this.byKey.get(key);
+    let document = this.byKey.get(value);
     if (document !== undefined && document.kind === kind && !this.takenNow(document, walk)) {
       // Further on (the values before it are gone) or back after an absence.
       if (document.member) {
@@ -353,8 +352,8 @@ export class ContextCorpus {
     } else {
       // A value twice in one memory is two candidates: the second gets its own document.
       const again = document !== undefined && this.takenNow(document, walk);
-      document = build(walk, kind, value, key, !again && Object.isFrozen(key));
-      if (document.key !== undefined) this.byKey.set(key, document);
+      document = build(walk, kind, value, !again && Object.isFrozen(value));
+      if (document.key !== undefined) this.byKey.set(value, document);
     }
     document.seen = walk.update;
     if (!document.member) walk.added.push(document);
@@ -432,22 +431,16 @@ export class ContextCorpus {
   }
 }
 
-function build(
-  walk: Walk,
-  kind: SourceKind,
-  value: SourceValue,
-  key: object,
-  keep: boolean,
-): ContextDocument {
+function build(walk: Walk, kind: SourceKind, value: SourceValue, keep: boolean): ContextDocument {
   const entry = entryOf(walk.agent, kind, value);
   if (isDormant(entry)) {
     const excluded = Object.freeze(excludedItem(entry.item, 0, entry.reason));
-    return new ContextDocument(kind, keep ? key : undefined, undefined, undefined, 0, excluded);
+    return new ContextDocument(kind, keep ? value : undefined, undefined, undefined, 0, excluded);
   }
   const trust = trustOf(entry.item);
   const unrelated = Object.freeze(excludedItem(entry.item, round(0 * trust), 'unrelated'));
   const terms = itemTerms(entry, walk.cache);
-  return new ContextDocument(kind, keep ? key : undefined, entry, terms, trust, unrelated);
+  return new ContextDocument(kind, keep ? value : undefined, entry, terms, trust, unrelated);
 }
 
 function entryOf(agent: string, kind: SourceKind, value: SourceValue): CandidateOrDormant {
