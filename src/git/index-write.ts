@@ -121,8 +121,8 @@ function writeAll(fd: number, bytes: Buffer): void {
 }
 
 /**
- * The new index's bytes, in parts (mostly slices of the old one: at 10,000 files joining them
- * into one buffer cost as much as the rest); undefined when git must stage the files.
+ * The new index's bytes, in parts (mostly slices of the old one, hashed and written as they are,
+ * not copied into one buffer first); undefined when git must stage the files.
  */
 function stagedIndex(
   indexFile: string,
