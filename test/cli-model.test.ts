@@ -80,10 +80,8 @@ describe('agentos run with an OpenAI-compatible endpoint', () => {
       'agents/orion/queue.md',
       `agents/orion/queue/archive/${new Date().toISOString().slice(0, 7)}.md`,
       'agents/orion/rewards/recent/sync-1.md',
-      'agents/orion/skills.md',
       'agents/orion/skills/resumable-paginated-sync.md',
       'agents/orion/world/hypotheses/vendor-rate-limit.md',
-      'agents/orion/world/index.md',
     ]);
   });
 

@@ -76,9 +76,8 @@ describe('one loop iteration', () => {
     expect(readdirSync(join(repo.dir, 'agents/orion/skills'))).toEqual([
       'sync-incrementally-and-paginate-with-cursors.md',
     ]);
-    expect(repo.read('agents/orion/skills.md')).toContain(
-      '[Sync incrementally and paginate with cursors]',
-    );
+    // The generated index is the learning run's to bring up to date, not the task's.
+    expect(repo.read('agents/orion/skills.md')).not.toContain('[Sync incrementally');
 
     expect(existsSync(join(repo.dir, 'agents/orion/context.md'))).toBe(true);
     expect(await repo.git.isTracked('agents/orion/context.md')).toBe(false);

@@ -120,6 +120,7 @@ describe('agentos learn', () => {
     const result = await runLearning({ repoRoot: repo.dir, git: repo.git, agent: 'orion', now });
     expect(result.commits.map((c) => c.subject)).toEqual([
       'learn — collapse 2 duplicates, re-point 1 relation',
+      'learn — bring skills.md and world/index.md up to date',
       'learn — reflection for 2026-05-01',
       'learn — metrics report',
     ]);
@@ -224,7 +225,7 @@ describe('agentos learn', () => {
     const cli = await runCli(['learn', '--dir', repo.dir, '--agent', 'orion']);
     expect(cli.code).toBe(0);
     expect(cli.stdout.split('\n')[0]).toBe(
-      'orion: 5 learning commit(s): decay confidence of 1 unused belief; archive 1 skill; routing policy from the reward log; reflection for ' +
+      'orion: 6 learning commit(s): decay confidence of 1 unused belief; archive 1 skill; bring skills.md and world/index.md up to date; routing policy from the reward log; reflection for ' +
         new Date().toISOString().slice(0, 10) +
         '; metrics report',
     );
@@ -246,6 +247,45 @@ describe('agentos learn', () => {
     expect(again.stdout).toBe(
       'orion: nothing new to learn (learning: active)\niris: nothing new to learn (learning: active)\n',
     );
+  });
+
+  it('keeps the indexes out of task commits, so two branches that each ran tasks merge clean', async () => {
+    const main = (await repo.git.exec(['rev-parse', '--abbrev-ref', 'HEAD'])).stdout.trim();
+    const run = async (text: string) => {
+      const ran = await runCli(['run', '--dir', repo.dir, '--text', text]);
+      expect(ran.code).toBe(0);
+      return (await repo.git.exec(['show', '--name-only', '--format=', 'HEAD'])).stdout;
+    };
+    const indexes = ['agents/orion/skills.md', 'agents/orion/world/index.md'];
+    const before = indexes.map((path) => repo.read(path));
+    await repo.git.exec(['checkout', '-q', '-b', 'other']);
+    // The offline model learns a skill and hypotheses from each: both branches add to both indexes.
+    expect(await run('Add cursor pagination to the vendor export job.')).toContain(
+      'agents/orion/skills/',
+    );
+    await repo.git.exec(['checkout', '-q', main]);
+    const own = await run('Fix the retry logic in the billing sync with backoff.');
+    expect(own).toContain('agents/orion/skills/');
+    expect(own).not.toMatch(/skills\.md|world\/index/);
+    expect(indexes.map((path) => repo.read(path))).toEqual(before);
+
+    const merged = await repo.git.exec(['merge', '--no-edit', 'other'], { allowFailure: true });
+    expect(merged.exitCode).toBe(0);
+    expect((await repo.git.exec(['diff', '--name-only', '--diff-filter=U'])).stdout).toBe('');
+
+    // The learning run lists what both branches learned, in one commit of its own.
+    const learned = await runLearning({ repoRoot: repo.dir, git: repo.git, agent: 'orion' });
+    const step = learned.commits.find((c) => c.step === 'indexes');
+    expect(step?.subject).toBe('learn — bring skills.md and world/index.md up to date');
+    expect(step?.changed).toEqual(['agents/orion/world/index.md', 'agents/orion/skills.md']);
+    const listed = repo.read('agents/orion/skills.md');
+    for (const skill of loadSkills(repo.dir, 'orion'))
+      expect(listed).toContain(`](skills/${skill.slug}.md)`);
+    expect(loadSkills(repo.dir, 'orion').length).toBeGreaterThan(1);
+    const world = repo.read('agents/orion/world/index.md');
+    for (const belief of loadWorld(repo.dir, 'orion'))
+      expect(world).toContain(`/${belief.slug}.md)`);
+    expect((await repo.git.exec(['status', '--porcelain'])).stdout).toBe('');
   });
 
   it("packs the runtime's loose objects once there are many, as git's own commands do", async () => {

@@ -275,31 +275,6 @@ describe('generated files at 10,000 items', () => {
     expect(pages.map((p) => p.path)).toContain('agents/orion/world/index/entities-a-2.md');
   });
 
-  it('renders only the pages a change lands on, besides world/index.md', () => {
-    const changed = beliefs.find((b) => b.slug.startsWith('webhook'))!;
-    const all = renderWorldIndexPages('orion', beliefs);
-    const onDisk = new Set(all.map((p) => p.path));
-    const some = renderWorldIndexPages('orion', beliefs, {
-      changed: new Set([changed.path]),
-      existing: onDisk,
-    });
-    expect(some.map((p) => p.path)).toEqual([
-      'agents/orion/world/index.md',
-      ...all.map((p) => p.path).filter((path) => /\/entities-w(-\d+)?\.md$/.test(path)),
-    ]);
-    expect(some.length).toBeGreaterThan(2);
-    expect(some).toEqual(all.filter((page) => some.some((p) => p.path === page.path)));
-
-    // A page not on disk yet is rendered even when nothing on it changed.
-    onDisk.delete('agents/orion/world/index/entities-a.md');
-    const missing = renderWorldIndexPages('orion', beliefs, {
-      changed: new Set([changed.path]),
-      existing: onDisk,
-    });
-    expect(missing.map((p) => p.path)).toContain('agents/orion/world/index/entities-a.md');
-    expect(missing).toHaveLength(some.length + 1);
-  });
-
   it('keeps skills.md and every page under the limit', () => {
     const pages = renderSkillsIndexPages('orion', skills);
     for (const page of pages) expect(bytes(page.content)).toBeLessThan(MAX_MEMORY_FILE_BYTES);

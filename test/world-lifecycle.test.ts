@@ -49,9 +49,12 @@ describe('the belief lifecycle', () => {
       hypotheses: [webhook, webhook],
       evidence: [{ target: 'world/hypotheses/webhook.md', supports: true, note: 'seen again' }],
     });
+    const indexBefore = repo.read('agents/orion/world/index.md');
     await run('t1');
     await run('t2');
     expect((await run('t2')).status).toBe('already-processed');
+    // A task's commit holds its own files: the generated index waits for the learning run.
+    expect(repo.read('agents/orion/world/index.md')).toBe(indexBefore);
     let hypothesis = belief(repo, HYPOTHESIS);
     expect(tallyEvidence(hypothesis.data)).toMatchObject({
       supporting: 2,
@@ -61,7 +64,16 @@ describe('the belief lifecycle', () => {
 
     const early = await learn();
     // routing.md is rewritten from the reward log on every run that has new records
-    expect(early.commits.map((c) => c.step)).toEqual(['routing', 'reflection', 'metrics']);
+    expect(early.commits.map((c) => c.step)).toEqual([
+      'indexes',
+      'routing',
+      'reflection',
+      'metrics',
+    ]);
+    expect(early.commits[0]?.changed).toEqual(['agents/orion/world/index.md']);
+    expect(repo.read('agents/orion/world/index.md')).toContain(
+      '| [Webhook](hypotheses/webhook.md) | 0.60 | open | +2 / -0 |',
+    );
     expect(belief(repo, HYPOTHESIS).data.status).toBe('open');
 
     scripts.set('t3', { hypotheses: [webhook] });
@@ -69,13 +81,16 @@ describe('the belief lifecycle', () => {
     const promoted = await learn();
     expect(promoted.commits.map((c) => c.subject)).toEqual([
       'learn — promote 1 hypothesis',
+      'learn — bring skills.md and world/index.md up to date',
       'learn — routing policy from the reward log',
       'learn — reflection for 2026-05-01',
       'learn — metrics report',
     ]);
-    const [promotion] = promoted.commits;
-    expect(promotion?.changed).toEqual(
-      expect.arrayContaining([ENTITY, HYPOTHESIS, 'agents/orion/world/index.md']),
+    const [promotion, indexes] = promoted.commits;
+    expect(promotion?.changed).toEqual([ENTITY, HYPOTHESIS]);
+    expect(indexes?.changed).toEqual(['agents/orion/world/index.md']);
+    expect(repo.read('agents/orion/world/index.md')).toContain(
+      '| [Webhook](entities/webhook.md) | ',
     );
     const entity = belief(repo, ENTITY);
     expect(entity.data).toMatchObject({ kind: 'entity', status: 'active', name: 'Webhook' });
@@ -231,6 +246,7 @@ describe('the belief lifecycle', () => {
     expect(result.proposalBranch).toBe(branch);
     expect(result.commits.map((c) => [c.branch, c.subject])).toEqual([
       [branch, 'propose: promote 1 hypothesis'],
+      ['main', 'learn — bring skills.md and world/index.md up to date'],
       ['main', 'learn — routing policy from the reward log'],
       ['main', 'learn — reflection for 2026-05-01'],
       ['main', 'learn — metrics report'],
@@ -238,6 +254,8 @@ describe('the belief lifecycle', () => {
     expect(await repo.git.currentBranch()).toBe('main');
     expect(loadWorld(repo.dir, 'orion').some((b) => b.path === ENTITY)).toBe(false);
     expect(belief(repo, HYPOTHESIS).data.status).toBe('open');
+    // The review branch holds the promotion's own files: the index on main cannot conflict with it.
+    expect(result.commits[0]?.changed).toEqual([ENTITY, HYPOTHESIS]);
     const proposed = (await repo.git.exec(['show', `${branch}:${ENTITY}`])).stdout;
     expect(proposed).toMatch(/^status: active$/m);
     expect((await repo.git.exec(['merge-base', '--is-ancestor', head, branch])).exitCode).toBe(0);

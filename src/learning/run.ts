@@ -12,7 +12,6 @@ import { formatCommitMessage } from '../git/message.js';
 import { packLooseObjects } from '../git/housekeeping.js';
 import { landChange } from '../memory/change.js';
 import { readTextIfExists } from '../memory/files.js';
-import { existingIndexPages } from '../memory/index-pages.js';
 import { recoverInterruptedChange } from '../memory/journal.js';
 import { isoSeconds } from '../memory/schema-parts.js';
 import { agentPaths } from '../memory/layout.js';
@@ -149,21 +148,11 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     return sha;
   };
 
-  const stepWrites = (result: StepOutcome, after: LearningState) => {
-    const writes = [
-      ...[...result.beliefs.values()].map((b) => ({ path: b.path, content: renderBelief(b) })),
-      ...[...result.skills.values()].map((s) => ({ path: s.path, content: renderSkill(s) })),
-    ];
-    const selection = {
-      changed: new Set([...result.beliefs.keys(), ...result.skills.keys()]),
-      existing: existingIndexPages(input.repoRoot, agent),
-    };
-    if (result.beliefs.size > 0)
-      writes.push(...renderWorldIndexPages(agent, after.world, selection));
-    if (result.skills.size > 0)
-      writes.push(...renderSkillsIndexPages(agent, after.skills, selection));
-    return writes;
-  };
+  // A step's commit holds the files it changed; the indexes are brought up to date once, last.
+  const stepWrites = (result: StepOutcome) => [
+    ...[...result.beliefs.values()].map((b) => ({ path: b.path, content: renderBelief(b) })),
+    ...[...result.skills.values()].map((s) => ({ path: s.path, content: renderSkill(s) })),
+  ];
 
   const stepBody = (result: StepOutcome) => [
     result.rule,
@@ -191,7 +180,7 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
           // checkout, so the working tree and the person's index are never touched.
           proposalBranch = promotionsBranch(agent, now);
           const subject = `propose: ${result.title}`;
-          const writes = stepWrites(result, after);
+          const writes = stepWrites(result);
           const sha = await commitForReview(input.git, {
             agent,
             branch: proposalBranch,
@@ -225,12 +214,7 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
           continue;
         }
         outcomes.push(result);
-        await commit(
-          step.name,
-          `learn — ${result.title}`,
-          stepBody(result),
-          stepWrites(result, after),
-        );
+        await commit(step.name, `learn — ${result.title}`, stepBody(result), stepWrites(result));
         state = after;
         changed = true;
       }
@@ -238,10 +222,15 @@ export async function runLearning(input: LearningRunInput): Promise<LearningResu
     }
   }
 
+  // The one writer of the generated indexes: tasks, feedback and review branches leave them alone,
+  // so that two branches that each ran tasks merge without a conflict in them.
   await commit(
     'indexes',
-    'learn — regenerate skills.md and world/index.md',
-    ['The generated indexes had drifted from the files they list (edited by hand or by a merge).'],
+    'learn — bring skills.md and world/index.md up to date',
+    [
+      'The generated indexes now list the skill and belief files as they are: what tasks, feedback,',
+      'merges, hand edits and the steps above changed since the last learning run.',
+    ],
     [...renderWorldIndexPages(agent, state.world), ...renderSkillsIndexPages(agent, state.skills)],
   );
 

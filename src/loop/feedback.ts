@@ -13,11 +13,10 @@ import {
 } from '../memory/rewards.js';
 import { formatCommitMessage, type CommitMessage } from '../git/message.js';
 import { landChange } from '../memory/change.js';
-import { isUnchangedOnDisk } from '../memory/index-pages.js';
 import { recoverInterruptedChange } from '../memory/journal.js';
 import { isoSeconds } from '../memory/schema-parts.js';
-import { renderSkill, renderSkillsIndexPages, type Skill } from '../memory/skills.js';
-import { renderBelief, renderWorldIndexPages, type Belief } from '../world/beliefs.js';
+import { renderSkill, type Skill } from '../memory/skills.js';
+import { renderBelief, type Belief } from '../world/beliefs.js';
 import { mayBeFolded } from '../world/evidence-fold.js';
 import { applyVerdict, verdictOf } from '../world/feedback.js';
 import { settleContradiction, type Transition } from '../world/lifecycle.js';
@@ -58,7 +57,10 @@ export interface FeedbackPlan {
   record: RewardRecord;
   /** The record as it was before the feedback. */
   before: RewardRecord;
-  /** Belief and skill files (and their indexes) to rewrite; the reward record is written apart. */
+  /**
+   * Belief and skill files to rewrite; the reward record is written apart, and the generated indexes
+   * by the next learning run.
+   */
   writes: { path: string; content: string }[];
   transitions: Transition[];
   message: CommitMessage;
@@ -74,11 +76,8 @@ export function planFeedback(input: {
   feedback: FeedbackInput;
   at: string;
   issueNumber?: number;
-  /** Index pages whose text is already on disk are not rewritten (default: none is). */
-  unchangedOnDisk?: (page: { path: string; content: string }) => boolean;
 }): FeedbackPlan | undefined {
   const { memory, at } = input;
-  const unchanged = input.unchangedOnDisk ?? (() => false);
   const agent = memory.agent.name;
   const paths = agentPaths(agent);
   const before = memory.rewardIndex.record(input.taskId);
@@ -157,30 +156,20 @@ export function planFeedback(input: {
   }
   for (const belief of changedBeliefs.values())
     writes.push({ path: belief.path, content: renderBelief(belief) });
-  if (changedBeliefs.size > 0)
-    for (const page of renderWorldIndexPages(
-      agent,
-      memory.world.map((b) => changedBeliefs.get(b.path) ?? b),
-    ))
-      if (!unchanged(page)) writes.push(page);
 
   // Skills: move the task's count from the old outcome to the new one.
   const used = new Set(record.skills_used.map((p) => `${paths.root}/${p}`));
-  const skills = memory.skills.map((skill): Skill => {
+  for (const skill of memory.skills) {
     const touched = used.has(skill.path) || skill.data.source_tasks.includes(input.taskId);
-    if (learning === 'none' || !touched || before.outcome === outcome) return skill;
+    if (learning === 'none' || !touched || before.outcome === outcome) continue;
     const data = { ...skill.data };
     if (before.outcome === 'success') data.successes = Math.max(0, data.successes - 1);
     if (before.outcome === 'failure') data.failures = Math.max(0, data.failures - 1);
     if (outcome === 'success') data.successes += 1;
     if (outcome === 'failure') data.failures += 1;
-    const updated = { ...skill, data };
+    const updated: Skill = { ...skill, data };
     writes.push({ path: updated.path, content: renderSkill(updated) });
-    return updated;
-  });
-  if (skills.some((s, i) => s !== memory.skills[i]))
-    for (const page of renderSkillsIndexPages(agent, skills))
-      if (!unchanged(page)) writes.push(page);
+  }
 
   const message: CommitMessage = {
     subject: `${agent}: human feedback on ${input.taskId} (${feedbackSummary(input.feedback)})`,
@@ -235,7 +224,6 @@ export async function applyFeedback(input: {
   const memory = await readAgentMemory(input.repoRoot, input.git, input.agent);
   const agent = memory.agent.name;
   const plan = planFeedback({
-    unchangedOnDisk: (page) => isUnchangedOnDisk(input.repoRoot, page),
     memory,
     taskId: input.taskId,
     feedback: input.feedback,

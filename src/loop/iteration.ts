@@ -8,7 +8,6 @@ import type { Git } from '../git/git.js';
 import type { RunBudget } from '../llm/budget.js';
 import { ModelFailure, type Model, type SolveResult } from '../llm/model.js';
 import { silentLogger, type Logger } from '../log.js';
-import { existingIndexPages, isUnchangedOnDisk } from '../memory/index-pages.js';
 import { agentPaths } from '../memory/layout.js';
 import { planQueueWrites } from '../memory/queue-archive.js';
 import { entryField, loadQueue, setEntryFields, withoutEntryFields } from '../memory/queue.js';
@@ -244,20 +243,13 @@ export async function runIteration(
     skills: memory.skills,
     world: memory.world,
     source: taskProvenance(task),
-    indexPages: existingIndexPages(deps.repoRoot, agent),
   });
 
   const landAnswer = async (writer: MemoryWriter) => {
     const refused = [...plan.refused];
     const created: string[] = [];
     const updated: string[] = [];
-    // An index page the plan renders unchanged is left alone: only changed pages are rewritten.
-    const writes = plan.writes.filter(
-      (write) =>
-        plan.created.includes(write.path) ||
-        plan.updated.includes(write.path) ||
-        !isUnchangedOnDisk(deps.repoRoot, write),
-    );
+    const writes = plan.writes;
     // The journal learns of every file the answer writes, the queue's too, in one durable append.
     writer.journalAhead([...writes.map((write) => write.path), paths.queue]);
     for (const write of writes) {

@@ -1,15 +1,19 @@
 // Planning one iteration's memory changes from the validated model output, under the agent's
-// learning policy (SPEC §7). Pure: it returns the files to write and what it refused. The world and
-// skills a process holds across iterations (world/held-world.ts, memory/held-skills.ts) only spare
-// it the passes over every belief and skill: the plan is the same with them as without.
+// learning policy (SPEC §7). Pure: it returns the files to write and what it refused. The world a
+// process holds across iterations (world/held-world.ts) only spares it a pass over every belief to
+// index it: the plan is the same with it as without.
+//
+// A task writes its own files only (skills, beliefs): the generated indexes, skills.md and
+// world/index.md, are brought up to date by learning runs (learning/run.ts). Written by every task,
+// they made any two branches that each ran a task conflict on merge, a review branch's pull request
+// among them.
 import type { SolveOutput } from '../memory/solve-output.js';
 import { agentPaths, agentRelative } from '../memory/layout.js';
 import type { AgentSpec } from '../memory/registry.js';
 import type { Outcome } from '../memory/rewards.js';
-import { holdSkills } from '../memory/held-skills.js';
 import { updateSkills } from '../memory/skill-updates.js';
-import { renderSkill, renderSkillsIndexPages, type Skill } from '../memory/skills.js';
-import { renderBelief, renderWorldIndexPages, type Belief } from '../world/beliefs.js';
+import { renderSkill, type Skill } from '../memory/skills.js';
+import { renderBelief, type Belief } from '../world/beliefs.js';
 import { holdWorld } from '../world/held-world.js';
 import type { Transition } from '../world/lifecycle.js';
 import { observe, type Refusal, type WorldChange } from '../world/observe.js';
@@ -47,11 +51,6 @@ export function planMemoryUpdate(input: {
   world: readonly Belief[];
   /** Where the task came from, recorded on the evidence it gives (world/provenance.ts). */
   source?: EvidenceSource;
-  /**
-   * The index pages on disk (existingIndexPages): with it, only pages that list a changed item or
-   * are missing are rendered; without it, every page is.
-   */
-  indexPages?: ReadonlySet<string>;
 }): MemoryPlan {
   const { agent, output } = input;
   const paths = agentPaths(agent.name);
@@ -113,46 +112,19 @@ export function planMemoryUpdate(input: {
   const writes: FileWrite[] = [];
   const created: string[] = [];
   const updated: string[] = [];
-  const admittedSkills: Skill[] = [];
   for (const [path, skill] of skillChange.skills) {
     const isNew = skillChange.created.includes(path);
     if (!admit(path, isNew)) continue;
-    admittedSkills.push(skill);
     writes.push({ path, content: renderSkill(skill) });
     (isNew ? created : updated).push(path);
   }
-  const admitted: Belief[] = [];
   const worldUpdates: string[] = [];
   for (const [path, belief] of worldChange.beliefs) {
     const isNew = worldChange.created.includes(path);
     if (!admit(path, isNew)) continue;
-    admitted.push(belief);
     writes.push({ path, content: renderBelief(belief) });
     (isNew ? created : updated).push(path);
     worldUpdates.push(agentRelative(agent.name, path));
-  }
-  // The pages a change can touch (all of them without `indexPages`); the apply step writes only
-  // those whose content changed.
-  const selection = (changed: Iterable<string>) =>
-    input.indexPages ? { changed: new Set(changed), existing: input.indexPages } : undefined;
-  if (skillChange.skills.size > 0) {
-    const pages = selection(skillChange.skills.keys());
-    const listed = holdSkills(agent.name, input.skills)?.listingWith(admittedSkills, (listing) =>
-      listing.exact ? renderSkillsIndexPages(agent.name, listing, pages) : undefined,
-    );
-    writes.push(
-      ...(listed ??
-        renderSkillsIndexPages(agent.name, withChanges(input.skills, admittedSkills), pages)),
-    );
-  }
-  if (worldChange.beliefs.size > 0) {
-    const pages = selection(worldChange.beliefs.keys());
-    const listed = held?.listingWith(admitted, (listing) =>
-      listing.exact ? renderWorldIndexPages(agent.name, listing, pages) : undefined,
-    );
-    writes.push(
-      ...(listed ?? renderWorldIndexPages(agent.name, withChanges(input.world, admitted), pages)),
-    );
   }
   return {
     writes,
@@ -168,11 +140,4 @@ export function planMemoryUpdate(input: {
         : skillChange.used.map((path) => agentRelative(agent.name, path)),
     transitions: worldChange.transitions.filter((t) => writes.some((w) => w.path === t.path)),
   };
-}
-
-/** `values` with `changed` ones put in, each replacing the value at its path. */
-function withChanges<T extends { path: string }>(values: readonly T[], changed: readonly T[]): T[] {
-  const after = new Map(values.map((v) => [v.path, v]));
-  for (const value of changed) after.set(value.path, value);
-  return [...after.values()];
 }

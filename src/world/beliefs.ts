@@ -6,15 +6,7 @@ import { parseMarkdown, renderMarkdown } from '../memory/markdown.js';
 import { directReads, parseMarkdownFolder, type ParseCache } from '../memory/parse-cache.js';
 import { EvidenceSourceSchema } from '../memory/evidence-source.js';
 import { tagList, timestamp } from '../memory/schema-parts.js';
-import {
-  INDEX_PAGE_ROWS,
-  isSelected,
-  letterPages,
-  listsAny,
-  type IndexPage,
-  type ListedPage,
-  type PageSelection,
-} from '../memory/index-pages.js';
+import { INDEX_PAGE_ROWS, letterPages, type IndexPage } from '../memory/index-pages.js';
 import { tallyEvidence } from './confidence.js';
 
 export const EvidenceSchema = z.looseObject({
@@ -219,70 +211,13 @@ const WORLD_GROUPS: [title: string, kind: WorldKind, folder: string][] = [
   ['Hypotheses', 'hypothesis', 'hypotheses'],
 ];
 
-/** What world/index.md and its pages list, however it was worked out (listWorld, held-listing.ts). */
-export interface WorldListing {
-  /** The beliefs of one kind. */
-  kind(kind: WorldKind): KindListing;
-  /** The INDEX_RECENT_ROWS beliefs (of any kind) that changed last, newest first, then by path. */
-  recent(): readonly Belief[];
-}
-
-export interface KindListing {
-  count: number;
-  /** Every belief of the kind, by slug. */
-  members(): readonly Belief[];
-  /** "N status, …" by status name. */
-  statusCounts(): string;
-  /** The kind's letter pages, as letterPages cuts them from `members()`. */
-  pages(): ListedPage<Belief>[];
-}
-
-/** The listing of `beliefs`, worked out from them alone. */
-export function listWorld(beliefs: readonly Belief[]): WorldListing {
-  return {
-    kind(kind) {
-      const members = beliefs
-        .filter((b) => b.data.kind === kind)
-        .sort((a, b) => a.slug.localeCompare(b.slug));
-      return {
-        count: members.length,
-        members: () => members,
-        statusCounts: () => statusCounts(members),
-        pages: () =>
-          letterPages(members).map((page) => ({
-            key: page.key,
-            label: page.label,
-            size: page.members.length,
-            members: () => page.members,
-            lists: listsAny(page.group),
-          })),
-      };
-    },
-    recent: () =>
-      beliefs
-        .map((belief) => ({ belief, changed: lastChange(belief) }))
-        .sort(
-          (a, b) =>
-            b.changed.localeCompare(a.changed) || a.belief.path.localeCompare(b.belief.path),
-        )
-        .slice(0, INDEX_RECENT_ROWS)
-        .map(({ belief }) => belief),
-  };
-}
-
 /**
  * world/index.md and its pages (world/index/<kind>-<letter>[-<n>].md): the index counts beliefs by
  * kind and status and lists them itself while a kind is small; a large kind's rows go on pages
- * grouped by the slug's first character, so a new belief changes only its own letter's pages.
- * With a `selection`, only the pages that list a changed belief (or are not on disk yet) are
- * rendered besides world/index.md: the others would come out as they are.
+ * grouped by the slug's first character. Learning runs write them (learning/run.ts).
  */
-export function renderWorldIndexPages(
-  agent: string,
-  beliefs: readonly Belief[] | WorldListing,
-  selection?: PageSelection,
-): IndexPage[] {
-  const listing = isListing(beliefs) ? beliefs : listWorld(beliefs);
+export function renderWorldIndexPages(agent: string, beliefs: readonly Belief[]): IndexPage[] {
+  const bySlug = [...beliefs].sort((a, b) => a.slug.localeCompare(b.slug));
   const worldDir = agentPaths(agent).worldDir;
   const lines = [
     `# World model — ${agent}`,
@@ -292,44 +227,50 @@ export function renderWorldIndexPages(
   const pages: IndexPage[] = [];
   let paged = false;
   for (const [title, kind, folder] of WORLD_GROUPS) {
-    const members = listing.kind(kind);
+    const members = bySlug.filter((b) => b.data.kind === kind);
     lines.push('', `## ${title}`, '');
-    if (members.count === 0) {
+    if (members.length === 0) {
       lines.push('None yet.');
       continue;
     }
-    if (members.count <= INDEX_PAGE_ROWS) {
-      lines.push(...beliefTable(members.members(), ''));
+    if (members.length <= INDEX_PAGE_ROWS) {
+      lines.push(...beliefTable(members, ''));
       continue;
     }
     paged = true;
-    lines.push(`${members.count} ${title.toLowerCase()}: ${members.statusCounts()}.`, '');
+    lines.push(`${members.length} ${title.toLowerCase()}: ${statusCounts(members)}.`, '');
     const links: string[] = [];
-    for (const page of members.pages()) {
+    for (const page of letterPages(members)) {
       const name = `${folder}-${page.key}`;
-      const path = `${worldDir}/index/${name}.md`;
-      links.push(`[${page.label}](index/${name}.md) (${page.size})`);
-      if (!isSelected(selection, path, page.lists)) continue;
+      links.push(`[${page.label}](index/${name}.md) (${page.members.length})`);
       pages.push({
-        path,
+        path: `${worldDir}/index/${name}.md`,
         content: [
           `# World model — ${agent}: ${title.toLowerCase()} ${page.label}`,
           '',
           `Generated by AgentOS from \`world/${folder}/\`; part of [the world index](../index.md).`,
           '',
-          ...beliefTable(page.members(), '../'),
+          ...beliefTable(page.members, '../'),
           '',
         ].join('\n'),
       });
     }
     lines.push(`Pages by first letter: ${links.join(' · ')}`);
   }
-  if (paged) lines.push('', '## Recently changed', '', ...beliefTable(listing.recent(), ''));
+  if (paged)
+    lines.push('', '## Recently changed', '', ...beliefTable(recentlyChanged(beliefs), ''));
   return [{ path: agentPaths(agent).worldIndex, content: `${lines.join('\n')}\n` }, ...pages];
 }
 
-function isListing(beliefs: readonly Belief[] | WorldListing): beliefs is WorldListing {
-  return !Array.isArray(beliefs);
+/** The INDEX_RECENT_ROWS beliefs that changed last, newest first, then by path. */
+function recentlyChanged(beliefs: readonly Belief[]): Belief[] {
+  return beliefs
+    .map((belief) => ({ belief, changed: lastChange(belief) }))
+    .sort(
+      (a, b) => b.changed.localeCompare(a.changed) || a.belief.path.localeCompare(b.belief.path),
+    )
+    .slice(0, INDEX_RECENT_ROWS)
+    .map(({ belief }) => belief);
 }
 
 /** Rows of beliefs, linked relative to the world folder through `prefix`. */
@@ -341,17 +282,7 @@ function beliefTable(beliefs: readonly Belief[], prefix: string): string[] {
   ];
 }
 
-/**
- * Rows already rendered, per prefix, of beliefs that cannot change (frozen, as the memory index
- * serves an unchanged file): a page of 200 rows is rendered again whenever one of them changes.
- */
-const renderedRows = new Map<string, WeakMap<Belief, string>>();
-
 function beliefRow(b: Belief, prefix: string): string {
-  const frozen = Object.isFrozen(b) && Object.isFrozen(b.data) && Object.isFrozen(b.data.evidence);
-  let rows = renderedRows.get(prefix);
-  const kept = frozen ? rows?.get(b) : undefined;
-  if (kept !== undefined) return kept;
   const folder = b.path.split('/').slice(-2, -1)[0];
   // Independent tasks, as the confidence rule counts them: one vote per task, its latest word.
   const { supporting: support, contradicting: against } = tallyEvidence(b.data);
@@ -364,30 +295,16 @@ function beliefRow(b: Belief, prefix: string): string {
     b.data.name.length > MAX_NAME_IN_ROW
       ? `${b.data.name.slice(0, MAX_NAME_IN_ROW)}…`
       : b.data.name;
-  const row = `| [${name.replaceAll('|', '\\|')}](${prefix}${folder}/${b.slug}.md) | ${b.data.confidence.toFixed(2)} | ${status}${where} | +${support} / -${against} |`;
-  if (frozen) {
-    if (rows === undefined) renderedRows.set(prefix, (rows = new WeakMap()));
-    rows.set(b, row);
-  }
-  return row;
+  return `| [${name.replaceAll('|', '\\|')}](${prefix}${folder}/${b.slug}.md) | ${b.data.confidence.toFixed(2)} | ${status}${where} | +${support} / -${against} |`;
 }
 
+/** Counts by status ("merged" for a collapsed duplicate's stub), as world/index.md shows them. */
 function statusCounts(beliefs: readonly Belief[]): string {
   const counts = new Map<string, number>();
   for (const b of beliefs) {
-    const status = listedStatus(b);
+    const status = b.data.merged_into ? 'merged' : b.data.status;
     counts.set(status, (counts.get(status) ?? 0) + 1);
   }
-  return formatStatusCounts(counts);
-}
-
-/** The status an index shows for a belief: "merged" for a collapsed duplicate's stub. */
-export function listedStatus(belief: Belief): string {
-  return belief.data.merged_into ? 'merged' : belief.data.status;
-}
-
-/** Counts by status, as world/index.md shows them. */
-export function formatStatusCounts(counts: ReadonlyMap<string, number>): string {
   return [...counts]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([status, n]) => `${n} ${status}`)
@@ -395,7 +312,7 @@ export function formatStatusCounts(counts: ReadonlyMap<string, number>): string 
 }
 
 /** When a belief last changed, as its file records it: its latest evidence, or its creation. */
-export function lastChange(belief: Belief): string {
+function lastChange(belief: Belief): string {
   const since = belief.data.evidence_folded?.through ?? '';
   const start = belief.data.invalid_at ?? belief.data.created;
   return belief.data.evidence.reduce(
