@@ -103,3 +103,56 @@ it('a symbolic link in the agent tree stops the iteration before any write, leav
   expect(existsSync(join(dir, 'agents/orion/rewards'))).toBe(false);
   expect(existsSync(join(dir, 'agents/orion/skills'))).toBe(false);
 });
+
+it("refuses to commit during a person's merge, leaving the merge and the working tree as they were", async () => {
+  const dir = tempDir();
+  const git = Git.create(dir);
+  await git.init();
+  expect((await runCli(['init', dir])).code).toBe(0);
+  const main = (await git.exec(['rev-parse', '--abbrev-ref', 'HEAD'])).stdout.trim();
+  // Two branches each change the person's file: the merge stops on a conflict, then the person
+  // resolves it and has not committed yet.
+  writeFileSync(join(dir, 'app.py'), 'print("base")\n');
+  await git.add(['app.py']);
+  await commitStaged(git, 'The app');
+  await git.exec(['checkout', '-q', '-b', 'other']);
+  writeFileSync(join(dir, 'app.py'), 'print("other")\n');
+  await git.add(['app.py']);
+  await commitStaged(git, 'Other');
+  await git.exec(['checkout', '-q', main]);
+  writeFileSync(join(dir, 'app.py'), 'print("main")\n');
+  await git.add(['app.py']);
+  await commitStaged(git, 'Main');
+  expect((await git.exec(['merge', 'other'], { allowFailure: true })).exitCode).toBe(1);
+  writeFileSync(join(dir, 'app.py'), 'print("both")\n');
+  await git.add(['app.py']);
+  const before = await personsWork(git);
+  const head = await git.headSha();
+
+  for (const argv of [
+    ['run', '--dir', dir, '--text', 'Sync a paginated API with rate limits.'],
+    ['enqueue', '--dir', dir, '--id', 'sync-1', 'Sync a paginated API.'],
+    ['learn', '--dir', dir],
+  ]) {
+    const refused = await runCli(argv);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      `agentos ${argv[0]}: a merge is in progress in this repository (${join(dir, '.git/MERGE_HEAD')}): finish it with \`git commit\` or \`git merge --abort\`, then run again\n`,
+    );
+    expect(await git.headSha()).toBe(head);
+    expect(await personsWork(git)).toEqual(before);
+  }
+  // Concluded, the merge is the person's commit, and the runtime commits again.
+  await git.exec(['commit', '-q', '--no-edit']);
+  const ran = await runCli([
+    'run',
+    '--dir',
+    dir,
+    '--text',
+    'Sync a paginated API with rate limits.',
+  ]);
+  expect(ran.code).toBe(0);
+  expect(
+    (await git.exec(['rev-list', '--parents', '-n', '1', 'HEAD~1'])).stdout.split(' '),
+  ).toHaveLength(3);
+});

@@ -7,7 +7,15 @@
 // objects written in-process (in-process-commit.ts, objects.ts).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { AgentOSError } from '../errors.js';
 import { silentLogger, type Logger } from '../log.js';
@@ -233,6 +241,23 @@ export function backoffDelay(
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * The git operations a person may leave under way, each known by the file git keeps while it is,
+ * with how to finish or abort it. Git refuses a commit of chosen paths during a merge ("cannot do a
+ * partial commit during a merge"); the runtime's commits are of chosen paths too.
+ */
+const GIT_OPERATIONS = [
+  { file: 'MERGE_HEAD', name: 'a merge', settle: '`git commit` or `git merge --abort`' },
+  { file: 'rebase-merge', name: 'a rebase', settle: '`git rebase --continue` or `--abort`' },
+  { file: 'rebase-apply', name: 'a rebase', settle: '`git rebase --continue` or `--abort`' },
+  {
+    file: 'CHERRY_PICK_HEAD',
+    name: 'a cherry-pick',
+    settle: '`git cherry-pick --continue` or `--abort`',
+  },
+  { file: 'REVERT_HEAD', name: 'a revert', settle: '`git revert --continue` or `--abort`' },
+] as const;
+
+/**
  * What a commit, a lock check and the memory's reads ask `gitPath` about in nearly every process:
  * the first question asks about these too, in the same git process (a fresh `agentos run` asked
  * git one name at a time, eight processes of some 3 ms each).
@@ -252,6 +277,8 @@ const USUAL_GIT_PATHS = [
   // (asked first by a process's second read, a process of its own then).
   'agentos/change-journal.jsonl',
   'agentos/watch-cookies',
+  // A person's merge, rebase, cherry-pick or revert under way (operationInProgress).
+  ...GIT_OPERATIONS.map((operation) => operation.file),
 ];
 
 /** The ref, lock and log files of the branch a git path names; none for other paths. */
@@ -727,6 +754,17 @@ export class Git {
       });
     }
     return names.map((name) => this.gitPaths.get(name) ?? '');
+  }
+
+  /**
+   * The git operation a person left under way in this working tree (a merge, a rebase, a
+   * cherry-pick, a revert), with how to settle it; undefined when there is none.
+   */
+  async operationInProgress(): Promise<{ name: string; file: string; settle: string } | undefined> {
+    const files = await this.gitPathsOf(GIT_OPERATIONS.map((operation) => operation.file));
+    const at = files.findIndex((file) => existsSync(file));
+    const operation = GIT_OPERATIONS[at];
+    return operation && { name: operation.name, file: files[at] ?? '', settle: operation.settle };
   }
 
   /** HEAD's commit, or undefined in a repository with no commit yet. */

@@ -39,7 +39,10 @@ interface JournalEntry {
   before: string | null;
 }
 
-/** Another run is changing this working tree right now. */
+/**
+ * Another run is changing this working tree right now, or a person is: a merge, a rebase, a
+ * cherry-pick or a revert under way.
+ */
 export class ChangeInProgressError extends AgentOSError {
   override name = 'ChangeInProgressError';
 }
@@ -142,6 +145,13 @@ export async function recoverInterruptedChange(input: {
       `another AgentOS run (process ${header.pid}, ${header.label}) is changing this repository; wait for it to finish`,
     );
   }
+  // A commit of the runtime's own paths in the middle of a person's merge would conclude nothing
+  // and could list files the merge has not committed: git refuses such a partial commit too.
+  const operation = await input.git.operationInProgress();
+  if (operation)
+    throw new ChangeInProgressError(
+      `${operation.name} is in progress in this repository (${operation.file}): finish it with ${operation.settle}, then run again`,
+    );
   for (const lock of await removeStaleLocks(input.git))
     logger.warn(`removed a stale git lock left by an interrupted run: ${lock}`);
   if (!existsSync(file)) return;
