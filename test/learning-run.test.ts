@@ -249,6 +249,60 @@ describe('agentos learn', () => {
     );
   });
 
+  it('reinstates a skill archived for a bad start once tasks keep working it out again, not one a person archived', async () => {
+    const skill = (slug: string, title: string, extra: string) =>
+      repo.write(
+        `agents/orion/skills/${slug}.md`,
+        `---\ntitle: ${title}\ntags: [sync]\nuses: 5\nsuccesses: 1\nfailures: 4\ncreated: 2026-04-01T10:00:00Z\nlast_used: 2026-04-02T10:00:00Z\n${extra}---\n\n1. Steps.\n`,
+      );
+    skill('resume-the-sync', 'Resume the sync', '');
+    skill(
+      'poll-the-drop',
+      'Poll the drop',
+      'status: archived\narchived_at: 2026-04-03T10:00:00Z\narchived_reason: "replaced by webhooks"\n',
+    );
+    await repo.git.add(['agents']);
+    await commitStaged(repo.git, 'Two skills off to a bad start\n');
+    const now = steppingClock('2026-04-03T10:00:00Z');
+    const first = await runLearning({ repoRoot: repo.dir, git: repo.git, agent: 'orion', now });
+    expect(first.commits.map((c) => c.subject)).toContain('learn — archive 1 skill');
+    const archived = () => loadSkills(repo.dir, 'orion').find((s) => s.slug === 'resume-the-sync')!;
+    expect(archived().data).toMatchObject({ status: 'archived' });
+
+    // Tasks that succeed without the archived skill propose it again: each counts as a use.
+    const model = scriptedModel(() => ({
+      skills: [
+        {
+          slug: 'resume-the-sync',
+          title: 'Resume the sync',
+          tags: ['sync'],
+          procedure: '1. Steps.',
+        },
+      ],
+    }));
+    for (const id of ['r1', 'r2', 'r3'])
+      await runIteration(
+        { repoRoot: repo.dir, git: repo.git, model, now },
+        taskFromText('orion', 'Resume the interrupted sync', id),
+      );
+    expect(archived().data).toMatchObject({ status: 'archived', uses: 8, successes: 4 });
+
+    const second = await runLearning({ repoRoot: repo.dir, git: repo.git, agent: 'orion', now });
+    const step = second.commits.find((c) => c.step === 'archive');
+    expect(step?.subject).toBe('learn — reinstate 1 skill');
+    expect(step?.changed).toEqual(['agents/orion/skills/resume-the-sync.md']);
+    const message = (await repo.git.exec(['log', '-1', '--format=%B', step!.sha])).stdout;
+    expect(message).toContain(
+      '- reinstated skills/resume-the-sync.md (Resume the sync): used again since it was archived (failing: 1 successes in 5 uses, below 25%): 4 successes in 8 uses',
+    );
+    expect(archived().data.status).toBe('active');
+    expect(archived().data).not.toHaveProperty('archived_at');
+    // A person's archive is theirs to undo.
+    expect(loadSkills(repo.dir, 'orion').find((s) => s.slug === 'poll-the-drop')!.data.status).toBe(
+      'archived',
+    );
+  });
+
   it('keeps the indexes out of task commits, so two branches that each ran tasks merge clean', async () => {
     const main = (await repo.git.exec(['rev-parse', '--abbrev-ref', 'HEAD'])).stdout.trim();
     const run = async (text: string) => {

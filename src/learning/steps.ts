@@ -209,13 +209,21 @@ const archive: LearningStep = {
   run(state, context) {
     const result = outcome(
       'archive',
-      `A skill unused for ${STALE_SKILL_DAYS} days, or used ${FAILING_SKILL.minUses}+ times with a success rate below ${FAILING_SKILL.belowRate * 100}%, is archived: it stays in skills/ but leaves the context.`,
+      `A skill unused for ${STALE_SKILL_DAYS} days, or used ${FAILING_SKILL.minUses}+ times with a success rate below ${FAILING_SKILL.belowRate * 100}%, is archived: it stays in skills/ but leaves the context. One that tasks have used since, and that the rule no longer holds for, is reinstated.`,
     );
     if (context.learning !== 'active') return result;
     const change = archiveSkills(state.skills, context.now);
     result.skills = change.skills;
-    result.lines = change.archived.map((a) => `archived ${a.path} (${a.title}): ${a.reason}`);
-    result.title = `archive ${count(change.archived.length, 'skill')}`;
+    result.lines = [
+      ...change.archived.map((a) => `archived ${a.path} (${a.title}): ${a.reason}`),
+      ...change.reinstated.map((r) => `reinstated ${r.path} (${r.title}): ${r.reason}`),
+    ];
+    result.title = [
+      ...(change.archived.length > 0 ? [`archive ${count(change.archived.length, 'skill')}`] : []),
+      ...(change.reinstated.length > 0
+        ? [`reinstate ${count(change.reinstated.length, 'skill')}`]
+        : []),
+    ].join(', ');
     return result;
   },
 };

@@ -120,26 +120,36 @@ export const FAILING_SKILL = { minUses: 4, belowRate: 0.25 } as const;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Archives stale and failing skills (never deletes one); returns the archived skills by path. */
+/**
+ * Archives stale and failing skills (never deletes one), and reinstates an archived one that tasks
+ * have used since and whose record no longer meets the rule that archived it: a task that succeeds
+ * without the skill and proposes it again counts as a use, so a skill archived for a bad start
+ * (1 success in its first 5 uses) that tasks keep working out anew shows its record recovered.
+ * A skill a person archived (no `archived_reason` of this rule's) stays archived.
+ */
 export function archiveSkills(
   skills: readonly Skill[],
   now: string,
-): { skills: Map<string, Skill>; archived: { path: string; title: string; reason: string }[] } {
+): {
+  skills: Map<string, Skill>;
+  archived: { path: string; title: string; reason: string }[];
+  reinstated: { path: string; title: string; reason: string }[];
+} {
   const changed = new Map<string, Skill>();
   const archived: { path: string; title: string; reason: string }[] = [];
+  const reinstated: { path: string; title: string; reason: string }[] = [];
   for (const skill of skills) {
     const data = skill.data;
+    if (data.status === 'archived') {
+      const reason = reinstatement(data, now);
+      if (!reason) continue;
+      const { archived_at: _at, archived_reason: _reason, ...kept } = data;
+      changed.set(skill.path, { ...skill, data: { ...kept, status: 'active' } });
+      reinstated.push({ path: skill.path, title: data.title, reason });
+      continue;
+    }
     if (data.status !== 'active') continue;
-    const last = data.last_used ?? data.created;
-    const idleDays = Math.floor((Date.parse(now) - Date.parse(last)) / DAY_MS);
-    let reason: string | undefined;
-    if (idleDays >= STALE_SKILL_DAYS)
-      reason = `stale: unused for ${idleDays} days (since ${last.slice(0, 10)}), archived after ${STALE_SKILL_DAYS}`;
-    else if (
-      data.uses >= FAILING_SKILL.minUses &&
-      data.successes / data.uses < FAILING_SKILL.belowRate
-    )
-      reason = `failing: ${data.successes} successes in ${data.uses} uses, below ${FAILING_SKILL.belowRate * 100}%`;
+    const reason = archiveReason(data, now);
     if (!reason) continue;
     changed.set(skill.path, {
       ...skill,
@@ -147,5 +157,30 @@ export function archiveSkills(
     });
     archived.push({ path: skill.path, title: data.title, reason });
   }
-  return { skills: changed, archived };
+  return { skills: changed, archived, reinstated };
+}
+
+/** Why the archive rule archives a skill with this record now; undefined when it does not. */
+function archiveReason(data: Skill['data'], now: string): string | undefined {
+  const last = data.last_used ?? data.created;
+  const idleDays = Math.floor((Date.parse(now) - Date.parse(last)) / DAY_MS);
+  if (idleDays >= STALE_SKILL_DAYS)
+    return `stale: unused for ${idleDays} days (since ${last.slice(0, 10)}), archived after ${STALE_SKILL_DAYS}`;
+  if (data.uses >= FAILING_SKILL.minUses && data.successes / data.uses < FAILING_SKILL.belowRate)
+    return `failing: ${data.successes} successes in ${data.uses} uses, below ${FAILING_SKILL.belowRate * 100}%`;
+  return undefined;
+}
+
+/**
+ * Why an archived skill goes back into use: the rule archived it, a task has used it since, and the
+ * rule no longer holds for its record. Undefined otherwise.
+ */
+function reinstatement(data: Skill['data'], now: string): string | undefined {
+  const at = typeof data.archived_at === 'string' ? data.archived_at : undefined;
+  const why = typeof data.archived_reason === 'string' ? data.archived_reason : '';
+  if (at === undefined || !/^(stale|failing):/.test(why)) return undefined;
+  if (data.last_used === undefined || data.last_used === null || data.last_used <= at)
+    return undefined;
+  if (archiveReason(data, now) !== undefined) return undefined;
+  return `used again since it was archived (${why}): ${data.successes} successes in ${data.uses} uses`;
 }

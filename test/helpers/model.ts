@@ -5,10 +5,12 @@ import {
   SolveOutputSchema,
   type ProposedEvidence,
   type ProposedHypothesis,
+  type ProposedSkill,
   type SolveOutput,
 } from '../../src/memory/solve-output.js';
 
 export interface ScriptedMemory {
+  skills?: ProposedSkill[];
   hypotheses?: ProposedHypothesis[];
   evidence?: ProposedEvidence[];
   duplicates?: SolveOutput['memory']['duplicates'];
@@ -48,7 +50,7 @@ export function scriptedModel(script: (request: SolveRequest) => ScriptedMemory)
         context_tags: ['api'],
         reasoning_demand: 'moderate',
         memory: {
-          skills: [],
+          skills: memory.skills ?? [],
           skills_used: [],
           hypotheses: memory.hypotheses ?? [],
           evidence: memory.evidence ?? [],
