@@ -177,6 +177,44 @@ describe('context ranking signals', () => {
     expect(includedIds(unlinked)).toEqual([]);
   });
 
+  it('reaches the facts of a thing known so far only from a claim, by an alias the claim records', () => {
+    // "Drilo Quaqua, also called Project Xativve" is an open claim (a hypothesis proposing the
+    // thing), not yet an entity; a settled fact about it names it by slug.
+    const thing: Belief = {
+      slug: 'drilo-quaqua',
+      path: `agents/${AGENT}/world/hypotheses/drilo-quaqua.md`,
+      body: '',
+      data: HypothesisSchema.parse({
+        kind: 'hypothesis',
+        name: 'Drilo Quaqua',
+        aliases: ['Project Xativve'],
+        tags: ['drilo-quaqua'],
+        confidence: 0.6,
+        created: AT,
+        evidence: ['t1', 't2'].map((task) => ({ task, supports: true, at: AT })),
+        claim: 'Drilo Quaqua is a system the agent works with, also called Project Xativve',
+        proposes: 'entity',
+      }),
+    };
+    const fact = relation(
+      'drilo-quaqua-writes-to-ledger',
+      'Drilo Quaqua writes to the ledger queue',
+      'drilo-quaqua',
+      'ledger-queue',
+    );
+    const context = assemble('Why does Project Xativve stall at night?', { world: [thing, fact] });
+    expect(includedIds(context)).toEqual([
+      'world/hypotheses/drilo-quaqua.md',
+      'world/relations/drilo-quaqua-writes-to-ledger.md',
+    ]);
+    // Once an entity holds the slug, it speaks for the thing: the claim's names no longer do.
+    const settled = entity('drilo-quaqua', 'Drilo Quaqua', 'A system.');
+    const later = assemble('Why does Project Xativve stall at night?', {
+      world: [settled, thing, fact],
+    });
+    expect(includedIds(later)).not.toContain('world/relations/drilo-quaqua-writes-to-ledger.md');
+  });
+
   it('shows a fact or a claim for what it is about, not for a word it shares with the task', () => {
     // One supporting task: below what promotion asks for, so the claim is unsettled.
     const unsettled = claim('Yorqua Sawen', 'authenticates by', 'fjord', 1);

@@ -18,9 +18,12 @@ import { estimateTokensOfLength, terms } from './text.js';
 export interface Candidate {
   item: ContextItem;
   path?: string;
-  /** An entity's slug: what facts and claims name it by. */
+  /**
+   * A thing's slug, what facts and claims name it by: an entity's, or an open claim's that a thing
+   * exists (the entity wins when both hold the slug: ContextCorpus.entity).
+   */
   entity?: string;
-  /** An entity's name and aliases. */
+  /** The thing's name and aliases. */
   names?: string[];
   /**
    * The things a relation or claim is about (slugs), what it says of them (its predicate as
@@ -86,7 +89,10 @@ export function beliefEntry(agent: string, belief: Belief): CandidateOrDormant {
     item: entry,
     path: belief.path,
     at: timeOf(data.valid_at ?? data.created),
-    ...(data.kind === 'entity'
+    // A thing known so far only from a claim that it exists (an open hypothesis that proposes an
+    // entity) stands for that thing until an entity holds its slug: a task that calls it by a name or
+    // alias the claim records reaches the facts about it, as it would an entity's.
+    ...(data.kind === 'entity' || (data.kind === 'hypothesis' && data.proposes === 'entity')
       ? { entity: belief.slug, names: [data.name, ...data.aliases] }
       : {
           link: {

@@ -285,11 +285,14 @@ export class ContextCorpus {
     return document.contestedValue;
   }
 
-  /** The candidate that gives the thing `slug` names its score: the last entity with that slug. */
+  /**
+   * The candidate that gives the thing `slug` names its score: the last entity with that slug, or,
+   * while none holds it, the last open claim that the thing exists.
+   */
   entity(slug: string): ContextDocument | undefined {
     let last: ContextDocument | undefined;
     for (const document of this.entities.get(slug) ?? NONE)
-      if (last === undefined || document.position > last.position) last = document;
+      if (last === undefined || rankedAbove(document, last)) last = document;
     return last;
   }
 
@@ -513,4 +516,15 @@ const corpora = new RecentlyUsed<string, ContextCorpus>(KEPT_CORPORA);
 /** The process's corpus of `agent`'s memory. */
 export function corpusOf(agent: string): ContextCorpus {
   return corpora.use(agent, corpora.peek(agent) ?? new ContextCorpus());
+}
+
+/**
+ * Which of two documents holding a thing's slug speaks for it: an entity over a claim that the
+ * thing exists, then the later in memory order.
+ */
+function rankedAbove(document: ContextDocument, other: ContextDocument): boolean {
+  const entity = document.candidate?.item.kind === 'entity';
+  const otherEntity = other.candidate?.item.kind === 'entity';
+  if (entity !== otherEntity) return entity;
+  return document.position > other.position;
 }
