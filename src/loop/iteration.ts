@@ -249,10 +249,9 @@ export async function runIteration(
     const refused = [...plan.refused];
     const created: string[] = [];
     const updated: string[] = [];
-    const writes = plan.writes;
     // The journal learns of every file the answer writes, the queue's too, in one durable append.
-    writer.journalAhead([...writes.map((write) => write.path), paths.queue]);
-    for (const write of writes) {
+    writer.journalAhead([...plan.writes.map((write) => write.path), paths.queue]);
+    for (const write of plan.writes) {
       try {
         writer.write(write.path, write.content);
         if (plan.created.includes(write.path)) created.push(write.path);

@@ -120,6 +120,13 @@ export const FAILING_SKILL = { minUses: 4, belowRate: 0.25 } as const;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** A skill the archive step archived or reinstated, and why. */
+export interface SkillStatusChange {
+  path: string;
+  title: string;
+  reason: string;
+}
+
 /**
  * Archives stale and failing skills (never deletes one), and reinstates an archived one that tasks
  * have used since and whose record no longer meets the rule that archived it: a task that succeeds
@@ -130,14 +137,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function archiveSkills(
   skills: readonly Skill[],
   now: string,
-): {
-  skills: Map<string, Skill>;
-  archived: { path: string; title: string; reason: string }[];
-  reinstated: { path: string; title: string; reason: string }[];
-} {
+): { skills: Map<string, Skill>; archived: SkillStatusChange[]; reinstated: SkillStatusChange[] } {
   const changed = new Map<string, Skill>();
-  const archived: { path: string; title: string; reason: string }[] = [];
-  const reinstated: { path: string; title: string; reason: string }[] = [];
+  const archived: SkillStatusChange[] = [];
+  const reinstated: SkillStatusChange[] = [];
   for (const skill of skills) {
     const data = skill.data;
     if (data.status === 'archived') {
@@ -179,8 +182,7 @@ function reinstatement(data: Skill['data'], now: string): string | undefined {
   const at = typeof data.archived_at === 'string' ? data.archived_at : undefined;
   const why = typeof data.archived_reason === 'string' ? data.archived_reason : '';
   if (at === undefined || !/^(stale|failing):/.test(why)) return undefined;
-  if (data.last_used === undefined || data.last_used === null || data.last_used <= at)
-    return undefined;
+  if (data.last_used === null || data.last_used <= at) return undefined;
   if (archiveReason(data, now) !== undefined) return undefined;
   return `used again since it was archived (${why}): ${data.successes} successes in ${data.uses} uses`;
 }
