@@ -69,13 +69,60 @@ describe('duplicate detection', () => {
     const nominate = (tasks: string[], of: string) =>
       tasks.map((task) => ({ of, task, at: AT, note: null }));
     const usual = thing('billing-service', 'Billing service');
+    // A name that shares a word with the other says what it is: two tasks are not enough.
+    const sibling = (tasks: string[]) =>
+      thing('billing-queue', 'Billing queue', {
+        kind: 'hypothesis',
+        duplicate_nominations: nominate(tasks, usual.path),
+      } as Partial<Belief['data']>);
+    const two = collapseDuplicates([usual, sibling(['t1', 't2'])], { agent: 'orion', now: AT });
+    expect(two.transitions).toEqual([]);
+    const siblings = collapseDuplicates([usual, sibling(['t1', 't2', 't3'])], {
+      agent: 'orion',
+      now: AT,
+    });
+    expect(siblings.transitions).toEqual([
+      expect.objectContaining({
+        kind: 'merge',
+        path: 'agents/orion/world/hypotheses/billing-queue.md',
+        target: usual.path,
+        reason: 'nominated as duplicates by 3 tasks (t1, t2, t3)',
+      }),
+    ]);
+
     const codename = (tasks: string[]) =>
       thing('falcon', 'Falcon', {
         kind: 'hypothesis',
         duplicate_nominations: nominate(tasks, usual.path),
       } as Partial<Belief['data']>);
-    const two = collapseDuplicates([usual, codename(['t1', 't2'])], { agent: 'orion', now: AT });
-    expect(two.transitions).toEqual([]);
+    // A bare codename: one task is not enough, two are.
+    expect(
+      collapseDuplicates([usual, codename(['t1'])], { agent: 'orion', now: AT }).transitions,
+    ).toEqual([]);
+    const bare = collapseDuplicates([usual, codename(['t1', 't2'])], { agent: 'orion', now: AT });
+    expect(bare.transitions).toEqual([
+      expect.objectContaining({
+        kind: 'merge',
+        path: 'agents/orion/world/hypotheses/falcon.md',
+        target: usual.path,
+        reason:
+          'nominated as duplicates by 2 tasks (t1, t2), and "Falcon" is a bare name: no fact of its own, no word of the other\'s names',
+      }),
+    ]);
+    expect(bare.beliefs.get(usual.path)?.data.aliases).toEqual(['Falcon']);
+    // A codename with a fact of its own is no longer bare: the facts must agree (rule 5), or
+    // three tasks say so.
+    const ownFact = thing('falcon-calls-ledger-service', 'Falcon calls Ledger service', {
+      kind: 'hypothesis',
+      proposes: 'relation',
+      subject: 'Falcon',
+      predicate: 'calls',
+      object: 'Ledger service',
+    } as Partial<Belief['data']>);
+    expect(
+      collapseDuplicates([usual, codename(['t1', 't2']), ownFact], { agent: 'orion', now: AT })
+        .transitions,
+    ).toEqual([]);
     const three = collapseDuplicates([usual, codename(['t1', 't2', 't3'])], {
       agent: 'orion',
       now: AT,

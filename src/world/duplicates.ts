@@ -25,7 +25,11 @@ import { factAgreement, factProfiles, type FactProfiles } from './fact-agreement
  *    that each earned their own promotion), and each is the other's clear favourite: more tasks
  *    nominated this pair than any other pairing of either that no fact rules out (confused
  *    nominations scatter, true ones repeat). Never two differing short names (under `shortName`
- *    letters): models confuse acronyms.
+ *    letters): models confuse acronyms. `bareNameNominations` tasks are enough when the hypothesis
+ *    is a bare name: no live fact of its own, and no word in common with any name of the other (a
+ *    codename such as "Tundra" says nothing of what it names, so nothing speaks against the tasks
+ *    that said which thing it is, while "Billing queue" says it is a queue, not the billing cache
+ *    a confused task paired it with).
  * 5. nominated and their facts agree — the pair is each one's clear favourite as in 4, and the
  *    two things' live facts agree: facts with the same predicate and the same thing at the other
  *    end make at least `agreeingShare` of the facts of the one with fewer, and the nominating
@@ -49,6 +53,7 @@ export const DUPLICATE_RULES = {
   fuzzyWordLength: 7,
   shortName: 5,
   nominationsNeeded: 3,
+  bareNameNominations: 2,
   agreeingShare: 2 / 3,
   corroborationNeeded: 3,
 } as const;
@@ -105,6 +110,18 @@ export function nominationCounts(
 }
 
 /**
+ * Whether a thing is a bare name next to another: a hypothesis with no live fact of its own whose
+ * names share no word with the other's (a codename). Its name tells nothing of what it is, and no
+ * fact tells it apart, so only the tasks that named it can say which thing it is.
+ */
+function isBareName(thing: Belief, other: Belief, profiles: FactProfiles): boolean {
+  if (thing.data.kind !== 'hypothesis' || (profiles.get(thing.path)?.live.size ?? 0) > 0)
+    return false;
+  const otherWords = new Set(namesOf(other).flatMap((name) => nameTokens(name)));
+  return namesOf(thing).every((name) => nameTokens(name).every((word) => !otherWords.has(word)));
+}
+
+/**
  * Whether the model's nominations settle that a and b are one: not two differing short names, b is
  * a's clear favourite and a is b's (more nominations than any rival pairing of either), since
  * confused nominations scatter; then either enough distinct tasks with one of them still a
@@ -141,6 +158,9 @@ function nominatedReason(
   if (tasks.size >= DUPLICATE_RULES.nominationsNeeded && oneOpen && tiedRivalAgreement < 0)
     return `nominated as duplicates by ${byTasks}`;
   if (!profiles) return undefined;
+  const bare = [a, b].find((x) => isBareName(x, x === a ? b : a, profiles));
+  if (bare && tasks.size >= DUPLICATE_RULES.bareNameNominations && tiedRivalAgreement < 0)
+    return `nominated as duplicates by ${byTasks}, and "${bare.data.name}" is a bare name: no fact of its own, no word of the other's names`;
   const { shared, fewer } = factAgreement(profiles, a.path, b.path);
   if (
     shared > 0 &&
