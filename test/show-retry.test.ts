@@ -305,7 +305,7 @@ describe('agentos retry', () => {
     expect(message).toContain('\nAgentOS-Source: text\n');
   });
 
-  it('refuses a task that succeeded, one never run and an unknown one, with exit 2 and the reason', async () => {
+  it('refuses a task that was answered, one never run and an unknown one, with exit 2 and the reason', async () => {
     const { repo } = fixture;
     await runCli(['enqueue', '--dir', repo.dir, '--id', 'sync-1', 'Sync a paginated API.']);
     await runCli(['enqueue', '--dir', repo.dir, '--id', 'later-1', 'Add retries to the export.']);
@@ -318,6 +318,20 @@ describe('agentos retry', () => {
       'agentos retry: task "sync-1" of agent orion is already processed (success, reward +1): ' +
         'it is not run again; to correct its score, use "agentos feedback sync-1 correctness=-1 note=..."\n',
     );
+    expect(await repo.git.headSha()).toBe(head);
+    // Answered and scored a failure: scored once, so enqueued anew, not retried.
+    await runCli(['enqueue', '--dir', repo.dir, '--id', 'summary-1', 'Summarise the README.']);
+    const answered = await runCli(['run', '--dir', repo.dir, '--task-id', 'summary-1']);
+    expect(answered.stdout).toContain('orion summary-1: failure (-1)');
+    const failedHead = await repo.git.headSha();
+    const scored = await runCli(['retry', '--dir', repo.dir, 'summary-1']);
+    expect(scored.code).toBe(2);
+    expect(scored.stderr).toBe(
+      'agentos retry: task "summary-1" of agent orion was answered and scored (failure, reward -1), ' +
+        'and a task is scored once: it is not run again; to try the work again, enqueue it as a new task ' +
+        '("agentos enqueue TEXT"); to correct its score, use "agentos feedback summary-1 correctness=+1 note=..."\n',
+    );
+    expect(await repo.git.headSha()).toBe(failedHead);
     const never = await runCli(['retry', '--dir', repo.dir, 'later-1']);
     expect(never.code).toBe(2);
     expect(never.stderr).toMatch(/^agentos retry: task "later-1" of agent orion has not run yet/);
@@ -326,7 +340,7 @@ describe('agentos retry', () => {
     expect(unknown.stderr).toBe(
       'agentos retry: no task "nope-1" for agent orion: it has no reward record, so there is nothing to retry\n',
     );
-    expect(await repo.git.headSha()).toBe(head);
+    expect(await repo.git.headSha()).toBe(failedHead);
   });
 });
 
@@ -352,6 +366,19 @@ describe('agentos run --all output', () => {
     ]);
     expect(lines[0]).toMatch(LINE);
     expect(lines[1]).toMatch(LINE);
+  });
+
+  it('splits the tasks done by outcome when not all succeeded', async () => {
+    // The offline model has no rule for a summary: answered, and scored a failure.
+    await runCli(['enqueue', '--dir', repo.dir, '--id', 'summary-1', 'Summarise the README.']);
+    const run = await runCli(['run', '--dir', repo.dir, '--all']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(LINE),
+      expect.stringMatching(LINE),
+      'orion summary-1: failure (-1) strongest [offline-rules] $0.0000',
+      '3 done (2 success, 1 failure), 0 failed, cost $0.0000',
+    ]);
   });
 
   it('counts n/N on a terminal', async () => {

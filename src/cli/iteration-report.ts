@@ -41,8 +41,12 @@ export function taskLine(
 
 /** What a run did so far: tasks done, failed and passed over, and what they cost. */
 export class RunTally {
+  /** Tasks the model answered, whatever their outcome. */
   done = 0;
+  /** Tasks the model gave no usable answer: recorded, and still pending. */
   failed = 0;
+  /** The outcomes of the tasks done, in the order they are reported. */
+  private readonly outcomes = { success: 0, partial: 0, failure: 0 };
   alreadyProcessed = 0;
   /** Tasks constraints.md stopped before the model: refused, or waiting for approval. */
   stoppedByPolicy = 0;
@@ -50,8 +54,10 @@ export class RunTally {
   private unpriced = 0;
 
   count(result: IterationResult): void {
-    if (result.status === 'done') this.done++;
-    else if (result.status === 'failed') this.failed++;
+    if (result.status === 'done') {
+      this.done++;
+      if (result.record) this.outcomes[result.record.outcome]++;
+    } else if (result.status === 'failed') this.failed++;
     else if (result.status === 'refused' || result.status === 'awaiting-approval')
       this.stoppedByPolicy++;
     else this.alreadyProcessed++;
@@ -64,10 +70,17 @@ export class RunTally {
     return this.done + this.failed + this.alreadyProcessed + this.stoppedByPolicy;
   }
 
-  /** `12 done, 1 failed, cost $0.1452`, with the tasks passed over and unpriced when there are. */
+  /**
+   * `12 done, 1 failed, cost $0.1452`; when not every task done succeeded, their outcomes
+   * (`12 done (10 success, 2 failure), ...`); the tasks passed over and unpriced when there are.
+   */
   line(): string {
+    const outcomes = Object.entries(this.outcomes)
+      .filter(([, count]) => count > 0)
+      .map(([outcome, count]) => `${count} ${outcome}`);
+    const split = this.outcomes.success === this.done ? '' : ` (${outcomes.join(', ')})`;
     return (
-      `${this.done} done, ${this.failed} failed` +
+      `${this.done} done${split}, ${this.failed} failed` +
       (this.alreadyProcessed > 0 ? `, ${this.alreadyProcessed} already processed` : '') +
       (this.stoppedByPolicy > 0 ? `, ${this.stoppedByPolicy} stopped by constraints.md` : '') +
       `, cost ${formatCost(Math.round(this.cost * 1e6) / 1e6)}` +

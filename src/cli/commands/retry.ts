@@ -31,7 +31,8 @@ a queued task whose review was rejected (autonomy: assistant: its review branch 
 pull request closed unmerged):
 a queued task from its entry in queue.md, an ad-hoc or issue task from the text its failed
 commit kept. The new record replaces the failed one; the memory changes land as one commit.
-A task that succeeded is not run again: correct its score with "agentos feedback".
+A task the model answered is not run again, whatever its score: correct its score with
+"agentos feedback", or enqueue the work as a new task.
 
 Options:
   --max-tokens N     stop before a model call would take the run past N tokens
@@ -81,9 +82,15 @@ pending); 2 bad usage, an unknown task, or one that did not fail; 3 stopped by a
       );
     }
     if (record && record.error === undefined) {
+      const scored = `(${record.outcome}, reward ${formatReward(record.reward)})`;
+      // A task the model answered is scored once, whatever its outcome: a person corrects it.
       throw new InputError(
-        `task "${taskId}" of agent ${agent} is already processed (${record.outcome}, reward ${formatReward(record.reward)}): ` +
-          `it is not run again; to correct its score, use "agentos feedback ${taskId} correctness=-1 note=..."`,
+        record.outcome === 'failure'
+          ? `task "${taskId}" of agent ${agent} was answered and scored ${scored}, and a task is scored once: ` +
+              `it is not run again; to try the work again, enqueue it as a new task ("agentos enqueue TEXT"); ` +
+              `to correct its score, use "agentos feedback ${taskId} correctness=+1 note=..."`
+          : `task "${taskId}" of agent ${agent} is already processed ${scored}: ` +
+              `it is not run again; to correct its score, use "agentos feedback ${taskId} correctness=-1 note=..."`,
       );
     }
     const task =
