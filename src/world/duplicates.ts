@@ -124,9 +124,10 @@ function isBareName(thing: Belief, other: Belief, profiles: FactProfiles): boole
 /**
  * Whether the model's nominations settle that a and b are one: not two differing short names, b is
  * a's clear favourite and a is b's (more nominations than any rival pairing of either), since
- * confused nominations scatter; then either enough distinct tasks with one of them still a
- * hypothesis (rule 4), or any nomination whose two things' facts agree (rule 5). A rival pairing
- * nominated as often leaves only rule 5, with more agreeing facts than the rival pair has.
+ * confused nominations scatter; then either enough distinct tasks (fewer for a bare name) with
+ * one of them still a hypothesis (rule 4), or any nomination whose two things' facts agree (rule
+ * 5). A rival pairing nominated as often leaves only rule 5, with more agreeing facts than the
+ * rival pair has.
  */
 function nominatedReason(
   a: Belief,
