@@ -69,12 +69,14 @@ describe('duplicate detection', () => {
     const nominate = (tasks: string[], of: string) =>
       tasks.map((task) => ({ of, task, at: AT, note: null }));
     const usual = thing('billing-service', 'Billing service');
-    // A name that shares a word with the other says what it is: two tasks are not enough.
-    const sibling = (tasks: string[]) =>
-      thing('billing-queue', 'Billing queue', {
+    /** A hypothesis that `tasks` nominated as the billing service. */
+    const nominated = (slug: string, name: string, tasks: string[]) =>
+      thing(slug, name, {
         kind: 'hypothesis',
         duplicate_nominations: nominate(tasks, usual.path),
       } as Partial<Belief['data']>);
+    // A name that shares a word with the other says what it is: two tasks are not enough.
+    const sibling = (tasks: string[]) => nominated('billing-queue', 'Billing queue', tasks);
     const two = collapseDuplicates([usual, sibling(['t1', 't2'])], { agent: 'orion', now: AT });
     expect(two.transitions).toEqual([]);
     const siblings = collapseDuplicates([usual, sibling(['t1', 't2', 't3'])], {
@@ -90,11 +92,7 @@ describe('duplicate detection', () => {
       }),
     ]);
 
-    const codename = (tasks: string[]) =>
-      thing('falcon', 'Falcon', {
-        kind: 'hypothesis',
-        duplicate_nominations: nominate(tasks, usual.path),
-      } as Partial<Belief['data']>);
+    const codename = (tasks: string[]) => nominated('falcon', 'Falcon', tasks);
     // A bare codename: one task is not enough, two are.
     expect(
       collapseDuplicates([usual, codename(['t1'])], { agent: 'orion', now: AT }).transitions,

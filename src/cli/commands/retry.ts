@@ -82,15 +82,19 @@ pending); 2 bad usage, an unknown task, or one that did not fail; 3 stopped by a
       );
     }
     if (record && record.error === undefined) {
-      const scored = `(${record.outcome}, reward ${formatReward(record.reward)})`;
       // A task the model answered is scored once, whatever its outcome: a person corrects it.
+      const failed = record.outcome === 'failure';
+      const scored = `(${record.outcome}, reward ${formatReward(record.reward)})`;
       throw new InputError(
-        record.outcome === 'failure'
-          ? `task "${taskId}" of agent ${agent} was answered and scored ${scored}, and a task is scored once: ` +
-              `it is not run again; to try the work again, enqueue it as a new task ("agentos enqueue TEXT"); ` +
-              `to correct its score, use "agentos feedback ${taskId} correctness=+1 note=..."`
-          : `task "${taskId}" of agent ${agent} is already processed ${scored}: ` +
-              `it is not run again; to correct its score, use "agentos feedback ${taskId} correctness=-1 note=..."`,
+        `task "${taskId}" of agent ${agent} ` +
+          (failed
+            ? `was answered and scored ${scored}, and a task is scored once`
+            : `is already processed ${scored}`) +
+          ': it is not run again; ' +
+          (failed
+            ? 'to try the work again, enqueue it as a new task ("agentos enqueue TEXT"); '
+            : '') +
+          `to correct its score, use "agentos feedback ${taskId} correctness=${failed ? '+1' : '-1'} note=..."`,
       );
     }
     const task =
